@@ -1,0 +1,55 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from bot import runtime as runtime_module
+from bot.settings import from_env
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment (and ``test_config`` in tests).
+
+    ``test_config`` may set any setting by its environment name (``DATABASE_URL``...),
+    ``TESTING``, and the objects ``SENDER`` and ``JOBS`` to use instead of the defaults.
+    """
+    test_config = dict(test_config or {})
+    testing = bool(test_config.pop("TESTING", False))
+    sender = test_config.pop("SENDER", None)
+    jobs = test_config.pop("JOBS", None)
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in test_config.items() if v is not None})
+    settings = from_env(env, testing=testing)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if "WTF_CSRF_ENABLED" in test_config:
+        app.config["WTF_CSRF_ENABLED"] = test_config["WTF_CSRF_ENABLED"] not in ("0", "False", False)
+
+    rt = runtime_module.build(settings, sender=sender, jobs=jobs)
+    runtime_module.install(rt)
+    app.extensions["ksm_runtime"] = rt
+    if rt.db.is_sqlite and not settings.testing:
+        # The embedded default keeps itself migrated so a newcomer needs no extra step.
+        from bot.migrate import upgrade
+
+        upgrade(settings.database_url)
+
+    from bot.web import init_app
+
+    init_app(app)
+    return app

@@ -1,0 +1,16 @@
+"""The engine's read-only look-ups, answered from the database.
+
+Flows call these through ``turn.directory``; tests of flows use an in-memory stand-in
+with the same methods. Each domain adds its look-ups here.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+class DbDirectory:
+    """Look-ups inside the inbound transaction."""
+
+    def __init__(self, session: Session, contact_id: int) -> None:
+        self.session = session
+        self.contact_id = contact_id

@@ -1,0 +1,13 @@
+"""Domain models, importable without Flask (workers and the CLI use them too).
+
+One module per domain; importing this package registers every table on ``Base.metadata``.
+"""
+from __future__ import annotations
+
+from bot.models.area import Kelurahan
+from bot.models.base import Base, utcnow
+from bot.models.contact import Contact
+from bot.models.messaging import ConversationSession, Message
+from bot.models.officer import Officer
+
+__all__ = ["Base", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]

@@ -1,0 +1,34 @@
+"""A contact: one phone number that has written to us or that we write to."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UtcDateTime, utcnow
+
+
+class Contact(Base):
+    """A resident's phone number (E.164), the channels it used, and its choices.
+
+    ``opted_out`` is set by STOP/BERHENTI or Twilio error 21610: nothing unprompted is
+    sent to it. ``invalid_number`` is set by errors 21211/21614.
+    """
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    uses_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    invalid_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
+    # WhatsApp free text is allowed only within 24 hours of the resident's last message.
+    last_whatsapp_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

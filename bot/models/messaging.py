@@ -1,0 +1,100 @@
+"""Messages in and out, and the one open conversation session per contact."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, JsonType, UtcDateTime, utcnow
+
+IN = "in"
+OUT = "out"
+
+# Inbound statuses.
+RECEIVED = "received"  # stored, not yet handled (or handling crashed: see FAILED)
+HANDLED = "handled"  # the engine ran and its outcome is stored
+FAILED_HANDLING = "failed"  # the engine or an effect raised; the message is kept
+
+# Outbound statuses, in the order Twilio moves them; ANSWERED went back as TwiML.
+QUEUED = "queued"  # stored, waiting for a send job (or quiet hours)
+SENDING = "sending"  # a job has claimed it and is calling Twilio
+SENT = "sent"
+DELIVERED = "delivered"
+READ = "read"
+UNDELIVERED = "undelivered"
+FAILED = "failed"
+ANSWERED = "answered"
+SKIPPED = "skipped"  # not sent: opted out or invalid number at send time
+OUT_STATUS_RANK = {QUEUED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4}
+FINAL_FAILURES = {UNDELIVERED, FAILED}
+
+
+class Message(Base):
+    """One SMS or WhatsApp message, either way.
+
+    Inbound rows are unique on ``twilio_sid`` so a retried webhook finds its row.
+    Outbound replies point at the inbound message they answer (``reply_to_id``).
+    """
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_contact_created", "contact_id", "created_at"),
+        Index(
+            "ix_message_queued",
+            "created_at",
+            postgresql_where=text("status = 'queued'"),
+            sqlite_where=text("status = 'queued'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(12))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    # What an outbound message is for: reply, notice, reminder, broadcast...
+    kind: Mapped[str | None] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# Session statuses (RapidPro's): one ACTIVE session per contact at most.
+ACTIVE = "active"
+COMPLETED = "completed"
+INTERRUPTED = "interrupted"
+EXPIRED = "expired"
+
+
+class ConversationSession(Base):
+    """A contact's dialog: which flow and step, what it collected, and until when."""
+
+    __tablename__ = "conversation_session"
+    __table_args__ = (
+        Index(
+            "uq_conversation_session_active",
+            "contact_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    flow: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

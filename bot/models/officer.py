@@ -1,0 +1,63 @@
+"""Officers who use the dashboard, each with one role scoped to one area."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UtcDateTime, utcnow
+
+ADMIN = "admin"
+BKM = "bkm"
+PPM = "ppm"
+FASILITATOR = "fasilitator"
+ROLES = (ADMIN, BKM, PPM, FASILITATOR)
+
+# Handling levels, lowest first (the PPM's derajat masalah).
+KELURAHAN = "kelurahan"
+KOTA = "kota"
+PROVINSI = "provinsi"
+PUSAT = "pusat"
+LEVELS = (KELURAHAN, KOTA, PROVINSI, PUSAT)
+
+
+class Officer(Base):
+    """A dashboard user.
+
+    The area is given by ``level`` and the name at that level: a kelurahan officer has
+    ``kelurahan_id``; a kota officer ``kota`` (and ``provinsi``); a provinsi officer
+    ``provinsi``; pusat sees everything.
+    """
+
+    __tablename__ = "officer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(12), default=KELURAHAN)
+    kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
+    kota: Mapped[str | None] = mapped_column(String(120))
+    provinsi: Mapped[str | None] = mapped_column(String(120))
+    # SHA-256 of the officer's API token; the token itself is shown once.
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # flask-login's interface, kept here so the model needs no Flask import.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -1,0 +1,49 @@
+"""Phone numbers as residents write them (0812-3456-7890, +62 812..., 62812...) -> E.164."""
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "ID"
+
+
+class InvalidPhone(ValueError):
+    """Not a phone number we can write to."""
+
+
+def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
+    """E.164 form of ``raw``; a ``whatsapp:`` prefix is dropped.
+
+    Raises:
+        InvalidPhone: when ``raw`` is not a possible number.
+    """
+    value = (raw or "").strip()
+    if value.lower().startswith("whatsapp:"):
+        value = value[len("whatsapp:"):]
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if value.startswith("62") or (digits.startswith("62") and not value.startswith(("0", "+"))):
+        value = "+" + digits
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhone(f"not a possible phone number: {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str) -> str:
+    """How an Indonesian reads the number: 0812-3456-7890."""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 62:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def mask(e164: str) -> str:
+    """A number with its middle hidden, for places that must not show it whole."""
+    if len(e164) < 8:
+        return "***"
+    return e164[:5] + "*" * (len(e164) - 8) + e164[-3:]

@@ -1,0 +1,5 @@
+"""Domain services: effect handlers and the queries behind the dashboard, per domain.
+
+Importing this package registers every effect handler with ``bot.effects``.
+"""
+from __future__ import annotations

@@ -1,0 +1,92 @@
+"""Officer accounts: creation, passwords, API tokens, and the area an officer sees."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bot.models import Kelurahan, Officer
+from bot.models import officer as roles
+
+
+class OfficerError(ValueError):
+    """A wrong officer detail; the text says which."""
+
+
+def create_or_update(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    kelurahan: Kelurahan | None = None,
+    kota: str | None = None,
+    provinsi: str | None = None,
+    full_name: str = "",
+) -> Officer:
+    """Create the officer, or reset the password/role/area of an existing one.
+
+    The area's level follows from what is given: a kelurahan, else a kota, else a
+    provinsi, else the whole country (pusat).
+    """
+    if role not in roles.ROLES:
+        raise OfficerError(f"role must be one of {', '.join(roles.ROLES)}")
+    if len(password) < 8:
+        raise OfficerError("password must be at least 8 characters")
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        raise OfficerError("username: letters, digits, '.' and '_' only")
+    if kelurahan is not None:
+        level, kota, provinsi = roles.KELURAHAN, kelurahan.kota, kelurahan.provinsi
+    elif kota:
+        level = roles.KOTA
+    elif provinsi:
+        level = roles.PROVINSI
+    else:
+        level = roles.PUSAT
+    officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+    if officer is None:
+        officer = Officer(username=username)
+        session.add(officer)
+    officer.password_hash = generate_password_hash(password)
+    officer.role = role
+    officer.level = level
+    officer.kelurahan_id = kelurahan.id if kelurahan is not None else None
+    officer.kota = kota
+    officer.provinsi = provinsi
+    officer.full_name = full_name or officer.full_name or username
+    officer.active = True
+    session.flush()
+    return officer
+
+
+def authenticate(session: Session, username: str, password: str) -> Officer | None:
+    officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+    if officer is None or not officer.active:
+        # Spend the same time as a real check so usernames cannot be probed by timing.
+        check_password_hash(generate_password_hash("x"), password)
+        return None
+    return officer if check_password_hash(officer.password_hash, password) else None
+
+
+def new_api_token(session: Session, officer: Officer) -> str:
+    """Issue a new API token (shown once); only its hash is stored."""
+    token = "ksm_" + secrets.token_urlsafe(32)
+    officer.api_token_hash = hash_token(token)
+    session.flush()
+    return token
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def area_label(officer: Officer, kelurahan: Kelurahan | None) -> str:
+    if officer.level == roles.KELURAHAN and kelurahan is not None:
+        return f"Kel. {kelurahan.name}, {kelurahan.kota}"
+    if officer.level == roles.KOTA:
+        return officer.kota or ""
+    if officer.level == roles.PROVINSI:
+        return officer.provinsi or ""
+    return "Nasional"

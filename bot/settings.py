@@ -1,0 +1,153 @@
+"""Settings, read from the environment by ``create_app()`` and the worker entry point.
+
+Nothing reads the environment at import time. With no ``DATABASE_URL`` the bot runs on
+the embedded default: SQLite in the working directory and an in-process job runner.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+DEFAULT_SQLITE_URL = "sqlite:///ksm-bot.sqlite3"
+
+
+class SettingsError(Exception):
+    """A wrong or missing setting; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the embedded default's values."""
+
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    secret_key: str = ""
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_whatsapp_from: str | None = None
+    # Only for tests and staging: where the real twilio client sends its requests.
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+    port: int = 5000
+    session_timeout_minutes: int = 60
+    sweep_interval_seconds: int = 30
+    testing: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def embedded(self) -> bool:
+        """True on the embedded default: SQLite and no Redis."""
+        return self.database_url.startswith("sqlite") and not self.redis_url
+
+    @property
+    def production(self) -> bool:
+        """A server database means production: every Twilio setting is required."""
+        return not self.database_url.startswith("sqlite") and not self.testing
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        known = {f.name for f in fields(self)}
+        values = {k.lower(): v for k, v in overrides.items() if k.lower() in known}
+        return replace(self, **values)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` form hosting platforms hand out; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) -> Settings:
+    """Build and check the settings.
+
+    Raises:
+        SettingsError: one line naming the wrong or missing setting.
+    """
+    env = os.environ if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    database_url = normalise_database_url(get("DATABASE_URL") or DEFAULT_SQLITE_URL)
+    scheme = database_url.split("://", 1)[0]
+    if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+        raise SettingsError(f"DATABASE_URL must be a postgres:// or sqlite:// URL, got {scheme}://")
+    redis_url = get("REDIS_URL")
+    if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+    public_base_url = get("PUBLIC_BASE_URL")
+    if public_base_url and urlsplit(public_base_url).scheme not in ("http", "https"):
+        raise SettingsError("PUBLIC_BASE_URL must start with https:// (or http://)")
+    account_sid = get("TWILIO_ACCOUNT_SID")
+    if account_sid and not account_sid.startswith("AC"):
+        raise SettingsError("TWILIO_ACCOUNT_SID must start with AC")
+    service_sid = get("TWILIO_MESSAGING_SERVICE_SID")
+    if service_sid and not service_sid.startswith("MG"):
+        raise SettingsError("TWILIO_MESSAGING_SERVICE_SID must start with MG")
+    whatsapp_from = get("TWILIO_WHATSAPP_FROM")
+    if whatsapp_from and not whatsapp_from.startswith("whatsapp:"):
+        whatsapp_from = "whatsapp:" + whatsapp_from
+
+    settings = Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=get("SECRET_KEY") or "",
+        twilio_account_sid=account_sid,
+        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        twilio_sms_from=get("TWILIO_SMS_FROM"),
+        twilio_messaging_service_sid=service_sid,
+        twilio_whatsapp_from=whatsapp_from,
+        twilio_api_base_url=get("TWILIO_API_BASE_URL"),
+        public_base_url=public_base_url.rstrip("/") if public_base_url else None,
+        port=_int(env, "PORT", 5000),
+        session_timeout_minutes=_int(env, "SESSION_TIMEOUT_MINUTES", 60),
+        sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 30),
+        testing=testing,
+    )
+    return check(settings)
+
+
+def check(settings: Settings) -> Settings:
+    """Refuse a production configuration that cannot work; fill embedded defaults."""
+    if settings.production:
+        required = [
+            ("SECRET_KEY", settings.secret_key),
+            ("REDIS_URL", settings.redis_url),
+            ("TWILIO_ACCOUNT_SID", settings.twilio_account_sid),
+            ("TWILIO_AUTH_TOKEN", settings.twilio_auth_token),
+            ("PUBLIC_BASE_URL", settings.public_base_url),
+        ]
+        for name, value in required:
+            if not value:
+                raise SettingsError(f"{name} is required when DATABASE_URL is a server database")
+        if not (settings.twilio_sms_from or settings.twilio_messaging_service_sid):
+            raise SettingsError(
+                "TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID is required in production"
+            )
+        if len(settings.secret_key) < 16:
+            raise SettingsError("SECRET_KEY must be at least 16 characters")
+    if not settings.secret_key:
+        # Embedded default: a fresh key per process is fine for a trial run.
+        settings = replace(settings, secret_key=secrets.token_hex(32))
+    return settings

@@ -1,0 +1,47 @@
+"""Blueprints of the web app and what they share."""
+from __future__ import annotations
+
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime
+
+
+def get_runtime() -> Runtime:
+    return current_app.extensions["ksm_runtime"]
+
+
+def get_db() -> Session:
+    """The request's ORM session (opened on first use, closed at teardown)."""
+    if "db_session" not in g:
+        g.db_session = get_runtime().db.sessions()
+    return g.db_session
+
+
+def _close_db(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    from bot.web import auth, dashboard, health, simulator, webhooks
+    from bot.web.security import csrf
+
+    csrf.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(simulator.bp)
+    csrf.exempt(webhooks.bp)
+    csrf.exempt(health.bp)
+    app.teardown_appcontext(_close_db)
+
+    from bot.cli import register_flask_commands
+
+    register_flask_commands(app)
+
+

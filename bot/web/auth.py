@@ -1,0 +1,82 @@
+"""Officer login and logout (CSRF-protected forms) and role checks."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from bot.models import Officer
+from bot.services.officers import authenticate
+from bot.web import get_db
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk dulu."
+
+
+@login_manager.user_loader
+def _load(officer_id: str) -> Officer | None:
+    try:
+        officer = get_db().get(Officer, int(officer_id))
+    except ValueError:
+        return None
+    return officer if officer is not None and officer.active else None
+
+
+def _safe_next(target: str | None) -> str:
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm()
+    if form.validate_on_submit():
+        officer = authenticate(get_db(), form.username.data.strip(), form.password.data)
+        if officer is not None:
+            login_user(officer)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Nama pengguna atau kata sandi salah.", "error")
+        return render_template("login.html", form=form), 401
+    return render_template("login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash("Anda sudah keluar.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def require_role(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only officers with one of ``allowed`` roles (admin always) reach the view."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role != "admin" and current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,75 @@
+"""Twilio's webhooks: inbound messages and delivery status callbacks.
+
+Every request must carry a valid X-Twilio-Signature for the public URL (or the request
+URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing is accepted.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, abort, request
+from twilio.request_validator import RequestValidator
+
+from bot.delivery import record_status
+from bot.inbound import BadInbound, parse_twilio_form, receive
+from bot.web import get_runtime
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
+
+
+def twiml(texts: list[str]) -> Response:
+    """A TwiML answer with one <Message> per text (none: an empty <Response/>)."""
+    body = "".join(f"<Message>{escape(text)}</Message>" for text in texts)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
+    return Response(xml, mimetype="text/xml")
+
+
+def _public_url() -> str:
+    base = get_runtime().settings.public_base_url
+    if not base:
+        return request.url
+    query = request.query_string.decode()
+    return base + request.path + (f"?{query}" if query else "")
+
+
+def _check_signature() -> None:
+    token = get_runtime().settings.twilio_auth_token
+    if not token:
+        abort(Response("webhooks are disabled: TWILIO_AUTH_TOKEN is not set\n", 403))
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not RequestValidator(token).validate(
+        _public_url(), request.form.to_dict(), signature
+    ):
+        abort(Response("invalid Twilio signature\n", 403))
+
+
+def _bad_request(reason: str) -> Response:
+    return Response(reason + "\n", 400, mimetype="text/plain")
+
+
+@bp.post("/messages")
+def messages() -> Response:
+    _check_signature()
+    try:
+        message = parse_twilio_form(request.form)
+    except BadInbound as exc:
+        return _bad_request(str(exc))
+    return twiml(receive(get_runtime(), message))
+
+
+@bp.post("/status")
+def status() -> Response:
+    _check_signature()
+    sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip()
+    status_value = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").strip()
+    if not sid:
+        return _bad_request("missing MessageSid")
+    if not status_value:
+        return _bad_request("missing MessageStatus")
+    raw_code = (request.form.get("ErrorCode") or "").strip()
+    try:
+        error_code = int(raw_code) if raw_code else None
+    except ValueError:
+        return _bad_request("ErrorCode is not a number")
+    record_status(get_runtime(), sid, status_value, error_code)
+    return Response("", 204)

@@ -1,0 +1,54 @@
+"""The message catalogue: every text a resident reads, in Indonesian and English.
+
+Flows declare their texts with :func:`define` at import time (pure data, no I/O).
+Each text declares its SMS segment budget; ``tests/test_catalogue.py`` renders every
+text with its example parameters and fails on a non-GSM-7 character or a text over
+budget.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+
+@dataclass(frozen=True)
+class Text:
+    """One catalogue entry.
+
+    Attributes:
+        id: Indonesian text, ``str.format`` placeholders allowed.
+        en: English text.
+        segments: SMS segment budget; more than 1 needs a reason in a comment.
+        example: sample values for the placeholders, as long as real ones get.
+    """
+
+    id: str
+    en: str
+    segments: int = 1
+    example: Mapping[str, object] = field(default_factory=dict)
+
+
+_TEXTS: dict[str, Text] = {}
+
+
+def define(texts: Mapping[str, Text]) -> None:
+    """Add ``texts`` to the catalogue; a key may be defined once only."""
+    for key, text in texts.items():
+        if key in _TEXTS and _TEXTS[key] != text:
+            raise ValueError(f"catalogue key defined twice: {key}")
+        _TEXTS[key] = text
+
+
+def entries() -> dict[str, Text]:
+    """All catalogue entries, for tests and tooling."""
+    return dict(_TEXTS)
+
+
+def render(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text ``key`` in ``language`` (falling back to Indonesian) with ``params``."""
+    text = _TEXTS[key]
+    template = text.en if language == "en" else text.id
+    return template.format(**params) if params else template

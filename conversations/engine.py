@@ -1,0 +1,161 @@
+"""The conversation engine: (conversation, inbound message) -> outcome.
+
+Pure: it reads only its arguments and the catalogue, and returns replies, the dialog to
+keep open and the effects to apply. The webhook, the terminal chat and the simulator
+all call :meth:`Engine.handle`; ``bot.inbound`` stores what it decides.
+
+Commands that work at any step: MENU/INFO/BANTUAN, BATAL, STOP/BERHENTI, MULAI,
+BAHASA EN/ID. A message that is exactly a service keyword starts that service, even
+inside another dialog; anything else inside a dialog is an answer to its question.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
+from conversations.catalogue import render
+from conversations.keywords import match, normalise
+from conversations.model import (
+    COMPLETED,
+    INTERRUPTED,
+    Conversation,
+    Dialog,
+    Inbound,
+    OptIn,
+    OptOut,
+    Outcome,
+    Reply,
+    SetLanguage,
+    Turn,
+)
+from conversations.registry import Registry, default_registry
+
+MENU_FLOW = "menu"
+
+COMMANDS = {
+    "MENU": "menu", "INFO": "menu", "BANTUAN": "menu", "HELP": "menu", "TOLONG": "menu",
+    "BATAL": "cancel", "CANCEL": "cancel", "BATALKAN": "cancel",
+    "STOP": "stop", "BERHENTI": "stop", "UNSUBSCRIBE": "stop",
+    "MULAI": "start", "START": "start", "UNSTOP": "start",
+    "BAHASA": "language", "LANGUAGE": "language",
+}
+LANGUAGE_NAMES = {
+    "ID": "id", "INDONESIA": "id", "IND": "id", "BI": "id", "INDONESIAN": "id",
+    "EN": "en", "ENG": "en", "ENGLISH": "en", "INGGRIS": "en",
+}
+
+
+class Engine:
+    """Routes each message to a global command or a dialog flow.
+
+    Args:
+        registry: the flows; the product's full set by default.
+    """
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry if registry is not None else default_registry()
+
+    def handle(
+        self, conversation: Conversation, inbound: Inbound, directory: Any = None
+    ) -> Outcome:
+        """Decide what to answer ``inbound`` and what should happen.
+
+        Args:
+            conversation: the contact's language, opt-out flag and open dialog.
+            inbound: the message.
+            directory: read-only look-ups for flows (see ``conversations.model.Directory``).
+
+        Returns:
+            The outcome. When an expired dialog preceded this message, its first reply
+            says so.
+        """
+        turn = Turn(inbound=inbound, conversation=conversation, directory=directory)
+        outcome = self._route(turn)
+        if conversation.expired:
+            outcome.replies.insert(0, Reply("dialog.expired"))
+        return outcome
+
+    def _route(self, turn: Turn) -> Outcome:
+        dialog = turn.conversation.dialog
+        command = match(turn.inbound.text, COMMANDS)
+        if command is not None and (command.value == "language" or not command.rest):
+            return self._command(command.value, command.rest, turn)
+
+        keyword = match(turn.inbound.text, self.registry.keywords)
+        if dialog is not None and dialog.flow != MENU_FLOW:
+            flow = self.registry.by_name.get(dialog.flow)
+            if (keyword is not None and not keyword.rest) or flow is None:
+                pass  # a bare keyword starts another service; an unknown flow is dropped
+            else:
+                return flow.resume(turn, dialog)
+
+        if dialog is not None and dialog.flow == MENU_FLOW:
+            choice = normalise(turn.inbound.text)
+            if choice.isdigit():
+                return self._menu_choice(int(choice), turn)
+
+        if keyword is not None:
+            flow = self.registry.by_name[keyword.value]
+            started = flow.start(_with_args(turn, keyword.rest))
+            if dialog is not None:
+                started.ended = INTERRUPTED
+            return started
+        return self._menu(turn, ended=INTERRUPTED if dialog else COMPLETED)
+
+    def _menu_choice(self, number: int, turn: Turn) -> Outcome:
+        shown = self.registry.menu()
+        if not 1 <= number <= len(shown):
+            return Outcome(
+                replies=[Reply("error.choice", {"max": len(shown)})],
+                dialog=turn.conversation.dialog,
+            )
+        return shown[number - 1].start(_with_args(turn, ""))
+
+    def _menu(self, turn: Turn, ended: str = COMPLETED) -> Outcome:
+        shown = self.registry.menu()
+        if not shown:
+            return Outcome(replies=[Reply("menu.empty")], ended=ended)
+        lines = [
+            f"{n} {render(flow.menu_key, turn.language)}"
+            for n, flow in enumerate(shown, 1)
+            if flow.menu_key
+        ]
+        return Outcome(
+            replies=[Reply("menu.body", {"items": "\n".join(lines)})],
+            dialog=Dialog(MENU_FLOW, "choose"),
+            ended=ended,
+        )
+
+    def _command(self, command: str, rest: str, turn: Turn) -> Outcome:
+        conversation = turn.conversation
+        open_dialog = conversation.dialog is not None
+        ended = INTERRUPTED if open_dialog else COMPLETED
+        if command == "menu":
+            return self._menu(turn, ended=ended)
+        if command == "cancel":
+            key = "dialog.cancelled" if open_dialog else "dialog.nothing_to_cancel"
+            return Outcome(replies=[Reply(key)], ended=ended)
+        if command == "stop":
+            if conversation.opted_out:
+                return Outcome(replies=[Reply("optout.already")], ended=ended)
+            return Outcome(replies=[Reply("optout.confirmed")], effects=[OptOut()], ended=ended)
+        if command == "start":
+            return Outcome(replies=[Reply("optin.confirmed")], effects=[OptIn()], ended=ended)
+        # language: keep any open dialog where it was.
+        language = LANGUAGE_NAMES.get(normalise(rest))
+        if language is None:
+            return Outcome(replies=[Reply("language.unknown")], dialog=conversation.dialog)
+        return Outcome(
+            replies=[Reply("language.set")],
+            effects=[SetLanguage(language)],
+            dialog=conversation.dialog,
+        )
+
+
+def _with_args(turn: Turn, args: str) -> Turn:
+    return Turn(
+        inbound=turn.inbound,
+        conversation=turn.conversation,
+        directory=turn.directory,
+        args=args,
+    )

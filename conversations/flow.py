@@ -1,0 +1,157 @@
+"""What a dialog flow is, and a declarative question-by-question dialog to build on.
+
+A flow is an object with a name, the keywords that start it, and two methods:
+``start`` (the resident typed a keyword) and ``resume`` (a reply inside its dialog).
+Most flows are a list of :class:`Question` steps run by :class:`Questionnaire`:
+steps are data, parsing is a plain function, no names are looked up by string magic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
+
+from conversations.keywords import normalise
+from conversations.model import Dialog, Outcome, Reply, Turn
+
+MAX_ANSWER_LENGTH = 300
+
+
+class Invalid(Exception):
+    """Raised by a parser: the answer is not usable; ``reply`` says how to fix it."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.reply = Reply(key, params)
+
+
+class Flow:
+    """Base class of every dialog flow.
+
+    Attributes:
+        name: stored in the session; unique in the registry.
+        keywords: normalised keyword -> alias value (usually the flow name).
+        menu_key: catalogue key of this flow's line in the menu, or None to hide it.
+    """
+
+    name: str = ""
+    keywords: Mapping[str, str] = {}
+    menu_key: str | None = None
+
+    def start(self, turn: Turn) -> Outcome:
+        """The resident typed one of ``keywords``; ``turn.args`` is the rest."""
+        raise NotImplementedError
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        """A message arrived while this flow's ``dialog`` was open."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Question:
+    """One step of a questionnaire.
+
+    Attributes:
+        name: step name and the key its answer is stored under.
+        prompt: catalogue key of the question.
+        parse: turns the answer text into a value or raises :class:`Invalid`.
+        skippable: ``LEWATI``/``SKIP`` stores None instead of an answer.
+        ask_if: ask only when this returns True for the data collected so far.
+        prompt_params: builds the prompt's parameters from the turn and data.
+    """
+
+    name: str
+    prompt: str
+    parse: Callable[[str, Turn, dict[str, Any]], Any]
+    skippable: bool = False
+    ask_if: Callable[[dict[str, Any]], bool] | None = None
+    prompt_params: Callable[[Turn, dict[str, Any]], dict[str, Any]] | None = None
+
+
+SKIP_WORDS = {"LEWATI", "LEWAT", "SKIP", "TIDAK TAHU", "-"}
+
+
+def check_text(text: str, max_length: int = MAX_ANSWER_LENGTH) -> str:
+    """Common checks on a free-text answer: not empty, not too long."""
+    value = " ".join((text or "").split())
+    if not value:
+        raise Invalid("error.empty")
+    if len(value) > max_length:
+        raise Invalid("error.too_long", max=max_length)
+    return value
+
+
+def choose(text: str, options: Sequence[str]) -> int:
+    """Index of the option the resident picked, by number (1-based) or by its text."""
+    norm = normalise(text)
+    if norm.isdigit():
+        index = int(norm) - 1
+        if 0 <= index < len(options):
+            return index
+        raise Invalid("error.choice", max=len(options))
+    for index, option in enumerate(options):
+        if normalise(option) == norm:
+            return index
+    raise Invalid("error.choice", max=len(options))
+
+
+@dataclass
+class Questionnaire(Flow):
+    """A flow that asks ``questions`` in order and then calls ``finish``.
+
+    ``begin`` may pre-fill answers from the keyword's arguments (``ADUAN <text>``).
+    """
+
+    name: str = ""
+    keywords: Mapping[str, str] = field(default_factory=dict)
+    menu_key: str | None = None
+    questions: Sequence[Question] = ()
+    finish: Callable[[Turn, dict[str, Any]], Outcome] | None = None
+    begin: Callable[[Turn], tuple[dict[str, Any], list[Any]]] | None = None
+
+    def start(self, turn: Turn) -> Outcome:
+        data: dict[str, Any] = {}
+        effects: list[Any] = []
+        if self.begin is not None:
+            data, effects = self.begin(turn)
+        outcome = self._advance(turn, data, after=None)
+        outcome.effects[:0] = effects
+        return outcome
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        question = self._question(dialog.step)
+        if question is None:  # the flow changed under a stored session
+            return self._advance(turn, dict(dialog.data), after=None)
+        answer = turn.inbound.text
+        if question.skippable and normalise(answer) in SKIP_WORDS:
+            value = None
+        else:
+            try:
+                value = question.parse(answer, turn, dict(dialog.data))
+            except Invalid as invalid:
+                return Outcome(replies=[invalid.reply], dialog=dialog)
+        data = {**dialog.data, question.name: value}
+        return self._advance(turn, data, after=question.name)
+
+    def _question(self, name: str) -> Question | None:
+        return next((q for q in self.questions if q.name == name), None)
+
+    def _advance(self, turn: Turn, data: dict[str, Any], after: str | None) -> Outcome:
+        names = [q.name for q in self.questions]
+        start = names.index(after) + 1 if after in names else 0
+        for question in self.questions[start:]:
+            if question.name in data:
+                continue
+            if question.ask_if is not None and not question.ask_if(data):
+                continue
+            params = question.prompt_params(turn, data) if question.prompt_params else {}
+            return Outcome(
+                replies=[Reply(question.prompt, params)],
+                dialog=Dialog(self.name, question.name, data),
+            )
+        assert self.finish is not None, f"flow {self.name} has no finish"
+        return self.finish(turn, data)
+
+
+def keep(dialog: Dialog, **changes: Any) -> Dialog:
+    """A copy of ``dialog`` with some fields changed."""
+    return replace(dialog, **changes)

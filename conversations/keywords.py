@@ -1,0 +1,94 @@
+"""Keyword recognition that survives keypads: case, spacing, punctuation and typos.
+
+``DAFTR``, ``daftar!``, `` Aduan.`` and ``LAPOR`` all resolve; short keywords (three
+letters or fewer) must match exactly so that ``YA`` never turns into ``YAT``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NON_WORD = re.compile(r"[^0-9A-Z]+")
+
+
+def normalise(text: str) -> str:
+    """Upper-case ``text`` and turn every run of punctuation/space into one space."""
+    return _NON_WORD.sub(" ", (text or "").upper()).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``."""
+    norm = normalise(text)
+    return norm.split(" ") if norm else []
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, capped at ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def tolerance(keyword: str) -> int:
+    """How many typos a keyword of this length forgives."""
+    return 0 if len(keyword) <= 3 else 1
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised keyword: ``value`` is what the table maps it to, ``rest`` the
+    remaining original text after the keyword words (case and punctuation kept)."""
+
+    value: str
+    rest: str
+
+
+def _strip_words(text: str, count: int) -> str:
+    """``text`` without its first ``count`` words, keeping the rest as typed."""
+    pattern = r"^\W*" + r"[0-9A-Za-z]+\W+" * count
+    stripped = re.sub(pattern, "", text.strip() + " ", count=1)
+    return stripped.strip()
+
+
+def match(text: str, table: dict[str, str]) -> Match | None:
+    """Find the keyword ``text`` starts with.
+
+    Args:
+        text: what the resident typed.
+        table: keyword (one or more normalised words) -> value it stands for.
+
+    Returns:
+        The best match, preferring exact and longer keywords, or None.
+    """
+    typed = words(text)
+    if not typed:
+        return None
+    best: tuple[int, int, str, int] | None = None  # (distance, -nwords, value, nwords)
+    for keyword, value in table.items():
+        kw_words = keyword.split(" ")
+        n = len(kw_words)
+        if len(typed) < n:
+            continue
+        distance = 0
+        for typed_word, kw_word in zip(typed[:n], kw_words):
+            d = edit_distance(typed_word, kw_word, limit=1)
+            if d > tolerance(kw_word):
+                break
+            distance += d
+        else:
+            candidate = (distance, -n, value, n)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+    if best is None:
+        return None
+    return Match(value=best[2], rest=_strip_words(text, best[3]))

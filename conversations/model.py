@@ -1,0 +1,132 @@
+"""The values the engine takes and returns. Plain data: easy to store and to test."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+SMS = "sms"
+WHATSAPP = "whatsapp"
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or document attached to a WhatsApp message."""
+
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a resident, as the engine sees it."""
+
+    text: str
+    channel: str = SMS
+    phone: str = ""
+    media: tuple[Media, ...] = ()
+    received_at: datetime | None = None
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """An open dialog: which flow, which step, and what it has collected so far."""
+
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What the engine knows about the contact before the message.
+
+    Attributes:
+        language: ``id`` or ``en``.
+        opted_out: the contact said STOP/BERHENTI.
+        dialog: the open dialog, if any.
+        expired: an earlier dialog ran out of time just before this message.
+    """
+
+    language: str = "id"
+    opted_out: bool = False
+    dialog: Dialog | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A catalogue text to send back; ``params`` fill its placeholders.
+
+    Effects may return further parameters (a new complaint's code, say) that are
+    merged in when the reply is rendered.
+    """
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Effect:
+    """Something the world must do because of a message (store a complaint, opt a
+    contact out). Subclasses are frozen dataclasses; ``bot`` applies them."""
+
+
+@dataclass(frozen=True)
+class SetLanguage(Effect):
+    language: str
+
+
+@dataclass(frozen=True)
+class OptOut(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class OptIn(Effect):
+    pass
+
+
+# How a dialog ended; stored on the conversation session (RapidPro's vocabulary).
+COMPLETED = "completed"
+INTERRUPTED = "interrupted"
+EXPIRED = "expired"
+
+
+@dataclass
+class Outcome:
+    """What the engine decided.
+
+    Attributes:
+        replies: texts to send back now, in order.
+        dialog: the dialog to keep open, or None when no dialog stays open.
+        effects: what must happen in the world, applied in one transaction.
+        ended: how the previous dialog ended when ``dialog`` replaces or closes it.
+    """
+
+    replies: list[Reply] = field(default_factory=list)
+    dialog: Dialog | None = None
+    effects: list[Effect] = field(default_factory=list)
+    ended: str = COMPLETED
+
+
+class Directory(Protocol):
+    """Read-only facts a flow may look up (kelurahan names, a KSM by code, ...).
+
+    ``bot`` implements it over the database; tests use an in-memory one. Flows add the
+    look-ups they need here as methods.
+    """
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Everything a flow gets for one message."""
+
+    inbound: Inbound
+    conversation: Conversation
+    directory: Any = None
+    args: str = ""
+
+    @property
+    def language(self) -> str:
+        return self.conversation.language

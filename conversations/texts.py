@@ -1,0 +1,69 @@
+"""Catalogue texts of the engine itself: menu, help, opt-out, language, cancel, errors."""
+from __future__ import annotations
+
+from conversations.catalogue import Text, define
+
+define({
+    # Two segments: the menu must name every service by its keyword so residents learn them.
+    "menu.body": Text(
+        id="KSM-bot PNPM. Ketik nomor atau kata kunci:\n{items}\nBATAL=batal, BERHENTI=stop, BAHASA EN=English",
+        en="KSM-bot PNPM. Reply a number or keyword:\n{items}\nBATAL=cancel, BERHENTI=stop, BAHASA ID=Indonesia",
+        segments=2,
+        example={"items": "1 DAFTAR daftar KSM\n2 GABUNG gabung KSM\n3 ADUAN pengaduan\n"
+                          "4 CEK cek aduan\n5 RAPAT jadwal rapat\n6 USUL usulan\n7 STATUS KSM"},
+    ),
+    "menu.empty": Text(
+        id="KSM-bot PNPM. Layanan belum tersedia. BAHASA EN=English, BERHENTI=stop",
+        en="KSM-bot PNPM. No services yet. BAHASA ID=Indonesia, BERHENTI=stop",
+    ),
+    "dialog.cancelled": Text(
+        id="Dibatalkan. Ketik MENU untuk mulai lagi.",
+        en="Cancelled. Reply MENU to start again.",
+    ),
+    "dialog.nothing_to_cancel": Text(
+        id="Tidak ada yang dibatalkan. Ketik MENU untuk daftar layanan.",
+        en="Nothing to cancel. Reply MENU for the list of services.",
+    ),
+    "dialog.expired": Text(
+        id="Percakapan sebelumnya sudah berakhir karena lama tidak dibalas. Kita mulai lagi.",
+        en="Your earlier conversation ended after no reply. Starting again.",
+    ),
+    "optout.confirmed": Text(
+        id="Anda tidak akan menerima pesan dari kami lagi. Ketik MULAI untuk kembali.",
+        en="You will get no more messages from us. Reply MULAI to come back.",
+    ),
+    "optout.already": Text(
+        id="Anda sudah berhenti berlangganan. Ketik MULAI untuk kembali.",
+        en="You are already unsubscribed. Reply MULAI to come back.",
+    ),
+    "optin.confirmed": Text(
+        id="Selamat datang kembali. Anda akan menerima pesan lagi. Ketik MENU untuk layanan.",
+        en="Welcome back. You will get messages again. Reply MENU for services.",
+    ),
+    "language.set": Text(
+        id="Bahasa: Indonesia. Ketik MENU untuk layanan.",
+        en="Language: English. Reply MENU for services.",
+    ),
+    "language.unknown": Text(
+        id="Pilih bahasa: BAHASA ID (Indonesia) atau BAHASA EN (English).",
+        en="Choose a language: BAHASA ID (Indonesian) or BAHASA EN (English).",
+    ),
+    "error.empty": Text(
+        id="Pesan kosong. Silakan ketik jawaban Anda, atau BATAL.",
+        en="Empty message. Please type your answer, or BATAL.",
+    ),
+    "error.too_long": Text(
+        id="Jawaban terlalu panjang (maks {max} huruf). Coba lebih singkat, atau BATAL.",
+        en="Answer too long (max {max} characters). Please shorten it, or BATAL.",
+        example={"max": 300},
+    ),
+    "error.choice": Text(
+        id="Pilihan tidak ada. Ketik nomor 1 sampai {max}, atau BATAL.",
+        en="No such choice. Reply a number from 1 to {max}, or BATAL.",
+        example={"max": 12},
+    ),
+    "error.internal": Text(
+        id="Maaf, ada gangguan. Pesan Anda sudah kami simpan dan akan diproses.",
+        en="Sorry, something went wrong. Your message is saved and will be handled.",
+    ),
+})

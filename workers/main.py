@@ -1,0 +1,31 @@
+"""The worker entry point: ``ksm-bot worker`` (RQ worker with the built-in scheduler)."""
+from __future__ import annotations
+
+import logging
+
+from bot import runtime as runtime_module
+from bot.settings import SettingsError, from_env
+from workers.queue import QUEUE_NAME
+from workers.sweep import schedule_next
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(burst: bool = False) -> None:
+    """Build the runtime from the environment, make sure the sweep is scheduled, work.
+
+    Uses RQ's SimpleWorker: jobs run in this process, so the database pool and the
+    Twilio client are reused between jobs instead of being rebuilt after every fork.
+
+    Raises:
+        SettingsError: when REDIS_URL is not set (the embedded default needs no worker).
+    """
+    from rq import SimpleWorker
+
+    settings = from_env()
+    if not settings.redis_url:
+        raise SettingsError("REDIS_URL is required for ksm-bot worker (ksm-bot serve runs jobs in-process)")
+    rt = runtime_module.install(runtime_module.build(settings))
+    schedule_next(rt)
+    worker = SimpleWorker([QUEUE_NAME], connection=rt.redis)
+    worker.work(with_scheduler=True, burst=burst, logging_level="INFO")

@@ -1,0 +1,110 @@
+"""The send job: one stored outbound message through the sender, exactly once."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+
+from bot.models import Contact, Message
+from bot.models import messaging as m
+from workers.senders import INVALID_NUMBER_CODES, OPTED_OUT_CODES, Outgoing, SendError
+
+log = logging.getLogger(__name__)
+
+# Replies and notices a resident asked for still go to an opted-out number; nothing else.
+PROMPTED_KINDS = {"reply", "officer_reply"}
+
+
+class RetryLater(Exception):
+    """Raised so that the job queue retries the job with backoff (429, 5xx, unreachable)."""
+
+
+def send_message(message_id: int) -> str:
+    """Send the queued outbound message ``message_id``.
+
+    Claims the row (queued -> sending) so that a second run, on any worker, does
+    nothing. Permanent errors mark the message failed (and the contact opted out or
+    invalid); retryable ones put it back to queued and raise :class:`RetryLater`.
+
+    Returns:
+        What happened, for the job's result.
+    """
+    from bot.runtime import current
+
+    rt = current()
+    table = Message.__table__
+    now = datetime.now(timezone.utc)
+    with rt.db.session() as session:
+        claimed = session.execute(
+            update(table)
+            .where(table.c.id == message_id, table.c.status == m.QUEUED)
+            .values(status=m.SENDING, attempts=table.c.attempts + 1, updated_at=now)
+            .returning(table.c.contact_id, table.c.channel, table.c.body, table.c.kind, table.c.media)
+        ).first()
+        if claimed is None:
+            return "not queued"
+        contact = session.execute(
+            select(Contact.phone, Contact.opted_out, Contact.invalid_number).where(
+                Contact.id == claimed.contact_id
+            )
+        ).one()
+        if contact.invalid_number or (contact.opted_out and claimed.kind not in PROMPTED_KINDS):
+            session.execute(update(table).where(table.c.id == message_id).values(status=m.SKIPPED))
+            return "skipped"
+
+    outgoing = Outgoing(
+        to=contact.phone,
+        channel=claimed.channel,
+        body=claimed.body,
+        media_urls=tuple(x["url"] for x in (claimed.media or [])),
+        status_callback=_status_callback(rt.settings.public_base_url),
+    )
+    try:
+        sid = rt.sender.send(outgoing)
+    except SendError as error:
+        return _failed(rt, message_id, claimed.contact_id, error)
+    with rt.db.session() as session:
+        session.execute(
+            update(table)
+            .where(table.c.id == message_id, table.c.status == m.SENDING)
+            .values(status=m.SENT, twilio_sid=sid, sent_at=now, error_code=None,
+                    updated_at=datetime.now(timezone.utc))
+        )
+    return f"sent {sid}"
+
+
+def _failed(rt, message_id: int, contact_id: int, error: SendError) -> str:  # type: ignore[no-untyped-def]
+    table = Message.__table__
+    now = datetime.now(timezone.utc)
+    with rt.db.session() as session:
+        if error.retryable:
+            session.execute(
+                update(table).where(table.c.id == message_id)
+                .values(status=m.QUEUED, error_code=error.code, updated_at=now)
+            )
+        else:
+            session.execute(
+                update(table).where(table.c.id == message_id)
+                .values(status=m.FAILED, error_code=error.code, updated_at=now)
+            )
+            mark_contact_for_error(session, contact_id, error.code, now)
+    if error.retryable:
+        log.warning("message %s: retryable send error %s (%s)", message_id, error.code, error)
+        raise RetryLater(f"message {message_id}: {error}")
+    log.warning("message %s failed for good: %s %s", message_id, error.code, error)
+    return f"failed {error.code}"
+
+
+def mark_contact_for_error(session, contact_id: int, code: int | None, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """21610: the number sent STOP to Twilio; 21211/21614: not a number we can text."""
+    if code in OPTED_OUT_CODES:
+        session.execute(
+            update(Contact).where(Contact.id == contact_id).values(opted_out=True, opted_out_at=now)
+        )
+    elif code in INVALID_NUMBER_CODES:
+        session.execute(update(Contact).where(Contact.id == contact_id).values(invalid_number=True))
+
+
+def _status_callback(public_base_url: str | None) -> str | None:
+    return f"{public_base_url}/webhooks/twilio/status" if public_base_url else None

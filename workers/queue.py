@@ -1,0 +1,177 @@
+"""Where jobs go: RQ on Redis in production, an in-process runner on the embedded default.
+
+Both take the same call: ``enqueue(func, *args, job_id=..., retry=..., delay=...)`` with
+a plain function and ids. The in-process runner is a single background thread with the
+same retry semantics, so a newcomer without Redis sees the same behaviour.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, Protocol, Sequence
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "ksm-bot"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry a failed job up to ``max`` times, waiting ``intervals`` seconds between."""
+
+    max: int
+    intervals: Sequence[int]
+
+
+SEND_RETRY = RetryPolicy(max=5, intervals=(10, 60, 300, 900, 3600))
+
+
+class JobQueue(Protocol):
+    def enqueue(
+        self,
+        func: Callable[..., Any],
+        *args: Any,
+        job_id: str | None = None,
+        retry: RetryPolicy | None = None,
+        delay: timedelta | None = None,
+    ) -> None: ...
+
+
+class RqJobQueue:
+    """Jobs on an RQ queue in Redis, run by ``ksm-bot worker`` processes."""
+
+    def __init__(self, redis: Any, name: str = QUEUE_NAME) -> None:
+        from rq import Queue
+
+        self.redis = redis
+        self.queue = Queue(name, connection=redis)
+
+    def enqueue(self, func, *args, job_id=None, retry=None, delay=None):  # type: ignore[no-untyped-def]
+        from rq import Retry
+
+        options: dict[str, Any] = {"job_id": job_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        if retry is not None:
+            options["retry"] = Retry(max=retry.max, interval=list(retry.intervals))
+        if delay:
+            self.queue.enqueue_in(delay, func, *args, **options)
+        else:
+            self.queue.enqueue(func, *args, **options)
+
+
+@dataclass(order=True)
+class _Job:
+    run_at: float
+    seq: int
+    func: Callable[..., Any] = None  # type: ignore[assignment]
+    args: tuple[Any, ...] = ()
+    retry: RetryPolicy | None = None
+    attempt: int = 0
+
+
+class InlineJobQueue:
+    """A background thread that runs jobs in this process (embedded default).
+
+    Args:
+        autostart: start the thread now; tests may pass False and call ``run_pending``.
+        backoff_scale: multiply retry intervals (tests use 0).
+    """
+
+    def __init__(self, autostart: bool = True, backoff_scale: float = 1.0) -> None:
+        self._heap: list[_Job] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._running = 0
+        self._stopped = False
+        self.backoff_scale = backoff_scale
+        self.failed: list[tuple[str, BaseException]] = []
+        self._thread: threading.Thread | None = None
+        if autostart:
+            self.start()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="ksm-bot-jobs", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    def enqueue(self, func, *args, job_id=None, retry=None, delay=None):  # type: ignore[no-untyped-def]
+        run_at = time.monotonic() + (delay.total_seconds() if delay else 0)
+        with self._cond:
+            heapq.heappush(self._heap, _Job(run_at, next(self._seq), func, args, retry))
+            self._cond.notify_all()
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._heap) + self._running
+
+    def run_pending(self) -> int:
+        """Run every job that is due now, in this thread; returns how many ran."""
+        count = 0
+        while True:
+            with self._cond:
+                if not self._heap or self._heap[0].run_at > time.monotonic():
+                    return count
+                job = heapq.heappop(self._heap)
+                self._running += 1
+            self._run(job)
+            count += 1
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait until no job is due or running (tests and the terminal chat)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while time.monotonic() < deadline:
+                due = self._heap and self._heap[0].run_at <= time.monotonic()
+                if not due and not self._running:
+                    return
+                if self._thread is None:
+                    break
+                self._cond.wait(0.01)
+        if self._thread is None:
+            self.run_pending()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopped:
+                    now = time.monotonic()
+                    if self._heap and self._heap[0].run_at <= now:
+                        break
+                    wait = self._heap[0].run_at - now if self._heap else 1.0
+                    self._cond.wait(min(wait, 1.0))
+                if self._stopped:
+                    return
+                job = heapq.heappop(self._heap)
+                self._running += 1
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
+        try:
+            job.func(*job.args)
+        except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the runner
+            name = getattr(job.func, "__name__", repr(job.func))
+            if job.retry is not None and job.attempt < job.retry.max:
+                intervals = job.retry.intervals or (0,)
+                wait = intervals[min(job.attempt, len(intervals) - 1)] * self.backoff_scale
+                log.warning("job %s%r failed (%s); retry in %ss", name, job.args, exc, wait)
+                with self._cond:
+                    heapq.heappush(self._heap, _Job(
+                        time.monotonic() + wait, next(self._seq), job.func, job.args,
+                        job.retry, job.attempt + 1,
+                    ))
+            else:
+                log.exception("job %s%r failed for good", name, job.args)
+                self.failed.append((name, exc))
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
