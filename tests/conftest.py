@@ -1,0 +1,193 @@
+"""Fixtures: the app on the real database and job queue of this run's mode.
+
+With DATABASE_URL/REDIS_URL set, tests use that PostgreSQL and Redis (CI runs the
+suite once like that); without them, SQLite in a temporary file and the in-process
+job runner. Only Twilio's HTTP API is faked, by a real server on 127.0.0.1.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.models import Base
+from bot.settings import normalise_database_url
+from tests.fake_twilio import FakeTwilio
+from tests.transcript import AUTH_TOKEN, PUBLIC_BASE_URL, Phone
+
+SERVER_DB = os.environ.get("DATABASE_URL")
+SERVER_REDIS = os.environ.get("REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for the whole run."""
+    from bot.migrate import upgrade
+
+    if SERVER_DB:
+        url = normalise_database_url(SERVER_DB)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    upgrade(url)
+    yield url
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[FakeTwilio]:
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def twilio(fake_twilio: FakeTwilio) -> FakeTwilio:
+    """The fake Twilio API, emptied for this test."""
+    fake_twilio.reset()
+    return fake_twilio
+
+
+@pytest.fixture
+def jobs() -> Any:
+    """The job queue: real RQ on Redis in server mode, else the in-process runner
+    (not started: tests run jobs when they choose, with :func:`run_jobs`)."""
+    if SERVER_REDIS:
+        from redis import Redis
+
+        from workers.queue import RqJobQueue
+
+        redis = Redis.from_url(SERVER_REDIS)
+        redis.flushdb()
+        yield RqJobQueue(redis)
+        redis.close()
+    else:
+        from workers.queue import InlineJobQueue
+
+        queue = InlineJobQueue(autostart=False, backoff_scale=0)
+        yield queue
+
+
+def app_config(database_url: str, twilio: FakeTwilio, jobs: Any, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": SERVER_REDIS,
+        "SECRET_KEY": "test-secret-key-0123456789",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_SMS_FROM": "+15005550006",
+        "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
+        "TWILIO_API_BASE_URL": twilio.url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "JOBS": jobs,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app(database_url: str, twilio: FakeTwilio, jobs: Any) -> Iterator[Any]:
+    from bot import create_app
+
+    _empty_tables(database_url)
+    app = create_app(app_config(database_url, twilio, jobs))
+    yield app
+    app.extensions["ksm_runtime"].db.dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Any) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def rt(app: Any) -> Any:
+    """The app's runtime (database, jobs, sender, settings)."""
+    return app.extensions["ksm_runtime"]
+
+
+@pytest.fixture
+def run_jobs(rt: Any) -> Any:
+    """Run every job that is due now, as a worker would; returns how many ran."""
+
+    def run() -> int:
+        from workers.queue import InlineJobQueue, RqJobQueue
+
+        if isinstance(rt.jobs, InlineJobQueue):
+            return rt.jobs.run_pending()
+        assert isinstance(rt.jobs, RqJobQueue)
+        from rq import SimpleWorker
+
+        before = rt.jobs.queue.count
+        SimpleWorker([rt.jobs.queue], connection=rt.redis).work(burst=True, logging_level="WARNING")
+        return before
+
+    return run
+
+
+@pytest.fixture
+def phone(client: Any) -> Phone:
+    return Phone(client)
+
+
+@pytest.fixture
+def officer_login(app: Any, client: Any) -> Any:
+    """Create an officer and log the test client in as them."""
+    from bot.models import Kelurahan
+    from bot.services.officers import create_or_update
+
+    def login(username: str = "admin", role: str = "admin", kelurahan: Kelurahan | None = None,
+              kota: str | None = None, provinsi: str | None = None) -> Any:
+        rt = app.extensions["ksm_runtime"]
+        with rt.db.session() as session:
+            if kelurahan is not None:
+                kelurahan = session.merge(kelurahan)
+            create_or_update(session, username, "password-123", role, kelurahan, kota, provinsi)
+        with app.app_context():
+            pass
+        response = client.get("/login")
+        token = _csrf(response.data)
+        response = client.post("/login", data={"username": username, "password": "password-123",
+                                               "csrf_token": token})
+        assert response.status_code == 302, response.data
+        return client
+
+    return login
+
+
+def _csrf(html: bytes) -> str:
+    import re
+
+    found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        rb'name="csrf-token" content="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1).decode()
+
+
+@pytest.fixture
+def csrf_token() -> Any:
+    return _csrf
