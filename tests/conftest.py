@@ -82,7 +82,7 @@ def jobs() -> Any:
     else:
         from workers.queue import InlineJobQueue
 
-        queue = InlineJobQueue(autostart=False, backoff_scale=0)
+        queue = InlineJobQueue(autostart=False)
         yield queue
 
 

@@ -1,0 +1,162 @@
+"""Sending through the real twilio client against the fake Twilio server."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import update
+
+from bot.models import Contact, Message
+from bot.outbox import queue_message
+from workers.outbound import RetryLater, send_message
+from workers.queue import InlineJobQueue
+
+
+def _queue(rt, channel: str = "sms", body: str = "Rapat KSM besok jam 19.30", **contact) -> int:  # type: ignore[no-untyped-def]
+    from bot.inbound import enqueue_sends
+
+    with rt.db.session() as session:
+        row = Contact(phone="+6281200000001", **contact)
+        session.add(row)
+        session.flush()
+        message_id = queue_message(session, row.id, channel, body)
+    enqueue_sends(rt, [message_id])
+    return message_id
+
+
+def _message(rt, message_id: int) -> Message:  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        return session.get(Message, message_id)
+
+
+def _contact(rt) -> Contact:  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        return session.query(Contact).one()
+
+
+def _retry_scheduled(rt) -> int:  # type: ignore[no-untyped-def]
+    if isinstance(rt.jobs, InlineJobQueue):
+        return rt.jobs.pending()
+    return rt.jobs.queue.scheduled_job_registry.count
+
+
+def test_an_sms_goes_out_through_twilio_with_a_status_callback(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    message_id = _queue(rt)
+    run_jobs()
+    [sent] = twilio.messages
+    assert sent["To"] == "+6281200000001"
+    assert sent["From"] == "+15005550006"
+    assert sent["Body"] == "Rapat KSM besok jam 19.30"
+    assert sent["StatusCallback"] == "https://bot.example.org/webhooks/twilio/status"
+    stored = _message(rt, message_id)
+    assert stored.status == "sent" and stored.twilio_sid == sent["_sid"]
+
+
+def test_whatsapp_goes_from_the_whatsapp_sender(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    _queue(rt, channel="whatsapp")
+    run_jobs()
+    [sent] = twilio.messages
+    assert sent["To"] == "whatsapp:+6281200000001"
+    assert sent["From"] == "whatsapp:+14155238886"
+
+
+def test_a_messaging_service_is_used_when_configured(database_url, twilio, jobs, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    from bot import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(database_url, twilio, jobs, TWILIO_MESSAGING_SERVICE_SID="MG" + "1" * 32))
+    rt = app.extensions["ksm_runtime"]
+    _queue(rt)
+    send_message_ids = [r for r in twilio.requests]
+    assert not send_message_ids
+    from workers.outbound import send_message as job
+
+    with rt.db.session() as session:
+        message_id = session.query(Message.id).scalar()
+    job(message_id)
+    [sent] = twilio.messages
+    assert sent["MessagingServiceSid"] == "MG" + "1" * 32 and "From" not in sent
+    rt.db.dispose()
+
+
+@pytest.mark.parametrize(("status", "code"), [(429, 20429), (500, 20500), (503, 30003)])
+def test_rate_limits_and_server_errors_are_retried(rt, run_jobs, twilio, status, code) -> None:  # type: ignore[no-untyped-def]
+    twilio.fail(status, code, times=1)
+    message_id = _queue(rt)
+    run_jobs()
+    stored = _message(rt, message_id)
+    assert (stored.status, stored.error_code) == ("queued", code)
+    assert _retry_scheduled(rt) == 1
+    assert send_message(message_id).startswith("sent")  # what the retry does
+    assert _message(rt, message_id).status == "sent"
+    assert len(twilio.messages) == 1
+
+
+def test_an_unreachable_twilio_is_retried(rt) -> None:  # type: ignore[no-untyped-def]
+    from workers.senders import TwilioSender
+
+    rt.sender = TwilioSender("AC" + "0" * 32, "token", sms_from="+15005550006",
+                             api_base_url="http://127.0.0.1:9", timeout=2)
+    message_id = _queue(rt)
+    with pytest.raises(RetryLater):
+        send_message(message_id)
+    assert _message(rt, message_id).status == "queued"
+
+
+def test_21610_marks_the_contact_opted_out_and_is_not_retried(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    twilio.fail(400, 21610, times=1)
+    message_id = _queue(rt)
+    run_jobs()
+    stored = _message(rt, message_id)
+    assert (stored.status, stored.error_code) == ("failed", 21610)
+    assert _contact(rt).opted_out
+    assert _retry_scheduled(rt) == 0
+    assert send_message(message_id) == "not queued"  # a stray second run does nothing
+
+
+@pytest.mark.parametrize("code", [21211, 21614])
+def test_invalid_numbers_are_marked_and_not_retried(rt, run_jobs, twilio, code) -> None:  # type: ignore[no-untyped-def]
+    twilio.fail(400, code, times=1)
+    message_id = _queue(rt)
+    run_jobs()
+    assert _message(rt, message_id).status == "failed"
+    assert _contact(rt).invalid_number
+    assert _retry_scheduled(rt) == 0
+
+
+def test_nothing_unprompted_goes_to_an_opted_out_number(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    message_id = _queue(rt, opted_out=True)
+    run_jobs()
+    assert twilio.messages == []
+    assert _message(rt, message_id).status == "skipped"
+
+
+def test_a_send_job_run_twice_sends_once(rt, twilio) -> None:  # type: ignore[no-untyped-def]
+    message_id = _queue(rt)
+    send_message(message_id)
+    assert send_message(message_id) == "not queued"
+    assert len(twilio.messages) == 1
+
+
+def test_the_sweep_requeues_messages_whose_job_was_lost(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    from workers.sweep import sweep
+
+    with rt.db.session() as session:
+        row = Contact(phone="+6281200000002")
+        session.add(row)
+        session.flush()
+        message_id = queue_message(session, row.id, "sms", "Pengumuman")  # no job enqueued
+        session.execute(update(Message).where(Message.id == message_id).values(
+            created_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+    assert sweep() == {"requeue_stale_messages": 1}
+    run_jobs()
+    assert [m["Body"] for m in twilio.messages] == ["Pengumuman"]
+    assert sweep() == {"requeue_stale_messages": 0}
+
+
+def test_outbox_sender_is_the_default_without_twilio_credentials() -> None:
+    from bot.runtime import make_sender
+    from bot.settings import Settings
+    from workers.senders import OutboxSender
+
+    assert isinstance(make_sender(Settings()), OutboxSender)
