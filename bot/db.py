@@ -37,6 +37,17 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def request_session(self) -> Session:
+        """A session for a web request, which mostly reads.
+
+        On SQLite it begins DEFERRED, so holding it open for a whole request does not
+        block the writers (the webhook, jobs) that a view may call meanwhile.
+        """
+        session = self.sessions()
+        if self.is_sqlite:
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        return session
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -55,4 +66,5 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -15,7 +15,7 @@ def get_runtime() -> Runtime:
 def get_db() -> Session:
     """The request's ORM session (opened on first use, closed at teardown)."""
     if "db_session" not in g:
-        g.db_session = get_runtime().db.sessions()
+        g.db_session = get_runtime().db.request_session()
     return g.db_session
 
 
@@ -26,7 +26,7 @@ def _close_db(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.web import auth, dashboard, health, simulator, webhooks
+    from bot.web import auth, dashboard, errors, health, simulator, webhooks
     from bot.web.security import csrf
 
     csrf.init_app(app)
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(_close_db)
+    errors.init_app(app)
 
     from bot.cli import register_flask_commands
 
