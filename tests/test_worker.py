@@ -1,0 +1,41 @@
+"""`ksm-bot worker`, the Procfile's worker process, sends queued messages from RQ."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.models import Contact, Message
+from bot.outbox import queue_message
+
+pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (server mode)")
+
+
+def test_the_worker_process_sends_what_the_web_process_queued(rt, twilio, database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.inbound import enqueue_sends
+    from workers.sweep import SWEEP_JOB_ID
+
+    with rt.db.session() as session:
+        contact = Contact(phone="+6281200000009")
+        session.add(contact)
+        session.flush()
+        message_id = queue_message(session, contact.id, "sms", "Pengingat rapat")
+    enqueue_sends(rt, [message_id])
+
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_SMS_FROM": "+15005550006", "PUBLIC_BASE_URL": "https://bot.example.org",
+        "TWILIO_API_BASE_URL": twilio.url,
+    })
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "worker", "--burst"], env=env,
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [m["Body"] for m in twilio.messages] == ["Pengingat rapat"]
+    with rt.db.session() as session:
+        assert session.get(Message, message_id).status == "sent"
+    # The worker put the periodic sweep on RQ's scheduler, once, under its fixed id.
+    assert SWEEP_JOB_ID in rt.jobs.queue.scheduled_job_registry.get_job_ids()
