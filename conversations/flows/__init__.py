@@ -7,6 +7,7 @@ from conversations.flow import Flow
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
     from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
+    from conversations.flows.ksm_proposal import proposal_flow
     from conversations.flows.ksm_registration import registration_flow
     from conversations.flows.ksm_status import StatusFlow
 
@@ -14,6 +15,7 @@ def default_flows() -> list[Flow]:
         registration_flow(),
         join_flow(),
         StatusFlow(),
+        proposal_flow(),
         add_member_flow(),
         DeclineFlow(),
     ]
