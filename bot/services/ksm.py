@@ -16,6 +16,7 @@ from bot.models import Contact, Ksm, KsmMember, Officer
 from bot.models import ksm as k
 from bot.outbox import queue_message
 from bot.services.ksm_lookups import ksm_view
+from bot.services.poor_list import match_member
 from conversations.catalogue import render
 from conversations.flows.ksm_common import FIELDS, MIN_MEMBERS, progress_text, women_warning
 from conversations.flows.ksm_members import AddKsmMember, DeclineKsm, JoinKsm
@@ -101,6 +102,9 @@ def register(effect: RegisterKsm, ctx: EffectContext) -> dict[str, object]:
         gender=effect.leader_gender, role=k.LEADER, status=k.CONFIRMED,
         created_at=ctx.now, responded_at=ctx.now,
     ))
+    session.flush()
+    leader = session.execute(select(KsmMember).where(KsmMember.ksm_id == ksm.id)).scalar_one()
+    match_member(session, leader, ksm.kelurahan_id, ctx.phone)
     contact = session.get(Contact, ctx.contact_id)
     if contact is not None:
         contact.kelurahan_id = contact.kelurahan_id or effect.kelurahan_id
@@ -125,6 +129,7 @@ def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
     if member.status != k.CONFIRMED:
         member.status = k.INVITED
     member.name, member.gender = effect.name, effect.gender
+    match_member(session, member, ksm.kelurahan_id, contact.phone)
     session.flush()
     leader = session.execute(
         select(KsmMember.name).where(KsmMember.ksm_id == ksm.id, KsmMember.role == k.LEADER)
@@ -156,6 +161,7 @@ def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
         member.gender = effect.gender
     member.status = k.CONFIRMED
     member.responded_at = ctx.now
+    match_member(session, member, ksm.kelurahan_id, ctx.phone)
     session.flush()
     refresh_status(session, ksm, ctx.now)
     _tell_leader(session, ksm, "ksm.notice.joined", member.name, ctx)

@@ -230,3 +230,14 @@ def beneficiaries_ok(unit: str, beneficiaries: int, poor: int) -> bool:
     if unit == k.UPL:
         return poor * 2 > beneficiaries
     return True
+
+
+def match_member(session: Session, member: KsmMember, kelurahan_id: int, phone: str) -> None:
+    """Match one new member by phone when exactly one listed person has that number."""
+    if member.poor_resident_id is not None:
+        return
+    found = session.execute(
+        select(PoorResident.id).where(PoorResident.kelurahan_id == kelurahan_id, PoorResident.phone == phone)
+    ).scalars().all()
+    if len(found) == 1:
+        member.poor_resident_id, member.poor_match = found[0], "phone"
