@@ -92,25 +92,25 @@ def plain_text(text: str, max_length: int) -> str:
 
 def parse_yes_no(text: str) -> bool:
     """YA/TIDAK (and a few spellings) or 1/2."""
+    if not (text or "").strip():
+        raise Invalid("error.empty")
     norm = normalise(text)
     if norm in {"YA", "Y", "IYA", "YES", "1", "BETUL", "OK"}:
         return True
     if norm in {"TIDAK", "T", "TDK", "GAK", "NO", "N", "2", "BUKAN"}:
         return False
-    if not norm:
-        raise Invalid("error.empty")
     raise Invalid("ksm.error.yes_no")
 
 
 def parse_gender(text: str) -> str:
     """L (laki-laki) or P (perempuan)."""
+    if not (text or "").strip():
+        raise Invalid("error.empty")
     norm = normalise(text)
     if norm in {"L", "LAKI", "LAKI LAKI", "PRIA", "M", "MALE", "1"}:
         return "L"
     if norm in {"P", "PEREMPUAN", "WANITA", "IBU", "F", "FEMALE", "2"}:
         return "P"
-    if not norm:
-        raise Invalid("error.empty")
     raise Invalid("ksm.error.gender")
 
 
@@ -133,9 +133,9 @@ def parse_phone(text: str) -> str:
 
 def parse_field(text: str) -> str:
     """A field by number (1-6) or by a word for it."""
-    norm = normalise(text)
-    if not norm:
+    if not (text or "").strip():
         raise Invalid("error.empty")
+    norm = normalise(text)
     if norm.isdigit():
         index = int(norm) - 1
         if 0 <= index < len(FIELD_KEYS):

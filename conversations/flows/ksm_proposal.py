@@ -78,9 +78,9 @@ def rupiah(amount: int) -> str:
 
 
 def _count(text: str, maximum: int = PEOPLE_MAX) -> int:
-    norm = normalise(text)
-    if not norm:
+    if not (text or "").strip():
         raise Invalid("error.empty")
+    norm = normalise(text)
     if not norm.isdigit() or int(norm) > maximum:
         raise Invalid("usul.error.number")
     return int(norm)
@@ -126,9 +126,9 @@ def _programs(turn: Turn, data: dict[str, Any]) -> list[tuple[int, str]]:
 
 def _parse_program(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     programs = _programs(turn, data)
-    norm = normalise(text)
-    if not norm:
+    if not (text or "").strip():
         raise Invalid("error.empty")
+    norm = normalise(text)
     if not norm.isdigit() or not 1 <= int(norm) <= len(programs):
         raise Invalid("error.choice", max=len(programs))
     program_id, name = programs[int(norm) - 1]
