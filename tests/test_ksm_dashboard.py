@@ -107,3 +107,10 @@ def test_fasilitator_sees_masked_numbers(phone, rt, areas, officer_login) -> Non
     assert "0812-3456-7890" not in exported and "*" in exported
     assert "on_poor_list" not in exported
     assert MEMBERS[0] not in exported
+
+
+def test_csv_cells_never_run_as_formulas(phone, rt, areas, officer_login) -> None:  # type: ignore[no-untyped-def]
+    form_ksm(phone, rt, kelurahan="2", name="=HYPERLINK(1)")
+    client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
+    rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(1)"

@@ -110,3 +110,26 @@ def test_status_for_strangers_and_nobody(phone, rt, kelurahan) -> None:  # type:
     stranger.send("ANGGOTA Ani, P, 081311110001").expect("belum menjadi ketua")
     stranger.send("TOLAK").expect("kode KSM")
     stranger.send(code).expect("Tidak ada ajakan")
+
+
+def test_leader_of_two_ksms_picks_one_when_adding(phone, rt, kelurahan) -> None:  # type: ignore[no-untyped-def]
+    first = register(phone, name="Maju Jaya")
+    second = register(phone, name="Bank Sampah")
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("KSM yang mana", f"{second} Bank Sampah",
+                                                        f"{first} Maju Jaya")
+    phone.send("5").expect("KSM yang mana")
+    phone.send(first).expect("Tambah anggota KSM Maju Jaya")
+    phone.send("Ani").send("P").send(MEMBERS[0]).expect("Ani diundang", f"GABUNG {first}")
+    assert ("Ani", "member", "invited") in members_of(rt, first)
+    assert ("Ani", "member", "invited") not in members_of(rt, second)
+    phone.send("INFO KSM").expect("KSM Anda", first, second)
+
+
+def test_a_member_added_twice_is_not_invited_twice(phone, rt, kelurahan) -> None:  # type: ignore[no-untyped-def]
+    code = register(phone)
+    phone.send(f"ANGGOTA Ani P {MEMBERS[0]}").expect("Ani diundang")  # no commas
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("sudah ada di KSM")
+    assert len(queued_to(rt, MEMBERS[0])) == 1
+    other(phone, MEMBERS[0]).send("TOLAK").expect("menolak ajakan KSM Maju Jaya")  # the only one
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("Ani diundang")  # may be asked again
+    assert ("Ani", "member", "invited") in members_of(rt, code)

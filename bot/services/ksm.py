@@ -57,20 +57,34 @@ def notify(session: Session, contact_id: int, key: str, now: datetime, **params:
     return queue_message(session, contact_id, channel, body, kind="notice", now=now)
 
 
-def refresh_status(session: Session, ksm: Ksm, now: datetime) -> None:
-    """Move a KSM between forming and waiting as its confirmed members change."""
+def locked_ksm(session: Session, ksm_id: int) -> Ksm | None:
+    """The KSM with its row locked, so that two members confirming at the same moment
+    count each other (PostgreSQL; SQLite serialises writers anyway)."""
+    return session.get(Ksm, ksm_id, with_for_update=True)
+
+
+def refresh_status(session: Session, ksm: Ksm, now: datetime) -> bool:
+    """Move a KSM between forming and waiting as its confirmed members change.
+
+    Returns:
+        True when the KSM has just reached the members it needs.
+    """
     confirmed = ksm_view(session, ksm.id).confirmed
+    reached = False
     if ksm.status == k.FORMING and confirmed >= MIN_MEMBERS:
         ksm.status = k.WAITING
         ksm.submitted_at = now
         ksm.cycle_stage = "KSM-3"
+        reached = True
     elif ksm.status == k.WAITING and confirmed < MIN_MEMBERS:
         ksm.status = k.FORMING
         ksm.cycle_stage = "KSM-2"
     session.flush()
+    return reached
 
 
-def _tell_leader(session: Session, ksm: Ksm, key: str, member: str, ctx: EffectContext) -> None:
+def _tell_leader(session: Session, ksm: Ksm, key: str, member: str, ctx: EffectContext,
+                 reached: bool = False) -> None:
     if ksm.leader_contact_id == ctx.contact_id:
         return
     view = ksm_view(session, ksm.id)
@@ -81,7 +95,7 @@ def _tell_leader(session: Session, ksm: Ksm, key: str, member: str, ctx: EffectC
         member=member, ksm=ksm.name, progress=progress_text(view, language),
     ))
     warning = women_warning(view)
-    if warning is not None and ksm.status == k.WAITING and ksm.submitted_at == ctx.now:
+    if warning is not None and reached:
         ctx.queued_message_ids.append(notify(session, ksm.leader_contact_id, warning.key, ctx.now,
                                              **warning.params))
 
@@ -145,7 +159,7 @@ def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
 @handles(JoinKsm)
 def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
-    ksm = session.get(Ksm, effect.ksm_id)
+    ksm = locked_ksm(session, effect.ksm_id)
     if ksm is None or ksm.status == k.REJECTED:
         raise KsmError("no such open KSM")
     member = session.execute(
@@ -163,18 +177,18 @@ def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
     member.responded_at = ctx.now
     match_member(session, member, ksm.kelurahan_id, ctx.phone)
     session.flush()
-    refresh_status(session, ksm, ctx.now)
-    _tell_leader(session, ksm, "ksm.notice.joined", member.name, ctx)
+    reached = refresh_status(session, ksm, ctx.now)
+    _tell_leader(session, ksm, "ksm.notice.joined", member.name, ctx, reached)
     return {"code": ksm.code}
 
 
 @handles(DeclineKsm)
 def decline(effect: DeclineKsm, ctx: EffectContext) -> None:
     session = ctx.session
+    ksm = locked_ksm(session, effect.ksm_id)
     member = session.execute(
         select(KsmMember).where(KsmMember.ksm_id == effect.ksm_id, KsmMember.contact_id == ctx.contact_id)
     ).scalar_one_or_none()
-    ksm = session.get(Ksm, effect.ksm_id)
     if member is None or ksm is None or member.role == k.LEADER:
         return
     member.status = k.DECLINED

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.inbound import enqueue_sends
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposal
@@ -52,7 +52,11 @@ def index():  # type: ignore[no-untyped-def]
         status = k.WAITING
     db = get_db()
     views = ksm_views(db, Ksm.status == status, area_condition(current_user))
-    counts = {s: len(ksm_views(db, Ksm.status == s, area_condition(current_user))) for s in k.KSM_STATUSES}
+    counts = dict.fromkeys(k.KSM_STATUSES, 0)
+    counts.update(db.execute(
+        select(Ksm.status, func.count()).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(area_condition(current_user)).group_by(Ksm.status)
+    ).all())
     return render_template("ksm_list.html", views=views, status=status, counts=counts,
                            labels=STATUS_LABELS)
 
@@ -134,11 +138,18 @@ def stats():  # type: ignore[no-untyped-def]
                            stages=k.STAGES, proposal_statuses=k.PROPOSAL_STATUSES)
 
 
+def _cell(value: object) -> object:
+    """Names typed by residents must not run as spreadsheet formulas (=, +, -, @)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
