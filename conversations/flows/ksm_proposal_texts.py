@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conversations.catalogue import Text, define
 
-_TITLE = "Perbaikan saluran air RW 03 dan jalan setapak"  # 45 characters
+_TITLE = "Perbaikan saluran air dan jalan setapak RW 03 dan RW 04 Kelurahan Sukamaju Kid"  # 80: the most allowed
 
 define({
     "usul.not_leader": Text(

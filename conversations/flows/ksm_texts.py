@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from conversations.catalogue import Text, define
 
-_NAME = "Kelompok Usaha Bersama Maju"  # 28 characters: a long but real KSM name
-_PERSON = "Siti Nurhaliza Rahmawati"
+_NAME = "Kelompok Usaha Bersama Maju Sejahtera 03"  # 40 characters: the longest allowed
+_PERSON = "Siti Nurhaliza Rahmawati binti Abdullah"  # 39 of 40
 
 define({
     "ksm.menu.daftar": Text(id="DAFTAR daftar KSM baru", en="DAFTAR register a KSM"),
@@ -210,7 +210,8 @@ define({
         segments=2,
         example={"ksm": _NAME, "code": "48213", "kelurahan": "Cibeunying Kaler",
                  "status": "menunggu verifikasi BKM",
-                 "members": "Siti N(P) ok, Budi S(L) ok, Ani R(P) diundang, Dedi(L) ok, +3 lagi",
+                 "members": "Siti Nurhali(P) ok, Budi Santos(L) ok, Ani Rahmawa(P) diundang, Dedi Kurniaw(L) ok, "
+                            "Eka Putri(P) ok, +3 lagi",
                  "progress": "Anggota cukup; KSM menunggu verifikasi BKM."},
     ),
     # Two segments: one line per KSM the contact is in.
