@@ -50,7 +50,7 @@ def test_reject_needs_a_reason_that_reaches_the_leader(phone, rt, areas, officer
 
 
 def test_area_scoping(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
-    sukamaju, cibeunying = areas
+    sukamaju, _ = areas
     ours = form_ksm(phone, rt, kelurahan="2", name="Punya Sukamaju")
     theirs = register(other(phone, "+6281399990000"), kelurahan="1", name="Punya Cibeunying")
     their_id = ksm_row(rt, theirs).id

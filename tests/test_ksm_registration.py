@@ -41,7 +41,7 @@ def test_full_registration_dialog(phone, rt, kelurahan) -> None:  # type: ignore
 
 def test_members_confirm_and_ksm_waits_for_verification(phone, rt, kelurahan, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
     code = register(phone)
-    phone.send(f"ANGGOTA Ani Suryani, P, 0813-1111-0001").expect("Ani Suryani diundang", f"GABUNG {code}",
+    phone.send("ANGGOTA Ani Suryani, P, 0813-1111-0001").expect("Ani Suryani diundang", f"GABUNG {code}",
                                                                   "1/3, butuh 2 lagi")
     invite = queued_to(rt, MEMBERS[0])
     assert len(invite) == 1 and "Siti Aminah mengajak" in invite[0] and f"GABUNG {code}" in invite[0]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PjmProgram
 from bot.models import ksm as k
-from conversations.flows.ksm_common import KsmView, MemberView, Membership
+from conversations.flows.ksm_common import KsmView, Membership, MemberView
 
 
 def ksm_views(session: Session, *where: object) -> list[KsmView]:

@@ -6,9 +6,9 @@ kelurahan's list stays as it was.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from bot.services.poor_list import PoorRow, RowError, header_map, parse_row
 

@@ -6,8 +6,8 @@ their match when the same person (name, household, RT, RW) is on the new list.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session

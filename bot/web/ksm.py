@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -102,7 +102,7 @@ def _decide(ksm_id: int, action, done: str):  # type: ignore[no-untyped-def]
     db = get_db()
     ksm = _ksm_in_area(ksm_id)
     try:
-        message_ids = action(db, ksm, datetime.now(timezone.utc))
+        message_ids = action(db, ksm, datetime.now(UTC))
     except KsmError as exc:
         db.rollback()
         flash(str(exc), "error")

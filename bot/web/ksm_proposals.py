@@ -2,7 +2,7 @@
 kelurahan's PJM Pronangkis programs. Scoped to the officer's area."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -61,7 +61,7 @@ def review(proposal_id: int):  # type: ignore[no-untyped-def]
         message_ids = ksm_proposals.review(
             db, found, current_user, request.form.get("status", ""), request.form.get("notes", ""),
             bool(request.form.get("interview_done")), bool(request.form.get("field_visit_done")),
-            datetime.now(timezone.utc),
+            datetime.now(UTC),
         )
     except KsmError as exc:
         db.rollback()
@@ -107,7 +107,7 @@ def new():  # type: ignore[no-untyped-def]
             proposal = ksm_proposals.create(
                 db, ksm, title, request.form.get("pjm_program_id", type=int) or 0,
                 request.form.get("field", ""), amount, _int("beneficiaries"), _int("poor_beneficiaries"),
-                datetime.now(timezone.utc), source="dashboard",
+                datetime.now(UTC), source="dashboard",
             )
         except KsmError as exc:
             db.rollback()

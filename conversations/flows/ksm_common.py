@@ -5,8 +5,9 @@ Pure: plain data and functions; ``bot`` fills the views from the database.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import phonenumbers
 
@@ -222,7 +223,7 @@ class ArgsQuestionnaire(Questionnaire):
         split_args: the keyword's arguments as answers, in question order.
     """
 
-    opening: Callable[[Turn], "dict[str, Any] | Outcome"] | None = None
+    opening: Callable[[Turn], dict[str, Any] | Outcome] | None = None
     split_args: Callable[[str], list[str]] = lambda args: [args] if args.strip() else []
 
     def start(self, turn: Turn) -> Outcome:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import conversations.flows.ksm_proposal_texts  # noqa: F401  (defines the texts)
+import conversations.flows.ksm_proposal_texts
 import conversations.flows.ksm_texts  # noqa: F401
 from conversations.flow import Invalid, Question
 from conversations.flows.ksm_common import (

@@ -12,7 +12,6 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.flow import Invalid, Question
 from conversations.flows.ksm_common import (
-
     MIN_MEMBERS,
     ArgsQuestionnaire,
     options_text,
