@@ -140,3 +140,18 @@ def test_only_bkm_and_admin_of_the_area_see_the_list(runner, rt, sukamaju, tmp_p
     response = client.post(f"/ksm/members/{budi.id}/poor-match",
                            data={"csrf_token": token, "resident_id": resident_id})
     assert response.status_code == 404
+
+
+def test_poor_list_page_is_for_bkm_of_the_area(runner, rt, sukamaju, tmp_path, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    other_kel = add_kelurahan(rt, "Cibeunying")
+    assert _import(runner, _write(tmp_path, GOOD)).exit_code == 0
+    client = officer_login("bkm", "bkm", kelurahan=sukamaju)
+    page = client.get("/ksm/poor-list").data.decode()
+    assert "4 orang" in page and "Budi Santoso" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
+    client = officer_login("bkm_other", "bkm", kelurahan=other_kel)
+    page = client.get(f"/ksm/poor-list?kelurahan_id={sukamaju.id}").data.decode()
+    assert "Budi Santoso" not in page and "Kel. Cibeunying: 0 orang" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
+    client = officer_login("fas", "fasilitator", kelurahan=sukamaju)
+    assert client.get("/ksm/poor-list").status_code == 403

@@ -16,7 +16,7 @@ from bot.models import ksm as k
 from bot.phone import display, mask
 from bot.services import poor_list
 from bot.services.ksm import KsmError, reject, verify
-from bot.services.ksm_area import area_condition
+from bot.services.ksm_area import area_condition, kelurahan_in_area
 from bot.services.ksm_lookups import ksm_views
 from bot.services.ksm_stats import TARGET, kelurahan_stats
 from bot.web import get_db, get_runtime
@@ -195,3 +195,23 @@ def export_members():  # type: ignore[no-untyped-def]
             row.append(int(member.poor_resident_id is not None))
         out.append(row)
     return _csv("ksm_members.csv", header, out)
+
+
+@bp.get("/poor-list")
+@require_role("bkm")
+def poor_residents():  # type: ignore[no-untyped-def]
+    """The kelurahan's daftar jiwa miskin, with who of them is in a KSM (bkm/admin only)."""
+    db = get_db()
+    areas = kelurahan_in_area(db, current_user)
+    chosen = next((kel for kel in areas if kel.id == request.args.get("kelurahan_id", type=int)),
+                  areas[0] if len(areas) == 1 else None)
+    rows = []
+    if chosen is not None:
+        rows = db.execute(
+            select(PoorResident, func.count(KsmMember.id))
+            .outerjoin(KsmMember, KsmMember.poor_resident_id == PoorResident.id)
+            .where(PoorResident.kelurahan_id == chosen.id)
+            .group_by(PoorResident.id).order_by(PoorResident.rw, PoorResident.rt, PoorResident.household,
+                                                 PoorResident.name)
+        ).all()
+    return render_template("ksm_poor_list.html", areas=areas, chosen=chosen, rows=rows, phone=display)
