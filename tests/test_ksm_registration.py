@@ -133,3 +133,20 @@ def test_a_member_added_twice_is_not_invited_twice(phone, rt, kelurahan) -> None
     other(phone, MEMBERS[0]).send("TOLAK").expect("menolak ajakan KSM Maju Jaya")  # the only one
     phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("Ani diundang")  # may be asked again
     assert ("Ani", "member", "invited") in members_of(rt, code)
+
+
+def test_limits_on_invitations_and_unfinished_ksms(phone, rt, kelurahan, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import conversations.flows.ksm_members as flow_members
+    import conversations.flows.ksm_registration as flow_registration
+
+    monkeypatch.setattr(flow_members, "MAX_OPEN_INVITATIONS", 2)
+    monkeypatch.setattr(flow_registration, "MAX_FORMING_PER_LEADER", 2)
+    code = register(phone)
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("diundang")
+    phone.send(f"ANGGOTA Budi, L, {MEMBERS[1]}").expect("diundang")
+    phone.send(f"ANGGOTA Cici, P, {MEMBERS[2]}").expect("2 ajakan belum dijawab")
+    assert queued_to(rt, MEMBERS[2]) == []
+    other(phone, MEMBERS[0]).send(f"GABUNG {code}")
+    phone.send(f"ANGGOTA Cici, P, {MEMBERS[2]}").expect("diundang")
+    register(phone, name="Kedua")
+    phone.send("DAFTAR").expect("sudah memimpin 2 KSM")

@@ -38,6 +38,10 @@ FIELD_WORDS = {
     "sampah": ("SAMPAH", "WASTE", "KEBERSIHAN"),
 }
 MIN_MEMBERS = 3
+# Invitations are SMS to numbers that never wrote to us, paid by the program: cap them so
+# one sender cannot use the bot to message strangers in bulk.
+MAX_OPEN_INVITATIONS = 20
+MAX_FORMING_PER_LEADER = 3
 WOMEN_TARGET = 0.30
 FORMING, WAITING, VERIFIED, REJECTED = "forming", "waiting_verification", "verified", "rejected"
 

@@ -10,6 +10,7 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.flow import Flow, Invalid, Question
 from conversations.flows.ksm_common import (
+    MAX_OPEN_INVITATIONS,
     REJECTED,
     ArgsQuestionnaire,
     KsmView,
@@ -115,6 +116,9 @@ def _anggota_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
     status = turn.directory.member_status(ksm["id"], data["phone"])
     if status in (INVITED, CONFIRMED):
         return Outcome(replies=[Reply("ksm.member.already", {"ksm": ksm["name"]})])
+    view = turn.directory.ksm_by_code(ksm["code"])
+    if view is not None and view.invited >= MAX_OPEN_INVITATIONS:
+        return Outcome(replies=[Reply("ksm.member.too_many", {"max": MAX_OPEN_INVITATIONS})])
     effect = AddKsmMember(ksm_id=ksm["id"], name=data["name"], gender=data["gender"],
                           phone=data["phone"])
     return Outcome(replies=[Reply("ksm.member.invited", {"member": data["name"]})], effects=[effect])

@@ -12,6 +12,8 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.flow import Invalid, Question
 from conversations.flows.ksm_common import (
+    FORMING,
+    MAX_FORMING_PER_LEADER,
     MIN_MEMBERS,
     ArgsQuestionnaire,
     options_text,
@@ -40,6 +42,13 @@ class RegisterKsm(Effect):
     goal: str
     leader_name: str
     leader_gender: str
+
+
+def _opening(turn: Turn) -> dict[str, Any] | Outcome:
+    forming = [k for k in turn.directory.ksms_led() if k.status == FORMING]
+    if len(forming) >= MAX_FORMING_PER_LEADER:
+        return Outcome(replies=[Reply("ksm.too_many_forming", {"max": MAX_FORMING_PER_LEADER})])
+    return {}
 
 
 def _kelurahan_options(turn: Turn) -> list[tuple[int, str]]:
@@ -114,6 +123,7 @@ def registration_flow() -> ArgsQuestionnaire:
             Question("values", "ksm.ask.values", _parse_values),
         ],
         finish=_finish,
+        opening=_opening,
     )
 
 

@@ -124,6 +124,16 @@ define({
         en="{member} is invited and counts after replying GABUNG {code}. {progress}",
         example={"member": _PERSON, "code": "48213", "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
     ),
+    "ksm.member.too_many": Text(
+        id="Sudah {max} ajakan belum dijawab. Minta mereka membalas dulu, lalu tambah lagi.",
+        en="{max} invitations are still unanswered. Ask them to reply first, then add more.",
+        example={"max": 20},
+    ),
+    "ksm.too_many_forming": Text(
+        id="Anda sudah memimpin {max} KSM yang belum lengkap. Lengkapi anggotanya dulu (ketik KSM).",
+        en="You already lead {max} KSMs that are not complete. Complete their members first (reply KSM).",
+        example={"max": 3},
+    ),
     "ksm.member.already": Text(
         id="Nomor itu sudah ada di KSM {ksm}.", en="That number is already in KSM {ksm}.",
         example={"ksm": _NAME},
