@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
+from bot.models.broadcast import Broadcast, BroadcastSend
 from bot.models.contact import Contact
 from bot.models.messaging import ConversationSession, Message
 from bot.models.officer import Officer
 
-__all__ = ["Base", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]
+__all__ = [
+    "Base", "Broadcast", "BroadcastSend", "Contact", "ConversationSession", "Kelurahan", "Message",
+    "Officer", "utcnow",
+]
