@@ -10,8 +10,9 @@ Life of a send row (``bot/models/broadcast.py``)::
 - Claiming is one ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``
   (on SQLite, ``BEGIN IMMEDIATE`` already serialises it), so two workers never hold the
   same row. A claim carries a token; a worker only moves rows that still carry its token.
-- A row becomes ``sending`` in its own commit right before the provider call, and gets
-  its SID in the next commit. A worker killed in between leaves that one row ``sending``;
+- A row becomes ``sending`` in a commit right before the provider call, and gets its SID
+  in the next commit (``workers/broadcast_batch.py``: the same commit that starts the
+  next row, so one per message). A worker killed in between leaves one row ``sending``;
   the sweep turns it into ``unknown`` after a lease, and it is NOT sent again: for an
   announcement one possibly missing message (visible on the dashboard, resendable by an
   officer) is better than a possible duplicate to a resident who pays attention to cost.
@@ -25,21 +26,20 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact, Kelurahan
 from bot.models import broadcast as b
 from workers import clock
-from workers.channels import Route, choose_route
-from workers.outbound import mark_contact_for_error
-from workers.quiet_hours import quiet_until
-from workers.rate_limit import SLOW_DOWN_CODES, acquire, limiter_for, sender_key
-from workers.senders import Outgoing, SendError
+from workers.broadcast_batch import BatchSender, pending_due
+from workers.rate_limit import limiter_for
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,6 @@ COUNTS_EVERY = 5.0  # seconds between progress snapshots on the broadcast row
 CLAIM_LEASE = timedelta(minutes=5)  # a claimed row older than this lost its worker
 IN_FLIGHT_LEASE = timedelta(minutes=2)  # well past the sender's 10 s HTTP timeout
 STALE_HEARTBEAT = timedelta(seconds=60)  # no batch taken for this long: start a job
-MAX_ATTEMPTS = 5
-BACKOFF = (30, 120, 600, 1800)  # seconds before retrying a retryable provider error
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
     rt = current()
     token = uuid.uuid4().hex
     limiter = limiter_for(rt)
-    outcomes: dict[str, int] = {}
+    outcomes: Counter[str] = Counter()
     deadline = time.monotonic() + max_seconds
     next_counts = time.monotonic() + COUNTS_EVERY
     batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS * min(
@@ -96,25 +94,14 @@ def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
             batch = claim_batch(session, broadcast_id, token, clock.now(rt), batch_size)
         if not batch:
             break
-        try:
-            for recipient in batch:
-                outcome = send_one(rt, limiter, broadcast, recipient, token)
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        finally:
-            # Normally a no-op; after an exception the rest of the batch goes back now
-            # instead of waiting for the lease.
-            release_claims(rt, token)
+        outcomes.update(BatchSender(rt, limiter, broadcast, token).send(batch))
         if time.monotonic() >= next_counts:
             with rt.db.session() as session:
-                from bot.broadcasts import refresh_counts
-
                 refresh_counts(session, broadcast_id)
             next_counts = time.monotonic() + COUNTS_EVERY
     else:  # time is up, not "nothing due": a fresh job carries on
         rt.jobs.enqueue(send_broadcast, broadcast_id)
     with rt.db.session() as session:
-        from bot.broadcasts import refresh_counts
-
         refresh_counts(session, broadcast_id)
     return ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due"
 
@@ -155,99 +142,6 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
     return recipients
 
 
-def send_one(rt: Any, limiter: Any, broadcast: Broadcast, recipient: Recipient, token: str) -> str:
-    """Send one claimed row; returns its outcome (sent, held, skipped, failed, retry, lost)."""
-    table = BroadcastSend.__table__
-    mine = and_(table.c.id == recipient.send_id, table.c.claim_token == token)
-    now = datetime.now(timezone.utc)
-    if recipient.opted_out or recipient.invalid_number:
-        return _finish(rt, mine, b.CLAIMED, status=b.SKIPPED, updated_at=now)
-    hold = quiet_until(clock.now(rt), recipient.time_zone) if clock.quiet_hours_on(rt) else None
-    if hold is not None:
-        return _finish(rt, mine, b.CLAIMED, status=b.PENDING, not_before=hold, claim_token=None,
-                       updated_at=now, outcome="held")
-    route = choose_route(recipient.channel, recipient.last_whatsapp_at, clock.now(rt),
-                         broadcast.body_sms,
-                         broadcast.body_whatsapp, broadcast.content_sid,
-                         broadcast.content_variables)
-    key, per_second = sender_key(rt.settings, route.channel)
-    acquire(limiter, key, per_second)
-
-    now = datetime.now(timezone.utc)
-    with rt.db.session() as session:
-        # Re-read the contact: an opt-out that arrived while this row waited counts.
-        contact = session.execute(
-            select(Contact.opted_out, Contact.invalid_number).where(Contact.id == recipient.contact_id)
-        ).one()
-        if contact.opted_out or contact.invalid_number:
-            session.execute(update(table).where(mine, table.c.status == b.CLAIMED)
-                            .values(status=b.SKIPPED, updated_at=now))
-            return "skipped"
-        started = session.execute(
-            update(table).where(mine, table.c.status == b.CLAIMED)
-            .values(status=b.IN_FLIGHT, claimed_at=now, attempts=table.c.attempts + 1,
-                    sent_channel=route.channel, via=route.via, updated_at=now)
-            .returning(table.c.attempts)
-        ).first()
-    if started is None:
-        return "lost"  # the sweep took the claim back (this worker was too slow)
-
-    try:
-        sid = rt.sender.send(_outgoing(rt, recipient.phone, route))
-    except SendError as error:
-        return _provider_error(rt, limiter, key, mine, recipient, started.attempts, error)
-    now = datetime.now(timezone.utc)
-    return _finish(rt, mine, b.IN_FLIGHT, status=b.SENT, twilio_sid=sid, sent_at=now,
-                   error_code=None, updated_at=now, outcome="sent")
-
-
-def _outgoing(rt: Any, phone: str, route: Route) -> Outgoing:
-    base = rt.settings.public_base_url
-    return Outgoing(
-        to=phone, channel=route.channel, body=route.body,
-        status_callback=f"{base}/webhooks/twilio/status" if base else None,
-        content_sid=route.content_sid, content_variables=route.content_variables,
-    )
-
-
-def _provider_error(rt: Any, limiter: Any, key: str, mine: Any, recipient: Recipient,
-                    attempts: int, error: SendError) -> str:
-    now = datetime.now(timezone.utc)
-    if error.code in SLOW_DOWN_CODES or error.http_status == 429:
-        limiter.slow_down(key)
-    if error.retryable and attempts < MAX_ATTEMPTS:
-        wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
-        log.warning("broadcast send %s: retryable error %s; again in %ss",
-                    recipient.send_id, error.code, wait)
-        return _finish(rt, mine, b.IN_FLIGHT, status=b.PENDING, claim_token=None,
-                       not_before=now + timedelta(seconds=wait), error_code=error.code,
-                       updated_at=now, outcome="retry")
-    log.warning("broadcast send %s failed: %s %s", recipient.send_id, error.code, error)
-    with rt.db.session() as session:
-        table = BroadcastSend.__table__
-        session.execute(update(table).where(mine, table.c.status == b.IN_FLIGHT)
-                        .values(status=b.FAILED, error_code=error.code, updated_at=now))
-        mark_contact_for_error(session, recipient.contact_id, error.code, now)
-    return "failed"
-
-
-def _finish(rt: Any, mine: Any, expected: str, outcome: str | None = None, **values: Any) -> str:
-    table = BroadcastSend.__table__
-    with rt.db.session() as session:
-        session.execute(update(table).where(mine, table.c.status == expected).values(**values))
-    return outcome or values["status"]
-
-
-def release_claims(rt: Any, token: str) -> int:
-    """Rows this worker claimed but never started go back to pending."""
-    table = BroadcastSend.__table__
-    with rt.db.session() as session:
-        return session.execute(
-            update(table).where(table.c.claim_token == token, table.c.status == b.CLAIMED)
-            .values(status=b.PENDING, claim_token=None)
-        ).rowcount
-
-
 def resume_broadcasts(rt: Any, now: datetime) -> int:
     """Sweep task: recover dead workers' rows and start jobs for broadcasts with due rows.
 
@@ -255,8 +149,6 @@ def resume_broadcasts(rt: Any, now: datetime) -> int:
     in-flight rows past theirs become ``unknown`` and are not resent (see the module
     docstring). Returns how many send jobs it enqueued.
     """
-    from bot.broadcasts import refresh_counts
-
     table = BroadcastSend.__table__
     with rt.db.session() as session:
         session.execute(
@@ -280,13 +172,7 @@ def resume_broadcasts(rt: Any, now: datetime) -> int:
             refresh_counts(session, broadcast_id, now)
             if heartbeat_at is not None and heartbeat_at > now - STALE_HEARTBEAT:
                 continue
-            due = session.execute(
-                select(table.c.id).where(
-                    table.c.broadcast_id == broadcast_id, table.c.status == b.PENDING,
-                    or_(table.c.not_before.is_(None), table.c.not_before <= now))
-                .limit(1)
-            ).first()
-            if due is not None:
+            if pending_due(session, broadcast_id, now):
                 to_start.append(broadcast_id)
     for broadcast_id in to_start:
         rt.jobs.enqueue(send_broadcast, broadcast_id)
