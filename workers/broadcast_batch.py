@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, not_, or_, select, update
@@ -99,7 +99,7 @@ class BatchSender:
         if wait > 0:
             time.sleep(wait)
 
-        stamp = datetime.now(timezone.utc)
+        stamp = clock.now(self.rt)
         # The opt-out is read again in the same statement that starts the send: a
         # BERHENTI that arrived while this row waited is respected.
         reachable = not_(exists().where(
@@ -117,7 +117,7 @@ class BatchSender:
         except SendError as error:
             self._provider_error(conn, key, recipient, started.attempts, error)
             return
-        stamp = datetime.now(timezone.utc)
+        stamp = clock.now(self.rt)
         self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
             status=b.SENT, twilio_sid=sid, sent_at=stamp, error_code=None, updated_at=stamp))
         self.outcomes["sent"] += 1
@@ -139,7 +139,7 @@ class BatchSender:
 
     def _provider_error(self, conn: Connection, key: str, recipient: Any, attempts: int,
                         error: SendError) -> None:
-        stamp = datetime.now(timezone.utc)
+        stamp = clock.now(self.rt)
         in_flight = self._mine(recipient.send_id, b.IN_FLIGHT)
         if error.code in SLOW_DOWN_CODES or error.http_status == 429:
             self.limiter.slow_down(key)
