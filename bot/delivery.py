@@ -30,7 +30,7 @@ def record_status(rt: Runtime, sid: str, status: str, error_code: int | None) ->
             .with_for_update()
         ).first()
         if row is None:
-            return False
+            return record_broadcast_status(session, sid, status, error_code, now)
         if status in m.FINAL_FAILURES:
             session.execute(
                 update(table).where(table.c.id == row.id)
@@ -46,3 +46,27 @@ def record_status(rt: Runtime, sid: str, status: str, error_code: int | None) ->
                 .values(status=status, error_code=error_code, updated_at=now)
             )
         return True
+
+
+def record_broadcast_status(session, sid: str, status: str, error_code: int | None,  # type: ignore[no-untyped-def]
+                            now: datetime) -> bool:
+    """The same for a broadcast send row; returns False when no row has that SID."""
+    from bot.models import BroadcastSend
+    from bot.models import broadcast as b
+
+    table = BroadcastSend.__table__
+    row = session.execute(
+        select(table.c.id, table.c.status, table.c.contact_id)
+        .where(table.c.twilio_sid == sid)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return False
+    if status in m.FINAL_FAILURES:
+        session.execute(update(table).where(table.c.id == row.id)
+                        .values(status=status, error_code=error_code, updated_at=now))
+        mark_contact_for_error(session, row.contact_id, error_code, now)
+    elif b.SEND_STATUS_RANK.get(status, -1) > b.SEND_STATUS_RANK.get(row.status, 99):
+        session.execute(update(table).where(table.c.id == row.id)
+                        .values(status=status, error_code=error_code, updated_at=now))
+    return True

@@ -36,6 +36,14 @@ class Settings:
     port: int = 5000
     session_timeout_minutes: int = 60
     sweep_interval_seconds: int = 30
+    # Messages per second per sender, shared by all workers (Redis) or per process.
+    sms_rate_per_second: float = 10.0
+    whatsapp_rate_per_second: float = 20.0
+    # Approved WhatsApp templates (ContentSid) by message kind, for use outside the
+    # 24-hour window; a kind without one falls back to SMS.
+    whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
+    # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
+    quiet_hours: bool = True
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -75,6 +83,36 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _rate(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of messages per second, got {raw!r}") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def parse_templates(raw: str | None) -> dict[str, str]:
+    """``WHATSAPP_TEMPLATES``: ``kind=HX...`` pairs separated by commas.
+
+    Raises:
+        SettingsError: a pair without ``=`` or a ContentSid not starting with HX.
+    """
+    templates: dict[str, str] = {}
+    for pair in (raw or "").split(","):
+        if not pair.strip():
+            continue
+        kind, sep, sid = (part.strip() for part in pair.partition("="))
+        if not sep or not kind or not sid.startswith("HX"):
+            raise SettingsError(f"WHATSAPP_TEMPLATES must be kind=HX... pairs, got {pair.strip()!r}")
+        templates[kind] = sid
+    return templates
 
 
 def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) -> Settings:
@@ -123,6 +161,10 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         port=_int(env, "PORT", 5000),
         session_timeout_minutes=_int(env, "SESSION_TIMEOUT_MINUTES", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 30),
+        sms_rate_per_second=_rate(env, "SMS_RATE_PER_SECOND", 10.0),
+        whatsapp_rate_per_second=_rate(env, "WHATSAPP_RATE_PER_SECOND", 20.0),
+        whatsapp_templates=parse_templates(get("WHATSAPP_TEMPLATES")),
+        quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         testing=testing,
     )
     return check(settings)

@@ -99,6 +99,8 @@ def app_config(database_url: str, twilio: FakeTwilio, jobs: Any, **overrides: An
         "TWILIO_API_BASE_URL": twilio.url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "JOBS": jobs,
+        # Tests run at any hour; the quiet-hours tests turn this on with a fixed clock.
+        "QUIET_HOURS": "off",
     }
     config.update(overrides)
     return config

@@ -6,8 +6,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
-from bot.models import Contact, Message
+from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
+from workers import clock
+from workers.clock import quiet_hours_on
+from workers.quiet_hours import is_quiet
 from workers.senders import INVALID_NUMBER_CODES, OPTED_OUT_CODES, Outgoing, SendError
 
 log = logging.getLogger(__name__)
@@ -45,13 +48,19 @@ def send_message(message_id: int) -> str:
         if claimed is None:
             return "not queued"
         contact = session.execute(
-            select(Contact.phone, Contact.opted_out, Contact.invalid_number).where(
-                Contact.id == claimed.contact_id
-            )
+            select(Contact.phone, Contact.opted_out, Contact.invalid_number, Kelurahan.time_zone)
+            .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
+            .where(Contact.id == claimed.contact_id)
         ).one()
         if contact.invalid_number or (contact.opted_out and claimed.kind not in PROMPTED_KINDS):
             session.execute(update(table).where(table.c.id == message_id).values(status=m.SKIPPED))
             return "skipped"
+        quiet = quiet_hours_on(rt) and is_quiet(clock.now(rt), contact.time_zone)
+        if claimed.kind not in PROMPTED_KINDS and quiet:
+            # The sweep queues it again once it is 06:00 for this contact.
+            session.execute(update(table).where(table.c.id == message_id)
+                            .values(status=m.HELD, attempts=table.c.attempts - 1))
+            return "held"
 
     outgoing = Outgoing(
         to=contact.phone,

@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.models import Message
 from bot.models import messaging as m
+from workers import clock
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,41 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
     return len(ids)
 
 
-TASKS: list[Callable[..., int]] = [requeue_stale_messages]
+def release_held_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Unprompted messages held by quiet hours go out once it is morning for their contact."""
+    from bot.inbound import enqueue_sends
+    from bot.models import Contact, Kelurahan
+    from workers.clock import quiet_hours_on
+    from workers.quiet_hours import is_quiet
+
+    with rt.db.session() as session:
+        held = session.execute(
+            select(Message.id, Kelurahan.time_zone)
+            .join(Contact, Contact.id == Message.contact_id)
+            .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
+            .where(Message.status == m.HELD)
+            .order_by(Message.id)
+            .limit(5000)
+        ).all()
+        ids = [row.id for row in held
+               if not (quiet_hours_on(rt) and is_quiet(now, row.time_zone))]
+        if ids:
+            session.execute(
+                update(Message).where(Message.id.in_(ids), Message.status == m.HELD)
+                .values(status=m.QUEUED, updated_at=now)
+            )
+    enqueue_sends(rt, ids)
+    return len(ids)
+
+
+def resume_broadcasts(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Broadcasts with due rows and no live worker get a send job (workers/broadcasts.py)."""
+    from workers.broadcasts import resume_broadcasts as resume
+
+    return resume(rt, now)
+
+
+TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_held_messages, resume_broadcasts]
 
 
 def sweep() -> dict[str, int] | str:
@@ -51,7 +86,7 @@ def sweep() -> dict[str, int] | str:
     from bot.runtime import current
 
     rt = current()
-    now = datetime.now(timezone.utc)
+    now = clock.now(rt)
     if rt.redis is not None:
         lock = rt.redis.lock(LOCK_NAME, timeout=max(60, rt.settings.sweep_interval_seconds * 4),
                              blocking=False)

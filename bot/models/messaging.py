@@ -27,6 +27,7 @@ UNDELIVERED = "undelivered"
 FAILED = "failed"
 ANSWERED = "answered"
 SKIPPED = "skipped"  # not sent: opted out or invalid number at send time
+HELD = "held"  # unprompted, met quiet hours at send time: queued again after 06:00 local
 OUT_STATUS_RANK = {QUEUED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4}
 FINAL_FAILURES = {UNDELIVERED, FAILED}
 

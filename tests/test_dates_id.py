@@ -1,0 +1,71 @@
+"""The Indonesian date/time reader used by RAPAT: a table of what people write."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.dates_id import WhenError, parse_when
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # Friday 27 November 2026, 10:00 WIB
+
+
+def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
+
+
+@pytest.mark.parametrize("text, expected, rest", [
+    ("5/12 19.30 Balai RW 03", at(12, 5, 19, 30), "Balai RW 03"),
+    ("05-12-2026 jam 7 malam di rumah Pak RT", at(12, 5, 19), "rumah Pak RT"),
+    ("besok 19:30 Masjid Al-Ikhlas", at(11, 28, 19, 30), "Masjid Al-Ikhlas"),
+    ("Senin 08.00 kantor kelurahan", at(11, 30, 8), "kantor kelurahan"),
+    ("jam 7 pagi", at(11, 28, 7), ""),  # 07:00 has passed today: tomorrow
+    ("jam 2 siang", at(11, 27, 14), ""),
+    ("jam 4 sore di pos ronda", at(11, 27, 16), "pos ronda"),
+    ("lusa pukul 09.00", at(11, 29, 9), ""),
+    ("Jumat 08.00", at(12, 4, 8), ""),  # today is Friday, 08:00 is gone: next week
+    ("Jumat 19.30", at(11, 27, 19, 30), ""),  # ... but 19:30 today is still ahead
+    ("hari Sabtu jam 8", at(11, 28, 8), ""),
+    ("Sabtu depan jam 8 pagi", at(12, 5, 8), ""),  # next calendar week's Saturday
+    ("5 Desember 19.30", at(12, 5, 19, 30), ""),
+    ("tgl 5 des 2026 jam 19.30 WIB aula", at(12, 5, 19, 30), "aula"),
+    ("05.12.2026 19.00", at(12, 5, 19), ""),
+    ("5/12/26 19.00", at(12, 5, 19), ""),
+    ("2/1 19.00", at(1, 2, 19, year=2027), ""),  # January already passed: next year's
+    ("hari ini jam 20.00", at(11, 27, 20), ""),
+    ("setengah 8 malam", at(11, 27, 19, 30), ""),
+    ("19.30 besok", at(11, 28, 19, 30), ""),
+    ("BESOK JAM 7 MALAM, Balai Warga", at(11, 28, 19), "Balai Warga"),
+    ("besok jam 12 malam", at(11, 29, 0), ""),  # midnight at the end of tomorrow
+    ("jam 19.30", at(11, 27, 19, 30), ""),
+])
+def test_reads_what_people_write(text: str, expected: datetime, rest: str) -> None:
+    when = parse_when(text, NOW)
+    assert (when.at, when.rest) == (expected, rest)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("31/2 19.00", "bad_date"),
+    ("5/12 di balai", "no_time"),
+    ("Senin di balai", "no_time"),
+    ("25.00 besok", "bad_time"),
+    ("jam 7.75", "bad_time"),
+    ("20/11/2026 19.00", "past"),
+    ("27/11 08.00", "past"),
+    ("Balai RW 03", "nothing"),
+    ("", "nothing"),
+])
+def test_says_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(WhenError) as error:
+        parse_when(text, NOW)
+    assert error.value.reason == reason
+
+
+def test_local_time_of_each_zone() -> None:
+    for zone, utc_hour in (("Asia/Jakarta", 12), ("Asia/Makassar", 11), ("Asia/Jayapura", 10)):
+        now = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo(zone))
+        when = parse_when("besok 19:00", now)
+        assert when.at.astimezone(timezone.utc) == datetime(2026, 11, 28, utc_hour, 0,
+                                                            tzinfo=timezone.utc)

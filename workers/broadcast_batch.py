@@ -1,0 +1,173 @@
+"""Sending one claimed batch of broadcast rows, one database commit per message.
+
+Each row that goes out is marked ``sending`` in a commit before its provider call. Its
+result (sid or error) is written in the same commit that marks the NEXT row ``sending``:
+one fsync per message instead of two, and still at most one row of this worker is
+ever ``sending`` in the database. A result is flushed on its own before any wait
+longer than ``FLUSH_BEFORE_WAIT`` (slow rates, the end of a batch) so statuses are not
+held back, and on the way out of an exception.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, not_, or_, select, update
+from sqlalchemy.engine import Connection
+
+from bot.models import Broadcast, BroadcastSend, Contact
+from bot.models import broadcast as b
+from workers import clock
+from workers.channels import Route, choose_route
+from workers.outbound import mark_contact_for_error
+from workers.quiet_hours import quiet_until
+from workers.rate_limit import SLOW_DOWN_CODES, sender_key
+from workers.senders import Outgoing, SendError
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF = (30, 120, 600, 1800)  # seconds before retrying a retryable provider error
+FLUSH_BEFORE_WAIT = 0.05
+TABLE = BroadcastSend.__table__
+
+
+class BatchSender:
+    """Sends the rows one worker claimed with ``token``, over one database connection."""
+
+    def __init__(self, rt: Any, limiter: Any, broadcast: Broadcast, token: str) -> None:
+        self.rt = rt
+        self.limiter = limiter
+        self.broadcast = broadcast
+        self.token = token
+        self.outcomes: Counter[str] = Counter()
+        self._later: list[Any] = []  # statements for the next commit
+
+    def send(self, recipients: list[Any]) -> Counter[str]:
+        """Send every recipient of the batch; returns the outcomes counted."""
+        with self.rt.db.engine.connect() as conn:
+            try:
+                for recipient in recipients:
+                    self._one(conn, recipient)
+            finally:
+                # After a crash too: the previous row's result is not lost, and claimed
+                # rows not reached go back to pending now instead of after the lease.
+                self._later.append(
+                    update(TABLE).where(TABLE.c.claim_token == self.token,
+                                        TABLE.c.status == b.CLAIMED)
+                    .values(status=b.PENDING, claim_token=None))
+                self._flush(conn)
+        return self.outcomes
+
+    def _mine(self, send_id: int, status: str) -> Any:
+        return and_(TABLE.c.id == send_id, TABLE.c.claim_token == self.token,
+                    TABLE.c.status == status)
+
+    def _flush(self, conn: Connection, *more: Any) -> list[Any]:
+        results = []
+        with conn.begin():
+            for stmt in self._later:
+                conn.execute(stmt)
+            self._later.clear()
+            for stmt in more:
+                results.append(conn.execute(stmt).first())
+        return results
+
+    def _one(self, conn: Connection, recipient: Any) -> None:
+        now = clock.now(self.rt)
+        claimed = self._mine(recipient.send_id, b.CLAIMED)
+        if recipient.opted_out or recipient.invalid_number:
+            self._later.append(update(TABLE).where(claimed).values(status=b.SKIPPED))
+            self.outcomes["skipped"] += 1
+            return
+        hold = quiet_until(now, recipient.time_zone) if clock.quiet_hours_on(self.rt) else None
+        if hold is not None:
+            self._later.append(update(TABLE).where(claimed).values(
+                status=b.PENDING, not_before=hold, claim_token=None))
+            self.outcomes["held"] += 1
+            return
+        bc = self.broadcast
+        route = choose_route(recipient.channel, recipient.last_whatsapp_at, now, bc.body_sms,
+                             bc.body_whatsapp, bc.content_sid, bc.content_variables)
+        key, per_second = sender_key(self.rt.settings, route.channel)
+        wait = self.limiter.reserve(key, per_second)
+        if wait > FLUSH_BEFORE_WAIT and self._later:
+            self._flush(conn)
+        if wait > 0:
+            time.sleep(wait)
+
+        stamp = clock.now(self.rt)
+        # The opt-out is read again in the same statement that starts the send: a
+        # BERHENTI that arrived while this row waited is respected.
+        reachable = not_(exists().where(
+            Contact.id == recipient.contact_id,
+            or_(Contact.opted_out.is_(True), Contact.invalid_number.is_(True))))
+        (started,) = self._flush(conn, update(TABLE).where(claimed, reachable).values(
+            status=b.IN_FLIGHT, claimed_at=stamp, attempts=TABLE.c.attempts + 1,
+            sent_channel=route.channel, via=route.via, updated_at=stamp,
+        ).returning(TABLE.c.attempts))
+        if started is None:
+            self._not_started(conn, recipient, claimed)
+            return
+        try:
+            sid = self.rt.sender.send(self._outgoing(recipient.phone, route))
+        except SendError as error:
+            self._provider_error(conn, key, recipient, started.attempts, error)
+            return
+        stamp = clock.now(self.rt)
+        self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
+            status=b.SENT, twilio_sid=sid, sent_at=stamp, error_code=None, updated_at=stamp))
+        self.outcomes["sent"] += 1
+
+    def _not_started(self, conn: Connection, recipient: Any, claimed: Any) -> None:
+        """The start update matched nothing: opted out meanwhile, or the claim was lost."""
+        with conn.begin():
+            skipped = conn.execute(update(TABLE).where(claimed).values(status=b.SKIPPED))
+        # Rowcount 0: the sweep took the claim back (this worker was too slow).
+        self.outcomes["skipped" if skipped.rowcount else "lost"] += 1
+
+    def _outgoing(self, phone: str, route: Route) -> Outgoing:
+        base = self.rt.settings.public_base_url
+        return Outgoing(
+            to=phone, channel=route.channel, body=route.body,
+            status_callback=f"{base}/webhooks/twilio/status" if base else None,
+            content_sid=route.content_sid, content_variables=route.content_variables,
+        )
+
+    def _provider_error(self, conn: Connection, key: str, recipient: Any, attempts: int,
+                        error: SendError) -> None:
+        stamp = clock.now(self.rt)
+        in_flight = self._mine(recipient.send_id, b.IN_FLIGHT)
+        if error.code in SLOW_DOWN_CODES or error.http_status == 429:
+            self.limiter.slow_down(key)
+        if error.retryable and attempts < MAX_ATTEMPTS:
+            wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+            log.warning("broadcast send %s: retryable error %s; again in %ss",
+                        recipient.send_id, error.code, wait)
+            self._later.append(update(TABLE).where(in_flight).values(
+                status=b.PENDING, claim_token=None, error_code=error.code, updated_at=stamp,
+                not_before=clock.now(self.rt) + timedelta(seconds=wait)))
+            self.outcomes["retry"] += 1
+            return
+        log.warning("broadcast send %s failed: %s %s", recipient.send_id, error.code, error)
+        with conn.begin():
+            for stmt in self._later:
+                conn.execute(stmt)
+            self._later.clear()
+            conn.execute(update(TABLE).where(in_flight)
+                         .values(status=b.FAILED, error_code=error.code, updated_at=stamp))
+            mark_contact_for_error(conn, recipient.contact_id, error.code, stamp)
+        self.outcomes["failed"] += 1
+
+
+def pending_due(session: Any, broadcast_id: int, now: datetime) -> bool:
+    """Whether ``broadcast_id`` has a pending row whose time has come."""
+    return session.execute(
+        select(TABLE.c.id).where(
+            TABLE.c.broadcast_id == broadcast_id, TABLE.c.status == b.PENDING,
+            or_(TABLE.c.not_before.is_(None), TABLE.c.not_before <= now))
+        .limit(1)
+    ).first() is not None

@@ -1,0 +1,118 @@
+"""Messages per second per sender, shared by every worker through Redis.
+
+The algorithm is GCRA in its reservation form: each send reserves the next free slot
+(``tat``, the theoretical arrival time, advances by one interval) and waits until that
+slot. One Redis round trip per message, no polling, fair between workers, and exact
+over time: N messages at rate r take (N - 1) / r seconds however many workers share
+the limit. The clock is Redis's own (``TIME``) so machines with skewed clocks agree.
+
+When the provider answers 429 or 63018 (too many requests / WhatsApp rate limit) the
+sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
+On the embedded default the same algorithm runs in-process.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Protocol
+
+SLOW_DOWN_CODES = {20429, 63018}
+SLOW_DOWN_SECONDS = 60
+MAX_SLOW_DOWN = 32
+
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local factor = tonumber(redis.call('GET', KEYS[2]) or '1')
+local interval = tonumber(ARGV[1]) * factor
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - now
+redis.call('SET', KEYS[1], string.format('%.6f', tat + interval),
+           'PX', math.ceil((wait + interval) * 1000) + 1000)
+return string.format('%.6f', wait)
+"""
+
+_SLOW_DOWN = """
+local factor = tonumber(redis.call('GET', KEYS[1]) or '1') * 2
+if factor > tonumber(ARGV[1]) then factor = tonumber(ARGV[1]) end
+redis.call('SET', KEYS[1], factor, 'EX', ARGV[2])
+return factor
+"""
+
+
+class RateLimiter(Protocol):
+    def reserve(self, key: str, per_second: float) -> float:
+        """Take the next slot for ``key``; returns how many seconds to wait for it."""
+        ...
+
+    def slow_down(self, key: str) -> None:
+        """The provider said too fast: halve ``key``'s rate for a while."""
+        ...
+
+
+def acquire(limiter: RateLimiter, key: str, per_second: float) -> None:
+    """Block until this process may send one more message as ``key``."""
+    wait = limiter.reserve(key, per_second)
+    if wait > 0:
+        time.sleep(wait)
+
+
+class RedisRateLimiter:
+    """The shared limiter: every worker on the same Redis draws from one schedule."""
+
+    def __init__(self, redis: Any, prefix: str = "ksm-bot:rate:") -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self._reserve = redis.register_script(_RESERVE)
+        self._slow_down = redis.register_script(_SLOW_DOWN)
+
+    def reserve(self, key: str, per_second: float) -> float:
+        keys = [self.prefix + key, self.prefix + key + ":slow"]
+        return float(self._reserve(keys=keys, args=[1.0 / per_second]))
+
+    def slow_down(self, key: str) -> None:
+        self._slow_down(keys=[self.prefix + key + ":slow"], args=[MAX_SLOW_DOWN, SLOW_DOWN_SECONDS])
+
+
+class LocalRateLimiter:
+    """The embedded default's limiter: the same schedule, within one process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tat: dict[str, float] = {}
+        self._slow: dict[str, tuple[float, float]] = {}  # key -> (factor, until)
+
+    def reserve(self, key: str, per_second: float) -> float:
+        with self._lock:
+            now = time.monotonic()
+            factor, until = self._slow.get(key, (1.0, 0.0))
+            if until < now:
+                factor = 1.0
+            tat = max(self._tat.get(key, 0.0), now)
+            self._tat[key] = tat + factor / per_second
+            return tat - now
+
+    def slow_down(self, key: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            factor, until = self._slow.get(key, (1.0, 0.0))
+            factor = 1.0 if until < now else factor
+            self._slow[key] = (min(factor * 2, MAX_SLOW_DOWN), now + SLOW_DOWN_SECONDS)
+
+
+def limiter_for(rt: Any) -> RateLimiter:
+    """The runtime's limiter, made once per process: Redis when there is one."""
+    limiter = rt.extras.get("rate_limiter")
+    if limiter is None:
+        limiter = RedisRateLimiter(rt.redis) if rt.redis is not None else LocalRateLimiter()
+        rt.extras["rate_limiter"] = limiter
+    return limiter
+
+
+def sender_key(settings: Any, channel: str) -> tuple[str, float]:
+    """The limiter key (one per sender number) and rate for sending on ``channel``."""
+    if channel == "whatsapp":
+        return f"whatsapp:{settings.twilio_whatsapp_from or '-'}", settings.whatsapp_rate_per_second
+    sender = settings.twilio_messaging_service_sid or settings.twilio_sms_from or "-"
+    return f"sms:{sender}", settings.sms_rate_per_second
