@@ -153,7 +153,7 @@ def test_an_idle_dialog_expires_and_the_next_message_says_so(client, rt) -> None
     from datetime import datetime, timedelta, timezone
 
     phone = Phone(client)
-    phone.send("halo")
+    phone.send("halo").send("BATAL")  # no open dialog left
     with rt.db.session() as session:
         contact_id = session.scalar(select(Contact.id))
         session.add(ConversationSession(
