@@ -156,13 +156,13 @@ def test_an_idle_dialog_expires_and_the_next_message_says_so(client, rt) -> None
     phone.send("halo").send("BATAL")  # no open dialog left
     with rt.db.session() as session:
         contact_id = session.scalar(select(Contact.id))
-        session.add(ConversationSession(
+        idle = ConversationSession(
             contact_id=contact_id, flow="menu", step="choose", data={},
-            expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+            expires_at=datetime.now(timezone.utc) - timedelta(minutes=1))
+        session.add(idle)
     phone.send("1").expect("sudah berakhir")
     with rt.db.session() as session:
-        statuses = session.scalars(select(ConversationSession.status).order_by(ConversationSession.id))
-        assert list(statuses)[0] == "expired"
+        assert session.get(ConversationSession, idle.id).status == "expired"
 
 
 def test_status_callbacks_move_a_message_forward_only(client, rt) -> None:  # type: ignore[no-untyped-def]
