@@ -114,3 +114,13 @@ def test_csv_cells_never_run_as_formulas(phone, rt, areas, officer_login) -> Non
     client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
     rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
     assert rows[0]["name"] == "'=HYPERLINK(1)"
+
+
+def test_bkm_corrects_the_cycle_stage(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    code = form_ksm(phone, rt, kelurahan="2")
+    ksm_id = ksm_row(rt, code).id
+    client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
+    assert _post(client, csrf_token, f"/ksm/{ksm_id}/stage", stage="KSM-9").status_code == 400
+    _post(client, csrf_token, f"/ksm/{ksm_id}/stage", stage="KSM-4")
+    assert ksm_row(rt, code).cycle_stage == "KSM-4"
+    assert "KSM-4: 1" in client.get("/ksm/stats").data.decode()

@@ -150,3 +150,18 @@ def test_limits_on_invitations_and_unfinished_ksms(phone, rt, kelurahan, monkeyp
     phone.send(f"ANGGOTA Cici, P, {MEMBERS[2]}").expect("diundang")
     register(phone, name="Kedua")
     phone.send("DAFTAR").expect("sudah memimpin 2 KSM")
+
+
+def test_each_person_reads_their_own_language(phone, rt, kelurahan) -> None:  # type: ignore[no-untyped-def]
+    member = other(phone, MEMBERS[0])
+    member.send("BAHASA EN").expect("English")
+    phone.send("BAHASA EN")
+    phone.send("DAFTAR").expect("Your kelurahan")
+    for answer in ("2", "Maju Jaya", "Siti", "P", "1", "NO", "Small shop capital"):
+        phone.send(answer)
+    phone.expect("4 values")
+    phone.send("yes").expect("is registered", "more members")
+    code = phone.expect_match(r"code (\d{5})").group(1)
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("is invited")
+    assert f"Reply GABUNG {code} to accept" in queued_to(rt, MEMBERS[0])[0]
+    member.send(f"GABUNG {code}").expect("you are a member")

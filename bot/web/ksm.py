@@ -79,7 +79,7 @@ def detail(ksm_id: int):  # type: ignore[no-untyped-def]
         "ksm_detail.html", ksm=ksm, view=view, members=members, proposals=proposals,
         standing=poor_list.standing(db, ksm),
         suggestions=poor_list.suggestions(db, ksm) if show_list else {},
-        show_list=show_list, phone=display if show_list else mask, labels=STATUS_LABELS,
+        show_list=show_list, phone=display if show_list else mask, labels=STATUS_LABELS, stages=k.STAGES,
         can_decide=current_user.role in ("admin", "bkm"),
     )
 
@@ -110,6 +110,20 @@ def _decide(ksm_id: int, action, done: str):  # type: ignore[no-untyped-def]
     db.commit()
     enqueue_sends(get_runtime(), message_ids)
     flash(done, "info")
+    return redirect(url_for("ksm.detail", ksm_id=ksm_id))
+
+
+@bp.post("/<int:ksm_id>/stage")
+@require_role("bkm")
+def set_stage(ksm_id: int):  # type: ignore[no-untyped-def]
+    """Stages move on their own (forming, registered, first proposal); the BKM corrects them."""
+    ksm = _ksm_in_area(ksm_id)
+    stage = request.form.get("stage", "")
+    if stage not in k.STAGES:
+        abort(400)
+    ksm.cycle_stage = stage
+    get_db().commit()
+    flash(f"Tahap KSM: {stage}.", "info")
     return redirect(url_for("ksm.detail", ksm_id=ksm_id))
 
 
