@@ -8,9 +8,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.services.ksm_lookups import KsmLookups
+from bot.services.meeting_lookups import MeetingLookups
 
 
-class DbDirectory(KsmLookups):
+class DbDirectory(KsmLookups, MeetingLookups):
     """Look-ups inside the inbound transaction."""
 
     def __init__(self, session: Session, contact_id: int) -> None:

@@ -74,7 +74,22 @@ def resume_broadcasts(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     return resume(rt, now)
 
 
-TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_held_messages, resume_broadcasts]
+def meeting_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Due meeting reminders become broadcasts (workers/meeting_sweep.py)."""
+    from workers.meeting_sweep import send_meeting_reminders
+
+    return send_meeting_reminders(rt, now)
+
+
+def past_meetings(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Past meetings are closed; routine ones get their next date."""
+    from workers.meeting_sweep import roll_meetings
+
+    return roll_meetings(rt, now)
+
+
+TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_held_messages,
+                                   past_meetings, meeting_reminders, resume_broadcasts]
 
 
 def sweep() -> dict[str, int] | str:

@@ -9,11 +9,14 @@ from bot.models.base import Base, utcnow
 from bot.models.broadcast import Broadcast, BroadcastSend
 from bot.models.contact import Contact
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
+from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
+from bot.models.monev import MonevPeriod, MonevReport
 from bot.models.officer import Officer
 from bot.models.poor import PoorResident
 
 __all__ = [
     "Base", "Broadcast", "BroadcastSend", "Contact", "ConversationSession", "Kelurahan", "Ksm",
-    "KsmMember", "Message", "Officer", "PjmProgram", "PoorResident", "Proposal", "utcnow",
+    "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "Rsvp", "utcnow",
 ]

@@ -10,6 +10,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.ksm_proposal import proposal_flow
     from conversations.flows.ksm_registration import registration_flow
     from conversations.flows.ksm_status import StatusFlow
+    from conversations.flows.meetings import MeetingFlow, RsvpFlow
 
     return [
         registration_flow(),
@@ -18,4 +19,6 @@ def default_flows() -> list[Flow]:
         proposal_flow(),
         add_member_flow(),
         DeclineFlow(),
+        MeetingFlow(),
+        RsvpFlow(),
     ]

@@ -1,0 +1,102 @@
+"""Catalogue texts to many residents through the broadcast machinery.
+
+Meeting notices, reminders, monev reminders and announcements all go out as broadcasts
+(one send row per recipient, quiet hours, opt-out and the WhatsApp window checked at send
+time). A broadcast carries one text, so recipients are split by language: one broadcast
+per language that has recipients.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, event, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.broadcasts import add_recipients, create_broadcast, refresh_counts
+from bot.models import Broadcast, BroadcastSend, Contact
+from bot.models import broadcast as b
+from conversations.catalogue import LANGUAGES, render
+
+log = logging.getLogger(__name__)
+
+
+def broadcast_text(
+    session: Session,
+    kind: str,
+    key: str,
+    params: Mapping[str, Any],
+    recipients: Select[Any],
+    now: datetime,
+    kelurahan_id: int | None = None,
+    templates: Mapping[str, str] | None = None,
+    key_whatsapp: str | None = None,
+) -> list[int]:
+    """Create and mark as sending one broadcast per language for ``recipients``.
+
+    Args:
+        recipients: a select of contact ids WITHOUT ``Contact`` in its FROM clause
+            (``select(KsmMember.contact_id).where(...)``). The language filter added here
+            refers to the ``Contact`` of ``add_recipients``' INSERT ... SELECT, to which
+            the subquery is explicitly correlated.
+        key_whatsapp: a longer text for WhatsApp, if any.
+
+    Returns:
+        The ids of the broadcasts made; the caller starts them after its commit
+        (:func:`start_after_commit`, or the sweep's ``resume_broadcasts`` finds them).
+    """
+    made = []
+    for language in LANGUAGES:
+        body = render(key, language, **params)
+        whatsapp = render(key_whatsapp, language, **params) if key_whatsapp else None
+        broadcast_id = create_broadcast(session, kind, body, whatsapp, templates=templates,
+                                        kelurahan_id=kelurahan_id, now=now)
+        # Contacts with a language we do not have read the Indonesian text.
+        lang_filter = (Contact.language == language if language != "id"
+                       else Contact.language.not_in([x for x in LANGUAGES if x != "id"]))
+        chosen = recipients.where(lang_filter, Contact.opted_out.is_(False)).correlate(Contact)
+        add_recipients(session, broadcast_id, chosen)
+        # Counted, not taken from add_recipients: with a select as source, psycopg
+        # reports rowcount -1 for the INSERT ... SELECT (so it returns 0).
+        added = session.scalar(select(func.count()).select_from(BroadcastSend)
+                               .where(BroadcastSend.broadcast_id == broadcast_id))
+        if not added:
+            session.execute(delete(Broadcast).where(Broadcast.id == broadcast_id))
+            continue
+        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
+                        .values(status=b.SENDING, started_at=now))
+        refresh_counts(session, broadcast_id, now)
+        made.append(broadcast_id)
+    return made
+
+
+def start_jobs(rt: Any, broadcast_ids: list[int]) -> None:
+    """Enqueue a send job per broadcast; if Redis is down the sweep starts them."""
+    from workers.broadcasts import send_broadcast
+
+    for broadcast_id in broadcast_ids:
+        try:
+            rt.jobs.enqueue(send_broadcast, broadcast_id)
+        except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
+            log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
+                        exc_info=True)
+
+
+def start_after_commit(session: Session, broadcast_ids: list[int]) -> None:
+    """Start the broadcasts once ``session``'s transaction commits (never on rollback).
+
+    Effect handlers run inside the webhook's transaction; a send job enqueued before the
+    commit could run before its rows are visible.
+    """
+    if not broadcast_ids:
+        return
+    ids = list(broadcast_ids)
+
+    def enqueue(_session: Session) -> None:
+        from bot.runtime import current
+
+        start_jobs(current(), ids)
+
+    event.listen(session, "after_commit", enqueue, once=True)

@@ -1,0 +1,235 @@
+"""RAPAT: a KSM leader schedules (or cancels) a meeting; HADIR / TIDAK HADIR: a member
+answers for their next meeting.
+
+``RAPAT 5/12 19.30 Balai RW``, ``RAPAT besok jam 7 malam di rumah Pak RT``,
+``RAPAT RUTIN Senin pertama 19.30 Balai RW`` (every month), ``RAPAT BATAL``. Dates are
+read in the kelurahan's time zone relative to the message's arrival
+(``turn.inbound.received_at``); the bot reads the meeting back for YA/TIDAK before
+anything is saved or sent. A leader of several KSMs is asked which one first.
+
+A bare ``TIDAK`` cannot be a keyword: a message that is exactly a keyword starts its
+service even inside another dialog, and every YA/TIDAK question would be hijacked.
+Members answer ``TIDAK HADIR`` (or ``ABSEN``/``IZIN``) instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
+import conversations.flows.meeting_texts  # noqa: F401
+from conversations.dates_id import WhenError, parse_when
+from conversations.flow import Flow, Invalid
+from conversations.flows.ksm_common import REJECTED, KsmView, options_text, parse_yes_no, plain_text
+from conversations.flows.meeting_common import (
+    local_clock,
+    local_when,
+    next_routine,
+    recurrence_code,
+    routine_words,
+    split_routine,
+    zone,
+)
+from conversations.keywords import match, normalise
+from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+
+PLACE_MAX = 40
+MAX_AHEAD = timedelta(days=366)
+NEW, ROUTINE, CANCEL = "new", "rutin", "batal"
+MODE_WORDS = {"RUTIN": ROUTINE, "BATAL": CANCEL, "BATALKAN": CANCEL}
+
+
+@dataclass(frozen=True)
+class ScheduleMeeting(Effect):
+    """Save the meeting with its reminders and tell the KSM's members at once."""
+
+    ksm_id: int
+    starts_at: datetime  # UTC
+    place: str
+    recurrence: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelMeeting(Effect):
+    """Cancel the meeting (a routine stops too) and tell the members."""
+
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class RecordRsvp(Effect):
+    """The sender's answer to the meeting; a later answer replaces an earlier one."""
+
+    meeting_id: int
+    answer: str  # hadir / tidak
+
+
+def _now(turn: Turn) -> datetime:
+    return turn.inbound.received_at or datetime.now(timezone.utc)
+
+
+def _ksm_data(view: KsmView) -> dict[str, Any]:
+    return {"id": view.id, "name": view.name, "kelurahan_id": view.kelurahan_id,
+            "members": max(view.confirmed - 1, 0)}
+
+
+def _led(turn: Turn) -> list[KsmView]:
+    return [k for k in turn.directory.ksms_led() if k.status != REJECTED]
+
+
+class MeetingFlow(Flow):
+    """RAPAT [RUTIN|BATAL] [date time place]; steps: ksm, when, confirm."""
+
+    name = "meeting"
+    keywords = {"RAPAT": "meeting", "PERTEMUAN": "meeting", "JADWAL RAPAT": "meeting"}
+    menu_key = "rapat.menu"
+
+    def start(self, turn: Turn) -> Outcome:
+        words = turn.args.split(maxsplit=1)
+        mode = MODE_WORDS.get(normalise(words[0])) if words else None
+        text = (words[1] if len(words) > 1 else "") if mode else turn.args
+        led = _led(turn)
+        if not led:
+            return self._member_view(turn)
+        data: dict[str, Any] = {"mode": mode or NEW, "text": text.strip()}
+        if len(led) == 1:
+            data["ksm"] = _ksm_data(led[0])
+            return self._proceed(turn, data)
+        return Outcome(replies=[Reply("ksm.ask.which", self._which(led))],
+                       dialog=Dialog(self.name, "ksm", data))
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        data = dict(dialog.data)
+        text = turn.inbound.text
+        if dialog.step == "ksm":
+            led = _led(turn)
+            try:
+                data["ksm"] = self._parse_which(text, led)
+            except Invalid as invalid:
+                return Outcome(replies=[invalid.reply], dialog=dialog)
+            return self._proceed(turn, data)
+        if dialog.step == "when":
+            # "RAPAT 5/12 ..." typed again inside the dialog is an answer too.
+            found = match(text, {"RAPAT": "rapat"})
+            data["text"] = found.rest if found is not None else text
+            return self._proceed(turn, data)
+        try:
+            yes = parse_yes_no(text)
+        except Invalid as invalid:
+            return Outcome(replies=[invalid.reply], dialog=dialog)
+        return self._confirmed(data) if yes else Outcome(replies=[Reply(
+            "rapat.batal.kept" if data["mode"] == CANCEL else "rapat.not_saved")])
+
+    # -- steps -------------------------------------------------------------------------
+
+    def _which(self, led: list[KsmView]) -> dict[str, Any]:
+        return {"options": options_text([f"{k.code} {k.name}" for k in led])}
+
+    def _parse_which(self, text: str, led: list[KsmView]) -> dict[str, Any]:
+        norm = normalise(text)
+        for view in led:
+            if norm == view.code:
+                return _ksm_data(view)
+        if norm.isdigit() and 1 <= int(norm) <= len(led):
+            return _ksm_data(led[int(norm) - 1])
+        raise Invalid("error.choice", max=len(led))
+
+    def _proceed(self, turn: Turn, data: dict[str, Any]) -> Outcome:
+        ksm = data["ksm"]
+        if data["mode"] == CANCEL:
+            meeting = turn.directory.next_meeting(ksm["id"], _now(turn))
+            if meeting is None:
+                return Outcome(replies=[Reply("rapat.batal.none", {"ksm": ksm["name"]})])
+            data["meeting_id"] = meeting.id
+            when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+            return Outcome(
+                replies=[Reply("rapat.batal.confirm", {"ksm": ksm["name"], "when": when,
+                                                       "place": meeting.place})],
+                dialog=Dialog(self.name, "confirm", data))
+        if not data["text"]:
+            key = "rapat.ask.rutin" if data["mode"] == ROUTINE else "rapat.ask.when"
+            return Outcome(replies=[Reply(key)], dialog=Dialog(self.name, "when", data))
+        time_zone = turn.directory.kelurahan_time_zone(ksm["kelurahan_id"])
+        try:
+            reply = self._read(turn, data, time_zone)
+        except Invalid as invalid:
+            return Outcome(replies=[invalid.reply], dialog=Dialog(self.name, "when", data))
+        return Outcome(replies=[reply], dialog=Dialog(self.name, "confirm", data))
+
+    def _read(self, turn: Turn, data: dict[str, Any], time_zone: str) -> Reply:
+        """Parse ``data["text"]`` into ``data`` and return the read-back question."""
+        now = _now(turn)
+        local_now = now.astimezone(zone(time_zone))
+        text = data["text"]
+        rule = None
+        if data["mode"] == ROUTINE:
+            routine = split_routine(text)
+            if routine is None:
+                raise Invalid("rapat.error.rutin")
+            nth, weekday, text = routine
+            rule = recurrence_code(nth, weekday)
+        try:
+            when = parse_when(text, local_now)
+        except WhenError as error:
+            raise Invalid("rapat.error.rutin" if rule and error.reason == "nothing"
+                          else f"rapat.error.{error.reason}") from None
+        place = when.rest.strip()
+        if not place:
+            raise Invalid("rapat.error.place")
+        place = plain_text(place, PLACE_MAX)
+        starts_at = when.at.astimezone(timezone.utc)
+        if rule is not None:
+            starts_at = next_routine(now, rule, when.at.time(), time_zone)
+        if starts_at - now > MAX_AHEAD:
+            raise Invalid("rapat.error.far")
+        data.update(starts_at=starts_at.isoformat(), place=place, recurrence=rule,
+                    time_zone=time_zone)
+        params = {"ksm": data["ksm"]["name"], "place": place, "n": data["ksm"]["members"],
+                  "when": local_when(starts_at, time_zone, turn.language)}
+        if rule is None:
+            return Reply("rapat.confirm", params)
+        return Reply("rapat.confirm_rutin", {**params, "rule": routine_words(rule, turn.language),
+                                             "clock": local_clock(starts_at, time_zone)})
+
+    def _confirmed(self, data: dict[str, Any]) -> Outcome:
+        if data["mode"] == CANCEL:
+            return Outcome(replies=[Reply("rapat.batal.done")],
+                           effects=[CancelMeeting(meeting_id=data["meeting_id"])])
+        effect = ScheduleMeeting(
+            ksm_id=data["ksm"]["id"], starts_at=datetime.fromisoformat(data["starts_at"]),
+            place=data["place"], recurrence=data.get("recurrence"))
+        return Outcome(replies=[Reply("rapat.saved")], effects=[effect])
+
+    def _member_view(self, turn: Turn) -> Outcome:
+        meeting = turn.directory.my_next_meeting(_now(turn))
+        if meeting is None:
+            return Outcome(replies=[Reply("rapat.not_leader")])
+        return Outcome(replies=[Reply("rapat.next", {
+            "ksm": meeting.ksm_name, "place": meeting.place,
+            "when": local_when(meeting.starts_at, meeting.time_zone, turn.language)})])
+
+
+ANSWERS = {"HADIR": "hadir", "DATANG": "hadir", "TIDAK HADIR": "tidak", "TDK HADIR": "tidak",
+           "GAK HADIR": "tidak", "ABSEN": "tidak", "IZIN": "tidak", "IJIN": "tidak"}
+
+
+class RsvpFlow(Flow):
+    """HADIR / TIDAK HADIR: the answer goes to the sender's next meeting."""
+
+    name = "meeting_rsvp"
+    keywords = {keyword: "meeting_rsvp" for keyword in ANSWERS}
+
+    def start(self, turn: Turn) -> Outcome:
+        found = match(turn.inbound.text, ANSWERS)
+        answer = found.value if found is not None else "hadir"
+        meeting = turn.directory.my_next_meeting(_now(turn))
+        if meeting is None:
+            return Outcome(replies=[Reply("rsvp.none")])
+        when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+        key = "rsvp.yes" if answer == "hadir" else "rsvp.no"
+        return Outcome(replies=[Reply(key, {"ksm": meeting.ksm_name, "when": when})],
+                       effects=[RecordRsvp(meeting_id=meeting.id, answer=answer)])
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        return self.start(turn)
