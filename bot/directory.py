@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.services.ksm_lookups import KsmLookups
 from bot.services.meeting_lookups import MeetingLookups
+from bot.services.monev import MonevLookups
 
 
-class DbDirectory(KsmLookups, MeetingLookups):
+class DbDirectory(KsmLookups, MeetingLookups, MonevLookups):
     """Look-ups inside the inbound transaction."""
 
     def __init__(self, session: Session, contact_id: int) -> None:

@@ -42,6 +42,10 @@ class Settings:
     # Approved WhatsApp templates (ContentSid) by message kind, for use outside the
     # 24-hour window; a kind without one falls back to SMS.
     whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
+    # Monev: days from the first reminder to the second, and again to "overdue".
+    monev_reminder_days: int = 7
+    # Estimated price of one SMS segment (Rupiah), for the announcement preview.
+    sms_price_per_segment: float = 350.0
     # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
     quiet_hours: bool = True
     testing: bool = False
@@ -95,6 +99,19 @@ def _rate(environ: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number of messages per second, got {raw!r}") from None
     if not value > 0:
         raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _price(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a price in Rupiah, got {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, got {raw!r}")
     return value
 
 
@@ -164,6 +181,8 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         sms_rate_per_second=_rate(env, "SMS_RATE_PER_SECOND", 10.0),
         whatsapp_rate_per_second=_rate(env, "WHATSAPP_RATE_PER_SECOND", 20.0),
         whatsapp_templates=parse_templates(get("WHATSAPP_TEMPLATES")),
+        monev_reminder_days=_int(env, "MONEV_REMINDER_DAYS", 7),
+        sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         testing=testing,
     )

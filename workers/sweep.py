@@ -88,8 +88,23 @@ def past_meetings(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     return roll_meetings(rt, now)
 
 
+def monev_periods(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Due monev periods are opened and their leaders reminded (workers/monev_sweep.py)."""
+    from workers.monev_sweep import open_monev_periods
+
+    return open_monev_periods(rt, now)
+
+
+def monev_second_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Leaders who have not reported MONEV_REMINDER_DAYS after the reminder, again."""
+    from workers.monev_sweep import second_monev_reminders
+
+    return second_monev_reminders(rt, now)
+
+
 TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_held_messages,
-                                   past_meetings, meeting_reminders, resume_broadcasts]
+                                   past_meetings, meeting_reminders, monev_periods,
+                                   monev_second_reminders, resume_broadcasts]
 
 
 def sweep() -> dict[str, int] | str:

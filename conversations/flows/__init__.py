@@ -11,6 +11,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.ksm_registration import registration_flow
     from conversations.flows.ksm_status import StatusFlow
     from conversations.flows.meetings import MeetingFlow, RsvpFlow
+    from conversations.flows.monev import monev_flow
 
     return [
         registration_flow(),
@@ -21,4 +22,5 @@ def default_flows() -> list[Flow]:
         DeclineFlow(),
         MeetingFlow(),
         RsvpFlow(),
+        monev_flow(),
     ]

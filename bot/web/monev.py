@@ -1,0 +1,55 @@
+"""The BKM's monev page: each verified KSM's latest check-in and whether it is
+reported, waiting, reminded again or overdue. Scoped to the officer's area."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import and_, func, select
+
+from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
+from bot.models import ksm as k
+from bot.services.ksm_area import area_condition
+from bot.services.monev import overdue_condition, status_of
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+from workers import clock
+
+bp = Blueprint("monev", __name__, url_prefix="/monev")
+VIEWERS = ("bkm", "fasilitator")
+PAGE = 200
+LABELS = {"reported": "Sudah lapor", "waiting": "Diingatkan", "reminded_again": "Diingatkan 2x",
+          "overdue": "Terlambat", "not_due": "Belum waktunya"}
+KIND_LABELS = {"monthly": "Bulanan", "quarterly": "3 bulanan", "semiannual": "6 bulanan"}
+
+
+@bp.get("/")
+@require_role(*VIEWERS)
+def index():  # type: ignore[no-untyped-def]
+    db = get_db()
+    rt = get_runtime()
+    now = clock.now(rt)  # the runtime's clock: tests pin it
+    days = rt.settings.monev_reminder_days
+    only_overdue = request.args.get("overdue") == "1"
+    latest = (select(MonevPeriod.ksm_id, func.max(MonevPeriod.number).label("number"))
+              .where(MonevPeriod.opened_at.is_not(None)).group_by(MonevPeriod.ksm_id).subquery())
+    query = (
+        select(Ksm, Kelurahan.name, MonevPeriod, MonevReport)
+        .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .outerjoin(latest, latest.c.ksm_id == Ksm.id)
+        .outerjoin(MonevPeriod, and_(MonevPeriod.ksm_id == Ksm.id,
+                                     MonevPeriod.number == latest.c.number))
+        .outerjoin(MonevReport, MonevReport.period_id == MonevPeriod.id)
+        .where(Ksm.status == k.VERIFIED, area_condition(current_user))
+    )
+    overdue_count = db.scalar(select(func.count()).select_from(
+        query.where(overdue_condition(now, days)).subquery()))
+    if only_overdue:
+        query = query.where(overdue_condition(now, days))
+    rows = [
+        {"ksm": ksm, "kelurahan": kel, "period": period, "report": report,
+         "status": status_of(period, now, days)}
+        for ksm, kel, period, report in db.execute(
+            query.order_by(Kelurahan.name, Ksm.name, Ksm.id).limit(PAGE)).all()
+    ]
+    return render_template("monev.html", rows=rows, labels=LABELS, kinds=KIND_LABELS,
+                           only_overdue=only_overdue, overdue_count=overdue_count, page=PAGE)
