@@ -1,6 +1,8 @@
-"""The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo."""
+"""The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo,
+import-poor-list."""
 from __future__ import annotations
 
+import csv
 import logging
 import sys
 import uuid
@@ -178,6 +180,85 @@ def seed_demo() -> None:
     click.echo("demo kelurahan Sukamaju, Kota Bandung is ready")
     if password:
         click.echo(f"admin login: admin / {password}")
+
+
+def _command_database():  # type: ignore[no-untyped-def]
+    """The database: the Flask app's when run as ``flask --app bot ...`` (and in tests),
+    else the one the environment names. Returns (database, whether to dispose it)."""
+    from flask.cli import ScriptInfo
+
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is not None and info.create_app is not None:
+        return info.load_app().extensions["ksm_runtime"].db, False
+    from bot.db import Database
+
+    return Database(_settings().database_url), True
+
+
+@main.command("import-poor-list")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kelurahan", "kelurahan_name", required=True, help="kelurahan name")
+@click.option("--kota", help="kota/kabupaten, when the kelurahan name is not unique")
+def import_poor_list(file: str, kelurahan_name: str, kota: str | None) -> None:
+    """Import the daftar jiwa miskin of one kelurahan from a CSV file.
+
+    Columns: name, household, rt, rw and optionally phone (Indonesian headers nama,
+    kk, hp work too). Every row is checked first; on any error nothing is imported
+    and each bad row is reported. A re-import replaces that kelurahan's list.
+    """
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from bot.models import Kelurahan, PoorResident
+    from bot.services.poor_import import check_rows, count_rows, read_rows
+    from bot.services.poor_list import RowError, replace_list
+
+    path = Path(file)
+    try:
+        columns, rows = read_rows(path)
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path.name}: not UTF-8 text; save it as 'CSV UTF-8'") from None
+    except (RowError, csv.Error) as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from None
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            query = select(Kelurahan).where(func.lower(Kelurahan.name) == kelurahan_name.strip().lower())
+            if kota:
+                query = query.where(func.lower(Kelurahan.kota) == kota.strip().lower())
+            matches = session.execute(query).scalars().all()
+            if len(matches) != 1:
+                raise click.ClickException(
+                    f"kelurahan {kelurahan_name!r}: {'not found' if not matches else 'ambiguous, give --kota'}"
+                )
+            kelurahan = matches[0]
+            with click.progressbar(length=count_rows(path), label="Checking rows", file=sys.stderr) as bar:
+                try:
+                    checked = check_rows(columns, rows, on_row=lambda: bar.update(1))
+                except UnicodeDecodeError:
+                    raise click.ClickException(f"{path.name}: not UTF-8 text; save it as 'CSV UTF-8'") from None
+                except csv.Error as exc:
+                    raise click.ClickException(f"{path.name}: {exc}") from None
+            if checked.errors:
+                for line, reason in checked.errors:
+                    click.echo(f"line {line}: {reason}", err=True)
+                raise click.ClickException(
+                    f"{len(checked.errors)} row(s) have errors; nothing was imported"
+                )
+            if not checked.rows:
+                raise click.ClickException("the file has no rows; nothing was imported")
+            before = session.scalar(
+                select(func.count()).select_from(PoorResident).where(PoorResident.kelurahan_id == kelurahan.id)
+            )
+            matched = replace_list(session, kelurahan.id, checked.rows)
+            click.echo(
+                f"imported {len(checked.rows)} residents for Kel. {kelurahan.name}, {kelurahan.kota}"
+                f" (replacing {before}); {matched} KSM member(s) matched to the list"
+            )
+    finally:
+        if dispose:
+            database.dispose()
 
 
 def register_flask_commands(app) -> None:  # type: ignore[no-untyped-def]

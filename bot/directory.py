@@ -1,14 +1,16 @@
 """The engine's read-only look-ups, answered from the database.
 
 Flows call these through ``turn.directory``; tests of flows use an in-memory stand-in
-with the same methods. Each domain adds its look-ups here.
+with the same methods. Each domain adds its look-ups here (as a mixin of its own).
 """
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.services.ksm_lookups import KsmLookups
 
-class DbDirectory:
+
+class DbDirectory(KsmLookups):
     """Look-ups inside the inbound transaction."""
 
     def __init__(self, session: Session, contact_id: int) -> None:

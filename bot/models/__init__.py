@@ -7,7 +7,12 @@ from __future__ import annotations
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
 from bot.models.contact import Contact
+from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
 from bot.models.messaging import ConversationSession, Message
 from bot.models.officer import Officer
+from bot.models.poor import PoorResident
 
-__all__ = ["Base", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]
+__all__ = [
+    "Base", "Contact", "ConversationSession", "Kelurahan", "Ksm", "KsmMember", "Message", "Officer",
+    "PjmProgram", "PoorResident", "Proposal", "utcnow",
+]

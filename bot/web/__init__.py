@@ -26,7 +26,7 @@ def _close_db(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.web import auth, dashboard, errors, health, simulator, webhooks
+    from bot.web import auth, dashboard, errors, health, ksm, ksm_proposals, simulator, webhooks
     from bot.web.security import csrf
 
     csrf.init_app(app)
@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(simulator.bp)
+    app.register_blueprint(ksm.bp)
+    app.register_blueprint(ksm_proposals.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(_close_db)

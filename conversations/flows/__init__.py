@@ -6,4 +6,16 @@ from conversations.flow import Flow
 
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
-    return []
+    from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
+    from conversations.flows.ksm_proposal import proposal_flow
+    from conversations.flows.ksm_registration import registration_flow
+    from conversations.flows.ksm_status import StatusFlow
+
+    return [
+        registration_flow(),
+        join_flow(),
+        StatusFlow(),
+        proposal_flow(),
+        add_member_flow(),
+        DeclineFlow(),
+    ]

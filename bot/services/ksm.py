@@ -1,0 +1,228 @@
+"""KSM registration and membership: effect handlers and the BKM's verification.
+
+Rules: a KSM needs 3 confirmed members (the leader counts) to wait for verification;
+an added member counts only after confirming; women under 30% is told, not blocked.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.effects import EffectContext, handles
+from bot.models import Contact, Ksm, KsmMember, Officer
+from bot.models import ksm as k
+from bot.outbox import queue_message
+from bot.services.ksm_lookups import ksm_view
+from bot.services.poor_list import match_member
+from conversations.catalogue import render
+from conversations.flows.ksm_common import FIELDS, MIN_MEMBERS, progress_text, women_warning
+from conversations.flows.ksm_members import AddKsmMember, DeclineKsm, JoinKsm
+from conversations.flows.ksm_registration import RegisterKsm
+from conversations.gsm import to_gsm7
+
+CODE_DIGITS = 5
+
+
+class KsmError(ValueError):
+    """A decision the KSM's state does not allow; the text says why."""
+
+
+def new_code(session: Session) -> str:
+    """A free 5-digit code that does not start with 0 (easy to read out and type)."""
+    while True:
+        code = str(10 ** (CODE_DIGITS - 1) + secrets.randbelow(9 * 10 ** (CODE_DIGITS - 1)))
+        if session.scalar(select(Ksm.id).where(Ksm.code == code)) is None:
+            return code
+
+
+def contact_for(session: Session, phone: str, now: datetime) -> Contact:
+    """The contact of ``phone``, created when the number never wrote to us."""
+    contact = session.execute(select(Contact).where(Contact.phone == phone)).scalar_one_or_none()
+    if contact is None:
+        contact = Contact(phone=phone, language="id", uses_sms=True, created_at=now)
+        session.add(contact)
+        session.flush()
+    return contact
+
+
+def notify(session: Session, contact_id: int, key: str, now: datetime, **params: object) -> int:
+    """Queue catalogue text ``key`` to a contact in their language; returns the message id."""
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    channel = "whatsapp" if contact.uses_whatsapp and not contact.uses_sms else "sms"
+    body = render(key, contact.language, **params)
+    return queue_message(session, contact_id, channel, body, kind="notice", now=now)
+
+
+def locked_ksm(session: Session, ksm_id: int) -> Ksm | None:
+    """The KSM with its row locked, so that two members confirming at the same moment
+    count each other (PostgreSQL; SQLite serialises writers anyway)."""
+    return session.get(Ksm, ksm_id, with_for_update=True)
+
+
+def refresh_status(session: Session, ksm: Ksm, now: datetime) -> bool:
+    """Move a KSM between forming and waiting as its confirmed members change.
+
+    Returns:
+        True when the KSM has just reached the members it needs.
+    """
+    confirmed = ksm_view(session, ksm.id).confirmed
+    reached = False
+    if ksm.status == k.FORMING and confirmed >= MIN_MEMBERS:
+        ksm.status = k.WAITING
+        ksm.submitted_at = now
+        ksm.cycle_stage = "KSM-3"
+        reached = True
+    elif ksm.status == k.WAITING and confirmed < MIN_MEMBERS:
+        ksm.status = k.FORMING
+        ksm.cycle_stage = "KSM-2"
+    session.flush()
+    return reached
+
+
+def _tell_leader(session: Session, ksm: Ksm, key: str, member: str, ctx: EffectContext,
+                 reached: bool = False) -> None:
+    if ksm.leader_contact_id == ctx.contact_id:
+        return
+    view = ksm_view(session, ksm.id)
+    leader = session.get(Contact, ksm.leader_contact_id)
+    language = leader.language if leader else "id"
+    ctx.queued_message_ids.append(notify(
+        session, ksm.leader_contact_id, key, ctx.now,
+        member=member, ksm=ksm.name, progress=progress_text(view, language),
+    ))
+    warning = women_warning(view)
+    if warning is not None and reached:
+        ctx.queued_message_ids.append(notify(session, ksm.leader_contact_id, warning.key, ctx.now,
+                                             **warning.params))
+
+
+@handles(RegisterKsm)
+def register(effect: RegisterKsm, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    ksm = Ksm(
+        code=new_code(session), name=effect.name, kelurahan_id=effect.kelurahan_id,
+        field=effect.field, unit=FIELDS[effect.field], women=effect.women, goal=effect.goal,
+        values_agreed=True, status=k.FORMING, cycle_stage="KSM-2",
+        leader_contact_id=ctx.contact_id, created_at=ctx.now,
+    )
+    session.add(ksm)
+    session.flush()
+    session.add(KsmMember(
+        ksm_id=ksm.id, contact_id=ctx.contact_id, name=effect.leader_name,
+        gender=effect.leader_gender, role=k.LEADER, status=k.CONFIRMED,
+        created_at=ctx.now, responded_at=ctx.now,
+    ))
+    session.flush()
+    leader = session.execute(select(KsmMember).where(KsmMember.ksm_id == ksm.id)).scalar_one()
+    match_member(session, leader, ksm.kelurahan_id, ctx.phone)
+    contact = session.get(Contact, ctx.contact_id)
+    if contact is not None:
+        contact.kelurahan_id = contact.kelurahan_id or effect.kelurahan_id
+        contact.name = contact.name or effect.leader_name
+    session.flush()
+    return {"code": ksm.code}
+
+
+@handles(AddKsmMember)
+def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    ksm = session.get(Ksm, effect.ksm_id)
+    if ksm is None or ksm.leader_contact_id != ctx.contact_id or ksm.status == k.REJECTED:
+        raise KsmError("only the leader of an open KSM adds members")
+    contact = contact_for(session, effect.phone, ctx.now)
+    member = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == contact.id)
+    ).scalar_one_or_none()
+    if member is None:
+        member = KsmMember(ksm_id=ksm.id, contact_id=contact.id, role=k.MEMBER, created_at=ctx.now)
+        session.add(member)
+    if member.status != k.CONFIRMED:
+        member.status = k.INVITED
+    member.name, member.gender = effect.name, effect.gender
+    match_member(session, member, ksm.kelurahan_id, contact.phone)
+    session.flush()
+    leader = session.execute(
+        select(KsmMember.name).where(KsmMember.ksm_id == ksm.id, KsmMember.role == k.LEADER)
+    ).scalar() or ""
+    kelurahan = ksm_view(session, ksm.id).kelurahan
+    ctx.queued_message_ids.append(notify(
+        session, contact.id, "ksm.invite", ctx.now,
+        leader=leader, ksm=ksm.name, kelurahan=kelurahan, code=ksm.code,
+    ))
+    return {"code": ksm.code, "progress": progress_text(ksm_view(session, ksm.id), ctx.language)}
+
+
+@handles(JoinKsm)
+def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    ksm = locked_ksm(session, effect.ksm_id)
+    if ksm is None or ksm.status == k.REJECTED:
+        raise KsmError("no such open KSM")
+    member = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == ctx.contact_id)
+    ).scalar_one_or_none()
+    if member is None:
+        member = KsmMember(ksm_id=ksm.id, contact_id=ctx.contact_id, role=k.MEMBER,
+                           name=effect.name or "", created_at=ctx.now)
+        session.add(member)
+    if effect.name:
+        member.name = effect.name
+    if effect.gender:
+        member.gender = effect.gender
+    member.status = k.CONFIRMED
+    member.responded_at = ctx.now
+    match_member(session, member, ksm.kelurahan_id, ctx.phone)
+    session.flush()
+    reached = refresh_status(session, ksm, ctx.now)
+    _tell_leader(session, ksm, "ksm.notice.joined", member.name, ctx, reached)
+    return {"code": ksm.code}
+
+
+@handles(DeclineKsm)
+def decline(effect: DeclineKsm, ctx: EffectContext) -> None:
+    session = ctx.session
+    ksm = locked_ksm(session, effect.ksm_id)
+    member = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == effect.ksm_id, KsmMember.contact_id == ctx.contact_id)
+    ).scalar_one_or_none()
+    if member is None or ksm is None or member.role == k.LEADER:
+        return
+    member.status = k.DECLINED
+    member.responded_at = ctx.now
+    session.flush()
+    if ksm.status != k.VERIFIED:
+        refresh_status(session, ksm, ctx.now)
+    _tell_leader(session, ksm, "ksm.notice.declined", member.name, ctx)
+
+
+def verify(session: Session, ksm: Ksm, officer: Officer, now: datetime) -> list[int]:
+    """The BKM verifies a KSM waiting for it; returns the leader's message ids to send."""
+    if ksm.status != k.WAITING:
+        raise KsmError("Hanya KSM yang menunggu verifikasi dapat diverifikasi.")
+    ksm.status = k.VERIFIED
+    ksm.verified_at = now
+    ksm.verified_by_id = officer.id
+    ksm.rejection_reason = None
+    ksm.cycle_stage = "KSM-3"
+    return [notify(session, ksm.leader_contact_id, "ksm.notice.verified", now, ksm=ksm.name, code=ksm.code)]
+
+
+REASON_MAX = 200
+
+
+def reject(session: Session, ksm: Ksm, officer: Officer, reason: str, now: datetime) -> list[int]:
+    """The BKM rejects a KSM with a reason that is sent to its leader."""
+    reason = to_gsm7(" ".join((reason or "").split()))[:REASON_MAX]
+    if not reason:
+        raise KsmError("Alasan penolakan wajib diisi.")
+    if ksm.status == k.REJECTED:
+        raise KsmError("KSM ini sudah ditolak.")
+    ksm.status = k.REJECTED
+    ksm.rejection_reason = reason
+    ksm.verified_by_id = officer.id
+    return [notify(session, ksm.leader_contact_id, "ksm.notice.rejected", now,
+                   ksm=ksm.name, code=ksm.code, reason=reason)]

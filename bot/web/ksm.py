@@ -1,0 +1,231 @@
+"""The BKM's KSM pages: KSMs by status with verify/reject, one KSM, per-kelurahan
+figures with a chart, and CSV exports. Everything is scoped to the officer's area."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from bot.inbound import enqueue_sends
+from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposal
+from bot.models import ksm as k
+from bot.phone import display, mask
+from bot.services import poor_list
+from bot.services.ksm import KsmError, reject, verify
+from bot.services.ksm_area import area_condition, kelurahan_in_area
+from bot.services.ksm_lookups import ksm_views
+from bot.services.ksm_stats import TARGET, kelurahan_stats
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+
+bp = Blueprint("ksm", __name__, url_prefix="/ksm")
+VIEWERS = ("bkm", "fasilitator")  # admin always
+POOR_LIST_ROLES = ("admin", "bkm")
+STATUS_LABELS = {k.FORMING: "Sedang dibentuk", k.WAITING: "Menunggu verifikasi",
+                 k.VERIFIED: "Terverifikasi", k.REJECTED: "Ditolak"}
+
+
+def sees_poor_list() -> bool:
+    return current_user.role in POOR_LIST_ROLES
+
+
+def _ksm_in_area(ksm_id: int) -> Ksm:
+    """The KSM, or 404 when it does not exist or lies outside the officer's area."""
+    ksm = get_db().execute(
+        select(Ksm).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(Ksm.id == ksm_id, area_condition(current_user))
+    ).scalar_one_or_none()
+    if ksm is None:
+        abort(404)
+    return ksm
+
+
+@bp.get("/")
+@require_role(*VIEWERS)
+def index():  # type: ignore[no-untyped-def]
+    status = request.args.get("status") or k.WAITING
+    if status not in k.KSM_STATUSES:
+        status = k.WAITING
+    db = get_db()
+    views = ksm_views(db, Ksm.status == status, area_condition(current_user))
+    counts = dict.fromkeys(k.KSM_STATUSES, 0)
+    counts.update(db.execute(
+        select(Ksm.status, func.count()).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(area_condition(current_user)).group_by(Ksm.status)
+    ).all())
+    return render_template("ksm_list.html", views=views, status=status, counts=counts,
+                           labels=STATUS_LABELS)
+
+
+@bp.get("/<int:ksm_id>")
+@require_role(*VIEWERS)
+def detail(ksm_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    ksm = _ksm_in_area(ksm_id)
+    view = ksm_views(db, Ksm.id == ksm.id)[0]
+    members = db.execute(
+        select(KsmMember, Contact.phone, PoorResident)
+        .join(Contact, Contact.id == KsmMember.contact_id)
+        .outerjoin(PoorResident, PoorResident.id == KsmMember.poor_resident_id)
+        .where(KsmMember.ksm_id == ksm.id).order_by(KsmMember.id)
+    ).all()
+    proposals = db.execute(select(Proposal).where(Proposal.ksm_id == ksm.id).order_by(Proposal.id)).scalars().all()
+    show_list = sees_poor_list()
+    return render_template(
+        "ksm_detail.html", ksm=ksm, view=view, members=members, proposals=proposals,
+        standing=poor_list.standing(db, ksm),
+        suggestions=poor_list.suggestions(db, ksm) if show_list else {},
+        show_list=show_list, phone=display if show_list else mask, labels=STATUS_LABELS, stages=k.STAGES,
+        can_decide=current_user.role in ("admin", "bkm"),
+    )
+
+
+@bp.post("/<int:ksm_id>/verify")
+@require_role("bkm")
+def verify_ksm(ksm_id: int):  # type: ignore[no-untyped-def]
+    return _decide(ksm_id, lambda db, ksm, now: verify(db, ksm, current_user, now), "KSM diverifikasi.")
+
+
+@bp.post("/<int:ksm_id>/reject")
+@require_role("bkm")
+def reject_ksm(ksm_id: int):  # type: ignore[no-untyped-def]
+    reason = request.form.get("reason", "")
+    return _decide(ksm_id, lambda db, ksm, now: reject(db, ksm, current_user, reason, now),
+                   "KSM ditolak; alasan dikirim ke ketua.")
+
+
+def _decide(ksm_id: int, action, done: str):  # type: ignore[no-untyped-def]
+    db = get_db()
+    ksm = _ksm_in_area(ksm_id)
+    try:
+        message_ids = action(db, ksm, datetime.now(UTC))
+    except KsmError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("ksm.detail", ksm_id=ksm_id))
+    db.commit()
+    enqueue_sends(get_runtime(), message_ids)
+    flash(done, "info")
+    return redirect(url_for("ksm.detail", ksm_id=ksm_id))
+
+
+@bp.post("/<int:ksm_id>/stage")
+@require_role("bkm")
+def set_stage(ksm_id: int):  # type: ignore[no-untyped-def]
+    """Stages move on their own (forming, registered, first proposal); the BKM corrects them."""
+    ksm = _ksm_in_area(ksm_id)
+    stage = request.form.get("stage", "")
+    if stage not in k.STAGES:
+        abort(400)
+    ksm.cycle_stage = stage
+    get_db().commit()
+    flash(f"Tahap KSM: {stage}.", "info")
+    return redirect(url_for("ksm.detail", ksm_id=ksm_id))
+
+
+@bp.post("/members/<int:member_id>/poor-match")
+@require_role("bkm")
+def confirm_poor_match(member_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    member = db.get(KsmMember, member_id)
+    if member is None:
+        abort(404)
+    ksm = _ksm_in_area(member.ksm_id)
+    resident = db.get(PoorResident, request.form.get("resident_id", type=int) or 0)
+    if resident is None or resident.kelurahan_id != ksm.kelurahan_id:
+        abort(400)
+    poor_list.confirm_match(db, member, resident)
+    db.commit()
+    flash(f"{member.name} dicocokkan dengan daftar miskin.", "info")
+    return redirect(url_for("ksm.detail", ksm_id=ksm.id))
+
+
+@bp.get("/stats")
+@require_role(*VIEWERS)
+def stats():  # type: ignore[no-untyped-def]
+    rows = kelurahan_stats(get_db(), current_user)
+    return render_template("ksm_stats.html", rows=rows, target=TARGET, labels=STATUS_LABELS,
+                           stages=k.STAGES, proposal_statuses=k.PROPOSAL_STATUSES)
+
+
+def _cell(value: object) -> object:
+    """Names typed by residents must not run as spreadsheet formulas (=, +, -, @)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/export/ksm.csv")
+@require_role(*VIEWERS)
+def export_ksms():  # type: ignore[no-untyped-def]
+    db = get_db()
+    rows = db.execute(
+        select(Ksm, Kelurahan.name, Kelurahan.kota).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(area_condition(current_user)).order_by(Kelurahan.name, Ksm.code)
+    ).all()
+    counts = {v.id: v for v in ksm_views(db, area_condition(current_user))}
+    return _csv("ksm.csv", [
+        "code", "name", "kelurahan", "kota", "field", "unit", "women_ksm", "status", "cycle_stage",
+        "confirmed_members", "women_members", "goal", "rejection_reason", "created_at", "verified_at",
+    ], [
+        [ksm.code, ksm.name, kel, kota, ksm.field, ksm.unit, int(ksm.women), ksm.status, ksm.cycle_stage,
+         counts[ksm.id].confirmed, counts[ksm.id].confirmed_women, ksm.goal, ksm.rejection_reason or "",
+         ksm.created_at.isoformat(), ksm.verified_at.isoformat() if ksm.verified_at else ""]
+        for ksm, kel, kota in rows
+    ])
+
+
+@bp.get("/export/members.csv")
+@require_role(*VIEWERS)
+def export_members():  # type: ignore[no-untyped-def]
+    show = display if sees_poor_list() else mask
+    rows = get_db().execute(
+        select(KsmMember, Ksm.code, Ksm.name, Kelurahan.name, Contact.phone)
+        .join(Ksm, Ksm.id == KsmMember.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .join(Contact, Contact.id == KsmMember.contact_id)
+        .where(area_condition(current_user)).order_by(Ksm.code, KsmMember.id)
+    ).all()
+    header = ["ksm_code", "ksm_name", "kelurahan", "member", "gender", "role", "status", "phone"]
+    if sees_poor_list():
+        header.append("on_poor_list")
+    out = []
+    for member, code, ksm_name, kel, phone_number in rows:
+        row: list[object] = [code, ksm_name, kel, member.name, member.gender or "", member.role,
+                             member.status, show(phone_number)]
+        if sees_poor_list():
+            row.append(int(member.poor_resident_id is not None))
+        out.append(row)
+    return _csv("ksm_members.csv", header, out)
+
+
+@bp.get("/poor-list")
+@require_role("bkm")
+def poor_residents():  # type: ignore[no-untyped-def]
+    """The kelurahan's daftar jiwa miskin, with who of them is in a KSM (bkm/admin only)."""
+    db = get_db()
+    areas = kelurahan_in_area(db, current_user)
+    chosen = next((kel for kel in areas if kel.id == request.args.get("kelurahan_id", type=int)),
+                  areas[0] if len(areas) == 1 else None)
+    rows = []
+    if chosen is not None:
+        rows = db.execute(
+            select(PoorResident, func.count(KsmMember.id))
+            .outerjoin(KsmMember, KsmMember.poor_resident_id == PoorResident.id)
+            .where(PoorResident.kelurahan_id == chosen.id)
+            .group_by(PoorResident.id).order_by(PoorResident.rw, PoorResident.rt, PoorResident.household,
+                                                 PoorResident.name)
+        ).all()
+    return render_template("ksm_poor_list.html", areas=areas, chosen=chosen, rows=rows, phone=display)

@@ -1,0 +1,145 @@
+"""Proposals in the dashboard: each unit's review queue, entering a proposal, and the
+kelurahan's PJM Pronangkis programs. Scoped to the officer's area."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from bot.inbound import enqueue_sends
+from bot.models import Kelurahan, Ksm, PjmProgram, Proposal
+from bot.models import ksm as k
+from bot.services import ksm_proposals
+from bot.services.ksm import KsmError
+from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
+from bot.services.poor_list import beneficiaries_ok
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+from conversations.flow import Invalid
+from conversations.flows.ksm_common import FIELDS
+from conversations.flows.ksm_proposal import parse_amount, rupiah
+
+bp = Blueprint("ksm_proposals", __name__, url_prefix="/ksm/proposals")
+STATUS_LABELS = {k.SUBMITTED: "Menunggu pemeriksaan", k.ELIGIBLE: "Layak", k.NOT_ELIGIBLE: "Tidak layak"}
+
+
+@bp.get("/")
+@require_role("bkm", "fasilitator")
+def queue():  # type: ignore[no-untyped-def]
+    unit = request.args.get("unit") or ""
+    status = request.args.get("status") or k.SUBMITTED
+    query = (
+        select(Proposal, Ksm, PjmProgram.name, Kelurahan.name)
+        .join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .outerjoin(PjmProgram, PjmProgram.id == Proposal.pjm_program_id)
+        .where(area_condition(current_user))
+        .order_by(Proposal.id)
+    )
+    if unit in k.UNITS:
+        query = query.where(Proposal.unit == unit)
+    if status in k.PROPOSAL_STATUSES:
+        query = query.where(Proposal.status == status)
+    rows = get_db().execute(query).all()
+    return render_template("ksm_proposals.html", rows=rows, unit=unit, status=status, units=k.UNITS,
+                           labels=STATUS_LABELS, rupiah=rupiah, rule_ok=beneficiaries_ok,
+                           can_review=current_user.role in ("admin", "bkm"))
+
+
+@bp.post("/<int:proposal_id>/review")
+@require_role("bkm")
+def review(proposal_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    found = db.execute(
+        select(Proposal).join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(Proposal.id == proposal_id, area_condition(current_user))
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    try:
+        message_ids = ksm_proposals.review(
+            db, found, current_user, request.form.get("status", ""), request.form.get("notes", ""),
+            bool(request.form.get("interview_done")), bool(request.form.get("field_visit_done")),
+            datetime.now(UTC),
+        )
+    except KsmError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("ksm_proposals.queue", unit=found.unit))
+    db.commit()
+    enqueue_sends(get_runtime(), message_ids)
+    flash(f"Usulan no. {found.id}: {STATUS_LABELS[found.status]}; ketua KSM diberi tahu.", "info")
+    return redirect(url_for("ksm_proposals.queue", unit=found.unit))
+
+
+def _int(name: str) -> int:
+    value = (request.form.get(name) or "").strip()
+    if not value.isdigit():
+        raise KsmError(f"{name}: tulis angka.")
+    return int(value)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role("bkm")
+def new():  # type: ignore[no-untyped-def]
+    db = get_db()
+    ksms = db.execute(
+        select(Ksm).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        .where(Ksm.status == k.VERIFIED, area_condition(current_user)).order_by(Ksm.name)
+    ).scalars().all()
+    programs = db.execute(
+        select(PjmProgram).join(Kelurahan, Kelurahan.id == PjmProgram.kelurahan_id)
+        .where(PjmProgram.active.is_(True), area_condition(current_user)).order_by(PjmProgram.name)
+    ).scalars().all()
+    if request.method == "POST":
+        ksm = next((x for x in ksms if x.id == request.form.get("ksm_id", type=int)), None)
+        try:
+            if ksm is None:
+                raise KsmError("Pilih KSM terverifikasi di wilayah Anda.")
+            title = " ".join((request.form.get("title") or "").split())
+            if not 1 <= len(title) <= 120:
+                raise KsmError("Judul wajib diisi (maks 120 huruf).")
+            try:
+                amount = parse_amount(request.form.get("amount", ""))
+            except Invalid:
+                raise KsmError("Jumlah dana tidak jelas (contoh 5000000 atau 5jt).") from None
+            proposal = ksm_proposals.create(
+                db, ksm, title, request.form.get("pjm_program_id", type=int) or 0,
+                request.form.get("field", ""), amount, _int("beneficiaries"), _int("poor_beneficiaries"),
+                datetime.now(UTC), source="dashboard",
+            )
+        except KsmError as exc:
+            db.rollback()
+            flash(str(exc), "error")
+            return render_template("ksm_proposal_new.html", ksms=ksms, programs=programs,
+                                   fields=FIELDS, form=request.form), 400
+        db.commit()
+        flash(f"Usulan no. {proposal.id} masuk antrian {proposal.unit}.", "info")
+        return redirect(url_for("ksm_proposals.queue", unit=proposal.unit))
+    return render_template("ksm_proposal_new.html", ksms=ksms, programs=programs, fields=FIELDS, form={})
+
+
+@bp.route("/programs", methods=["GET", "POST"])
+@require_role("bkm", "fasilitator")
+def programs():  # type: ignore[no-untyped-def]
+    db = get_db()
+    if request.method == "POST":
+        if current_user.role not in ("admin", "bkm"):
+            abort(403)
+        kelurahan_id = request.form.get("kelurahan_id", type=int)
+        name = " ".join((request.form.get("name") or "").split())
+        if not in_area(db, current_user, kelurahan_id):
+            abort(404)
+        if not 1 <= len(name) <= 120:
+            flash("Nama program wajib diisi (maks 120 huruf).", "error")
+        else:
+            db.add(PjmProgram(kelurahan_id=kelurahan_id, name=name))
+            db.commit()
+            flash("Program PJM ditambahkan.", "info")
+        return redirect(url_for("ksm_proposals.programs"))
+    rows = db.execute(
+        select(PjmProgram, Kelurahan.name).join(Kelurahan, Kelurahan.id == PjmProgram.kelurahan_id)
+        .where(area_condition(current_user)).order_by(Kelurahan.name, PjmProgram.id)
+    ).all()
+    return render_template("ksm_programs.html", rows=rows, kelurahan=kelurahan_in_area(db, current_user))

@@ -1,0 +1,250 @@
+"""What the KSM flows share: the views the directory returns, fields and units, parsers.
+
+Pure: plain data and functions; ``bot`` fills the views from the database.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+
+from conversations.flow import Invalid, Questionnaire, check_text
+from conversations.gsm import non_gsm7_chars
+from conversations.keywords import edit_distance, normalise
+from conversations.model import Dialog, Outcome, Reply, Turn
+
+# Field key -> the BKM unit that reviews it (guideline: UPK economy, UPS social, UPL
+# environment/infrastructure). Health and education are social activities; waste is
+# environment.
+FIELDS: dict[str, str] = {
+    "ekonomi": "UPK",
+    "sosial": "UPS",
+    "lingkungan": "UPL",
+    "kesehatan": "UPS",
+    "pendidikan": "UPS",
+    "sampah": "UPL",
+}
+FIELD_KEYS = list(FIELDS)
+# Words residents may type instead of a number, per field.
+FIELD_WORDS = {
+    "ekonomi": ("EKONOMI", "ECONOMY", "USAHA", "PINJAMAN", "EKO"),
+    "sosial": ("SOSIAL", "SOCIAL"),
+    "lingkungan": ("LINGKUNGAN", "PRASARANA", "INFRASTRUKTUR", "ENVIRONMENT", "INFRASTRUCTURE"),
+    "kesehatan": ("KESEHATAN", "HEALTH", "SEHAT"),
+    "pendidikan": ("PENDIDIKAN", "EDUCATION", "SEKOLAH"),
+    "sampah": ("SAMPAH", "WASTE", "KEBERSIHAN"),
+}
+MIN_MEMBERS = 3
+# Invitations are SMS to numbers that never wrote to us, paid by the program: cap them so
+# one sender cannot use the bot to message strangers in bulk.
+MAX_OPEN_INVITATIONS = 20
+MAX_FORMING_PER_LEADER = 3
+WOMEN_TARGET = 0.30
+FORMING, WAITING, VERIFIED, REJECTED = "forming", "waiting_verification", "verified", "rejected"
+
+
+@dataclass(frozen=True)
+class KsmView:
+    """A KSM as a flow sees it (counts of confirmed members included)."""
+
+    id: int
+    code: str
+    name: str
+    kelurahan_id: int
+    kelurahan: str
+    field: str
+    unit: str
+    women_ksm: bool
+    status: str
+    leader_contact_id: int
+    confirmed: int = 0
+    confirmed_women: int = 0
+    invited: int = 0
+    rejection_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """One member of a KSM as the leader sees it."""
+
+    name: str
+    gender: str | None
+    role: str
+    status: str
+    contact_id: int = 0
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The contact's own place in a KSM."""
+
+    ksm: KsmView
+    role: str
+    status: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def plain_text(text: str, max_length: int) -> str:
+    """A free-text answer that is short, not empty, and plain GSM-7 (no emoji)."""
+    value = check_text(text, max_length)
+    if non_gsm7_chars(value):
+        raise Invalid("ksm.error.plain")
+    return value
+
+
+def parse_yes_no(text: str) -> bool:
+    """YA/TIDAK (and a few spellings) or 1/2."""
+    if not (text or "").strip():
+        raise Invalid("error.empty")
+    norm = normalise(text)
+    if norm in {"YA", "Y", "IYA", "YES", "1", "BETUL", "OK"}:
+        return True
+    if norm in {"TIDAK", "T", "TDK", "GAK", "NO", "N", "2", "BUKAN"}:
+        return False
+    raise Invalid("ksm.error.yes_no")
+
+
+def parse_gender(text: str) -> str:
+    """L (laki-laki) or P (perempuan)."""
+    if not (text or "").strip():
+        raise Invalid("error.empty")
+    norm = normalise(text)
+    if norm in {"L", "LAKI", "LAKI LAKI", "PRIA", "M", "MALE", "1"}:
+        return "L"
+    if norm in {"P", "PEREMPUAN", "WANITA", "IBU", "F", "FEMALE", "2"}:
+        return "P"
+    raise Invalid("ksm.error.gender")
+
+
+def parse_phone(text: str) -> str:
+    """An Indonesian phone number as residents write it, in E.164."""
+    raw = (text or "").strip()
+    if not raw:
+        raise Invalid("error.empty")
+    digits = re.sub(r"[^\d+]", "", raw)
+    if digits.startswith("62"):
+        digits = "+" + digits
+    try:
+        number = phonenumbers.parse(digits, "ID")
+    except phonenumbers.NumberParseException:
+        raise Invalid("ksm.error.phone") from None
+    if not phonenumbers.is_possible_number(number) or len(digits) < 9:
+        raise Invalid("ksm.error.phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_field(text: str) -> str:
+    """A field by number (1-6) or by a word for it."""
+    if not (text or "").strip():
+        raise Invalid("error.empty")
+    norm = normalise(text)
+    if norm.isdigit():
+        index = int(norm) - 1
+        if 0 <= index < len(FIELD_KEYS):
+            return FIELD_KEYS[index]
+        raise Invalid("error.choice", max=len(FIELD_KEYS))
+    for key, spellings in FIELD_WORDS.items():
+        for word in norm.split(" "):
+            if any(edit_distance(word, s, 1) <= (1 if len(s) > 4 else 0) for s in spellings):
+                return key
+    raise Invalid("error.choice", max=len(FIELD_KEYS))
+
+
+def parse_code(text: str) -> str:
+    """A KSM code: digits only (spaces and dashes typed on keypads are dropped)."""
+    digits = re.sub(r"[\s\-.]", "", text or "")
+    if not digits:
+        raise Invalid("ksm.error.code_missing")
+    if not digits.isdigit() or not 4 <= len(digits) <= 8:
+        raise Invalid("ksm.error.code")
+    return digits
+
+
+def pick_by_name(text: str, names: Sequence[str]) -> int | None:
+    """Index of the name ``text`` means: exact, then prefix, then one or two typos."""
+    norm = normalise(text)
+    if not norm:
+        return None
+    normed = [normalise(n) for n in names]
+    for i, name in enumerate(normed):
+        if name == norm:
+            return i
+    prefixed = [i for i, name in enumerate(normed) if name.startswith(norm) and len(norm) >= 3]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    close = [i for i, name in enumerate(normed) if edit_distance(norm, name, 2) <= 2]
+    return close[0] if len(close) == 1 else None
+
+
+def women_share(view: KsmView) -> float:
+    return view.confirmed_women / view.confirmed if view.confirmed else 0.0
+
+
+def missing_members(view: KsmView) -> int:
+    return max(0, MIN_MEMBERS - view.confirmed)
+
+
+def status_label(status: str, language: str) -> str:
+    from conversations.catalogue import render
+
+    return render(f"ksm.label.{status}", language)
+
+
+def progress_text(view: KsmView, language: str) -> str:
+    """What the leader still needs (members), or where the KSM stands now."""
+    from conversations.catalogue import render
+
+    if view.status == FORMING:
+        return render("ksm.progress.missing", language, confirmed=view.confirmed,
+                      missing=missing_members(view))
+    if view.status == WAITING:
+        return render("ksm.progress.waiting", language)
+    return render("ksm.progress.done", language, confirmed=view.confirmed)
+
+
+def women_warning(view: KsmView) -> Reply | None:
+    """A warning (not a block) when women are under 30% of the confirmed members."""
+    if view.confirmed >= MIN_MEMBERS and women_share(view) < WOMEN_TARGET:
+        return Reply("ksm.women.low", {"share": round(100 * women_share(view))})
+    return None
+
+
+def options_text(items: Sequence[str]) -> str:
+    """A numbered list, one item a line."""
+    return "\n".join(f"{n} {item}" for n, item in enumerate(items, 1))
+
+
+@dataclass
+class ArgsQuestionnaire(Questionnaire):
+    """A questionnaire whose keyword arguments answer its first questions
+    (``ANGGOTA Ani, P, 0812...``) and that may end before asking anything.
+
+    Attributes:
+        opening: initial data, or an outcome that ends the flow at once (not a leader).
+        split_args: the keyword's arguments as answers, in question order.
+    """
+
+    opening: Callable[[Turn], dict[str, Any] | Outcome] | None = None
+    split_args: Callable[[str], list[str]] = lambda args: [args] if args.strip() else []
+
+    def start(self, turn: Turn) -> Outcome:
+        data: dict[str, Any] = {}
+        if self.opening is not None:
+            opened = self.opening(turn)
+            if isinstance(opened, Outcome):
+                return opened
+            data = dict(opened)
+        answers = self.split_args(turn.args)
+        for question in self.questions:
+            if not answers:
+                break
+            if question.name in data or (question.ask_if is not None and not question.ask_if(data)):
+                continue
+            try:
+                data[question.name] = question.parse(answers.pop(0), turn, dict(data))
+            except Invalid as invalid:
+                return Outcome(replies=[invalid.reply], dialog=Dialog(self.name, question.name, data))
+        return self._advance(turn, data, after=None)

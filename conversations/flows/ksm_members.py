@@ -1,0 +1,219 @@
+"""KSM members: the leader adds them (ANGGOTA), residents join or accept (GABUNG) and
+decline (TOLAK). An added member counts only after replying GABUNG <code>.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
+from conversations.flow import Flow, Invalid, Question
+from conversations.flows.ksm_common import (
+    MAX_OPEN_INVITATIONS,
+    REJECTED,
+    ArgsQuestionnaire,
+    KsmView,
+    options_text,
+    parse_code,
+    parse_gender,
+    parse_phone,
+    plain_text,
+)
+from conversations.keywords import normalise
+from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+
+NAME_MAX = 40
+INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
+
+
+@dataclass(frozen=True)
+class AddKsmMember(Effect):
+    """Invite ``phone`` to the KSM and send them the invitation; returns ``code``, ``progress``."""
+
+    ksm_id: int
+    name: str
+    gender: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class JoinKsm(Effect):
+    """The sender accepts an invitation or joins; the leader is told. Returns ``code``."""
+
+    ksm_id: int
+    name: str | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclineKsm(Effect):
+    """The sender declines an invitation (or leaves); the leader is told."""
+
+    ksm_id: int
+
+
+def _ksm_data(view: KsmView) -> dict[str, Any]:
+    return {"id": view.id, "name": view.name, "code": view.code}
+
+
+# ANGGOTA -----------------------------------------------------------------------------
+
+def _open_led(turn: Turn) -> list[KsmView]:
+    return [k for k in turn.directory.ksms_led() if k.status != REJECTED]
+
+
+def _anggota_opening(turn: Turn) -> dict[str, Any] | Outcome:
+    led = turn.directory.ksms_led()
+    if not led:
+        return Outcome(replies=[Reply("ksm.not_leader")])
+    open_led = [k for k in led if k.status != REJECTED]
+    if not open_led:
+        return Outcome(replies=[Reply("ksm.closed", {"ksm": led[0].name})])
+    return {"ksm": _ksm_data(open_led[0])} if len(open_led) == 1 else {}
+
+
+def _parse_which(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
+    led = _open_led(turn)
+    norm = normalise(text)
+    for view in led:
+        if norm == view.code:
+            return _ksm_data(view)
+    if norm.isdigit() and 1 <= int(norm) <= len(led):
+        return _ksm_data(led[int(norm) - 1])
+    raise Invalid("ksm.ask.which", options=_which_options(turn)["options"])
+
+
+def _which_options(turn: Turn, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"options": options_text([f"{k.code} {k.name}" for k in _open_led(turn)])}
+
+
+def _parse_member_phone(text: str, turn: Turn, data: dict[str, Any]) -> str:
+    phone = parse_phone(text)
+    if phone == turn.inbound.phone:
+        raise Invalid("ksm.error.self")
+    return phone
+
+
+_LOOSE = re.compile(r"^(?P<name>.+?)[\s,]+(?P<gender>[LPlp])[\s,]+(?P<phone>[+\d][\d\s\-]{6,})$")
+
+
+def _split_member_args(args: str) -> list[str]:
+    """``Ani, P, 0812...`` or ``Ani P 0812...`` -> [name, gender, phone]."""
+    args = args.strip()
+    if not args:
+        return []
+    if "," in args or ";" in args:
+        return [part.strip() for part in re.split(r"[,;]", args)]
+    loose = _LOOSE.match(args)
+    if loose:
+        return [loose["name"], loose["gender"], loose["phone"]]
+    return [args]
+
+
+def _anggota_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
+    ksm = data["ksm"]
+    status = turn.directory.member_status(ksm["id"], data["phone"])
+    if status in (INVITED, CONFIRMED):
+        return Outcome(replies=[Reply("ksm.member.already", {"ksm": ksm["name"]})])
+    view = turn.directory.ksm_by_code(ksm["code"])
+    if view is not None and view.invited >= MAX_OPEN_INVITATIONS:
+        return Outcome(replies=[Reply("ksm.member.too_many", {"max": MAX_OPEN_INVITATIONS})])
+    effect = AddKsmMember(ksm_id=ksm["id"], name=data["name"], gender=data["gender"],
+                          phone=data["phone"])
+    return Outcome(replies=[Reply("ksm.member.invited", {"member": data["name"]})], effects=[effect])
+
+
+def add_member_flow() -> ArgsQuestionnaire:
+    """ANGGOTA [name, L/P, phone]: the leader adds a member."""
+    return ArgsQuestionnaire(
+        name="ksm_add_member",
+        keywords={"ANGGOTA": "ksm_add_member", "TAMBAH ANGGOTA": "ksm_add_member"},
+        questions=[
+            Question("ksm", "ksm.ask.which", _parse_which, prompt_params=_which_options),
+            Question("name", "ksm.ask.member_name", lambda t, turn, d: plain_text(t, NAME_MAX),
+                     prompt_params=lambda turn, d: {"ksm": d["ksm"]["name"]}),
+            Question("gender", "ksm.ask.member_gender", lambda t, turn, d: parse_gender(t),
+                     prompt_params=lambda turn, d: {"member": d["name"]}),
+            Question("phone", "ksm.ask.member_phone", _parse_member_phone,
+                     prompt_params=lambda turn, d: {"member": d["name"]}),
+        ],
+        finish=_anggota_finish,
+        opening=_anggota_opening,
+        split_args=_split_member_args,
+    )
+
+
+# GABUNG ------------------------------------------------------------------------------
+
+def _parse_join_code(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
+    view = turn.directory.ksm_by_code(parse_code(text))
+    if view is None:
+        raise Invalid("ksm.error.unknown_code")
+    return {**_ksm_data(view), "state": turn.directory.my_status_in(view.id) or "new",
+            "closed": view.status == REJECTED}
+
+
+def _is_new(data: dict[str, Any]) -> bool:
+    ksm = data["ksm"]
+    return ksm["state"] in ("new", DECLINED) and not ksm["closed"]
+
+
+def _gabung_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
+    ksm = data["ksm"]
+    params = {"ksm": ksm["name"], "code": ksm["code"]}
+    if ksm["state"] == CONFIRMED:
+        return Outcome(replies=[Reply("ksm.join.already", params)])
+    if ksm["closed"]:
+        return Outcome(replies=[Reply("ksm.join.closed", params)])
+    effect = JoinKsm(ksm_id=ksm["id"], name=data.get("name"), gender=data.get("gender"))
+    return Outcome(replies=[Reply("ksm.joined", params)], effects=[effect])
+
+
+def join_flow() -> ArgsQuestionnaire:
+    """GABUNG <code>: accept an invitation, or join a KSM (name and gender asked)."""
+    return ArgsQuestionnaire(
+        name="ksm_join",
+        keywords={"GABUNG": "ksm_join", "JOIN": "ksm_join"},
+        menu_key="ksm.menu.gabung",
+        questions=[
+            Question("ksm", "ksm.ask.join_code", _parse_join_code),
+            Question("name", "ksm.ask.join_name", lambda t, turn, d: plain_text(t, NAME_MAX),
+                     ask_if=_is_new, prompt_params=lambda turn, d: {"ksm": d["ksm"]["name"]}),
+            Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
+        ],
+        finish=_gabung_finish,
+    )
+
+
+# TOLAK -------------------------------------------------------------------------------
+
+class DeclineFlow(Flow):
+    """TOLAK [code]: decline an invitation (or leave a KSM one is a member of)."""
+
+    name = "ksm_decline"
+    keywords = {"TOLAK": "ksm_decline"}
+
+    def start(self, turn: Turn) -> Outcome:
+        if turn.args.strip():
+            return self._decline(turn, turn.args)
+        pending = [m for m in turn.directory.my_ksms() if m.status == INVITED]
+        if len(pending) == 1:
+            return self._decline(turn, pending[0].ksm.code)
+        return Outcome(replies=[Reply("ksm.error.code_missing")], dialog=Dialog(self.name, "code"))
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        return self._decline(turn, turn.inbound.text, dialog)
+
+    def _decline(self, turn: Turn, text: str, dialog: Dialog | None = None) -> Outcome:
+        keep = dialog or Dialog(self.name, "code")
+        try:
+            code = parse_code(text)
+        except Invalid as invalid:
+            return Outcome(replies=[invalid.reply], dialog=keep)
+        view = turn.directory.ksm_by_code(code)
+        status = turn.directory.my_status_in(view.id) if view is not None else None
+        if view is None or status not in (INVITED, CONFIRMED) or view.leader_contact_id == turn.directory.contact_id:
+            return Outcome(replies=[Reply("ksm.decline.none")])
+        return Outcome(replies=[Reply("ksm.declined", {"ksm": view.name})],
+                       effects=[DeclineKsm(ksm_id=view.id)])

@@ -1,0 +1,90 @@
+"""KSM / INFO KSM / STATUS KSM: a leader or member asks where their KSM stands.
+
+(``STATUS <code>`` and ``CEK`` belong to the complaints flow; the multi-word keywords
+here win over a bare ``STATUS`` because longer keywords match first.)
+"""
+from __future__ import annotations
+
+import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
+from conversations.catalogue import render
+from conversations.flow import Flow, Invalid
+from conversations.flows.ksm_common import (
+    KsmView,
+    MemberView,
+    parse_code,
+    progress_text,
+    status_label,
+    women_warning,
+)
+from conversations.model import Dialog, Outcome, Reply, Turn
+
+MEMBERS_BUDGET = 120  # characters of the member list in the status SMS
+SHORT_NAME = 12
+
+
+def members_text(members: list[MemberView], language: str) -> str:
+    """``Siti N(P) ok, Budi(L) diundang, +3 lagi`` within :data:`MEMBERS_BUDGET`."""
+    parts: list[str] = []
+    used = 0
+    for index, member in enumerate(members):
+        label = render(f"ksm.mlabel.{member.status}", language)
+        part = f"{member.name[:SHORT_NAME].strip()}({member.gender or '?'}) {label}"
+        if used + len(part) + 2 > MEMBERS_BUDGET:
+            parts.append(render("ksm.more", language, n=len(members) - index))
+            break
+        parts.append(part)
+        used += len(part) + 2
+    return ", ".join(parts) or "-"
+
+
+def detail(turn: Turn, view: KsmView) -> Outcome:
+    """The status SMS of one KSM, and a women-share note when it is low."""
+    language = turn.language
+    members = turn.directory.ksm_members(view.id)
+    replies = [Reply("ksm.status.one", {
+        "ksm": view.name, "code": view.code, "kelurahan": view.kelurahan,
+        "status": status_label(view.status, language),
+        "members": members_text(members, language),
+        "progress": progress_text(view, language),
+    })]
+    warning = women_warning(view)
+    if warning is not None:
+        replies.append(warning)
+    return Outcome(replies=replies)
+
+
+class StatusFlow(Flow):
+    """Answers at once; keeps a dialog only when the code given was unusable."""
+
+    name = "ksm_status"
+    keywords = {"KSM": "ksm_status", "INFO KSM": "ksm_status", "STATUS KSM": "ksm_status",
+                "CEK KSM": "ksm_status"}
+    menu_key = "ksm.menu.status"
+
+    def start(self, turn: Turn) -> Outcome:
+        if turn.args.strip():
+            return self._by_code(turn, turn.args)
+        mine = turn.directory.my_ksms()
+        if not mine:
+            return Outcome(replies=[Reply("ksm.status.none")])
+        if len(mine) == 1:
+            return detail(turn, mine[0].ksm)
+        items = "\n".join(
+            f"{m.ksm.code} {m.ksm.name}: {status_label(m.ksm.status, turn.language)}" for m in mine[:6]
+        )
+        return Outcome(replies=[Reply("ksm.status.many", {"items": items})])
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        return self._by_code(turn, turn.inbound.text)
+
+    def _by_code(self, turn: Turn, text: str) -> Outcome:
+        try:
+            code = parse_code(text)
+        except Invalid as invalid:
+            return Outcome(replies=[invalid.reply], dialog=Dialog(self.name, "code"))
+        view = turn.directory.ksm_by_code(code)
+        if view is None:
+            return Outcome(replies=[Reply("ksm.error.unknown_code")], dialog=Dialog(self.name, "code"))
+        if turn.directory.my_status_in(view.id) is None:
+            return Outcome(replies=[Reply("ksm.status.not_member")])
+        return detail(turn, view)

@@ -1,0 +1,259 @@
+"""Catalogue texts of the KSM flows: registration, members, status and proposals."""
+from __future__ import annotations
+
+from conversations.catalogue import Text, define
+
+_NAME = "Kelompok Usaha Bersama Maju Sejahtera 03"  # 40 characters: the longest allowed
+_PERSON = "Siti Nurhaliza Rahmawati binti Abdullah"  # 39 of 40
+
+define({
+    "ksm.menu.daftar": Text(id="DAFTAR daftar KSM baru", en="DAFTAR register a KSM"),
+    "ksm.menu.gabung": Text(id="GABUNG gabung KSM", en="GABUNG join a KSM"),
+    "ksm.menu.status": Text(id="KSM info KSM Anda", en="KSM your KSM's status"),
+    "ksm.menu.usul": Text(id="USUL usulan kegiatan KSM", en="USUL KSM activity proposal"),
+    # Registration (DAFTAR).
+    # Two segments: up to 6 kelurahan names must be listed to be chosen by number.
+    "ksm.ask.kelurahan_list": Text(
+        id="Daftar KSM. Kelurahan Anda? Ketik nomor atau nama kelurahan.\n{options}",
+        en="Register a KSM. Your kelurahan? Reply a number or its name.\n{options}",
+        segments=2,
+        example={"options": "1 Sukamaju Kidul\n2 Cibeunying Kaler\n3 Margahayu Utara\n"
+                            "4 Sekeloa Selatan\n5 Cihapit Tengah\n6 Tamansari Barat"},
+    ),
+    "ksm.error.kelurahan": Text(
+        id="Kelurahan tidak ditemukan. Ketik nomor dari daftar atau nama kelurahan, atau BATAL.",
+        en="Kelurahan not found. Reply a number from the list or its name, or BATAL.",
+    ),
+    "ksm.ask.name": Text(
+        id="Nama KSM? (maks {max} huruf)", en="Name of the KSM? (max {max} characters)",
+        example={"max": 40},
+    ),
+    "ksm.ask.leader_name": Text(
+        id="Nama Anda sebagai ketua KSM?", en="Your name, as the KSM's leader?",
+    ),
+    "ksm.ask.gender": Text(
+        id="Anda L (laki-laki) atau P (perempuan)?", en="Are you L (male) or P (female)?",
+    ),
+    "ksm.ask.field": Text(
+        id="Bidang kegiatan? Ketik nomor:\n1 Ekonomi\n2 Sosial\n3 Lingkungan/prasarana\n"
+           "4 Kesehatan\n5 Pendidikan\n6 Sampah",
+        en="Field of activity? Reply a number:\n1 Economy\n2 Social\n3 Environment/infrastructure\n"
+           "4 Health\n5 Education\n6 Waste",
+    ),
+    "ksm.ask.women": Text(
+        id="Apakah ini KSM perempuan? Balas YA atau TIDAK.",
+        en="Is this a women's KSM? Reply YA (yes) or TIDAK (no).",
+    ),
+    "ksm.ask.goal": Text(
+        id="Tujuan KSM dalam satu kalimat? (maks {max} huruf)",
+        en="The KSM's goal in one sentence? (max {max} characters)",
+        example={"max": 160},
+    ),
+    "ksm.ask.values": Text(
+        id="Aturan main KSM berdasar 4 nilai: keterbukaan, keadilan, kesetaraan, kepedulian. "
+           "Setuju? Balas YA atau TIDAK.",
+        en="The KSM's rules rest on 4 values: openness, fairness, equality, care. "
+           "Agree? Reply YA (yes) or TIDAK (no).",
+    ),
+    "ksm.error.values": Text(
+        id="KSM harus berdasar 4 nilai itu. Balas YA untuk setuju, atau BATAL.",
+        en="A KSM must rest on these 4 values. Reply YA to agree, or BATAL.",
+    ),
+    # Two segments: the code and how to add members must come together with the name.
+    "ksm.registered": Text(
+        id="KSM {name} terdaftar, kode {code}. Butuh {missing} anggota lagi. "
+           "Tambah: ANGGOTA nama, L/P, no HP. Atau anggota ketik GABUNG {code}.",
+        en="KSM {name} is registered, code {code}. It needs {missing} more members. "
+           "Add: ANGGOTA name, L/P, phone. Or members reply GABUNG {code}.",
+        segments=2,
+        example={"name": _NAME, "code": "48213", "missing": 2},
+    ),
+    # Errors shared by the KSM flows.
+    "ksm.error.plain": Text(
+        id="Gunakan huruf dan angka biasa saja (tanpa emoji). Coba lagi, atau BATAL.",
+        en="Please use plain letters and digits (no emoji). Try again, or BATAL.",
+    ),
+    "ksm.error.yes_no": Text(
+        id="Balas YA atau TIDAK, atau BATAL.", en="Reply YA (yes) or TIDAK (no), or BATAL.",
+    ),
+    "ksm.error.gender": Text(
+        id="Balas L (laki-laki) atau P (perempuan), atau BATAL.",
+        en="Reply L (male) or P (female), or BATAL.",
+    ),
+    "ksm.error.phone": Text(
+        id="Nomor HP tidak valid. Contoh: 081234567890. Coba lagi, atau BATAL.",
+        en="Not a valid phone number. Example: 081234567890. Try again, or BATAL.",
+    ),
+    "ksm.error.code": Text(
+        id="Kode KSM hanya angka, contoh 48213. Coba lagi, atau BATAL.",
+        en="A KSM code is digits only, e.g. 48213. Try again, or BATAL.",
+    ),
+    "ksm.error.code_missing": Text(
+        id="Ketik kode KSM (angka), contoh 48213.", en="Type the KSM code (digits), e.g. 48213.",
+    ),
+    "ksm.error.unknown_code": Text(
+        id="Tidak ada KSM dengan kode itu. Periksa kodenya, atau BATAL.",
+        en="No KSM has that code. Check the code, or BATAL.",
+    ),
+    "ksm.error.self": Text(
+        id="Itu nomor Anda sendiri. Ketik nomor HP anggota, atau BATAL.",
+        en="That is your own number. Type the member's phone number, or BATAL.",
+    ),
+    "ksm.ask.which": Text(
+        id="KSM yang mana? Ketik nomor:\n{options}", en="Which KSM? Reply a number:\n{options}",
+        example={"options": "1 48213 Kelompok Usaha Bersama\n2 51734 Bank Sampah Melati"},
+    ),
+    # Members (ANGGOTA, GABUNG, TOLAK).
+    "ksm.not_leader": Text(
+        id="Anda belum menjadi ketua KSM. Ketik DAFTAR untuk mendaftarkan KSM.",
+        en="You do not lead a KSM. Reply DAFTAR to register one.",
+    ),
+    "ksm.ask.member_name": Text(
+        id="Tambah anggota KSM {ksm}. Nama anggota?", en="Add a member to KSM {ksm}. Member's name?",
+        example={"ksm": _NAME},
+    ),
+    "ksm.ask.member_gender": Text(
+        id="{member} L (laki-laki) atau P (perempuan)?", en="Is {member} L (male) or P (female)?",
+        example={"member": _PERSON},
+    ),
+    "ksm.ask.member_phone": Text(
+        id="Nomor HP {member}?", en="Phone number of {member}?", example={"member": _PERSON},
+    ),
+    "ksm.member.invited": Text(
+        id="{member} diundang. Dihitung setelah membalas GABUNG {code}. {progress}",
+        en="{member} is invited and counts after replying GABUNG {code}. {progress}",
+        example={"member": _PERSON, "code": "48213", "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
+    ),
+    "ksm.member.too_many": Text(
+        id="Sudah {max} ajakan belum dijawab. Minta mereka membalas dulu, lalu tambah lagi.",
+        en="{max} invitations are still unanswered. Ask them to reply first, then add more.",
+        example={"max": 20},
+    ),
+    "ksm.too_many_forming": Text(
+        id="Anda sudah memimpin {max} KSM yang belum lengkap. Lengkapi anggotanya dulu (ketik KSM).",
+        en="You already lead {max} KSMs that are not complete. Complete their members first (reply KSM).",
+        example={"max": 3},
+    ),
+    "ksm.member.already": Text(
+        id="Nomor itu sudah ada di KSM {ksm}.", en="That number is already in KSM {ksm}.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.closed": Text(
+        id="KSM {ksm} ditolak BKM; anggota tidak bisa ditambah.",
+        en="KSM {ksm} was rejected by the BKM; no members can be added.",
+        example={"ksm": _NAME},
+    ),
+    # Two segments: the invitee must learn who invites them, to what, and both answers.
+    "ksm.invite": Text(
+        id="{leader} mengajak Anda menjadi anggota KSM {ksm} (Kel. {kelurahan}). "
+           "Balas GABUNG {code} untuk setuju atau TOLAK {code} untuk menolak.",
+        en="{leader} invites you to join KSM {ksm} (Kel. {kelurahan}). "
+           "Reply GABUNG {code} to accept or TOLAK {code} to decline.",
+        segments=2,
+        example={"leader": _PERSON, "ksm": _NAME, "kelurahan": "Cibeunying Kaler", "code": "48213"},
+    ),
+    "ksm.ask.join_code": Text(
+        id="Gabung KSM. Ketik kode KSM (angka) dari ketuanya.",
+        en="Join a KSM. Type the KSM code (digits) from its leader.",
+    ),
+    "ksm.ask.join_name": Text(
+        id="Gabung KSM {ksm}. Nama Anda?", en="Joining KSM {ksm}. Your name?",
+        example={"ksm": _NAME},
+    ),
+    "ksm.joined": Text(
+        id="Terima kasih, Anda anggota KSM {ksm} (kode {code}). Ketik KSM untuk info.",
+        en="Thank you, you are a member of KSM {ksm} (code {code}). Reply KSM for info.",
+        example={"ksm": _NAME, "code": "48213"},
+    ),
+    "ksm.join.already": Text(
+        id="Anda sudah anggota KSM {ksm}. Ketik KSM untuk info.",
+        en="You are already a member of KSM {ksm}. Reply KSM for info.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.join.closed": Text(
+        id="KSM {ksm} tidak menerima anggota baru.", en="KSM {ksm} takes no new members.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.declined": Text(
+        id="Anda menolak ajakan KSM {ksm}. Terima kasih.",
+        en="You declined to join KSM {ksm}. Thank you.", example={"ksm": _NAME},
+    ),
+    "ksm.decline.none": Text(
+        id="Tidak ada ajakan KSM dengan kode itu untuk nomor Anda.",
+        en="There is no KSM invitation with that code for your number.",
+    ),
+    "ksm.notice.joined": Text(
+        id="{member} bergabung ke KSM {ksm}. {progress}",
+        en="{member} joined KSM {ksm}. {progress}",
+        example={"member": _PERSON, "ksm": _NAME, "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
+    ),
+    "ksm.notice.declined": Text(
+        id="{member} menolak ajakan KSM {ksm}. {progress}",
+        en="{member} declined to join KSM {ksm}. {progress}",
+        example={"member": _PERSON, "ksm": _NAME, "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
+    ),
+    "ksm.progress.missing": Text(
+        id="Anggota setuju: {confirmed}/3, butuh {missing} lagi.",
+        en="Confirmed members: {confirmed}/3, {missing} more needed.",
+        example={"confirmed": 2, "missing": 1},
+    ),
+    "ksm.progress.waiting": Text(
+        id="Anggota cukup; KSM menunggu verifikasi BKM.",
+        en="Enough members; the KSM waits for BKM verification.",
+    ),
+    "ksm.progress.done": Text(id="Anggota setuju: {confirmed}.", en="Confirmed members: {confirmed}.",
+                              example={"confirmed": 12}),
+    "ksm.women.low": Text(
+        id="Catatan: perempuan baru {share}% anggota (target min. 30%).",
+        en="Note: women are only {share}% of members (target at least 30%).",
+        example={"share": 25},
+    ),
+    # Status (KSM, INFO KSM, STATUS KSM).
+    "ksm.status.none": Text(
+        id="Anda belum ada di KSM. Ketik DAFTAR untuk mendaftarkan KSM atau GABUNG kode untuk bergabung.",
+        en="You are in no KSM. Reply DAFTAR to register one or GABUNG code to join one.",
+    ),
+    # Two segments: the member list is what the leader asked for.
+    "ksm.status.one": Text(
+        id="KSM {ksm} ({code}), Kel. {kelurahan}: {status}. Anggota: {members}. {progress}",
+        en="KSM {ksm} ({code}), Kel. {kelurahan}: {status}. Members: {members}. {progress}",
+        segments=2,
+        example={"ksm": _NAME, "code": "48213", "kelurahan": "Cibeunying Kaler",
+                 "status": "menunggu verifikasi BKM",
+                 "members": "Siti Nurhali(P) ok, Budi Santos(L) ok, Ani Rahmawa(P) diundang, Dedi Kurniaw(L) ok, "
+                            "Eka Putri(P) ok, +3 lagi",
+                 "progress": "Anggota cukup; KSM menunggu verifikasi BKM."},
+    ),
+    # Two segments: one line per KSM the contact is in.
+    "ksm.status.many": Text(
+        id="KSM Anda:\n{items}\nKetik KSM kode untuk rincian.",
+        en="Your KSMs:\n{items}\nReply KSM code for details.",
+        segments=2,
+        example={"items": "48213 Kelompok Usaha Bersama: menunggu verifikasi\n"
+                          "51734 Bank Sampah Melati: terverifikasi\n60211 Posyandu Mawar: dibentuk"},
+    ),
+    "ksm.status.not_member": Text(
+        id="Anda bukan anggota KSM itu.", en="You are not a member of that KSM.",
+    ),
+    "ksm.label.forming": Text(id="sedang dibentuk", en="forming"),
+    "ksm.label.waiting_verification": Text(id="menunggu verifikasi BKM", en="waiting for BKM verification"),
+    "ksm.label.verified": Text(id="terverifikasi BKM", en="verified by the BKM"),
+    "ksm.label.rejected": Text(id="ditolak BKM", en="rejected by the BKM"),
+    "ksm.mlabel.confirmed": Text(id="ok", en="ok"),
+    "ksm.mlabel.invited": Text(id="diundang", en="invited"),
+    "ksm.mlabel.declined": Text(id="menolak", en="declined"),
+    "ksm.more": Text(id="+{n} lagi", en="+{n} more", example={"n": 12}),
+    # BKM decisions, sent to the leader.
+    "ksm.notice.verified": Text(
+        id="KSM {ksm} ({code}) sudah diverifikasi BKM. Ketua dapat mengirim usulan: ketik USUL.",
+        en="KSM {ksm} ({code}) is verified by the BKM. The leader can send proposals: reply USUL.",
+        example={"ksm": _NAME, "code": "48213"},
+    ),
+    # Two segments: the BKM's reason (up to 200 characters) must reach the leader whole.
+    "ksm.notice.rejected": Text(
+        id="KSM {ksm} ({code}) ditolak BKM. Alasan: {reason}",
+        en="KSM {ksm} ({code}) was rejected by the BKM. Reason: {reason}",
+        segments=2,
+        example={"ksm": _NAME, "code": "48213", "reason": "x" * 200},
+    ),
+})

@@ -1,0 +1,126 @@
+"""The BKM's KSM pages: verification with reasons sent to the leader, per-kelurahan
+figures, CSV exports, and area scoping (a bkm of one kelurahan sees nothing of another)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.ksm_helpers import MEMBERS, add_kelurahan, form_ksm, ksm_row, other, queued_to, register
+
+
+@pytest.fixture
+def areas(rt):  # type: ignore[no-untyped-def]
+    return add_kelurahan(rt, "Sukamaju"), add_kelurahan(rt, "Cibeunying")
+
+
+def _post(client, csrf_token, url: str, **data: str):  # type: ignore[no-untyped-def]
+    token = csrf_token(client.get("/").data)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def test_bkm_verifies_and_leader_is_told(phone, rt, areas, officer_login, csrf_token, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    sukamaju, _ = areas
+    code = form_ksm(phone, rt, kelurahan="2")  # list is by name: 1 Cibeunying, 2 Sukamaju
+    ksm = ksm_row(rt, code)
+    client = officer_login("bkm_suka", "bkm", kelurahan=sukamaju)
+    page = client.get("/ksm/").data.decode()
+    assert code in page and "Menunggu verifikasi (1)" in page
+    response = _post(client, csrf_token, f"/ksm/{ksm.id}/verify")
+    assert response.status_code == 302
+    assert ksm_row(rt, code).status == "verified"
+    assert "sudah diverifikasi BKM" in queued_to(rt, phone.number)[-1]
+    run_jobs()
+    assert any("diverifikasi" in m["Body"] for m in twilio.messages if m["To"] == phone.number)
+    phone.send("KSM").expect("terverifikasi BKM")
+
+
+def test_reject_needs_a_reason_that_reaches_the_leader(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    sukamaju, _ = areas
+    code = form_ksm(phone, rt, kelurahan="2")
+    ksm = ksm_row(rt, code)
+    client = officer_login("bkm_suka", "bkm", kelurahan=sukamaju)
+    _post(client, csrf_token, f"/ksm/{ksm.id}/reject", reason="   ")
+    assert ksm_row(rt, code).status == "waiting_verification"
+    _post(client, csrf_token, f"/ksm/{ksm.id}/reject", reason="Anggota belum ada di daftar miskin")
+    assert ksm_row(rt, code).status == "rejected"
+    assert "Alasan: Anggota belum ada di daftar miskin" in queued_to(rt, phone.number)[-1]
+    phone.send("ANGGOTA Ani, P, 081311110009").expect("ditolak BKM")
+
+
+def test_area_scoping(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    sukamaju, _ = areas
+    ours = form_ksm(phone, rt, kelurahan="2", name="Punya Sukamaju")
+    theirs = register(other(phone, "+6281399990000"), kelurahan="1", name="Punya Cibeunying")
+    their_id = ksm_row(rt, theirs).id
+    client = officer_login("bkm_suka", "bkm", kelurahan=sukamaju)
+    for status in ("forming", "waiting_verification"):
+        page = client.get(f"/ksm/?status={status}").data.decode()
+        assert "Punya Cibeunying" not in page
+    assert "Punya Sukamaju" in client.get("/ksm/?status=waiting_verification").data.decode()
+    assert client.get(f"/ksm/{their_id}").status_code == 404
+    assert _post(client, csrf_token, f"/ksm/{their_id}/reject", reason="x").status_code == 404
+    assert ksm_row(rt, theirs).status == "forming"
+    exported = client.get("/ksm/export/ksm.csv").data.decode()
+    assert ours in exported and theirs not in exported
+    members = client.get("/ksm/export/members.csv").data.decode()
+    assert "Punya Cibeunying" not in members
+    stats = client.get("/ksm/stats").data.decode()
+    assert "Sukamaju" in stats and "Cibeunying" not in stats
+    # A kota officer sees both.
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
+    client = officer_login("fas_kota", "fasilitator", kota="Kota Bandung")
+    assert "Punya Cibeunying" in client.get("/ksm/?status=forming").data.decode()
+    assert client.get(f"/ksm/{their_id}").status_code == 200
+    # ...but a fasilitator cannot decide.
+    assert _post(client, csrf_token, f"/ksm/{their_id}/reject", reason="x").status_code == 403
+
+
+def test_roles_outside_ksm_work_get_403(client, officer_login, areas) -> None:  # type: ignore[no-untyped-def]
+    client = officer_login("ppm_suka", "ppm", kelurahan=areas[0])
+    assert client.get("/ksm/").status_code == 403
+    assert client.get("/ksm/export/members.csv").status_code == 403
+
+
+def test_stats_and_csv(phone, rt, areas, officer_login) -> None:  # type: ignore[no-untyped-def]
+    sukamaju, _ = areas
+    form_ksm(phone, rt, kelurahan="2", gender="L", genders="LL", women="TIDAK")
+    register(other(phone, "+6281399990000"), kelurahan="2", name="Posyandu Mawar", women="YA")
+    client = officer_login("bkm_suka", "bkm", kelurahan=sukamaju)
+    page = client.get("/ksm/stats").data.decode()
+    assert "<svg" in page and "target 30%" in page
+    assert "1 (50%)" in page  # 1 of 2 KSMs is a women's KSM
+    assert "4 (1, 25%)" in page and "di bawah target" in page  # 1 of 4 members is a woman
+    rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/members.csv").data.decode())))
+    assert {r["member"] for r in rows} == {"Siti Aminah", "Ani", "Budi"}
+    assert "0812-3456-7890" in {r["phone"] for r in rows}  # bkm sees whole numbers
+    ksms = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
+    assert {(r["name"], r["women_ksm"], r["confirmed_members"]) for r in ksms} == {
+        ("Maju Jaya", "0", "3"), ("Posyandu Mawar", "1", "1")}
+
+
+def test_fasilitator_sees_masked_numbers(phone, rt, areas, officer_login) -> None:  # type: ignore[no-untyped-def]
+    form_ksm(phone, rt, kelurahan="2")
+    client = officer_login("fas", "fasilitator", kelurahan=areas[0])
+    exported = client.get("/ksm/export/members.csv").data.decode()
+    assert "0812-3456-7890" not in exported and "*" in exported
+    assert "on_poor_list" not in exported
+    assert MEMBERS[0] not in exported
+
+
+def test_csv_cells_never_run_as_formulas(phone, rt, areas, officer_login) -> None:  # type: ignore[no-untyped-def]
+    form_ksm(phone, rt, kelurahan="2", name="=HYPERLINK(1)")
+    client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
+    rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(1)"
+
+
+def test_bkm_corrects_the_cycle_stage(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    code = form_ksm(phone, rt, kelurahan="2")
+    ksm_id = ksm_row(rt, code).id
+    client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
+    assert _post(client, csrf_token, f"/ksm/{ksm_id}/stage", stage="KSM-9").status_code == 400
+    _post(client, csrf_token, f"/ksm/{ksm_id}/stage", stage="KSM-4")
+    assert ksm_row(rt, code).cycle_stage == "KSM-4"
+    assert "KSM-4: 1" in client.get("/ksm/stats").data.decode()
