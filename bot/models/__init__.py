@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
+from bot.models.complaint import (
+    Complaint,
+    ComplaintCheckMiss,
+    ComplaintEvent,
+    ComplaintMedia,
+    ComplaintNotice,
+)
 from bot.models.contact import Contact
 from bot.models.messaging import ConversationSession, Message
 from bot.models.officer import Officer
 
-__all__ = ["Base", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]
+__all__ = [
+    "Base", "Complaint", "ComplaintCheckMiss", "ComplaintEvent", "ComplaintMedia",
+    "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]
