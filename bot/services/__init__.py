@@ -3,3 +3,5 @@
 Importing this package registers every effect handler with ``bot.effects``.
 """
 from __future__ import annotations
+
+from bot.services import complaints  # noqa: F401  (ADUAN/CEK effect handlers)

@@ -6,4 +6,6 @@ from conversations.flow import Flow
 
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
-    return []
+    from conversations.flows.complaint import ComplaintCheckFlow, ComplaintFlow
+
+    return [ComplaintFlow(), ComplaintCheckFlow()]
