@@ -39,7 +39,14 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
     return len(ids)
 
 
-TASKS: list[Callable[..., int]] = [requeue_stale_messages]
+def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Complaint notices held back by the quiet hours, once their morning has come."""
+    from bot.services.complaint_actions import release_due_notices
+
+    return release_due_notices(rt, now)
+
+
+TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_complaint_notices]
 
 
 def sweep() -> dict[str, int] | str:
