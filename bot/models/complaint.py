@@ -35,6 +35,9 @@ OTHER = "other"
 KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
 
 
+_COVER = ["status", "due_at"]
+
+
 class Complaint(Base):
     """One complaint, stored the moment its first text arrives.
 
@@ -46,10 +49,19 @@ class Complaint(Base):
     """
 
     __tablename__ = "complaint"
+    # One index per way an officer's scope narrows the queue, each ending in ``id`` so
+    # that the newest-first keyset page is an index range scan; status and due_at ride
+    # along so the overdue count and status filter need no table look-ups on PostgreSQL
+    # (bench/complaints_queue.py).
     __table_args__ = (
-        Index("ix_complaint_scope", "level", "kota", "kelurahan_id", "id"),
+        Index("ix_complaint_kelurahan_scope", "kelurahan_id", "level", "id", postgresql_include=_COVER),
+        Index("ix_complaint_kota_scope", "kota", "level", "id", postgresql_include=_COVER),
+        Index("ix_complaint_provinsi_scope", "provinsi", "level", "id", postgresql_include=_COVER),
+        Index("ix_complaint_level", "level", "id", postgresql_include=_COVER),
         Index("ix_complaint_status", "status", "id"),
+        Index("ix_complaint_assigned", "assigned_officer_id", "id"),
         Index("ix_complaint_due", "due_at"),
+        Index("ix_complaint_created", "created_at"),
         Index("ix_complaint_contact", "contact_id", "id"),
     )
 

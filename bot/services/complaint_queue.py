@@ -199,6 +199,19 @@ def as_dict(session: Session, officer: Officer, complaint: Complaint, now: datet
     }
 
 
+def kelurahan_choices(session: Session, officer: Officer, limit: int = 300) -> list[Any]:
+    """Kelurahan the officer may filter by: those of their area (at most ``limit``)."""
+    query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
+    if officer.role != roles.ADMIN:
+        if officer.level == roles.KELURAHAN:
+            query = query.where(Kelurahan.id == officer.kelurahan_id)
+        elif officer.level == roles.KOTA:
+            query = query.where(Kelurahan.kota == officer.kota)
+        elif officer.level == roles.PROVINSI:
+            query = query.where(Kelurahan.provinsi == officer.provinsi)
+    return list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit)).all())
+
+
 def area_scope(officer: Officer) -> Any:
     """The officer's area at every level (for counts in the recap, which show no one)."""
     if officer.role == roles.ADMIN or officer.level == roles.PUSAT:

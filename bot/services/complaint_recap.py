@@ -52,17 +52,18 @@ def recap(session: Session, officer: Officer, month: str | None) -> tuple[date, 
     now = datetime.now(timezone.utc)
     overdue = case((Complaint.due_at < now, 1), else_=0)
     rows = session.execute(
-        select(Complaint.kelurahan_id, Kelurahan.name, Kelurahan.kota, Complaint.kind,
-               Complaint.status, Complaint.level, func.count(), func.sum(overdue))
-        .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
+        select(Complaint.kelurahan_id, Complaint.kind, Complaint.status, Complaint.level,
+               func.count(), func.sum(overdue))
         .where(area_scope(officer), Complaint.created_at >= start, Complaint.created_at < end)
-        .group_by(Complaint.kelurahan_id, Kelurahan.name, Kelurahan.kota, Complaint.kind,
-                  Complaint.status, Complaint.level)
+        .group_by(Complaint.kelurahan_id, Complaint.kind, Complaint.status, Complaint.level)
     ).all()
+    ids = {row[0] for row in rows if row[0]}
+    names = {k.id: f"{k.name}, {k.kota}" for k in session.execute(
+        select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).where(Kelurahan.id.in_(ids))).all()} if ids else {}
     areas: dict[Any, AreaCounts] = {}
     total = AreaCounts("Total")
-    for kel_id, name, kota, kind, status, level, count, late in rows:
-        label = f"{name}, {kota}" if kel_id else "Wilayah belum diketahui"
+    for kel_id, kind, status, level, count, late in rows:
+        label = names.get(kel_id, "Wilayah belum diketahui")
         area = areas.setdefault(kel_id, AreaCounts(label))
         for target in (area, total):
             target.total += count

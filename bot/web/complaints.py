@@ -45,9 +45,7 @@ def index():  # type: ignore[no-untyped-def]
     now = datetime.now(timezone.utc)
     filters = queue.Filters.parse(request.args)
     rows, next_before = queue.page(db, current_user, filters, now)
-    kelurahan_options = db.execute(
-        select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).order_by(Kelurahan.name).limit(500)
-    ).all()
+    kelurahan_options = queue.kelurahan_choices(db, current_user)
     return render_template(
         "complaints_list.html", rows=rows, filters=filters, next_before=next_before, now=now,
         names=queue.kelurahan_names(db, rows), overdue=queue.overdue_count(db, current_user, now),

@@ -62,10 +62,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('inbound_message_id', name=op.f('uq_complaint_inbound_message_id'))
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.create_index('ix_complaint_contact', ['contact_id', 'id'], unique=False)
-        batch_op.create_index('ix_complaint_due', ['due_at'], unique=False)
-        batch_op.create_index('ix_complaint_scope', ['level', 'kota', 'kelurahan_id', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_kelurahan_scope', ['kelurahan_id', 'level', 'id'], unique=False, postgresql_include=['status', 'due_at'])
+        batch_op.create_index('ix_complaint_kota_scope', ['kota', 'level', 'id'], unique=False, postgresql_include=['status', 'due_at'])
+        batch_op.create_index('ix_complaint_provinsi_scope', ['provinsi', 'level', 'id'], unique=False, postgresql_include=['status', 'due_at'])
+        batch_op.create_index('ix_complaint_level', ['level', 'id'], unique=False, postgresql_include=['status', 'due_at'])
         batch_op.create_index('ix_complaint_status', ['status', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_assigned', ['assigned_officer_id', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_due', ['due_at'], unique=False)
+        batch_op.create_index('ix_complaint_created', ['created_at'], unique=False)
+        batch_op.create_index('ix_complaint_contact', ['contact_id', 'id'], unique=False)
 
     op.create_table('complaint_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -132,10 +137,15 @@ def downgrade() -> None:
 
     op.drop_table('complaint_event')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.drop_index('ix_complaint_status')
-        batch_op.drop_index('ix_complaint_scope')
-        batch_op.drop_index('ix_complaint_due')
         batch_op.drop_index('ix_complaint_contact')
+        batch_op.drop_index('ix_complaint_created')
+        batch_op.drop_index('ix_complaint_due')
+        batch_op.drop_index('ix_complaint_assigned')
+        batch_op.drop_index('ix_complaint_status')
+        batch_op.drop_index('ix_complaint_level')
+        batch_op.drop_index('ix_complaint_provinsi_scope')
+        batch_op.drop_index('ix_complaint_kota_scope')
+        batch_op.drop_index('ix_complaint_kelurahan_scope')
 
     op.drop_table('complaint')
     with op.batch_alter_table('complaint_check_miss', schema=None) as batch_op:
