@@ -148,3 +148,14 @@ def test_repeated_wrong_codes_are_slowed_down(client, rt) -> None:
     for _ in range(5):
         owner.send("CEK 111111111").expect("tidak ada")
     owner.send(f"CEK {code}").expect("coba lagi").expect_not("baru diterima")
+
+
+def test_keywords_survive_typos_and_a_new_request_interrupts_the_dialog(rt, phone: Phone) -> None:
+    phone.send("Aduan.").expect("Tulis isi pengaduan")
+    phone.send("LAPR dana hilang").expect("Kode aduan")  # typo keyword inside the dialog: new complaint
+    first = CODE.search(phone.reply).group(1)
+    phone.send(f"CEK {first}").expect(first, "baru diterima")  # not taken as the kelurahan answer
+    assert _complaint(rt, first).location_text is None
+    phone.send("keluhan jalan rusak").expect("Kode aduan")
+    second = CODE.search(phone.reply).group(1)
+    assert second != first and _complaint(rt, second).text == "jalan rusak"

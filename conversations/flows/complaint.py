@@ -17,8 +17,8 @@ from conversations.catalogue import render
 from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
 from conversations.flows import complaint_code
 from conversations.gsm import segments, to_gsm7
-from conversations.keywords import normalise
-from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
+from conversations.keywords import match, normalise
+from conversations.model import INTERRUPTED, Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
 CHECK_FLOW_NAME = "complaint_check"
@@ -128,6 +128,16 @@ def _media(turn: Turn) -> tuple[Media, ...]:
     return tuple(turn.inbound.media)
 
 
+def _with_args(turn: Turn, args: str) -> Turn:
+    return Turn(inbound=turn.inbound, conversation=turn.conversation,
+                directory=turn.directory, args=args)
+
+
+def _interrupting(outcome: Outcome) -> Outcome:
+    outcome.ended = INTERRUPTED
+    return outcome
+
+
 class ComplaintFlow(Flow):
     """ADUAN: file a complaint, then answer optional questions about it."""
 
@@ -145,6 +155,13 @@ class ComplaintFlow(Flow):
         return self._file(turn, text, extra_media=())
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        # "ADUAN <text>" or "CEK <code>" mid-dialog is a new request, not an answer.
+        again = match(turn.inbound.text, dict(self.keywords))
+        if again is not None and again.rest:
+            return _interrupting(self.start(_with_args(turn, again.rest)))
+        check = match(turn.inbound.text, dict(ComplaintCheckFlow.keywords))
+        if check is not None and complaint_code.clean(check.rest):
+            return _interrupting(ComplaintCheckFlow().start(_with_args(turn, check.rest)))
         data = dict(dialog.data)
         if dialog.step == "text":
             return self._answer_text(turn, dialog, data)
@@ -227,6 +244,9 @@ class ComplaintCheckFlow(Flow):
         return self.check(turn, code)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        complaint = match(turn.inbound.text, dict(ComplaintFlow.keywords))
+        if complaint is not None and complaint.rest:
+            return _interrupting(ComplaintFlow().start(_with_args(turn, complaint.rest)))
         code = complaint_code.clean(turn.inbound.text)
         if not code:
             return Outcome(replies=[Reply("complaint.check.ask_code")], dialog=dialog)
