@@ -187,6 +187,7 @@ def test_status_changes_are_sent_to_the_complainant(rt, client, officer_login, t
     with rt.db.session() as s:
         notice = s.scalar(select(ComplaintNotice))
         assert notice.not_before == datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # 06:00 WIB
+    assert "tertunda jam tenang" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     assert complaint_actions.release_due_notices(rt, datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)) == 0
     assert complaint_actions.release_due_notices(rt, datetime(2026, 11, 25, 23, 1, tzinfo=timezone.utc)) == 1
     run_jobs()
@@ -195,6 +196,7 @@ def test_status_changes_are_sent_to_the_complainant(rt, client, officer_login, t
 
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     assert "ppm_a" in detail and "in_follow_up" in detail  # who and what in the audit trail
+    assert "tertunda jam tenang" not in detail and "kini sedang ditindaklanjuti" in detail
 
 
 def test_deadlines_count_working_days_over_a_holiday() -> None:
@@ -219,3 +221,28 @@ def test_overdue_complaints_stand_out_and_are_counted(rt, client, officer_login)
     assert re.search(r"<b>1</b><span>aduan lewat tenggat", page)
     recap = client.get("/complaints/recap/").get_data(as_text=True)
     assert "lewat tenggat" in recap
+
+
+def test_keyset_pages_walk_the_whole_queue_once(rt, client, officer_login) -> None:
+    from bot.models import Contact
+    from conversations.flows.complaint_code import new_code
+
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    with rt.db.session() as s:
+        contact = Contact(phone="+6281200009999")
+        s.add(contact)
+        s.flush()
+        for i in range(120):
+            s.add(Complaint(code=new_code(), contact_id=contact.id, channel="sms", text=f"aduan {i}",
+                            kelurahan_id=kel.id, kota=kel.kota, provinsi=kel.provinsi, level="kelurahan",
+                            status="new" if i % 2 else "resolved", anonymous=True, names_bkm_member=False))
+    officer_login("ppm_a", "ppm", kelurahan=kel)
+    seen: list[str] = []
+    url = "/complaints/?status=new"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'href="/complaints/(\d+)"', page)
+        found = re.search(r'href="([^"]+)">berikutnya', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(seen) == 60 and len(set(seen)) == 60
+    assert [int(x) for x in seen] == sorted((int(x) for x in seen), reverse=True)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from bot.inbound import enqueue_sends
-from bot.models import ComplaintEvent, ComplaintMedia, Kelurahan, Message, Officer
+from bot.models import ComplaintEvent, ComplaintMedia, ComplaintNotice, Kelurahan, Message, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_actions as actions
@@ -61,9 +61,12 @@ def _visible_or_404(complaint_id: int):  # type: ignore[no-untyped-def]
 
 
 def _thread(db, complaint):  # type: ignore[no-untyped-def]
-    """The messages of this complaint: those its events name, and the bot's replies to them."""
+    """The messages of this complaint: those its events and released notices name, and
+    the bot's replies to them."""
     ids = [i for i in db.scalars(select(ComplaintEvent.message_id).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.message_id.is_not(None)))]
+    ids += [i for i in db.scalars(select(ComplaintNotice.message_id).where(
+        ComplaintNotice.complaint_id == complaint.id, ComplaintNotice.message_id.is_not(None)))]
     if not ids:
         return []
     return db.scalars(select(Message).where(
@@ -86,6 +89,9 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "complaints_detail.html", complaint=complaint, events=events, media=media,
         thread=_thread(db, complaint), kelurahan=kelurahan, now=now,
+        held=db.scalars(select(ComplaintNotice).where(
+            ComplaintNotice.complaint_id == complaint.id, ComplaintNotice.message_id.is_(None))
+            .order_by(ComplaintNotice.id)).all(),
         person=queue.complainant(db, current_user, complaint),
         overdue=queue.is_overdue(complaint, now),
         next_statuses=c.TRANSITIONS.get(complaint.status, ()), needs_reason=c.NEEDS_REASON,

@@ -232,8 +232,9 @@ class ComplaintCheckFlow(Flow):
     """
 
     name = CHECK_FLOW_NAME
-    # STATUS is left to the KSM status service (issue 3); see the branch note.
-    keywords = {"CEK": CHECK_FLOW_NAME, "CEK ADUAN": CHECK_FLOW_NAME}
+    # Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is
+    # ours (the longer keyword wins). See the branch note for STATUS <digits>.
+    keywords = {"CEK": CHECK_FLOW_NAME, "CEK ADUAN": CHECK_FLOW_NAME, "STATUS ADUAN": CHECK_FLOW_NAME}
     menu_key = "complaint.check.menu"
 
     def start(self, turn: Turn) -> Outcome:
