@@ -12,6 +12,7 @@ of the dashboard page.
 The target is under 100 ms for each page. The schema is dropped and migrated when
 seeding: point it at a database of its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,27 +94,43 @@ def seed(url: str, rows: int) -> None:
         for index in indexes:
             index.drop(conn)
         for sql in SEED_SQL:
-            conn.execute(text(sql.format(rows=rows, contacts=CONTACTS, officers=OFFICERS,
-                                         kelurahan=KELURAHAN)))
+            conn.execute(
+                text(
+                    sql.format(rows=rows, contacts=CONTACTS, officers=OFFICERS, kelurahan=KELURAHAN)
+                )
+            )
         loaded = time.perf_counter()
         for index in indexes:
             index.create(conn)
         for table in ("kelurahan", "contact", "officer", "complaint"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
+            )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE complaint"))
         conn.execute(text("VACUUM ANALYZE kelurahan"))
-    print(f"seeded {rows:,} complaints: load {loaded - started:.1f} s, "
-          f"indexes + vacuum {time.perf_counter() - loaded:.1f} s")
+    print(
+        f"seeded {rows:,} complaints: load {loaded - started:.1f} s, "
+        f"indexes + vacuum {time.perf_counter() - loaded:.1f} s"
+    )
     engine.dispose()
 
 
 def _officers(session: Session) -> dict[str, Officer]:
     from bot.services.officers import create_or_update
 
-    kel = create_or_update(session, "bench_kelurahan", "bench-password", "ppm",
-                           session.get(__import__("bot.models", fromlist=["Kelurahan"]).Kelurahan, 1))
-    kota = create_or_update(session, "bench_kota", "bench-password", "ppm", None, "Kota 7", "Provinsi 1")
+    kel = create_or_update(
+        session,
+        "bench_kelurahan",
+        "bench-password",
+        "ppm",
+        session.get(__import__("bot.models", fromlist=["Kelurahan"]).Kelurahan, 1),
+    )
+    kota = create_or_update(
+        session, "bench_kota", "bench-password", "ppm", None, "Kota 7", "Provinsi 1"
+    )
     admin = create_or_update(session, "bench_admin", "bench-password", "admin")
     # Officer 5 as admin: its assigned complaints are spread over every area.
     mine = session.get(Officer, 5)
@@ -153,8 +170,16 @@ def run(url: str, rows: int, reseed: bool) -> None:
         ("first page, kelurahan officer", "kelurahan", {}),
         ("first page, admin (all 1M)", "admin", {}),
         ("kota officer, status=new", "kota", {"status": "new"}),
-        ("admin, overdue + kind=misuse_of_funds", "admin", {"overdue": "1", "kind": "misuse_of_funds"}),
-        ("admin, kelurahan=500 + status=resolved", "admin", {"kelurahan": "500", "status": "resolved"}),
+        (
+            "admin, overdue + kind=misuse_of_funds",
+            "admin",
+            {"overdue": "1", "kind": "misuse_of_funds"},
+        ),
+        (
+            "admin, kelurahan=500 + status=resolved",
+            "admin",
+            {"kelurahan": "500", "status": "resolved"},
+        ),
         ("officer 5, assigned to me", "officer5", {"mine": "1"}),
         ("admin, deep keyset page before id 500000", "admin", {"before": "500000"}),
     ]
@@ -169,7 +194,9 @@ def run(url: str, rows: int, reseed: bool) -> None:
             query = queue.filtered(officer, filters, now)
             if filters.before:
                 query = query.where(Complaint.id < filters.before)
-            server = _explain_ms(session, query.order_by(Complaint.id.desc()).limit(queue.PAGE_SIZE + 1))
+            server = _explain_ms(
+                session, query.order_by(Complaint.id.desc()).limit(queue.PAGE_SIZE + 1)
+            )
             shown = len(queue.page(session, officer, filters, now)[0])
             print(f"{label:44} {page_ms:7.1f}ms {count_ms:8.1f}ms {server:7.1f}ms  {shown}")
         from bot.services.complaint_recap import recap
@@ -186,14 +213,24 @@ def _http(url: str) -> None:
 
     from bot import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-0123456789",
-                      "WTF_CSRF_ENABLED": "0"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": "0",
+        }
+    )
     client = app.test_client()
     client.get("/login")
     response = client.post("/login", data={"username": "bench_admin", "password": "bench-password"})
     assert response.status_code == 302, response.data[:200]
-    for path in ("/complaints/", "/complaints/?status=new", "/complaints/?overdue=1&kind=misuse_of_funds",
-                 "/complaints/?kelurahan=500&status=resolved"):
+    for path in (
+        "/complaints/",
+        "/complaints/?status=new",
+        "/complaints/?overdue=1&kind=misuse_of_funds",
+        "/complaints/?kelurahan=500&status=resolved",
+    ):
         ms = _ms(lambda: client.get(path))
         body = client.get(path).get_data(as_text=True)
         print(f"HTTP GET {path:44} {ms:7.1f}ms  {len(re.findall('/complaints/[0-9]+', body))} rows")

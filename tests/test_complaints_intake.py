@@ -1,4 +1,5 @@
 """Filing a complaint by SMS/WhatsApp and checking it with CEK."""
+
 from __future__ import annotations
 
 import re
@@ -35,19 +36,27 @@ def test_check_digit_catches_single_errors_and_adjacent_swaps() -> None:
         for i in range(len(code)):
             for d in "0123456789":
                 if d != code[i]:
-                    assert not complaint_code.is_valid(code[:i] + d + code[i + 1:])
+                    assert not complaint_code.is_valid(code[:i] + d + code[i + 1 :])
         for i in range(len(code) - 1):
             if code[i] != code[i + 1]:
-                swapped = code[:i] + code[i + 1] + code[i] + code[i + 2:]
+                swapped = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
                 assert not complaint_code.is_valid(swapped)
     assert len({complaint_code.new_code() for _ in range(1000)}) > 990
 
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("5jt", 5_000_000), ("5.000.000", 5_000_000), ("Rp 5 juta", 5_000_000),
-    ("Rp. 1,5 jt", 1_500_000), ("500rb", 500_000), ("Rp 2.500.000,-", 2_500_000),
-    ("750000", 750_000), ("2 M", 2_000_000_000),
-])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("5jt", 5_000_000),
+        ("5.000.000", 5_000_000),
+        ("Rp 5 juta", 5_000_000),
+        ("Rp. 1,5 jt", 1_500_000),
+        ("500rb", 500_000),
+        ("Rp 2.500.000,-", 2_500_000),
+        ("750000", 750_000),
+        ("2 M", 2_000_000_000),
+    ],
+)
 def test_rupiah_amounts_as_residents_write_them(typed: str, amount: int) -> None:
     assert parse_rupiah(typed) == amount
 
@@ -75,10 +84,17 @@ def test_complaint_in_one_message_is_stored_before_any_question(rt, phone: Phone
     phone.send("2").expect("Terima kasih", code)
     stored = _complaint(rt, code)
     assert (stored.kelurahan_id, stored.level, stored.kind) == (kel, "kelurahan", "misuse_of_funds")
-    assert (stored.accused, stored.amount, stored.anonymous) == ("Ketua KSM Mawar", 5_000_000, False)
+    assert (stored.accused, stored.amount, stored.anonymous) == (
+        "Ketua KSM Mawar",
+        5_000_000,
+        False,
+    )
     with rt.db.session() as s:
-        actions = s.scalars(select(ComplaintEvent.action).where(
-            ComplaintEvent.complaint_id == stored.id).order_by(ComplaintEvent.id)).all()
+        actions = s.scalars(
+            select(ComplaintEvent.action)
+            .where(ComplaintEvent.complaint_id == stored.id)
+            .order_by(ComplaintEvent.id)
+        ).all()
     assert actions == ["filed"] + ["answered"] * 5
 
 
@@ -108,17 +124,27 @@ def test_duplicate_webhook_delivery_creates_one_complaint(rt, phone: Phone) -> N
 
 def test_whatsapp_media_attach_while_the_dialog_is_open(client, rt) -> None:
     wa = Phone(client, number="+6281299990000", whatsapp=True)
-    photo = {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/m/1.jpg",
-             "MediaContentType0": "image/jpeg"}
+    photo = {
+        "NumMedia": "1",
+        "MediaUrl0": "https://api.twilio.com/m/1.jpg",
+        "MediaContentType0": "image/jpeg",
+    }
     wa.send("ADUAN jembatan ambruk", **photo).expect("Kode aduan")
     code = CODE.search(wa.reply).group(1)
-    doc = {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/m/2.pdf",
-           "MediaContentType0": "application/pdf"}
+    doc = {
+        "NumMedia": "1",
+        "MediaUrl0": "https://api.twilio.com/m/2.pdf",
+        "MediaContentType0": "application/pdf",
+    }
     wa.send("", **doc).expect("disimpan", code)
     wa.send("lewati").expect("Jenis aduan")
     with rt.db.session() as s:
-        urls = s.scalars(select(ComplaintMedia.url).join(Complaint).where(
-            Complaint.code == code).order_by(ComplaintMedia.id)).all()
+        urls = s.scalars(
+            select(ComplaintMedia.url)
+            .join(Complaint)
+            .where(Complaint.code == code)
+            .order_by(ComplaintMedia.id)
+        ).all()
     assert urls == ["https://api.twilio.com/m/1.jpg", "https://api.twilio.com/m/2.pdf"]
 
 
@@ -152,7 +178,9 @@ def test_repeated_wrong_codes_are_slowed_down(client, rt) -> None:
 
 def test_keywords_survive_typos_and_a_new_request_interrupts_the_dialog(rt, phone: Phone) -> None:
     phone.send("Aduan.").expect("Tulis isi pengaduan")
-    phone.send("LAPR dana hilang").expect("Kode aduan")  # typo keyword inside the dialog: new complaint
+    phone.send("LAPR dana hilang").expect(
+        "Kode aduan"
+    )  # typo keyword inside the dialog: new complaint
     first = CODE.search(phone.reply).group(1)
     phone.send(f"CEK {first}").expect(first, "baru diterima")  # not taken as the kelurahan answer
     assert _complaint(rt, first).location_text is None

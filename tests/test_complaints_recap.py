@@ -1,4 +1,5 @@
 """The monthly recap (page, CSV, chart) and issuing API tokens (dashboard and CLI)."""
+
 from __future__ import annotations
 
 import csv
@@ -33,17 +34,26 @@ def test_monthly_recap_counts_per_area_and_downloads_as_csv(rt, client, officer_
     assert [r[0] for r in rows[1:]] == ["Sukamaju, Kota Bandung", "Total"]  # only their area
 
 
-def test_officer_issues_an_api_token_from_the_dashboard_and_the_cli(rt, client, officer_login, runner) -> None:
+def test_officer_issues_an_api_token_from_the_dashboard_and_the_cli(
+    rt, client, officer_login, runner
+) -> None:
     kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
     officer_login("ppm_suka", "ppm", kelurahan=kel)
-    page = client.post("/complaints/api-token", data={"csrf_token": _token(client)}).get_data(as_text=True)
+    page = client.post("/complaints/api-token", data={"csrf_token": _token(client)}).get_data(
+        as_text=True
+    )
     token = re.search(r"<code>(ksm_[^<]+)</code>", page).group(1)
     assert _api(client, token, "/api/complaints").status_code == 200
 
     settings = rt.settings
-    env = {"DATABASE_URL": settings.database_url, "SECRET_KEY": "cli-secret-key-0123456789",
-           "TWILIO_ACCOUNT_SID": settings.twilio_account_sid, "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
-           "TWILIO_SMS_FROM": settings.twilio_sms_from, "PUBLIC_BASE_URL": settings.public_base_url}
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "SECRET_KEY": "cli-secret-key-0123456789",
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "TWILIO_SMS_FROM": settings.twilio_sms_from,
+        "PUBLIC_BASE_URL": settings.public_base_url,
+    }
     result = runner.invoke(args=["api-token", "ppm_suka"], env=env)
     assert result.exit_code == 0, result.output
     fresh = result.output.strip().splitlines()[-1]

@@ -41,7 +41,7 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
 
 def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Complaint notices held back by the quiet hours, once their morning has come."""
-    from bot.services.complaint_actions import release_due_notices
+    from bot.services.complaint_notices import release_due_notices
 
     return release_due_notices(rt, now)
 

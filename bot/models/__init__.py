@@ -19,4 +19,6 @@ from bot.models.officer import Officer
 
 __all__ = [
     "Base", "Complaint", "ComplaintCheckMiss", "ComplaintEvent", "ComplaintMedia",
-    "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer", "utcnow"]
+    "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Message", "Officer",
+    "utcnow",
+]

@@ -1,4 +1,5 @@
 """PPM complaints: the complaint, its audit trail, its media, notices and CEK misses."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -54,7 +55,9 @@ class Complaint(Base):
     # along so the overdue count and status filter need no table look-ups on PostgreSQL
     # (bench/complaints_queue.py).
     __table_args__ = (
-        Index("ix_complaint_kelurahan_scope", "kelurahan_id", "level", "id", postgresql_include=_COVER),
+        Index(
+            "ix_complaint_kelurahan_scope", "kelurahan_id", "level", "id", postgresql_include=_COVER
+        ),
         Index("ix_complaint_kota_scope", "kota", "level", "id", postgresql_include=_COVER),
         Index("ix_complaint_provinsi_scope", "provinsi", "level", "id", postgresql_include=_COVER),
         Index("ix_complaint_level", "level", "id", postgresql_include=_COVER),
@@ -65,7 +68,9 @@ class Complaint(Base):
         Index("ix_complaint_contact", "contact_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
     code: Mapped[str] = mapped_column(String(12), unique=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
     # The inbound message that opened the complaint: later answers find it by this.

@@ -2,34 +2,33 @@
 a BKM member, take it, reply. Every action is written to the audit trail and every
 change the complainant should know of becomes a message to them.
 
-Messages wait for the morning when the kelurahan is in its 21:00-06:00 quiet hours:
-they are stored as :class:`ComplaintNotice` rows and the sweep releases them
-(:func:`release_due_notices`). Opt-out is checked by the send job at send time.
+Messages go through ``bot.services.complaint_notices`` (quiet hours respected).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, ComplaintNotice, Contact, Kelurahan, Officer
+from bot.models import Complaint, Contact, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.outbox import queue_message
+from bot.services.complaint_notices import notify, zone_of
 from bot.services.complaint_queue import ACT_ROLES
 from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, record
-from bot.services.working_days import DEFAULT_ZONE, deadline
+from bot.services.working_days import deadline
 from conversations.catalogue import render
-from conversations.gsm import to_gsm7
 
-QUIET_START = time(21, 0)
-QUIET_END = time(6, 0)
 MAX_REASON = 500
 MAX_REPLY = 400
-LEVEL_NAMES = {roles.KELURAHAN: "kelurahan", roles.KOTA: "kota/kabupaten",
-               roles.PROVINSI: "provinsi", roles.PUSAT: "pusat"}
+LEVEL_NAMES = {
+    roles.KELURAHAN: "kelurahan",
+    roles.KOTA: "kota/kabupaten",
+    roles.PROVINSI: "provinsi",
+    roles.PUSAT: "pusat",
+}
 
 
 def clock() -> datetime:
@@ -41,37 +40,10 @@ class ActionError(ValueError):
     """The action is not allowed or incomplete; the text says why (in Indonesian)."""
 
 
-def _zone(session: Session, complaint: Complaint) -> ZoneInfo:
-    name = None
-    if complaint.kelurahan_id:
-        name = session.scalar(select(Kelurahan.time_zone).where(Kelurahan.id == complaint.kelurahan_id))
-    return ZoneInfo(name or DEFAULT_ZONE)
-
-
-def quiet_until(now: datetime, zone: ZoneInfo) -> datetime | None:
-    """06:00 local when ``now`` falls in the quiet hours, else None."""
-    local = now.astimezone(zone)
-    if QUIET_END <= local.time() < QUIET_START:
-        return None
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_END, tzinfo=zone).astimezone(timezone.utc)
-
-
-def notify(session: Session, complaint: Complaint, body: str, kind: str, now: datetime) -> int | None:
-    """Queue ``body`` for the complainant on the complaint's channel, or hold it until
-    06:00 local. Returns the outbound message id to enqueue after commit, if any."""
-    body = to_gsm7(body)
-    hold = quiet_until(now, _zone(session, complaint))
-    if hold is not None:
-        session.add(ComplaintNotice(complaint_id=complaint.id, body=body, kind=kind,
-                                    not_before=hold, created_at=now))
-        session.flush()
-        return None
-    return queue_message(session, complaint.contact_id, complaint.channel, body, kind=kind, now=now)
-
-
 def _language(session: Session, complaint: Complaint) -> str:
-    return session.scalar(select(Contact.language).where(Contact.id == complaint.contact_id)) or "id"
+    return (
+        session.scalar(select(Contact.language).where(Contact.id == complaint.contact_id)) or "id"
+    )
 
 
 def _check_role(officer: Officer) -> None:
@@ -83,9 +55,15 @@ def _clean(text: str | None, limit: int) -> str:
     return " ".join(str(text or "").split())[:limit]
 
 
-def change_status(session: Session, complaint: Complaint, officer: Officer, new_status: str,
-                  reason: str | None = None, response: str | None = None,
-                  now: datetime | None = None) -> list[int]:
+def change_status(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    new_status: str,
+    reason: str | None = None,
+    response: str | None = None,
+    now: datetime | None = None,
+) -> list[int]:
     """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
     rejected / not our authority, with a reason) and tell the complainant.
 
@@ -104,14 +82,17 @@ def change_status(session: Session, complaint: Complaint, officer: Officer, new_
     response = _clean(response, MAX_REASON)
     if new_status in c.NEEDS_REASON and not reason:
         raise ActionError("Alasan wajib diisi untuk status ini.")
-    before = {"status": complaint.status, "due_at": _iso(complaint.due_at),
-              "public_response": complaint.public_response}
+    before = {
+        "status": complaint.status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
     complaint.status = new_status
     complaint.status_reason = reason or None
     if response:
         complaint.public_response = response
     if new_status == c.VERIFIED:
-        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, _zone(session, complaint).key)
+        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, zone_of(session, complaint).key)
     else:
         complaint.due_at = None
     if new_status in c.CLOSED:
@@ -119,20 +100,44 @@ def change_status(session: Session, complaint: Complaint, officer: Officer, new_
     if complaint.assigned_officer_id is None:
         complaint.assigned_officer_id = officer.id
     complaint.updated_at = now
-    after = {"status": new_status, "due_at": _iso(complaint.due_at),
-             "public_response": complaint.public_response}
+    after = {
+        "status": new_status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
     language = _language(session, complaint)
-    detail = render("complaint.notice.reason", language, text=reason) if reason else (response or "")
-    body = render("complaint.notice.status", language, code=complaint.code,
-                  status=render(f"complaint.status.{new_status}", language), detail=detail).strip()
+    detail = (
+        render("complaint.notice.reason", language, text=reason) if reason else (response or "")
+    )
+    body = render(
+        "complaint.notice.status",
+        language,
+        code=complaint.code,
+        status=render(f"complaint.status.{new_status}", language),
+        detail=detail,
+    ).strip()
     message_id = notify(session, complaint, body, "notice", now)
-    record(session, complaint.id, "status", officer.id, before, after, note=reason or None,
-           message_id=message_id, now=now)
+    record(
+        session,
+        complaint.id,
+        "status",
+        officer.id,
+        before,
+        after,
+        note=reason or None,
+        message_id=message_id,
+        now=now,
+    )
     return [message_id] if message_id else []
 
 
-def escalate(session: Session, complaint: Complaint, officer: Officer, reason: str,
-             now: datetime | None = None) -> list[int]:
+def escalate(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> list[int]:
     """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat)."""
     _check_role(officer)
     now = now or clock()
@@ -150,16 +155,31 @@ def escalate(session: Session, complaint: Complaint, officer: Officer, reason: s
     complaint.assigned_officer_id = None
     complaint.updated_at = now
     language = _language(session, complaint)
-    body = render("complaint.notice.escalated", language, code=complaint.code,
-                  level=LEVEL_NAMES[new_level])
+    body = render(
+        "complaint.notice.escalated", language, code=complaint.code, level=LEVEL_NAMES[new_level]
+    )
     message_id = notify(session, complaint, body, "notice", now)
-    record(session, complaint.id, "escalated", officer.id, before,
-           {"level": new_level, "assigned_officer_id": None}, note=reason, message_id=message_id, now=now)
+    record(
+        session,
+        complaint.id,
+        "escalated",
+        officer.id,
+        before,
+        {"level": new_level, "assigned_officer_id": None},
+        note=reason,
+        message_id=message_id,
+        now=now,
+    )
     return [message_id] if message_id else []
 
 
-def mark_names_bkm_member(session: Session, complaint: Complaint, officer: Officer, reason: str,
-                          now: datetime | None = None) -> None:
+def mark_names_bkm_member(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
     """The complaint names a BKM member: hide it from BKM officers and move it to kota."""
     _check_role(officer)
     now = now or clock()
@@ -172,22 +192,41 @@ def mark_names_bkm_member(session: Session, complaint: Complaint, officer: Offic
         complaint.level = roles.KOTA
         complaint.assigned_officer_id = None
     complaint.updated_at = now
-    record(session, complaint.id, "names_bkm_member", officer.id, before,
-           {"names_bkm_member": True, "level": complaint.level}, note=reason, now=now)
+    record(
+        session,
+        complaint.id,
+        "names_bkm_member",
+        officer.id,
+        before,
+        {"names_bkm_member": True, "level": complaint.level},
+        note=reason,
+        now=now,
+    )
 
 
-def take(session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None) -> None:
+def take(
+    session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
+) -> None:
     """Assign the complaint to ``officer`` ("assigned to me")."""
     _check_role(officer)
     now = now or clock()
     before = {"assigned_officer_id": complaint.assigned_officer_id}
     complaint.assigned_officer_id = officer.id
     complaint.updated_at = now
-    record(session, complaint.id, "assigned", officer.id, before, {"assigned_officer_id": officer.id}, now=now)
+    record(
+        session,
+        complaint.id,
+        "assigned",
+        officer.id,
+        before,
+        {"assigned_officer_id": officer.id},
+        now=now,
+    )
 
 
-def reply(session: Session, complaint: Complaint, officer: Officer, text: str,
-          now: datetime | None = None) -> list[int]:
+def reply(
+    session: Session, complaint: Complaint, officer: Officer, text: str, now: datetime | None = None
+) -> list[int]:
     """Send the officer's answer on the complaint's channel; it becomes the last public
     response that CEK shows."""
     _check_role(officer)
@@ -198,34 +237,22 @@ def reply(session: Session, complaint: Complaint, officer: Officer, text: str,
     before = {"public_response": complaint.public_response}
     complaint.public_response = text
     complaint.updated_at = now
-    body = render("complaint.notice.reply", _language(session, complaint), code=complaint.code, text=text)
+    body = render(
+        "complaint.notice.reply", _language(session, complaint), code=complaint.code, text=text
+    )
     message_id = notify(session, complaint, body, "officer_reply", now)
-    record(session, complaint.id, "reply", officer.id, before, {"public_response": text},
-           note=text, message_id=message_id, now=now)
+    record(
+        session,
+        complaint.id,
+        "reply",
+        officer.id,
+        before,
+        {"public_response": text},
+        note=text,
+        message_id=message_id,
+        now=now,
+    )
     return [message_id] if message_id else []
-
-
-def release_due_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
-    """Sweep task: queue the notices held by quiet hours whose morning has come."""
-    from bot.inbound import enqueue_sends
-
-    queued: list[int] = []
-    with rt.db.session() as session:
-        due = session.execute(
-            select(ComplaintNotice.id, ComplaintNotice.body, ComplaintNotice.kind,
-                   Complaint.contact_id, Complaint.channel)
-            .join(Complaint, Complaint.id == ComplaintNotice.complaint_id)
-            .where(ComplaintNotice.message_id.is_(None), ComplaintNotice.not_before <= now)
-            .order_by(ComplaintNotice.id).limit(1000)
-            .with_for_update(of=ComplaintNotice.__table__, skip_locked=True)
-        ).all()
-        for row in due:
-            message_id = queue_message(session, row.contact_id, row.channel, row.body, kind=row.kind, now=now)
-            session.execute(update(ComplaintNotice).where(ComplaintNotice.id == row.id)
-                            .values(message_id=message_id))
-            queued.append(message_id)
-    enqueue_sends(rt, queued)
-    return len(queued)
 
 
 def _iso(value: datetime | None) -> str | None:

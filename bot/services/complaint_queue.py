@@ -4,6 +4,7 @@ complaint is shown (the complainant hidden when anonymous, except to admin).
 HTML, JSON API and CSV all go through :func:`scoped` and :func:`as_dict`, so the
 scoping and the privacy rule live in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ def scope(officer: Officer) -> Any:
     if officer.level == roles.KELURAHAN:
         if officer.kelurahan_id is None:
             return false()
-        cond = and_(Complaint.level == roles.KELURAHAN, Complaint.kelurahan_id == officer.kelurahan_id)
+        cond = and_(
+            Complaint.level == roles.KELURAHAN, Complaint.kelurahan_id == officer.kelurahan_id
+        )
     elif officer.level == roles.KOTA:
         cond = and_(Complaint.level == roles.KOTA, Complaint.kota == officer.kota)
         if officer.provinsi:
@@ -83,9 +86,15 @@ class Filters:
 
     def query_args(self, **changes: Any) -> dict[str, Any]:
         """These filters as query-string arguments (for links to the next page)."""
-        values = {"status": self.status, "kind": self.kind, "level": self.level,
-                  "kelurahan": self.kelurahan_id, "overdue": "1" if self.overdue else None,
-                  "mine": "1" if self.mine else None, "before": self.before}
+        values = {
+            "status": self.status,
+            "kind": self.kind,
+            "level": self.level,
+            "kelurahan": self.kelurahan_id,
+            "overdue": "1" if self.overdue else None,
+            "mine": "1" if self.mine else None,
+            "before": self.before,
+        }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -113,8 +122,13 @@ def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
     return query
 
 
-def page(session: Session, officer: Officer, filters: Filters, now: datetime | None = None,
-         size: int = PAGE_SIZE) -> tuple[list[Complaint], int | None]:
+def page(
+    session: Session,
+    officer: Officer,
+    filters: Filters,
+    now: datetime | None = None,
+    size: int = PAGE_SIZE,
+) -> tuple[list[Complaint], int | None]:
     """One page of the queue, newest first, and the cursor of the next page (or None).
 
     Keyset pagination (``id < before``) keeps every page as fast as the first one.
@@ -131,9 +145,14 @@ def page(session: Session, officer: Officer, filters: Filters, now: datetime | N
 
 def overdue_count(session: Session, officer: Officer, now: datetime | None = None) -> int:
     now = now or datetime.now(timezone.utc)
-    return session.scalar(
-        select(func.count()).select_from(Complaint).where(scope(officer), Complaint.due_at < now)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(scope(officer), Complaint.due_at < now)
+        )
+        or 0
+    )
 
 
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
@@ -151,8 +170,10 @@ def complainant(session: Session, officer: Officer, complaint: Complaint) -> dic
     if not shows_identity(officer, complaint):
         return {"name": ANONYMOUS_LABEL, "phone": None}
     contact = session.get(Contact, complaint.contact_id)
-    return {"name": (contact.name if contact else None) or "-",
-            "phone": display(contact.phone) if contact else None}
+    return {
+        "name": (contact.name if contact else None) or "-",
+        "phone": display(contact.phone) if contact else None,
+    }
 
 
 def is_overdue(complaint: Complaint, now: datetime) -> bool:
@@ -163,11 +184,18 @@ def kelurahan_names(session: Session, complaints: list[Complaint]) -> dict[int, 
     ids = {x.kelurahan_id for x in complaints if x.kelurahan_id}
     if not ids:
         return {}
-    return dict(session.execute(select(Kelurahan.id, Kelurahan.name).where(Kelurahan.id.in_(ids))).all())
+    return dict(
+        session.execute(select(Kelurahan.id, Kelurahan.name).where(Kelurahan.id.in_(ids))).all()
+    )
 
 
-def as_dict(session: Session, officer: Officer, complaint: Complaint, now: datetime,
-            kelurahan: str | None = None) -> dict[str, Any]:
+def as_dict(
+    session: Session,
+    officer: Officer,
+    complaint: Complaint,
+    now: datetime,
+    kelurahan: str | None = None,
+) -> dict[str, Any]:
     """The complaint as the API and the CSV give it, with the privacy rule applied."""
     person = complainant(session, officer, complaint)
     return {

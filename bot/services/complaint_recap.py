@@ -1,4 +1,5 @@
 """The monthly complaint recap per area: counts by kind, status, level and overdue."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -45,21 +46,37 @@ def month_bounds(month: str | None) -> tuple[date, datetime, datetime]:
     return first, start, end
 
 
-def recap(session: Session, officer: Officer, month: str | None) -> tuple[date, list[AreaCounts], AreaCounts]:
+def recap(
+    session: Session, officer: Officer, month: str | None
+) -> tuple[date, list[AreaCounts], AreaCounts]:
     """Counts of the complaints received in ``month`` in the officer's area, per
     kelurahan (unknown area as its own row), and the totals."""
     first, start, end = month_bounds(month)
     now = datetime.now(timezone.utc)
     overdue = case((Complaint.due_at < now, 1), else_=0)
     rows = session.execute(
-        select(Complaint.kelurahan_id, Complaint.kind, Complaint.status, Complaint.level,
-               func.count(), func.sum(overdue))
+        select(
+            Complaint.kelurahan_id,
+            Complaint.kind,
+            Complaint.status,
+            Complaint.level,
+            func.count(),
+            func.sum(overdue),
+        )
         .where(area_scope(officer), Complaint.created_at >= start, Complaint.created_at < end)
         .group_by(Complaint.kelurahan_id, Complaint.kind, Complaint.status, Complaint.level)
     ).all()
     ids = {row[0] for row in rows if row[0]}
-    names = {k.id: f"{k.name}, {k.kota}" for k in session.execute(
-        select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).where(Kelurahan.id.in_(ids))).all()} if ids else {}
+    names = (
+        {
+            k.id: f"{k.name}, {k.kota}"
+            for k in session.execute(
+                select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).where(Kelurahan.id.in_(ids))
+            ).all()
+        }
+        if ids
+        else {}
+    )
     areas: dict[Any, AreaCounts] = {}
     total = AreaCounts("Total")
     for kel_id, kind, status, level, count, late in rows:
@@ -78,10 +95,24 @@ CSV_KINDS = (*c.KINDS, "unknown")
 
 
 def csv_rows(areas: list[AreaCounts], total: AreaCounts) -> list[list[Any]]:
-    header = ["area", "total", "overdue", *[f"kind_{k}" for k in CSV_KINDS],
-              *[f"status_{s}" for s in c.STATUSES], *[f"level_{lv}" for lv in roles.LEVELS]]
+    header = [
+        "area",
+        "total",
+        "overdue",
+        *[f"kind_{k}" for k in CSV_KINDS],
+        *[f"status_{s}" for s in c.STATUSES],
+        *[f"level_{lv}" for lv in roles.LEVELS],
+    ]
     out: list[list[Any]] = [header]
     for a in [*areas, total]:
-        out.append([a.area, a.total, a.overdue, *[a.kinds.get(k, 0) for k in CSV_KINDS],
-                    *[a.statuses.get(s, 0) for s in c.STATUSES], *[a.levels.get(lv, 0) for lv in roles.LEVELS]])
+        out.append(
+            [
+                a.area,
+                a.total,
+                a.overdue,
+                *[a.kinds.get(k, 0) for k in CSV_KINDS],
+                *[a.statuses.get(s, 0) for s in c.STATUSES],
+                *[a.levels.get(lv, 0) for lv in roles.LEVELS],
+            ]
+        )
     return out

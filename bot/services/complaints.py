@@ -1,5 +1,6 @@
 """Complaint intake: the effect handlers behind ADUAN and CEK, inside the inbound
 transaction. The officers' side is in ``bot.services.complaint_queue``."""
+
 from __future__ import annotations
 
 import re
@@ -10,17 +11,20 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
-from bot.models import Complaint, ComplaintCheckMiss, ComplaintEvent, ComplaintMedia, Contact, Kelurahan
+from bot.models import (
+    Complaint,
+    ComplaintCheckMiss,
+    ComplaintEvent,
+    ComplaintMedia,
+    Contact,
+    Kelurahan,
+)
 from bot.models import complaint as c
 from bot.models import officer as levels
 from bot.services.working_days import deadline
 from conversations.flows import complaint_code
-from conversations.flows.complaint import (
-    AttachComplaintMedia,
-    FileComplaint,
-    RecordCheckMiss,
-    UpdateComplaint,
-)
+from conversations.flows.complaint import AttachComplaintMedia, FileComplaint, UpdateComplaint
+from conversations.flows.complaint_check import RecordCheckMiss
 from conversations.model import Media
 
 VERIFY_WORKING_DAYS = 3
@@ -53,10 +57,15 @@ def place(complaint: Complaint, kelurahan: Kelurahan | None) -> None:
     complaint.level = levels.KOTA if complaint.names_bkm_member else levels.KELURAHAN
 
 
+def names_bkm(text: str) -> bool:
+    """True when an answer names the BKM (or one of its units) as who is complained about."""
+    return bool(re.search(r"\b(bkm|upk|ups|upl)\b", text.lower()))
+
+
 def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Kelurahan | None:
     """The kelurahan named in a free-text answer (``Sukamaju RW 05``), if exactly one fits."""
     tokens = re.findall(r"[a-z0-9]+", text.lower())
-    grams = {" ".join(tokens[i:i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
+    grams = {" ".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
     grams -= {"rw", "rt", "kel", "kelurahan", "desa"}
     if not grams:
         return None
@@ -68,27 +77,53 @@ def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Ke
     return next((k for k in found if k.id == preferred_id), None)
 
 
-def record(session: Session, complaint_id: int, action: str, officer_id: int | None = None,
-           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           note: str | None = None, message_id: int | None = None,
-           now: datetime | None = None) -> None:
+def record(
+    session: Session,
+    complaint_id: int,
+    action: str,
+    officer_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+    message_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Append one entry to the complaint's audit trail."""
     values: dict[str, Any] = dict(
-        complaint_id=complaint_id, officer_id=officer_id, action=action, before=before,
-        after=after, note=note, message_id=message_id)
+        complaint_id=complaint_id,
+        officer_id=officer_id,
+        action=action,
+        before=before,
+        after=after,
+        note=note,
+        message_id=message_id,
+    )
     if now is not None:
         values["created_at"] = now
     session.execute(insert(ComplaintEvent).values(**values))
 
 
-def _attach(session: Session, complaint_id: int, media: tuple[Media, ...], message_id: int | None,
-            now: datetime) -> None:
+def _attach(
+    session: Session,
+    complaint_id: int,
+    media: tuple[Media, ...],
+    message_id: int | None,
+    now: datetime,
+) -> None:
     if media:
-        session.execute(insert(ComplaintMedia), [
-            {"complaint_id": complaint_id, "message_id": message_id, "url": m.url,
-             "content_type": m.content_type[:100], "created_at": now}
-            for m in media
-        ])
+        session.execute(
+            insert(ComplaintMedia),
+            [
+                {
+                    "complaint_id": complaint_id,
+                    "message_id": message_id,
+                    "url": m.url,
+                    "content_type": m.content_type[:100],
+                    "created_at": now,
+                }
+                for m in media
+            ],
+        )
 
 
 @handles(FileComplaint)
@@ -97,17 +132,31 @@ def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
     kelurahan_id = session.scalar(select(Contact.kelurahan_id).where(Contact.id == ctx.contact_id))
     kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
     complaint = Complaint(
-        code=new_unique_code(session), contact_id=ctx.contact_id,
-        inbound_message_id=ctx.inbound_id, channel=effect.channel, text=effect.text,
-        anonymous=True, names_bkm_member=False, status=c.NEW, created_at=ctx.now,
+        code=new_unique_code(session),
+        contact_id=ctx.contact_id,
+        inbound_message_id=ctx.inbound_id,
+        channel=effect.channel,
+        text=effect.text,
+        anonymous=True,
+        names_bkm_member=False,
+        status=c.NEW,
+        created_at=ctx.now,
         updated_at=ctx.now,
     )
     place(complaint, kelurahan)
-    complaint.due_at = deadline(ctx.now, VERIFY_WORKING_DAYS, kelurahan.time_zone if kelurahan else None)
+    complaint.due_at = deadline(
+        ctx.now, VERIFY_WORKING_DAYS, kelurahan.time_zone if kelurahan else None
+    )
     session.add(complaint)
     session.flush()
-    record(session, complaint.id, "filed", after={"status": c.NEW, "level": complaint.level},
-           message_id=ctx.inbound_id, now=ctx.now)
+    record(
+        session,
+        complaint.id,
+        "filed",
+        after={"status": c.NEW, "level": complaint.level},
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
     _attach(session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
     return {"code": complaint.code}
 
@@ -116,8 +165,9 @@ def _open_complaint(ctx: EffectContext, ref: int | None) -> Complaint | None:
     if ref is None:
         return None
     return ctx.session.scalar(
-        select(Complaint).where(Complaint.inbound_message_id == ref,
-                                Complaint.contact_id == ctx.contact_id)
+        select(Complaint).where(
+            Complaint.inbound_message_id == ref, Complaint.contact_id == ctx.contact_id
+        )
     )
 
 
@@ -138,10 +188,28 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, A
         before = {effect.field: getattr(complaint, effect.field)}
         setattr(complaint, effect.field, effect.value)
         after = {effect.field: effect.value}
+        if (
+            effect.field == "accused"
+            and names_bkm(str(effect.value))
+            and not complaint.names_bkm_member
+        ):
+            # Whoever is complained about must not handle it: keep it from the BKM at once.
+            before["names_bkm_member"], before["level"] = False, complaint.level
+            complaint.names_bkm_member = True
+            if complaint.level == levels.KELURAHAN:
+                complaint.level = levels.KOTA
+            after["names_bkm_member"], after["level"] = True, complaint.level
     complaint.updated_at = ctx.now
     ctx.session.flush()
-    record(ctx.session, complaint.id, "answered", before=before, after=after,
-           message_id=ctx.inbound_id, now=ctx.now)
+    record(
+        ctx.session,
+        complaint.id,
+        "answered",
+        before=before,
+        after=after,
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
     return {"code": complaint.code}
 
 
@@ -151,11 +219,19 @@ def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> dict[str, 
     if complaint is None:
         return {}
     _attach(ctx.session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
-    record(ctx.session, complaint.id, "media", after={"count": len(effect.media)},
-           message_id=ctx.inbound_id, now=ctx.now)
+    record(
+        ctx.session,
+        complaint.id,
+        "media",
+        after={"count": len(effect.media)},
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
     return {"code": complaint.code}
 
 
 @handles(RecordCheckMiss)
 def record_check_miss(effect: RecordCheckMiss, ctx: EffectContext) -> None:
-    ctx.session.execute(insert(ComplaintCheckMiss).values(contact_id=ctx.contact_id, created_at=ctx.now))
+    ctx.session.execute(
+        insert(ComplaintCheckMiss).values(contact_id=ctx.contact_id, created_at=ctx.now)
+    )

@@ -1,4 +1,5 @@
 """Deadlines in working days: weekends and Indonesian public holidays do not count."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone

@@ -26,7 +26,16 @@ def _close_db(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.web import auth, complaints, complaints_api, complaints_recap, dashboard, health, simulator, webhooks
+    from bot.web import (
+        auth,
+        complaints,
+        complaints_api,
+        complaints_recap,
+        dashboard,
+        health,
+        simulator,
+        webhooks,
+    )
     from bot.web.security import csrf
 
     csrf.init_app(app)

@@ -7,7 +7,9 @@ The same scoping and privacy rule as the HTML queue (``bot.services.complaint_qu
 - ``GET  /api/complaints/<id>``
 - ``POST /api/complaints/<id>/status``  ``{"status": ..., "reason": ..., "response": ...}``
 - ``POST /api/complaints/<id>/reply``   ``{"text": ...}``
+- ``POST /api/complaints/<id>/escalate`` ``{"reason": ...}``
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -40,7 +42,9 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "missing bearer token")
-        officer = get_db().scalar(select(Officer).where(Officer.api_token_hash == hash_token(token.strip())))
+        officer = get_db().scalar(
+            select(Officer).where(Officer.api_token_hash == hash_token(token.strip()))
+        )
         if officer is None or not officer.active or officer.role not in queue.VIEW_ROLES:
             return _error(401, "invalid token")
         g.api_officer = officer
@@ -78,8 +82,15 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
     if complaint is None:
         return _error(404, "not found")
     names = queue.kelurahan_names(db, [complaint])
-    return jsonify(queue.as_dict(db, g.api_officer, complaint, datetime.now(timezone.utc),
-                                 names.get(complaint.kelurahan_id)))
+    return jsonify(
+        queue.as_dict(
+            db,
+            g.api_officer,
+            complaint,
+            datetime.now(timezone.utc),
+            names.get(complaint.kelurahan_id),
+        )
+    )
 
 
 def _act(complaint_id: int, action: Callable[..., list[int]]) -> Any:
@@ -106,12 +117,33 @@ def _body() -> dict[str, Any]:
 @token_required
 def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
     body = _body()
-    return _act(complaint_id, lambda db, x: actions.change_status(
-        db, x, g.api_officer, str(body.get("status") or ""), body.get("reason"), body.get("response")))
+    return _act(
+        complaint_id,
+        lambda db, x: actions.change_status(
+            db,
+            x,
+            g.api_officer,
+            str(body.get("status") or ""),
+            body.get("reason"),
+            body.get("response"),
+        ),
+    )
 
 
 @bp.post("/<int:complaint_id>/reply")
 @token_required
 def reply(complaint_id: int):  # type: ignore[no-untyped-def]
     body = _body()
-    return _act(complaint_id, lambda db, x: actions.reply(db, x, g.api_officer, str(body.get("text") or "")))
+    return _act(
+        complaint_id, lambda db, x: actions.reply(db, x, g.api_officer, str(body.get("text") or ""))
+    )
+
+
+@bp.post("/<int:complaint_id>/escalate")
+@token_required
+def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
+    body = _body()
+    return _act(
+        complaint_id,
+        lambda db, x: actions.escalate(db, x, g.api_officer, str(body.get("reason") or "")),
+    )

@@ -1,4 +1,5 @@
 """The monthly complaint recap page and its CSV download."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from bot.web.auth import require_role
 bp = Blueprint("complaints_recap", __name__, url_prefix="/complaints/recap")
 
 
-def _safe_cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -27,8 +28,9 @@ def _safe_cell(value: object) -> object:
 def recap():  # type: ignore[no-untyped-def]
     first, areas, total = build_recap(get_db(), current_user, request.args.get("month"))
     peak = max([*total.kinds.values(), *total.statuses.values(), 1])
-    return render_template("complaints_recap.html", month=first, areas=areas, total=total,
-                           kinds=CSV_KINDS, peak=peak)
+    return render_template(
+        "complaints_recap.html", month=first, areas=areas, total=total, kinds=CSV_KINDS, peak=peak
+    )
 
 
 @bp.get("/csv")
@@ -38,6 +40,9 @@ def recap_csv():  # type: ignore[no-untyped-def]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in csv_rows(areas, total):
-        writer.writerow([_safe_cell(v) for v in row])
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=rekap-aduan-{first:%Y-%m}.csv"})
+        writer.writerow([safe_cell(v) for v in row])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=rekap-aduan-{first:%Y-%m}.csv"},
+    )

@@ -6,6 +6,7 @@ from conversations.flow import Flow
 
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
-    from conversations.flows.complaint import ComplaintCheckFlow, ComplaintFlow
+    from conversations.flows.complaint import ComplaintFlow
+    from conversations.flows.complaint_check import ComplaintCheckFlow
 
     return [ComplaintFlow(), ComplaintCheckFlow()]

@@ -1,4 +1,4 @@
-"""The complaint flow (ADUAN, LAPOR, KELUHAN, PENGADUAN) and the status check (CEK).
+"""The complaint flow (ADUAN, LAPOR, KELUHAN, PENGADUAN); CEK is in ``complaint_check``.
 
 ``ADUAN <text>`` stores the complaint at once (its code comes back in the first reply);
 the questions after it are all optional and each answer updates the stored complaint.
@@ -6,6 +6,7 @@ the questions after it are all optional and each answer updates the stored compl
 attach to the complaint. Later effects find the complaint by ``ref``: the id of the
 inbound message that filed it, kept in the dialog data.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,20 +14,23 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
-from conversations.catalogue import render
 from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
 from conversations.flows import complaint_code
-from conversations.gsm import segments, to_gsm7
 from conversations.keywords import match, normalise
 from conversations.model import INTERRUPTED, Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
 CHECK_FLOW_NAME = "complaint_check"
+# Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is ours
+# (the longer keyword wins). See the branch note for STATUS <digits>.
+CHECK_KEYWORDS = {
+    "CEK": CHECK_FLOW_NAME,
+    "CEK ADUAN": CHECK_FLOW_NAME,
+    "STATUS ADUAN": CHECK_FLOW_NAME,
+}
 KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
 MISUSE = "misuse_of_funds"
 MAX_TEXT = 1000
-# Wrong CEK codes one number may send in an hour before it is told to wait.
-MAX_CHECK_MISSES = 5
 
 
 @dataclass(frozen=True)
@@ -53,16 +57,21 @@ class AttachComplaintMedia(Effect):
     media: tuple[Media, ...]
 
 
-@dataclass(frozen=True)
-class RecordCheckMiss(Effect):
-    """A CEK code that is not this number's complaint (counted to slow guessing)."""
-
-
 # --- answer parsers -------------------------------------------------------------------
 
 _AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(jt|juta|rb|ribu|k|m|miliar|milyar|t|triliun)?$")
-_MULTIPLIER = {"jt": 10**6, "juta": 10**6, "rb": 10**3, "ribu": 10**3, "k": 10**3,
-               "m": 10**9, "miliar": 10**9, "milyar": 10**9, "t": 10**12, "triliun": 10**12}
+_MULTIPLIER = {
+    "jt": 10**6,
+    "juta": 10**6,
+    "rb": 10**3,
+    "ribu": 10**3,
+    "k": 10**3,
+    "m": 10**9,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "t": 10**12,
+    "triliun": 10**12,
+}
 
 
 def parse_rupiah(text: str) -> int:
@@ -81,7 +90,9 @@ def parse_rupiah(text: str) -> int:
     if suffix:
         # With a word like "juta", one separator followed by 1-2 digits is a decimal point.
         decimal = re.fullmatch(r"(\d+)[.,](\d{1,2})", number)
-        amount = float(f"{decimal[1]}.{decimal[2]}") if decimal else float(re.sub(r"[.,]", "", number))
+        amount = (
+            float(f"{decimal[1]}.{decimal[2]}") if decimal else float(re.sub(r"[.,]", "", number))
+        )
         result = int(round(amount * _MULTIPLIER[suffix]))
     else:
         result = int(re.sub(r"[.,]", "", number))
@@ -116,9 +127,23 @@ class Step:
 
 STEPS = (
     Step("area", "complaint.ask_area", lambda text: check_text(text, 200)),
-    Step("kind", "complaint.ask_kind", lambda text: KINDS[choose(text, ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"])]),
+    Step(
+        "kind",
+        "complaint.ask_kind",
+        lambda text: KINDS[
+            choose(
+                text,
+                ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"],
+            )
+        ],
+    ),
     Step("accused", "complaint.ask_accused", lambda text: check_text(text, 300)),
-    Step("amount", "complaint.ask_amount", parse_rupiah, ask_if=lambda data: data.get("kind") == MISUSE),
+    Step(
+        "amount",
+        "complaint.ask_amount",
+        parse_rupiah,
+        ask_if=lambda data: data.get("kind") == MISUSE,
+    ),
     Step("anonymous", "complaint.ask_anonymous", parse_anonymous),
 )
 _STEP_NAMES = [s.name for s in STEPS]
@@ -128,12 +153,15 @@ def _media(turn: Turn) -> tuple[Media, ...]:
     return tuple(turn.inbound.media)
 
 
-def _with_args(turn: Turn, args: str) -> Turn:
-    return Turn(inbound=turn.inbound, conversation=turn.conversation,
-                directory=turn.directory, args=args)
+def with_args(turn: Turn, args: str) -> Turn:
+    """``turn`` with the keyword's arguments replaced by ``args``."""
+    return Turn(
+        inbound=turn.inbound, conversation=turn.conversation, directory=turn.directory, args=args
+    )
 
 
-def _interrupting(outcome: Outcome) -> Outcome:
+def interrupting(outcome: Outcome) -> Outcome:
+    """``outcome`` marked as ending the open dialog, so a new session starts."""
     outcome.ended = INTERRUPTED
     return outcome
 
@@ -142,26 +170,35 @@ class ComplaintFlow(Flow):
     """ADUAN: file a complaint, then answer optional questions about it."""
 
     name = FLOW_NAME
-    keywords = {"ADUAN": FLOW_NAME, "LAPOR": FLOW_NAME, "KELUHAN": FLOW_NAME,
-                "PENGADUAN": FLOW_NAME, "ADUKAN": FLOW_NAME}
+    keywords = {
+        "ADUAN": FLOW_NAME,
+        "LAPOR": FLOW_NAME,
+        "KELUHAN": FLOW_NAME,
+        "PENGADUAN": FLOW_NAME,
+        "ADUKAN": FLOW_NAME,
+    }
     menu_key = "complaint.menu"
 
     def start(self, turn: Turn) -> Outcome:
         text = " ".join(turn.args.split())
         if not text:
             pending = [{"url": m.url, "type": m.content_type} for m in _media(turn)]
-            return Outcome(replies=[Reply("complaint.ask_text")],
-                           dialog=Dialog(self.name, "text", {"media": pending} if pending else {}))
+            return Outcome(
+                replies=[Reply("complaint.ask_text")],
+                dialog=Dialog(self.name, "text", {"media": pending} if pending else {}),
+            )
         return self._file(turn, text, extra_media=())
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
         # "ADUAN <text>" or "CEK <code>" mid-dialog is a new request, not an answer.
         again = match(turn.inbound.text, dict(self.keywords))
         if again is not None and again.rest:
-            return _interrupting(self.start(_with_args(turn, again.rest)))
-        check = match(turn.inbound.text, dict(ComplaintCheckFlow.keywords))
+            return interrupting(self.start(with_args(turn, again.rest)))
+        check = match(turn.inbound.text, CHECK_KEYWORDS)
         if check is not None and complaint_code.clean(check.rest):
-            return _interrupting(ComplaintCheckFlow().start(_with_args(turn, check.rest)))
+            from conversations.flows.complaint_check import ComplaintCheckFlow
+
+            return interrupting(ComplaintCheckFlow().start(with_args(turn, check.rest)))
         data = dict(dialog.data)
         if dialog.step == "text":
             return self._answer_text(turn, dialog, data)
@@ -171,7 +208,9 @@ class ComplaintFlow(Flow):
         if media:
             effects.append(AttachComplaintMedia(data.get("ref"), media))
             if not turn.inbound.text.strip():
-                return Outcome(replies=[Reply("complaint.media_saved")], dialog=dialog, effects=effects)
+                return Outcome(
+                    replies=[Reply("complaint.media_saved")], dialog=dialog, effects=effects
+                )
         step = next((s for s in STEPS if s.name == dialog.step), None)
         if step is None:  # the flow changed under a stored session: go on from the start
             return self._next(turn, data, after=None, effects=effects, replies=replies)
@@ -190,9 +229,13 @@ class ComplaintFlow(Flow):
     def _answer_text(self, turn: Turn, dialog: Dialog, data: dict[str, Any]) -> Outcome:
         media = _media(turn)
         if media and not turn.inbound.text.strip():
-            pending = list(data.get("media", [])) + [{"url": m.url, "type": m.content_type} for m in media]
-            return Outcome(replies=[Reply("complaint.media_wait")],
-                           dialog=Dialog(self.name, "text", {**data, "media": pending}))
+            pending = list(data.get("media", [])) + [
+                {"url": m.url, "type": m.content_type} for m in media
+            ]
+            return Outcome(
+                replies=[Reply("complaint.media_wait")],
+                dialog=Dialog(self.name, "text", {**data, "media": pending}),
+            )
         try:
             text = check_text(turn.inbound.text, MAX_TEXT)
         except Invalid as invalid:
@@ -202,14 +245,22 @@ class ComplaintFlow(Flow):
 
     def _file(self, turn: Turn, text: str, extra_media: tuple[Media, ...]) -> Outcome:
         text = text[:MAX_TEXT]
-        effect = FileComplaint(text=text, channel=turn.inbound.channel,
-                               media=extra_media + _media(turn))
+        effect = FileComplaint(
+            text=text, channel=turn.inbound.channel, media=extra_media + _media(turn)
+        )
         data = {"ref": turn.inbound.message_id}
-        return self._next(turn, data, after=None, effects=[effect],
-                          replies=[Reply("complaint.received")])
+        return self._next(
+            turn, data, after=None, effects=[effect], replies=[Reply("complaint.received")]
+        )
 
-    def _next(self, turn: Turn, data: dict[str, Any], after: str | None,
-              effects: list[Effect], replies: list[Reply]) -> Outcome:
+    def _next(
+        self,
+        turn: Turn,
+        data: dict[str, Any],
+        after: str | None,
+        effects: list[Effect],
+        replies: list[Reply],
+    ) -> Outcome:
         start = _STEP_NAMES.index(after) + 1 if after in _STEP_NAMES else 0
         for step in STEPS[start:]:
             if step.name in data:
@@ -217,67 +268,9 @@ class ComplaintFlow(Flow):
             if step.ask_if is not None and not step.ask_if(data):
                 continue
             replies.append(Reply(step.prompt))
-            return Outcome(replies=replies, dialog=Dialog(self.name, step.name, data), effects=effects)
+            return Outcome(
+                replies=replies, dialog=Dialog(self.name, step.name, data), effects=effects
+            )
         code = turn.directory.complaint_code(data.get("ref")) if turn.directory else None
         replies.append(Reply("complaint.done", {"code": code or "-"}))
         return Outcome(replies=replies, dialog=None, effects=effects)
-
-
-class ComplaintCheckFlow(Flow):
-    """CEK <code>: the complaint's status, for the number that filed it only.
-
-    A code that does not exist and someone else's code get the same answer; after
-    ``MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait and no code
-    is looked up at all.
-    """
-
-    name = CHECK_FLOW_NAME
-    # Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is
-    # ours (the longer keyword wins). See the branch note for STATUS <digits>.
-    keywords = {"CEK": CHECK_FLOW_NAME, "CEK ADUAN": CHECK_FLOW_NAME, "STATUS ADUAN": CHECK_FLOW_NAME}
-    menu_key = "complaint.check.menu"
-
-    def start(self, turn: Turn) -> Outcome:
-        code = complaint_code.clean(turn.args)
-        if not code:
-            return Outcome(replies=[Reply("complaint.check.ask_code")],
-                           dialog=Dialog(self.name, "code", {}))
-        return self.check(turn, code)
-
-    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        complaint = match(turn.inbound.text, dict(ComplaintFlow.keywords))
-        if complaint is not None and complaint.rest:
-            return _interrupting(ComplaintFlow().start(_with_args(turn, complaint.rest)))
-        code = complaint_code.clean(turn.inbound.text)
-        if not code:
-            return Outcome(replies=[Reply("complaint.check.ask_code")], dialog=dialog)
-        return self.check(turn, code)
-
-    def check(self, turn: Turn, code: str) -> Outcome:
-        """Answer a status request for ``code`` (digits only)."""
-        directory = turn.directory
-        if directory.complaint_check_misses() >= MAX_CHECK_MISSES:
-            return Outcome(replies=[Reply("complaint.check.throttled")])
-        found = directory.own_complaint(code) if complaint_code.is_valid(code) else None
-        if found is None:
-            return Outcome(replies=[Reply("complaint.check.not_found")], effects=[RecordCheckMiss()])
-        return Outcome(replies=[status_reply(turn.language, code, found)])
-
-
-def status_reply(language: str, code: str, found: dict[str, Any]) -> Reply:
-    """The one-SMS status answer; the officer's last public response is cut to fit."""
-    status = render(f"complaint.status.{found['status']}", language)
-    params = {"code": code, "status": status, "date": found["date"]}
-    response = to_gsm7(" ".join((found.get("response") or "").split()))
-    if not response:
-        return Reply("complaint.check.status",
-                     {**params, "response": render("complaint.check.no_response", language)})
-    fixed = render("complaint.check.status", language, **params,
-                   response=render("complaint.check.response", language, text=""))
-    room = 160 - len(fixed)
-    if segments(fixed + response) > 1:
-        response = response[: max(room - 3, 0)].rstrip() + "..."
-        while response and segments(fixed + response) > 1:
-            response = response[:-4].rstrip() + "..."
-    return Reply("complaint.check.status",
-                 {**params, "response": render("complaint.check.response", language, text=response)})

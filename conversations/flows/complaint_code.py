@@ -4,6 +4,7 @@ The Damm check digit catches every single mistyped digit and every swap of two
 adjacent digits, which are the mistakes people make on a keypad. The digits before it
 come from :mod:`secrets`, so one complaint's code says nothing about another's.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -19,11 +19,13 @@ define({
         example=_CODE,
     ),
     "complaint.ask_area": Text(
-        id="Di kelurahan/desa mana dan RW berapa? Contoh: Sukamaju RW 05. Ketik LEWATI jika tidak mau menjawab.",
+        id="Di kelurahan/desa mana dan RW berapa? Contoh: Sukamaju RW 05. "
+           "Ketik LEWATI jika tidak mau menjawab.",
         en="Which kelurahan/village and RW? Example: Sukamaju RW 05. Reply LEWATI to skip.",
     ),
     "complaint.ask_kind": Text(
-        id="Jenis aduan? Balas nomor:\n1 Pertanyaan/informasi\n2 Saran/kritik\n3 Penyalahgunaan dana\n"
+        id="Jenis aduan? Balas nomor:\n1 Pertanyaan/informasi\n2 Saran/kritik\n"
+           "3 Penyalahgunaan dana\n"
            "4 Pelanggaran prosedur\n5 Lainnya\nLEWATI=lewati",
         en="Kind of complaint? Reply a number:\n1 Question/information\n2 Suggestion/criticism\n"
            "3 Misuse of funds\n4 Procedure violation\n5 Other\nLEWATI=skip",
@@ -33,7 +35,8 @@ define({
         en="Who is the complaint about (name or position)? Reply LEWATI if unknown.",
     ),
     "complaint.ask_amount": Text(
-        id="Berapa jumlah dana yang diduga disalahgunakan? Contoh: 5jt atau 5.000.000. LEWATI jika tidak tahu.",
+        id="Berapa jumlah dana yang diduga disalahgunakan? Contoh: 5jt atau 5.000.000. "
+           "LEWATI jika tidak tahu.",
         en="How much money is involved? Example: 5jt or 5.000.000. Reply LEWATI if unknown.",
     ),
     "complaint.ask_anonymous": Text(
@@ -102,7 +105,9 @@ define({
         en="Complaint {code} is now {status}. {detail}",
         example={**_CODE, "status": "bukan wewenang PNPM", "detail": "Alasan: " + "x" * 90},
     ),
-    "complaint.notice.reason": Text(id="Alasan: {text}", en="Reason: {text}", example={"text": "x" * 80}),
+    "complaint.notice.reason": Text(
+        id="Alasan: {text}", en="Reason: {text}", example={"text": "x" * 80},
+    ),
     "complaint.notice.escalated": Text(
         id="Aduan {code} diteruskan ke tingkat {level} untuk ditangani.",
         en="Complaint {code} was passed to the {level} level to be handled.",
