@@ -187,3 +187,44 @@ def test_keywords_survive_typos_and_a_new_request_interrupts_the_dialog(rt, phon
     phone.send("keluhan jalan rusak").expect("Kode aduan")
     second = CODE.search(phone.reply).group(1)
     assert second != first and _complaint(rt, second).text == "jalan rusak"
+
+
+class _Directory:
+    """In-memory stand-in for ``bot.directory.DbDirectory``."""
+
+    def __init__(self) -> None:
+        self.codes: dict[int, str] = {}
+        self.misses = 0
+
+    def complaint_code(self, ref):  # type: ignore[no-untyped-def]
+        return self.codes.get(ref)
+
+    def own_complaint(self, code):  # type: ignore[no-untyped-def]
+        return None
+
+    def complaint_check_misses(self) -> int:
+        return self.misses
+
+
+def test_the_engine_files_the_complaint_in_the_first_turn() -> None:
+    from conversations.engine import Engine
+    from conversations.flows.complaint import FileComplaint, UpdateComplaint
+    from conversations.flows.complaint_check import RecordCheckMiss
+    from conversations.model import Conversation, Inbound
+
+    engine, directory = Engine(), _Directory()
+    first = engine.handle(Conversation(), Inbound(text="ADUAN  dana   hilang", message_id=7), directory)
+    assert first.effects == [FileComplaint(text="dana hilang", channel="sms")]
+    assert [r.key for r in first.replies] == ["complaint.received", "complaint.ask_area"]
+    assert first.dialog.data == {"ref": 7}
+    kind = engine.handle(Conversation(dialog=first.dialog), Inbound(text="lewati"), directory)
+    assert kind.effects == [] and kind.dialog.step == "kind"
+    answer = engine.handle(Conversation(dialog=kind.dialog), Inbound(text="2"), directory)
+    assert answer.effects == [UpdateComplaint(7, "kind", "suggestion")]
+
+    directory.misses = 4
+    miss = engine.handle(Conversation(), Inbound(text="CEK 123456789"), directory)
+    assert miss.effects == [RecordCheckMiss()]
+    directory.misses = 5
+    slowed = engine.handle(Conversation(), Inbound(text="CEK 123456789"), directory)
+    assert slowed.effects == [] and slowed.replies[0].key == "complaint.check.throttled"

@@ -329,3 +329,19 @@ def test_naming_the_bkm_keeps_the_complaint_from_the_bkm(rt, client, officer_log
     )
     assert escalated.status_code == 200 and escalated.get_json()["level"] == "provinsi"
     assert _api(client, token, f"/api/complaints/{stored.id}").status_code == 404
+
+
+def test_officer_reply_goes_out_on_the_whatsapp_channel(rt, client, officer_login, twilio, run_jobs,
+                                                        monkeypatch) -> None:
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    wa = Phone(client, number="+6281288880000", whatsapp=True)
+    wa.send("ADUAN lampu jalan mati")
+    code = CODE.search(wa.reply).group(1)
+    wa.send("Sukamaju")
+    officer_login("ppm_a", "ppm", kelurahan=kel)
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB)
+    client.post(f"/complaints/{_id(rt, code)}/reply",
+                data={"csrf_token": _token(client), "text": "Sudah kami laporkan ke PLN."})
+    run_jobs()
+    assert twilio.messages[-1]["To"] == "whatsapp:+6281288880000"
+    assert "Sudah kami laporkan" in twilio.messages[-1]["Body"]
