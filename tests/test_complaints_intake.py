@@ -228,3 +228,16 @@ def test_the_engine_files_the_complaint_in_the_first_turn() -> None:
     directory.misses = 5
     slowed = engine.handle(Conversation(), Inbound(text="CEK 123456789"), directory)
     assert slowed.effects == [] and slowed.replies[0].key == "complaint.check.throttled"
+
+
+def test_status_answer_is_one_sms_even_with_a_long_officer_response() -> None:
+    from conversations.catalogue import render
+    from conversations.flows.complaint_check import status_reply
+    from conversations.gsm import non_gsm7_chars, segments
+
+    for response in ["Kami \u201ccek\u201d " + "[dana] " * 60, "x" * 500, "ok"]:
+        for language in ("id", "en"):
+            reply = status_reply(language, "123456789",
+                                 {"status": "in_follow_up", "date": "27-11-2026", "response": response})
+            text = render(reply.key, language, **reply.params)
+            assert segments(text) == 1 and not non_gsm7_chars(text), text

@@ -187,6 +187,8 @@ def test_status_changes_are_sent_to_the_complainant(
     complaint_id = _id(rt, code)
     officer_login("ppm_a", "ppm", kelurahan=kel)
     monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB)
+    # The complainant agreed to be known: the officer sees the number.
+    assert "0812-5555-6666" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
 
     response = client.post(
         f"/complaints/{complaint_id}/status",
