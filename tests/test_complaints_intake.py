@@ -241,3 +241,20 @@ def test_status_answer_is_one_sms_even_with_a_long_officer_response() -> None:
                                  {"status": "in_follow_up", "date": "27-11-2026", "response": response})
             text = render(reply.key, language, **reply.params)
             assert segments(text) == 1 and not non_gsm7_chars(text), text
+
+
+def test_the_sweep_forgets_old_wrong_codes(rt, client) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from bot.models import ComplaintCheckMiss
+    from workers.sweep import forget_old_check_misses
+
+    owner = Phone(client, number="+6281211112222")
+    for _ in range(5):
+        owner.send("CEK 111111111")
+    owner.send("CEK 111111111").expect("coba lagi")
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    assert forget_old_check_misses(rt, later) == 5
+    with rt.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ComplaintCheckMiss)) == 0
+    owner.send("CEK 111111111").expect("tidak ada")

@@ -46,7 +46,18 @@ def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-unty
     return release_due_notices(rt, now)
 
 
-TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_complaint_notices]
+def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Wrong CEK codes older than a day stop counting against a number."""
+    from bot.services.complaints import forget_old_check_misses as forget
+
+    return forget(rt, now)
+
+
+TASKS: list[Callable[..., int]] = [
+    requeue_stale_messages,
+    release_complaint_notices,
+    forget_old_check_misses,
+]
 
 
 def sweep() -> dict[str, int] | str:

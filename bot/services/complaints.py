@@ -4,10 +4,10 @@ transaction. The officers' side is in ``bot.services.complaint_queue``."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
@@ -235,3 +235,12 @@ def record_check_miss(effect: RecordCheckMiss, ctx: EffectContext) -> None:
     ctx.session.execute(
         insert(ComplaintCheckMiss).values(contact_id=ctx.contact_id, created_at=ctx.now)
     )
+
+
+def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Sweep task: CEK misses older than a day no longer count; delete them."""
+    with rt.db.session() as session:
+        result = session.execute(
+            delete(ComplaintCheckMiss).where(ComplaintCheckMiss.created_at < now - timedelta(days=1))
+        )
+        return result.rowcount or 0
