@@ -25,6 +25,27 @@ ACT_ROLES = (roles.ADMIN, roles.PPM, roles.BKM)
 ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
 
 
+def _area(officer: Officer) -> Any:
+    """The officer's area as a condition; nothing when the area is missing."""
+    if officer.level == roles.PUSAT:
+        return true()
+    if officer.level == roles.KELURAHAN and officer.kelurahan_id:
+        return Complaint.kelurahan_id == officer.kelurahan_id
+    if officer.level == roles.KOTA and officer.kota:
+        cond = Complaint.kota == officer.kota
+        # Kota names repeat across provinces; the provinsi tells them apart when known.
+        return and_(cond, Complaint.provinsi == officer.provinsi) if officer.provinsi else cond
+    if officer.level == roles.PROVINSI and officer.provinsi:
+        return Complaint.provinsi == officer.provinsi
+    return false()
+
+
+def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
+    if officer.role == roles.BKM:
+        return and_(cond, Complaint.names_bkm_member == false())
+    return cond
+
+
 def scope(officer: Officer) -> Any:
     """The condition for the complaints ``officer`` may see: their level and area.
 
@@ -34,23 +55,7 @@ def scope(officer: Officer) -> Any:
         return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    if officer.level == roles.KELURAHAN:
-        if officer.kelurahan_id is None:
-            return false()
-        cond = and_(
-            Complaint.level == roles.KELURAHAN, Complaint.kelurahan_id == officer.kelurahan_id
-        )
-    elif officer.level == roles.KOTA:
-        cond = and_(Complaint.level == roles.KOTA, Complaint.kota == officer.kota)
-        if officer.provinsi:
-            cond = and_(cond, Complaint.provinsi == officer.provinsi)
-    elif officer.level == roles.PROVINSI:
-        cond = and_(Complaint.level == roles.PROVINSI, Complaint.provinsi == officer.provinsi)
-    else:
-        cond = Complaint.level == roles.PUSAT
-    if officer.role == roles.BKM:
-        cond = and_(cond, Complaint.names_bkm_member == false())
-    return cond
+    return _hide_from_bkm(officer, and_(Complaint.level == officer.level, _area(officer)))
 
 
 @dataclass(frozen=True)
@@ -242,16 +247,8 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 300) -> l
 
 def area_scope(officer: Officer) -> Any:
     """The officer's area at every level (for counts in the recap, which show no one)."""
-    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
-        cond: Any = true()
-    elif officer.role not in VIEW_ROLES:
+    if officer.role == roles.ADMIN:
+        return true()
+    if officer.role not in VIEW_ROLES:
         return false()
-    elif officer.level == roles.KELURAHAN:
-        cond = Complaint.kelurahan_id == officer.kelurahan_id if officer.kelurahan_id else false()
-    elif officer.level == roles.KOTA:
-        cond = Complaint.kota == officer.kota
-    else:
-        cond = Complaint.provinsi == officer.provinsi
-    if officer.role == roles.BKM:
-        cond = and_(cond, Complaint.names_bkm_member == false())
-    return cond
+    return _hide_from_bkm(officer, _area(officer))
