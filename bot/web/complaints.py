@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -30,6 +31,7 @@ from bot.models import officer as roles
 from bot.services import complaint_actions as actions
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
+from bot.services.working_days import DEFAULT_ZONE
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.complaints_recap import safe_cell
@@ -57,6 +59,23 @@ LEVEL_LABELS = {
     roles.PROVINSI: "Provinsi",
     roles.PUSAT: "Pusat",
 }
+
+
+ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+@bp.app_template_filter("local")
+def local_time(value: datetime | None, zone: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp in the kelurahan's time zone (WIB when unknown), labelled."""
+    if value is None:
+        return "-"
+    name = zone or DEFAULT_ZONE
+    return f"{value.astimezone(ZoneInfo(name)).strftime(fmt)} {ZONE_NAMES.get(name, name)}"
 
 
 @bp.app_context_processor
@@ -176,6 +195,11 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         .order_by(ComplaintMedia.id)
     ).all()
     kelurahan = db.get(Kelurahan, complaint.kelurahan_id) if complaint.kelurahan_id else None
+    assigned = (
+        db.scalar(select(Officer.username).where(Officer.id == complaint.assigned_officer_id))
+        if complaint.assigned_officer_id
+        else None
+    )
     return render_template(
         "complaints_detail.html",
         complaint=complaint,
@@ -192,6 +216,8 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
             .order_by(ComplaintNotice.id)
         ).all(),
         person=queue.complainant(db, current_user, complaint),
+        assigned=assigned,
+        zone=kelurahan.time_zone if kelurahan else None,
         overdue=queue.is_overdue(complaint, now),
         next_statuses=c.TRANSITIONS.get(complaint.status, ()),
         needs_reason=c.NEEDS_REASON,
