@@ -258,3 +258,16 @@ def test_the_sweep_forgets_old_wrong_codes(rt, client) -> None:
     with rt.db.session() as s:
         assert s.scalar(select(func.count()).select_from(ComplaintCheckMiss)) == 0
     owner.send("CEK 111111111").expect("tidak ada")
+
+
+def test_photo_before_the_text_is_kept_for_the_complaint(client, rt) -> None:
+    wa = Phone(client, number="+6281299990001", whatsapp=True)
+    wa.send("ADUAN").expect("Tulis isi pengaduan")
+    photo = {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/m/9.jpg",
+             "MediaContentType0": "image/jpeg"}
+    wa.send("", **photo).expect("Sekarang tulis")
+    wa.send("Gorong-gorong tersumbat").expect("Kode aduan")
+    code = CODE.search(wa.reply).group(1)
+    with rt.db.session() as s:
+        urls = s.scalars(select(ComplaintMedia.url).join(Complaint).where(Complaint.code == code)).all()
+    assert urls == ["https://api.twilio.com/m/9.jpg"]
