@@ -232,8 +232,9 @@ def as_dict(
     }
 
 
-def kelurahan_choices(session: Session, officer: Officer, limit: int = 300) -> list[Any]:
-    """Kelurahan the officer may filter by: those of their area (at most ``limit``)."""
+def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> list[Any] | None:
+    """Kelurahan the officer may filter by (their area), or None when there are more than
+    ``limit``: a long drop-down helps nobody and costs every page load."""
     query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
     if officer.role != roles.ADMIN:
         if officer.level == roles.KELURAHAN:
@@ -242,7 +243,8 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 300) -> l
             query = query.where(Kelurahan.kota == officer.kota)
         elif officer.level == roles.PROVINSI:
             query = query.where(Kelurahan.provinsi == officer.provinsi)
-    return list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit)).all())
+    rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))
+    return rows if len(rows) <= limit else None
 
 
 def area_scope(officer: Officer) -> Any:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, Kelurahan, Officer
@@ -50,45 +50,52 @@ def recap(
     session: Session, officer: Officer, month: str | None
 ) -> tuple[date, list[AreaCounts], AreaCounts]:
     """Counts of the complaints received in ``month`` in the officer's area, per
-    kelurahan (unknown area as its own row), and the totals."""
+    kelurahan (unknown area as its own row), and the totals.
+
+    One row per kelurahan with a filtered count per kind, status and level: the
+    database does the counting, Python only adds the rows up.
+    """
     first, start, end = month_bounds(month)
     now = datetime.now(timezone.utc)
-    overdue = case((Complaint.due_at < now, 1), else_=0)
+    columns: list[tuple[str, str, Any]] = [
+        *[("kinds", k, Complaint.kind == k) for k in c.KINDS],
+        ("kinds", "unknown", Complaint.kind.is_(None)),
+        *[("statuses", st, Complaint.status == st) for st in c.STATUSES],
+        *[("levels", lv, Complaint.level == lv) for lv in roles.LEVELS],
+    ]
     rows = session.execute(
         select(
             Complaint.kelurahan_id,
-            Complaint.kind,
-            Complaint.status,
-            Complaint.level,
             func.count(),
-            func.sum(overdue),
+            func.count().filter(Complaint.due_at < now),
+            *[func.count().filter(cond) for _, _, cond in columns],
         )
         .where(area_scope(officer), Complaint.created_at >= start, Complaint.created_at < end)
-        .group_by(Complaint.kelurahan_id, Complaint.kind, Complaint.status, Complaint.level)
+        .group_by(Complaint.kelurahan_id)
     ).all()
-    ids = {row[0] for row in rows if row[0]}
+    ids = [row[0] for row in rows if row[0]]
     names = (
         {
             k.id: f"{k.name}, {k.kota}"
             for k in session.execute(
                 select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).where(Kelurahan.id.in_(ids))
-            ).all()
+            )
         }
         if ids
         else {}
     )
-    areas: dict[Any, AreaCounts] = {}
+    areas: list[AreaCounts] = []
     total = AreaCounts("Total")
-    for kel_id, kind, status, level, count, late in rows:
-        label = names.get(kel_id, "Wilayah belum diketahui")
-        area = areas.setdefault(kel_id, AreaCounts(label))
+    for kel_id, count, late, *counts in rows:
+        area = AreaCounts(names.get(kel_id, "Wilayah belum diketahui"))
+        areas.append(area)
         for target in (area, total):
             target.total += count
-            target.overdue += int(late or 0)
-            target.kinds[kind or "unknown"] += count
-            target.statuses[status] += count
-            target.levels[level] += count
-    return first, sorted(areas.values(), key=lambda a: a.area), total
+            target.overdue += late
+            for (group, key, _), n in zip(columns, counts):
+                if n:
+                    getattr(target, group)[key] += n
+    return first, sorted(areas, key=lambda a: a.area), total
 
 
 CSV_KINDS = (*c.KINDS, "unknown")
