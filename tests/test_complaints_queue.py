@@ -136,6 +136,11 @@ def test_api_uses_the_same_scoping(rt, client, two_areas) -> None:
     assert bad.status_code == 422
     ok = _api(client, token, f"/api/complaints/{_id(rt, code_a)}/status", {"status": "verified"})
     assert ok.status_code == 200 and ok.get_json()["status"] == "verified"
+    no = _api(client, token, f"/api/complaints/{_id(rt, code_a)}/status",
+              {"status": "not_our_authority", "reason": "urusan PDAM"})
+    assert no.get_json()["status"] == "not_our_authority"
+    Phone(client, number="+6281211110001").send(f"CEK {code_a}").expect(
+        "bukan wewenang PNPM", "urusan PDAM")
 
 
 def test_anonymous_complainant_is_never_shown_except_to_admin(

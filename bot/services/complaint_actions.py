@@ -91,6 +91,9 @@ def change_status(
     complaint.status_reason = reason or None
     if response:
         complaint.public_response = response
+    elif reason:
+        # The complainant is told the reason; CEK shows it as the last response too.
+        complaint.public_response = reason
     if new_status == c.VERIFIED:
         complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, zone_of(session, complaint).key)
     else:
