@@ -6,6 +6,13 @@ from __future__ import annotations
 
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
+from bot.models.complaint import (
+    Complaint,
+    ComplaintCheckMiss,
+    ComplaintEvent,
+    ComplaintMedia,
+    ComplaintNotice,
+)
 from bot.models.contact import Contact
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
 from bot.models.messaging import ConversationSession, Message
@@ -13,6 +20,7 @@ from bot.models.officer import Officer
 from bot.models.poor import PoorResident
 
 __all__ = [
-    "Base", "Contact", "ConversationSession", "Kelurahan", "Ksm", "KsmMember", "Message", "Officer",
-    "PjmProgram", "PoorResident", "Proposal", "utcnow",
+    "Base", "Complaint", "ComplaintCheckMiss", "ComplaintEvent", "ComplaintMedia",
+    "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm", "KsmMember", "Message",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "utcnow",
 ]
