@@ -271,3 +271,17 @@ def test_photo_before_the_text_is_kept_for_the_complaint(client, rt) -> None:
     with rt.db.session() as s:
         urls = s.scalars(select(ComplaintMedia.url).join(Complaint).where(Complaint.code == code)).all()
     assert urls == ["https://api.twilio.com/m/9.jpg"]
+
+
+def test_status_with_a_complaint_code_or_a_ksm_code_answers_the_right_one(client, rt) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import add_kelurahan, register
+
+    owner = Phone(client, number="+6281211112222")
+    owner.send("ADUAN dana hilang")
+    code = CODE.search(owner.reply).group(1)
+    owner.send("BATAL")
+    owner.send(f"STATUS {code}").expect(code, "baru diterima")
+
+    add_kelurahan(rt, "Sukamaju")
+    ksm_code = register(owner, name="Maju Jaya")
+    owner.send(f"status {ksm_code}").expect("Maju Jaya", ksm_code)

@@ -27,6 +27,7 @@ CHECK_KEYWORDS = {
     "CEK": CHECK_FLOW_NAME,
     "CEK ADUAN": CHECK_FLOW_NAME,
     "STATUS ADUAN": CHECK_FLOW_NAME,
+    "STATUS": CHECK_FLOW_NAME,
 }
 KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
 MISUSE = "misuse_of_funds"

@@ -1,4 +1,4 @@
-"""CEK <code> (also CEK ADUAN, STATUS ADUAN): a complaint's status in one SMS.
+"""CEK <code> (also STATUS <code>, CEK ADUAN, STATUS ADUAN): a complaint's status in one SMS.
 
 Only the number that filed the complaint gets its details. A code that does not exist,
 a mistyped one and someone else's code all get the same answer, and each counts as a
@@ -21,6 +21,7 @@ from conversations.flows.complaint import (
     interrupting,
     with_args,
 )
+from conversations.flows.ksm_common import KSM_CODE_DIGITS
 from conversations.gsm import segments, to_gsm7
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
@@ -48,6 +49,11 @@ class ComplaintCheckFlow(Flow):
 
     def start(self, turn: Turn) -> Outcome:
         code = complaint_code.clean(turn.args)
+        if len(code) == KSM_CODE_DIGITS:
+            # STATUS 49341: a KSM code (5 digits) cannot be a complaint code (9 digits).
+            from conversations.flows.ksm_status import StatusFlow
+
+            return StatusFlow().start(turn)
         if not code:
             return Outcome(
                 replies=[Reply("complaint.check.ask_code")], dialog=Dialog(self.name, "code", {})
