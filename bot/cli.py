@@ -172,6 +172,28 @@ def create_user(username, role, kelurahan, kota, provinsi, password, full_name) 
         database.dispose()
 
 
+@main.command("api-token")
+@click.argument("username")
+def api_token(username: str) -> None:
+    """Issue a new API token for an officer (shown once; the old one stops working)."""
+    from sqlalchemy import select
+
+    from bot.db import Database
+    from bot.models import Officer
+    from bot.services.officers import new_api_token
+
+    settings = _settings()
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+            if officer is None:
+                raise click.ClickException(f"no officer {username!r}")
+            click.echo(new_api_token(session, officer))
+    finally:
+        database.dispose()
+
+
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo kelurahan (and an admin if there is no officer yet)."""

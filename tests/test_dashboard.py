@@ -73,3 +73,15 @@ def test_the_simulator_runs_the_real_bot_and_shows_the_thread(officer_login, cli
     assert bad.status_code == 400 and "tidak valid" in bad.get_json()["error"]
     no_csrf = client.post("/simulator/send", data={"phone": "0812-3456-7890", "text": "x"})
     assert no_csrf.status_code == 400
+
+
+def test_the_simulator_never_shows_or_impersonates_a_real_resident(officer_login, client, phone) -> None:  # type: ignore[no-untyped-def]
+    phone.send("ADUAN dana BLM dipotong ketua")  # a real SMS through Twilio's webhook
+    officer_login()
+    token = _csrf(client.get("/simulator/").data)
+    thread = client.get("/simulator/thread?phone=%2B6281234567890")
+    assert thread.status_code == 403
+    assert "dana BLM" not in thread.get_data(as_text=True)
+    send = client.post("/simulator/send", data={"phone": "+6281234567890", "text": "BATAL"},
+                       headers={"X-CSRFToken": token})
+    assert send.status_code == 403

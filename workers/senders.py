@@ -149,5 +149,7 @@ class OutboxSender:
     def send(self, message: Outgoing) -> str:
         self.sent.append(message)
         if self.stream is not None:
-            print(f"[outbox {message.channel} -> {message.to}] {message.body}", file=self.stream)
+            from bot.phone import mask
+
+            print(f"[outbox {message.channel} -> {mask(message.to)}] {message.body}", file=self.stream)
         return "OB" + uuid.uuid4().hex

@@ -102,9 +102,31 @@ def monev_second_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped
     return second_monev_reminders(rt, now)
 
 
-TASKS: list[Callable[..., int]] = [requeue_stale_messages, release_held_messages,
-                                   past_meetings, meeting_reminders, monev_periods,
-                                   monev_second_reminders, resume_broadcasts]
+def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Complaint notices held back by the quiet hours, once their morning has come."""
+    from bot.services.complaint_notices import release_due_notices
+
+    return release_due_notices(rt, now)
+
+
+def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Wrong CEK codes older than a day stop counting against a number."""
+    from bot.services.complaints import forget_old_check_misses as forget
+
+    return forget(rt, now)
+
+
+TASKS: list[Callable[..., int]] = [
+    requeue_stale_messages,
+    release_held_messages,
+    release_complaint_notices,
+    forget_old_check_misses,
+    past_meetings,
+    meeting_reminders,
+    monev_periods,
+    monev_second_reminders,
+    resume_broadcasts,
+]
 
 
 def sweep() -> dict[str, int] | str:

@@ -7,6 +7,13 @@ from __future__ import annotations
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
 from bot.models.broadcast import Broadcast, BroadcastSend
+from bot.models.complaint import (
+    Complaint,
+    ComplaintCheckMiss,
+    ComplaintEvent,
+    ComplaintMedia,
+    ComplaintNotice,
+)
 from bot.models.contact import Contact
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
@@ -16,7 +23,8 @@ from bot.models.officer import Officer
 from bot.models.poor import PoorResident
 
 __all__ = [
-    "Base", "Broadcast", "BroadcastSend", "Contact", "ConversationSession", "Kelurahan", "Ksm",
+    "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
+    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "Rsvp", "utcnow",
 ]

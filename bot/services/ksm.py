@@ -18,12 +18,18 @@ from bot.outbox import queue_message
 from bot.services.ksm_lookups import ksm_view
 from bot.services.poor_list import match_member
 from conversations.catalogue import render
-from conversations.flows.ksm_common import FIELDS, MIN_MEMBERS, progress_text, women_warning
+from conversations.flows.ksm_common import (
+    FIELDS,
+    KSM_CODE_DIGITS,
+    MIN_MEMBERS,
+    progress_text,
+    women_warning,
+)
 from conversations.flows.ksm_members import AddKsmMember, DeclineKsm, JoinKsm
 from conversations.flows.ksm_registration import RegisterKsm
 from conversations.gsm import to_gsm7
 
-CODE_DIGITS = 5
+CODE_DIGITS = KSM_CODE_DIGITS
 
 
 class KsmError(ValueError):

@@ -26,7 +26,19 @@ def _close_db(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.web import auth, dashboard, errors, health, ksm, ksm_proposals, simulator, webhooks
+    from bot.web import (
+        auth,
+        complaints,
+        complaints_api,
+        complaints_recap,
+        dashboard,
+        errors,
+        health,
+        ksm,
+        ksm_proposals,
+        simulator,
+        webhooks,
+    )
     from bot.web import monev
     from bot.web.security import csrf
 
@@ -39,6 +51,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(simulator.bp)
     app.register_blueprint(ksm.bp)
     app.register_blueprint(ksm_proposals.bp)
+    app.register_blueprint(complaints.bp)
+    app.register_blueprint(complaints_recap.bp)
+    app.register_blueprint(complaints_api.bp)
+    csrf.exempt(complaints_api.bp)
     app.register_blueprint(monev.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(health.bp)

@@ -27,6 +27,24 @@ def page():  # type: ignore[no-untyped-def]
     return render_template("simulator.html")
 
 
+REAL_RESIDENT = "Nomor ini dipakai warga sungguhan. Simulator hanya untuk nomor uji."
+
+
+def _real_resident(phone: str) -> bool:
+    """True when ``phone`` has written to the bot for real (not from the simulator).
+
+    Officers must neither read a resident's messages here nor write in their name.
+    """
+    db = get_db()
+    return db.scalar(
+        select(Message.id)
+        .join(Contact, Contact.id == Message.contact_id)
+        .where(Contact.phone == phone, Message.direction == "in",
+               Message.twilio_sid.not_like("SIM%"))
+        .limit(1)
+    ) is not None
+
+
 def _phone() -> str | None:
     try:
         return normalise(request.values.get("phone", ""))
@@ -40,6 +58,8 @@ def send():  # type: ignore[no-untyped-def]
     phone = _phone()
     if phone is None:
         return jsonify(error="Nomor telepon tidak valid."), 400
+    if _real_resident(phone):
+        return jsonify(error=REAL_RESIDENT), 403
     text = (request.values.get("text") or "")[:MAX_TEXT]
     channel = WHATSAPP if request.values.get("channel") == WHATSAPP else SMS
     message = InboundMessage(sid="SIM" + uuid.uuid4().hex, phone=phone, channel=channel, body=text)
@@ -53,6 +73,8 @@ def thread():  # type: ignore[no-untyped-def]
     phone = _phone()
     if phone is None:
         return jsonify(error="Nomor telepon tidak valid."), 400
+    if _real_resident(phone):
+        return jsonify(error=REAL_RESIDENT), 403
     db = get_db()
     contact_id = db.scalar(select(Contact.id).where(Contact.phone == phone))
     if contact_id is None:

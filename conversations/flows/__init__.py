@@ -6,6 +6,8 @@ from conversations.flow import Flow
 
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
+    from conversations.flows.complaint import ComplaintFlow
+    from conversations.flows.complaint_check import ComplaintCheckFlow
     from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
     from conversations.flows.ksm_proposal import proposal_flow
     from conversations.flows.ksm_registration import registration_flow
@@ -15,6 +17,8 @@ def default_flows() -> list[Flow]:
 
     return [
         registration_flow(),
+        ComplaintFlow(),
+        ComplaintCheckFlow(),
         join_flow(),
         StatusFlow(),
         proposal_flow(),

@@ -153,6 +153,10 @@ def parse_field(text: str) -> str:
     raise Invalid("error.choice", max=len(FIELD_KEYS))
 
 
+# KSM codes are 5 digits; complaint codes 9, so STATUS <digits> can tell them apart.
+KSM_CODE_DIGITS = 5
+
+
 def parse_code(text: str) -> str:
     """A KSM code: digits only (spaces and dashes typed on keypads are dropped)."""
     digits = re.sub(r"[\s\-.]", "", text or "")

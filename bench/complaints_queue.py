@@ -1,0 +1,250 @@
+"""Benchmark: the officers' complaint queue on 1,000,000 complaints in PostgreSQL.
+
+Seeds the database with ``INSERT ... SELECT generate_series`` (indexes dropped during
+the load and rebuilt after), then times the queries the queue page runs, through the
+same service functions the dashboard and API use (``bot.services.complaint_queue``),
+plus the server-side execution time from ``EXPLAIN ANALYZE`` and one full HTTP request
+of the dashboard page.
+
+    python bench/complaints_queue.py [--database-url postgresql://postgres@127.0.0.1/ksm_complaints]
+                                     [--rows 1000000] [--reseed]
+
+The target is under 100 ms for each page. The schema is dropped and migrated when
+seeding: point it at a database of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from bot.models import Complaint, Officer  # noqa: E402
+from bot.services import complaint_queue as queue  # noqa: E402
+from bot.settings import normalise_database_url  # noqa: E402
+
+KELURAHAN = 1000  # 10 per kota, 100 kota, 10 provinsi
+CONTACTS = 100_000
+OFFICERS = 100
+
+SEED_SQL = [
+    f"""INSERT INTO kelurahan (id, name, kota, provinsi, time_zone, created_at)
+        SELECT g, 'Kelurahan ' || g, 'Kota ' || ((g - 1) / 10 + 1), 'Provinsi ' || ((g - 1) / 100 + 1),
+               'Asia/Jakarta', now()
+        FROM generate_series(1, {KELURAHAN}) g""",
+    f"""INSERT INTO contact (id, phone, language, uses_sms, uses_whatsapp, opted_out, invalid_number, created_at)
+        SELECT g, '+62812' || lpad(g::text, 8, '0'), 'id', true, false, false, false, now()
+        FROM generate_series(1, {CONTACTS}) g""",
+    f"""INSERT INTO officer (id, username, full_name, password_hash, role, level, kelurahan_id, active, created_at)
+        SELECT g, 'officer' || g, 'Officer ' || g, 'x', 'ppm', 'kelurahan', g, true, now()
+        FROM generate_series(1, {OFFICERS}) g""",
+    """SELECT setseed(0.42)""",
+    """INSERT INTO complaint (id, code, contact_id, channel, text, location_text, kelurahan_id, kota, provinsi,
+                              kind, accused, amount, anonymous, names_bkm_member, level, status,
+                              assigned_officer_id, due_at, created_at, updated_at)
+        SELECT g,
+               lpad(((g::bigint * 48271) % 100000000)::text, 8, '0') || (g % 10)::text,
+               1 + (g % {contacts}),
+               CASE WHEN g % 5 = 0 THEN 'whatsapp' ELSE 'sms' END,
+               'Aduan ' || g || ': dana BLM untuk perbaikan jalan RW tidak sampai ke warga',
+               'RW ' || (g % 12 + 1), k, 'Kota ' || ((k - 1) / 10 + 1), 'Provinsi ' || ((k - 1) / 100 + 1),
+               (ARRAY['question','suggestion','misuse_of_funds','procedure_violation','other'])[1 + (g * 7) % 5],
+               NULL, CASE WHEN g % 5 = 2 THEN (g % 100 + 1) * 100000 END,
+               g % 3 = 0, g % 50 = 0,
+               CASE WHEN lv < 0.70 THEN 'kelurahan' WHEN lv < 0.90 THEN 'kota'
+                    WHEN lv < 0.98 THEN 'provinsi' ELSE 'pusat' END,
+               st,
+               CASE WHEN st <> 'new' AND g % 3 = 0 THEN 1 + g % {officers} END,
+               CASE WHEN st = 'new' THEN created + interval '4 days'
+                    WHEN st = 'verified' THEN created + interval '11 days' END,
+               created, created
+        FROM (
+            SELECT g, 1 + floor(random() * {kelurahan})::int AS k, random() AS lv,
+                   now() - (({rows} - g) * interval '1 minute') AS created,
+                   (ARRAY['new','verified','in_follow_up','in_follow_up','resolved','resolved','resolved',
+                          'resolved','resolved','resolved','resolved','resolved','rejected','rejected',
+                          'rejected','not_our_authority','resolved','resolved','resolved','resolved'])
+                       [1 + floor(random() * 20)::int] AS st
+            FROM generate_series(1, {rows}) g
+        ) s""",
+]
+
+
+def seed(url: str, rows: int) -> None:
+    from bot.migrate import upgrade
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(url)
+    started = time.perf_counter()
+    indexes = list(Complaint.__table__.indexes)
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        for index in indexes:
+            index.drop(conn)
+        for sql in SEED_SQL:
+            conn.execute(
+                text(
+                    sql.format(rows=rows, contacts=CONTACTS, officers=OFFICERS, kelurahan=KELURAHAN)
+                )
+            )
+        loaded = time.perf_counter()
+        for index in indexes:
+            index.create(conn)
+        for table in ("kelurahan", "contact", "officer", "complaint"):
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
+            )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE complaint"))
+        conn.execute(text("VACUUM ANALYZE kelurahan"))
+    print(
+        f"seeded {rows:,} complaints: load {loaded - started:.1f} s, "
+        f"indexes + vacuum {time.perf_counter() - loaded:.1f} s"
+    )
+    engine.dispose()
+
+
+def _officers(session: Session) -> dict[str, Officer]:
+    from bot.services.officers import create_or_update
+
+    kel = create_or_update(
+        session,
+        "bench_kelurahan",
+        "bench-password",
+        "ppm",
+        session.get(__import__("bot.models", fromlist=["Kelurahan"]).Kelurahan, 1),
+    )
+    kota = create_or_update(
+        session, "bench_kota", "bench-password", "ppm", None, "Kota 7", "Provinsi 1"
+    )
+    admin = create_or_update(session, "bench_admin", "bench-password", "admin")
+    # Officer 5 as admin: its assigned complaints are spread over every area.
+    mine = session.get(Officer, 5)
+    mine.role = "admin"
+    session.commit()
+    return {"kelurahan": kel, "kota": kota, "admin": admin, "officer5": mine}
+
+
+def _ms(func_: Callable[[], Any], runs: int = 7) -> float:
+    func_()  # warm the caches, as a busy server would have them
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func_()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _explain_ms(session: Session, query: Any) -> float:
+    compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    plan = session.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}")).scalar()
+    return float(plan[0]["Execution Time"])
+
+
+def run(url: str, rows: int, reseed: bool) -> None:
+    engine = create_engine(url)
+    with Session(engine) as session:
+        try:
+            count = session.scalar(select(func.count()).select_from(Complaint))
+        except Exception:  # noqa: BLE001 - no schema yet
+            session.rollback()
+            count = 0
+    if reseed or count != rows:
+        seed(url, rows)
+    now = datetime.now(timezone.utc)
+    cases = [
+        ("first page, kelurahan officer", "kelurahan", {}),
+        ("first page, admin (all 1M)", "admin", {}),
+        ("kota officer, status=new", "kota", {"status": "new"}),
+        (
+            "admin, overdue + kind=misuse_of_funds",
+            "admin",
+            {"overdue": "1", "kind": "misuse_of_funds"},
+        ),
+        (
+            "admin, kelurahan=500 + status=resolved",
+            "admin",
+            {"kelurahan": "500", "status": "resolved"},
+        ),
+        ("officer 5, assigned to me", "officer5", {"mine": "1"}),
+        ("admin, deep keyset page before id 500000", "admin", {"before": "500000"}),
+    ]
+    print(f"\n{'case':44} {'page':>8} {'overdue#':>9} {'server':>8}  rows")
+    with Session(engine) as session:
+        officers = _officers(session)
+        for label, who, args in cases:
+            officer = officers[who]
+            filters = queue.Filters.parse(args)
+            page_ms = _ms(lambda: queue.page(session, officer, filters, now))
+            count_ms = _ms(lambda: queue.overdue_count(session, officer, now))
+            query = queue.filtered(officer, filters, now)
+            if filters.before:
+                query = query.where(Complaint.id < filters.before)
+            server = _explain_ms(
+                session, query.order_by(Complaint.id.desc()).limit(queue.PAGE_SIZE + 1)
+            )
+            shown = len(queue.page(session, officer, filters, now)[0])
+            print(f"{label:44} {page_ms:7.1f}ms {count_ms:8.1f}ms {server:7.1f}ms  {shown}")
+        from bot.services.complaint_recap import recap
+
+        recap_ms = _ms(lambda: recap(session, officers["admin"], None), runs=3)
+        print(f"{'monthly recap, admin (all areas)':44} {recap_ms:7.1f}ms")
+    _http(url)
+    engine.dispose()
+
+
+def _http(url: str) -> None:
+    """One full dashboard request (login, queries, template) per case, median of 7."""
+    import re
+
+    from bot import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": "0",
+        }
+    )
+    client = app.test_client()
+    client.get("/login")
+    response = client.post("/login", data={"username": "bench_admin", "password": "bench-password"})
+    assert response.status_code == 302, response.data[:200]
+    for path in (
+        "/complaints/",
+        "/complaints/?status=new",
+        "/complaints/?overdue=1&kind=misuse_of_funds",
+        "/complaints/?kelurahan=500&status=resolved",
+    ):
+        ms = _ms(lambda: client.get(path))
+        body = client.get(path).get_data(as_text=True)
+        print(f"HTTP GET {path:44} {ms:7.1f}ms  {len(re.findall('/complaints/[0-9]+', body))} rows")
+    app.extensions["ksm_runtime"].db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1/ksm_complaints")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--reseed", action="store_true")
+    args = parser.parse_args()
+    run(normalise_database_url(args.database_url), args.rows, args.reseed)
+
+
+if __name__ == "__main__":
+    main()

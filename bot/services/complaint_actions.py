@@ -1,0 +1,262 @@
+"""What officers do to a complaint: change its status, escalate it, mark that it names
+a BKM member, take it, reply. Every action is written to the audit trail and every
+change the complainant should know of becomes a message to them.
+
+Messages go through ``bot.services.complaint_notices`` (quiet hours respected).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Complaint, Contact, Officer
+from bot.models import complaint as c
+from bot.models import officer as roles
+from bot.services.complaint_notices import notify, zone_of
+from bot.services.complaint_queue import ACT_ROLES
+from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, record
+from bot.services.working_days import deadline
+from conversations.catalogue import render
+
+MAX_REASON = 500
+MAX_REPLY = 400
+LEVEL_NAMES = {
+    roles.KELURAHAN: "kelurahan",
+    roles.KOTA: "kota/kabupaten",
+    roles.PROVINSI: "provinsi",
+    roles.PUSAT: "pusat",
+}
+
+
+def clock() -> datetime:
+    """The current time; tests replace it to act inside or outside the quiet hours."""
+    return datetime.now(timezone.utc)
+
+
+class ActionError(ValueError):
+    """The action is not allowed or incomplete; the text says why (in Indonesian)."""
+
+
+def _language(session: Session, complaint: Complaint) -> str:
+    return (
+        session.scalar(select(Contact.language).where(Contact.id == complaint.contact_id)) or "id"
+    )
+
+
+def _check_role(officer: Officer) -> None:
+    if officer.role not in ACT_ROLES:
+        raise ActionError("Peran Anda hanya boleh melihat aduan.")
+
+
+def _clean(text: str | None, limit: int) -> str:
+    return " ".join(str(text or "").split())[:limit]
+
+
+def change_status(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    new_status: str,
+    reason: str | None = None,
+    response: str | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
+    rejected / not our authority, with a reason) and tell the complainant.
+
+    Returns:
+        Outbound message ids to enqueue after the caller commits.
+
+    Raises:
+        ActionError: the transition is not allowed or the reason is missing.
+    """
+    _check_role(officer)
+    now = now or clock()
+    allowed = c.TRANSITIONS.get(complaint.status, ())
+    if new_status not in allowed:
+        raise ActionError(f"Status {complaint.status} tidak bisa menjadi {new_status}.")
+    reason = _clean(reason, MAX_REASON)
+    response = _clean(response, MAX_REASON)
+    if new_status in c.NEEDS_REASON and not reason:
+        raise ActionError("Alasan wajib diisi untuk status ini.")
+    before = {
+        "status": complaint.status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
+    complaint.status = new_status
+    complaint.status_reason = reason or None
+    if response:
+        complaint.public_response = response
+    elif reason:
+        # The complainant is told the reason; CEK shows it as the last response too.
+        complaint.public_response = reason
+    if new_status == c.VERIFIED:
+        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, zone_of(session, complaint).key)
+    else:
+        complaint.due_at = None
+    if new_status in c.CLOSED:
+        complaint.closed_at = now
+    if complaint.assigned_officer_id is None:
+        complaint.assigned_officer_id = officer.id
+    complaint.updated_at = now
+    after = {
+        "status": new_status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
+    language = _language(session, complaint)
+    detail = (
+        render("complaint.notice.reason", language, text=reason) if reason else (response or "")
+    )
+    body = render(
+        "complaint.notice.status",
+        language,
+        code=complaint.code,
+        status=render(f"complaint.status.{new_status}", language),
+        detail=detail,
+    ).strip()
+    message_id = notify(session, complaint, body, "notice", now)
+    record(
+        session,
+        complaint.id,
+        "status",
+        officer.id,
+        before,
+        after,
+        note=reason or None,
+        message_id=message_id,
+        now=now,
+    )
+    return [message_id] if message_id else []
+
+
+def escalate(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> list[int]:
+    """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat)."""
+    _check_role(officer)
+    now = now or clock()
+    reason = _clean(reason, MAX_REASON)
+    if not reason:
+        raise ActionError("Alasan eskalasi wajib diisi.")
+    if complaint.status in c.CLOSED:
+        raise ActionError("Aduan yang sudah ditutup tidak bisa dieskalasi.")
+    index = roles.LEVELS.index(complaint.level)
+    if index + 1 >= len(roles.LEVELS):
+        raise ActionError("Aduan sudah di tingkat pusat.")
+    new_level = roles.LEVELS[index + 1]
+    before = {"level": complaint.level, "assigned_officer_id": complaint.assigned_officer_id}
+    complaint.level = new_level
+    complaint.assigned_officer_id = None
+    complaint.updated_at = now
+    language = _language(session, complaint)
+    body = render(
+        "complaint.notice.escalated", language, code=complaint.code, level=LEVEL_NAMES[new_level]
+    )
+    message_id = notify(session, complaint, body, "notice", now)
+    record(
+        session,
+        complaint.id,
+        "escalated",
+        officer.id,
+        before,
+        {"level": new_level, "assigned_officer_id": None},
+        note=reason,
+        message_id=message_id,
+        now=now,
+    )
+    return [message_id] if message_id else []
+
+
+def mark_names_bkm_member(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """The complaint names a BKM member: hide it from BKM officers and move it to kota."""
+    _check_role(officer)
+    now = now or clock()
+    reason = _clean(reason, MAX_REASON)
+    if not reason:
+        raise ActionError("Alasan wajib diisi.")
+    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
+    complaint.names_bkm_member = True
+    if complaint.level == roles.KELURAHAN:
+        complaint.level = roles.KOTA
+        complaint.assigned_officer_id = None
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "names_bkm_member",
+        officer.id,
+        before,
+        {"names_bkm_member": True, "level": complaint.level},
+        note=reason,
+        now=now,
+    )
+
+
+def take(
+    session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
+) -> None:
+    """Assign the complaint to ``officer`` ("assigned to me")."""
+    _check_role(officer)
+    now = now or clock()
+    before = {"assigned_officer_id": complaint.assigned_officer_id}
+    complaint.assigned_officer_id = officer.id
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "assigned",
+        officer.id,
+        before,
+        {"assigned_officer_id": officer.id},
+        now=now,
+    )
+
+
+def reply(
+    session: Session, complaint: Complaint, officer: Officer, text: str, now: datetime | None = None
+) -> list[int]:
+    """Send the officer's answer on the complaint's channel; it becomes the last public
+    response that CEK shows."""
+    _check_role(officer)
+    now = now or clock()
+    text = _clean(text, MAX_REPLY)
+    if not text:
+        raise ActionError("Balasan kosong.")
+    before = {"public_response": complaint.public_response}
+    complaint.public_response = text
+    complaint.updated_at = now
+    body = render(
+        "complaint.notice.reply", _language(session, complaint), code=complaint.code, text=text
+    )
+    message_id = notify(session, complaint, body, "officer_reply", now)
+    record(
+        session,
+        complaint.id,
+        "reply",
+        officer.id,
+        before,
+        {"public_response": text},
+        note=text,
+        message_id=message_id,
+        now=now,
+    )
+    return [message_id] if message_id else []
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,56 @@
+"""Look-ups the complaint flows (ADUAN, CEK) make through ``turn.directory``."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+
+class ComplaintLookups:
+    """Mixed into ``bot.directory.DbDirectory``."""
+
+    session: Session
+    contact_id: int
+
+    def complaint_code(self, ref: int | None) -> str | None:
+        """The code of the complaint this contact filed with inbound message ``ref``."""
+        from bot.models import Complaint
+
+        if ref is None:
+            return None
+        return self.session.scalar(
+            select(Complaint.code).where(Complaint.inbound_message_id == ref,
+                                         Complaint.contact_id == self.contact_id))
+
+    def own_complaint(self, code: str) -> dict[str, Any] | None:
+        """Status facts of complaint ``code`` if THIS contact filed it, else None.
+
+        Someone else's code gives None exactly like a code that does not exist.
+        """
+        from bot.models import Complaint, Kelurahan
+
+        row = self.session.execute(
+            select(Complaint.status, Complaint.updated_at, Complaint.public_response,
+                   Kelurahan.time_zone)
+            .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
+            .where(Complaint.code == code, Complaint.contact_id == self.contact_id)
+        ).first()
+        if row is None:
+            return None
+        local = row.updated_at.astimezone(ZoneInfo(row.time_zone or "Asia/Jakarta"))
+        return {"status": row.status, "date": local.strftime("%d-%m-%Y"),
+                "response": row.public_response}
+
+    def complaint_check_misses(self, within: timedelta = timedelta(hours=1)) -> int:
+        """Wrong CEK codes this contact sent in the last hour."""
+        from bot.models import ComplaintCheckMiss
+
+        since = datetime.now(timezone.utc) - within
+        return self.session.scalar(
+            select(func.count()).select_from(ComplaintCheckMiss)
+            .where(ComplaintCheckMiss.contact_id == self.contact_id,
+                   ComplaintCheckMiss.created_at >= since)
+        ) or 0

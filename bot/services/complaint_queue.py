@@ -1,0 +1,256 @@
+"""The officers' complaint queue: who sees what, filters, keyset pages, and how a
+complaint is shown (the complainant hidden when anonymous, except to admin).
+
+HTML, JSON API and CSV all go through :func:`scoped` and :func:`as_dict`, so the
+scoping and the privacy rule live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import Select, and_, false, func, select, true
+from sqlalchemy.orm import Session
+
+from bot.models import Complaint, Contact, Kelurahan, Officer
+from bot.models import complaint as c
+from bot.models import officer as roles
+from bot.phone import display
+
+PAGE_SIZE = 50
+VIEW_ROLES = (roles.ADMIN, roles.PPM, roles.BKM, roles.FASILITATOR)
+ACT_ROLES = (roles.ADMIN, roles.PPM, roles.BKM)
+ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
+
+
+def _area(officer: Officer) -> Any:
+    """The officer's area as a condition; nothing when the area is missing."""
+    if officer.level == roles.PUSAT:
+        return true()
+    if officer.level == roles.KELURAHAN and officer.kelurahan_id:
+        return Complaint.kelurahan_id == officer.kelurahan_id
+    if officer.level == roles.KOTA and officer.kota:
+        cond = Complaint.kota == officer.kota
+        # Kota names repeat across provinces; the provinsi tells them apart when known.
+        return and_(cond, Complaint.provinsi == officer.provinsi) if officer.provinsi else cond
+    if officer.level == roles.PROVINSI and officer.provinsi:
+        return Complaint.provinsi == officer.provinsi
+    return false()
+
+
+def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
+    if officer.role == roles.BKM:
+        return and_(cond, Complaint.names_bkm_member == false())
+    return cond
+
+
+def scope(officer: Officer) -> Any:
+    """The condition for the complaints ``officer`` may see: their level and area.
+
+    Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
+    """
+    if officer.role == roles.ADMIN:
+        return true()
+    if officer.role not in VIEW_ROLES:
+        return false()
+    return _hide_from_bkm(officer, and_(Complaint.level == officer.level, _area(officer)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The queue's filters, parsed from a query string (bad values are ignored)."""
+
+    status: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    kelurahan_id: int | None = None
+    overdue: bool = False
+    mine: bool = False
+    before: int | None = None  # keyset cursor: show complaints with a smaller id
+
+    @classmethod
+    def parse(cls, args: Mapping[str, str]) -> Filters:
+        def number(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        status = args.get("status") or None
+        kind = args.get("kind") or None
+        level = args.get("level") or None
+        return cls(
+            status=status if status in c.STATUSES or status == "open" else None,
+            kind=kind if kind in c.KINDS else None,
+            level=level if level in roles.LEVELS else None,
+            kelurahan_id=number("kelurahan"),
+            overdue=(args.get("overdue") or "") in ("1", "true", "on"),
+            mine=(args.get("mine") or "") in ("1", "true", "on"),
+            before=number("before"),
+        )
+
+    def query_args(self, **changes: Any) -> dict[str, Any]:
+        """These filters as query-string arguments (for links to the next page)."""
+        values = {
+            "status": self.status,
+            "kind": self.kind,
+            "level": self.level,
+            "kelurahan": self.kelurahan_id,
+            "overdue": "1" if self.overdue else None,
+            "mine": "1" if self.mine else None,
+            "before": self.before,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def scoped(officer: Officer) -> Select[Any]:
+    return select(Complaint).where(scope(officer))
+
+
+def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
+    query = scoped(officer)
+    if filters.status == "open":
+        query = query.where(Complaint.status.in_((c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)))
+    elif filters.status:
+        query = query.where(Complaint.status == filters.status)
+    if filters.kind:
+        query = query.where(Complaint.kind == filters.kind)
+    if filters.level:
+        query = query.where(Complaint.level == filters.level)
+    if filters.kelurahan_id:
+        query = query.where(Complaint.kelurahan_id == filters.kelurahan_id)
+    if filters.overdue:
+        query = query.where(Complaint.due_at < now)
+    if filters.mine:
+        query = query.where(Complaint.assigned_officer_id == officer.id)
+    return query
+
+
+def page(
+    session: Session,
+    officer: Officer,
+    filters: Filters,
+    now: datetime | None = None,
+    size: int = PAGE_SIZE,
+) -> tuple[list[Complaint], int | None]:
+    """One page of the queue, newest first, and the cursor of the next page (or None).
+
+    Keyset pagination (``id < before``) keeps every page as fast as the first one.
+    """
+    now = now or datetime.now(timezone.utc)
+    query = filtered(officer, filters, now)
+    if filters.before:
+        query = query.where(Complaint.id < filters.before)
+    rows = list(session.scalars(query.order_by(Complaint.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def overdue_count(session: Session, officer: Officer, now: datetime | None = None) -> int:
+    now = now or datetime.now(timezone.utc)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(scope(officer), Complaint.due_at < now)
+        )
+        or 0
+    )
+
+
+def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
+    """The complaint if ``officer`` may see it; None when missing or out of scope alike."""
+    return session.scalar(scoped(officer).where(Complaint.id == complaint_id))
+
+
+def shows_identity(officer: Officer, complaint: Complaint) -> bool:
+    """Anonymous complaints show the complainant to admin only."""
+    return not complaint.anonymous or officer.role == roles.ADMIN
+
+
+def complainant(session: Session, officer: Officer, complaint: Complaint) -> dict[str, str | None]:
+    """Name and number of the complainant, or the anonymous label."""
+    if not shows_identity(officer, complaint):
+        return {"name": ANONYMOUS_LABEL, "phone": None}
+    contact = session.get(Contact, complaint.contact_id)
+    return {
+        "name": (contact.name if contact else None) or "-",
+        "phone": display(contact.phone) if contact else None,
+    }
+
+
+def is_overdue(complaint: Complaint, now: datetime) -> bool:
+    return complaint.due_at is not None and complaint.due_at < now
+
+
+def kelurahan_names(session: Session, complaints: list[Complaint]) -> dict[int, str]:
+    ids = {x.kelurahan_id for x in complaints if x.kelurahan_id}
+    if not ids:
+        return {}
+    return dict(
+        session.execute(select(Kelurahan.id, Kelurahan.name).where(Kelurahan.id.in_(ids))).all()
+    )
+
+
+def as_dict(
+    session: Session,
+    officer: Officer,
+    complaint: Complaint,
+    now: datetime,
+    kelurahan: str | None = None,
+) -> dict[str, Any]:
+    """The complaint as the API and the CSV give it, with the privacy rule applied."""
+    person = complainant(session, officer, complaint)
+    return {
+        "id": complaint.id,
+        "code": complaint.code,
+        "status": complaint.status,
+        "kind": complaint.kind,
+        "level": complaint.level,
+        "kelurahan_id": complaint.kelurahan_id,
+        "kelurahan": kelurahan,
+        "kota": complaint.kota,
+        "provinsi": complaint.provinsi,
+        "location": complaint.location_text,
+        "text": complaint.text,
+        "accused": complaint.accused,
+        "amount": complaint.amount,
+        "anonymous": complaint.anonymous,
+        "names_bkm_member": complaint.names_bkm_member,
+        "channel": complaint.channel,
+        "complainant_name": person["name"],
+        "complainant_phone": person["phone"],
+        "assigned_officer_id": complaint.assigned_officer_id,
+        "status_reason": complaint.status_reason,
+        "public_response": complaint.public_response,
+        "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+        "overdue": is_overdue(complaint, now),
+        "created_at": complaint.created_at.isoformat(),
+        "updated_at": complaint.updated_at.isoformat(),
+    }
+
+
+def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> list[Any] | None:
+    """Kelurahan the officer may filter by (their area), or None when there are more than
+    ``limit``: a long drop-down helps nobody and costs every page load."""
+    query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
+    if officer.role != roles.ADMIN:
+        if officer.level == roles.KELURAHAN:
+            query = query.where(Kelurahan.id == officer.kelurahan_id)
+        elif officer.level == roles.KOTA:
+            query = query.where(Kelurahan.kota == officer.kota)
+        elif officer.level == roles.PROVINSI:
+            query = query.where(Kelurahan.provinsi == officer.provinsi)
+    rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))
+    return rows if len(rows) <= limit else None
+
+
+def area_scope(officer: Officer) -> Any:
+    """The officer's area at every level (for counts in the recap, which show no one)."""
+    if officer.role == roles.ADMIN:
+        return true()
+    if officer.role not in VIEW_ROLES:
+        return false()
+    return _hide_from_bkm(officer, _area(officer))

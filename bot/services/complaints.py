@@ -1,0 +1,246 @@
+"""Complaint intake: the effect handlers behind ADUAN and CEK, inside the inbound
+transaction. The officers' side is in ``bot.services.complaint_queue``."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from bot.effects import EffectContext, handles
+from bot.models import (
+    Complaint,
+    ComplaintCheckMiss,
+    ComplaintEvent,
+    ComplaintMedia,
+    Contact,
+    Kelurahan,
+)
+from bot.models import complaint as c
+from bot.models import officer as levels
+from bot.services.working_days import deadline
+from conversations.flows import complaint_code
+from conversations.flows.complaint import AttachComplaintMedia, FileComplaint, UpdateComplaint
+from conversations.flows.complaint_check import RecordCheckMiss
+from conversations.model import Media
+
+VERIFY_WORKING_DAYS = 3
+FOLLOW_UP_WORKING_DAYS = 5
+ANSWER_FIELDS = {"area", "kind", "accused", "amount", "anonymous"}
+
+
+def new_unique_code(session: Session) -> str:
+    """A random code no complaint has yet (the unique index is the final guard)."""
+    for _ in range(20):
+        code = complaint_code.new_code()
+        if session.scalar(select(Complaint.id).where(Complaint.code == code)) is None:
+            return code
+    raise RuntimeError("no free complaint code after 20 tries")
+
+
+def place(complaint: Complaint, kelurahan: Kelurahan | None) -> None:
+    """Put ``complaint`` in ``kelurahan``'s area and pick its first handling level.
+
+    Without a known kelurahan nobody below pusat could route it, so it starts there.
+    A complaint naming a BKM member starts at kota level: the BKM must not handle it.
+    """
+    if kelurahan is None:
+        complaint.kelurahan_id = complaint.kota = complaint.provinsi = None
+        complaint.level = levels.PUSAT
+        return
+    complaint.kelurahan_id = kelurahan.id
+    complaint.kota = kelurahan.kota
+    complaint.provinsi = kelurahan.provinsi
+    complaint.level = levels.KOTA if complaint.names_bkm_member else levels.KELURAHAN
+
+
+def names_bkm(text: str) -> bool:
+    """True when an answer names the BKM (or one of its units) as who is complained about."""
+    return bool(re.search(r"\b(bkm|upk|ups|upl)\b", text.lower()))
+
+
+def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Kelurahan | None:
+    """The kelurahan named in a free-text answer (``Sukamaju RW 05``), if exactly one fits."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower())
+    grams = {" ".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
+    grams -= {"rw", "rt", "kel", "kelurahan", "desa"}
+    if not grams:
+        return None
+    found = session.scalars(
+        select(Kelurahan).where(func.lower(Kelurahan.name).in_(sorted(grams))).limit(20)
+    ).all()
+    if len(found) == 1:
+        return found[0]
+    return next((k for k in found if k.id == preferred_id), None)
+
+
+def record(
+    session: Session,
+    complaint_id: int,
+    action: str,
+    officer_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+    message_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Append one entry to the complaint's audit trail."""
+    values: dict[str, Any] = dict(
+        complaint_id=complaint_id,
+        officer_id=officer_id,
+        action=action,
+        before=before,
+        after=after,
+        note=note,
+        message_id=message_id,
+    )
+    if now is not None:
+        values["created_at"] = now
+    session.execute(insert(ComplaintEvent).values(**values))
+
+
+def _attach(
+    session: Session,
+    complaint_id: int,
+    media: tuple[Media, ...],
+    message_id: int | None,
+    now: datetime,
+) -> None:
+    if media:
+        session.execute(
+            insert(ComplaintMedia),
+            [
+                {
+                    "complaint_id": complaint_id,
+                    "message_id": message_id,
+                    "url": m.url,
+                    "content_type": m.content_type[:100],
+                    "created_at": now,
+                }
+                for m in media
+            ],
+        )
+
+
+@handles(FileComplaint)
+def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
+    session = ctx.session
+    kelurahan_id = session.scalar(select(Contact.kelurahan_id).where(Contact.id == ctx.contact_id))
+    kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+    complaint = Complaint(
+        code=new_unique_code(session),
+        contact_id=ctx.contact_id,
+        inbound_message_id=ctx.inbound_id,
+        channel=effect.channel,
+        text=effect.text,
+        anonymous=True,
+        names_bkm_member=False,
+        status=c.NEW,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    place(complaint, kelurahan)
+    complaint.due_at = deadline(
+        ctx.now, VERIFY_WORKING_DAYS, kelurahan.time_zone if kelurahan else None
+    )
+    session.add(complaint)
+    session.flush()
+    record(
+        session,
+        complaint.id,
+        "filed",
+        after={"status": c.NEW, "level": complaint.level},
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
+    _attach(session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
+    return {"code": complaint.code}
+
+
+def _open_complaint(ctx: EffectContext, ref: int | None) -> Complaint | None:
+    if ref is None:
+        return None
+    return ctx.session.scalar(
+        select(Complaint).where(
+            Complaint.inbound_message_id == ref, Complaint.contact_id == ctx.contact_id
+        )
+    )
+
+
+@handles(UpdateComplaint)
+def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, Any]:
+    complaint = _open_complaint(ctx, effect.ref)
+    if complaint is None or effect.field not in ANSWER_FIELDS:
+        return {}
+    if effect.field == "area":
+        before = {"location": complaint.location_text, "kelurahan_id": complaint.kelurahan_id}
+        complaint.location_text = str(effect.value)[:200]
+        if complaint.status == c.NEW and complaint.level in (levels.PUSAT, levels.KELURAHAN):
+            kelurahan = match_kelurahan(ctx.session, complaint.location_text, None)
+            if kelurahan is not None:
+                place(complaint, kelurahan)
+        after = {"location": complaint.location_text, "kelurahan_id": complaint.kelurahan_id}
+    else:
+        before = {effect.field: getattr(complaint, effect.field)}
+        setattr(complaint, effect.field, effect.value)
+        after = {effect.field: effect.value}
+        if (
+            effect.field == "accused"
+            and names_bkm(str(effect.value))
+            and not complaint.names_bkm_member
+        ):
+            # Whoever is complained about must not handle it: keep it from the BKM at once.
+            before["names_bkm_member"], before["level"] = False, complaint.level
+            complaint.names_bkm_member = True
+            if complaint.level == levels.KELURAHAN:
+                complaint.level = levels.KOTA
+            after["names_bkm_member"], after["level"] = True, complaint.level
+    complaint.updated_at = ctx.now
+    ctx.session.flush()
+    record(
+        ctx.session,
+        complaint.id,
+        "answered",
+        before=before,
+        after=after,
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
+    return {"code": complaint.code}
+
+
+@handles(AttachComplaintMedia)
+def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> dict[str, Any]:
+    complaint = _open_complaint(ctx, effect.ref)
+    if complaint is None:
+        return {}
+    _attach(ctx.session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
+    record(
+        ctx.session,
+        complaint.id,
+        "media",
+        after={"count": len(effect.media)},
+        message_id=ctx.inbound_id,
+        now=ctx.now,
+    )
+    return {"code": complaint.code}
+
+
+@handles(RecordCheckMiss)
+def record_check_miss(effect: RecordCheckMiss, ctx: EffectContext) -> None:
+    ctx.session.execute(
+        insert(ComplaintCheckMiss).values(contact_id=ctx.contact_id, created_at=ctx.now)
+    )
+
+
+def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Sweep task: CEK misses older than a day no longer count; delete them."""
+    with rt.db.session() as session:
+        result = session.execute(
+            delete(ComplaintCheckMiss).where(ComplaintCheckMiss.created_at < now - timedelta(days=1))
+        )
+        return result.rowcount or 0

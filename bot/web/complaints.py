@@ -1,0 +1,301 @@
+"""The officers' complaint queue in the dashboard: list with filters, detail with the
+thread, media and audit trail, and the actions (status, escalate, BKM flag, take, reply).
+
+Every query goes through ``bot.services.complaint_queue`` so an officer only ever sees
+complaints of their level and area; an out-of-scope id is a 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from bot.inbound import enqueue_sends
+from bot.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintMedia,
+    ComplaintNotice,
+    Kelurahan,
+    Message,
+    Officer,
+)
+from bot.models import complaint as c
+from bot.models import officer as roles
+from bot.services import complaint_actions as actions
+from bot.services import complaint_queue as queue
+from bot.services.officers import new_api_token
+from bot.services.working_days import DEFAULT_ZONE
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+from bot.web.complaints_recap import safe_cell
+
+bp = Blueprint("complaints", __name__, url_prefix="/complaints")
+
+STATUS_LABELS = {
+    c.NEW: "Baru",
+    c.VERIFIED: "Terverifikasi",
+    c.IN_FOLLOW_UP: "Ditindaklanjuti",
+    c.RESOLVED: "Selesai",
+    c.REJECTED: "Ditolak",
+    c.NOT_OUR_AUTHORITY: "Bukan wewenang",
+}
+KIND_LABELS = {
+    c.QUESTION: "Pertanyaan/informasi",
+    c.SUGGESTION: "Saran/kritik",
+    c.MISUSE_OF_FUNDS: "Penyalahgunaan dana",
+    c.PROCEDURE: "Pelanggaran prosedur",
+    c.OTHER: "Lainnya",
+}
+LEVEL_LABELS = {
+    roles.KELURAHAN: "Kelurahan",
+    roles.KOTA: "Kota/Kab.",
+    roles.PROVINSI: "Provinsi",
+    roles.PUSAT: "Pusat",
+}
+
+
+ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+@bp.app_template_filter("local")
+def local_time(value: datetime | None, zone: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp in the kelurahan's time zone (WIB when unknown), labelled."""
+    if value is None:
+        return "-"
+    name = zone or DEFAULT_ZONE
+    return f"{value.astimezone(ZoneInfo(name)).strftime(fmt)} {ZONE_NAMES.get(name, name)}"
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, object]:
+    return {
+        "STATUS_LABELS": STATUS_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "LEVEL_LABELS": LEVEL_LABELS,
+    }
+
+
+@bp.get("/")
+@require_role(*queue.VIEW_ROLES)
+def index():  # type: ignore[no-untyped-def]
+    db = get_db()
+    now = datetime.now(timezone.utc)
+    filters = queue.Filters.parse(request.args)
+    rows, next_before = queue.page(db, current_user, filters, now)
+    kelurahan_options = queue.kelurahan_choices(db, current_user)
+    return render_template(
+        "complaints_list.html",
+        rows=rows,
+        filters=filters,
+        next_before=next_before,
+        now=now,
+        names=queue.kelurahan_names(db, rows),
+        overdue=queue.overdue_count(db, current_user, now),
+        kelurahan_options=kelurahan_options,
+        is_overdue=queue.is_overdue,
+    )
+
+
+def _visible_or_404(complaint_id: int):  # type: ignore[no-untyped-def]
+    complaint = queue.get_visible(get_db(), current_user, complaint_id)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _thread(db, complaint):  # type: ignore[no-untyped-def]
+    """The messages of this complaint: those its events and released notices name, and
+    the bot's replies to them."""
+    ids = [
+        i
+        for i in db.scalars(
+            select(ComplaintEvent.message_id).where(
+                ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.message_id.is_not(None)
+            )
+        )
+    ]
+    ids += [
+        i
+        for i in db.scalars(
+            select(ComplaintNotice.message_id).where(
+                ComplaintNotice.complaint_id == complaint.id,
+                ComplaintNotice.message_id.is_not(None),
+            )
+        )
+    ]
+    if not ids:
+        return []
+    return db.scalars(
+        select(Message)
+        .where(or_(Message.id.in_(ids), Message.reply_to_id.in_(ids)))
+        .order_by(Message.id)
+    ).all()
+
+
+EXPORT_LIMIT = 10_000
+
+
+@bp.get("/export.csv")
+@require_role(*queue.VIEW_ROLES)
+def export_csv():  # type: ignore[no-untyped-def]
+    """The filtered queue as CSV (newest first, at most ``EXPORT_LIMIT`` rows), with the
+    same privacy rule as the page: anonymous complainants are not in it."""
+    db = get_db()
+    now = datetime.now(timezone.utc)
+    filters = queue.Filters.parse(request.args)
+    rows = list(
+        db.scalars(
+            queue.filtered(current_user, filters, now)
+            .order_by(Complaint.id.desc())
+            .limit(EXPORT_LIMIT)
+        )
+    )
+    names = queue.kelurahan_names(db, rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, complaint in enumerate(rows):
+        record = queue.as_dict(db, current_user, complaint, now, names.get(complaint.kelurahan_id))
+        if index == 0:
+            writer.writerow(record.keys())
+        writer.writerow([safe_cell(v) for v in record.values()])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=aduan.csv"},
+    )
+
+
+@bp.get("/<int:complaint_id>")
+@require_role(*queue.VIEW_ROLES)
+def detail(complaint_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    complaint = _visible_or_404(complaint_id)
+    now = datetime.now(timezone.utc)
+    events = db.execute(
+        select(ComplaintEvent, Officer.username)
+        .outerjoin(Officer, Officer.id == ComplaintEvent.officer_id)
+        .where(ComplaintEvent.complaint_id == complaint.id)
+        .order_by(ComplaintEvent.id)
+    ).all()
+    media = db.scalars(
+        select(ComplaintMedia)
+        .where(ComplaintMedia.complaint_id == complaint.id)
+        .order_by(ComplaintMedia.id)
+    ).all()
+    kelurahan = db.get(Kelurahan, complaint.kelurahan_id) if complaint.kelurahan_id else None
+    assigned = (
+        db.scalar(select(Officer.username).where(Officer.id == complaint.assigned_officer_id))
+        if complaint.assigned_officer_id
+        else None
+    )
+    return render_template(
+        "complaints_detail.html",
+        complaint=complaint,
+        events=events,
+        media=media,
+        thread=_thread(db, complaint),
+        kelurahan=kelurahan,
+        now=now,
+        held=db.scalars(
+            select(ComplaintNotice)
+            .where(
+                ComplaintNotice.complaint_id == complaint.id, ComplaintNotice.message_id.is_(None)
+            )
+            .order_by(ComplaintNotice.id)
+        ).all(),
+        person=queue.complainant(db, current_user, complaint),
+        assigned=assigned,
+        zone=kelurahan.time_zone if kelurahan else None,
+        overdue=queue.is_overdue(complaint, now),
+        next_statuses=c.TRANSITIONS.get(complaint.status, ()),
+        needs_reason=c.NEEDS_REASON,
+        can_act=current_user.role in queue.ACT_ROLES,
+        can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
+    )
+
+
+def _act(complaint_id: int, action) -> object:  # type: ignore[no-untyped-def]
+    """Run ``action(db, complaint)``, commit, then enqueue the messages it queued."""
+    db = get_db()
+    complaint = _visible_or_404(complaint_id)
+    try:
+        queued = action(db, complaint) or []
+    except actions.ActionError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".detail", complaint_id=complaint_id))
+    db.commit()
+    enqueue_sends(get_runtime(), queued)
+    flash("Tersimpan.", "info")
+    if queue.get_visible(db, current_user, complaint_id) is None:
+        return redirect(url_for(".index"))  # escalated or moved out of this officer's scope
+    return redirect(url_for(".detail", complaint_id=complaint_id))
+
+
+@bp.post("/<int:complaint_id>/status")
+@require_role(*queue.ACT_ROLES)
+def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    return _act(
+        complaint_id,
+        lambda db, x: actions.change_status(
+            db, x, current_user, form.get("status", ""), form.get("reason"), form.get("response")
+        ),
+    )
+
+
+@bp.post("/<int:complaint_id>/escalate")
+@require_role(*queue.ACT_ROLES)
+def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        complaint_id,
+        lambda db, x: actions.escalate(db, x, current_user, request.form.get("reason", "")),
+    )
+
+
+@bp.post("/<int:complaint_id>/bkm")
+@require_role(*queue.ACT_ROLES)
+def names_bkm(complaint_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        complaint_id,
+        lambda db, x: actions.mark_names_bkm_member(
+            db, x, current_user, request.form.get("reason", "")
+        ),
+    )
+
+
+@bp.post("/<int:complaint_id>/take")
+@require_role(*queue.ACT_ROLES)
+def take(complaint_id: int):  # type: ignore[no-untyped-def]
+    return _act(complaint_id, lambda db, x: actions.take(db, x, current_user))
+
+
+@bp.post("/<int:complaint_id>/reply")
+@require_role(*queue.ACT_ROLES)
+def reply(complaint_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        complaint_id, lambda db, x: actions.reply(db, x, current_user, request.form.get("text", ""))
+    )
+
+
+@bp.post("/api-token")
+@require_role(*queue.VIEW_ROLES)
+def api_token():  # type: ignore[no-untyped-def]
+    """Issue a new API token for the logged-in officer (replaces the old one)."""
+    db = get_db()
+    officer = db.get(Officer, current_user.id)
+    token = new_api_token(db, officer)
+    db.commit()
+    return render_template("complaints_token.html", token=token)

@@ -1,0 +1,149 @@
+"""JSON API for the complaint queue, with per-officer bearer tokens.
+
+``Authorization: Bearer <token>``; the token's SHA-256 is looked up on the officer.
+The same scoping and privacy rule as the HTML queue (``bot.services.complaint_queue``).
+
+- ``GET  /api/complaints?status=&kind=&level=&kelurahan=&overdue=1&mine=1&before=``
+- ``GET  /api/complaints/<id>``
+- ``POST /api/complaints/<id>/status``  ``{"status": ..., "reason": ..., "response": ...}``
+- ``POST /api/complaints/<id>/reply``   ``{"text": ...}``
+- ``POST /api/complaints/<id>/escalate`` ``{"reason": ...}``
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from bot.inbound import enqueue_sends
+from bot.models import Officer
+from bot.services import complaint_actions as actions
+from bot.services import complaint_queue as queue
+from bot.services.officers import hash_token
+from bot.web import get_db, get_runtime
+
+bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")
+
+
+def _error(status: int, message: str) -> Any:
+    return jsonify(error=message), status
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve the bearer token to an active officer in ``g.api_officer``, else 401."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _error(401, "missing bearer token")
+        officer = get_db().scalar(
+            select(Officer).where(Officer.api_token_hash == hash_token(token.strip()))
+        )
+        if officer is None or not officer.active or officer.role not in queue.VIEW_ROLES:
+            return _error(401, "invalid token")
+        g.api_officer = officer
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("")
+@bp.get("/")
+@token_required
+def list_complaints():  # type: ignore[no-untyped-def]
+    db = get_db()
+    now = datetime.now(timezone.utc)
+    officer = g.api_officer
+    filters = queue.Filters.parse(request.args)
+    rows, next_before = queue.page(db, officer, filters, now)
+    names = queue.kelurahan_names(db, rows)
+    return jsonify(
+        complaints=[queue.as_dict(db, officer, x, now, names.get(x.kelurahan_id)) for x in rows],
+        next_before=next_before,
+        overdue=queue.overdue_count(db, officer, now),
+    )
+
+
+def _visible(complaint_id: int):  # type: ignore[no-untyped-def]
+    return queue.get_visible(get_db(), g.api_officer, complaint_id)
+
+
+@bp.get("/<int:complaint_id>")
+@token_required
+def detail(complaint_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    complaint = _visible(complaint_id)
+    if complaint is None:
+        return _error(404, "not found")
+    names = queue.kelurahan_names(db, [complaint])
+    return jsonify(
+        queue.as_dict(
+            db,
+            g.api_officer,
+            complaint,
+            datetime.now(timezone.utc),
+            names.get(complaint.kelurahan_id),
+        )
+    )
+
+
+def _act(complaint_id: int, action: Callable[..., list[int]]) -> Any:
+    db = get_db()
+    complaint = _visible(complaint_id)
+    if complaint is None:
+        return _error(404, "not found")
+    try:
+        queued = action(db, complaint) or []
+    except actions.ActionError as exc:
+        db.rollback()
+        return _error(422, str(exc))
+    db.commit()
+    enqueue_sends(get_runtime(), queued)
+    return jsonify(queue.as_dict(db, g.api_officer, complaint, datetime.now(timezone.utc)))
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+@bp.post("/<int:complaint_id>/status")
+@token_required
+def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
+    body = _body()
+    return _act(
+        complaint_id,
+        lambda db, x: actions.change_status(
+            db,
+            x,
+            g.api_officer,
+            str(body.get("status") or ""),
+            body.get("reason"),
+            body.get("response"),
+        ),
+    )
+
+
+@bp.post("/<int:complaint_id>/reply")
+@token_required
+def reply(complaint_id: int):  # type: ignore[no-untyped-def]
+    body = _body()
+    return _act(
+        complaint_id, lambda db, x: actions.reply(db, x, g.api_officer, str(body.get("text") or ""))
+    )
+
+
+@bp.post("/<int:complaint_id>/escalate")
+@token_required
+def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
+    body = _body()
+    return _act(
+        complaint_id,
+        lambda db, x: actions.escalate(db, x, g.api_officer, str(body.get("reason") or "")),
+    )

@@ -1,0 +1,48 @@
+"""The monthly complaint recap page and its CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+
+from bot.services import complaint_queue as queue
+from bot.services.complaint_recap import CSV_KINDS, csv_rows, recap as build_recap
+from bot.web import get_db
+from bot.web.auth import require_role
+
+bp = Blueprint("complaints_recap", __name__, url_prefix="/complaints/recap")
+
+
+def safe_cell(value: object) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@bp.get("/")
+@require_role(*queue.VIEW_ROLES)
+def recap():  # type: ignore[no-untyped-def]
+    first, areas, total = build_recap(get_db(), current_user, request.args.get("month"))
+    peak = max([*total.kinds.values(), *total.statuses.values(), 1])
+    return render_template(
+        "complaints_recap.html", month=first, areas=areas, total=total, kinds=CSV_KINDS, peak=peak
+    )
+
+
+@bp.get("/csv")
+@require_role(*queue.VIEW_ROLES)
+def recap_csv():  # type: ignore[no-untyped-def]
+    first, areas, total = build_recap(get_db(), current_user, request.args.get("month"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in csv_rows(areas, total):
+        writer.writerow([safe_cell(v) for v in row])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=rekap-aduan-{first:%Y-%m}.csv"},
+    )

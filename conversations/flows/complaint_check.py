@@ -1,0 +1,109 @@
+"""CEK <code> (also STATUS <code>, CEK ADUAN, STATUS ADUAN): a complaint's status in one SMS.
+
+Only the number that filed the complaint gets its details. A code that does not exist,
+a mistyped one and someone else's code all get the same answer, and each counts as a
+miss; after ``MAX_CHECK_MISSES`` misses in an hour the number is told to wait and no
+code is looked up at all (the count is in the database, so every process sees it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from conversations.catalogue import render
+from conversations.flow import Flow
+from conversations.flows import complaint_code
+from conversations.flows.complaint import (
+    CHECK_FLOW_NAME,
+    CHECK_KEYWORDS,
+    ComplaintFlow,
+    interrupting,
+    with_args,
+)
+from conversations.flows.ksm_common import KSM_CODE_DIGITS
+from conversations.gsm import segments, to_gsm7
+from conversations.keywords import match
+from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+
+# Wrong CEK codes one number may send in an hour before it is told to wait.
+MAX_CHECK_MISSES = 5
+
+
+@dataclass(frozen=True)
+class RecordCheckMiss(Effect):
+    """A CEK code that is not this number's complaint (counted to slow guessing)."""
+
+
+class ComplaintCheckFlow(Flow):
+    """CEK <code>: the complaint's status, for the number that filed it only.
+
+    A code that does not exist and someone else's code get the same answer; after
+    ``MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait and no code
+    is looked up at all.
+    """
+
+    name = CHECK_FLOW_NAME
+    keywords = CHECK_KEYWORDS
+    menu_key = "complaint.check.menu"
+
+    def start(self, turn: Turn) -> Outcome:
+        code = complaint_code.clean(turn.args)
+        if len(code) == KSM_CODE_DIGITS:
+            # STATUS 49341: a KSM code (5 digits) cannot be a complaint code (9 digits).
+            from conversations.flows.ksm_status import StatusFlow
+
+            return StatusFlow().start(turn)
+        if not code:
+            return Outcome(
+                replies=[Reply("complaint.check.ask_code")], dialog=Dialog(self.name, "code", {})
+            )
+        return self.check(turn, code)
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        complaint = match(turn.inbound.text, dict(ComplaintFlow.keywords))
+        if complaint is not None and complaint.rest:
+            return interrupting(ComplaintFlow().start(with_args(turn, complaint.rest)))
+        code = complaint_code.clean(turn.inbound.text)
+        if not code:
+            return Outcome(replies=[Reply("complaint.check.ask_code")], dialog=dialog)
+        return self.check(turn, code)
+
+    def check(self, turn: Turn, code: str) -> Outcome:
+        """Answer a status request for ``code`` (digits only)."""
+        directory = turn.directory
+        if directory.complaint_check_misses() >= MAX_CHECK_MISSES:
+            return Outcome(replies=[Reply("complaint.check.throttled")])
+        found = directory.own_complaint(code) if complaint_code.is_valid(code) else None
+        if found is None:
+            return Outcome(
+                replies=[Reply("complaint.check.not_found")], effects=[RecordCheckMiss()]
+            )
+        return Outcome(replies=[status_reply(turn.language, code, found)])
+
+
+def status_reply(language: str, code: str, found: dict[str, Any]) -> Reply:
+    """The one-SMS status answer; the officer's last public response is cut to fit."""
+    status = render(f"complaint.status.{found['status']}", language)
+    params = {"code": code, "status": status, "date": found["date"]}
+    response = to_gsm7(" ".join((found.get("response") or "").split()))
+    if not response:
+        return Reply(
+            "complaint.check.status",
+            {**params, "response": render("complaint.check.no_response", language)},
+        )
+    fixed = render(
+        "complaint.check.status",
+        language,
+        **params,
+        response=render("complaint.check.response", language, text=""),
+    )
+    if segments(fixed + response) > 1:
+        response = response[: max(160 - len(fixed) - 3, 0)].rstrip() + "..."
+        # GSM-7 extension characters count twice: cut further until it fits.
+        while len(response) > 3 and segments(fixed + response) > 1:
+            response = response[:-4].rstrip() + "..."
+    return Reply(
+        "complaint.check.status",
+        {**params, "response": render("complaint.check.response", language, text=response)},
+    )
