@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.broadcasts import add_recipients, create_broadcast, refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact
@@ -37,10 +37,8 @@ def broadcast_text(
     """Create and mark as sending one broadcast per language for ``recipients``.
 
     Args:
-        recipients: a select of contact ids WITHOUT ``Contact`` in its FROM clause
-            (``select(KsmMember.contact_id).where(...)``). The language filter added here
-            refers to the ``Contact`` of ``add_recipients``' INSERT ... SELECT, to which
-            the subquery is explicitly correlated.
+        recipients: a select of one column, the contact ids
+            (``select(KsmMember.contact_id).where(...)``).
         key_whatsapp: a longer text for WhatsApp, if any.
 
     Returns:
@@ -48,15 +46,21 @@ def broadcast_text(
         (:func:`start_after_commit`, or the sweep's ``resume_broadcasts`` finds them).
     """
     made = []
+    # An alias, not Contact itself: add_recipients selects FROM contact, and a subquery
+    # naming the same table would be correlated to it, i.e. run once per contact row
+    # (minutes for 20,000 leaders) instead of once as a hash semi-join.
+    reader = aliased(Contact)
+    wanted = recipients.subquery()
     for language in LANGUAGES:
         body = render(key, language, **params)
         whatsapp = render(key_whatsapp, language, **params) if key_whatsapp else None
         broadcast_id = create_broadcast(session, kind, body, whatsapp, templates=templates,
                                         kelurahan_id=kelurahan_id, now=now)
         # Contacts with a language we do not have read the Indonesian text.
-        lang_filter = (Contact.language == language if language != "id"
-                       else Contact.language.not_in([x for x in LANGUAGES if x != "id"]))
-        chosen = recipients.where(lang_filter, Contact.opted_out.is_(False)).correlate(Contact)
+        lang_filter = (reader.language == language if language != "id"
+                       else reader.language.not_in([x for x in LANGUAGES if x != "id"]))
+        chosen = select(reader.id).join(wanted, reader.id == wanted.c[0]).where(
+            lang_filter, reader.opted_out.is_(False))
         add_recipients(session, broadcast_id, chosen)
         # Counted, not taken from add_recipients: with a select as source, psycopg
         # reports rowcount -1 for the INSERT ... SELECT (so it returns 0).
