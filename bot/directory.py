@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.services.announcements import AnnouncementLookups
 from bot.services.complaint_lookups import ComplaintLookups
 from bot.services.ksm_lookups import KsmLookups
 from bot.services.meeting_lookups import MeetingLookups
 from bot.services.monev import MonevLookups
 
 
-class DbDirectory(KsmLookups, ComplaintLookups, MeetingLookups, MonevLookups):
+class DbDirectory(KsmLookups, ComplaintLookups, MeetingLookups, MonevLookups,
+                  AnnouncementLookups):
     """Look-ups inside the inbound transaction."""
 
     def __init__(self, session: Session, contact_id: int) -> None:

@@ -4,6 +4,7 @@ One module per domain; importing this package registers every table on ``Base.me
 """
 from __future__ import annotations
 
+from bot.models.announcement import Announcement, AnnouncementComplaint, AnnouncementItem
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
 from bot.models.broadcast import Broadcast, BroadcastSend
@@ -23,7 +24,7 @@ from bot.models.officer import Officer
 from bot.models.poor import PoorResident
 
 __all__ = [
-    "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
+    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "Rsvp", "utcnow",

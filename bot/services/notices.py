@@ -33,13 +33,15 @@ def broadcast_text(
     kelurahan_id: int | None = None,
     templates: Mapping[str, str] | None = None,
     key_whatsapp: str | None = None,
+    whatsapp_params: Mapping[str, Any] | None = None,
 ) -> list[int]:
     """Create and mark as sending one broadcast per language for ``recipients``.
 
     Args:
         recipients: a select of one column, the contact ids
             (``select(KsmMember.contact_id).where(...)``).
-        key_whatsapp: a longer text for WhatsApp, if any.
+        key_whatsapp: a longer text for WhatsApp, if any; ``whatsapp_params`` override
+            ``params`` in it.
 
     Returns:
         The ids of the broadcasts made; the caller starts them after its commit
@@ -53,7 +55,8 @@ def broadcast_text(
     wanted = recipients.subquery()
     for language in LANGUAGES:
         body = render(key, language, **params)
-        whatsapp = render(key_whatsapp, language, **params) if key_whatsapp else None
+        whatsapp = (render(key_whatsapp, language, **{**params, **(whatsapp_params or {})})
+                    if key_whatsapp else None)
         broadcast_id = create_broadcast(session, kind, body, whatsapp, templates=templates,
                                         kelurahan_id=kelurahan_id, now=now)
         # Contacts with a language we do not have read the Indonesian text.

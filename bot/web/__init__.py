@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
         simulator,
         webhooks,
     )
-    from bot.web import monev
+    from bot.web import announcements, monev
     from bot.web.security import csrf
 
     csrf.init_app(app)
@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(complaints_api.bp)
     csrf.exempt(complaints_api.bp)
     app.register_blueprint(monev.bp)
+    app.register_blueprint(announcements.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(_close_db)

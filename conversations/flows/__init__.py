@@ -6,6 +6,7 @@ from conversations.flow import Flow
 
 def default_flows() -> list[Flow]:
     """The product's flows, in the order the menu lists them."""
+    from conversations.flows.announcement_reply import AnnouncementReplyFlow
     from conversations.flows.complaint import ComplaintFlow
     from conversations.flows.complaint_check import ComplaintCheckFlow
     from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
@@ -27,4 +28,5 @@ def default_flows() -> list[Flow]:
         MeetingFlow(),
         RsvpFlow(),
         monev_flow(),
+        AnnouncementReplyFlow(),
     ]

@@ -1,0 +1,231 @@
+"""Priority announcements: recording the result, the preview, publishing, and residents'
+TANYA / SANGGAH replies (filed as PPM complaints linked to the announcement).
+
+Officer-written text (titles, reasons) goes out by SMS, so it is made plain GSM-7 first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from bot.broadcasts import progress
+from bot.effects import EffectContext, handles
+from bot.models import (
+    Announcement,
+    AnnouncementComplaint,
+    AnnouncementItem,
+    Complaint,
+    Contact,
+    Kelurahan,
+    Ksm,
+    KsmMember,
+    Officer,
+    Proposal,
+)
+from bot.models import announcement as an
+from bot.models import complaint as c
+from bot.models import ksm as k
+from bot.services.complaints import file_complaint
+from bot.services.ksm import notify
+from bot.services.notices import broadcast_text
+from conversations.catalogue import render
+from conversations.flows.announcement_reply import ReplyToAnnouncement
+from conversations.flows.complaint import FileComplaint
+from conversations.gsm import segments, to_gsm7
+
+KIND = "announcement"
+SHORT_TITLE = 30  # characters of a proposal title in the SMS
+REASON_MAX = 300
+
+
+class AnnouncementError(ValueError):
+    """The result cannot be recorded or published as given; the text says why."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the BKM entered for one proposal."""
+
+    proposal_id: int
+    chosen: bool
+    rank: int | None
+    reason: str
+
+
+def eligible(session: Session, kelurahan_id: int) -> list[tuple[Proposal, Ksm]]:
+    """The proposals that went to the priority meeting (found eligible by their unit)."""
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(Proposal, Ksm).join(Ksm, Ksm.id == Proposal.ksm_id)
+        .where(Ksm.kelurahan_id == kelurahan_id, Proposal.status == k.ELIGIBLE)
+        .order_by(Proposal.id))]
+
+
+def record_result(session: Session, officer: Officer, kelurahan_id: int, title: str,
+                  choices: list[Choice], now: datetime) -> Announcement:
+    """Store a draft announcement.
+
+    Raises:
+        AnnouncementError: no title, nothing chosen, a chosen proposal without a reason,
+            ranks that are not 1, 2, 3... , or a proposal not eligible in the kelurahan.
+    """
+    title = to_gsm7(" ".join(title.split()))[:120]
+    if not title:
+        raise AnnouncementError("Judul pengumuman wajib diisi.")
+    allowed = {p.id for p, _ in eligible(session, kelurahan_id)}
+    if any(choice.proposal_id not in allowed for choice in choices):
+        raise AnnouncementError("Ada usulan yang tidak layak atau bukan dari kelurahan ini.")
+    chosen = [x for x in choices if x.chosen]
+    if not chosen:
+        raise AnnouncementError("Pilih minimal satu usulan terpilih.")
+    if sorted(x.rank or 0 for x in chosen) != list(range(1, len(chosen) + 1)):
+        raise AnnouncementError(f"Peringkat usulan terpilih harus 1 sampai {len(chosen)}, "
+                                "masing-masing sekali.")
+    if any(not x.reason.strip() for x in chosen):
+        raise AnnouncementError("Setiap usulan terpilih wajib diberi alasan.")
+    announcement = Announcement(kelurahan_id=kelurahan_id, title=title, status=an.DRAFT,
+                                created_by_id=officer.id, created_at=now)
+    session.add(announcement)
+    session.flush()
+    session.add_all(AnnouncementItem(
+        announcement_id=announcement.id, proposal_id=x.proposal_id, chosen=x.chosen,
+        rank=x.rank if x.chosen else None,
+        reason=to_gsm7(" ".join(x.reason.split()))[:REASON_MAX] or None) for x in choices)
+    session.flush()
+    return announcement
+
+
+def items(session: Session, announcement_id: int) -> list[tuple[AnnouncementItem, Proposal, Ksm]]:
+    """The announcement's proposals: chosen by rank first, then those not chosen."""
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(AnnouncementItem, Proposal, Ksm)
+        .join(Proposal, Proposal.id == AnnouncementItem.proposal_id)
+        .join(Ksm, Ksm.id == Proposal.ksm_id)
+        .where(AnnouncementItem.announcement_id == announcement_id)
+        .order_by(AnnouncementItem.chosen.desc(), AnnouncementItem.rank, Proposal.id))]
+
+
+def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
+    """The catalogue parameters of the SMS (short) and WhatsApp (full) texts."""
+    kelurahan = session.get(Kelurahan, announcement.kelurahan_id)
+    rows = items(session, announcement.id)
+    chosen = [(i, p, s) for i, p, s in rows if i.chosen]
+    others = [(i, p, s) for i, p, s in rows if not i.chosen]
+    short = "; ".join(f"{i.rank} {to_gsm7(p.title)[:SHORT_TITLE].strip()} (KSM {s.name})"
+                      for i, p, s in chosen)
+    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}" for i, p, s in chosen)
+    return {"kelurahan": kelurahan.name if kelurahan else "", "title": announcement.title,
+            "items": short, "items_full": full,
+            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {s.name})" for _, p, s in others) or "-"}
+
+
+def recipients(kelurahan_id: int) -> Select[Any]:
+    """Every confirmed member of the kelurahan's KSMs (rejected KSMs excepted)."""
+    return (select(KsmMember.contact_id).join(Ksm, Ksm.id == KsmMember.ksm_id)
+            .where(Ksm.kelurahan_id == kelurahan_id, Ksm.status != k.REJECTED,
+                   KsmMember.status == k.CONFIRMED))
+
+
+def preview(session: Session, announcement: Announcement, price_per_segment: float) -> dict[str, Any]:
+    """Per channel: recipients, the texts, SMS segments per message and estimated cost.
+
+    WhatsApp recipients outside the 24-hour window without a template get the SMS
+    instead; the cost shown for them is the SMS price as an upper bound.
+    """
+    params = text_params(session, announcement)
+    sms = render("ann.sms", "id", **params)
+    whatsapp = render("ann.whatsapp", "id", **{**params, "items": params["items_full"]})
+    ids = recipients(announcement.kelurahan_id).subquery()
+    by_channel = dict(session.execute(
+        select(Contact.uses_whatsapp, func.count(func.distinct(Contact.id)))
+        .join(ids, ids.c[0] == Contact.id).where(Contact.opted_out.is_(False))
+        .group_by(Contact.uses_whatsapp)).all())
+    sms_n, wa_n = by_channel.get(False, 0), by_channel.get(True, 0)
+    sms_segments = segments(sms)
+    return {
+        "sms": {"recipients": sms_n, "text": sms, "segments": sms_segments,
+                "cost": sms_n * sms_segments * price_per_segment},
+        "whatsapp": {"recipients": wa_n, "text": whatsapp, "segments": segments(whatsapp),
+                     "fallback_cost": wa_n * sms_segments * price_per_segment},
+        "not_chosen_leaders": sum(1 for i, _, _ in items(session, announcement.id) if not i.chosen),
+    }
+
+
+def publish(session: Session, announcement: Announcement, now: datetime,
+            templates: Any = None) -> tuple[list[int], list[int]]:
+    """Publish a draft: broadcasts to the members, notices to leaders not chosen.
+
+    Returns:
+        (broadcast ids to start, message ids to send), both after the caller's commit.
+    """
+    if announcement.status != an.DRAFT:
+        raise AnnouncementError("Pengumuman ini sudah diterbitkan.")
+    params = text_params(session, announcement)
+    broadcasts = broadcast_text(
+        session, KIND, "ann.sms", params, recipients(announcement.kelurahan_id), now,
+        kelurahan_id=announcement.kelurahan_id, templates=templates,
+        key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]})
+    messages = [notify(session, s.leader_contact_id, "ann.not_chosen", now,
+                       title=to_gsm7(p.title), ksm=s.name)
+                for i, p, s in items(session, announcement.id) if not i.chosen]
+    announcement.status = an.PUBLISHED
+    announcement.published_at = now
+    announcement.broadcast_ids = ",".join(map(str, broadcasts))
+    return broadcasts, messages
+
+
+def sending_progress(session: Session, announcement: Announcement) -> dict[str, int]:
+    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts."""
+    total: dict[str, int] = {}
+    for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
+        for key, value in progress(session, int(broadcast_id)).items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def replies(session: Session, announcement_id: int) -> list[tuple[AnnouncementComplaint, Complaint]]:
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(AnnouncementComplaint, Complaint)
+        .join(Complaint, Complaint.id == AnnouncementComplaint.complaint_id)
+        .where(AnnouncementComplaint.announcement_id == announcement_id)
+        .order_by(AnnouncementComplaint.id))]
+
+
+@handles(ReplyToAnnouncement)
+def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> dict[str, Any]:
+    session = ctx.session
+    announcement = session.get(Announcement, effect.announcement_id)
+    if announcement is None or announcement.status != an.PUBLISHED:
+        raise AnnouncementError("no such published announcement")
+    label = "Pertanyaan" if effect.kind == "tanya" else "Sanggahan"
+    result = file_complaint(FileComplaint(
+        text=f"{label} tentang pengumuman '{announcement.title}': {effect.text}",
+        channel=effect.channel), ctx)
+    complaint = session.execute(select(Complaint).where(Complaint.code == result["code"])).scalar_one()
+    complaint.kind = c.QUESTION if effect.kind == "tanya" else c.OTHER
+    if complaint.kelurahan_id is None:  # the announcement says where it belongs
+        complaint.kelurahan_id = announcement.kelurahan_id
+    session.add(AnnouncementComplaint(announcement_id=announcement.id, complaint_id=complaint.id,
+                                      kind=effect.kind, created_at=ctx.now))
+    return result
+
+
+class AnnouncementLookups:
+    """Look-ups for TANYA / SANGGAH (mixed into ``bot.directory.DbDirectory``)."""
+
+    session: Session
+    contact_id: int
+
+    def latest_announcement(self) -> int | None:
+        """The newest published announcement of the contact's kelurahan or KSMs."""
+        mine = select(Ksm.kelurahan_id).join(KsmMember, KsmMember.ksm_id == Ksm.id).where(
+            KsmMember.contact_id == self.contact_id)
+        home = select(Contact.kelurahan_id).where(Contact.id == self.contact_id)
+        return self.session.scalar(
+            select(Announcement.id).where(
+                Announcement.status == an.PUBLISHED,
+                Announcement.kelurahan_id.in_(mine) | Announcement.kelurahan_id.in_(home))
+            .order_by(Announcement.published_at.desc(), Announcement.id.desc()).limit(1))

@@ -1,0 +1,106 @@
+"""The BKM's priority announcements: record the priority meeting's result, preview it
+per channel (recipients, SMS segments, estimated cost), publish, and follow sending and
+residents' TANYA / SANGGAH. Scoped to the officer's area; bkm (and admin) decide."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from bot.inbound import enqueue_sends
+from bot.models import Announcement, Kelurahan
+from bot.services import announcements as svc
+from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
+from bot.services.notices import start_jobs
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+from workers import clock
+
+bp = Blueprint("announcements", __name__, url_prefix="/announcements")
+VIEWERS = ("bkm", "fasilitator")
+
+
+def _in_area(announcement_id: int) -> Announcement:
+    found = get_db().execute(
+        select(Announcement).join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
+        .where(Announcement.id == announcement_id, area_condition(current_user))
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/")
+@require_role(*VIEWERS)
+def index():  # type: ignore[no-untyped-def]
+    db = get_db()
+    rows = db.execute(
+        select(Announcement, Kelurahan.name).join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
+        .where(area_condition(current_user)).order_by(Announcement.id.desc()).limit(200)).all()
+    return render_template("announcements_list.html", rows=rows,
+                           kelurahan=kelurahan_in_area(db, current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role("bkm")
+def new():  # type: ignore[no-untyped-def]
+    db = get_db()
+    kelurahan_id = request.values.get("kelurahan_id", type=int)
+    if kelurahan_id is None or not in_area(db, current_user, kelurahan_id):
+        abort(404)
+    proposals = svc.eligible(db, kelurahan_id)
+    if request.method == "POST":
+        choices = []
+        for proposal, _ksm in proposals:
+            chosen = request.form.get(f"chosen_{proposal.id}") == "1"
+            rank = request.form.get(f"rank_{proposal.id}", type=int)
+            choices.append(svc.Choice(proposal.id, chosen, rank,
+                                      request.form.get(f"reason_{proposal.id}", "")))
+        try:
+            announcement = svc.record_result(db, current_user, kelurahan_id,
+                                             request.form.get("title", ""), choices,
+                                             clock.now(get_runtime()))
+        except svc.AnnouncementError as exc:
+            db.rollback()
+            flash(str(exc), "error")
+            return render_template("announcement_new.html", proposals=proposals,
+                                   kelurahan_id=kelurahan_id, form=request.form), 400
+        db.commit()
+        return redirect(url_for("announcements.detail", announcement_id=announcement.id))
+    return render_template("announcement_new.html", proposals=proposals,
+                           kelurahan_id=kelurahan_id, form={})
+
+
+@bp.get("/<int:announcement_id>")
+@require_role(*VIEWERS)
+def detail(announcement_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    announcement = _in_area(announcement_id)
+    rt = get_runtime()
+    return render_template(
+        "announcement_detail.html", announcement=announcement,
+        items=svc.items(db, announcement.id),
+        preview=svc.preview(db, announcement, rt.settings.sms_price_per_segment),
+        progress=svc.sending_progress(db, announcement),
+        replies=svc.replies(db, announcement.id),
+        price=rt.settings.sms_price_per_segment)
+
+
+@bp.post("/<int:announcement_id>/publish")
+@require_role("bkm")
+def publish(announcement_id: int):  # type: ignore[no-untyped-def]
+    db = get_db()
+    rt = get_runtime()
+    announcement = _in_area(announcement_id)
+    try:
+        broadcasts, messages = svc.publish(db, announcement, clock.now(rt),
+                                           rt.settings.whatsapp_templates)
+    except svc.AnnouncementError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("announcements.detail", announcement_id=announcement_id))
+    db.commit()
+    start_jobs(rt, broadcasts)
+    enqueue_sends(rt, messages)
+    flash("Pengumuman diterbitkan dan sedang dikirim.", "info")
+    return redirect(url_for("announcements.detail", announcement_id=announcement_id))

@@ -1,0 +1,55 @@
+"""TANYA / SANGGAH: a resident asks about, or objects to, the priority announcement of
+their kelurahan. It becomes a PPM complaint linked to the announcement."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import conversations.flows.announcement_texts  # noqa: F401
+from conversations.flow import Flow, Invalid, check_text
+from conversations.keywords import match
+from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+
+TEXT_MAX = 500
+KINDS = {"TANYA": "tanya", "PERTANYAAN": "tanya", "SANGGAH": "sanggah", "SANGGAHAN": "sanggah",
+         "KEBERATAN": "sanggah"}
+
+
+@dataclass(frozen=True)
+class ReplyToAnnouncement(Effect):
+    """File a complaint about the announcement; returns ``code``."""
+
+    announcement_id: int
+    kind: str  # tanya / sanggah
+    text: str
+    channel: str
+
+
+class AnnouncementReplyFlow(Flow):
+    """TANYA <text> / SANGGAH <text>; without text the bot asks for it."""
+
+    name = "announcement_reply"
+    keywords = {keyword: "announcement_reply" for keyword in KINDS}
+
+    def start(self, turn: Turn) -> Outcome:
+        found = match(turn.inbound.text, KINDS)
+        kind = found.value if found is not None else "tanya"
+        announcement_id = turn.directory.latest_announcement()
+        if announcement_id is None:
+            return Outcome(replies=[Reply("ann.reply.none")])
+        data = {"kind": kind, "announcement_id": announcement_id}
+        if not turn.args.strip():
+            return Outcome(replies=[Reply("ann.ask.text")], dialog=Dialog(self.name, "text", data))
+        return self._file(turn, turn.args, data)
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        return self._file(turn, turn.inbound.text, dict(dialog.data), dialog)
+
+    def _file(self, turn: Turn, text: str, data: dict, dialog: Dialog | None = None) -> Outcome:
+        try:
+            value = check_text(text, TEXT_MAX)
+        except Invalid as invalid:
+            return Outcome(replies=[invalid.reply],
+                           dialog=dialog or Dialog(self.name, "text", data))
+        effect = ReplyToAnnouncement(announcement_id=data["announcement_id"], kind=data["kind"],
+                                     text=value, channel=turn.inbound.channel)
+        return Outcome(replies=[Reply("ann.reply.filed")], effects=[effect])
