@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
         simulator,
         webhooks,
     )
-    from bot.web import announcements, monev
+    from bot.web import admin_jobs, announcements, monev
     from bot.web.security import csrf
 
     csrf.init_app(app)
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(complaints_api.bp)
     app.register_blueprint(monev.bp)
     app.register_blueprint(announcements.bp)
+    app.register_blueprint(admin_jobs.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(_close_db)

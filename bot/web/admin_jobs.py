@@ -1,0 +1,72 @@
+"""Admins' view of the job queues: queued, running, scheduled and failed jobs (RQ), with
+a button to retry a failed job. On the embedded default it shows the in-process runner.
+Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from bot.web import get_runtime
+from bot.web.auth import require_role
+from workers.queue import InlineJobQueue, RqJobQueue
+
+bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
+SHOWN = 100
+
+
+def _rq_overview(jobs: RqJobQueue) -> dict[str, Any]:
+    from rq.job import Job
+
+    queue = jobs.queue
+    failed_ids = queue.failed_job_registry.get_job_ids(0, SHOWN - 1)
+    failed = []
+    for job in Job.fetch_many(failed_ids, connection=jobs.redis):
+        if job is None:
+            continue
+        result = job.latest_result()
+        trace = ((result.exc_string if result is not None else "") or "").strip().splitlines()
+        failed.append({"id": job.id, "func": job.func_name, "args": job.args,
+                       "ended_at": job.ended_at, "error": trace[-1] if trace else ""})
+    return {
+        "mode": "rq", "name": queue.name, "queued": queue.count,
+        "started": queue.started_job_registry.count,
+        "scheduled": queue.scheduled_job_registry.count,
+        "deferred": queue.deferred_job_registry.count,
+        "failed_count": queue.failed_job_registry.count, "failed": failed,
+    }
+
+
+def _inline_overview(jobs: InlineJobQueue) -> dict[str, Any]:
+    return {"mode": "inline", "name": "in-process", "queued": jobs.pending(), "started": 0,
+            "scheduled": 0, "deferred": 0, "failed_count": len(jobs.failed),
+            "failed": [{"id": str(i), "func": name, "args": (), "ended_at": None,
+                        "error": f"{type(exc).__name__}: {exc}"}
+                       for i, (name, exc) in enumerate(jobs.failed[-SHOWN:])]}
+
+
+@bp.get("/")
+@require_role()
+def index():  # type: ignore[no-untyped-def]
+    jobs = get_runtime().jobs
+    if isinstance(jobs, RqJobQueue):
+        overview = _rq_overview(jobs)
+    elif isinstance(jobs, InlineJobQueue):
+        overview = _inline_overview(jobs)
+    else:
+        overview = {"mode": type(jobs).__name__, "name": "-", "queued": 0, "started": 0,
+                    "scheduled": 0, "deferred": 0, "failed_count": 0, "failed": []}
+    return render_template("admin_jobs.html", q=overview)
+
+
+@bp.post("/<job_id>/requeue")
+@require_role()
+def requeue(job_id: str):  # type: ignore[no-untyped-def]
+    jobs = get_runtime().jobs
+    if not isinstance(jobs, RqJobQueue):
+        abort(404)
+    if job_id not in jobs.queue.failed_job_registry.get_job_ids():
+        abort(404)
+    jobs.queue.failed_job_registry.requeue(job_id)
+    flash("Job diantrekan lagi.", "info")
+    return redirect(url_for("admin_jobs.index"))
