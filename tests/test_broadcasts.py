@@ -355,3 +355,33 @@ def test_rate_limit_is_shared_by_limiters_on_one_redis() -> None:
         thread.join()
     # 50 sends at 50/s: the first at once, the last 49 intervals later, not 24.
     assert 0.95 <= max(stamps) - begin <= 1.3
+
+
+def test_two_workers_at_once_send_each_recipient_once(fast, twilio) -> None:
+    import threading
+
+    from workers.broadcasts import send_broadcast
+
+    broadcast_id = broadcast_to(fast, residents(fast, 60))
+    fast.settings = replace(fast.settings, sms_rate_per_second=20.0)  # batches of 40
+    threads = [threading.Thread(target=send_broadcast, args=(broadcast_id,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent_to(twilio).values()) == [1] * 60
+    assert counts(fast, broadcast_id)["sent"] == 60
+
+
+def test_send_settings_from_the_environment() -> None:
+    from bot.settings import SettingsError, from_env
+
+    settings = from_env({"SMS_RATE_PER_SECOND": "2.5",
+                         "WHATSAPP_TEMPLATES": "announcement=HXa1, meeting_notice=HXb2"})
+    assert settings.sms_rate_per_second == 2.5 and settings.whatsapp_rate_per_second == 20.0
+    assert settings.whatsapp_templates == {"announcement": "HXa1", "meeting_notice": "HXb2"}
+    assert settings.quiet_hours is True
+    for bad in ({"SMS_RATE_PER_SECOND": "0"}, {"WHATSAPP_RATE_PER_SECOND": "fast"},
+                {"WHATSAPP_TEMPLATES": "announcement"}, {"WHATSAPP_TEMPLATES": "x=MG1"}):
+        with pytest.raises(SettingsError):
+            from_env(bad)
