@@ -10,8 +10,9 @@ skewed clocks agree.
 ``CATCH_UP``: when every worker is late for its slot at once (a pause in a busy
 machine, a slow database commit), the slots missed are not lost for good: the schedule
 may lag real time by up to this much and is caught up by sending without waiting.
-Without it a shared schedule loses every missed slot and a busy machine reaches ~90%
-of the configured rate; with it, at most ``CATCH_UP * rate`` messages go back to back.
+Without it a shared schedule loses every missed slot and a busy machine reached ~90%
+of the configured rate (0.25 s still lost ~5%); with it, at most ``CATCH_UP * rate``
+extra messages go back to back, which Twilio queues at the sender's own pace.
 
 When the provider answers 429 or 63018 (too many requests / WhatsApp rate limit) the
 sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
@@ -24,7 +25,7 @@ import time
 from typing import Any, Protocol
 
 SLOW_DOWN_CODES = {20429, 63018}
-CATCH_UP = 0.25  # seconds
+CATCH_UP = 1.0  # seconds
 SLOW_DOWN_SECONDS = 60
 MAX_SLOW_DOWN = 32
 
