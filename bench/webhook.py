@@ -375,27 +375,63 @@ def stored_inbound(database_url: str) -> tuple[int, set[str], int, int]:
 # ---------------------------------------------------------------- main
 
 
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` so far (from /proc; gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def postgres_backends(database_url: str) -> list[int]:
+    """Server processes of the bench database (the app's pooled connections)."""
+    from sqlalchemy import create_engine, text
+
+    from bot.settings import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        pids = conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )).scalars().all()
+    engine.dispose()
+    return list(pids)
+
+
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
-def report(name: str, result: Result, client_cpu: float) -> None:
+def report(name: str, result: Result, client_cpu: float, server_cpu: tuple[float, float]) -> None:
     rps = result.done / result.elapsed if result.elapsed else 0.0
+    workers, database = (1000 * x / max(result.done, 1) for x in server_cpu)
     print(
         f"  {name:<5} {result.done:6d} req in {result.elapsed:5.1f} s = {rps:7.1f} req/s"
         f"   p50 {result.percentile(50):6.1f} ms   p99 {result.percentile(99):6.1f} ms"
         f"   client CPU {100 * client_cpu / result.elapsed:4.0f}% of one core"
-        f"   statuses {result.statuses}   reconnects {result.reconnects}"
+        f"   statuses {result.statuses}   reconnects {result.reconnects}\n"
+        f"        CPU per request: gunicorn workers {workers:.2f} ms, PostgreSQL {database:.2f} ms"
     )
     for error in result.errors[:5]:
         print(f"        error: {error}")
 
 
-def timed(port: int, requests: list[Request], args: argparse.Namespace) -> tuple[Result, float]:
-    cpu0 = cpu_seconds()
-    result = run_load(port, requests, args.connections, args.seconds)
-    return result, cpu_seconds() - cpu0
+def timed(
+    server: Server, requests: list[Request], args: argparse.Namespace, backends: list[int]
+) -> tuple[Result, float, tuple[float, float]]:
+    """The timed run, with the CPU it cost the client, the workers and PostgreSQL."""
+    workers = server.worker_pids()
+    cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
+    result = run_load(server.port, requests, args.connections, args.seconds)
+    server_cpu = (process_cpu(workers) - workers0, process_cpu(backends) - db0)
+    return result, cpu_seconds() - cpu0, server_cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -407,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=400, help="untimed requests first")
     parser.add_argument("--retries", type=int, default=300, help="answered requests re-sent")
     parser.add_argument("--twins", type=int, default=100, help="fresh requests sent twice at once")
-    parser.add_argument("--profile", help="py-spy flame graph of the app's workers (SVG)")
+    parser.add_argument("--profile", help="py-spy profile of an app worker: "
+                        "a flame graph if FILE ends in .svg, else collapsed stacks")
     parser.add_argument("--app-only", action="store_true", help="skip the bare app")
     args = parser.parse_args(argv)
 
@@ -447,13 +484,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             pids = app.worker_pids()
             profiler = subprocess.Popen(
-                ["py-spy", "record", "-o", args.profile, "-r", "200", "--nonblocking",
+                ["py-spy", "record", "-o", args.profile, "-r", "200", "--nonblocking", "--gil",
+                 *(["--format", "raw"] if not args.profile.endswith(".svg") else []),
                  *sum((["--pid", str(p)] for p in pids[:1]), [])],
                 env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             time.sleep(1)
-        app_result, app_cpu = timed(app.port, load, args)
+        app_result, app_cpu, app_server_cpu = timed(app, load, args, postgres_backends(database_url))
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
@@ -467,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         app.stop()
 
     print("results")
-    report("app", app_result, app_cpu)
+    report("app", app_result, app_cpu, app_server_cpu)
     answered = {**warm.answers, **app_result.answers, **twinned.answers}
     rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
     sent_sids = set(answered)
@@ -506,10 +544,10 @@ def main(argv: list[str] | None = None) -> int:
                       {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
         try:
             run_load(bare.port, warmup, args.connections, 60)
-            bare_result, bare_cpu = timed(bare.port, load, args)
+            bare_result, bare_cpu, bare_server_cpu = timed(bare, load, args, [])
         finally:
             bare.stop()
-        report("bare", bare_result, bare_cpu)
+        report("bare", bare_result, bare_cpu, bare_server_cpu)
         same = all(bare_result.answers.get(s) == b for s, b in app_result.answers.items()
                    if s in bare_result.answers)
         if not same:
