@@ -128,7 +128,7 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
     try:
         with rt.db.sessions() as session, session.begin():
             conn = session.connection()
-            contact = conn.execute(sql.UPSERT_CONTACT, sql.contact_params(message, now)).one()
+            contact = sql.UPSERT_CONTACT.first(conn, sql.contact_params(message, now))
             inbound_id, open_row = sql.store_inbound(conn, contact.id, message, now)
             if inbound_id is None:
                 return _stored_replies(conn, message.sid)
@@ -151,12 +151,13 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[s
     """
     with rt.db.sessions() as session, session.begin():
         conn = session.connection()
-        contact = conn.execute(sql.UPSERT_CONTACT, sql.contact_params(message, now)).one()
-        inbound_id = conn.execute(
-            sql.INSERT_INBOUND, sql.inbound_params(contact.id, message, now, m.FAILED_HANDLING)
-        ).scalar()
-        if inbound_id is None:  # stored meanwhile by a retry in another process
+        contact = sql.UPSERT_CONTACT.first(conn, sql.contact_params(message, now))
+        inserted = sql.INSERT_INBOUND.first(
+            conn, sql.inbound_params(contact.id, message, now, m.FAILED_HANDLING)
+        )
+        if inserted is None:  # stored meanwhile by a retry in another process
             return _stored_replies(conn, message.sid)
+        inbound_id = inserted.id
         texts = [render("error.internal", contact.language)]
         _store_replies(conn, contact.id, inbound_id, message.channel, texts, now)
     return texts
@@ -177,7 +178,7 @@ def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
 
 
 def _stored_replies(conn: Connection, sid: str) -> list[str]:
-    return list(conn.execute(sql.STORED_REPLIES, {"sid": sid}).scalars())
+    return [row.body for row in sql.STORED_REPLIES.rows(conn, {"sid": sid})]
 
 
 def _handle(
@@ -245,21 +246,21 @@ def _save_dialog(
     if open_row is not None:
         continues = new is not None and new.flow == open_row.flow and outcome.ended != INTERRUPTED
         if continues:
-            conn.execute(sql.UPDATE_SESSION, {
+            sql.UPDATE_SESSION.rows(conn, {
                 "id": open_row.id, "step": new.step, "data": new.data, "now": now,
                 "expires_at": expires,
             })
             return
         _end_session(conn, open_row.id, outcome.ended, now)
     if new is not None:
-        conn.execute(sql.INSERT_SESSION, {
+        sql.INSERT_SESSION.rows(conn, {
             "contact_id": contact_id, "flow": new.flow, "step": new.step, "data": new.data,
             "status": m.ACTIVE, "now": now, "expires_at": expires,
         })
 
 
 def _end_session(conn: Connection, session_id: int, status: str, now: datetime) -> None:
-    conn.execute(sql.END_SESSION, {"id": session_id, "status": status, "now": now})
+    sql.END_SESSION.rows(conn, {"id": session_id, "status": status, "now": now})
 
 
 def _store_replies(
@@ -273,4 +274,4 @@ def _store_replies(
     ]
     if rows:
         # One row (the usual case) as a plain execute: a single prepared statement.
-        conn.execute(sql.INSERT_REPLY, rows[0] if len(rows) == 1 else rows)
+        sql.INSERT_REPLY.rows(conn, rows[0] if len(rows) == 1 else rows)

@@ -6,13 +6,24 @@ costs BEGIN, the contact upsert, the inbound insert with the open-session read, 
 reply insert and COMMIT. Their text is the same on every call, so psycopg prepares
 them on the server after a few uses. SQLite (3.35+) runs the same SQL except the
 combined insert-and-read, which it cannot do in one statement.
+
+On PostgreSQL they go straight to psycopg on the transaction's connection: SQLAlchemy's
+per-execution work (execution context, parameter and result processing) cost more CPU
+than the statements themselves. SQLite runs them through SQLAlchemy, which converts
+its dates and booleans.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import Boolean, Connection, Integer, Row, String, bindparam, text
+import psycopg
+from psycopg.rows import namedtuple_row
+from psycopg.types.json import Jsonb
+from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import TextClause
 
 from bot.models import messaging as m
 from bot.models.base import JsonType, UtcDateTime
@@ -22,13 +33,69 @@ if TYPE_CHECKING:
     from bot.inbound import InboundMessage
 
 
-def _times(*names: str) -> list[Any]:
-    return [bindparam(name, type_=UtcDateTime) for name in names]
+class Statement:
+    """One SQL statement with ``:name`` parameters.
+
+    Args:
+        sql: the statement.
+        json: parameters holding JSON values.
+        times: parameters holding aware datetimes.
+        columns: the result's column types (SQLite needs them to read booleans, dates
+            and JSON back).
+    """
+
+    def __init__(
+        self, sql: str, json: Sequence[str] = (), times: Sequence[str] = (),
+        booleans: Sequence[str] = (), **columns: Any,
+    ) -> None:
+        self.clause: TextClause = text(sql).bindparams(
+            *(bindparam(n, type_=JsonType) for n in json),
+            *(bindparam(n, type_=UtcDateTime) for n in times),
+            *(bindparam(n, type_=Boolean) for n in booleans),
+        )
+        if columns:
+            self.clause = self.clause.columns(**columns)
+        self.pg_sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
+        self.json = tuple(json)
+
+    def rows(self, conn: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
+        """Run the statement (a list of parameter sets: once per set); return its rows,
+        read by column name."""
+        if conn.dialect.name != "postgresql":
+            result = conn.execute(self.clause, params)
+            return result.all() if result.returns_rows else []
+        driver = conn.connection.driver_connection
+        cursor = driver.cursor(row_factory=namedtuple_row)
+        try:
+            if isinstance(params, list):
+                cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
+                return []
+            cursor.execute(self.pg_sql, self._pg(params))
+            return cursor.fetchall() if cursor.description else []
+        except psycopg.OperationalError as exc:
+            if not (driver.broken or driver.closed):
+                raise
+            # What SQLAlchemy does for its own statements: drop the connection from
+            # the pool and say so, so that the caller may retry on a fresh one.
+            conn.invalidate(exc)
+            raise DBAPIError.instance(
+                self.pg_sql, params, exc, psycopg.Error, connection_invalidated=True
+            ) from exc
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> Any:
+        rows = self.rows(conn, params)
+        return rows[0] if rows else None
+
+    def _pg(self, params: dict[str, Any]) -> dict[str, Any]:
+        for name in self.json:
+            if params.get(name) is not None:
+                params[name] = Jsonb(params[name])
+        return params
 
 
 # Creates or touches the contact; the row lock it takes orders every message of one
 # contact (and a retry of the same MessageSid) one after the other.
-UPSERT_CONTACT = text(
+UPSERT_CONTACT = Statement(
     "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
     " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
     " VALUES (:phone, 'id', :uses_sms, :uses_whatsapp, :no, :no, :name, :last_whatsapp_at,"
@@ -38,68 +105,72 @@ UPSERT_CONTACT = text(
     " uses_sms = contact.uses_sms OR excluded.uses_sms,"
     " uses_whatsapp = contact.uses_whatsapp OR excluded.uses_whatsapp,"
     " last_whatsapp_at = COALESCE(excluded.last_whatsapp_at, contact.last_whatsapp_at)"
-    " RETURNING id, language, opted_out, phone"
-).bindparams(
-    bindparam("uses_sms", type_=Boolean), bindparam("uses_whatsapp", type_=Boolean),
-    bindparam("no", type_=Boolean), *_times("last_whatsapp_at", "now"),
-).columns(id=Integer, language=String, opted_out=Boolean, phone=String)
+    " RETURNING id, language, opted_out, phone",
+    times=("last_whatsapp_at", "now"), booleans=("uses_sms", "uses_whatsapp", "no"),
+    id=Integer, language=String, opted_out=Boolean, phone=String,
+)
 
-_INBOUND_VALUES = (
+_INSERT_INBOUND = (
     "INSERT INTO message (contact_id, direction, channel, body, media, twilio_sid, status,"
     " attempts, created_at, updated_at)"
     f" VALUES (:contact_id, '{m.IN}', :channel, :body, :media, :sid, :status, 0, :now, :now)"
     " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id"
 )
-_INBOUND_TYPES = (bindparam("media", type_=JsonType), *_times("now"))
+INSERT_INBOUND = Statement(_INSERT_INBOUND, json=("media",), times=("now",), id=Integer)
 
-INSERT_INBOUND = text(_INBOUND_VALUES).bindparams(*_INBOUND_TYPES).columns(id=Integer)
-
+_SESSION_COLUMNS = dict(
+    id=Integer, flow=String, step=String, data=JsonType, expires_at=UtcDateTime
+)
 # PostgreSQL: store the inbound message and read the contact's open session in one
 # round trip. The read must not share a statement with the contact upsert: its
 # snapshot would predate the row lock and could miss a session committed meanwhile.
-INSERT_INBOUND_READ_SESSION = text(
-    f"WITH inbound AS ({_INBOUND_VALUES})"
+INSERT_INBOUND_READ_SESSION = Statement(
+    f"WITH inbound AS ({_INSERT_INBOUND})"
     " SELECT (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
     " s.expires_at FROM (SELECT 1) AS one LEFT JOIN conversation_session AS s"
-    f" ON s.contact_id = :contact_id AND s.status = '{m.ACTIVE}'"
-).bindparams(*_INBOUND_TYPES).columns(
-    inbound_id=Integer, id=Integer, flow=String, step=String, data=JsonType,
-    expires_at=UtcDateTime,
+    f" ON s.contact_id = :contact_id AND s.status = '{m.ACTIVE}'",
+    json=("media",), times=("now",), inbound_id=Integer, **_SESSION_COLUMNS,
 )
 
-OPEN_SESSION = text(
+OPEN_SESSION = Statement(
     "SELECT id, flow, step, data, expires_at FROM conversation_session"
-    f" WHERE contact_id = :contact_id AND status = '{m.ACTIVE}'"
-).columns(id=Integer, flow=String, step=String, data=JsonType, expires_at=UtcDateTime)
+    f" WHERE contact_id = :contact_id AND status = '{m.ACTIVE}'",
+    **_SESSION_COLUMNS,
+)
 
-STORED_REPLIES = text(
+STORED_REPLIES = Statement(
     "SELECT reply.body FROM message AS reply JOIN message AS inbound"
     " ON reply.reply_to_id = inbound.id"
-    " WHERE inbound.twilio_sid = :sid AND reply.kind = 'reply' ORDER BY reply.id"
-).columns(body=String)
+    " WHERE inbound.twilio_sid = :sid AND reply.kind = 'reply' ORDER BY reply.id",
+    body=String,
+)
 
-INSERT_REPLY = text(
+INSERT_REPLY = Statement(
     "INSERT INTO message (contact_id, direction, channel, body, status, reply_to_id, kind,"
     " attempts, created_at, updated_at)"
     f" VALUES (:contact_id, '{m.OUT}', :channel, :body, '{m.ANSWERED}', :reply_to_id,"
-    " 'reply', 0, :now, :now)"
-).bindparams(*_times("now"))
+    " 'reply', 0, :now, :now)",
+    times=("now",),
+)
 
-UPDATE_SESSION = text(
+UPDATE_SESSION = Statement(
     "UPDATE conversation_session SET step = :step, data = :data, updated_at = :now,"
-    " expires_at = :expires_at WHERE id = :id"
-).bindparams(bindparam("data", type_=JsonType), *_times("now", "expires_at"))
+    " expires_at = :expires_at WHERE id = :id",
+    json=("data",), times=("now", "expires_at"),
+)
 
-INSERT_SESSION = text(
+INSERT_SESSION = Statement(
     "INSERT INTO conversation_session (contact_id, flow, step, data, status, created_at,"
     " updated_at, expires_at)"
-    " VALUES (:contact_id, :flow, :step, :data, :status, :now, :now, :expires_at)"
-).bindparams(bindparam("data", type_=JsonType), *_times("now", "expires_at"))
+    " VALUES (:contact_id, :flow, :step, :data, :status, :now, :now, :expires_at)",
+    json=("data",), times=("now", "expires_at"),
+)
 
-END_SESSION = text(
+END_SESSION = Statement(
     "UPDATE conversation_session SET status = :status, ended_at = :now, updated_at = :now"
-    " WHERE id = :id"
-).bindparams(*_times("now"))
+    " WHERE id = :id",
+    times=("now",),
+)
 
 
 def contact_params(message: InboundMessage, now: datetime) -> dict[str, Any]:
@@ -127,7 +198,7 @@ def inbound_params(
 
 def store_inbound(
     conn: Connection, contact_id: int, message: InboundMessage, now: datetime
-) -> tuple[int | None, Row[Any] | None]:
+) -> tuple[int | None, Any]:
     """Insert the inbound message (unless its MessageSid is stored) and read the
     contact's open session.
 
@@ -140,9 +211,9 @@ def store_inbound(
     """
     params = inbound_params(contact_id, message, now, m.HANDLED)
     if conn.dialect.name == "postgresql":
-        row = conn.execute(INSERT_INBOUND_READ_SESSION, params).one()
+        row = INSERT_INBOUND_READ_SESSION.first(conn, params)
         return row.inbound_id, (row if row.id is not None else None)
-    inbound_id = conn.execute(INSERT_INBOUND, params).scalar()
-    if inbound_id is None:
+    inserted = INSERT_INBOUND.first(conn, params)
+    if inserted is None:
         return None, None
-    return inbound_id, conn.execute(OPEN_SESSION, {"contact_id": contact_id}).first()
+    return inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact_id})
