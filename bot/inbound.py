@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -128,12 +128,19 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
     try:
         with rt.db.sessions() as session, session.begin():
             conn = session.connection()
-            contact = sql.UPSERT_CONTACT.first(conn, sql.contact_params(message, now))
-            inbound_id, open_row = sql.store_inbound(conn, contact.id, message, now)
+            contact, inbound_id, open_row = sql.open_message(conn, message, now)
             if inbound_id is None:
                 return _stored_replies(conn, message.sid)
             try:
-                texts = _handle(rt, session, contact, inbound_id, open_row, message, now, queued)
+                writes: sql.Writes = []
+                texts = _handle(
+                    rt, session, contact, inbound_id, open_row, message, now, queued, writes
+                )
+                sql.finish(session, writes)
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise  # receive() retries on a fresh connection
+                raise _HandlingFailed() from exc
             except Exception as exc:
                 raise _HandlingFailed() from exc
     except _HandlingFailed:
@@ -151,15 +158,13 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[s
     """
     with rt.db.sessions() as session, session.begin():
         conn = session.connection()
-        contact = sql.UPSERT_CONTACT.first(conn, sql.contact_params(message, now))
-        inserted = sql.INSERT_INBOUND.first(
-            conn, sql.inbound_params(contact.id, message, now, m.FAILED_HANDLING)
-        )
-        if inserted is None:  # stored meanwhile by a retry in another process
+        contact, inbound_id, _ = sql.open_message(conn, message, now, m.FAILED_HANDLING)
+        if inbound_id is None:  # stored meanwhile by a retry in another process
             return _stored_replies(conn, message.sid)
-        inbound_id = inserted.id
         texts = [render("error.internal", contact.language)]
-        _store_replies(conn, contact.id, inbound_id, message.channel, texts, now)
+        writes: sql.Writes = []
+        _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
+        sql.finish(session, writes)
     return texts
 
 
@@ -184,19 +189,21 @@ def _stored_replies(conn: Connection, sid: str) -> list[str]:
 def _handle(
     rt: Runtime,
     session: Session,
-    contact: Row[Any],
+    contact: Any,
     inbound_id: int,
-    open_row: Row[Any] | None,
+    open_row: Any,
     message: InboundMessage,
     now: datetime,
     queued: list[int],
+    writes: sql.Writes,
 ) -> list[str]:
-    conn = session.connection()
+    """Run the engine and effects; the session and reply writes go to ``writes``."""
     dialog = None
     expired = False
     if open_row is not None:
         if open_row.expires_at <= now:
-            _end_session(conn, open_row.id, m.EXPIRED, now)
+            # At once, not in ``writes``: effects must not see it still active.
+            sql.END_SESSION.rows(session.connection(), _ended(open_row.id, m.EXPIRED, now))
             open_row, expired = None, True
         else:
             dialog = Dialog(open_row.flow, open_row.step, dict(open_row.data or {}))
@@ -225,9 +232,9 @@ def _handle(
         opted_out=contact.opted_out,
     )
     results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
-    _save_dialog(rt, conn, contact.id, open_row, outcome, now)
+    _save_dialog(rt, writes, contact.id, open_row, outcome, now)
     texts = render_replies(outcome.replies, ctx.language, results)
-    _store_replies(conn, contact.id, inbound_id, message.channel, texts, now)
+    _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
     queued.extend(ctx.queued_message_ids)
     return texts
 
@@ -238,7 +245,7 @@ def render_replies(replies: list[Reply], language: str, results: dict[str, Any])
 
 
 def _save_dialog(
-    rt: Runtime, conn: Connection, contact_id: int, open_row: Row[Any] | None, outcome: Outcome,
+    rt: Runtime, writes: sql.Writes, contact_id: int, open_row: Any, outcome: Outcome,
     now: datetime,
 ) -> None:
     expires = now + timedelta(minutes=rt.settings.session_timeout_minutes)
@@ -246,25 +253,25 @@ def _save_dialog(
     if open_row is not None:
         continues = new is not None and new.flow == open_row.flow and outcome.ended != INTERRUPTED
         if continues:
-            sql.UPDATE_SESSION.rows(conn, {
+            writes.append((sql.UPDATE_SESSION, {
                 "id": open_row.id, "step": new.step, "data": new.data, "now": now,
                 "expires_at": expires,
-            })
+            }))
             return
-        _end_session(conn, open_row.id, outcome.ended, now)
+        writes.append((sql.END_SESSION, _ended(open_row.id, outcome.ended, now)))
     if new is not None:
-        sql.INSERT_SESSION.rows(conn, {
+        writes.append((sql.INSERT_SESSION, {
             "contact_id": contact_id, "flow": new.flow, "step": new.step, "data": new.data,
             "status": m.ACTIVE, "now": now, "expires_at": expires,
-        })
+        }))
 
 
-def _end_session(conn: Connection, session_id: int, status: str, now: datetime) -> None:
-    sql.END_SESSION.rows(conn, {"id": session_id, "status": status, "now": now})
+def _ended(session_id: int, status: str, now: datetime) -> dict[str, Any]:
+    return {"id": session_id, "status": status, "now": now}
 
 
 def _store_replies(
-    conn: Connection, contact_id: int, inbound_id: int, channel: str, texts: list[str],
+    writes: sql.Writes, contact_id: int, inbound_id: int, channel: str, texts: list[str],
     now: datetime,
 ) -> None:
     rows = [
@@ -274,4 +281,4 @@ def _store_replies(
     ]
     if rows:
         # One row (the usual case) as a plain execute: a single prepared statement.
-        sql.INSERT_REPLY.rows(conn, rows[0] if len(rows) == 1 else rows)
+        writes.append((sql.INSERT_REPLY, rows[0] if len(rows) == 1 else rows))

@@ -15,14 +15,16 @@ its dates and booleans.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import psycopg
 from psycopg.rows import namedtuple_row
 from psycopg.types.json import Jsonb
 from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from bot.models import messaging as m
@@ -64,23 +66,19 @@ class Statement:
         if conn.dialect.name != "postgresql":
             result = conn.execute(self.clause, params)
             return result.all() if result.returns_rows else []
-        driver = conn.connection.driver_connection
-        cursor = driver.cursor(row_factory=namedtuple_row)
-        try:
-            if isinstance(params, list):
-                cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
-                return []
-            cursor.execute(self.pg_sql, self._pg(params))
+        with _driver(conn) as driver:
+            cursor = self.send(driver, params)
             return cursor.fetchall() if cursor.description else []
-        except psycopg.OperationalError as exc:
-            if not (driver.broken or driver.closed):
-                raise
-            # What SQLAlchemy does for its own statements: drop the connection from
-            # the pool and say so, so that the caller may retry on a fresh one.
-            conn.invalidate(exc)
-            raise DBAPIError.instance(
-                self.pg_sql, params, exc, psycopg.Error, connection_invalidated=True
-            ) from exc
+
+    def send(self, driver: psycopg.Connection, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
+        """PostgreSQL: execute on the psycopg connection; in a pipeline the results are
+        read when the cursor is."""
+        cursor = driver.cursor(row_factory=namedtuple_row)
+        if isinstance(params, list):
+            cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
+        else:
+            cursor.execute(self.pg_sql, self._pg(params))
+        return cursor
 
     def first(self, conn: Connection, params: dict[str, Any]) -> Any:
         rows = self.rows(conn, params)
@@ -91,6 +89,24 @@ class Statement:
             if params.get(name) is not None:
                 params[name] = Jsonb(params[name])
         return params
+
+
+@contextmanager
+def _driver(conn: Connection) -> Iterator[psycopg.Connection]:
+    """The psycopg connection under ``conn``, in ``conn``'s transaction.
+
+    A connection lost meanwhile is handled as SQLAlchemy handles it for its own
+    statements: dropped from the pool and raised as a DBAPIError with
+    ``connection_invalidated``, which the caller may retry on a fresh connection.
+    """
+    driver = conn.connection.driver_connection
+    try:
+        yield driver
+    except psycopg.OperationalError as exc:
+        if not (driver.broken or driver.closed):
+            raise
+        conn.invalidate(exc)
+        raise DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True) from exc
 
 
 # Creates or touches the contact; the row lock it takes orders every message of one
@@ -121,14 +137,19 @@ INSERT_INBOUND = Statement(_INSERT_INBOUND, json=("media",), times=("now",), id=
 _SESSION_COLUMNS = dict(
     id=Integer, flow=String, step=String, data=JsonType, expires_at=UtcDateTime
 )
-# PostgreSQL: store the inbound message and read the contact's open session in one
-# round trip. The read must not share a statement with the contact upsert: its
-# snapshot would predate the row lock and could miss a session committed meanwhile.
+# PostgreSQL: store the inbound message and read the contact's open session. It is
+# sent in the same pipeline as the contact upsert (one round trip for both), so it
+# finds the contact by phone. Its snapshot is taken after the upsert has locked the
+# contact, so it sees any session committed by an earlier message of the contact.
 INSERT_INBOUND_READ_SESSION = Statement(
-    f"WITH inbound AS ({_INSERT_INBOUND})"
+    "WITH c AS (SELECT id FROM contact WHERE phone = :phone),"
+    " inbound AS (INSERT INTO message (contact_id, direction, channel, body, media,"
+    " twilio_sid, status, attempts, created_at, updated_at)"
+    f" SELECT c.id, '{m.IN}', :channel, :body, :media, :sid, :status, 0, :now, :now FROM c"
+    " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id)"
     " SELECT (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
-    " s.expires_at FROM (SELECT 1) AS one LEFT JOIN conversation_session AS s"
-    f" ON s.contact_id = :contact_id AND s.status = '{m.ACTIVE}'",
+    " s.expires_at FROM c LEFT JOIN conversation_session AS s"
+    f" ON s.contact_id = c.id AND s.status = '{m.ACTIVE}'",
     json=("media",), times=("now",), inbound_id=Integer, **_SESSION_COLUMNS,
 )
 
@@ -187,7 +208,7 @@ def contact_params(message: InboundMessage, now: datetime) -> dict[str, Any]:
 
 
 def inbound_params(
-    contact_id: int, message: InboundMessage, now: datetime, status: str
+    contact_id: int | None, message: InboundMessage, now: datetime, status: str
 ) -> dict[str, Any]:
     media = [{"url": x.url, "type": x.content_type} for x in message.media] or None
     return {
@@ -196,24 +217,55 @@ def inbound_params(
     }
 
 
-def store_inbound(
-    conn: Connection, contact_id: int, message: InboundMessage, now: datetime
-) -> tuple[int | None, Any]:
-    """Insert the inbound message (unless its MessageSid is stored) and read the
-    contact's open session.
+def open_message(
+    conn: Connection, message: InboundMessage, now: datetime, status: str = m.HANDLED
+) -> tuple[Any, int | None, Any]:
+    """Create or lock the contact, insert the inbound message unless its MessageSid is
+    stored, and read the contact's open session.
 
-    It is stored as handled already: the same transaction handles it, and if handling
-    fails the transaction is rolled back and the message stored again as failed.
+    The message is stored with its final ``status`` at once (handled): the same
+    transaction handles it, and if handling fails that transaction is rolled back and
+    the message stored again, as failed.
 
     Returns:
-        (the new message's id, or None when the MessageSid was stored before;
-        the open session's row or None).
+        (the contact's row; the new message's id, or None when the MessageSid was
+        stored before; the open session's row or None).
     """
-    params = inbound_params(contact_id, message, now, m.HANDLED)
-    if conn.dialect.name == "postgresql":
-        row = INSERT_INBOUND_READ_SESSION.first(conn, params)
-        return row.inbound_id, (row if row.id is not None else None)
-    inserted = INSERT_INBOUND.first(conn, params)
-    if inserted is None:
-        return None, None
-    return inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact_id})
+    contact_p = contact_params(message, now)
+    if conn.dialect.name != "postgresql":
+        contact = UPSERT_CONTACT.first(conn, contact_p)
+        inserted = INSERT_INBOUND.first(conn, inbound_params(contact.id, message, now, status))
+        if inserted is None:
+            return contact, None, None
+        return contact, inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact.id})
+    params = inbound_params(None, message, now, status)
+    params["phone"] = message.phone
+    with _driver(conn) as driver, driver.pipeline():
+        contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
+        inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
+        contact = contact_cursor.fetchone()
+        row = inbound_cursor.fetchone()
+    return contact, row.inbound_id, (row if row.id is not None else None)
+
+
+Writes = list[tuple[Statement, Any]]
+
+
+def finish(session: Session, writes: Writes) -> None:
+    """Run ``writes`` and, on PostgreSQL, commit with them in one round trip.
+
+    Anything an effect left pending in the ORM session is flushed first. On SQLite the
+    session's transaction commits as usual, after this.
+    """
+    session.flush()
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        for statement, params in writes:
+            statement.rows(conn, params)
+        return
+    with _driver(conn) as driver:
+        with driver.pipeline():
+            for statement, params in writes:
+                statement.send(driver, params)
+            # The session's own commit then finds nothing to commit.
+            driver.commit()
