@@ -61,6 +61,8 @@ BOT_NUMBER = "+6281100000000"
 TARGET_RATIO = 0.35
 TARGET_P99_MS = 100.0
 APP_SPEC = "'bot:create_app()'"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 BARE_SPEC = "'bench.bare_app:app'"
 
 
@@ -430,7 +432,9 @@ def timed(
     workers = server.worker_pids()
     cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
     result = run_load(server.port, requests, args.connections, args.seconds)
-    server_cpu = (process_cpu(workers) - workers0, process_cpu(backends) - db0)
+    # Backends opened during the run count from zero (closed ones are not counted).
+    later = [pid for pid in (postgres_backends(DATABASE_URL) if backends else []) if pid not in backends]
+    server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
     return result, cpu_seconds() - cpu0, server_cpu
 
 
@@ -448,8 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-only", action="store_true", help="skip the bare app")
     args = parser.parse_args(argv)
 
-    database_url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+    database_url, redis_url = DATABASE_URL, REDIS_URL
     app_env = {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

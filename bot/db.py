@@ -26,13 +26,16 @@ class Database:
             )
             _sqlite_pragmas(self.engine)
         else:
+            # pool_size covers a gunicorn worker's threads (Procfile WEB_THREADS): a
+            # connection opened past it is closed again after use, a backend start per
+            # request under load.
             # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every
             # webhook. A connection the server dropped raises a DBAPIError with
             # connection_invalidated set (and SQLAlchemy then renews the pool);
             # bot.inbound retries once on it. pool_recycle retires connections before
             # firewalls or pgbouncer drop them for idleness.
             self.engine = create_engine(
-                url, echo=echo, pool_size=5, max_overflow=10, pool_recycle=1800
+                url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800
             )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
