@@ -126,11 +126,12 @@ class _HandlingFailed(Exception):
 def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
     queued: list[int] = []
     try:
-        with rt.db.sessions() as session, session.begin():
-            conn = session.connection()
+        with sql.message_transaction(rt.db) as (session, conn):
             contact, inbound_id, open_row = sql.open_message(conn, message, now)
             if inbound_id is None:
-                return _stored_replies(conn, message.sid)
+                replies = _stored_replies(conn, message.sid)
+                sql.finish(session, [])
+                return replies
             try:
                 writes: sql.Writes = []
                 texts = _handle(
@@ -156,11 +157,12 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[s
     Its first transaction was rolled back whole (cheaper on the happy path than a
     savepoint around the engine); this one stores what that one would have kept.
     """
-    with rt.db.sessions() as session, session.begin():
-        conn = session.connection()
+    with sql.message_transaction(rt.db) as (session, conn):
         contact, inbound_id, _ = sql.open_message(conn, message, now, m.FAILED_HANDLING)
         if inbound_id is None:  # stored meanwhile by a retry in another process
-            return _stored_replies(conn, message.sid)
+            replies = _stored_replies(conn, message.sid)
+            sql.finish(session, [])
+            return replies
         texts = [render("error.internal", contact.language)]
         writes: sql.Writes = []
         _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)

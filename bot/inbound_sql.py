@@ -32,6 +32,7 @@ from bot.models.base import JsonType, UtcDateTime
 from conversations.model import WHATSAPP
 
 if TYPE_CHECKING:
+    from bot.db import Database
     from bot.inbound import InboundMessage
 
 
@@ -241,6 +242,7 @@ def open_message(
     params = inbound_params(None, message, now, status)
     params["phone"] = message.phone
     with _driver(conn) as driver, driver.pipeline():
+        driver.cursor().execute(b"BEGIN")  # see message_transaction()
         contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
         inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
         contact = contact_cursor.fetchone()
@@ -252,10 +254,10 @@ Writes = list[tuple[Statement, Any]]
 
 
 def finish(session: Session, writes: Writes) -> None:
-    """Run ``writes`` and, on PostgreSQL, commit with them in one round trip.
+    """Run ``writes`` and, on PostgreSQL, commit in the same round trip (on SQLite
+    :func:`message_transaction` commits when it ends).
 
-    Anything an effect left pending in the ORM session is flushed first. On SQLite the
-    session's transaction commits as usual, after this.
+    Anything an effect left pending in the ORM session is flushed first.
     """
     session.flush()
     conn = session.connection()
@@ -263,9 +265,46 @@ def finish(session: Session, writes: Writes) -> None:
         for statement, params in writes:
             statement.rows(conn, params)
         return
-    with _driver(conn) as driver:
-        with driver.pipeline():
-            for statement, params in writes:
-                statement.send(driver, params)
-            # The session's own commit then finds nothing to commit.
-            driver.commit()
+    with _driver(conn) as driver, driver.pipeline():
+        for statement, params in writes:
+            statement.send(driver, params)
+        driver.cursor().execute(b"COMMIT")
+
+
+@contextmanager
+def message_transaction(db: Database) -> Iterator[tuple[Session, Connection]]:
+    """An ORM session and its connection for one inbound message's transaction, which
+    :func:`open_message` begins and :func:`finish` commits; an exception rolls it back.
+
+    On PostgreSQL the connection is in autocommit mode for psycopg and the transaction
+    is begun and committed by explicit statements sent in the pipelines of
+    :func:`open_message` and :func:`finish`: psycopg's own BEGIN would cost a round
+    trip of its own. Effects and look-ups use the session as usual; their statements
+    run inside that transaction.
+    """
+    if db.is_sqlite:
+        with db.sessions() as session, session.begin():
+            yield session, session.connection()
+        return
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        session = Session(bind=conn, expire_on_commit=False)
+        try:
+            yield session, conn
+        except BaseException:
+            _rollback(conn)
+            raise
+        finally:
+            session.close()
+
+
+def _rollback(conn: Connection) -> None:
+    if conn.invalidated:
+        return
+    driver = conn.connection.driver_connection
+    if driver.closed or driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        return
+    try:
+        driver.rollback()
+    except psycopg.Error as exc:  # the connection is gone: the server rolled back
+        conn.invalidate(exc)
