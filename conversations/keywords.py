@@ -100,6 +100,10 @@ def match(text: str, table: dict[str, str]) -> Match | None:
     typed = words(text)
     if not typed:
         return None
+    if len(typed) == 1 and typed[0] in table:
+        # The usual message: one word, typed right. Nothing can beat an exact match
+        # of all the typed words (longer keywords need more words).
+        return Match(value=table[typed[0]], rest=_strip_words(text, 1))
     best: tuple[int, int, str, int] | None = None  # (distance, -nwords, value, nwords)
     for keyword, value in table.items():
         kw_words = keyword.split(" ")
