@@ -17,18 +17,20 @@ What it does, in one run:
    and a valid X-Twilio-Signature for ``PUBLIC_BASE_URL`` + path;
 3. starts the real app with the Procfile's ``web:`` command (same workers/threads for
    both targets; ``WEB_CONCURRENCY``/``WEB_THREADS`` override as in production) bound
-   to 127.0.0.1, warms it up, then sends the requests on ``--connections`` keep-alive
-   connections (one thread each, raw sockets: the client must stay cheap, the machine's
-   two cores also run gunicorn and PostgreSQL) until all are sent or ``--seconds``
-   pass;
-4. checks storage: inbound messages stored == distinct MessageSids answered, every
-   one of them, none failed; then re-sends a sample of answered requests (Twilio's
-   retries) and a batch of fresh ones twice at the same instant, and checks each
-   MessageSid is stored once and answered with the same TwiML both times;
-5. starts ``bench/bare_app.py`` with the same command and settings, which answers the
-   TwiML the app gave for the same Body, and sends it the same requests;
-6. prints requests/s of both, the ratio app/bare, p50/p99 latency of both, the client's
-   own CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
+   to 127.0.0.1, and ``bench/bare_app.py`` with the same command and settings, which
+   answers the TwiML the app gave for the same Body; warms both up;
+4. sends the requests on ``--connections`` keep-alive connections (one thread each,
+   raw sockets: the client must stay cheap, the machine's two cores also run gunicorn
+   and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the same requests
+   to both), each round bounded by its share of ``--seconds``: a change in the
+   machine's background load then weighs on both alike;
+5. checks storage: inbound messages stored == distinct MessageSids answered, every
+   one of them, handled and answered; then re-sends a sample of answered requests
+   (Twilio's retries) and a batch of fresh ones twice at the same instant, and checks
+   each MessageSid is stored once and answered with the same TwiML both times;
+6. prints requests/s of both, the ratio app/bare (overall and per round), p50/p99
+   latency of both, CPU per request of the workers and PostgreSQL, the client's own
+   CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
    message lost or doubled). Exit status 1 when a check fails.
 
 ``--profile FILE`` records the app's workers with py-spy during the timed run (a
@@ -425,15 +427,37 @@ def report(name: str, result: Result, client_cpu: float, server_cpu: tuple[float
         print(f"        error: {error}")
 
 
+def _add(total: list[float], *values: float) -> None:
+    for i, value in enumerate(values):
+        total[i] += value
+
+
+def merge(results: list[Result]) -> Result:
+    """One result from timed rounds (their times add up)."""
+    out = Result()
+    for r in results:
+        out.elapsed += r.elapsed
+        out.latencies += r.latencies
+        out.answers.update(r.answers)
+        out.errors += r.errors
+        out.reconnects += r.reconnects
+        for status, n in r.statuses.items():
+            out.statuses[status] = out.statuses.get(status, 0) + n
+    return out
+
+
 def timed(
-    server: Server, requests: list[Request], args: argparse.Namespace, backends: list[int]
+    server: Server, requests: list[Request], args: argparse.Namespace, database: bool,
+    seconds: float,
 ) -> tuple[Result, float, tuple[float, float]]:
-    """The timed run, with the CPU it cost the client, the workers and PostgreSQL."""
+    """A timed run, with the CPU it cost the client, the workers and PostgreSQL
+    (``database``: the bench database's backends; those opened during the run count
+    from zero, those closed during it are missed)."""
     workers = server.worker_pids()
+    backends = postgres_backends(DATABASE_URL) if database else []
     cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
-    result = run_load(server.port, requests, args.connections, args.seconds)
-    # Backends opened during the run count from zero (closed ones are not counted).
-    later = [pid for pid in (postgres_backends(DATABASE_URL) if backends else []) if pid not in backends]
+    result = run_load(server.port, requests, args.connections, seconds)
+    later = [pid for pid in (postgres_backends(DATABASE_URL) if database else []) if pid not in backends]
     server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
     return result, cpu_seconds() - cpu0, server_cpu
 
@@ -442,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=8000, help="timed requests per target")
     parser.add_argument("--seconds", type=float, default=20.0, help="time bound per target")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="timed rounds per target, app and bare alternating")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--residents", type=int, default=2000, help="distinct From numbers")
     parser.add_argument("--warmup", type=int, default=400, help="untimed requests first")
@@ -478,11 +504,25 @@ def main(argv: list[str] | None = None) -> int:
 
     failures: list[str] = []
     logdir = Path(tempfile.mkdtemp(prefix="ksm-bench-"))
+    rounds = max(1, args.rounds)
+    app_rounds: list[Result] = []
+    bare_rounds: list[Result] = []
+    app_cpu = [0.0, 0.0, 0.0]
+    bare_cpu = [0.0, 0.0, 0.0]
 
-    # ---- the real app
     app = Server("app", APP_SPEC, free_port(), app_env, logdir)
+    bare = None
     try:
         warm = run_load(app.port, warmup, args.connections, 60)
+        if not args.app_only:
+            # The bare app answers each Body with the TwiML the app gave for it.
+            twiml_by_body: dict[str, str] = {}
+            for req in warmup:
+                if req.sid in warm.answers:
+                    twiml_by_body.setdefault(req.body, warm.answers[req.sid].decode())
+            bare = Server("bare", BARE_SPEC, free_port(),
+                          {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
+            run_load(bare.port, warmup, args.connections, 60)
         profiler = None
         if args.profile:
             pids = app.worker_pids()
@@ -494,10 +534,22 @@ def main(argv: list[str] | None = None) -> int:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             time.sleep(1)
-        app_result, app_cpu, app_server_cpu = timed(app, load, args, postgres_backends(database_url))
+        # Rounds alternate app and bare so that a change in the machine's background
+        # load (it is shared) weighs on both alike.
+        per_round = -(-len(load) // rounds)
+        for r in range(rounds):
+            chunk = load[r * per_round:(r + 1) * per_round]
+            result, client, server = timed(app, chunk, args, True, args.seconds / rounds)
+            app_rounds.append(result)
+            _add(app_cpu, client, *server)
+            if bare is not None:
+                result, client, server = timed(bare, chunk, args, False, args.seconds / rounds)
+                bare_rounds.append(result)
+                _add(bare_cpu, client, *server)
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
+        app_result = merge(app_rounds)
         # Twilio's retries of answered messages, and one message arriving twice at once.
         answered_load = [r for r in load if r.sid in app_result.answers]
         sample = random.Random(run_id).sample(answered_load, min(args.retries, len(answered_load)))
@@ -506,9 +558,18 @@ def main(argv: list[str] | None = None) -> int:
         twinned = run_load(app.port, twins, args.connections, 60)
     finally:
         app.stop()
+        if bare is not None:
+            bare.stop()
 
-    print("results")
-    report("app", app_result, app_cpu, app_server_cpu)
+    print(f"results ({rounds} rounds, app and bare alternating)")
+    report("app", app_result, app_cpu[0], (app_cpu[1], app_cpu[2]))
+    bare_result = merge(bare_rounds) if bare_rounds else None
+    if bare_result is not None:
+        report("bare", bare_result, bare_cpu[0], (bare_cpu[1], bare_cpu[2]))
+        same = all(bare_result.answers.get(s) == b for s, b in app_result.answers.items()
+                   if s in bare_result.answers)
+        if not same:
+            failures.append("the bare app did not answer the same TwiML")
     answered = {**warm.answers, **app_result.answers, **twinned.answers}
     rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
     sent_sids = set(answered)
@@ -536,25 +597,9 @@ def main(argv: list[str] | None = None) -> int:
             or twinned.done != len(twins):
         failures.append("a retried MessageSid was not answered like the first time")
 
-    if args.app_only:
-        bare_result = None
-    else:
-        twiml_by_body: dict[str, str] = {}
-        for req in load:
-            if req.sid in app_result.answers:
-                twiml_by_body.setdefault(req.body, app_result.answers[req.sid].decode())
-        bare = Server("bare", BARE_SPEC, free_port(),
-                      {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
-        try:
-            run_load(bare.port, warmup, args.connections, 60)
-            bare_result, bare_cpu, bare_server_cpu = timed(bare, load, args, [])
-        finally:
-            bare.stop()
-        report("bare", bare_result, bare_cpu, bare_server_cpu)
-        same = all(bare_result.answers.get(s) == b for s, b in app_result.answers.items()
-                   if s in bare_result.answers)
-        if not same:
-            failures.append("the bare app did not answer the same TwiML")
+    if bare_result is not None:
+        ratios = [a.done / a.elapsed / (b.done / b.elapsed) for a, b in zip(app_rounds, bare_rounds)]
+        print("  ratio app/bare per round: " + ", ".join(f"{x:.2f}" for x in ratios))
 
     app_rps = app_result.done / app_result.elapsed
     app_p99 = app_result.percentile(99)
