@@ -286,8 +286,8 @@ def message_transaction(db: Database) -> Iterator[tuple[Session, Connection]]:
         with db.sessions() as session, session.begin():
             yield session, session.connection()
         return
-    with db.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT")
+    assert db.autocommit_engine is not None
+    with db.autocommit_engine.connect() as conn:
         session = Session(bind=conn, expire_on_commit=False)
         try:
             yield session, conn
