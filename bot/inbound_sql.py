@@ -71,10 +71,14 @@ class Statement:
             cursor = self.send(driver, params)
             return cursor.fetchall() if cursor.description else []
 
-    def send(self, driver: psycopg.Connection, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        """PostgreSQL: execute on the psycopg connection; in a pipeline the results are
-        read when the cursor is."""
-        cursor = driver.cursor(row_factory=namedtuple_row)
+    def send(
+        self, driver: psycopg.Connection, params: dict[str, Any] | list[dict[str, Any]],
+        cursor: Any = None,
+    ) -> Any:
+        """PostgreSQL: execute on the psycopg connection (on ``cursor``, when its
+        results are not wanted); in a pipeline the results are read when the cursor is."""
+        if cursor is None:
+            cursor = driver.cursor(row_factory=namedtuple_row)
         if isinstance(params, list):
             cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
         else:
@@ -266,9 +270,10 @@ def finish(session: Session, writes: Writes) -> None:
             statement.rows(conn, params)
         return
     with _driver(conn) as driver, driver.pipeline():
+        cursor = driver.cursor()  # one for all: no results are read
         for statement, params in writes:
-            statement.send(driver, params)
-        driver.cursor().execute(b"COMMIT")
+            statement.send(driver, params, cursor)
+        cursor.execute(b"COMMIT")
 
 
 @contextmanager
