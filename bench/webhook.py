@@ -291,7 +291,7 @@ class Server:
         self.name = name
         self.port = port
         self.command = command
-        self.log = open(logdir / f"{name}.log", "wb")
+        self.log = open(logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
         full_env = {**os.environ, **env, "PORT": str(port)}
         full_env["PATH"] = f"{Path(sys.executable).parent}:{full_env.get('PATH', '')}"
         self.proc = subprocess.Popen(
@@ -314,7 +314,7 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(
-            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False
         ).stdout
         return [int(x) for x in out.split()]
 
@@ -529,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler = subprocess.Popen(
                 ["py-spy", "record", "-o", args.profile, "-r", "200", "--nonblocking", "--gil",
                  *(["--format", "raw"] if not args.profile.endswith(".svg") else []),
-                 *sum((["--pid", str(p)] for p in pids[:1]), [])],
+                 "--pid", str(pids[0])],
                 env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )

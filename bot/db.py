@@ -35,7 +35,7 @@ class Database:
             # connection_invalidated set (and SQLAlchemy then renews the pool);
             # bot.inbound retries once on it. pool_recycle retires connections before
             # firewalls or pgbouncer drop them for idleness.
-            pool = dict(pool_size=8, max_overflow=8, pool_recycle=1800)
+            pool = {"pool_size": 8, "max_overflow": 8, "pool_recycle": 1800}
             self.engine = create_engine(url, echo=echo, **pool)
             # The inbound hot path's own pool, in psycopg autocommit mode: it sends its
             # own BEGIN and COMMIT inside its pipelines (bot.inbound_sql), and switching

@@ -3,12 +3,15 @@
 1. the message is stored under its MessageSid in the same transaction that locks the
    contact's row, so a retry (or the same request in another process) waits, then
    finds the stored row and returns the stored replies instead of acting again;
-2. the engine runs inside a savepoint: if it or an effect fails, the message is kept,
-   marked failed, and the resident gets an apology instead of a 500;
+2. the engine and effects run in that transaction: if they fail, it is rolled back
+   whole and a second one keeps the message, marked failed, and the resident gets an
+   apology instead of a 500;
 3. one commit stores message, session, effects and replies; messages for other people
    are queued after the commit.
 
-Core statements, not ORM objects, keep this path short: it runs for every message.
+It runs for every message, so it is kept short: SQL written once
+(``bot.inbound_sql``), on PostgreSQL two round trips in all (the statements before the
+engine, then the writes with the COMMIT).
 """
 from __future__ import annotations
 

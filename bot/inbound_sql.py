@@ -139,9 +139,9 @@ _INSERT_INBOUND = (
 )
 INSERT_INBOUND = Statement(_INSERT_INBOUND, json=("media",), times=("now",), id=Integer)
 
-_SESSION_COLUMNS = dict(
-    id=Integer, flow=String, step=String, data=JsonType, expires_at=UtcDateTime
-)
+_SESSION_COLUMNS = {
+    "id": Integer, "flow": String, "step": String, "data": JsonType, "expires_at": UtcDateTime,
+}
 # PostgreSQL: store the inbound message and read the contact's open session. It is
 # sent in the same pipeline as the contact upsert (one round trip for both), so it
 # finds the contact by phone. Its snapshot is taken after the upsert has locked the
