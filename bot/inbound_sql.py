@@ -245,10 +245,13 @@ def open_message(
         return contact, inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact.id})
     params = inbound_params(None, message, now, status)
     params["phone"] = message.phone
-    with _driver(conn) as driver, driver.pipeline():
-        driver.cursor().execute(b"BEGIN")  # see message_transaction()
-        contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
-        inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
+    with _driver(conn) as driver:
+        with driver.pipeline():
+            driver.cursor().execute(b"BEGIN")  # see message_transaction()
+            contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
+            inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
+        # Read only now: leaving the pipeline syncs and brings every result back in
+        # that one round trip (reading inside it would cost one more).
         contact = contact_cursor.fetchone()
         row = inbound_cursor.fetchone()
     return contact, row.inbound_id, (row if row.id is not None else None)
