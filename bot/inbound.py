@@ -133,14 +133,14 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
             contact, inbound_id, open_row = sql.open_message(conn, message, now)
             if inbound_id is None:
                 replies = _stored_replies(conn, message.sid)
-                sql.finish(session, [])
+                sql.finish(session, conn, [])
                 return replies
             try:
                 writes: sql.Writes = []
                 texts = _handle(
                     rt, session, contact, inbound_id, open_row, message, now, queued, writes
                 )
-                sql.finish(session, writes)
+                sql.finish(session, conn, writes)
             except DBAPIError as exc:
                 if exc.connection_invalidated:
                     raise  # receive() retries on a fresh connection
@@ -164,12 +164,12 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[s
         contact, inbound_id, _ = sql.open_message(conn, message, now, m.FAILED_HANDLING)
         if inbound_id is None:  # stored meanwhile by a retry in another process
             replies = _stored_replies(conn, message.sid)
-            sql.finish(session, [])
+            sql.finish(session, conn, [])
             return replies
         texts = [render("error.internal", contact.language)]
         writes: sql.Writes = []
         _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
-        sql.finish(session, writes)
+        sql.finish(session, conn, writes)
     return texts
 
 

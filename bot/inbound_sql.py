@@ -260,14 +260,14 @@ def open_message(
 Writes = list[tuple[Statement, Any]]
 
 
-def finish(session: Session, writes: Writes) -> None:
+def finish(session: Session, conn: Connection, writes: Writes) -> None:
     """Run ``writes`` and, on PostgreSQL, commit in the same round trip (on SQLite
     :func:`message_transaction` commits when it ends).
 
-    Anything an effect left pending in the ORM session is flushed first.
+    Anything an effect left pending in the ORM session is flushed first (a session
+    nobody used costs nothing here).
     """
     session.flush()
-    conn = session.connection()
     if conn.dialect.name != "postgresql":
         for statement, params in writes:
             statement.rows(conn, params)
