@@ -566,10 +566,11 @@ def main(argv: list[str] | None = None) -> int:
     bare_result = merge(bare_rounds) if bare_rounds else None
     if bare_result is not None:
         report("bare", bare_result, bare_cpu[0], (bare_cpu[1], bare_cpu[2]))
-        same = all(bare_result.answers.get(s) == b for s, b in app_result.answers.items()
-                   if s in bare_result.answers)
-        if not same:
-            failures.append("the bare app did not answer the same TwiML")
+        # The app's answer to a Body depends on the resident's dialog; the bare app
+        # gives, per Body, one the app gave (its reply sizes are the app's).
+        app_answers = set(app_result.answers.values()) | set(warm.answers.values())
+        if not set(bare_result.answers.values()) <= app_answers:
+            failures.append("the bare app answered TwiML the app never gave")
     answered = {**warm.answers, **app_result.answers, **twinned.answers}
     rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
     sent_sids = set(answered)
