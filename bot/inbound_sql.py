@@ -2,10 +2,12 @@
 
 Every message runs these, so they are built once at import (no per-request statement
 construction), return what the next step needs (RETURNING), and are few: a message
-costs BEGIN, the contact upsert, the inbound insert with the open-session read, the
-reply insert and COMMIT. Their text is the same on every call, so psycopg prepares
-them on the server after a few uses. SQLite (3.35+) runs the same SQL except the
-combined insert-and-read, which it cannot do in one statement.
+costs BEGIN, the contact upsert, the inbound insert with the open-session read
+(:func:`open_message`), then the session and reply writes and COMMIT (:func:`finish`).
+On PostgreSQL each of those two groups is one psycopg pipeline, one round trip. Their
+text is the same on every call, so psycopg prepares them on the server after a few
+uses. SQLite (3.35+) runs the same SQL one statement at a time, except the combined
+insert-and-read, which it cannot do in one statement.
 
 On PostgreSQL they go straight to psycopg on the transaction's connection: SQLAlchemy's
 per-execution work (execution context, parameter and result processing) cost more CPU
@@ -43,6 +45,7 @@ class Statement:
         sql: the statement.
         json: parameters holding JSON values.
         times: parameters holding aware datetimes.
+        booleans: parameters holding booleans.
         columns: the result's column types (SQLite needs them to read booleans, dates
             and JSON back).
     """
