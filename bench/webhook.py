@@ -1,10 +1,15 @@
 """Webhook benchmark: the real app under gunicorn against a bare Flask endpoint.
 
-Run from the repository root, with PostgreSQL and Redis up::
+Run from the repository root (the project installed, e.g. ``pip install -e .``), with
+PostgreSQL and Redis up::
 
     python bench/webhook.py                       # defaults below
     python bench/webhook.py --requests 8000 --seconds 20 --connections 16
     WEB_CONCURRENCY=3 WEB_THREADS=4 python bench/webhook.py   # other gunicorn settings
+    python bench/webhook.py --app-only --rounds 1 --profile prof.txt   # needs py-spy
+
+The machine's other load moves the figures a lot (the per-round ratios show by how
+much); CPU per request of the workers and PostgreSQL is steadier for comparing code.
 
 What it does, in one run:
 
@@ -33,8 +38,9 @@ What it does, in one run:
    CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
    message lost or doubled). Exit status 1 when a check fails.
 
-``--profile FILE`` records the app's workers with py-spy during the timed run (a
-flame graph in FILE; sampling costs CPU, so the figures of such a run are lower).
+``--profile FILE`` records one app worker with py-spy (``--gil``: where it spends
+CPU) during the timed rounds: a flame graph if FILE ends in .svg, else collapsed
+stacks. Sampling costs CPU, so the figures of such a run are lower.
 """
 from __future__ import annotations
 
