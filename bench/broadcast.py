@@ -165,12 +165,14 @@ def main() -> None:
     server = multiprocessing.Process(target=fake_twilio_process, args=(there,), daemon=True)
     server.start()
     fake_url = here.recv()
-    results = [run(size, args.rate, args.workers, here, fake_url) for size in args.sizes]
+    results = []
+    runs = [(size, args.rate, args.workers) for size in args.sizes]
     if args.unthrottled:
-        results.append(run(args.unthrottled, 1e9, 2, here, fake_url))
+        runs.append((args.unthrottled, 1e9, 2))
+    for size, rate, workers in runs:
+        results.append(run(size, rate, workers, here, fake_url))
+        print(json.dumps(results[-1]), flush=True)
     here.send("stop")
-    for result in results:
-        print(json.dumps(result))
     throttled = [r for r in results if r["configured_rate"] < 1e6]
     if len(throttled) >= 2:
         small, large = throttled[0], throttled[-1]

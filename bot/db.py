@@ -25,9 +25,24 @@ class Database:
                 url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
             )
             _sqlite_pragmas(self.engine)
+            self.autocommit_engine = None
         else:
-            self.engine = create_engine(
-                url, echo=echo, pool_size=5, max_overflow=10, pool_pre_ping=True
+            # pool_size covers a gunicorn worker's threads (Procfile WEB_THREADS): a
+            # connection opened past it is closed again after use, a backend start per
+            # request under load.
+            # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every
+            # webhook. A connection the server dropped raises a DBAPIError with
+            # connection_invalidated set (and SQLAlchemy then renews the pool);
+            # bot.inbound retries once on it. pool_recycle retires connections before
+            # firewalls or pgbouncer drop them for idleness.
+            pool = {"pool_size": 8, "max_overflow": 8, "pool_recycle": 1800}
+            self.engine = create_engine(url, echo=echo, **pool)
+            # The inbound hot path's own pool, in psycopg autocommit mode: it sends its
+            # own BEGIN and COMMIT inside its pipelines (bot.inbound_sql), and switching
+            # a shared connection in and out of autocommit on every message costs more
+            # than a second pool.
+            self.autocommit_engine: Engine | None = create_engine(
+                url, echo=echo, isolation_level="AUTOCOMMIT", **pool
             )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -50,6 +65,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.autocommit_engine is not None:
+            self.autocommit_engine.dispose()
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

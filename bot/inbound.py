@@ -3,12 +3,15 @@
 1. the message is stored under its MessageSid in the same transaction that locks the
    contact's row, so a retry (or the same request in another process) waits, then
    finds the stored row and returns the stored replies instead of acting again;
-2. the engine runs inside a savepoint: if it or an effect fails, the message is kept,
-   marked failed, and the resident gets an apology instead of a 500;
+2. the engine and effects run in that transaction: if they fail, it is rolled back
+   whole and a second one keeps the message, marked failed, and the resident gets an
+   apology instead of a 500;
 3. one commit stores message, session, effects and replies; messages for other people
    are queued after the commit.
 
-Core statements, not ORM objects, keep this path short: it runs for every message.
+It runs for every message, so it is kept short: SQL written once
+(``bot.inbound_sql``), on PostgreSQL two round trips in all (the statements before the
+engine, then the writes with the COMMIT).
 """
 from __future__ import annotations
 
@@ -17,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Row, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot import effects
-from bot.models import Contact, ConversationSession, Message
+from bot import inbound_sql as sql
+from bot.directory import DbDirectory
 from bot.models import messaging as m
 from bot.phone import InvalidPhone, normalise
 from bot.runtime import Runtime
@@ -106,28 +109,74 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None) -
     A second delivery of the same MessageSid returns the replies stored the first time.
     """
     now = now or datetime.now(timezone.utc)
+    for attempt in (1, 2):
+        try:
+            return _receive(rt, message, now)
+        except DBAPIError as exc:
+            # The pool does not ping each connection before use (a round trip per
+            # message); a connection the server dropped shows up here instead, and
+            # receiving is idempotent (MessageSid), so one retry on a fresh one is safe.
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost; retrying message %s", message.sid)
+    raise AssertionError("unreachable")
+
+
+class _HandlingFailed(Exception):
+    """The engine or an effect raised: roll the whole transaction back."""
+
+
+def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
     queued: list[int] = []
-    with rt.db.sessions() as session:
-        with session.begin():
-            contact = _upsert_contact(session, message, now)
-            inbound_id = _store_inbound(session, contact.id, message, now)
+    try:
+        with sql.message_transaction(rt.db) as (session, conn):
+            contact, inbound_id, open_row = sql.open_message(conn, message, now)
             if inbound_id is None:
-                return _stored_replies(session, message.sid)
+                replies = _stored_replies(conn, message.sid)
+                sql.finish(session, conn, [])
+                return replies
             try:
-                with session.begin_nested():
-                    texts = _handle(rt, session, contact, inbound_id, message, now, queued)
-            except Exception:  # noqa: BLE001 - the message is kept and the resident told
-                log.exception("handling message %s failed", message.sid)
-                queued.clear()
-                texts = [render("error.internal", contact.language)]
-                _mark_inbound(session, inbound_id, m.FAILED_HANDLING)
-                _store_replies(session, contact.id, inbound_id, message.channel, texts, now)
+                writes: sql.Writes = []
+                texts = _handle(
+                    rt, session, contact, inbound_id, open_row, message, now, queued, writes
+                )
+                sql.finish(session, conn, writes)
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise  # receive() retries on a fresh connection
+                raise _HandlingFailed() from exc
+            except Exception as exc:
+                raise _HandlingFailed() from exc
+    except _HandlingFailed:
+        log.exception("handling message %s failed", message.sid)
+        return _store_failed(rt, message, now)
     enqueue_sends(rt, queued)
+    return texts
+
+
+def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
+    """Keep a message whose handling failed, marked failed, with an apology as reply.
+
+    Its first transaction was rolled back whole (cheaper on the happy path than a
+    savepoint around the engine); this one stores what that one would have kept.
+    """
+    with sql.message_transaction(rt.db) as (session, conn):
+        contact, inbound_id, _ = sql.open_message(conn, message, now, m.FAILED_HANDLING)
+        if inbound_id is None:  # stored meanwhile by a retry in another process
+            replies = _stored_replies(conn, message.sid)
+            sql.finish(session, conn, [])
+            return replies
+        texts = [render("error.internal", contact.language)]
+        writes: sql.Writes = []
+        _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
+        sql.finish(session, conn, writes)
     return texts
 
 
 def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
     """Push send jobs for stored outbound messages; if Redis is down the sweep will."""
+    if not message_ids:
+        return
     from workers.outbound import send_message
     from workers.queue import SEND_RETRY
 
@@ -138,92 +187,28 @@ def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
             log.warning("could not enqueue message %s; the sweep will", message_id, exc_info=True)
 
 
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-
-
-def _upsert_contact(session: Session, message: InboundMessage, now: datetime) -> Row[Any]:
-    """Create or touch the contact and lock its row for this transaction."""
-    whatsapp = message.channel == WHATSAPP
-    stmt = _insert(session, Contact).values(
-        phone=message.phone,
-        language="id",
-        uses_sms=not whatsapp,
-        uses_whatsapp=whatsapp,
-        opted_out=False,
-        invalid_number=False,
-        name=message.profile_name,
-        last_whatsapp_at=now if whatsapp else None,
-        last_seen_at=now,
-        created_at=now,
-    )
-    table = Contact.__table__
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.phone],
-        set_={
-            "last_seen_at": now,
-            "invalid_number": False,
-            "uses_sms" if not whatsapp else "uses_whatsapp": True,
-            **({"last_whatsapp_at": now} if whatsapp else {}),
-        },
-    ).returning(table.c.id, table.c.language, table.c.opted_out, table.c.phone)
-    return session.execute(stmt).one()
-
-
-def _store_inbound(session: Session, contact_id: int, message: InboundMessage, now: datetime) -> int | None:
-    table = Message.__table__
-    stmt = (
-        _insert(session, Message)
-        .values(
-            contact_id=contact_id,
-            direction=m.IN,
-            channel=message.channel,
-            body=message.body,
-            media=[{"url": x.url, "type": x.content_type} for x in message.media] or None,
-            twilio_sid=message.sid,
-            status=m.RECEIVED,
-            attempts=0,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[table.c.twilio_sid])
-        .returning(table.c.id)
-    )
-    return session.execute(stmt).scalar()
-
-
-def _stored_replies(session: Session, sid: str) -> list[str]:
-    inbound = Message.__table__.alias("inbound")
-    reply = Message.__table__
-    rows = session.execute(
-        select(reply.c.body)
-        .join(inbound, reply.c.reply_to_id == inbound.c.id)
-        .where(inbound.c.twilio_sid == sid, reply.c.kind == "reply")
-        .order_by(reply.c.id)
-    ).scalars()
-    return list(rows)
+def _stored_replies(conn: Connection, sid: str) -> list[str]:
+    return [row.body for row in sql.STORED_REPLIES.rows(conn, {"sid": sid})]
 
 
 def _handle(
     rt: Runtime,
     session: Session,
-    contact: Row[Any],
+    contact: Any,
     inbound_id: int,
+    open_row: Any,
     message: InboundMessage,
     now: datetime,
     queued: list[int],
+    writes: sql.Writes,
 ) -> list[str]:
-    sessions = ConversationSession.__table__
-    open_row = session.execute(
-        select(sessions.c.id, sessions.c.flow, sessions.c.step, sessions.c.data, sessions.c.expires_at)
-        .where(sessions.c.contact_id == contact.id, sessions.c.status == m.ACTIVE)
-    ).first()
+    """Run the engine and effects; the session and reply writes go to ``writes``."""
     dialog = None
     expired = False
     if open_row is not None:
         if open_row.expires_at <= now:
-            _end_session(session, open_row.id, m.EXPIRED, now)
+            # At once, not in ``writes``: effects must not see it still active.
+            sql.END_SESSION.rows(session.connection(), _ended(open_row.id, m.EXPIRED, now))
             open_row, expired = None, True
         else:
             dialog = Dialog(open_row.flow, open_row.step, dict(open_row.data or {}))
@@ -239,8 +224,6 @@ def _handle(
         received_at=now,
         message_id=inbound_id,
     )
-    from bot.directory import DbDirectory
-
     outcome = rt.engine.handle(conversation, inbound, DbDirectory(session, contact.id))
 
     ctx = effects.EffectContext(
@@ -253,11 +236,10 @@ def _handle(
         language=contact.language,
         opted_out=contact.opted_out,
     )
-    results = effects.apply(outcome.effects, ctx)
-    _save_dialog(rt, session, contact.id, open_row, outcome, now)
+    results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
+    _save_dialog(rt, writes, contact.id, open_row, outcome, now)
     texts = render_replies(outcome.replies, ctx.language, results)
-    _store_replies(session, contact.id, inbound_id, message.channel, texts, now)
-    _mark_inbound(session, inbound_id, m.HANDLED)
+    _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
     queued.extend(ctx.queued_message_ids)
     return texts
 
@@ -268,70 +250,40 @@ def render_replies(replies: list[Reply], language: str, results: dict[str, Any])
 
 
 def _save_dialog(
-    rt: Runtime, session: Session, contact_id: int, open_row: Row[Any] | None, outcome: Outcome, now: datetime
+    rt: Runtime, writes: sql.Writes, contact_id: int, open_row: Any, outcome: Outcome,
+    now: datetime,
 ) -> None:
     expires = now + timedelta(minutes=rt.settings.session_timeout_minutes)
     new = outcome.dialog
-    sessions = ConversationSession.__table__
     if open_row is not None:
         continues = new is not None and new.flow == open_row.flow and outcome.ended != INTERRUPTED
         if continues:
-            session.execute(
-                update(sessions)
-                .where(sessions.c.id == open_row.id)
-                .values(step=new.step, data=new.data, updated_at=now, expires_at=expires)
-            )
+            writes.append((sql.UPDATE_SESSION, {
+                "id": open_row.id, "step": new.step, "data": new.data, "now": now,
+                "expires_at": expires,
+            }))
             return
-        _end_session(session, open_row.id, outcome.ended, now)
+        writes.append((sql.END_SESSION, _ended(open_row.id, outcome.ended, now)))
     if new is not None:
-        session.execute(
-            insert(sessions).values(
-                contact_id=contact_id,
-                flow=new.flow,
-                step=new.step,
-                data=new.data,
-                status=m.ACTIVE,
-                created_at=now,
-                updated_at=now,
-                expires_at=expires,
-            )
-        )
+        writes.append((sql.INSERT_SESSION, {
+            "contact_id": contact_id, "flow": new.flow, "step": new.step, "data": new.data,
+            "status": m.ACTIVE, "now": now, "expires_at": expires,
+        }))
 
 
-def _end_session(session: Session, session_id: int, status: str, now: datetime) -> None:
-    sessions = ConversationSession.__table__
-    session.execute(
-        update(sessions)
-        .where(sessions.c.id == session_id)
-        .values(status=status, ended_at=now, updated_at=now)
-    )
-
-
-def _mark_inbound(session: Session, inbound_id: int, status: str) -> None:
-    table = Message.__table__
-    session.execute(update(table).where(table.c.id == inbound_id).values(status=status))
+def _ended(session_id: int, status: str, now: datetime) -> dict[str, Any]:
+    return {"id": session_id, "status": status, "now": now}
 
 
 def _store_replies(
-    session: Session, contact_id: int, inbound_id: int, channel: str, texts: list[str], now: datetime
+    writes: sql.Writes, contact_id: int, inbound_id: int, channel: str, texts: list[str],
+    now: datetime,
 ) -> None:
-    if not texts:
-        return
-    session.execute(
-        insert(Message.__table__),
-        [
-            {
-                "contact_id": contact_id,
-                "direction": m.OUT,
-                "channel": channel,
-                "body": text,
-                "status": m.ANSWERED,
-                "reply_to_id": inbound_id,
-                "kind": "reply",
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for text in texts
-        ],
-    )
+    rows = [
+        {"contact_id": contact_id, "channel": channel, "body": text, "reply_to_id": inbound_id,
+         "now": now}
+        for text in texts
+    ]
+    if rows:
+        # One row (the usual case) as a plain execute: a single prepared statement.
+        writes.append((sql.INSERT_REPLY, rows[0] if len(rows) == 1 else rows))

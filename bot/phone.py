@@ -1,6 +1,8 @@
 """Phone numbers as residents write them (0812-3456-7890, +62 812..., 62812...) -> E.164."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "ID"
@@ -10,6 +12,9 @@ class InvalidPhone(ValueError):
     """Not a phone number we can write to."""
 
 
+# Parsing is the dearest step of reading a webhook, and residents write again and
+# again from the same few thousand numbers.
+@lru_cache(maxsize=16384)
 def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form of ``raw``; a ``whatsapp:`` prefix is dropped.
 

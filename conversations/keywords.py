@@ -39,6 +39,33 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return min(prev[-1], limit + 1)
 
 
+def within_one(a: str, b: str) -> int:
+    """``edit_distance(a, b, limit=1)`` without the table: 0, 1, or 2 for "more".
+
+    Keyword matching runs for every message against every keyword, and only ever asks
+    whether a word is at most one typo away.
+    """
+    if a == b:
+        return 0
+    la, lb = len(a), len(b)
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return 1
+        if len(diffs) == 2:
+            i, j = diffs
+            return 1 if j == i + 1 and a[i] == b[j] and a[j] == b[i] else 2
+        return 2
+    if abs(la - lb) > 1:
+        return 2
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    # One insertion: the rest must line up after skipping one letter of the longer.
+    return 1 if short[i:] == long_[i + 1:] else 2
+
+
 def tolerance(keyword: str) -> int:
     """How many typos a keyword of this length forgives."""
     return 0 if len(keyword) <= 3 else 1
@@ -73,6 +100,10 @@ def match(text: str, table: dict[str, str]) -> Match | None:
     typed = words(text)
     if not typed:
         return None
+    if len(typed) == 1 and typed[0] in table:
+        # The usual message: one word, typed right. Nothing can beat an exact match
+        # of all the typed words (longer keywords need more words).
+        return Match(value=table[typed[0]], rest=_strip_words(text, 1))
     best: tuple[int, int, str, int] | None = None  # (distance, -nwords, value, nwords)
     for keyword, value in table.items():
         kw_words = keyword.split(" ")
@@ -81,7 +112,7 @@ def match(text: str, table: dict[str, str]) -> Match | None:
             continue
         distance = 0
         for typed_word, kw_word in zip(typed[:n], kw_words):
-            d = edit_distance(typed_word, kw_word, limit=1)
+            d = within_one(typed_word, kw_word) if len(kw_word) > 3 else int(typed_word != kw_word)
             if d > tolerance(kw_word):
                 break
             distance += d

@@ -133,6 +133,15 @@ def rt(app: Any) -> Any:
 
 
 @pytest.fixture
+def fast(rt: Any) -> Any:
+    """The runtime with send rates high enough that tests do not wait on the limiter."""
+    from dataclasses import replace
+
+    rt.settings = replace(rt.settings, sms_rate_per_second=1000.0, whatsapp_rate_per_second=1000.0)
+    return rt
+
+
+@pytest.fixture
 def run_jobs(rt: Any) -> Any:
     """Run every job that is due now, as a worker would; returns how many ran."""
 

@@ -16,6 +16,9 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("ID", years=year)
 
 
+# Asked for each day of every deadline, on the inbound path; holidays.HolidayBase
+# membership is slow (it parses its key), and the answer for a date never changes.
+@lru_cache(maxsize=4096)
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not an Indonesian public holiday."""
     return day.weekday() < 5 and day not in _holidays(day.year)

@@ -1,0 +1,631 @@
+"""Webhook benchmark: the real app under gunicorn against a bare Flask endpoint.
+
+Run from the repository root (the project installed, e.g. ``pip install -e .``), with
+PostgreSQL and Redis up::
+
+    python bench/webhook.py                       # defaults below
+    python bench/webhook.py --requests 8000 --seconds 20 --connections 16
+    WEB_CONCURRENCY=3 WEB_THREADS=4 python bench/webhook.py   # other gunicorn settings
+    python bench/webhook.py --app-only --rounds 1 --profile prof.txt   # needs py-spy
+
+The machine's other load moves the figures a lot (the per-round ratios show by how
+much); CPU per request of the workers and PostgreSQL is steadier for comparing code.
+
+What it does, in one run:
+
+1. migrates the bench database (``BENCH_DATABASE_URL``, default
+   ``postgresql://postgres@127.0.0.1/ksm_bench``; it is EMPTIED: use a database of its
+   own) and empties the bench Redis db (``BENCH_REDIS_URL``, default
+   ``redis://127.0.0.1:6379/3``);
+2. pre-computes every request before timing: Twilio's form fields, a distinct
+   MessageSid each, From one of ``--residents`` numbers, Body ``MENU`` or a digit,
+   and a valid X-Twilio-Signature for ``PUBLIC_BASE_URL`` + path;
+3. starts the real app with the Procfile's ``web:`` command (same workers/threads for
+   both targets; ``WEB_CONCURRENCY``/``WEB_THREADS`` override as in production) bound
+   to 127.0.0.1, and ``bench/bare_app.py`` with the same command and settings, which
+   answers the TwiML the app gave for the same Body; warms both up;
+4. sends the requests on ``--connections`` keep-alive connections (one thread each,
+   raw sockets: the client must stay cheap, the machine's two cores also run gunicorn
+   and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the same requests
+   to both), each round bounded by its share of ``--seconds``: a change in the
+   machine's background load then weighs on both alike;
+5. checks storage: inbound messages stored == distinct MessageSids answered, every
+   one of them, handled and answered; then re-sends a sample of answered requests
+   (Twilio's retries) and a batch of fresh ones twice at the same instant, and checks
+   each MessageSid is stored once and answered with the same TwiML both times;
+6. prints requests/s of both, the ratio app/bare (overall and per round), p50/p99
+   latency of both, CPU per request of the workers and PostgreSQL, the client's own
+   CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
+   message lost or doubled). Exit status 1 when a check fails.
+
+``--profile FILE`` records one app worker with py-spy (``--gil``: where it spends
+CPU) during the timed rounds: a flame graph if FILE ends in .svg, else collapsed
+stacks. Sampling costs CPU, so the figures of such a run are lower.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PATH = "/webhooks/twilio/messages"
+PUBLIC_BASE_URL = "https://bot.example.org"
+AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
+ACCOUNT_SID = "AC" + "0" * 32
+BOT_NUMBER = "+6281100000000"
+TARGET_RATIO = 0.35
+TARGET_P99_MS = 100.0
+APP_SPEC = "'bot:create_app()'"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+BARE_SPEC = "'bench.bare_app:app'"
+
+
+# ---------------------------------------------------------------- requests
+
+
+@dataclass
+class Request:
+    sid: str
+    body: str
+    raw: bytes
+
+
+def twilio_form(sid: str, sender: str, body: str) -> dict[str, str]:
+    """The fields Twilio posts for an inbound SMS (all of them are signed)."""
+    return {
+        "ToCountry": "ID", "ToState": "", "SmsMessageSid": sid, "NumMedia": "0",
+        "ToCity": "", "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received",
+        "FromCity": "", "Body": body, "FromCountry": "ID", "To": BOT_NUMBER, "ToZip": "",
+        "NumSegments": "1", "MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": sender,
+        "ApiVersion": "2010-04-01",
+    }
+
+
+def build_requests(count: int, residents: int, run_id: str, start: int = 0) -> list[Request]:
+    """``count`` signed requests with distinct MessageSids from ``residents`` numbers."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(AUTH_TOKEN)
+    url = PUBLIC_BASE_URL + PATH
+    rng = random.Random(f"{run_id}-{start}")
+    numbers = [f"+62812{n:08d}" for n in range(10_000_000, 10_000_000 + residents)]
+    bodies = ["MENU", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+    out = []
+    for i in range(start, start + count):
+        sid = f"SM{run_id}{i:024x}"
+        body = rng.choice(bodies)
+        form = twilio_form(sid, rng.choice(numbers), body)
+        payload = urlencode(form).encode()
+        signature = validator.compute_signature(url, form)
+        head = (
+            f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: TwilioProxy/1.1\r\n"
+            f"X-Twilio-Signature: {signature}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n"
+        )
+        out.append(Request(sid, body, head.encode() + payload))
+    return out
+
+
+# ---------------------------------------------------------------- client
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; just enough parsing for gunicorn's answers."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buf = b""
+        self.reconnects = -1
+
+    def _connect(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+        self.reconnects += 1
+
+    def exchange(self, raw: bytes) -> tuple[int, bytes]:
+        """Send one request, return (status, body); reconnect once if the server
+        closed an idle connection before reading it."""
+        for attempt in (1, 2):
+            if self.sock is None:
+                self._connect()
+            try:
+                self.sock.sendall(raw)
+                return self._response()
+            except (ConnectionError, _Closed):
+                if attempt == 2:
+                    raise
+                self.sock = None
+        raise AssertionError("unreachable")
+
+    def _recv(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise _Closed()
+        self.buf += chunk
+
+    def _response(self) -> tuple[int, bytes]:
+        while b"\r\n\r\n" not in self.buf:
+            self._recv()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split()[1])
+        length = 0
+        close = False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection" and value.strip().lower() == b"close":
+                close = True
+        while len(self.buf) < length:
+            self._recv()
+        body, self.buf = self.buf[:length], self.buf[length:]
+        if close:
+            self.sock.close()
+            self.sock = None
+        return status, body
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+
+
+class _Closed(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    answers: dict[str, bytes] = field(default_factory=dict)  # sid -> TwiML (status 200)
+    errors: list[str] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    reconnects: int = 0
+    duplicates_answered: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return len(self.latencies)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def run_load(port: int, requests: list[Request], connections: int, seconds: float) -> Result:
+    """Send ``requests`` on ``connections`` threads (request i on thread i mod n)
+    until all are answered or ``seconds`` pass."""
+    result = Result()
+    lock = threading.Lock()
+    start_gate = threading.Barrier(connections + 1)
+    deadline = [0.0]
+
+    def worker(share: list[Request]) -> None:
+        conn = Connection(port)
+        latencies: list[float] = []
+        answers: list[tuple[str, bytes]] = []
+        statuses: dict[int, int] = {}
+        errors: list[str] = []
+        clock = time.perf_counter
+        try:
+            conn._connect()
+        except OSError as exc:
+            errors.append(f"connect: {exc}")
+        start_gate.wait()
+        for req in share:
+            if clock() > deadline[0]:
+                break
+            t0 = clock()
+            try:
+                status, body = conn.exchange(req.raw)
+            except (OSError, _Closed, ValueError) as exc:
+                errors.append(f"{req.sid}: {type(exc).__name__} {exc}")
+                conn.sock = None
+                continue
+            latencies.append(clock() - t0)
+            statuses[status] = statuses.get(status, 0) + 1
+            if status == 200:
+                answers.append((req.sid, body))
+            elif len(errors) < 20:
+                errors.append(f"{req.sid}: HTTP {status} {body[:100]!r}")
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            for sid, body in answers:
+                if sid in result.answers:
+                    result.duplicates_answered.append((sid, body))
+                else:
+                    result.answers[sid] = body
+            for status, n in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + n
+            result.errors.extend(errors)
+            result.reconnects += max(conn.reconnects, 0)
+
+    shares = [requests[i::connections] for i in range(connections)]
+    threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in shares]
+    for t in threads:
+        t.start()
+    deadline[0] = time.perf_counter() + seconds
+    started = time.perf_counter()
+    start_gate.wait()
+    for t in threads:
+        t.join()
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+# ---------------------------------------------------------------- servers
+
+
+def procfile_web_command() -> str:
+    """The Procfile's ``web:`` command (so the bench measures what production runs)."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith("web:"):
+            return line[len("web:"):].strip()
+    raise SystemExit("Procfile has no web: line")
+
+
+class Server:
+    """A gunicorn started from the Procfile's command, bound to 127.0.0.1:``port``."""
+
+    def __init__(self, name: str, spec: str, port: int, env: dict[str, str], logdir: Path) -> None:
+        command = procfile_web_command()
+        if APP_SPEC not in command:
+            raise SystemExit(f"Procfile web: line does not serve {APP_SPEC}")
+        command = command.replace(APP_SPEC, spec).replace("0.0.0.0:", "127.0.0.1:")
+        self.name = name
+        self.port = port
+        self.command = command
+        self.log = open(logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
+        full_env = {**os.environ, **env, "PORT": str(port)}
+        full_env["PATH"] = f"{Path(sys.executable).parent}:{full_env.get('PATH', '')}"
+        self.proc = subprocess.Popen(
+            ["sh", "-c", "exec " + command], cwd=ROOT, env=full_env,
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait_listening()
+
+    def _wait_listening(self) -> None:
+        until = time.monotonic() + 30
+        while time.monotonic() < until:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{self.name}: gunicorn exited; see {self.log.name}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"{self.name}: gunicorn did not listen within 30 s")
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False
+        ).stdout
+        return [int(x) for x in out.split()]
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------- database
+
+
+def prepare_database(database_url: str, redis_url: str) -> None:
+    """Migrate the bench database and empty it, and the bench Redis db."""
+    from redis import Redis
+    from sqlalchemy import create_engine, text
+
+    from bot.migrate import upgrade
+    from bot.models import Base
+    from bot.settings import normalise_database_url
+
+    url = normalise_database_url(database_url)
+    upgrade(url)
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    Redis.from_url(redis_url).flushdb()
+
+
+def stored_inbound(database_url: str) -> tuple[int, set[str], int, int]:
+    """(inbound rows, their MessageSids, inbound not handled, inbound without a reply)."""
+    from sqlalchemy import create_engine, text
+
+    from bot.settings import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        sids = conn.execute(text("SELECT twilio_sid FROM message WHERE direction = 'in'")).scalars().all()
+        unhandled = conn.execute(
+            text("SELECT count(*) FROM message WHERE direction = 'in' AND status <> 'handled'")
+        ).scalar_one()
+        unanswered = conn.execute(text(
+            "SELECT count(*) FROM message i WHERE i.direction = 'in' AND NOT EXISTS "
+            "(SELECT 1 FROM message r WHERE r.reply_to_id = i.id AND r.kind = 'reply')"
+        )).scalar_one()
+    engine.dispose()
+    return len(sids), set(sids), unhandled, unanswered
+
+
+# ---------------------------------------------------------------- main
+
+
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` so far (from /proc; gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def postgres_backends(database_url: str) -> list[int]:
+    """Server processes of the bench database (the app's pooled connections)."""
+    from sqlalchemy import create_engine, text
+
+    from bot.settings import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        pids = conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )).scalars().all()
+    engine.dispose()
+    return list(pids)
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(name: str, result: Result, client_cpu: float, server_cpu: tuple[float, float]) -> None:
+    rps = result.done / result.elapsed if result.elapsed else 0.0
+    workers, database = (1000 * x / max(result.done, 1) for x in server_cpu)
+    print(
+        f"  {name:<5} {result.done:6d} req in {result.elapsed:5.1f} s = {rps:7.1f} req/s"
+        f"   p50 {result.percentile(50):6.1f} ms   p99 {result.percentile(99):6.1f} ms"
+        f"   client CPU {100 * client_cpu / result.elapsed:4.0f}% of one core"
+        f"   statuses {result.statuses}   reconnects {result.reconnects}\n"
+        f"        CPU per request: gunicorn workers {workers:.2f} ms, PostgreSQL {database:.2f} ms"
+    )
+    for error in result.errors[:5]:
+        print(f"        error: {error}")
+
+
+def _add(total: list[float], *values: float) -> None:
+    for i, value in enumerate(values):
+        total[i] += value
+
+
+def merge(results: list[Result]) -> Result:
+    """One result from timed rounds (their times add up)."""
+    out = Result()
+    for r in results:
+        out.elapsed += r.elapsed
+        out.latencies += r.latencies
+        out.answers.update(r.answers)
+        out.errors += r.errors
+        out.reconnects += r.reconnects
+        for status, n in r.statuses.items():
+            out.statuses[status] = out.statuses.get(status, 0) + n
+    return out
+
+
+def timed(
+    server: Server, requests: list[Request], args: argparse.Namespace, database: bool,
+    seconds: float,
+) -> tuple[Result, float, tuple[float, float]]:
+    """A timed run, with the CPU it cost the client, the workers and PostgreSQL
+    (``database``: the bench database's backends; those opened during the run count
+    from zero, those closed during it are missed)."""
+    workers = server.worker_pids()
+    backends = postgres_backends(DATABASE_URL) if database else []
+    cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
+    result = run_load(server.port, requests, args.connections, seconds)
+    later = [pid for pid in (postgres_backends(DATABASE_URL) if database else []) if pid not in backends]
+    server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
+    return result, cpu_seconds() - cpu0, server_cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=8000, help="timed requests per target")
+    parser.add_argument("--seconds", type=float, default=20.0, help="time bound per target")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="timed rounds per target, app and bare alternating")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--residents", type=int, default=2000, help="distinct From numbers")
+    parser.add_argument("--warmup", type=int, default=400, help="untimed requests first")
+    parser.add_argument("--retries", type=int, default=300, help="answered requests re-sent")
+    parser.add_argument("--twins", type=int, default=100, help="fresh requests sent twice at once")
+    parser.add_argument("--profile", help="py-spy profile of an app worker: "
+                        "a flame graph if FILE ends in .svg, else collapsed stacks")
+    parser.add_argument("--app-only", action="store_true", help="skip the bare app")
+    args = parser.parse_args(argv)
+
+    database_url, redis_url = DATABASE_URL, REDIS_URL
+    app_env = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_SMS_FROM": BOT_NUMBER,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef",
+    }
+    run_id = f"{int(time.time()) & 0xFFFFFFFF:08x}"
+    print(f"gunicorn: {procfile_web_command()}")
+    print(f"  WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '(Procfile default)')}"
+          f" WEB_THREADS={os.environ.get('WEB_THREADS', '(Procfile default)')}"
+          f"; {args.connections} connections, {args.residents} residents, {os.cpu_count()} CPUs")
+
+    prepare_database(database_url, redis_url)
+    t0 = time.perf_counter()
+    warmup = build_requests(args.warmup, args.residents, run_id, start=0)
+    load = build_requests(args.requests, args.residents, run_id, start=args.warmup)
+    twins_fresh = build_requests(args.twins, args.residents, run_id, start=args.warmup + args.requests)
+    print(f"  {len(warmup) + len(load) + len(twins_fresh)} signed requests built in "
+          f"{time.perf_counter() - t0:.1f} s (before timing)")
+
+    failures: list[str] = []
+    logdir = Path(tempfile.mkdtemp(prefix="ksm-bench-"))
+    rounds = max(1, args.rounds)
+    app_rounds: list[Result] = []
+    bare_rounds: list[Result] = []
+    app_cpu = [0.0, 0.0, 0.0]
+    bare_cpu = [0.0, 0.0, 0.0]
+
+    app = Server("app", APP_SPEC, free_port(), app_env, logdir)
+    bare = None
+    try:
+        warm = run_load(app.port, warmup, args.connections, 60)
+        if not args.app_only:
+            # The bare app answers each Body with the TwiML the app gave for it.
+            twiml_by_body: dict[str, str] = {}
+            for req in warmup:
+                if req.sid in warm.answers:
+                    twiml_by_body.setdefault(req.body, warm.answers[req.sid].decode())
+            bare = Server("bare", BARE_SPEC, free_port(),
+                          {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
+            run_load(bare.port, warmup, args.connections, 60)
+        profiler = None
+        if args.profile:
+            pids = app.worker_pids()
+            profiler = subprocess.Popen(
+                ["py-spy", "record", "-o", args.profile, "-r", "200", "--nonblocking", "--gil",
+                 *(["--format", "raw"] if not args.profile.endswith(".svg") else []),
+                 "--pid", str(pids[0])],
+                env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1)
+        # Rounds alternate app and bare so that a change in the machine's background
+        # load (it is shared) weighs on both alike.
+        per_round = -(-len(load) // rounds)
+        for r in range(rounds):
+            chunk = load[r * per_round:(r + 1) * per_round]
+            result, client, server = timed(app, chunk, args, True, args.seconds / rounds)
+            app_rounds.append(result)
+            _add(app_cpu, client, *server)
+            if bare is not None:
+                result, client, server = timed(bare, chunk, args, False, args.seconds / rounds)
+                bare_rounds.append(result)
+                _add(bare_cpu, client, *server)
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
+        app_result = merge(app_rounds)
+        # Twilio's retries of answered messages, and one message arriving twice at once.
+        answered_load = [r for r in load if r.sid in app_result.answers]
+        sample = random.Random(run_id).sample(answered_load, min(args.retries, len(answered_load)))
+        retried = run_load(app.port, sample, args.connections, 60)
+        twins = [r for r in twins_fresh for _ in (0, 1)]
+        twinned = run_load(app.port, twins, args.connections, 60)
+    finally:
+        app.stop()
+        if bare is not None:
+            bare.stop()
+
+    print(f"results ({rounds} rounds, app and bare alternating)")
+    report("app", app_result, app_cpu[0], (app_cpu[1], app_cpu[2]))
+    bare_result = merge(bare_rounds) if bare_rounds else None
+    if bare_result is not None:
+        report("bare", bare_result, bare_cpu[0], (bare_cpu[1], bare_cpu[2]))
+        # The app's answer to a Body depends on the resident's dialog; the bare app
+        # gives, per Body, one the app gave (its reply sizes are the app's).
+        app_answers = set(app_result.answers.values()) | set(warm.answers.values())
+        if not set(bare_result.answers.values()) <= app_answers:
+            failures.append("the bare app answered TwiML the app never gave")
+    answered = {**warm.answers, **app_result.answers, **twinned.answers}
+    rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
+    sent_sids = set(answered)
+    lost = sent_sids - stored_sids
+    extra = stored_sids - sent_sids
+    print(f"  stored inbound {rows} == distinct MessageSids answered {len(sent_sids)}: "
+          f"{'yes' if rows == len(sent_sids) and not lost and not extra else 'NO'}"
+          f" (lost {len(lost)}, unexpected {len(extra)}, not handled {unhandled},"
+          f" without reply {unanswered})")
+    if rows != len(sent_sids) or lost or extra:
+        failures.append("stored inbound messages differ from requests answered")
+    if unhandled or unanswered:
+        failures.append(f"{unhandled} inbound not handled, {unanswered} without a reply")
+    for name, res in (("warm-up", warm), ("timed", app_result)):
+        if res.errors or set(res.statuses) - {200}:
+            failures.append(f"{name}: {len(res.errors)} errors, statuses {res.statuses}")
+
+    mismatched = [s for s, body in retried.answers.items() if body != answered.get(s)]
+    mismatched += [s for s, body in twinned.duplicates_answered if body != twinned.answers.get(s)]
+    print(f"  retries: {retried.done} old MessageSids re-sent, {len(twins)} requests = "
+          f"{len(twins_fresh)} fresh MessageSids each sent twice at once: "
+          f"answers differing from the first {len(mismatched)}, "
+          f"errors {len(retried.errors) + len(twinned.errors)}")
+    if mismatched or retried.errors or twinned.errors or retried.done != len(sample) \
+            or twinned.done != len(twins):
+        failures.append("a retried MessageSid was not answered like the first time")
+
+    if bare_result is not None:
+        ratios = [a.done / a.elapsed / (b.done / b.elapsed) for a, b in zip(app_rounds, bare_rounds)]
+        print("  ratio app/bare per round: " + ", ".join(f"{x:.2f}" for x in ratios))
+
+    app_rps = app_result.done / app_result.elapsed
+    app_p99 = app_result.percentile(99)
+    if bare_result is not None:
+        bare_rps = bare_result.done / bare_result.elapsed
+        ratio = app_rps / bare_rps
+        print(f"  ratio app/bare {ratio:.2f} (target >= {TARGET_RATIO})")
+        if ratio < TARGET_RATIO:
+            failures.append(f"ratio {ratio:.2f} < {TARGET_RATIO}")
+    print(f"  app p99 {app_p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)")
+    if app_p99 >= TARGET_P99_MS:
+        failures.append(f"app p99 {app_p99:.1f} ms >= {TARGET_P99_MS:.0f} ms")
+    print(f"  server logs: {logdir}")
+    if args.profile:
+        print(f"  profile: {args.profile}")
+    print("PASS" if not failures else "FAIL: " + "; ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,321 @@
+"""The statements of the inbound hot path (``bot.inbound``), written once as SQL.
+
+Every message runs these, so they are built once at import (no per-request statement
+construction), return what the next step needs (RETURNING), and are few: a message
+costs BEGIN, the contact upsert, the inbound insert with the open-session read
+(:func:`open_message`), then the session and reply writes and COMMIT (:func:`finish`).
+On PostgreSQL each of those two groups is one psycopg pipeline, one round trip. Their
+text is the same on every call, so psycopg prepares them on the server after a few
+uses. SQLite (3.35+) runs the same SQL one statement at a time, except the combined
+insert-and-read, which it cannot do in one statement.
+
+On PostgreSQL they go straight to psycopg on the transaction's connection: SQLAlchemy's
+per-execution work (execution context, parameter and result processing) cost more CPU
+than the statements themselves. SQLite runs them through SQLAlchemy, which converts
+its dates and booleans.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+import psycopg
+from psycopg.rows import namedtuple_row
+from psycopg.types.json import Jsonb
+from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+
+from bot.models import messaging as m
+from bot.models.base import JsonType, UtcDateTime
+from conversations.model import WHATSAPP
+
+if TYPE_CHECKING:
+    from bot.db import Database
+    from bot.inbound import InboundMessage
+
+
+class Statement:
+    """One SQL statement with ``:name`` parameters.
+
+    Args:
+        sql: the statement.
+        json: parameters holding JSON values.
+        times: parameters holding aware datetimes.
+        booleans: parameters holding booleans.
+        columns: the result's column types (SQLite needs them to read booleans, dates
+            and JSON back).
+    """
+
+    def __init__(
+        self, sql: str, json: Sequence[str] = (), times: Sequence[str] = (),
+        booleans: Sequence[str] = (), **columns: Any,
+    ) -> None:
+        self.clause: TextClause = text(sql).bindparams(
+            *(bindparam(n, type_=JsonType) for n in json),
+            *(bindparam(n, type_=UtcDateTime) for n in times),
+            *(bindparam(n, type_=Boolean) for n in booleans),
+        )
+        if columns:
+            self.clause = self.clause.columns(**columns)
+        self.pg_sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
+        self.json = tuple(json)
+
+    def rows(self, conn: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
+        """Run the statement (a list of parameter sets: once per set); return its rows,
+        read by column name."""
+        if conn.dialect.name != "postgresql":
+            result = conn.execute(self.clause, params)
+            return result.all() if result.returns_rows else []
+        with _driver(conn) as driver:
+            cursor = self.send(driver, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def send(
+        self, driver: psycopg.Connection, params: dict[str, Any] | list[dict[str, Any]],
+        cursor: Any = None,
+    ) -> Any:
+        """PostgreSQL: execute on the psycopg connection (on ``cursor``, when its
+        results are not wanted); in a pipeline the results are read when the cursor is."""
+        if cursor is None:
+            cursor = driver.cursor(row_factory=namedtuple_row)
+        if isinstance(params, list):
+            cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
+        else:
+            cursor.execute(self.pg_sql, self._pg(params))
+        return cursor
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> Any:
+        rows = self.rows(conn, params)
+        return rows[0] if rows else None
+
+    def _pg(self, params: dict[str, Any]) -> dict[str, Any]:
+        for name in self.json:
+            if params.get(name) is not None:
+                params[name] = Jsonb(params[name])
+        return params
+
+
+@contextmanager
+def _driver(conn: Connection) -> Iterator[psycopg.Connection]:
+    """The psycopg connection under ``conn``, in ``conn``'s transaction.
+
+    A connection lost meanwhile is handled as SQLAlchemy handles it for its own
+    statements: dropped from the pool and raised as a DBAPIError with
+    ``connection_invalidated``, which the caller may retry on a fresh connection.
+    """
+    driver = conn.connection.driver_connection
+    try:
+        yield driver
+    except psycopg.OperationalError as exc:
+        if not (driver.broken or driver.closed):
+            raise
+        conn.invalidate(exc)
+        raise DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True) from exc
+
+
+# Creates or touches the contact; the row lock it takes orders every message of one
+# contact (and a retry of the same MessageSid) one after the other.
+UPSERT_CONTACT = Statement(
+    "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
+    " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
+    " VALUES (:phone, 'id', :uses_sms, :uses_whatsapp, :no, :no, :name, :last_whatsapp_at,"
+    " :now, :now)"
+    " ON CONFLICT (phone) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
+    " invalid_number = excluded.invalid_number,"
+    " uses_sms = contact.uses_sms OR excluded.uses_sms,"
+    " uses_whatsapp = contact.uses_whatsapp OR excluded.uses_whatsapp,"
+    " last_whatsapp_at = COALESCE(excluded.last_whatsapp_at, contact.last_whatsapp_at)"
+    " RETURNING id, language, opted_out, phone",
+    times=("last_whatsapp_at", "now"), booleans=("uses_sms", "uses_whatsapp", "no"),
+    id=Integer, language=String, opted_out=Boolean, phone=String,
+)
+
+_INSERT_INBOUND = (
+    "INSERT INTO message (contact_id, direction, channel, body, media, twilio_sid, status,"
+    " attempts, created_at, updated_at)"
+    f" VALUES (:contact_id, '{m.IN}', :channel, :body, :media, :sid, :status, 0, :now, :now)"
+    " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id"
+)
+INSERT_INBOUND = Statement(_INSERT_INBOUND, json=("media",), times=("now",), id=Integer)
+
+_SESSION_COLUMNS = {
+    "id": Integer, "flow": String, "step": String, "data": JsonType, "expires_at": UtcDateTime,
+}
+# PostgreSQL: store the inbound message and read the contact's open session. It is
+# sent in the same pipeline as the contact upsert (one round trip for both), so it
+# finds the contact by phone. Its snapshot is taken after the upsert has locked the
+# contact, so it sees any session committed by an earlier message of the contact.
+INSERT_INBOUND_READ_SESSION = Statement(
+    "WITH c AS (SELECT id FROM contact WHERE phone = :phone),"
+    " inbound AS (INSERT INTO message (contact_id, direction, channel, body, media,"
+    " twilio_sid, status, attempts, created_at, updated_at)"
+    f" SELECT c.id, '{m.IN}', :channel, :body, :media, :sid, :status, 0, :now, :now FROM c"
+    " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id)"
+    " SELECT (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
+    " s.expires_at FROM c LEFT JOIN conversation_session AS s"
+    f" ON s.contact_id = c.id AND s.status = '{m.ACTIVE}'",
+    json=("media",), times=("now",), inbound_id=Integer, **_SESSION_COLUMNS,
+)
+
+OPEN_SESSION = Statement(
+    "SELECT id, flow, step, data, expires_at FROM conversation_session"
+    f" WHERE contact_id = :contact_id AND status = '{m.ACTIVE}'",
+    **_SESSION_COLUMNS,
+)
+
+STORED_REPLIES = Statement(
+    "SELECT reply.body FROM message AS reply JOIN message AS inbound"
+    " ON reply.reply_to_id = inbound.id"
+    " WHERE inbound.twilio_sid = :sid AND reply.kind = 'reply' ORDER BY reply.id",
+    body=String,
+)
+
+INSERT_REPLY = Statement(
+    "INSERT INTO message (contact_id, direction, channel, body, status, reply_to_id, kind,"
+    " attempts, created_at, updated_at)"
+    f" VALUES (:contact_id, '{m.OUT}', :channel, :body, '{m.ANSWERED}', :reply_to_id,"
+    " 'reply', 0, :now, :now)",
+    times=("now",),
+)
+
+UPDATE_SESSION = Statement(
+    "UPDATE conversation_session SET step = :step, data = :data, updated_at = :now,"
+    " expires_at = :expires_at WHERE id = :id",
+    json=("data",), times=("now", "expires_at"),
+)
+
+INSERT_SESSION = Statement(
+    "INSERT INTO conversation_session (contact_id, flow, step, data, status, created_at,"
+    " updated_at, expires_at)"
+    " VALUES (:contact_id, :flow, :step, :data, :status, :now, :now, :expires_at)",
+    json=("data",), times=("now", "expires_at"),
+)
+
+END_SESSION = Statement(
+    "UPDATE conversation_session SET status = :status, ended_at = :now, updated_at = :now"
+    " WHERE id = :id",
+    times=("now",),
+)
+
+
+def contact_params(message: InboundMessage, now: datetime) -> dict[str, Any]:
+    whatsapp = message.channel == WHATSAPP
+    return {
+        "phone": message.phone,
+        "uses_sms": not whatsapp,
+        "uses_whatsapp": whatsapp,
+        "no": False,
+        "name": message.profile_name,
+        "last_whatsapp_at": now if whatsapp else None,
+        "now": now,
+    }
+
+
+def inbound_params(
+    contact_id: int | None, message: InboundMessage, now: datetime, status: str
+) -> dict[str, Any]:
+    media = [{"url": x.url, "type": x.content_type} for x in message.media] or None
+    return {
+        "contact_id": contact_id, "channel": message.channel, "body": message.body,
+        "media": media, "sid": message.sid, "status": status, "now": now,
+    }
+
+
+def open_message(
+    conn: Connection, message: InboundMessage, now: datetime, status: str = m.HANDLED
+) -> tuple[Any, int | None, Any]:
+    """Create or lock the contact, insert the inbound message unless its MessageSid is
+    stored, and read the contact's open session.
+
+    The message is stored with its final ``status`` at once (handled): the same
+    transaction handles it, and if handling fails that transaction is rolled back and
+    the message stored again, as failed.
+
+    Returns:
+        (the contact's row; the new message's id, or None when the MessageSid was
+        stored before; the open session's row or None).
+    """
+    contact_p = contact_params(message, now)
+    if conn.dialect.name != "postgresql":
+        contact = UPSERT_CONTACT.first(conn, contact_p)
+        inserted = INSERT_INBOUND.first(conn, inbound_params(contact.id, message, now, status))
+        if inserted is None:
+            return contact, None, None
+        return contact, inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact.id})
+    params = inbound_params(None, message, now, status)
+    params["phone"] = message.phone
+    with _driver(conn) as driver:
+        with driver.pipeline():
+            driver.cursor().execute(b"BEGIN")  # see message_transaction()
+            contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
+            inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
+        # Read only now: leaving the pipeline syncs and brings every result back in
+        # that one round trip (reading inside it would cost one more).
+        contact = contact_cursor.fetchone()
+        row = inbound_cursor.fetchone()
+    return contact, row.inbound_id, (row if row.id is not None else None)
+
+
+Writes = list[tuple[Statement, Any]]
+
+
+def finish(session: Session, conn: Connection, writes: Writes) -> None:
+    """Run ``writes`` and, on PostgreSQL, commit in the same round trip (on SQLite
+    :func:`message_transaction` commits when it ends).
+
+    Anything an effect left pending in the ORM session is flushed first (a session
+    nobody used costs nothing here).
+    """
+    session.flush()
+    if conn.dialect.name != "postgresql":
+        for statement, params in writes:
+            statement.rows(conn, params)
+        return
+    with _driver(conn) as driver, driver.pipeline():
+        cursor = driver.cursor()  # one for all: no results are read
+        for statement, params in writes:
+            statement.send(driver, params, cursor)
+        cursor.execute(b"COMMIT")
+
+
+@contextmanager
+def message_transaction(db: Database) -> Iterator[tuple[Session, Connection]]:
+    """An ORM session and its connection for one inbound message's transaction, which
+    :func:`open_message` begins and :func:`finish` commits; an exception rolls it back.
+
+    On PostgreSQL the connection is in autocommit mode for psycopg and the transaction
+    is begun and committed by explicit statements sent in the pipelines of
+    :func:`open_message` and :func:`finish`: psycopg's own BEGIN would cost a round
+    trip of its own. Effects and look-ups use the session as usual; their statements
+    run inside that transaction.
+    """
+    if db.is_sqlite:
+        with db.sessions() as session, session.begin():
+            yield session, session.connection()
+        return
+    assert db.autocommit_engine is not None
+    with db.autocommit_engine.connect() as conn:
+        session = Session(bind=conn, expire_on_commit=False)
+        try:
+            yield session, conn
+        except BaseException:
+            _rollback(conn)
+            raise
+        finally:
+            session.close()
+
+
+def _rollback(conn: Connection) -> None:
+    if conn.invalidated:
+        return
+    driver = conn.connection.driver_connection
+    if driver.closed or driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        return
+    try:
+        driver.rollback()
+    except psycopg.Error as exc:  # the connection is gone: the server rolled back
+        conn.invalidate(exc)

@@ -1,0 +1,160 @@
+"""Broadcasts survive dying workers and share one rate limit: each recipient at most once."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from tests.broadcasting import (
+    broadcast_to,
+    counts,
+    residents,
+    sent_to,
+)
+
+
+class CrashingSender:
+    """Hands ``survive`` messages to the provider, then dies right after the next HTTP
+    call, before its result is stored: the worst moment for a worker to die."""
+
+    def __init__(self, sender: Any, survive: int) -> None:
+        self.sender = sender
+        self.left = survive
+
+    def send(self, message: Any) -> str:
+        sid = self.sender.send(message)
+        if self.left == 0:
+            raise RuntimeError("worker killed")
+        self.left -= 1
+        return sid
+
+
+def test_worker_dying_mid_broadcast_then_resumed_sends_each_once(fast, twilio, run_jobs) -> None:
+    from workers.broadcasts import resume_broadcasts
+
+    real_sender = fast.sender
+    fast.sender = CrashingSender(real_sender, survive=9)
+    broadcast_id = broadcast_to(fast, residents(fast, 30))
+    run_jobs()
+    assert len(twilio.messages) == 10  # the tenth reached the provider, unrecorded
+    c = counts(fast, broadcast_id)
+    assert (c["sent"], c["queued"]) == (9, 21)  # 20 pending + the one in flight
+
+    fast.sender = real_sender
+    later = datetime.now(timezone.utc) + timedelta(minutes=10)  # past every lease
+    assert resume_broadcasts(fast, later) == 1
+    run_jobs()
+    assert sorted(sent_to(twilio).values()) == [1] * 30
+    c = counts(fast, broadcast_id)
+    assert (c["sent"], c["unknown"], c["queued"]) == (29, 1, 0)
+
+
+def test_worker_killed_with_sigkill_then_resumed_sends_each_at_most_once(
+        fast, twilio, run_jobs, database_url) -> None:
+    """A real worker process killed by SIGKILL in the middle of a broadcast."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import SERVER_REDIS
+    from tests.transcript import AUTH_TOKEN
+    from workers.broadcasts import resume_broadcasts
+
+    recipients = 40
+    broadcast_id = broadcast_to(fast, residents(fast, recipients))
+    env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_SMS_FROM": "+15005550006",
+           "TWILIO_API_BASE_URL": twilio.url, "SMS_RATE_PER_SECOND": "20",
+           "QUIET_HOURS": "off"}
+    if SERVER_REDIS:
+        env["REDIS_URL"] = SERVER_REDIS
+    script = ("import sys\nfrom bot import runtime\nfrom bot.settings import from_env\n"
+              "runtime.install(runtime.build(from_env(testing=True)))\n"
+              "from workers.broadcasts import send_broadcast\n"
+              "send_broadcast(int(sys.argv[1]))\n")
+    worker = subprocess.Popen([sys.executable, "-c", script, str(broadcast_id)], env=env,
+                              cwd=os.path.dirname(os.path.dirname(__file__)))
+    deadline = time.monotonic() + 30
+    while len(twilio.messages) < 12 and time.monotonic() < deadline and worker.poll() is None:
+        time.sleep(0.005)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    killed_after = len(twilio.messages)
+    assert 12 <= killed_after < recipients
+
+    resume_broadcasts(fast, datetime.now(timezone.utc) + timedelta(minutes=10))
+    run_jobs()
+    per_number = sent_to(twilio)
+    assert max(per_number.values()) == 1  # nobody twice
+    c = counts(fast, broadcast_id)
+    assert c["queued"] == 0 and c["unknown"] <= 1
+    assert c["sent"] + c["unknown"] == recipients
+    assert len(per_number) >= recipients - c["unknown"]  # only the in-flight one may miss
+
+
+def test_rate_limit_is_shared_by_limiters_on_one_redis() -> None:
+    import threading
+    import time
+    import uuid
+
+    from tests.conftest import SERVER_REDIS
+    from workers.rate_limit import CATCH_UP, LocalRateLimiter, RedisRateLimiter, acquire
+
+    if SERVER_REDIS:
+        from redis import Redis
+
+        limiters: list[Any] = [RedisRateLimiter(Redis.from_url(SERVER_REDIS)) for _ in range(2)]
+    else:
+        shared = LocalRateLimiter()  # embedded default: one process, threads share it
+        limiters = [shared, shared]
+    key = "test:" + uuid.uuid4().hex
+    stamps: list[float] = []
+
+    def worker(limiter: Any) -> None:
+        for _ in range(50):
+            acquire(limiter, key, 50.0)
+            stamps.append(time.monotonic())
+
+    threads = [threading.Thread(target=worker, args=(limiter,)) for limiter in limiters]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 100 sends at 50/s: the last 99 intervals (1.98 s) after the first, less at most the
+    # catch-up allowance if both threads were late at once; unshared would take 0.98 s.
+    assert 1.98 - CATCH_UP - 0.02 <= max(stamps) - begin <= 2.4
+
+
+def test_two_workers_at_once_send_each_recipient_once(fast, twilio) -> None:
+    import threading
+
+    from workers.broadcasts import send_broadcast
+
+    broadcast_id = broadcast_to(fast, residents(fast, 60))
+    fast.settings = replace(fast.settings, sms_rate_per_second=20.0)  # batches of 40
+    threads = [threading.Thread(target=send_broadcast, args=(broadcast_id,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent_to(twilio).values()) == [1] * 60
+    assert counts(fast, broadcast_id)["sent"] == 60
+
+
+def test_send_settings_from_the_environment() -> None:
+    from bot.settings import SettingsError, from_env
+
+    settings = from_env({"SMS_RATE_PER_SECOND": "2.5",
+                         "WHATSAPP_TEMPLATES": "announcement=HXa1, meeting_notice=HXb2"})
+    assert settings.sms_rate_per_second == 2.5 and settings.whatsapp_rate_per_second == 20.0
+    assert settings.whatsapp_templates == {"announcement": "HXa1", "meeting_notice": "HXb2"}
+    assert settings.quiet_hours is True
+    for bad in ({"SMS_RATE_PER_SECOND": "0"}, {"WHATSAPP_RATE_PER_SECOND": "fast"},
+                {"WHATSAPP_TEMPLATES": "announcement"}, {"WHATSAPP_TEMPLATES": "x=MG1"}):
+        with pytest.raises(SettingsError):
+            from_env(bad)
