@@ -30,6 +30,9 @@ class EffectContext:
     language: str
     opted_out: bool
     queued_message_ids: list[int] = field(default_factory=list)
+    # Broadcasts (status sending) whose send jobs start after the commit
+    # (``bot.services.notices.broadcast_text``); if that fails the sweep starts them.
+    broadcast_ids: list[int] = field(default_factory=list)
 
 
 E = TypeVar("E", bound=Effect)

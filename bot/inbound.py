@@ -128,6 +128,7 @@ class _HandlingFailed(Exception):
 
 def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
     queued: list[int] = []
+    broadcasts: list[int] = []
     try:
         with sql.message_transaction(rt.db) as (session, conn):
             contact, inbound_id, open_row = sql.open_message(conn, message, now)
@@ -138,7 +139,8 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
             try:
                 writes: sql.Writes = []
                 texts = _handle(
-                    rt, session, contact, inbound_id, open_row, message, now, queued, writes
+                    rt, session, contact, inbound_id, open_row, message, now, queued, writes,
+                    broadcasts,
                 )
                 sql.finish(session, conn, writes)
             except DBAPIError as exc:
@@ -151,6 +153,10 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
         log.exception("handling message %s failed", message.sid)
         return _store_failed(rt, message, now)
     enqueue_sends(rt, queued)
+    if broadcasts:
+        from bot.services.notices import start_jobs
+
+        start_jobs(rt, broadcasts)
     return texts
 
 
@@ -201,6 +207,7 @@ def _handle(
     now: datetime,
     queued: list[int],
     writes: sql.Writes,
+    broadcasts: list[int] | None = None,
 ) -> list[str]:
     """Run the engine and effects; the session and reply writes go to ``writes``."""
     dialog = None
@@ -241,6 +248,8 @@ def _handle(
     texts = render_replies(outcome.replies, ctx.language, results)
     _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
     queued.extend(ctx.queued_message_ids)
+    if broadcasts is not None:
+        broadcasts.extend(ctx.broadcast_ids)
     return texts
 
 

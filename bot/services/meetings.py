@@ -18,7 +18,7 @@ from bot.effects import EffectContext, handles
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder, Rsvp
 from bot.models import ksm as k
 from bot.models import meeting as mt
-from bot.services.notices import broadcast_text, start_after_commit
+from bot.services.notices import broadcast_text
 from conversations.flows.meeting_common import local_clock, local_when, reminder_times
 from conversations.flows.meetings import CancelMeeting, RecordRsvp, ScheduleMeeting
 
@@ -80,7 +80,7 @@ def _schedule(effect: ScheduleMeeting, ctx: EffectContext) -> None:
     ksm = _own_ksm(session, effect.ksm_id, ctx.contact_id)
     meeting = schedule(session, ksm, effect.starts_at, effect.place, ctx.now,
                        effect.recurrence, ctx.contact_id)
-    start_after_commit(session, broadcast_text(
+    ctx.broadcast_ids.extend(broadcast_text(
         session, NOTICE_KIND, "rapat.notice", _params(session, meeting, ksm),
         members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
         kelurahan_id=ksm.kelurahan_id))
@@ -102,7 +102,7 @@ def _cancel(effect: CancelMeeting, ctx: EffectContext) -> None:
                     .where(MeetingReminder.meeting_id == meeting.id,
                            MeetingReminder.sent_at.is_(None))
                     .values(sent_at=ctx.now, broadcast_ids="cancelled"))
-    start_after_commit(session, broadcast_text(
+    ctx.broadcast_ids.extend(broadcast_text(
         session, NOTICE_KIND, "rapat.cancelled", _params(session, meeting, ksm),
         members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
         kelurahan_id=ksm.kelurahan_id))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, event, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.broadcasts import add_recipients, create_broadcast, refresh_counts
@@ -45,7 +45,8 @@ def broadcast_text(
 
     Returns:
         The ids of the broadcasts made; the caller starts them after its commit
-        (:func:`start_after_commit`, or the sweep's ``resume_broadcasts`` finds them).
+        (:func:`start_jobs`; an effect handler adds them to ``ctx.broadcast_ids``). If
+        that never happens the sweep's ``resume_broadcasts`` starts them.
     """
     made = []
     # An alias, not Contact itself: add_recipients selects FROM contact, and a subquery
@@ -89,21 +90,3 @@ def start_jobs(rt: Any, broadcast_ids: list[int]) -> None:
         except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
             log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
                         exc_info=True)
-
-
-def start_after_commit(session: Session, broadcast_ids: list[int]) -> None:
-    """Start the broadcasts once ``session``'s transaction commits (never on rollback).
-
-    Effect handlers run inside the webhook's transaction; a send job enqueued before the
-    commit could run before its rows are visible.
-    """
-    if not broadcast_ids:
-        return
-    ids = list(broadcast_ids)
-
-    def enqueue(_session: Session) -> None:
-        from bot.runtime import current
-
-        start_jobs(current(), ids)
-
-    event.listen(session, "after_commit", enqueue, once=True)
