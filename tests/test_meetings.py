@@ -234,3 +234,22 @@ def test_english_members_get_english_notices(rt, twilio, run_jobs) -> None:
     [indonesian] = bodies_to(twilio, ksm["members"][1])
     assert english.startswith("KSM ") and "Reply HADIR" in english
     assert indonesian.startswith("Rapat KSM")
+
+
+def test_the_periodic_sweep_runs_the_meeting_and_monev_tasks(rt, twilio, run_jobs) -> None:
+    from workers.sweep import sweep
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=2)
+    created = utc(12, 1, 3)
+    say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW", created)
+    say(rt, ksm["leader"], "YA", created)
+    run_jobs()
+    twilio.reset()
+    rt.extras["clock"] = lambda: utc(12, 4, 1)  # 08:00 WIB the day before
+    report = sweep()
+    assert report["meeting_reminders"] == 1
+    assert {"past_meetings", "monev_periods", "monev_second_reminders"} <= set(report)
+    run_jobs()
+    assert len(bodies_to(twilio, ksm["members"][0])) == 1
+    assert sweep()["meeting_reminders"] == 0
