@@ -3,13 +3,14 @@ tell leaders not chosen, progress, and TANYA / SANGGAH as complaints."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.models import AnnouncementComplaint, Complaint, Kelurahan, Proposal
 from bot.models import ksm as k
-from tests.meeting_helpers import WIB, bodies_to, fast, make_ksm
+from tests.meeting_helpers import WIB, bodies_to, fast, make_ksm, say
 
 
 def proposal(rt: Any, ksm_id: int, title: str) -> int:
@@ -28,7 +29,7 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     b = make_ksm(rt, WIB, members=2, kelurahan="Sukamaju")
     elsewhere = make_ksm(rt, WIB, members=2, kelurahan="Lain")
     road = proposal(rt, a["id"], "Perbaikan jalan setapak RT 03")
-    sewing = proposal(rt, b["id"], "Pelatihan menjahit")
+    proposal(rt, b["id"], "Pelatihan menjahit")
     with rt.db.session() as session:
         kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
     officer_login("bkm1", "bkm", kelurahan=kelurahan)
@@ -64,9 +65,7 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     run_jobs()
     assert len(bodies_to(twilio, a["members"][0])) == 1
 
-    from tests.meeting_helpers import say
-    from datetime import datetime, timezone
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert "Kode" in say(rt, a["members"][0], "TANYA kenapa usulan kami tidak dipilih?", now)
     assert "Tulis pertanyaan" in say(rt, b["members"][0], "SANGGAH", now)
     assert "Kode" in say(rt, b["members"][0], "Alasan tidak jelas", now)

@@ -1,7 +1,7 @@
 """RAPAT: read-back, bad input, notices, reminders at the right local hour, RSVP."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from workers.meeting_sweep import roll_meetings, send_meeting_reminders
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
 def meetings(rt: Any) -> list[Meeting]:
@@ -208,11 +208,11 @@ def test_routine_meeting_repeats_on_first_monday(rt, twilio, run_jobs) -> None:
     assert "tiap Senin pertama jam 19.30 WIT" in reply and "Senin 4/1 19.30 WIT" in reply, reply
     say(rt, ksm["leader"], "YA", now)
     [first] = meetings(rt)
-    assert first.starts_at == datetime(2027, 1, 4, 10, 30, tzinfo=timezone.utc)
+    assert first.starts_at == datetime(2027, 1, 4, 10, 30, tzinfo=UTC)
     assert roll_meetings(rt, first.starts_at) == 1
     done, second = meetings(rt)
     assert done.status == mt.DONE and second.status == mt.SCHEDULED
-    assert second.starts_at == datetime(2027, 2, 1, 10, 30, tzinfo=timezone.utc)
+    assert second.starts_at == datetime(2027, 2, 1, 10, 30, tzinfo=UTC)
     with rt.db.session() as session:
         kinds = sorted(session.execute(select(MeetingReminder.kind)
                                        .where(MeetingReminder.meeting_id == second.id)).scalars())

@@ -1,7 +1,7 @@
 """RAPAT and HADIR in the pure engine, with an in-memory directory and explicit times."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conversations.engine import Engine
 from conversations.flows.ksm_common import VERIFIED, KsmView
@@ -14,7 +14,7 @@ from conversations.flows.meeting_common import (
 from conversations.flows.meetings import RecordRsvp, ScheduleMeeting
 from conversations.model import Conversation, Inbound
 
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # Tuesday 10:00 WIB, 12:00 WIT
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Tuesday 10:00 WIB, 12:00 WIT
 
 
 class Directory:
@@ -56,7 +56,7 @@ def test_read_back_in_the_kelurahan_time_zone() -> None:
     outcome = talk(Directory([ksm(1, "Maju")], zone="Asia/Jayapura"),
                    "RAPAT 5/12 19.30 Balai RW", "ya")
     [effect] = outcome.effects
-    assert effect == ScheduleMeeting(ksm_id=1, starts_at=datetime(2026, 12, 5, 10, 30, tzinfo=timezone.utc),
+    assert effect == ScheduleMeeting(ksm_id=1, starts_at=datetime(2026, 12, 5, 10, 30, tzinfo=UTC),
                                      place="Balai RW")
 
 
@@ -72,16 +72,16 @@ def test_several_ksms_asked_which_and_bad_choice_kept() -> None:
 
 def test_rsvp_answers() -> None:
     meeting = MeetingView(id=9, ksm_id=1, ksm_name="Maju", place="Balai",
-                          starts_at=datetime(2026, 12, 5, 12, 30, tzinfo=timezone.utc))
+                          starts_at=datetime(2026, 12, 5, 12, 30, tzinfo=UTC))
     assert talk(Directory([], meeting=meeting), "HADIR").effects == [RecordRsvp(9, "hadir")]
     for text in ("TIDAK HADIR", "tdk hadir", "Izin", "absen"):
         assert talk(Directory([], meeting=meeting), text).effects == [RecordRsvp(9, "tidak")]
 
 
 def test_reminder_times_and_routine_dates() -> None:
-    start = datetime(2026, 12, 5, 12, 30, tzinfo=timezone.utc)  # 19:30 WIB
+    start = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)  # 19:30 WIB
     assert reminder_times(start, "Asia/Jakarta")["day_before"] == datetime(
-        2026, 12, 4, 1, 0, tzinfo=timezone.utc)
+        2026, 12, 4, 1, 0, tzinfo=UTC)
     assert split_routine("Senin pertama 19.30 Balai") == (1, 0, "19.30 Balai")
     assert split_routine("tiap Jumat ke-2 jam 8 pagi di masjid") == (2, 4, "jam 8 pagi di masjid")
     assert split_routine("ketiga Rabu 19.00 x") == (3, 2, "19.00 x")
@@ -89,4 +89,4 @@ def test_reminder_times_and_routine_dates() -> None:
     assert split_routine("kapan saja") is None
     from datetime import time
     last_sunday = next_routine(NOW, "-1:6", time(16, 0), "Asia/Makassar")
-    assert last_sunday == datetime(2026, 12, 27, 8, 0, tzinfo=timezone.utc)
+    assert last_sunday == datetime(2026, 12, 27, 8, 0, tzinfo=UTC)

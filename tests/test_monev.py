@@ -3,7 +3,7 @@ reminder, the MONEV dialog and the BKM's overdue list."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from bot.models import monev as mv
 from tests.meeting_helpers import WIB, WIT, bodies_to, fast, make_ksm, say
 from workers.monev_sweep import open_monev_periods, second_monev_reminders
 
-VERIFIED_AT = datetime(2026, 10, 15, 3, 0, tzinfo=timezone.utc)
-DUE_1 = datetime(2026, 11, 15, 3, 0, tzinfo=timezone.utc)
+VERIFIED_AT = datetime(2026, 10, 15, 3, 0, tzinfo=UTC)
+DUE_1 = datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
 
 
@@ -47,7 +47,7 @@ def test_monthly_periods_reminders_and_report(rt, twilio, run_jobs) -> None:
     assert "monev bulanan" in reminder and "MONEV" in reminder
     assert all(bodies_to(twilio, m) == [] for m in ksm["members"])
     first, second = periods(rt, ksm["id"])
-    assert (second.number, second.due_at) == (2, datetime(2026, 12, 15, 3, 0, tzinfo=timezone.utc))
+    assert (second.number, second.due_at) == (2, datetime(2026, 12, 15, 3, 0, tzinfo=UTC))
 
     assert "sudah diterima" in report(rt, ksm["leader"], DUE_1 + timedelta(days=1),
                                       "Pembukuan belum rapi")
@@ -85,12 +85,12 @@ def test_three_and_six_monthly_and_a_backlog_starts_now(rt, twilio, run_jobs) ->
     assert [mv.kind_of(n) for n in range(1, 13)] == [
         "monthly", "monthly", "quarterly", "monthly", "monthly", "semiannual",
         "monthly", "monthly", "quarterly", "monthly", "monthly", "semiannual"]
-    old = make_ksm(rt, WIB, verified_at=datetime(2026, 5, 20, 2, 0, tzinfo=timezone.utc))
-    now = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
+    old = make_ksm(rt, WIB, verified_at=datetime(2026, 5, 20, 2, 0, tzinfo=UTC))
+    now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
     assert open_monev_periods(rt, now) == 1
     sixth, seventh = periods(rt, old["id"])
     assert (sixth.number, sixth.kind, sixth.due_at) == (
-        6, mv.SEMIANNUAL, datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+        6, mv.SEMIANNUAL, datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
     assert (seventh.number, seventh.kind) == (7, mv.MONTHLY)
     run_jobs()
     assert "6 bulanan" in bodies_to(twilio, old["leader"])[0]

@@ -16,8 +16,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import Ksm, MonevPeriod
 from bot.models import ksm as k
-from bot.models.base import UtcDateTime
 from bot.models import monev as mv
+from bot.models.base import UtcDateTime
 from bot.services.monev import kind_sql, mark_second_reminders, months_after, months_between
 from bot.services.notices import broadcast_text, start_jobs
 
