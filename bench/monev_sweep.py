@@ -63,7 +63,8 @@ def seed(url: str, ksms: int) -> float:
                              status, cycle_stage, leader_contact_id, created_at, verified_at)
             SELECT lpad(i::text, 8, '0'), 'KSM ' || i, 1 + i % 300, 'ekonomi', 'UPK', i % 3 = 0,
                    'Usaha bersama', true, 'verified', 'KSM-3', i, now(),
-                   CAST(:now AS timestamptz) - (i % 200) * interval '1 day' - (i % 1440) * interval '1 minute'
+                   CAST(:now AS timestamptz) - (i % 200) * interval '1 day'
+                       - (i % 1440) * interval '1 minute'
             FROM generate_series(1, :n) AS i"""), {"n": ksms, "now": NOW})
         conn.execute(text("ANALYZE"))
     engine.dispose()
@@ -109,7 +110,8 @@ def main() -> None:
     rt = runtime.install(runtime.build(settings, sender=OutboxSender(), jobs=RqJobQueue(redis)))
 
     opened = measure("first sweep: enrol, open due, remind", open_monev_periods, rt, NOW)
-    measure("second sweep, same time: nothing due", open_monev_periods, rt, NOW + timedelta(seconds=30))
+    measure("second sweep, same time: nothing due", open_monev_periods, rt,
+            NOW + timedelta(seconds=30))
     later = NOW + timedelta(days=settings.monev_reminder_days)
     measure("second reminders, MONEV_REMINDER_DAYS later", second_monev_reminders, rt, later)
     with rt.db.session() as session:

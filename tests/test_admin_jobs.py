@@ -30,7 +30,8 @@ def test_admin_requeues_a_failed_rq_job(rt, client, officer_login, run_jobs, csr
     officer_login("root", "admin")
     page = client.get("/admin/jobs/")
     [job_id] = rt.jobs.queue.failed_job_registry.get_job_ids()
-    response = client.post(f"/admin/jobs/{job_id}/requeue", data={"csrf_token": csrf_token(page.data)})
+    response = client.post(f"/admin/jobs/{job_id}/requeue",
+                           data={"csrf_token": csrf_token(page.data)})
     assert response.status_code == 302
     assert rt.jobs.queue.count == 1 and rt.jobs.queue.failed_job_registry.count == 0
     assert client.post("/admin/jobs/nope/requeue",

@@ -47,7 +47,8 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     page = client.get(detail_url).get_data(as_text=True)
     # 5 members of the two KSMs, all SMS users; the text's segments and cost are shown.
     assert re.search(r"SMS \(singkat\)</td><td>5</td>", page), page
-    assert "Perbaikan jalan setapak" in page and "<td>1</td><td>Rp 1.750</td>" in page  # 5 x 1 x 350
+    # 1 segment x 5 recipients x Rp 350.
+    assert "Perbaikan jalan setapak" in page and "<td>1</td><td>Rp 1.750</td>" in page
 
     publish = detail_url + "/publish"
     assert client.post(publish, data={"csrf_token": token}).status_code == 302

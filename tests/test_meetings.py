@@ -57,7 +57,8 @@ def test_rapat_bad_input_keeps_the_step(rt, phone, twilio, run_jobs) -> None:
     phone.send("1/1/2020 19.00 Balai").expect("sudah lewat")
     phone.send("besok 19.30").expect("Tempatnya belum ada")
     phone.send("besok 19.30 Balai \U0001F600").expect("tanpa emoji")
-    phone.send("RAPAT besok jam 7 malam rumah Pak RT").expect("19.00", "rumah Pak RT", "YA atau TIDAK")
+    phone.send("RAPAT besok jam 7 malam rumah Pak RT").expect("19.00", "rumah Pak RT",
+                                                              "YA atau TIDAK")
     phone.send("mungkin").expect("YA atau TIDAK")
     phone.send("TIDAK").expect("tidak disimpan")
     assert meetings(rt) == []

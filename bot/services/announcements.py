@@ -116,7 +116,8 @@ def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
     others = [(i, p, s) for i, p, s in rows if not i.chosen]
     short = "; ".join(f"{i.rank} {to_gsm7(p.title)[:SHORT_TITLE].strip()} (KSM {s.name})"
                       for i, p, s in chosen)
-    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}" for i, p, s in chosen)
+    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}"
+                     for i, p, s in chosen)
     return {"kelurahan": kelurahan.name if kelurahan else "", "title": announcement.title,
             "items": short, "items_full": full,
             "others": "; ".join(f"{to_gsm7(p.title)} (KSM {s.name})" for _, p, s in others) or "-"}
@@ -129,7 +130,8 @@ def recipients(kelurahan_id: int) -> Select[Any]:
                    KsmMember.status == k.CONFIRMED))
 
 
-def preview(session: Session, announcement: Announcement, price_per_segment: float) -> dict[str, Any]:
+def preview(session: Session, announcement: Announcement,
+            price_per_segment: float) -> dict[str, Any]:
     """Per channel: recipients, the texts, SMS segments per message and estimated cost.
 
     WhatsApp recipients outside the 24-hour window without a template get the SMS
@@ -186,7 +188,8 @@ def sending_progress(session: Session, announcement: Announcement) -> dict[str, 
     return total
 
 
-def replies(session: Session, announcement_id: int) -> list[tuple[AnnouncementComplaint, Complaint]]:
+def replies(session: Session,
+            announcement_id: int) -> list[tuple[AnnouncementComplaint, Complaint]]:
     return [tuple(row) for row in session.execute(  # type: ignore[misc]
         select(AnnouncementComplaint, Complaint)
         .join(Complaint, Complaint.id == AnnouncementComplaint.complaint_id)
@@ -204,7 +207,8 @@ def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> dict[str, Any]:
     result = file_complaint(FileComplaint(
         text=f"{label} tentang pengumuman '{announcement.title}': {effect.text}",
         channel=effect.channel), ctx)
-    complaint = session.execute(select(Complaint).where(Complaint.code == result["code"])).scalar_one()
+    complaint = session.execute(
+        select(Complaint).where(Complaint.code == result["code"])).scalar_one()
     complaint.kind = c.QUESTION if effect.kind == "tanya" else c.OTHER
     if complaint.kelurahan_id is None:  # the announcement says where it belongs
         complaint.kelurahan_id = announcement.kelurahan_id

@@ -163,7 +163,8 @@ def send_reminder(session: Session, reminder: MeetingReminder, now: datetime) ->
                 kelurahan_id=ksm.kelurahan_id)
         else:
             made = broadcast_text(
-                session, REMINDER_KIND, "rapat.count", {**params, **attendance(session, meeting.id)},
+                session, REMINDER_KIND, "rapat.count",
+                {**params, **attendance(session, meeting.id)},
                 select(Ksm.leader_contact_id).where(Ksm.id == ksm.id), now,
                 kelurahan_id=ksm.kelurahan_id)
     reminder.sent_at = now

@@ -43,8 +43,11 @@ def months_between(dialect: str, start: Any, now: datetime) -> Any:
         age = func.age(literal(now), start)
         return cast(func.date_part("year", age) * 12 + func.date_part("month", age), Integer())
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    years = cast(func.strftime("%Y", stamp), Integer()) - cast(func.strftime("%Y", start), Integer())
-    months = cast(func.strftime("%m", stamp), Integer()) - cast(func.strftime("%m", start), Integer())
+    def part(fmt: str, value: Any) -> Any:
+        return cast(func.strftime(fmt, value), Integer())
+
+    years = part("%Y", stamp) - part("%Y", start)
+    months = part("%m", stamp) - part("%m", start)
     not_yet = case((func.strftime("%d %H:%M:%f", stamp) < func.strftime("%d %H:%M:%f", start), 1),
                    else_=0)
     return years * 12 + months - not_yet
@@ -105,7 +108,8 @@ def status_of(period: MonevPeriod | None, now: datetime, days: int) -> str:
         return "not_due"
     if period.reported_at is not None:
         return "reported"
-    if period.second_reminded_at is not None and period.second_reminded_at <= now - timedelta(days=days):
+    again = period.second_reminded_at
+    if again is not None and again <= now - timedelta(days=days):
         return "overdue"
     return "reminded_again" if period.second_reminded_at is not None else "waiting"
 

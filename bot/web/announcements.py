@@ -35,7 +35,8 @@ def _in_area(announcement_id: int) -> Announcement:
 def index():  # type: ignore[no-untyped-def]
     db = get_db()
     rows = db.execute(
-        select(Announcement, Kelurahan.name).join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
+        select(Announcement, Kelurahan.name)
+        .join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
         .where(area_condition(current_user)).order_by(Announcement.id.desc()).limit(200)).all()
     return render_template("announcements_list.html", rows=rows,
                            kelurahan=kelurahan_in_area(db, current_user))
