@@ -101,6 +101,9 @@ def app_config(database_url: str, twilio: FakeTwilio, jobs: Any, **overrides: An
         "JOBS": jobs,
         # Tests run at any hour; the quiet-hours tests turn this on with a fixed clock.
         "QUIET_HOURS": "off",
+        # Tests do not wait on the send-rate limiter unless they choose a rate.
+        "SMS_RATE_PER_SECOND": "1000",
+        "WHATSAPP_RATE_PER_SECOND": "1000",
     }
     config.update(overrides)
     return config
@@ -130,15 +133,6 @@ def runner(app: Any) -> Any:
 def rt(app: Any) -> Any:
     """The app's runtime (database, jobs, sender, settings)."""
     return app.extensions["ksm_runtime"]
-
-
-@pytest.fixture
-def fast(rt: Any) -> Any:
-    """The runtime with send rates high enough that tests do not wait on the limiter."""
-    from dataclasses import replace
-
-    rt.settings = replace(rt.settings, sms_rate_per_second=1000.0, whatsapp_rate_per_second=1000.0)
-    return rt
 
 
 @pytest.fixture

@@ -31,28 +31,28 @@ class CrashingSender:
         return sid
 
 
-def test_worker_dying_mid_broadcast_then_resumed_sends_each_once(fast, twilio, run_jobs) -> None:
+def test_worker_dying_mid_broadcast_then_resumed_sends_each_once(rt, twilio, run_jobs) -> None:
     from workers.broadcasts import resume_broadcasts
 
-    real_sender = fast.sender
-    fast.sender = CrashingSender(real_sender, survive=9)
-    broadcast_id = broadcast_to(fast, residents(fast, 30))
+    real_sender = rt.sender
+    rt.sender = CrashingSender(real_sender, survive=9)
+    broadcast_id = broadcast_to(rt, residents(rt, 30))
     run_jobs()
     assert len(twilio.messages) == 10  # the tenth reached the provider, unrecorded
-    c = counts(fast, broadcast_id)
+    c = counts(rt, broadcast_id)
     assert (c["sent"], c["queued"]) == (9, 21)  # 20 pending + the one in flight
 
-    fast.sender = real_sender
+    rt.sender = real_sender
     later = datetime.now(timezone.utc) + timedelta(minutes=10)  # past every lease
-    assert resume_broadcasts(fast, later) == 1
+    assert resume_broadcasts(rt, later) == 1
     run_jobs()
     assert sorted(sent_to(twilio).values()) == [1] * 30
-    c = counts(fast, broadcast_id)
+    c = counts(rt, broadcast_id)
     assert (c["sent"], c["unknown"], c["queued"]) == (29, 1, 0)
 
 
 def test_worker_killed_with_sigkill_then_resumed_sends_each_at_most_once(
-        fast, twilio, run_jobs, database_url) -> None:
+        rt, twilio, run_jobs, database_url) -> None:
     """A real worker process killed by SIGKILL in the middle of a broadcast."""
     import os
     import signal
@@ -65,7 +65,7 @@ def test_worker_killed_with_sigkill_then_resumed_sends_each_at_most_once(
     from workers.broadcasts import resume_broadcasts
 
     recipients = 40
-    broadcast_id = broadcast_to(fast, residents(fast, recipients))
+    broadcast_id = broadcast_to(rt, residents(rt, recipients))
     env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_SMS_FROM": "+15005550006",
            "TWILIO_API_BASE_URL": twilio.url, "SMS_RATE_PER_SECOND": "20",
@@ -86,11 +86,11 @@ def test_worker_killed_with_sigkill_then_resumed_sends_each_at_most_once(
     killed_after = len(twilio.messages)
     assert 12 <= killed_after < recipients
 
-    resume_broadcasts(fast, datetime.now(timezone.utc) + timedelta(minutes=10))
+    resume_broadcasts(rt, datetime.now(timezone.utc) + timedelta(minutes=10))
     run_jobs()
     per_number = sent_to(twilio)
     assert max(per_number.values()) == 1  # nobody twice
-    c = counts(fast, broadcast_id)
+    c = counts(rt, broadcast_id)
     assert c["queued"] == 0 and c["unknown"] <= 1
     assert c["sent"] + c["unknown"] == recipients
     assert len(per_number) >= recipients - c["unknown"]  # only the in-flight one may miss
@@ -130,20 +130,20 @@ def test_rate_limit_is_shared_by_limiters_on_one_redis() -> None:
     assert 1.98 - CATCH_UP - 0.02 <= max(stamps) - begin <= 2.4
 
 
-def test_two_workers_at_once_send_each_recipient_once(fast, twilio) -> None:
+def test_two_workers_at_once_send_each_recipient_once(rt, twilio) -> None:
     import threading
 
     from workers.broadcasts import send_broadcast
 
-    broadcast_id = broadcast_to(fast, residents(fast, 60))
-    fast.settings = replace(fast.settings, sms_rate_per_second=20.0)  # batches of 40
+    broadcast_id = broadcast_to(rt, residents(rt, 60))
+    rt.settings = replace(rt.settings, sms_rate_per_second=20.0)  # batches of 40
     threads = [threading.Thread(target=send_broadcast, args=(broadcast_id,)) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(sent_to(twilio).values()) == [1] * 60
-    assert counts(fast, broadcast_id)["sent"] == 60
+    assert counts(rt, broadcast_id)["sent"] == 60
 
 
 def test_send_settings_from_the_environment() -> None:

@@ -23,18 +23,18 @@ from tests.broadcasting import (
 from tests.transcript import signed_post
 
 
-def test_every_recipient_once_and_progress_counts(fast, twilio, run_jobs) -> None:
-    ids = residents(fast, 25)
-    broadcast_id = broadcast_to(fast, ids)
-    assert counts(fast, broadcast_id)["queued"] == 25
+def test_every_recipient_once_and_progress_counts(rt, twilio, run_jobs) -> None:
+    ids = residents(rt, 25)
+    broadcast_id = broadcast_to(rt, ids)
+    assert counts(rt, broadcast_id)["queued"] == 25
     run_jobs()
     assert sorted(sent_to(twilio).values()) == [1] * 25
-    assert counts(fast, broadcast_id)["sent"] == 25
-    with fast.db.session() as session:
+    assert counts(rt, broadcast_id)["sent"] == 25
+    with rt.db.session() as session:
         broadcast = session.get(Broadcast, broadcast_id)
         assert (broadcast.status, broadcast.sent_count, broadcast.queued_count) == (b.DONE, 25, 0)
     # Running the job again, or adding the same recipients again, sends nothing more.
-    with fast.db.session() as session:
+    with rt.db.session() as session:
         assert add_recipients(session, broadcast_id, ids) == 0
     from workers.broadcasts import send_broadcast
 
@@ -42,15 +42,15 @@ def test_every_recipient_once_and_progress_counts(fast, twilio, run_jobs) -> Non
     assert len(twilio.messages) == 25
 
 
-def test_delivery_callbacks_count_as_delivered(fast, twilio, run_jobs, client) -> None:
-    broadcast_id = broadcast_to(fast, residents(fast, 3))
+def test_delivery_callbacks_count_as_delivered(rt, twilio, run_jobs, client) -> None:
+    broadcast_id = broadcast_to(rt, residents(rt, 3))
     run_jobs()
     sid = str(twilio.messages[0]["_sid"])
     response = signed_post(client, "/webhooks/twilio/status",
                            {"MessageSid": sid, "MessageStatus": "delivered"})
     assert response.status_code < 300
     signed_post(client, "/webhooks/twilio/status", {"MessageSid": sid, "MessageStatus": "sent"})
-    assert counts(fast, broadcast_id)["delivered"] == 1
+    assert counts(rt, broadcast_id)["delivered"] == 1
 
 
 @pytest.mark.parametrize("now, quiet", [
@@ -76,99 +76,99 @@ def test_quiet_until_is_six_local_next_morning() -> None:
     assert quiet_until(utc(5, 0), None) is None  # no kelurahan: WIB
 
 
-def test_broadcast_held_until_six_local_in_each_zone(fast, twilio, run_jobs) -> None:
+def test_broadcast_held_until_six_local_in_each_zone(rt, twilio, run_jobs) -> None:
     from workers.broadcasts import resume_broadcasts
 
-    fast.settings = replace(fast.settings, quiet_hours=True)
+    rt.settings = replace(rt.settings, quiet_hours=True)
     clock = {"now": utc(13, 30)}  # 20:30 WIB, 21:30 WITA, 22:30 WIT
-    fast.extras["clock"] = lambda: clock["now"]
-    wib, wita, wit = residents(fast, 1, WIB), residents(fast, 1, WITA, first=1), \
-        residents(fast, 1, WIT, first=2)
-    broadcast_id = broadcast_to(fast, wib + wita + wit)
+    rt.extras["clock"] = lambda: clock["now"]
+    wib, wita, wit = residents(rt, 1, WIB), residents(rt, 1, WITA, first=1), \
+        residents(rt, 1, WIT, first=2)
+    broadcast_id = broadcast_to(rt, wib + wita + wit)
     run_jobs()
     assert list(sent_to(twilio)) == ["+6281200000000"]
-    assert counts(fast, broadcast_id, clock["now"])["held"] == 2
-    with fast.db.session() as session:
+    assert counts(rt, broadcast_id, clock["now"])["held"] == 2
+    with rt.db.session() as session:
         held = dict(session.execute(select(BroadcastSend.contact_id, BroadcastSend.not_before)
                                     .where(BroadcastSend.status == b.PENDING)).all())
     assert held == {wita[0]: utc(22, 0), wit[0]: utc(21, 0)}
 
     clock["now"] = utc(21, 1)  # 06:01 WIT, still 05:01 WITA
-    assert resume_broadcasts(fast, clock["now"]) == 1
+    assert resume_broadcasts(rt, clock["now"]) == 1
     run_jobs()
     assert list(sent_to(twilio)) == ["+6281200000000", "+6281200000002"]
     clock["now"] = utc(22, 1)
-    resume_broadcasts(fast, clock["now"])
+    resume_broadcasts(rt, clock["now"])
     run_jobs()
     assert sorted(sent_to(twilio).values()) == [1, 1, 1]
-    assert counts(fast, broadcast_id)["sent"] == 3
+    assert counts(rt, broadcast_id)["sent"] == 3
 
 
-def test_unprompted_single_message_held_at_night_reply_is_not(fast, twilio, run_jobs) -> None:
+def test_unprompted_single_message_held_at_night_reply_is_not(rt, twilio, run_jobs) -> None:
     from bot.inbound import enqueue_sends
     from bot.models import Message
     from bot.outbox import queue_message
     from workers.sweep import release_held_messages
 
-    fast.settings = replace(fast.settings, quiet_hours=True)
+    rt.settings = replace(rt.settings, quiet_hours=True)
     clock = {"now": utc(15, 0)}  # 22:00 WIB
-    fast.extras["clock"] = lambda: clock["now"]
-    contact_id = residents(fast, 1)[0]
-    with fast.db.session() as session:
+    rt.extras["clock"] = lambda: clock["now"]
+    contact_id = residents(rt, 1)[0]
+    with rt.db.session() as session:
         notice = queue_message(session, contact_id, "sms", "Pengumuman", kind="notice")
         reply = queue_message(session, contact_id, "sms", "Terima kasih", kind="reply")
-    enqueue_sends(fast, [notice, reply])
+    enqueue_sends(rt, [notice, reply])
     run_jobs()
     assert [m["Body"] for m in twilio.messages] == ["Terima kasih"]
-    assert release_held_messages(fast, utc(22, 59)) == 0  # 05:59 WIB
+    assert release_held_messages(rt, utc(22, 59)) == 0  # 05:59 WIB
     clock["now"] = utc(23, 0)
-    assert release_held_messages(fast, utc(23, 0)) == 1
+    assert release_held_messages(rt, utc(23, 0)) == 1
     run_jobs()
     assert [m["Body"] for m in twilio.messages] == ["Terima kasih", "Pengumuman"]
-    with fast.db.session() as session:
+    with rt.db.session() as session:
         assert session.get(Message, notice).attempts == 1
 
 
-def test_opt_out_is_checked_at_send_time(fast, twilio, run_jobs) -> None:
-    ids = residents(fast, 3)
-    broadcast_id = broadcast_to(fast, ids)
+def test_opt_out_is_checked_at_send_time(rt, twilio, run_jobs) -> None:
+    ids = residents(rt, 3)
+    broadcast_id = broadcast_to(rt, ids)
     # BERHENTI arrives after the broadcast was made, before its turn comes.
-    with fast.db.session() as session:
+    with rt.db.session() as session:
         session.execute(update(Contact).where(Contact.id == ids[1]).values(opted_out=True))
     run_jobs()
     assert set(sent_to(twilio)) == {"+6281200000000", "+6281200000002"}
-    assert counts(fast, broadcast_id)["skipped"] == 1
+    assert counts(rt, broadcast_id)["skipped"] == 1
 
 
-def test_provider_opt_out_error_marks_contact(fast, twilio, run_jobs) -> None:
-    ids = residents(fast, 2)
+def test_provider_opt_out_error_marks_contact(rt, twilio, run_jobs) -> None:
+    ids = residents(rt, 2)
     twilio.fail(400, 21610, times=1, to="+6281200000000")
-    broadcast_id = broadcast_to(fast, ids)
+    broadcast_id = broadcast_to(rt, ids)
     run_jobs()
-    assert counts(fast, broadcast_id)["failed"] == 1
-    with fast.db.session() as session:
+    assert counts(rt, broadcast_id)["failed"] == 1
+    with rt.db.session() as session:
         assert session.get(Contact, ids[0]).opted_out is True
 
 
-def test_rate_limit_error_slows_down_and_retries_later(fast, twilio, run_jobs) -> None:
+def test_rate_limit_error_slows_down_and_retries_later(rt, twilio, run_jobs) -> None:
     from workers.rate_limit import limiter_for, sender_key
 
-    broadcast_id = broadcast_to(fast, residents(fast, 2))
+    broadcast_id = broadcast_to(rt, residents(rt, 2))
     twilio.fail(429, 20429, times=1, to="+6281200000001")
     run_jobs()
-    c = counts(fast, broadcast_id)
+    c = counts(rt, broadcast_id)
     assert (c["sent"], c["held"]) == (1, 1)  # back off, not failed
-    key, _ = sender_key(fast.settings, "sms")
-    assert limiter_for(fast).slowness(key) == 2.0  # half speed for every worker, a while
+    key, _ = sender_key(rt.settings, "sms")
+    assert limiter_for(rt).slowness(key) == 2.0  # half speed for every worker, a while
 
 
-def test_whatsapp_template_outside_window_else_sms(fast, twilio, run_jobs) -> None:
-    fast.settings = replace(fast.settings, whatsapp_templates={"announcement": "HX" + "1" * 32})
+def test_whatsapp_template_outside_window_else_sms(rt, twilio, run_jobs) -> None:
+    rt.settings = replace(rt.settings, whatsapp_templates={"announcement": "HX" + "1" * 32})
     now = datetime.now(timezone.utc)
-    recent = residents(fast, 1, whatsapp=True, last_whatsapp_at=now - timedelta(hours=2))
-    old = residents(fast, 1, whatsapp=True, last_whatsapp_at=now - timedelta(days=3), first=1)
-    sms = residents(fast, 1, first=2)
-    broadcast_to(fast, recent + old + sms, body_sms="Hasil prioritas: lihat papan BKM",
+    recent = residents(rt, 1, whatsapp=True, last_whatsapp_at=now - timedelta(hours=2))
+    old = residents(rt, 1, whatsapp=True, last_whatsapp_at=now - timedelta(days=3), first=1)
+    sms = residents(rt, 1, first=2)
+    broadcast_to(rt, recent + old + sms, body_sms="Hasil prioritas: lihat papan BKM",
                  body_whatsapp="Hasil rapat prioritas BKM (lengkap)")
     run_jobs()
     by_to = {str(m["To"]): m for m in twilio.messages}
@@ -180,19 +180,19 @@ def test_whatsapp_template_outside_window_else_sms(fast, twilio, run_jobs) -> No
 
     # A kind with no approved template: outside the window it goes by SMS instead.
     twilio.reset()
-    broadcast_to(fast, old, kind="meeting_notice", body_sms="Rapat KSM Senin 19.30",
+    broadcast_to(rt, old, kind="meeting_notice", body_sms="Rapat KSM Senin 19.30",
                  body_whatsapp="Rapat KSM Senin 19.30 di balai RW")
     run_jobs()
     assert [(m["To"], m["Body"]) for m in twilio.messages] == [
         ("+6281200000001", "Rapat KSM Senin 19.30")]
-    with fast.db.session() as session:
+    with rt.db.session() as session:
         assert session.scalar(select(BroadcastSend.via).where(
             BroadcastSend.status == b.SENT).order_by(BroadcastSend.id.desc()).limit(1)) == "sms"
 
 
-def test_cancel_skips_what_is_not_sent(fast, twilio, run_jobs) -> None:
-    broadcast_id = broadcast_to(fast, residents(fast, 4))
-    with fast.db.session() as session:
+def test_cancel_skips_what_is_not_sent(rt, twilio, run_jobs) -> None:
+    broadcast_id = broadcast_to(rt, residents(rt, 4))
+    with rt.db.session() as session:
         assert cancel(session, broadcast_id) == 4
     run_jobs()
     assert twilio.messages == []

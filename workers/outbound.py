@@ -11,6 +11,7 @@ from bot.models import messaging as m
 from workers import clock
 from workers.clock import quiet_hours_on
 from workers.quiet_hours import is_quiet
+from workers.rate_limit import SLOW_DOWN_CODES, acquire, limiter_for, sender_key
 from workers.senders import INVALID_NUMBER_CODES, OPTED_OUT_CODES, Outgoing, SendError
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,14 @@ def send_message(message_id: int) -> str:
         status_callback=_status_callback(rt.settings.public_base_url),
     )
     try:
+        # Replies share the sender's rate with broadcasts; a reservation per message
+        # puts a reply at most one slot per busy worker behind a running broadcast.
+        key, per_second = sender_key(rt.settings, claimed.channel)
+        acquire(limiter_for(rt), key, per_second)
         sid = rt.sender.send(outgoing)
     except SendError as error:
+        if error.code in SLOW_DOWN_CODES or error.http_status == 429:
+            limiter_for(rt).slow_down(key)
         return _failed(rt, message_id, claimed.contact_id, error)
     with rt.db.session() as session:
         session.execute(
