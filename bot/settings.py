@@ -76,43 +76,33 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _number(
+    environ: Mapping[str, str], name: str, default: float, kind: type = float,
+    what: str = "a number", allow_zero: bool = False,
+) -> float:
+    """Read a positive (or, with ``allow_zero``, non-negative) number setting."""
     raw = environ.get(name)
     if raw in (None, ""):
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {raw!r}")
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise SettingsError(f"{name} must be {'non-negative' if allow_zero else 'positive'}, got {raw!r}")
     return value
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    return int(_number(environ, name, default, kind=int, what="a whole number"))
 
 
 def _rate(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of messages per second, got {raw!r}") from None
-    if not value > 0:
-        raise SettingsError(f"{name} must be positive, got {raw!r}")
-    return value
+    return _number(environ, name, default, what="a number of messages per second")
 
 
 def _price(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a price in Rupiah, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, got {raw!r}")
-    return value
+    return _number(environ, name, default, what="a price in Rupiah", allow_zero=True)
 
 
 def parse_templates(raw: str | None) -> dict[str, str]:
