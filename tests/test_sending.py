@@ -53,11 +53,40 @@ def test_an_sms_goes_out_through_twilio_with_a_status_callback(rt, run_jobs, twi
 
 
 def test_whatsapp_goes_from_the_whatsapp_sender(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
-    _queue(rt, channel="whatsapp")
+    _queue(rt, channel="whatsapp", last_whatsapp_at=datetime.now(timezone.utc) - timedelta(hours=2))
     run_jobs()
     [sent] = twilio.messages
     assert sent["To"] == "whatsapp:+6281200000001"
     assert sent["From"] == "whatsapp:+14155238886"
+    assert sent["Body"] == "Rapat KSM besok jam 19.30"
+
+
+def test_whatsapp_outside_24_hours_without_a_template_goes_by_sms(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+    message_id = _queue(rt, channel="whatsapp",
+                        last_whatsapp_at=datetime.now(timezone.utc) - timedelta(hours=30))
+    run_jobs()
+    [sent] = twilio.messages
+    assert sent["To"] == "+6281200000001" and sent["From"] == "+15005550006"
+    assert sent["Body"] == "Rapat KSM besok jam 19.30"
+    stored = _message(rt, message_id)
+    assert (stored.status, stored.channel) == ("sent", "sms")
+
+
+def test_whatsapp_outside_24_hours_uses_the_kinds_approved_template(database_url, twilio, jobs) -> None:  # type: ignore[no-untyped-def]
+    from bot import create_app
+    from tests.conftest import _empty_tables, app_config
+
+    _empty_tables(database_url)
+    app = create_app(app_config(database_url, twilio, jobs, WHATSAPP_TEMPLATES="notice=HX" + "a" * 32))
+    rt = app.extensions["ksm_runtime"]
+    message_id = _queue(rt, channel="whatsapp",
+                        last_whatsapp_at=datetime.now(timezone.utc) - timedelta(days=3))
+    send_message(message_id)
+    [sent] = twilio.messages
+    assert sent["To"] == "whatsapp:+6281200000001"
+    assert sent["ContentSid"] == "HX" + "a" * 32 and "Body" not in sent
+    assert "Rapat KSM besok" in sent["ContentVariables"]
+    rt.db.dispose()
 
 
 def test_a_messaging_service_is_used_when_configured(database_url, twilio, jobs, run_jobs) -> None:  # type: ignore[no-untyped-def]

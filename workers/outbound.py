@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
 from workers import clock
+from workers.channels import choose_route
 from workers.clock import quiet_hours_on
 from workers.quiet_hours import is_quiet
 from workers.rate_limit import SLOW_DOWN_CODES, acquire, limiter_for, sender_key
@@ -49,7 +50,8 @@ def send_message(message_id: int) -> str:
         if claimed is None:
             return "not queued"
         contact = session.execute(
-            select(Contact.phone, Contact.opted_out, Contact.invalid_number, Kelurahan.time_zone)
+            select(Contact.phone, Contact.opted_out, Contact.invalid_number, Contact.last_whatsapp_at,
+                   Kelurahan.time_zone)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Contact.id == claimed.contact_id)
         ).one()
@@ -63,17 +65,22 @@ def send_message(message_id: int) -> str:
                             .values(status=m.HELD, attempts=table.c.attempts - 1))
             return "held"
 
+    # WhatsApp outside the 24-hour window: the kind's approved template, else SMS.
+    route = choose_route(claimed.channel, contact.last_whatsapp_at, clock.now(rt), claimed.body,
+                         content_sid=rt.settings.whatsapp_templates.get(claimed.kind or ""))
     outgoing = Outgoing(
         to=contact.phone,
-        channel=claimed.channel,
-        body=claimed.body,
-        media_urls=tuple(x["url"] for x in (claimed.media or [])),
+        channel=route.channel,
+        body=route.body,
+        media_urls=tuple(x["url"] for x in (claimed.media or [])) if route.channel == "whatsapp" else (),
         status_callback=_status_callback(rt.settings.public_base_url),
+        content_sid=route.content_sid,
+        content_variables=route.content_variables,
     )
     try:
         # Replies share the sender's rate with broadcasts; a reservation per message
         # puts a reply at most one slot per busy worker behind a running broadcast.
-        key, per_second = sender_key(rt.settings, claimed.channel)
+        key, per_second = sender_key(rt.settings, route.channel)
         acquire(limiter_for(rt), key, per_second)
         sid = rt.sender.send(outgoing)
     except SendError as error:
@@ -85,7 +92,7 @@ def send_message(message_id: int) -> str:
             update(table)
             .where(table.c.id == message_id, table.c.status == m.SENDING)
             .values(status=m.SENT, twilio_sid=sid, sent_at=now, error_code=None,
-                    updated_at=datetime.now(timezone.utc))
+                    channel=route.channel, updated_at=datetime.now(timezone.utc))
         )
     return f"sent {sid}"
 
