@@ -94,6 +94,9 @@ class Engine:
             if choice.isdigit():
                 return self._menu_choice(int(choice), turn)
 
+        if keyword is None:
+            # No dialog (or only the menu) is waiting for an answer here.
+            keyword = match(turn.inbound.text, self.registry.idle_keywords)
         if keyword is not None:
             flow = self.registry.by_name[keyword.value]
             started = flow.start(_with_args(turn, keyword.rest))

@@ -31,11 +31,14 @@ class Flow:
         name: stored in the session; unique in the registry.
         keywords: normalised keyword -> alias value (usually the flow name).
         menu_key: catalogue key of this flow's line in the menu, or None to hide it.
+        idle_keywords: words that start this flow only when no dialog is open, because
+            inside a dialog they are ordinary answers (a bare ``TIDAK``).
     """
 
     name: str = ""
     keywords: Mapping[str, str] = {}
     menu_key: str | None = None
+    idle_keywords: Mapping[str, str] = {}
 
     def start(self, turn: Turn) -> Outcome:
         """The resident typed one of ``keywords``; ``turn.args`` is the rest."""

@@ -15,11 +15,13 @@ class Registry:
         if len(self.by_name) != len(self.flows):
             raise ValueError("two flows share a name")
         self.keywords: dict[str, str] = {}
+        self.idle_keywords: dict[str, str] = {}
         for flow in self.flows:
-            for keyword in flow.keywords:
-                if keyword in self.keywords:
+            for keyword in [*flow.keywords, *flow.idle_keywords]:
+                if keyword in self.keywords or keyword in self.idle_keywords:
                     raise ValueError(f"keyword {keyword} claimed twice")
-                self.keywords[keyword] = flow.name
+                table = self.keywords if keyword in flow.keywords else self.idle_keywords
+                table[keyword] = flow.name
 
     def menu(self) -> list[Flow]:
         """Flows shown in the numbered menu."""

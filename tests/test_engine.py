@@ -135,3 +135,21 @@ def test_expired_dialog_is_announced_then_the_message_handled_fresh() -> None:
 def test_texts_render_in_both_languages() -> None:
     assert render("dialog.cancelled", "en").startswith("Cancelled")
     assert render("dialog.cancelled", "id").startswith("Dibatalkan")
+
+
+def test_idle_keywords_start_a_flow_only_when_no_dialog_waits_for_an_answer() -> None:
+    from conversations.flow import Flow
+
+    class Answer(Flow):
+        name = "answer"
+        idle_keywords = {"TIDAK": "answer"}
+
+        def start(self, turn):  # type: ignore[no-untyped-def]
+            return Outcome(replies=[Reply("test.done", {"name": "rsvp"})])
+
+    _engine()  # defines the test texts
+    engine = Engine(Registry([_echo_flow(), Answer()]))
+    assert run(engine, "tidak").replies == [Reply("test.done", {"name": "rsvp"})]
+    dialog = run(engine, "DAFTAR").dialog
+    inside = run(engine, "Tidak", Conversation(dialog=dialog))
+    assert inside.dialog.data["name"] == "Tidak"  # an answer, not a new service

@@ -140,7 +140,7 @@ def test_rsvp_counts_reach_the_leader(rt, twilio, run_jobs) -> None:
     assert "tercatat HADIR" in say(rt, a, "HADIR", now)
     assert "TIDAK HADIR" in say(rt, b, "tidak hadir", now)
     say(rt, c, "HADIR", now)
-    say(rt, c, "Tdk hadir", now)  # changed her mind: the last answer counts
+    assert "TIDAK HADIR" in say(rt, c, "Tidak", now)  # changed her mind: the last answer counts
     with rt.db.session() as session:
         answers = sorted(session.execute(select(Rsvp.answer)).scalars())
     assert answers == [mt.HADIR, mt.TIDAK, mt.TIDAK]
@@ -150,6 +150,22 @@ def test_rsvp_counts_reach_the_leader(rt, twilio, run_jobs) -> None:
     run_jobs()
     [count] = [b for b in bodies_to(twilio, ksm["leader"]) if "belum menjawab" in b]
     assert "1 hadir, 2 tidak hadir, 1 belum menjawab" in count
+
+
+def test_a_bare_tidak_answers_a_notice_but_stays_an_answer_inside_a_dialog(rt, twilio, run_jobs) -> None:
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=3)
+    now = utc(12, 1, 3)
+    say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW", now)
+    say(rt, ksm["leader"], "YA", now)
+    assert "YA atau TIDAK" in say(rt, ksm["leader"], "RAPAT 6/12 19.30 Masjid", now)
+    # Inside the leader's read-back dialog, TIDAK declines the new meeting: no RSVP.
+    reply = say(rt, ksm["leader"], "TIDAK", now)
+    assert "tercatat" not in reply
+    with rt.db.session() as session:
+        assert session.execute(select(Rsvp.answer)).first() is None
+    member = ksm["members"][0]
+    assert "tercatat TIDAK HADIR" in say(rt, member, "tidak", now)
 
 
 def test_reminders_respect_opt_out_and_quiet_hours(rt, twilio, run_jobs) -> None:

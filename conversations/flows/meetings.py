@@ -212,16 +212,19 @@ class MeetingFlow(Flow):
 
 ANSWERS = {"HADIR": "hadir", "DATANG": "hadir", "TIDAK HADIR": "tidak", "TDK HADIR": "tidak",
            "GAK HADIR": "tidak", "ABSEN": "tidak", "IZIN": "tidak", "IJIN": "tidak"}
+# A bare TIDAK answers a meeting notice only when no dialog is asking a YA/TIDAK question.
+IDLE_ANSWERS = {"TIDAK": "tidak", "TDK": "tidak"}
 
 
 class RsvpFlow(Flow):
-    """HADIR / TIDAK HADIR: the answer goes to the sender's next meeting."""
+    """HADIR / TIDAK (HADIR): the answer goes to the sender's next meeting."""
 
     name = "meeting_rsvp"
     keywords = {keyword: "meeting_rsvp" for keyword in ANSWERS}
+    idle_keywords = {keyword: "meeting_rsvp" for keyword in IDLE_ANSWERS}
 
     def start(self, turn: Turn) -> Outcome:
-        found = match(turn.inbound.text, ANSWERS)
+        found = match(turn.inbound.text, {**ANSWERS, **IDLE_ANSWERS})
         answer = found.value if found is not None else "hadir"
         meeting = turn.directory.my_next_meeting(_now(turn))
         if meeting is None:
