@@ -53,22 +53,19 @@ def fake_twilio_process(conn: multiprocessing.connection.Connection) -> None:
 
 def prepare(size: int) -> int:
     """Fresh schema, ``size`` SMS contacts and a sending broadcast to all of them."""
-    from sqlalchemy import create_engine, select, text, update
+    from sqlalchemy import select, text, update
 
     from bot.broadcasts import add_recipients, create_broadcast
     from bot.db import Database
-    from bot.migrate import upgrade
     from bot.models import Broadcast, Contact
     from bot.models import broadcast as b
     from bot.settings import normalise_database_url
 
     url = normalise_database_url(DATABASE_URL)
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(url)
+    from bench.pgdb import fresh_database
+
+    fresh_database(url)
+
     db = Database(url)
     with db.session() as session:
         session.execute(text(

@@ -80,13 +80,12 @@ SEED_SQL = [
 
 
 def seed(url: str, rows: int) -> None:
-    from bot.migrate import upgrade
 
+    from bench.pgdb import fresh_database
+
+    fresh_database(url)
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(url)
+
     started = time.perf_counter()
     indexes = list(Complaint.__table__.indexes)
     with engine.begin() as conn:

@@ -38,13 +38,12 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 def seed(url: str, ksms: int) -> float:
     from sqlalchemy import create_engine, text
 
-    from bot.migrate import upgrade
 
+    from bench.pgdb import fresh_database
+
+    fresh_database(url)
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(url)
+
     started = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(text("""

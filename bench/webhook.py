@@ -352,7 +352,10 @@ def prepare_database(database_url: str, redis_url: str) -> None:
     from bot.models import Base
     from bot.settings import normalise_database_url
 
+    from bench.pgdb import ensure_database
+
     url = normalise_database_url(database_url)
+    ensure_database(url)
     upgrade(url)
     engine = create_engine(url)
     tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
