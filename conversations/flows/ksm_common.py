@@ -221,6 +221,22 @@ def options_text(items: Sequence[str]) -> str:
     return "\n".join(f"{n} {item}" for n, item in enumerate(items, 1))
 
 
+def ksm_options(views: Sequence[KsmView]) -> str:
+    """The numbered list a leader of several KSMs picks from (code and name)."""
+    return options_text([f"{view.code} {view.name}" for view in views])
+
+
+def pick_ksm(text: str, views: Sequence[KsmView]) -> KsmView | None:
+    """The KSM a leader picked from ``views``: by its code or its number in the list."""
+    norm = normalise(text)
+    for view in views:
+        if norm == view.code:
+            return view
+    if norm.isdigit() and 1 <= int(norm) <= len(views):
+        return views[int(norm) - 1]
+    return None
+
+
 @dataclass
 class ArgsQuestionnaire(Questionnaire):
     """A questionnaire whose keyword arguments answer its first questions

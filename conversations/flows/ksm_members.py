@@ -14,13 +14,13 @@ from conversations.flows.ksm_common import (
     REJECTED,
     ArgsQuestionnaire,
     KsmView,
-    options_text,
+    ksm_options,
+    pick_ksm,
     parse_code,
     parse_gender,
     parse_phone,
     plain_text,
 )
-from conversations.keywords import normalise
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 NAME_MAX = 40
@@ -75,17 +75,14 @@ def _anggota_opening(turn: Turn) -> dict[str, Any] | Outcome:
 
 def _parse_which(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     led = _open_led(turn)
-    norm = normalise(text)
-    for view in led:
-        if norm == view.code:
-            return _ksm_data(view)
-    if norm.isdigit() and 1 <= int(norm) <= len(led):
-        return _ksm_data(led[int(norm) - 1])
-    raise Invalid("ksm.ask.which", options=_which_options(turn)["options"])
+    view = pick_ksm(text, led)
+    if view is None:
+        raise Invalid("ksm.ask.which", options=ksm_options(led))
+    return _ksm_data(view)
 
 
 def _which_options(turn: Turn, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"options": options_text([f"{k.code} {k.name}" for k in _open_led(turn)])}
+    return {"options": ksm_options(_open_led(turn))}
 
 
 def _parse_member_phone(text: str, turn: Turn, data: dict[str, Any]) -> str:

@@ -18,7 +18,9 @@ from conversations.flows.ksm_common import (
     VERIFIED,
     ArgsQuestionnaire,
     KsmView,
+    ksm_options,
     options_text,
+    pick_ksm,
     parse_field,
     plain_text,
 )
@@ -106,18 +108,15 @@ def _opening(turn: Turn) -> dict[str, Any] | Outcome:
 
 
 def _which(turn: Turn, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"options": options_text([f"{k.code} {k.name}" for k in _eligible_ksms(turn)])}
+    return {"options": ksm_options(_eligible_ksms(turn))}
 
 
 def _parse_which(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     verified = _eligible_ksms(turn)
-    norm = normalise(text)
-    for view in verified:
-        if norm == view.code:
-            return _data(view)
-    if norm.isdigit() and 1 <= int(norm) <= len(verified):
-        return _data(verified[int(norm) - 1])
-    raise Invalid("error.choice", max=len(verified))
+    view = pick_ksm(text, verified)
+    if view is None:
+        raise Invalid("error.choice", max=len(verified))
+    return _data(view)
 
 
 def _programs(turn: Turn, data: dict[str, Any]) -> list[tuple[int, str]]:

@@ -21,7 +21,14 @@ import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.ye
 import conversations.flows.meeting_texts  # noqa: F401
 from conversations.dates_id import WhenError, parse_when
 from conversations.flow import Flow, Invalid
-from conversations.flows.ksm_common import REJECTED, KsmView, options_text, parse_yes_no, plain_text
+from conversations.flows.ksm_common import (
+    REJECTED,
+    KsmView,
+    ksm_options,
+    parse_yes_no,
+    pick_ksm,
+    plain_text,
+)
 from conversations.flows.meeting_common import (
     local_clock,
     local_when,
@@ -124,16 +131,13 @@ class MeetingFlow(Flow):
     # -- steps -------------------------------------------------------------------------
 
     def _which(self, led: list[KsmView]) -> dict[str, Any]:
-        return {"options": options_text([f"{k.code} {k.name}" for k in led])}
+        return {"options": ksm_options(led)}
 
     def _parse_which(self, text: str, led: list[KsmView]) -> dict[str, Any]:
-        norm = normalise(text)
-        for view in led:
-            if norm == view.code:
-                return _ksm_data(view)
-        if norm.isdigit() and 1 <= int(norm) <= len(led):
-            return _ksm_data(led[int(norm) - 1])
-        raise Invalid("error.choice", max=len(led))
+        view = pick_ksm(text, led)
+        if view is None:
+            raise Invalid("error.choice", max=len(led))
+        return _ksm_data(view)
 
     def _proceed(self, turn: Turn, data: dict[str, Any]) -> Outcome:
         ksm = data["ksm"]
