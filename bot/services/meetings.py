@@ -74,16 +74,22 @@ def _own_ksm(session: Session, ksm_id: int, contact_id: int) -> Ksm:
     return ksm
 
 
+def _tell_members(ctx: EffectContext, meeting: Meeting, ksm: Ksm, key: str) -> None:
+    """Notice ``key`` about ``meeting`` to the KSM's members (not the leader), sent
+    after the inbound transaction commits."""
+    ctx.broadcast_ids.extend(broadcast_text(
+        ctx.session, NOTICE_KIND, key, _params(ctx.session, meeting, ksm),
+        members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
+        kelurahan_id=ksm.kelurahan_id))
+
+
 @handles(ScheduleMeeting)
 def _schedule(effect: ScheduleMeeting, ctx: EffectContext) -> None:
     session = ctx.session
     ksm = _own_ksm(session, effect.ksm_id, ctx.contact_id)
     meeting = schedule(session, ksm, effect.starts_at, effect.place, ctx.now,
                        effect.recurrence, ctx.contact_id)
-    ctx.broadcast_ids.extend(broadcast_text(
-        session, NOTICE_KIND, "rapat.notice", _params(session, meeting, ksm),
-        members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
-        kelurahan_id=ksm.kelurahan_id))
+    _tell_members(ctx, meeting, ksm, "rapat.notice")
 
 
 @handles(CancelMeeting)
@@ -102,10 +108,7 @@ def _cancel(effect: CancelMeeting, ctx: EffectContext) -> None:
                     .where(MeetingReminder.meeting_id == meeting.id,
                            MeetingReminder.sent_at.is_(None))
                     .values(sent_at=ctx.now, broadcast_ids="cancelled"))
-    ctx.broadcast_ids.extend(broadcast_text(
-        session, NOTICE_KIND, "rapat.cancelled", _params(session, meeting, ksm),
-        members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
-        kelurahan_id=ksm.kelurahan_id))
+    _tell_members(ctx, meeting, ksm, "rapat.cancelled")
 
 
 @handles(RecordRsvp)
