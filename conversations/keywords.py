@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
 
@@ -87,6 +88,29 @@ def _strip_words(text: str, count: int) -> str:
     return stripped.strip()
 
 
+@dataclass(frozen=True)
+class _Entry:
+    order: int  # position in the table: ties go to the earlier keyword
+    words: tuple[str, ...]
+    value: str
+
+
+@lru_cache(maxsize=64)
+def _index(items: tuple[tuple[str, str], ...]) -> dict[int, tuple[_Entry, ...]]:
+    """A table's keywords by the length of their first word.
+
+    A typed first word can only match a keyword whose first word is at most one letter
+    longer or shorter, so a message is compared with a few keywords, not all of them.
+    Tables are small and few (built once, or per call from the same constants), so
+    keying the cache by their items is cheap and never stale.
+    """
+    buckets: dict[int, list[_Entry]] = {}
+    for order, (keyword, value) in enumerate(items):
+        kw_words = tuple(keyword.split(" "))
+        buckets.setdefault(len(kw_words[0]), []).append(_Entry(order, kw_words, value))
+    return {length: tuple(entries) for length, entries in buckets.items()}
+
+
 def match(text: str, table: dict[str, str]) -> Match | None:
     """Find the keyword ``text`` starts with.
 
@@ -104,22 +128,29 @@ def match(text: str, table: dict[str, str]) -> Match | None:
         # The usual message: one word, typed right. Nothing can beat an exact match
         # of all the typed words (longer keywords need more words).
         return Match(value=table[typed[0]], rest=_strip_words(text, 1))
-    best: tuple[int, int, str, int] | None = None  # (distance, -nwords, value, nwords)
-    for keyword, value in table.items():
-        kw_words = keyword.split(" ")
-        n = len(kw_words)
-        if len(typed) < n:
-            continue
-        distance = 0
-        for typed_word, kw_word in zip(typed[:n], kw_words):
-            d = within_one(typed_word, kw_word) if len(kw_word) > 3 else int(typed_word != kw_word)
-            if d > tolerance(kw_word):
-                break
-            distance += d
-        else:
-            candidate = (distance, -n, value, n)
-            if best is None or candidate[:2] < best[:2]:
-                best = candidate
+    index = _index(tuple(table.items()))
+    first = len(typed[0])
+    best: tuple[int, int, int, _Entry] | None = None  # (distance, -nwords, order, entry)
+    for length in (first - 1, first, first + 1):
+        for entry in index.get(length, ()):
+            n = len(entry.words)
+            if len(typed) < n:
+                continue
+            distance = 0
+            for typed_word, kw_word in zip(typed, entry.words):
+                if len(kw_word) > 3:
+                    d = within_one(typed_word, kw_word)
+                    if d > 1:
+                        break
+                elif typed_word != kw_word:
+                    break
+                else:
+                    d = 0
+                distance += d
+            else:
+                candidate = (distance, -n, entry.order, entry)
+                if best is None or candidate[:3] < best[:3]:
+                    best = candidate
     if best is None:
         return None
-    return Match(value=best[2], rest=_strip_words(text, best[3]))
+    return Match(value=best[3].value, rest=_strip_words(text, len(best[3].words)))

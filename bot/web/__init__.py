@@ -40,8 +40,9 @@ def init_app(app: Flask) -> None:
         webhooks,
     )
     from bot.web import admin_jobs, announcements, monev
-    from bot.web.security import csrf
+    from bot.web.security import CookieSessions, csrf
 
+    app.session_interface = CookieSessions()
     csrf.init_app(app)
     auth.init_app(app)
     app.register_blueprint(webhooks.bp)
