@@ -4,15 +4,12 @@ Every message runs these, so they are built once at import (no per-request state
 construction), return what the next step needs (RETURNING), and are few: a message
 costs BEGIN, the contact upsert, the inbound insert with the open-session read
 (:func:`open_message`), then the session and reply writes and COMMIT (:func:`finish`).
-On PostgreSQL each of those two groups is one psycopg pipeline, one round trip. Their
-text is the same on every call, so psycopg prepares them on the server after a few
-uses. SQLite (3.35+) runs the same SQL one statement at a time, except the combined
-insert-and-read, which it cannot do in one statement.
-
-On PostgreSQL they go straight to psycopg on the transaction's connection: SQLAlchemy's
-per-execution work (execution context, parameter and result processing) cost more CPU
-than the statements themselves. SQLite runs them through SQLAlchemy, which converts
-its dates and booleans.
+On PostgreSQL each of those two groups is one round trip of prepared statements, sent
+on libpq directly (``bot.pg_pipeline``) on the transaction's connection: SQLAlchemy's
+per-execution work, and then psycopg's cursors, cost more CPU than the statements
+themselves. SQLite (3.35+) runs the same SQL through SQLAlchemy, which converts its
+dates and booleans, one statement at a time, except the combined insert-and-read,
+which it cannot do in one statement.
 """
 from __future__ import annotations
 
@@ -22,8 +19,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import psycopg
-from psycopg.rows import namedtuple_row
-from psycopg.types.json import Jsonb
 from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -31,11 +26,16 @@ from sqlalchemy.sql.elements import TextClause
 
 from bot.models import messaging as m
 from bot.models.base import JsonType, UtcDateTime
+from bot.pg_pipeline import BOOL, JSONB, TIMESTAMPTZ, Command, Prepared, run
 from conversations.model import WHATSAPP
 
 if TYPE_CHECKING:
     from bot.db import Database
     from bot.inbound import InboundMessage
+
+
+_DECODER = {Integer: "int", String: "str", Boolean: "bool", JsonType: "json",
+            UtcDateTime: "timestamptz"}
 
 
 class Statement:
@@ -61,8 +61,20 @@ class Statement:
         )
         if columns:
             self.clause = self.clause.columns(**columns)
-        self.pg_sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
-        self.json = tuple(json)
+        names: list[str] = []
+
+        def positional(found: re.Match[str]) -> str:
+            if found.group(1) not in names:
+                names.append(found.group(1))
+            return f"${names.index(found.group(1)) + 1}"
+
+        pg_sql = re.sub(r"(?<![:\w]):(\w+)", positional, sql)
+        kinds = {**dict.fromkeys(json, JSONB), **dict.fromkeys(times, TIMESTAMPTZ),
+                 **dict.fromkeys(booleans, BOOL)}
+        self.pg = Prepared(
+            pg_sql, names, [kinds.get(n, 0) for n in names],
+            [(name, _DECODER[type_]) for name, type_ in columns.items()],
+        )
 
     def rows(self, conn: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
         """Run the statement (a list of parameter sets: once per set); return its rows,
@@ -71,32 +83,19 @@ class Statement:
             result = conn.execute(self.clause, params)
             return result.all() if result.returns_rows else []
         with _driver(conn) as driver:
-            cursor = self.send(driver, params)
-            return cursor.fetchall() if cursor.description else []
+            results = run(driver, self.commands(params))
+        return [row for rows in results for row in rows]
 
-    def send(
-        self, driver: psycopg.Connection, params: dict[str, Any] | list[dict[str, Any]],
-        cursor: Any = None,
-    ) -> Any:
-        """PostgreSQL: execute on the psycopg connection (on ``cursor``, when its
-        results are not wanted); in a pipeline the results are read when the cursor is."""
-        if cursor is None:
-            cursor = driver.cursor(row_factory=namedtuple_row)
+    def commands(self, params: dict[str, Any] | list[dict[str, Any]]) -> list[Command]:
+        """PostgreSQL: this statement for :func:`bot.pg_pipeline.run`, once per
+        parameter set."""
         if isinstance(params, list):
-            cursor.executemany(self.pg_sql, [self._pg(p) for p in params])
-        else:
-            cursor.execute(self.pg_sql, self._pg(params))
-        return cursor
+            return [(self.pg, p) for p in params]
+        return [(self.pg, params)]
 
     def first(self, conn: Connection, params: dict[str, Any]) -> Any:
         rows = self.rows(conn, params)
         return rows[0] if rows else None
-
-    def _pg(self, params: dict[str, Any]) -> dict[str, Any]:
-        for name in self.json:
-            if params.get(name) is not None:
-                params[name] = Jsonb(params[name])
-        return params
 
 
 @contextmanager
@@ -249,14 +248,12 @@ def open_message(
     params = inbound_params(None, message, now, status)
     params["phone"] = message.phone
     with _driver(conn) as driver:
-        with driver.pipeline():
-            driver.cursor().execute(b"BEGIN")  # see message_transaction()
-            contact_cursor = UPSERT_CONTACT.send(driver, contact_p)
-            inbound_cursor = INSERT_INBOUND_READ_SESSION.send(driver, params)
-        # Read only now: leaving the pipeline syncs and brings every result back in
-        # that one round trip (reading inside it would cost one more).
-        contact = contact_cursor.fetchone()
-        row = inbound_cursor.fetchone()
+        # BEGIN here (see message_transaction()): one round trip for all three.
+        _, (contact,), (row,) = run(driver, [
+            (b"BEGIN", None),
+            *UPSERT_CONTACT.commands(contact_p),
+            *INSERT_INBOUND_READ_SESSION.commands(params),
+        ])
     return contact, row.inbound_id, (row if row.id is not None else None)
 
 
@@ -275,11 +272,9 @@ def finish(session: Session, conn: Connection, writes: Writes) -> None:
         for statement, params in writes:
             statement.rows(conn, params)
         return
-    with _driver(conn) as driver, driver.pipeline():
-        cursor = driver.cursor()  # one for all: no results are read
-        for statement, params in writes:
-            statement.send(driver, params, cursor)
-        cursor.execute(b"COMMIT")
+    commands = [c for statement, params in writes for c in statement.commands(params)]
+    with _driver(conn) as driver:
+        run(driver, [*commands, (b"COMMIT", None)])
 
 
 @contextmanager
@@ -288,7 +283,7 @@ def message_transaction(db: Database) -> Iterator[tuple[Session, Connection]]:
     :func:`open_message` begins and :func:`finish` commits; an exception rolls it back.
 
     On PostgreSQL the connection is in autocommit mode for psycopg and the transaction
-    is begun and committed by explicit statements sent in the pipelines of
+    is begun and committed by explicit statements sent in the round trips of
     :func:`open_message` and :func:`finish`: psycopg's own BEGIN would cost a round
     trip of its own. Effects and look-ups use the session as usual; their statements
     run inside that transaction.
