@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -116,8 +117,7 @@ def _driver(conn: Connection) -> Iterator[psycopg.Connection]:
         raise DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True) from exc
 
 
-# Creates or touches the contact; the row lock it takes orders every message of one
-# contact (and a retry of the same MessageSid) one after the other.
+# SQLite: creates or touches the contact. (SQLite's write lock orders everything.)
 UPSERT_CONTACT = Statement(
     "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
     " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
@@ -133,6 +133,33 @@ UPSERT_CONTACT = Statement(
     id=Integer, language=String, opted_out=Boolean, phone=String,
 )
 
+# PostgreSQL: creates or locks the contact; the row lock orders every message of one
+# contact (and a retry of the same MessageSid) one after the other. The row is
+# rewritten only when something changed or its times are over 10 minutes old: ON
+# CONFLICT DO UPDATE locks the row even when its WHERE is false, which is all the
+# ordering needs; rewriting a contact on every message
+# left each of them a chain of dead row versions that every look-up walked. A WhatsApp
+# window start recorded up to 10 minutes early only closes the window that much early.
+# It returns nothing: the next statement reads the contact (after the lock).
+LOCK_CONTACT = Statement(
+    "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
+    " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
+    " VALUES (:phone, 'id', :uses_sms, :uses_whatsapp, :no, :no, :name, :last_whatsapp_at,"
+    " :now, :now)"
+    " ON CONFLICT (phone) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
+    " invalid_number = excluded.invalid_number,"
+    " uses_sms = contact.uses_sms OR excluded.uses_sms,"
+    " uses_whatsapp = contact.uses_whatsapp OR excluded.uses_whatsapp,"
+    " last_whatsapp_at = COALESCE(excluded.last_whatsapp_at, contact.last_whatsapp_at)"
+    " WHERE contact.invalid_number"
+    " OR (excluded.uses_sms AND NOT contact.uses_sms)"
+    " OR (excluded.uses_whatsapp AND NOT contact.uses_whatsapp)"
+    " OR contact.last_seen_at < excluded.last_seen_at - interval '10 minutes'"
+    " OR contact.last_whatsapp_at < excluded.last_whatsapp_at - interval '10 minutes'"
+    " OR (contact.last_whatsapp_at IS NULL AND excluded.last_whatsapp_at IS NOT NULL)",
+    times=("last_whatsapp_at", "now"), booleans=("uses_sms", "uses_whatsapp", "no"),
+)
+
 _INSERT_INBOUND = (
     "INSERT INTO message (contact_id, direction, channel, body, media, twilio_sid, status,"
     " attempts, created_at, updated_at)"
@@ -144,21 +171,34 @@ INSERT_INBOUND = Statement(_INSERT_INBOUND, json=("media",), times=("now",), id=
 _SESSION_COLUMNS = {
     "id": Integer, "flow": String, "step": String, "data": JsonType, "expires_at": UtcDateTime,
 }
-# PostgreSQL: store the inbound message and read the contact's open session. It is
-# sent in the same pipeline as the contact upsert (one round trip for both), so it
-# finds the contact by phone. Its snapshot is taken after the upsert has locked the
-# contact, so it sees any session committed by an earlier message of the contact.
+# PostgreSQL: read the contact, store the inbound message and read the contact's open
+# session. It is sent in the same round trip as LOCK_CONTACT, so it finds the contact
+# by phone. Its snapshot is taken after that statement has locked the contact, so it
+# sees the contact and any session as committed by an earlier message of the contact.
 INSERT_INBOUND_READ_SESSION = Statement(
-    "WITH c AS (SELECT id FROM contact WHERE phone = :phone),"
+    "WITH c AS (SELECT id, language, opted_out, phone FROM contact WHERE phone = :phone),"
     " inbound AS (INSERT INTO message (contact_id, direction, channel, body, media,"
     " twilio_sid, status, attempts, created_at, updated_at)"
     f" SELECT c.id, '{m.IN}', :channel, :body, :media, :sid, :status, 0, :now, :now FROM c"
     " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id)"
-    " SELECT (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
+    " SELECT c.id AS contact_id, c.language, c.opted_out, c.phone,"
+    " (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
     " s.expires_at FROM c LEFT JOIN conversation_session AS s"
     f" ON s.contact_id = c.id AND s.status = '{m.ACTIVE}'",
-    json=("media",), times=("now",), inbound_id=Integer, **_SESSION_COLUMNS,
+    json=("media",), times=("now",), contact_id=Integer, language=String, opted_out=Boolean,
+    phone=String, inbound_id=Integer, **_SESSION_COLUMNS,
 )
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """What the hot path needs of the contact."""
+
+    id: int
+    language: str
+    opted_out: bool
+    phone: str
+
 
 OPEN_SESSION = Statement(
     "SELECT id, flow, step, data, expires_at FROM conversation_session"
@@ -249,11 +289,12 @@ def open_message(
     params["phone"] = message.phone
     with _driver(conn) as driver:
         # BEGIN here (see message_transaction()): one round trip for all three.
-        _, (contact,), (row,) = run(driver, [
+        _, _, (row,) = run(driver, [
             (b"BEGIN", None),
-            *UPSERT_CONTACT.commands(contact_p),
+            *LOCK_CONTACT.commands(contact_p),
             *INSERT_INBOUND_READ_SESSION.commands(params),
         ])
+    contact = ContactRow(row.contact_id, row.language, row.opted_out, row.phone)
     return contact, row.inbound_id, (row if row.id is not None else None)
 
 

@@ -205,3 +205,43 @@ def test_healthz_reports_database_and_redis(client) -> None:  # type: ignore[no-
     body = response.get_json()
     assert body["database"] == "ok" and body["status"] == "ok"
     assert body["redis"] in ("ok", "not configured (in-process jobs)")
+
+
+def test_the_contact_row_follows_channels_number_state_and_the_whatsapp_window(rt) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta, timezone
+
+    from bot.inbound import InboundMessage, receive
+
+    number = "+6281234567890"
+    t0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+
+    def message(sid: str, channel: str = "sms") -> InboundMessage:
+        return InboundMessage(sid=sid, phone=number, channel=channel, body="MENU")
+
+    def contact() -> Contact:
+        with rt.db.session() as session:
+            return session.execute(select(Contact)).scalar_one()
+
+    receive(rt, message("SM1"), t0)
+    first = contact()
+    assert first.uses_sms and not first.uses_whatsapp and first.last_whatsapp_at is None
+
+    with rt.db.session() as session:  # committed when the block ends
+        session.execute(select(Contact)).scalar_one().invalid_number = True
+    receive(rt, message("SM2"), t0 + timedelta(minutes=1))
+    assert not contact().invalid_number  # a number that just wrote to us works
+
+    receive(rt, message("SM3", "whatsapp"), t0 + timedelta(minutes=2))
+    seen = contact()
+    assert seen.uses_sms and seen.uses_whatsapp
+    assert seen.last_whatsapp_at == t0 + timedelta(minutes=2)
+
+    # Within minutes the window's start may stay as recorded (never later than true)...
+    receive(rt, message("SM4", "whatsapp"), t0 + timedelta(minutes=9))
+    window = contact().last_whatsapp_at
+    assert t0 + timedelta(minutes=2) <= window <= t0 + timedelta(minutes=9)
+    # ...and hours later it moves.
+    receive(rt, message("SM5", "whatsapp"), t0 + timedelta(hours=3))
+    later = contact()
+    assert later.last_whatsapp_at == t0 + timedelta(hours=3)
+    assert later.last_seen_at == t0 + timedelta(hours=3)
