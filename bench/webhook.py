@@ -27,8 +27,9 @@ What it does, in one run:
 4. sends the requests on ``--connections`` keep-alive connections (one thread each,
    raw sockets: the client must stay cheap, the machine's two cores also run gunicorn
    and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the same requests
-   to both), each round bounded by its share of ``--seconds``: a change in the
-   machine's background load then weighs on both alike;
+   to both), each app round bounded by its share of ``--seconds``, each bare round
+   lasting as long as the app round before it (its requests repeated): a change in
+   the machine's background load then weighs on both alike;
 5. checks storage: inbound messages stored == distinct MessageSids answered, every
    one of them, handled and answered; then re-sends a sample of answered requests
    (Twilio's retries) and a batch of fresh ones twice at the same instant, and checks
@@ -45,6 +46,7 @@ stacks. Sampling costs CPU, so the figures of such a run are lower.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -213,9 +215,11 @@ class Result:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-def run_load(port: int, requests: list[Request], connections: int, seconds: float) -> Result:
+def run_load(
+    port: int, requests: list[Request], connections: int, seconds: float, repeat: bool = False
+) -> Result:
     """Send ``requests`` on ``connections`` threads (request i on thread i mod n)
-    until all are answered or ``seconds`` pass."""
+    until all are answered or ``seconds`` pass (``repeat``: over and over until then)."""
     result = Result()
     lock = threading.Lock()
     start_gate = threading.Barrier(connections + 1)
@@ -233,7 +237,7 @@ def run_load(port: int, requests: list[Request], connections: int, seconds: floa
         except OSError as exc:
             errors.append(f"connect: {exc}")
         start_gate.wait()
-        for req in share:
+        for req in (itertools.cycle(share) if repeat else share):
             if clock() > deadline[0]:
                 break
             t0 = clock()
@@ -457,7 +461,7 @@ def merge(results: list[Result]) -> Result:
 
 def timed(
     server: Server, requests: list[Request], args: argparse.Namespace, database: bool,
-    seconds: float,
+    seconds: float, repeat: bool = False,
 ) -> tuple[Result, float, tuple[float, float]]:
     """A timed run, with the CPU it cost the client, the workers and PostgreSQL
     (``database``: the bench database's backends; those opened during the run count
@@ -465,7 +469,7 @@ def timed(
     workers = server.worker_pids()
     backends = postgres_backends(DATABASE_URL) if database else []
     cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
-    result = run_load(server.port, requests, args.connections, seconds)
+    result = run_load(server.port, requests, args.connections, seconds, repeat)
     later = [pid for pid in (postgres_backends(DATABASE_URL) if database else []) if pid not in backends]
     server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
     return result, cpu_seconds() - cpu0, server_cpu
@@ -552,7 +556,12 @@ def main(argv: list[str] | None = None) -> int:
             app_rounds.append(result)
             _add(app_cpu, client, *server)
             if bare is not None:
-                result, client, server = timed(bare, chunk, args, False, args.seconds / rounds)
+                # As long as the app's round took, the same requests over and over: a
+                # bare round of the same count lasts a fraction of a second, and one
+                # hiccup of the shared machine then moved the ratio by half.
+                result, client, server = timed(
+                    bare, chunk, args, False, max(result.elapsed, 1.0), repeat=True
+                )
                 bare_rounds.append(result)
                 _add(bare_cpu, client, *server)
         if profiler is not None:
