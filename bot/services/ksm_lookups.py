@@ -5,7 +5,10 @@ from there.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PjmProgram
@@ -13,35 +16,46 @@ from bot.models import ksm as k
 from conversations.flows.ksm_common import KsmView, Membership, MemberView
 
 
-def ksm_views(session: Session, *where: object) -> list[KsmView]:
-    """KSMs matching ``where`` with their confirmed/women/invited counts, newest first."""
-    confirmed = and_(KsmMember.status == k.CONFIRMED)
-    rows = session.execute(
-        select(
-            Ksm, Kelurahan.name,
-            func.count(case((confirmed, 1))),
-            func.count(case((and_(confirmed, KsmMember.gender == "P"), 1))),
-            func.count(case((KsmMember.status == k.INVITED, 1))),
+def _views_select() -> Select[Any]:
+    confirmed = KsmMember.status == k.CONFIRMED
+    return (
+        select(  # labelled as KsmView's fields
+            Ksm.id, Ksm.code, Ksm.name, Ksm.kelurahan_id, Kelurahan.name.label("kelurahan"),
+            Ksm.field, Ksm.unit, Ksm.women.label("women_ksm"), Ksm.status, Ksm.leader_contact_id,
+            func.count(case((confirmed, 1))).label("confirmed"),
+            func.count(case((and_(confirmed, KsmMember.gender == "P"), 1))).label("confirmed_women"),
+            func.count(case((KsmMember.status == k.INVITED, 1))).label("invited"),
+            Ksm.rejection_reason,
         )
         .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(KsmMember, KsmMember.ksm_id == Ksm.id)
-        .where(*where)
         .group_by(Ksm.id, Kelurahan.name)
         .order_by(Ksm.id.desc())
-    ).all()
-    return [
-        KsmView(
-            id=ksm.id, code=ksm.code, name=ksm.name, kelurahan_id=ksm.kelurahan_id,
-            kelurahan=kel_name, field=ksm.field, unit=ksm.unit, women_ksm=ksm.women,
-            status=ksm.status, leader_contact_id=ksm.leader_contact_id, confirmed=confirmed_n,
-            confirmed_women=women_n, invited=invited_n, rejection_reason=ksm.rejection_reason,
-        )
-        for ksm, kel_name, confirmed_n, women_n, invited_n in rows
-    ]
+    )
+
+
+def _views(rows: Any) -> list[KsmView]:
+    return [KsmView(**row._asdict()) for row in rows]
+
+
+def ksm_views(session: Session, *where: object) -> list[KsmView]:
+    """KSMs matching ``where`` with their confirmed/women/invited counts, newest first."""
+    return _views(session.execute(_views_select().where(*where)))
+
+
+@lru_cache(maxsize=None)
+def _views_by(column: str) -> Select[Any]:
+    return _views_select().where(getattr(Ksm, column) == bindparam("value"))
+
+
+def ksm_views_by(session: Session, column: str, value: object) -> list[KsmView]:
+    """:func:`ksm_views` where ``Ksm.<column> == value``, the statement built once (the
+    flows ask this on many messages; building it cost more than running it)."""
+    return _views(session.execute(_views_by(column), {"value": value}))
 
 
 def ksm_view(session: Session, ksm_id: int) -> KsmView:
-    return ksm_views(session, Ksm.id == ksm_id)[0]
+    return ksm_views_by(session, "id", ksm_id)[0]
 
 
 class KsmLookups:
@@ -55,10 +69,10 @@ class KsmLookups:
         return [(row.id, row.name) for row in rows]
 
     def ksms_led(self) -> list[KsmView]:
-        return ksm_views(self.session, Ksm.leader_contact_id == self.contact_id)
+        return ksm_views_by(self.session, "leader_contact_id", self.contact_id)
 
     def ksm_by_code(self, code: str) -> KsmView | None:
-        found = ksm_views(self.session, Ksm.code == code)
+        found = ksm_views_by(self.session, "code", code)
         return found[0] if found else None
 
     def member_status(self, ksm_id: int, phone: str) -> str | None:
