@@ -16,6 +16,7 @@ engine, then the writes with the COMMIT).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
@@ -97,10 +98,20 @@ def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
         sid=sid,
         phone=phone,
         channel=channel,
-        body=body[:MAX_BODY],
+        body=_printable(body[:MAX_BODY]),
         media=tuple(media),
-        profile_name=(form.get("ProfileName") or None),
+        profile_name=(_printable(form.get("ProfileName") or "") or None),
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters (a NUL from a broken gateway, say) turned
+    into spaces: a database text cannot hold NUL, and the rest has no meaning in an
+    SMS. Line breaks and tabs stay."""
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
 def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None) -> list[str]:

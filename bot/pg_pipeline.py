@@ -53,7 +53,11 @@ def _encode(value: Any) -> bytes | None:
         return value.isoformat().encode()
     if isinstance(value, (dict, list)):
         return json.dumps(value).encode()
-    return str(value).encode()
+    text = str(value)
+    if "\x00" in text:
+        # libpq would cut the value there without a word: refuse, as psycopg does.
+        raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    return text.encode()
 
 
 def _timestamptz(raw: bytes) -> datetime:
@@ -116,6 +120,7 @@ def run(driver: psycopg.Connection, commands: Iterable[Command]) -> list[list[An
     order (an empty list for plain SQL and statements that return none).
 
     Raises:
+        psycopg.DataError: a value holds a NUL (nothing was sent).
         psycopg.Error: the first SQL error, after the round trip was read to its end
             (later statements of the same round trip were skipped by the server).
         psycopg.OperationalError: the connection broke or was left unusable; it is
@@ -126,9 +131,15 @@ def run(driver: psycopg.Connection, commands: Iterable[Command]) -> list[list[An
     # Per command sent: True for plain SQL, bytes (the name) for a PREPARE, else the
     # statement whose rows come back.
     sent: list[Prepared | bytes | bool] = []
+    # Encoded before anything is sent: a value that cannot go (a NUL) leaves the
+    # connection untouched.
+    encoded = [
+        (statement, None if isinstance(statement, bytes) else statement.values(params or {}))
+        for statement, params in commands
+    ]
     try:
         pgconn.enter_pipeline_mode()
-        for statement, params in commands:
+        for statement, values in encoded:
             if isinstance(statement, bytes):
                 pgconn.send_query_params(statement, None)
                 sent.append(True)
@@ -136,7 +147,7 @@ def run(driver: psycopg.Connection, commands: Iterable[Command]) -> list[list[An
             if statement.name not in prepared and statement.name not in sent:
                 pgconn.send_prepare(statement.name, statement.sql, statement.types)
                 sent.append(statement.name)
-            pgconn.send_query_prepared(statement.name, statement.values(params or {}))
+            pgconn.send_query_prepared(statement.name, values)
             sent.append(statement)
         pgconn.pipeline_sync()
         results, error = _read(pgconn, sent, prepared)

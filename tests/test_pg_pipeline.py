@@ -88,3 +88,11 @@ def test_a_connection_the_server_ended_is_closed_and_raised_as_operational(drive
     with pytest.raises(psycopg.OperationalError):
         run(driver, [echo()])
     assert driver.closed
+
+
+def test_a_nul_in_a_value_is_refused_not_cut_short(driver) -> None:  # type: ignore[no-untyped-def]
+    statement, params = echo()
+    with pytest.raises(psycopg.DataError):
+        run(driver, [(statement, {**params, "s": "before\x00after"})])
+    (row,), = run(driver, [echo()])  # the connection is still fine
+    assert row.s == "héllo 'x'"

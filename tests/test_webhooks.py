@@ -245,3 +245,13 @@ def test_the_contact_row_follows_channels_number_state_and_the_whatsapp_window(r
     later = contact()
     assert later.last_whatsapp_at == t0 + timedelta(hours=3)
     assert later.last_seen_at == t0 + timedelta(hours=3)
+
+
+def test_control_characters_in_a_message_become_spaces_and_nothing_is_cut(client, rt) -> None:  # type: ignore[no-untyped-def]
+    phone = Phone(client)
+    phone.send("ADUAN jalan\x00rusak\x07 di RT 3\nmohon dibantu")
+    assert "Maaf, ada gangguan" not in phone.last[0]
+    with rt.db.session() as session:
+        inbound = session.execute(select(Message).where(Message.direction == "in")).scalar_one()
+        assert inbound.body == "ADUAN jalan rusak  di RT 3\nmohon dibantu"
+        assert inbound.status == "handled"
