@@ -91,7 +91,8 @@ def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
     for i in range(count):
         url = form.get(f"MediaUrl{i}")
         if url:
-            media.append(Media(url=url, content_type=form.get(f"MediaContentType{i}") or ""))
+            media.append(Media(url=_printable(url),
+                               content_type=_printable(form.get(f"MediaContentType{i}") or "")))
     # ButtonPayload is what a WhatsApp quick-reply button carries instead of typed text.
     body = form.get("Body") or form.get("ButtonPayload") or ""
     return InboundMessage(
