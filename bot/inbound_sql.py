@@ -4,117 +4,31 @@ Every message runs these, so they are built once at import (no per-request state
 construction), return what the next step needs (RETURNING), and are few: a message
 costs BEGIN, the contact upsert, the inbound insert with the open-session read
 (:func:`open_message`), then the session and reply writes and COMMIT (:func:`finish`).
-On PostgreSQL each of those two groups is one round trip of prepared statements, sent
-on libpq directly (``bot.pg_pipeline``) on the transaction's connection: SQLAlchemy's
-per-execution work, and then psycopg's cursors, cost more CPU than the statements
-themselves. SQLite (3.35+) runs the same SQL through SQLAlchemy, which converts its
-dates and booleans, one statement at a time, except the combined insert-and-read,
-which it cannot do in one statement.
+On PostgreSQL each of those two groups is one round trip of prepared statements
+(``bot.statements``, ``bot.pg_pipeline``). SQLite (3.35+) runs the same SQL through
+SQLAlchemy one statement at a time, except the combined insert-and-read, which it
+cannot do in one statement.
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator
 
 import psycopg
-from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Boolean, Connection, Integer, String
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
 
 from bot.models import messaging as m
 from bot.models.base import JsonType, UtcDateTime
-from bot.pg_pipeline import BOOL, JSONB, TIMESTAMPTZ, Command, Prepared, run
+from bot.pg_pipeline import run
+from bot.statements import Statement, driver_of
 from conversations.model import WHATSAPP
 
 if TYPE_CHECKING:
     from bot.db import Database
     from bot.inbound import InboundMessage
-
-
-_DECODER = {Integer: "int", String: "str", Boolean: "bool", JsonType: "json",
-            UtcDateTime: "timestamptz"}
-
-
-class Statement:
-    """One SQL statement with ``:name`` parameters.
-
-    Args:
-        sql: the statement.
-        json: parameters holding JSON values.
-        times: parameters holding aware datetimes.
-        booleans: parameters holding booleans.
-        columns: the result's column types (SQLite needs them to read booleans, dates
-            and JSON back).
-    """
-
-    def __init__(
-        self, sql: str, json: Sequence[str] = (), times: Sequence[str] = (),
-        booleans: Sequence[str] = (), **columns: Any,
-    ) -> None:
-        self.clause: TextClause = text(sql).bindparams(
-            *(bindparam(n, type_=JsonType) for n in json),
-            *(bindparam(n, type_=UtcDateTime) for n in times),
-            *(bindparam(n, type_=Boolean) for n in booleans),
-        )
-        if columns:
-            self.clause = self.clause.columns(**columns)
-        names: list[str] = []
-
-        def positional(found: re.Match[str]) -> str:
-            if found.group(1) not in names:
-                names.append(found.group(1))
-            return f"${names.index(found.group(1)) + 1}"
-
-        pg_sql = re.sub(r"(?<![:\w]):(\w+)", positional, sql)
-        kinds = {**dict.fromkeys(json, JSONB), **dict.fromkeys(times, TIMESTAMPTZ),
-                 **dict.fromkeys(booleans, BOOL)}
-        self.pg = Prepared(
-            pg_sql, names, [kinds.get(n, 0) for n in names],
-            [(name, _DECODER[type_]) for name, type_ in columns.items()],
-        )
-
-    def rows(self, conn: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
-        """Run the statement (a list of parameter sets: once per set); return its rows,
-        read by column name."""
-        if conn.dialect.name != "postgresql":
-            result = conn.execute(self.clause, params)
-            return result.all() if result.returns_rows else []
-        with _driver(conn) as driver:
-            results = run(driver, self.commands(params))
-        return [row for rows in results for row in rows]
-
-    def commands(self, params: dict[str, Any] | list[dict[str, Any]]) -> list[Command]:
-        """PostgreSQL: this statement for :func:`bot.pg_pipeline.run`, once per
-        parameter set."""
-        if isinstance(params, list):
-            return [(self.pg, p) for p in params]
-        return [(self.pg, params)]
-
-    def first(self, conn: Connection, params: dict[str, Any]) -> Any:
-        rows = self.rows(conn, params)
-        return rows[0] if rows else None
-
-
-@contextmanager
-def _driver(conn: Connection) -> Iterator[psycopg.Connection]:
-    """The psycopg connection under ``conn``, in ``conn``'s transaction.
-
-    A connection lost meanwhile is handled as SQLAlchemy handles it for its own
-    statements: dropped from the pool and raised as a DBAPIError with
-    ``connection_invalidated``, which the caller may retry on a fresh connection.
-    """
-    driver = conn.connection.driver_connection
-    try:
-        yield driver
-    except psycopg.OperationalError as exc:
-        if not (driver.broken or driver.closed):
-            raise
-        conn.invalidate(exc)
-        raise DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True) from exc
 
 
 # SQLite: creates or touches the contact. (SQLite's write lock orders everything.)
@@ -287,7 +201,7 @@ def open_message(
         return contact, inserted.id, OPEN_SESSION.first(conn, {"contact_id": contact.id})
     params = inbound_params(None, message, now, status)
     params["phone"] = message.phone
-    with _driver(conn) as driver:
+    with driver_of(conn) as driver:
         # BEGIN here (see message_transaction()): one round trip for all three.
         _, _, (row,) = run(driver, [
             (b"BEGIN", None),
@@ -314,7 +228,7 @@ def finish(session: Session, conn: Connection, writes: Writes) -> None:
             statement.rows(conn, params)
         return
     commands = [c for statement, params in writes for c in statement.commands(params)]
-    with _driver(conn) as driver:
+    with driver_of(conn) as driver:
         run(driver, [*commands, (b"COMMIT", None)])
 
 

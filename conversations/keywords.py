@@ -111,6 +111,25 @@ def _index(items: tuple[tuple[str, str], ...]) -> dict[int, tuple[_Entry, ...]]:
     return {length: tuple(entries) for length, entries in buckets.items()}
 
 
+_BY_IDENTITY: dict[int, tuple[dict[str, str], dict[int, tuple[_Entry, ...]]]] = {}
+
+
+def _table_index(table: dict[str, str]) -> dict[int, tuple[_Entry, ...]]:
+    """:func:`_index` of ``table``, found by identity first: the engine's tables are
+    built once and asked on every message, and hashing their items each time cost more
+    than the matching. The entry keeps the table alive, so its id cannot be reused
+    while cached. Tables are constants: one changed after first use would not be seen.
+    """
+    entry = _BY_IDENTITY.get(id(table))
+    if entry is not None and entry[0] is table:
+        return entry[1]
+    index = _index(tuple(table.items()))
+    if len(_BY_IDENTITY) >= 64:  # tables built per call come and go: start over
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(table)] = (table, index)
+    return index
+
+
 def match(text: str, table: dict[str, str]) -> Match | None:
     """Find the keyword ``text`` starts with.
 
@@ -128,7 +147,7 @@ def match(text: str, table: dict[str, str]) -> Match | None:
         # The usual message: one word, typed right. Nothing can beat an exact match
         # of all the typed words (longer keywords need more words).
         return Match(value=table[typed[0]], rest=_strip_words(text, 1))
-    index = _index(tuple(table.items()))
+    index = _table_index(table)
     first = len(typed[0])
     best: tuple[int, int, int, _Entry] | None = None  # (distance, -nwords, order, entry)
     for length in (first - 1, first, first + 1):

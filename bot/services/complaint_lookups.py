@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
+
+
+@lru_cache(maxsize=None)
+def _code_of() -> Select[Any]:
+    """Built once (asked on each answer of the ADUAN dialog)."""
+    from bot.models import Complaint
+
+    return select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
+                                        Complaint.contact_id == bindparam("contact_id"))
 
 
 class ComplaintLookups:
@@ -17,13 +27,9 @@ class ComplaintLookups:
 
     def complaint_code(self, ref: int | None) -> str | None:
         """The code of the complaint this contact filed with inbound message ``ref``."""
-        from bot.models import Complaint
-
         if ref is None:
             return None
-        return self.session.scalar(
-            select(Complaint.code).where(Complaint.inbound_message_id == ref,
-                                         Complaint.contact_id == self.contact_id))
+        return self.session.scalar(_code_of(), {"ref": ref, "contact_id": self.contact_id})
 
     def own_complaint(self, code: str) -> dict[str, Any] | None:
         """Status facts of complaint ``code`` if THIS contact filed it, else None.

@@ -8,12 +8,18 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, select
+from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PjmProgram
 from bot.models import ksm as k
+from bot.statements import Statement
 from conversations.flows.ksm_common import KsmView, Membership, MemberView
+
+
+KELURAHAN_NAMES = Statement(
+    "SELECT id, name FROM kelurahan ORDER BY name, id", id=Integer, name=String
+)
 
 
 def _views_select() -> Select[Any]:
@@ -54,6 +60,15 @@ def ksm_views_by(session: Session, column: str, value: object) -> list[KsmView]:
     return _views(session.execute(_views_by(column), {"value": value}))
 
 
+# Built once, as _views_by's: KSM and STATUS ask them on many messages.
+_MEMBERSHIPS = (
+    select(KsmMember.ksm_id, KsmMember.role, KsmMember.status)
+    .where(KsmMember.contact_id == bindparam("contact_id"), KsmMember.status != k.DECLINED)
+    .order_by(KsmMember.ksm_id.desc())
+)
+_VIEWS_IN = _views_select().where(Ksm.id.in_(bindparam("ids", expanding=True)))
+
+
 def ksm_view(session: Session, ksm_id: int) -> KsmView:
     return ksm_views_by(session, "id", ksm_id)[0]
 
@@ -65,7 +80,8 @@ class KsmLookups:
     contact_id: int
 
     def kelurahan_names(self) -> list[tuple[int, str]]:
-        rows = self.session.execute(select(Kelurahan.id, Kelurahan.name).order_by(Kelurahan.name, Kelurahan.id))
+        # Asked on every answer to DAFTAR's kelurahan question: a prepared statement.
+        rows = KELURAHAN_NAMES.rows(self.session.connection(), {})
         return [(row.id, row.name) for row in rows]
 
     def ksms_led(self) -> list[KsmView]:
@@ -89,14 +105,11 @@ class KsmLookups:
 
     def my_ksms(self) -> list[Membership]:
         """The KSMs the contact leads or was invited to or joined (not declined ones)."""
-        rows = self.session.execute(
-            select(KsmMember.ksm_id, KsmMember.role, KsmMember.status)
-            .where(KsmMember.contact_id == self.contact_id, KsmMember.status != k.DECLINED)
-            .order_by(KsmMember.ksm_id.desc())
-        ).all()
+        rows = self.session.execute(_MEMBERSHIPS, {"contact_id": self.contact_id}).all()
         if not rows:
             return []
-        views = {v.id: v for v in ksm_views(self.session, Ksm.id.in_([r.ksm_id for r in rows]))}
+        views = {v.id: v for v in _views(self.session.execute(
+            _VIEWS_IN, {"ids": [r.ksm_id for r in rows]}))}
         return [Membership(ksm=views[r.ksm_id], role=r.role, status=r.status) for r in rows]
 
     def ksm_members(self, ksm_id: int) -> list[MemberView]:

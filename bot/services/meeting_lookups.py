@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting
@@ -16,18 +16,33 @@ from bot.models import meeting as mt
 from conversations.flows.meeting_common import DEFAULT_ZONE, MeetingView
 
 
-def _views(session: Session, *where: Any, limit: int = 1) -> list[MeetingView]:
-    rows = session.execute(
-        select(Meeting, Ksm.name, Kelurahan.time_zone)
+def _select(*where: Any) -> Select[Any]:
+    return (
+        select(Meeting.id, Meeting.ksm_id, Ksm.name, Meeting.starts_at, Meeting.place,
+               Kelurahan.time_zone, Meeting.recurrence)
         .join(Ksm, Ksm.id == Meeting.ksm_id)
         .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(Meeting.status == mt.SCHEDULED, *where)
+        .where(Meeting.status == mt.SCHEDULED, Meeting.starts_at > bindparam("now"), *where)
         .order_by(Meeting.starts_at, Meeting.id)
-        .limit(limit)
-    ).all()
-    return [MeetingView(id=m.id, ksm_id=m.ksm_id, ksm_name=name, starts_at=m.starts_at,
-                        place=m.place, time_zone=tz or DEFAULT_ZONE, recurrence=m.recurrence)
-            for m, name, tz in rows]
+        .limit(1)
+    )
+
+
+# Built once: RAPAT and the meeting answers ask these on many messages, and building
+# a select cost more than running it.
+_NEXT_OF_KSM = _select(Meeting.ksm_id == bindparam("ksm_id"))
+_NEXT_OF_MEMBER = _select(Meeting.ksm_id.in_(
+    select(KsmMember.ksm_id).where(KsmMember.contact_id == bindparam("contact_id"),
+                                   KsmMember.status == k.CONFIRMED)))
+
+
+def _first(session: Session, statement: Select[Any], **params: Any) -> MeetingView | None:
+    row = session.execute(statement, params).first()
+    if row is None:
+        return None
+    meeting_id, ksm_id, name, starts_at, place, zone, recurrence = row
+    return MeetingView(id=meeting_id, ksm_id=ksm_id, ksm_name=name, starts_at=starts_at,
+                       place=place, time_zone=zone or DEFAULT_ZONE, recurrence=recurrence)
 
 
 class MeetingLookups:
@@ -41,12 +56,8 @@ class MeetingLookups:
             select(Kelurahan.time_zone).where(Kelurahan.id == kelurahan_id)) or DEFAULT_ZONE
 
     def next_meeting(self, ksm_id: int, now: datetime) -> MeetingView | None:
-        found = _views(self.session, Meeting.ksm_id == ksm_id, Meeting.starts_at > now)
-        return found[0] if found else None
+        return _first(self.session, _NEXT_OF_KSM, ksm_id=ksm_id, now=now)
 
     def my_next_meeting(self, now: datetime) -> MeetingView | None:
         """The soonest meeting of any KSM the contact is a confirmed member of."""
-        mine = select(KsmMember.ksm_id).where(KsmMember.contact_id == self.contact_id,
-                                              KsmMember.status == k.CONFIRMED)
-        found = _views(self.session, Meeting.ksm_id.in_(mine), Meeting.starts_at > now)
-        return found[0] if found else None
+        return _first(self.session, _NEXT_OF_MEMBER, contact_id=self.contact_id, now=now)

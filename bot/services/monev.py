@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, case, cast, func, literal, select, update
+from sqlalchemy import Integer, Select, String, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
@@ -83,15 +83,8 @@ class MonevLookups:
 
     def monev_due(self, now: datetime) -> list[MonevDue]:
         """Unreported periods of the verified KSMs the contact leads, due by next week."""
-        members = (select(func.count()).where(KsmMember.ksm_id == Ksm.id,
-                                              KsmMember.status == k.CONFIRMED)
-                   .correlate(Ksm).scalar_subquery())
         rows = self.session.execute(
-            select(MonevPeriod.id, Ksm.id, Ksm.name, MonevPeriod.kind, members)
-            .join(Ksm, Ksm.id == MonevPeriod.ksm_id)
-            .where(Ksm.leader_contact_id == self.contact_id, Ksm.status == k.VERIFIED,
-                   MonevPeriod.reported_at.is_(None), MonevPeriod.due_at <= now + EARLY)
-            .order_by(MonevPeriod.due_at, MonevPeriod.id)
+            _DUE, {"contact_id": self.contact_id, "due_by": now + EARLY}
         ).all()
         seen: set[int] = set()
         due = []
@@ -100,6 +93,23 @@ class MonevLookups:
                 seen.add(ksm_id)
                 due.append(MonevDue(period_id, ksm_id, name, kind, int(count or 0)))
         return due
+
+
+def _due_select() -> Select[Any]:
+    members = (select(func.count()).where(KsmMember.ksm_id == Ksm.id,
+                                          KsmMember.status == k.CONFIRMED)
+               .correlate(Ksm).scalar_subquery())
+    return (
+        select(MonevPeriod.id, Ksm.id, Ksm.name, MonevPeriod.kind, members)
+        .join(Ksm, Ksm.id == MonevPeriod.ksm_id)
+        .where(Ksm.leader_contact_id == bindparam("contact_id"), Ksm.status == k.VERIFIED,
+               MonevPeriod.reported_at.is_(None), MonevPeriod.due_at <= bindparam("due_by"))
+        .order_by(MonevPeriod.due_at, MonevPeriod.id)
+    )
+
+
+# Built once: MONEV's opening asks it, and building the select cost more than running it.
+_DUE = _due_select()
 
 
 def status_of(period: MonevPeriod | None, now: datetime, days: int) -> str:

@@ -1,0 +1,103 @@
+"""Statements written once as SQL that run on both databases, fast on PostgreSQL.
+
+A :class:`Statement` is built at import. On SQLite it runs through SQLAlchemy (which
+converts dates, booleans and JSON); on PostgreSQL it runs as a prepared statement on
+libpq directly (``bot.pg_pipeline``), on the connection (and in the transaction) it is
+given, because SQLAlchemy's and then psycopg's per-execution work cost more CPU than
+such small statements themselves. The inbound hot path (``bot.inbound_sql``) and the
+flows' most frequent look-ups use them.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+import psycopg
+from sqlalchemy import Boolean, Connection, Integer, String, bindparam, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import TextClause
+
+from bot.models.base import JsonType, UtcDateTime
+from bot.pg_pipeline import BOOL, JSONB, TIMESTAMPTZ, Command, Prepared, run
+
+_DECODER = {Integer: "int", String: "str", Boolean: "bool", JsonType: "json",
+            UtcDateTime: "timestamptz"}
+
+
+class Statement:
+    """One SQL statement with ``:name`` parameters.
+
+    Args:
+        sql: the statement.
+        json: parameters holding JSON values.
+        times: parameters holding aware datetimes.
+        booleans: parameters holding booleans.
+        columns: the result's column types (SQLite needs them to read booleans, dates
+            and JSON back).
+    """
+
+    def __init__(
+        self, sql: str, json: Sequence[str] = (), times: Sequence[str] = (),
+        booleans: Sequence[str] = (), **columns: Any,
+    ) -> None:
+        self.clause: TextClause = text(sql).bindparams(
+            *(bindparam(n, type_=JsonType) for n in json),
+            *(bindparam(n, type_=UtcDateTime) for n in times),
+            *(bindparam(n, type_=Boolean) for n in booleans),
+        )
+        if columns:
+            self.clause = self.clause.columns(**columns)
+        names: list[str] = []
+
+        def positional(found: re.Match[str]) -> str:
+            if found.group(1) not in names:
+                names.append(found.group(1))
+            return f"${names.index(found.group(1)) + 1}"
+
+        pg_sql = re.sub(r"(?<![:\w]):(\w+)", positional, sql)
+        kinds = {**dict.fromkeys(json, JSONB), **dict.fromkeys(times, TIMESTAMPTZ),
+                 **dict.fromkeys(booleans, BOOL)}
+        self.pg = Prepared(
+            pg_sql, names, [kinds.get(n, 0) for n in names],
+            [(name, _DECODER[type_]) for name, type_ in columns.items()],
+        )
+
+    def rows(self, conn: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
+        """Run the statement (a list of parameter sets: once per set); return its rows,
+        read by column name."""
+        if conn.dialect.name != "postgresql":
+            result = conn.execute(self.clause, params)
+            return result.all() if result.returns_rows else []
+        with driver_of(conn) as driver:
+            results = run(driver, self.commands(params))
+        return [row for rows in results for row in rows]
+
+    def commands(self, params: dict[str, Any] | list[dict[str, Any]]) -> list[Command]:
+        """PostgreSQL: this statement for :func:`bot.pg_pipeline.run`, once per
+        parameter set."""
+        if isinstance(params, list):
+            return [(self.pg, p) for p in params]
+        return [(self.pg, params)]
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> Any:
+        rows = self.rows(conn, params)
+        return rows[0] if rows else None
+
+
+@contextmanager
+def driver_of(conn: Connection) -> Iterator[psycopg.Connection]:
+    """The psycopg connection under ``conn``, in ``conn``'s transaction.
+
+    A connection lost meanwhile is handled as SQLAlchemy handles it for its own
+    statements: dropped from the pool and raised as a DBAPIError with
+    ``connection_invalidated``, which the caller may retry on a fresh connection.
+    """
+    driver = conn.connection.driver_connection
+    try:
+        yield driver
+    except psycopg.OperationalError as exc:
+        if not (driver.broken or driver.closed):
+            raise
+        conn.invalidate(exc)
+        raise DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True) from exc
