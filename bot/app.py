@@ -59,5 +59,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # worker meanwhile (a p99 spike); frozen, full passes find almost nothing to walk.
     # (Not in tests: they build many apps, and frozen cycles are never collected.)
     if not settings.testing:
+        from bot.services.working_days import warm_up
+
+        warm_up()
         gc.freeze()
     return app

@@ -16,6 +16,14 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("ID", years=year)
 
 
+def warm_up(today: date | None = None) -> None:
+    """Load this year's and next year's holidays now (the package imports its country
+    module on first use, a pause the first complaint of each worker would wait for)."""
+    year = (today or date.today()).year
+    is_working_day(date(year, 1, 1))
+    _holidays(year + 1)
+
+
 # Asked for each day of every deadline, on the inbound path; holidays.HolidayBase
 # membership is slow (it parses its key), and the answer for a date never changes.
 @lru_cache(maxsize=4096)
