@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
@@ -77,6 +77,9 @@ def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Ke
     return next((k for k in found if k.id == preferred_id), None)
 
 
+_INSERT_EVENT = insert(ComplaintEvent)  # built once: each answer in ADUAN records one
+
+
 def record(
     session: Session,
     complaint_id: int,
@@ -100,7 +103,7 @@ def record(
     )
     if now is not None:
         values["created_at"] = now
-    session.execute(insert(ComplaintEvent).values(**values))
+    session.execute(_INSERT_EVENT, values)
 
 
 def _attach(
@@ -164,11 +167,14 @@ def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
 def _open_complaint(ctx: EffectContext, ref: int | None) -> Complaint | None:
     if ref is None:
         return None
-    return ctx.session.scalar(
-        select(Complaint).where(
-            Complaint.inbound_message_id == ref, Complaint.contact_id == ctx.contact_id
-        )
-    )
+    return ctx.session.scalar(_OPEN_COMPLAINT, {"ref": ref, "contact_id": ctx.contact_id})
+
+
+# Built once: every answer in the ADUAN dialog looks its complaint up.
+_OPEN_COMPLAINT = select(Complaint).where(
+    Complaint.inbound_message_id == bindparam("ref"),
+    Complaint.contact_id == bindparam("contact_id"),
+)
 
 
 @handles(UpdateComplaint)
