@@ -352,3 +352,20 @@ def test_officer_reply_goes_out_on_the_whatsapp_channel(rt, client, officer_logi
     run_jobs()
     assert twilio.messages[-1]["To"] == "whatsapp:+6281288880000"
     assert "Sudah kami laporkan" in twilio.messages[-1]["Body"]
+
+
+def test_a_nul_in_an_officers_input_gets_a_clear_400_on_every_database(
+    rt, client, officer_login, two_areas
+) -> None:  # type: ignore[no-untyped-def]
+    a, _b, code_a, _ = two_areas
+    complaint_id = _id(rt, code_a)
+    token = _issue(rt, "ppm_nul", "ppm", kelurahan=a)
+    api = _api(client, token, f"/api/complaints/{complaint_id}/reply", {"text": "halo\u0000"})
+    assert api.status_code == 400 and "NUL" in api.get_json()["error"]
+    officer_login("bkm_nul", "bkm", kelurahan=a)
+    page = client.post(f"/complaints/{complaint_id}/bkm",
+                       data={"csrf_token": _token(client), "reason": "menyebut\x00 ketua"})
+    assert page.status_code == 400 and "NUL" in page.get_data(as_text=True)
+    with rt.db.session() as s:
+        complaint = s.get(Complaint, complaint_id)
+        assert not complaint.names_bkm_member  # nothing was written

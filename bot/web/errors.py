@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -15,6 +16,7 @@ MESSAGES = {
     404: "Halaman tidak ditemukan.",
     405: "Metode tidak diizinkan.",
     413: "Isian terlalu besar.",
+    "nul": "Isian memuat karakter kontrol (NUL) yang tidak bisa disimpan. Hapus lalu kirim lagi.",
     500: "Maaf, ada gangguan. Coba lagi sebentar lagi.",
 }
 
@@ -29,7 +31,32 @@ def _page(status: int, message: str):  # type: ignore[no-untyped-def]
     return render_template("error.html", status=status, message=message), status
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul():  # type: ignore[no-untyped-def]
+    """A NUL in a form or JSON field: a clear 400 before anything is written. PostgreSQL
+    cannot store it (SQLite can), so without this the same input failed on one database
+    only, as a 500. Twilio's webhooks clean residents' text themselves (bot.inbound)."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.blueprint == "webhooks":
+        return None
+    if any("\x00" in v for values in request.form.listvalues() for v in values) or (
+        request.is_json and _has_nul(request.get_json(silent=True))
+    ):
+        return _page(400, MESSAGES["nul"])
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return _page(400, "Formulir kedaluwarsa atau tidak lengkap. Silakan muat ulang halaman dan coba lagi.")
