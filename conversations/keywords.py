@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9A-Z]+")
 
@@ -95,36 +94,28 @@ class _Entry:
     value: str
 
 
-@lru_cache(maxsize=64)
-def _index(items: tuple[tuple[str, str], ...]) -> dict[int, tuple[_Entry, ...]]:
-    """A table's keywords by the length of their first word.
+_Index = dict[int, tuple[_Entry, ...]]
+_BY_IDENTITY: dict[int, tuple[dict[str, str], _Index]] = {}
+
+
+def _table_index(table: dict[str, str]) -> _Index:
+    """``table``'s keywords by the length of their first word, built once per table.
 
     A typed first word can only match a keyword whose first word is at most one letter
     longer or shorter, so a message is compared with a few keywords, not all of them.
-    Tables are small and few (built once, or per call from the same constants), so
-    keying the cache by their items is cheap and never stale.
-    """
-    buckets: dict[int, list[_Entry]] = {}
-    for order, (keyword, value) in enumerate(items):
-        kw_words = tuple(keyword.split(" "))
-        buckets.setdefault(len(kw_words[0]), []).append(_Entry(order, kw_words, value))
-    return {length: tuple(entries) for length, entries in buckets.items()}
-
-
-_BY_IDENTITY: dict[int, tuple[dict[str, str], dict[int, tuple[_Entry, ...]]]] = {}
-
-
-def _table_index(table: dict[str, str]) -> dict[int, tuple[_Entry, ...]]:
-    """:func:`_index` of ``table``, found by identity first: the engine's tables are
-    built once and asked on every message, and hashing their items each time cost more
-    than the matching. The entry keeps the table alive, so its id cannot be reused
-    while cached. Tables are constants: one changed after first use would not be seen.
+    Tables are found by identity (the entry keeps its table alive, so the id cannot be
+    reused meanwhile): they are constants, and one changed after first use would not
+    be seen.
     """
     entry = _BY_IDENTITY.get(id(table))
     if entry is not None and entry[0] is table:
         return entry[1]
-    index = _index(tuple(table.items()))
-    if len(_BY_IDENTITY) >= 64:  # tables built per call come and go: start over
+    buckets: dict[int, list[_Entry]] = {}
+    for order, (keyword, value) in enumerate(table.items()):
+        kw_words = tuple(keyword.split(" "))
+        buckets.setdefault(len(kw_words[0]), []).append(_Entry(order, kw_words, value))
+    index = {length: tuple(entries) for length, entries in buckets.items()}
+    if len(_BY_IDENTITY) >= 64:  # a table built per call would pile up: start over
         _BY_IDENTITY.clear()
     _BY_IDENTITY[id(table)] = (table, index)
     return index
@@ -157,14 +148,9 @@ def match(text: str, table: dict[str, str]) -> Match | None:
                 continue
             distance = 0
             for typed_word, kw_word in zip(typed, entry.words):
-                if len(kw_word) > 3:
-                    d = within_one(typed_word, kw_word)
-                    if d > 1:
-                        break
-                elif typed_word != kw_word:
+                d = within_one(typed_word, kw_word) if len(kw_word) > 3 else int(typed_word != kw_word)
+                if d > tolerance(kw_word):
                     break
-                else:
-                    d = 0
                 distance += d
             else:
                 candidate = (distance, -n, entry.order, entry)

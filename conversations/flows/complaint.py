@@ -192,7 +192,7 @@ class ComplaintFlow(Flow):
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
         # "ADUAN <text>" or "CEK <code>" mid-dialog is a new request, not an answer.
-        again = match(turn.inbound.text, dict(self.keywords))
+        again = match(turn.inbound.text, self.keywords)
         if again is not None and again.rest:
             return interrupting(self.start(with_args(turn, again.rest)))
         check = match(turn.inbound.text, CHECK_KEYWORDS)

@@ -61,7 +61,7 @@ class ComplaintCheckFlow(Flow):
         return self.check(turn, code)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        complaint = match(turn.inbound.text, dict(ComplaintFlow.keywords))
+        complaint = match(turn.inbound.text, ComplaintFlow.keywords)
         if complaint is not None and complaint.rest:
             return interrupting(ComplaintFlow().start(with_args(turn, complaint.rest)))
         code = complaint_code.clean(turn.inbound.text)

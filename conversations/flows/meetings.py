@@ -118,7 +118,7 @@ class MeetingFlow(Flow):
             return self._proceed(turn, data)
         if dialog.step == "when":
             # "RAPAT 5/12 ..." typed again inside the dialog is an answer too.
-            found = match(text, {"RAPAT": "rapat"})
+            found = match(text, _RAPAT)
             data["text"] = found.rest if found is not None else text
             return self._proceed(turn, data)
         try:
@@ -218,6 +218,8 @@ ANSWERS = {"HADIR": "hadir", "DATANG": "hadir", "TIDAK HADIR": "tidak", "TDK HAD
            "GAK HADIR": "tidak", "ABSEN": "tidak", "IZIN": "tidak", "IJIN": "tidak"}
 # A bare TIDAK answers a meeting notice only when no dialog is asking a YA/TIDAK question.
 IDLE_ANSWERS = {"TIDAK": "tidak", "TDK": "tidak"}
+_ALL_ANSWERS = {**ANSWERS, **IDLE_ANSWERS}
+_RAPAT = {"RAPAT": "rapat"}
 
 
 class RsvpFlow(Flow):
@@ -228,7 +230,7 @@ class RsvpFlow(Flow):
     idle_keywords = {keyword: "meeting_rsvp" for keyword in IDLE_ANSWERS}
 
     def start(self, turn: Turn) -> Outcome:
-        found = match(turn.inbound.text, {**ANSWERS, **IDLE_ANSWERS})
+        found = match(turn.inbound.text, _ALL_ANSWERS)
         answer = found.value if found is not None else "hadir"
         meeting = turn.directory.my_next_meeting(_now(turn))
         if meeting is None:
