@@ -53,14 +53,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from bot.web import init_app
 
     init_app(app)
-    # Everything made so far lives as long as the process: freezing it keeps the
-    # collector's full passes from walking it. Measured on the webhook: one full pass
-    # over the ~155,000 start-up objects took 72 ms, and stalls every thread of the
-    # worker meanwhile (a p99 spike); frozen, full passes find almost nothing to walk.
-    # (Not in tests: they build many apps, and frozen cycles are never collected.)
-    if not settings.testing:
+    if not settings.testing:  # tests build many apps: neither is worth it there
         from bot.services.working_days import warm_up
 
         warm_up()
+        # Everything made so far lives as long as the process: freezing it keeps the
+        # collector's full passes from walking it. One full pass over the ~155,000
+        # start-up objects took 72 ms and stalled every thread of the worker (a p99
+        # spike). In tests frozen cycles would never be collected.
         gc.freeze()
     return app

@@ -112,7 +112,7 @@ def _printable(text: str) -> str:
     """``text`` with control characters (a NUL from a broken gateway, say) turned
     into spaces: a database text cannot hold NUL, and the rest has no meaning in an
     SMS. Line breaks and tabs stay."""
-    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+    return _CONTROL.sub(" ", text)
 
 
 def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None) -> list[str]:

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from bot.inbound import InboundMessage
 
 
-# SQLite: creates or touches the contact. (SQLite's write lock orders everything.)
-UPSERT_CONTACT = Statement(
+# Creates the contact, or updates the one with this phone.
+_UPSERT_CONTACT = (
     "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
     " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
     " VALUES (:phone, 'id', :uses_sms, :uses_whatsapp, :no, :no, :name, :last_whatsapp_at,"
@@ -42,8 +42,13 @@ UPSERT_CONTACT = Statement(
     " uses_sms = contact.uses_sms OR excluded.uses_sms,"
     " uses_whatsapp = contact.uses_whatsapp OR excluded.uses_whatsapp,"
     " last_whatsapp_at = COALESCE(excluded.last_whatsapp_at, contact.last_whatsapp_at)"
-    " RETURNING id, language, opted_out, phone",
-    times=("last_whatsapp_at", "now"), booleans=("uses_sms", "uses_whatsapp", "no"),
+)
+_CONTACT_TYPES = {"times": ("last_whatsapp_at", "now"),
+                  "booleans": ("uses_sms", "uses_whatsapp", "no")}
+
+# SQLite: creates or touches the contact. (SQLite's write lock orders everything.)
+UPSERT_CONTACT = Statement(
+    _UPSERT_CONTACT + " RETURNING id, language, opted_out, phone", **_CONTACT_TYPES,
     id=Integer, language=String, opted_out=Boolean, phone=String,
 )
 
@@ -51,27 +56,19 @@ UPSERT_CONTACT = Statement(
 # contact (and a retry of the same MessageSid) one after the other. The row is
 # rewritten only when something changed or its times are over 10 minutes old: ON
 # CONFLICT DO UPDATE locks the row even when its WHERE is false, which is all the
-# ordering needs; rewriting a contact on every message
-# left each of them a chain of dead row versions that every look-up walked. A WhatsApp
-# window start recorded up to 10 minutes early only closes the window that much early.
-# It returns nothing: the next statement reads the contact (after the lock).
+# ordering needs. Rewriting a contact on every message left each of them a chain of
+# dead row versions that every look-up walked. A WhatsApp window start recorded up to
+# 10 minutes early only closes the window that much early. It returns nothing: the
+# next statement reads the contact (after the lock).
 LOCK_CONTACT = Statement(
-    "INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out,"
-    " invalid_number, name, last_whatsapp_at, last_seen_at, created_at)"
-    " VALUES (:phone, 'id', :uses_sms, :uses_whatsapp, :no, :no, :name, :last_whatsapp_at,"
-    " :now, :now)"
-    " ON CONFLICT (phone) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
-    " invalid_number = excluded.invalid_number,"
-    " uses_sms = contact.uses_sms OR excluded.uses_sms,"
-    " uses_whatsapp = contact.uses_whatsapp OR excluded.uses_whatsapp,"
-    " last_whatsapp_at = COALESCE(excluded.last_whatsapp_at, contact.last_whatsapp_at)"
-    " WHERE contact.invalid_number"
+    _UPSERT_CONTACT
+    + " WHERE contact.invalid_number"
     " OR (excluded.uses_sms AND NOT contact.uses_sms)"
     " OR (excluded.uses_whatsapp AND NOT contact.uses_whatsapp)"
     " OR contact.last_seen_at < excluded.last_seen_at - interval '10 minutes'"
     " OR contact.last_whatsapp_at < excluded.last_whatsapp_at - interval '10 minutes'"
     " OR (contact.last_whatsapp_at IS NULL AND excluded.last_whatsapp_at IS NOT NULL)",
-    times=("last_whatsapp_at", "now"), booleans=("uses_sms", "uses_whatsapp", "no"),
+    **_CONTACT_TYPES,
 )
 
 _INSERT_INBOUND = (

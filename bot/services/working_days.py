@@ -20,7 +20,7 @@ def warm_up(today: date | None = None) -> None:
     """Load this year's and next year's holidays now (the package imports its country
     module on first use, a pause the first complaint of each worker would wait for)."""
     year = (today or date.today()).year
-    is_working_day(date(year, 1, 1))
+    _holidays(year)
     _holidays(year + 1)
 
 

@@ -16,9 +16,11 @@ MESSAGES = {
     404: "Halaman tidak ditemukan.",
     405: "Metode tidak diizinkan.",
     413: "Isian terlalu besar.",
-    "nul": "Isian memuat karakter kontrol (NUL) yang tidak bisa disimpan. Hapus lalu kirim lagi.",
     500: "Maaf, ada gangguan. Coba lagi sebentar lagi.",
 }
+
+
+NUL_MESSAGE = "Isian memuat karakter kontrol (NUL) yang tidak bisa disimpan. Hapus lalu kirim lagi."
 
 
 def _wants_json() -> bool:
@@ -50,7 +52,7 @@ def _refuse_nul():  # type: ignore[no-untyped-def]
     if any("\x00" in v for values in request.form.listvalues() for v in values) or (
         request.is_json and _has_nul(request.get_json(silent=True))
     ):
-        return _page(400, MESSAGES["nul"])
+        return _page(400, NUL_MESSAGE)
     return None
 
 
