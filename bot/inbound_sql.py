@@ -86,6 +86,11 @@ _SESSION_COLUMNS = {
 # session. It is sent in the same round trip as LOCK_CONTACT, so it finds the contact
 # by phone. Its snapshot is taken after that statement has locked the contact, so it
 # sees the contact and any session as committed by an earlier message of the contact.
+# The session (one at most: a unique index) is read by a LATERAL ... LIMIT 1, which the
+# planner cannot flatten into a join, so every plan looks it up by contact, the generic
+# one a process keeps from a new deployment's empty tables included. A plain LEFT JOIN
+# was planned there as a scan of every open session, filtered afterwards
+# (tests/test_query_plans.py).
 INSERT_INBOUND_READ_SESSION = Statement(
     "WITH c AS (SELECT id, language, opted_out, phone FROM contact WHERE phone = :phone),"
     " inbound AS (INSERT INTO message (contact_id, direction, channel, body, media,"
@@ -94,8 +99,9 @@ INSERT_INBOUND_READ_SESSION = Statement(
     " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id)"
     " SELECT c.id AS contact_id, c.language, c.opted_out, c.phone,"
     " (SELECT id FROM inbound) AS inbound_id, s.id, s.flow, s.step, s.data,"
-    " s.expires_at FROM c LEFT JOIN conversation_session AS s"
-    f" ON s.contact_id = c.id AND s.status = '{m.ACTIVE}'",
+    " s.expires_at FROM c LEFT JOIN LATERAL (SELECT id, flow, step, data, expires_at"
+    " FROM conversation_session"
+    f" WHERE contact_id = c.id AND status = '{m.ACTIVE}' LIMIT 1) AS s ON true",
     json=("media",), times=("now",), contact_id=Integer, language=String, opted_out=Boolean,
     phone=String, inbound_id=Integer, **_SESSION_COLUMNS,
 )
