@@ -6,17 +6,31 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+
+from bot.statements import Statement
 
 
 @lru_cache(maxsize=None)
-def _code_of() -> Select[Any]:
-    """Built once (asked on each answer of the ADUAN dialog)."""
+def _code_of() -> Statement:
+    """Built once and prepared (asked on each answer of the ADUAN dialog)."""
     from bot.models import Complaint
 
-    return select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
-                                        Complaint.contact_id == bindparam("contact_id"))
+    return Statement.of(
+        select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
+                                     Complaint.contact_id == bindparam("contact_id")))
+
+
+@lru_cache(maxsize=None)
+def _check_misses() -> Statement:
+    """Built once and prepared (asked on each CEK)."""
+    from bot.models import ComplaintCheckMiss
+
+    return Statement.of(
+        select(func.count()).select_from(ComplaintCheckMiss)
+        .where(ComplaintCheckMiss.contact_id == bindparam("contact_id"),
+               ComplaintCheckMiss.created_at >= bindparam("since")))
 
 
 class ComplaintLookups:
@@ -29,7 +43,8 @@ class ComplaintLookups:
         """The code of the complaint this contact filed with inbound message ``ref``."""
         if ref is None:
             return None
-        return self.session.scalar(_code_of(), {"ref": ref, "contact_id": self.contact_id})
+        rows = _code_of().read(self.session, {"ref": ref, "contact_id": self.contact_id})
+        return rows[0].code if rows else None
 
     def own_complaint(self, code: str) -> dict[str, Any] | None:
         """Status facts of complaint ``code`` if THIS contact filed it, else None.
@@ -52,11 +67,7 @@ class ComplaintLookups:
 
     def complaint_check_misses(self, within: timedelta = timedelta(hours=1)) -> int:
         """Wrong CEK codes this contact sent in the last hour."""
-        from bot.models import ComplaintCheckMiss
-
         since = datetime.now(timezone.utc) - within
-        return self.session.scalar(
-            select(func.count()).select_from(ComplaintCheckMiss)
-            .where(ComplaintCheckMiss.contact_id == self.contact_id,
-                   ComplaintCheckMiss.created_at >= since)
-        ) or 0
+        (row,) = _check_misses().read(self.session, {"contact_id": self.contact_id,
+                                                    "since": since})
+        return row[0] or 0

@@ -50,18 +50,18 @@ def ksm_views(session: Session, *where: object) -> list[KsmView]:
 
 
 @lru_cache(maxsize=None)
-def _views_by(column: str) -> Select[Any]:
-    return _views_select().where(getattr(Ksm, column) == bindparam("value"))
+def _views_by(column: str) -> Statement:
+    return Statement.of(_views_select().where(getattr(Ksm, column) == bindparam("value")))
 
 
 def ksm_views_by(session: Session, column: str, value: object) -> list[KsmView]:
-    """:func:`ksm_views` where ``Ksm.<column> == value``, the statement built once (the
-    flows ask this on many messages; building it cost more than running it)."""
-    return _views(session.execute(_views_by(column), {"value": value}))
+    """:func:`ksm_views` where ``Ksm.<column> == value``, the statement built once and
+    prepared (the flows ask this on many messages)."""
+    return _views(_views_by(column).read(session, {"value": value}))
 
 
 # Built once, as _views_by's: KSM and STATUS ask them on many messages.
-_MEMBERSHIPS = (
+_MEMBERSHIPS = Statement.of(
     select(KsmMember.ksm_id, KsmMember.role, KsmMember.status)
     .where(KsmMember.contact_id == bindparam("contact_id"), KsmMember.status != k.DECLINED)
     .order_by(KsmMember.ksm_id.desc())
@@ -105,7 +105,7 @@ class KsmLookups:
 
     def my_ksms(self) -> list[Membership]:
         """The KSMs the contact leads or was invited to or joined (not declined ones)."""
-        rows = self.session.execute(_MEMBERSHIPS, {"contact_id": self.contact_id}).all()
+        rows = _MEMBERSHIPS.read(self.session, {"contact_id": self.contact_id})
         if not rows:
             return []
         views = {v.id: v for v in _views(self.session.execute(
