@@ -23,6 +23,9 @@ def _settings():  # type: ignore[no-untyped-def]
 def main() -> None:
     """ksm-bot: SMS and WhatsApp chatbot for PNPM Mandiri-P2KP."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic announces each of its plugins at every start: noise before the bot's
+    # own lines (the migrations it runs are still logged).
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 @main.group()
