@@ -69,3 +69,66 @@ def test_reading_the_open_session_looks_it_up_by_contact(fresh_tables) -> None: 
     })
     (session_scan,) = scans_of(plan, "conversation_session")
     assert "contact_id" in session_scan.get("Index Cond", ""), session_scan
+
+
+
+# What a year of use leaves behind: messages long answered or sent, broadcasts long
+# done. None of it is due, so a sweep should not have to read it.
+HISTORY = """
+INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out, invalid_number,
+                     created_at)
+SELECT '+6281300' || lpad(n::text, 6, '0'), 'id', true, false, false, false, now()
+FROM generate_series(1, 200) AS n;
+INSERT INTO message (contact_id, direction, channel, body, status, attempts, created_at,
+                     updated_at)
+SELECT c.id, CASE WHEN n % 2 = 0 THEN 'in' ELSE 'out' END, 'sms', 'MENU',
+       CASE WHEN n % 2 = 0 THEN 'handled' ELSE 'delivered' END, 1,
+       now() - interval '1 day' * (n % 365), now()
+FROM generate_series(1, 100) AS n, contact AS c;
+INSERT INTO broadcast (kind, body_sms, status, queued_count, sent_count, delivered_count,
+                       failed_count, skipped_count, created_at)
+SELECT 'announcement', 'Pengumuman', 'done', 0, 200, 200, 0, 0, now() - interval '1 day' * n
+FROM generate_series(1, 100) AS n;
+INSERT INTO broadcast_send (broadcast_id, contact_id, channel, status, attempts)
+SELECT b.id, c.id, 'sms', 'delivered', 1 FROM broadcast AS b, contact AS c;
+ANALYZE contact, message, broadcast, broadcast_send;
+"""
+
+
+def test_the_sweep_does_not_read_the_history(rt, database_url) -> None:  # type: ignore[no-untyped-def]
+    """Every query the periodic sweep runs touches a few pages when nothing is due,
+    whatever the tables hold: 20,000 old messages and broadcast sends here."""
+    from sqlalchemy import event
+
+    from workers import clock
+    from workers.sweep import TASKS
+
+    url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(HISTORY)
+
+    ran: list[tuple[str, Any]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        ran.append((statement, parameters))
+
+    event.listen(rt.db.engine, "before_cursor_execute", grab)
+    try:
+        for task in TASKS:
+            task(rt, clock.now(rt))
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", grab)
+    assert ran, "the sweep ran no query"
+
+    pages = {}
+    with psycopg.connect(url) as conn:  # EXPLAIN ANALYZE runs UPDATEs: rolled back
+        for statement, parameters in ran:
+            if not statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
+                continue
+            (plan,) = conn.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+            ).fetchone()
+            top = plan[0]["Plan"]
+            pages[statement] = top["Shared Hit Blocks"] + top["Shared Read Blocks"]
+        conn.rollback()
+    assert {sql: n for sql, n in pages.items() if n > 30} == {}

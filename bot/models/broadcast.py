@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
@@ -51,6 +51,11 @@ class Broadcast(Base):
     """
 
     __tablename__ = "broadcast"
+    __table_args__ = (
+        # The sweep looks up the broadcasts still sending; done ones pile up.
+        Index("ix_broadcast_sending", "id", postgresql_where=text("status = 'sending'"),
+              sqlite_where=text("status = 'sending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -82,6 +87,13 @@ class BroadcastSend(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "contact_id", name="uq_broadcast_send_recipient"),
         Index("ix_broadcast_send_claim", "broadcast_id", "status", "id"),
+        # The sweep's look-up of claims and provider calls past their lease.
+        Index(
+            "ix_broadcast_send_lease",
+            "claimed_at",
+            postgresql_where=text("status IN ('claimed', 'sending')"),
+            sqlite_where=text("status IN ('claimed', 'sending')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,6 +48,13 @@ class Message(Base):
             postgresql_where=text("status = 'queued'"),
             sqlite_where=text("status = 'queued'"),
         ),
+        # The sweep's look-up of messages held by quiet hours (workers.sweep).
+        Index(
+            "ix_message_held",
+            "id",
+            postgresql_where=text("status = 'held'"),
+            sqlite_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
