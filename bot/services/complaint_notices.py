@@ -6,7 +6,7 @@ Opt-out is not checked here: the send job checks it at send time.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -16,9 +16,7 @@ from bot.models import Complaint, ComplaintNotice, Kelurahan
 from bot.outbox import queue_message
 from bot.services.working_days import DEFAULT_ZONE
 from conversations.gsm import to_gsm7
-
-QUIET_START = time(21, 0)
-QUIET_END = time(6, 0)
+from workers.quiet_hours import quiet_until
 
 
 def zone_of(session: Session, complaint: Complaint) -> ZoneInfo:
@@ -30,22 +28,13 @@ def zone_of(session: Session, complaint: Complaint) -> ZoneInfo:
     return ZoneInfo(name or DEFAULT_ZONE)
 
 
-def quiet_until(now: datetime, zone: ZoneInfo) -> datetime | None:
-    """06:00 local when ``now`` falls in the quiet hours, else None."""
-    local = now.astimezone(zone)
-    if QUIET_END <= local.time() < QUIET_START:
-        return None
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_END, tzinfo=zone).astimezone(timezone.utc)
-
-
 def notify(
     session: Session, complaint: Complaint, body: str, kind: str, now: datetime
 ) -> int | None:
     """Queue ``body`` for the complainant on the complaint's channel, or hold it until
     06:00 local. Returns the outbound message id to enqueue after commit, if any."""
     body = to_gsm7(body)
-    hold = quiet_until(now, zone_of(session, complaint))
+    hold = quiet_until(now, zone_of(session, complaint).key)
     if hold is not None:
         session.add(
             ComplaintNotice(
