@@ -132,3 +132,57 @@ def test_the_sweep_does_not_read_the_history(rt, database_url) -> None:  # type:
             pages[statement] = top["Shared Hit Blocks"] + top["Shared Read Blocks"]
         conn.rollback()
     assert {sql: n for sql, n in pages.items() if n > 30} == {}
+
+
+# Two weeks of messages, one a minute, oldest first as they arrive.
+TWO_WEEKS = """
+INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out, invalid_number,
+                     created_at)
+VALUES ('+6281399999999', 'id', true, false, false, false, now());
+INSERT INTO message (contact_id, direction, channel, body, status, attempts, created_at,
+                     updated_at)
+SELECT (SELECT id FROM contact WHERE phone = '+6281399999999'),
+       CASE WHEN n % 2 = 0 THEN 'in' ELSE 'out' END, 'sms', 'MENU',
+       CASE WHEN n % 2 = 0 THEN 'handled' WHEN n % 50 = 1 THEN 'failed' ELSE 'delivered' END,
+       1, now() - interval '1 minute' * (100000 - n), now()
+FROM generate_series(1, 100000) AS n;
+ANALYZE message;
+"""
+
+
+def test_the_dashboard_counts_the_last_day_without_reading_the_history(
+    rt, database_url, officer_login
+) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's home counts the last 24 hours of messages; its cost must not grow
+    with the months of messages behind them."""
+    from sqlalchemy import event
+
+    url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(TWO_WEEKS)
+        # What autovacuum does in production (CI's PostgreSQL runs without it).
+        conn.execute("SELECT brin_summarize_new_values('ix_message_created')")
+    client = officer_login()
+
+    ran: list[tuple[str, Any]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM message" in statement:
+            ran.append((statement, parameters))
+
+    event.listen(rt.db.engine, "before_cursor_execute", grab)
+    try:
+        page = client.get("/")
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", grab)
+    assert page.status_code == 200
+    assert len(ran) == 2, ran
+
+    with psycopg.connect(url) as conn:
+        for statement, parameters in ran:
+            (plan,) = conn.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+            ).fetchone()
+            top = plan[0]["Plan"]
+            # The table is ~1,000 pages; the last day's 1,440 rows fill ~15.
+            assert top["Shared Hit Blocks"] + top["Shared Read Blocks"] < 150, statement
