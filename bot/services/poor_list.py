@@ -151,14 +151,17 @@ def match_by_phone(session: Session, kelurahan_id: int) -> int:
 
 def suggestions(session: Session, ksm: Ksm) -> dict[int, list[PoorResident]]:
     """Unmatched confirmed members -> listed people with a similar name, for an officer."""
+    unmatched = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.status == k.CONFIRMED,
+                                KsmMember.poor_resident_id.is_(None))
+    ).scalars().all()
+    if not unmatched:  # the usual case: no need to read the kelurahan's whole list
+        return {}
     residents = list(session.execute(
         select(PoorResident).where(PoorResident.kelurahan_id == ksm.kelurahan_id)
     ).scalars())
     found: dict[int, list[PoorResident]] = {}
-    for member in session.execute(
-        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.status == k.CONFIRMED,
-                                KsmMember.poor_resident_id.is_(None))
-    ).scalars():
+    for member in unmatched:
         name = normalise_words(member.name)
         close = [r for r in residents if _similar(name, normalise_words(r.name))]
         if close:
