@@ -77,7 +77,9 @@ def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Ke
     return next((k for k in found if k.id == preferred_id), None)
 
 
-_INSERT_EVENT = insert(ComplaintEvent)  # built once: each answer in ADUAN records one
+# Built once: each answer in ADUAN records one. A Core insert on the table: through the
+# ORM (a bulk insert that also fetched the new id) it cost ~230 us of CPU, ~145 us so.
+_INSERT_EVENT = insert(ComplaintEvent.__table__)
 
 
 def record(
@@ -115,7 +117,7 @@ def _attach(
 ) -> None:
     if media:
         session.execute(
-            insert(ComplaintMedia),
+            insert(ComplaintMedia.__table__),
             [
                 {
                     "complaint_id": complaint_id,
@@ -239,7 +241,7 @@ def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> dict[str, 
 @handles(RecordCheckMiss)
 def record_check_miss(effect: RecordCheckMiss, ctx: EffectContext) -> None:
     ctx.session.execute(
-        insert(ComplaintCheckMiss).values(contact_id=ctx.contact_id, created_at=ctx.now)
+        insert(ComplaintCheckMiss.__table__).values(contact_id=ctx.contact_id, created_at=ctx.now)
     )
 
 
