@@ -24,12 +24,16 @@ SENDING = sa.text("status = 'sending'")
 
 
 def upgrade() -> None:
-    op.create_index("ix_message_held", "message", ["id"],
-                    postgresql_where=HELD, sqlite_where=HELD)
-    op.create_index("ix_broadcast_send_lease", "broadcast_send", ["claimed_at"],
-                    postgresql_where=LEASED, sqlite_where=LEASED)
-    op.create_index("ix_broadcast_sending", "broadcast", ["id"],
-                    postgresql_where=SENDING, sqlite_where=SENDING)
+    # CONCURRENTLY on PostgreSQL: a plain CREATE INDEX would hold off every write to
+    # the table (the webhook's inserts included) while it reads all of it.
+    with op.get_context().autocommit_block():
+        op.create_index("ix_message_held", "message", ["id"], postgresql_where=HELD,
+                        sqlite_where=HELD, postgresql_concurrently=True)
+        op.create_index("ix_broadcast_send_lease", "broadcast_send", ["claimed_at"],
+                        postgresql_where=LEASED, sqlite_where=LEASED,
+                        postgresql_concurrently=True)
+        op.create_index("ix_broadcast_sending", "broadcast", ["id"], postgresql_where=SENDING,
+                        sqlite_where=SENDING, postgresql_concurrently=True)
 
 
 def downgrade() -> None:

@@ -20,8 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_message_created", "message", ["created_at"], postgresql_using="brin",
-                    postgresql_with={"pages_per_range": 32, "autosummarize": "on"})
+    # CONCURRENTLY: see 0005_sweep_indexes.
+    with op.get_context().autocommit_block():
+        op.create_index("ix_message_created", "message", ["created_at"],
+                        postgresql_using="brin", postgresql_concurrently=True,
+                        postgresql_with={"pages_per_range": 32, "autosummarize": "on"})
 
 
 def downgrade() -> None:
