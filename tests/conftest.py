@@ -21,6 +21,12 @@ SERVER_DB = os.environ.get("DATABASE_URL")
 SERVER_REDIS = os.environ.get("REDIS_URL")
 
 
+def libpq_url(url: str) -> str:
+    """``url`` as psycopg.connect takes it (``postgresql://``), for tests that talk to
+    PostgreSQL below SQLAlchemy."""
+    return normalise_database_url(url).replace("postgresql+psycopg://", "postgresql://")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database for the whole run."""

@@ -8,8 +8,7 @@ import psycopg
 import pytest
 
 from bot.pg_pipeline import BOOL, JSONB, TIMESTAMPTZ, Prepared, run
-from bot.settings import normalise_database_url
-from tests.conftest import SERVER_DB
+from tests.conftest import SERVER_DB, libpq_url
 
 pytestmark = pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
 
@@ -25,8 +24,7 @@ TEMP_INSERT = Prepared("INSERT INTO pipeline_probe (v) VALUES ($1)", ["v"], [0])
 
 @pytest.fixture()
 def driver() -> Iterator[psycopg.Connection[Any]]:
-    url = normalise_database_url(SERVER_DB or "").replace("postgresql+psycopg://", "postgresql://")
-    conn = psycopg.connect(url, autocommit=True)
+    conn = psycopg.connect(libpq_url(SERVER_DB or ""), autocommit=True)
     conn.execute("CREATE TEMP TABLE pipeline_probe (v int)")
     yield conn
     conn.close()
@@ -82,8 +80,7 @@ def test_statements_deallocated_by_someone_else_are_prepared_again(driver) -> No
 
 def test_a_connection_the_server_ended_is_closed_and_raised_as_operational(driver) -> None:  # type: ignore[no-untyped-def]
     run(driver, [echo()])
-    url = normalise_database_url(SERVER_DB or "").replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url, autocommit=True) as admin:
+    with psycopg.connect(libpq_url(SERVER_DB or ""), autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [driver.info.backend_pid])
     with pytest.raises(psycopg.OperationalError):
         run(driver, [echo()])

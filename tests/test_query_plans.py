@@ -1,22 +1,26 @@
-"""The hot path's statements keep their index look-ups on a new deployment.
+"""Queries whose cost must not grow with the tables: plans read off PostgreSQL.
 
-Prepared statements get a generic plan after a few runs, and each web process keeps it
-until the tables are next analysed. On a new deployment the tables have no statistics
-yet: a plan made then must still find a contact's session by contact, not read every
-open session for every message (it did: a message cost more the more residents were in
-a dialog, until autovacuum's first ANALYZE).
+- The hot path's session read keeps its index look-up on a new deployment. Prepared
+  statements get a generic plan after a few runs, and each web process keeps it until
+  the tables are next analysed. A plan made on tables without statistics must still
+  find a contact's session by contact, not read every open session for every message
+  (it did: a message cost more the more residents were in a dialog, until autovacuum's
+  first ANALYZE).
+- The periodic sweep and the dashboard's home read a few pages however long the
+  history behind them.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 import psycopg
 import pytest
 from psycopg import sql as pgsql
+from sqlalchemy import event
 
 from bot import inbound_sql as sql
-from bot.settings import normalise_database_url
-from tests.conftest import SERVER_DB
+from tests.conftest import SERVER_DB, libpq_url
 
 pytestmark = pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
 
@@ -28,8 +32,7 @@ TABLES = ("contact", "conversation_session", "message")
 def fresh_tables(database_url: str) -> Iterator[psycopg.Connection[Any]]:
     """A connection whose search path finds new, empty, never analysed copies of the
     hot path's tables, with their indexes (partial ones included)."""
-    url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
-    conn = psycopg.connect(url, autocommit=True)
+    conn = psycopg.connect(libpq_url(database_url), autocommit=True)
     conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     conn.execute(f"CREATE SCHEMA {SCHEMA}")
     for table in TABLES:
@@ -72,6 +75,32 @@ def test_reading_the_open_session_looks_it_up_by_contact(fresh_tables) -> None: 
 
 
 
+
+@contextmanager
+def statements_run(rt: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements (with their parameters) the app's engine runs in the block."""
+    ran: list[tuple[str, Any]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        ran.append((statement, parameters))
+
+    event.listen(rt.db.engine, "before_cursor_execute", grab)
+    try:
+        yield ran
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", grab)
+
+
+def pages_read(conn: psycopg.Connection[Any], statement: str, parameters: Any) -> int:
+    """The shared buffers (pages) PostgreSQL touches running ``statement``. It runs:
+    the caller rolls its transaction back."""
+    (plan,) = conn.execute(
+        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+    ).fetchone()
+    top = plan[0]["Plan"]
+    return int(top["Shared Hit Blocks"] + top["Shared Read Blocks"])
+
+
 # What a year of use leaves behind: messages long answered or sent, broadcasts long
 # done. None of it is due, so a sweep should not have to read it.
 HISTORY = """
@@ -98,38 +127,23 @@ ANALYZE contact, message, broadcast, broadcast_send;
 def test_the_sweep_does_not_read_the_history(rt, database_url) -> None:  # type: ignore[no-untyped-def]
     """Every query the periodic sweep runs touches a few pages when nothing is due,
     whatever the tables hold: 20,000 old messages and broadcast sends here."""
-    from sqlalchemy import event
-
     from workers import clock
     from workers.sweep import TASKS
 
-    url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
+    url = libpq_url(database_url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(HISTORY)
 
-    ran: list[tuple[str, Any]] = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        ran.append((statement, parameters))
-
-    event.listen(rt.db.engine, "before_cursor_execute", grab)
-    try:
+    with statements_run(rt) as ran:
         for task in TASKS:
             task(rt, clock.now(rt))
-    finally:
-        event.remove(rt.db.engine, "before_cursor_execute", grab)
     assert ran, "the sweep ran no query"
 
     pages = {}
     with psycopg.connect(url) as conn:  # EXPLAIN ANALYZE runs UPDATEs: rolled back
         for statement, parameters in ran:
-            if not statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
-                continue
-            (plan,) = conn.execute(
-                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
-            ).fetchone()
-            top = plan[0]["Plan"]
-            pages[statement] = top["Shared Hit Blocks"] + top["Shared Read Blocks"]
+            if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
+                pages[statement] = pages_read(conn, statement, parameters)
         conn.rollback()
     assert {sql: n for sql, n in pages.items() if n > 30} == {}
 
@@ -155,34 +169,21 @@ def test_the_dashboard_counts_the_last_day_without_reading_the_history(
 ) -> None:  # type: ignore[no-untyped-def]
     """The dashboard's home counts the last 24 hours of messages; its cost must not grow
     with the months of messages behind them."""
-    from sqlalchemy import event
-
-    url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
+    url = libpq_url(database_url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(TWO_WEEKS)
         # What autovacuum does in production (CI's PostgreSQL runs without it).
         conn.execute("SELECT brin_summarize_new_values('ix_message_created')")
     client = officer_login()
 
-    ran: list[tuple[str, Any]] = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if "FROM message" in statement:
-            ran.append((statement, parameters))
-
-    event.listen(rt.db.engine, "before_cursor_execute", grab)
-    try:
+    with statements_run(rt) as ran:
         page = client.get("/")
-    finally:
-        event.remove(rt.db.engine, "before_cursor_execute", grab)
     assert page.status_code == 200
-    assert len(ran) == 2, ran
+    counts = [(statement, parameters) for statement, parameters in ran
+              if "FROM message" in statement]
+    assert len(counts) == 2, counts
 
     with psycopg.connect(url) as conn:
-        for statement, parameters in ran:
-            (plan,) = conn.execute(
-                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
-            ).fetchone()
-            top = plan[0]["Plan"]
+        for statement, parameters in counts:
             # The table is ~1,000 pages; the last day's 1,440 rows fill ~15.
-            assert top["Shared Hit Blocks"] + top["Shared Read Blocks"] < 150, statement
+            assert pages_read(conn, statement, parameters) < 150, statement
