@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Contact, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.services.complaint_notices import notify, zone_of
+from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaint_queue import ACT_ROLES
 from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, record
 from bot.services.working_days import deadline
@@ -95,7 +95,7 @@ def change_status(
         # The complainant is told the reason; CEK shows it as the last response too.
         complaint.public_response = reason
     if new_status == c.VERIFIED:
-        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, zone_of(session, complaint).key)
+        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, time_zone_of(session, complaint))
     else:
         complaint.due_at = None
     if new_status in c.CLOSED:

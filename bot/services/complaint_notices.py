@@ -7,7 +7,6 @@ Opt-out is not checked here: the send job checks it at send time.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,13 +18,14 @@ from conversations.gsm import to_gsm7
 from workers.quiet_hours import quiet_until
 
 
-def zone_of(session: Session, complaint: Complaint) -> ZoneInfo:
+def time_zone_of(session: Session, complaint: Complaint) -> str:
+    """The IANA name of the complaint's kelurahan time zone (WIB without a kelurahan)."""
     name = None
     if complaint.kelurahan_id:
         name = session.scalar(
             select(Kelurahan.time_zone).where(Kelurahan.id == complaint.kelurahan_id)
         )
-    return ZoneInfo(name or DEFAULT_ZONE)
+    return name or DEFAULT_ZONE
 
 
 def notify(
@@ -34,7 +34,7 @@ def notify(
     """Queue ``body`` for the complainant on the complaint's channel, or hold it until
     06:00 local. Returns the outbound message id to enqueue after commit, if any."""
     body = to_gsm7(body)
-    hold = quiet_until(now, zone_of(session, complaint).key)
+    hold = quiet_until(now, time_zone_of(session, complaint))
     if hold is not None:
         session.add(
             ComplaintNotice(
