@@ -116,8 +116,11 @@ class Statement:
         """PostgreSQL: this statement for :func:`bot.pg_pipeline.run`, once per
         parameter set."""
         if isinstance(params, list):
-            return [(self.pg, {**self.constants, **p}) for p in params]
-        return [(self.pg, {**self.constants, **params} if self.constants else params)]
+            return [(self.pg, self._with_constants(p)) for p in params]
+        return [(self.pg, self._with_constants(params))]
+
+    def _with_constants(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**self.constants, **params} if self.constants else params
 
     def read(self, session: Session, params: dict[str, Any]) -> list[Any]:
         """:meth:`rows` in ``session``'s transaction, after flushing what it holds
