@@ -7,6 +7,7 @@ PostgreSQL and Redis up::
     python bench/webhook.py --requests 8000 --seconds 20 --connections 16
     WEB_CONCURRENCY=3 WEB_THREADS=4 python bench/webhook.py   # other gunicorn settings
     python bench/webhook.py --app-only --rounds 1 --profile prof.txt   # needs py-spy
+    python bench/webhook.py --floor     # also the storing floor (bench/floor_app.py)
 
 The machine's other load moves the figures a lot (the per-round ratios show by how
 much); CPU per request of the workers and PostgreSQL is steadier for comparing code.
@@ -38,6 +39,12 @@ What it does, in one run:
    latency of both, CPU per request of the workers and PostgreSQL, the client's own
    CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
    message lost or doubled). Exit status 1 when a check fails.
+
+``--floor`` adds a third target to every round, ``bench/floor_app.py``: the signature
+check and the hot path's two round trips of SQL, with nothing else (no engine, ORM or
+checks), on a database of its own. It prints its ratio to bare, the most any app that
+stores each message and its reply before answering could reach on this machine, and
+the app's ratio to it.
 
 ``--profile FILE`` records one app worker with py-spy (``--gil``: where it spends
 CPU) during the timed rounds: a flame graph if FILE ends in .svg, else collapsed
@@ -73,7 +80,11 @@ TARGET_P99_MS = 100.0
 APP_SPEC = "'bot:create_app()'"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+FLOOR_DATABASE_URL = os.environ.get(
+    "BENCH_FLOOR_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench_floor"
+)
 BARE_SPEC = "'bench.bare_app:app'"
+FLOOR_SPEC = "'bench.floor_app:app'"
 
 
 # ---------------------------------------------------------------- requests
@@ -460,17 +471,17 @@ def merge(results: list[Result]) -> Result:
 
 
 def timed(
-    server: Server, requests: list[Request], args: argparse.Namespace, database: bool,
+    server: Server, requests: list[Request], args: argparse.Namespace, database: str | None,
     seconds: float, repeat: bool = False,
 ) -> tuple[Result, float, tuple[float, float]]:
     """A timed run, with the CPU it cost the client, the workers and PostgreSQL
-    (``database``: the bench database's backends; those opened during the run count
+    (``database``: the URL whose backends count; those opened during the run count
     from zero, those closed during it are missed)."""
     workers = server.worker_pids()
-    backends = postgres_backends(DATABASE_URL) if database else []
+    backends = postgres_backends(database) if database else []
     cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
     result = run_load(server.port, requests, args.connections, seconds, repeat)
-    later = [pid for pid in (postgres_backends(DATABASE_URL) if database else []) if pid not in backends]
+    later = [pid for pid in (postgres_backends(database) if database else []) if pid not in backends]
     server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
     return result, cpu_seconds() - cpu0, server_cpu
 
@@ -489,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", help="py-spy profile of an app worker: "
                         "a flame graph if FILE ends in .svg, else collapsed stacks")
     parser.add_argument("--app-only", action="store_true", help="skip the bare app")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run bench/floor_app.py (signature and the hot path's SQL "
+                        "only) on BENCH_FLOOR_DATABASE_URL, emptied, in every round")
     args = parser.parse_args(argv)
 
     database_url, redis_url = DATABASE_URL, REDIS_URL
@@ -507,12 +521,20 @@ def main(argv: list[str] | None = None) -> int:
           f" WEB_THREADS={os.environ.get('WEB_THREADS', '(Procfile default)')}"
           f"; {args.connections} connections, {args.residents} residents, {os.cpu_count()} CPUs")
 
+    if args.floor and args.app_only:
+        parser.error("--floor needs the bare app's answers: drop --app-only")
+    if args.floor:
+        prepare_database(FLOOR_DATABASE_URL, redis_url)
     prepare_database(database_url, redis_url)
     t0 = time.perf_counter()
     warmup = build_requests(args.warmup, args.residents, run_id, start=0)
     load = build_requests(args.requests, args.residents, run_id, start=args.warmup)
     twins_fresh = build_requests(args.twins, args.residents, run_id, start=args.warmup + args.requests)
-    print(f"  {len(warmup) + len(load) + len(twins_fresh)} signed requests built in "
+    # The floor stores what it receives: its rounds need MessageSids of their own, and
+    # more of them (it answers faster than the app).
+    floor_load = build_requests(4 * args.requests if args.floor else 0, args.residents,
+                                run_id + "f", start=0)
+    print(f"  {len(warmup) + len(load) + len(twins_fresh) + len(floor_load)} signed requests built in "
           f"{time.perf_counter() - t0:.1f} s (before timing)")
 
     failures: list[str] = []
@@ -520,11 +542,13 @@ def main(argv: list[str] | None = None) -> int:
     rounds = max(1, args.rounds)
     app_rounds: list[Result] = []
     bare_rounds: list[Result] = []
+    floor_rounds: list[Result] = []
     app_cpu = [0.0, 0.0, 0.0]
     bare_cpu = [0.0, 0.0, 0.0]
+    floor_cpu = [0.0, 0.0, 0.0]
 
     app = Server("app", APP_SPEC, free_port(), app_env, logdir)
-    bare = None
+    bare = floor = None
     try:
         warm = run_load(app.port, warmup, args.connections, 60)
         if not args.app_only:
@@ -536,6 +560,13 @@ def main(argv: list[str] | None = None) -> int:
             bare = Server("bare", BARE_SPEC, free_port(),
                           {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
             run_load(bare.port, warmup, args.connections, 60)
+        if args.floor:
+            floor = Server("floor", FLOOR_SPEC, free_port(), {
+                "BARE_TWIML": json.dumps(twiml_by_body), "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "FLOOR_DATABASE_URL": FLOOR_DATABASE_URL,
+            }, logdir)
+            floor_warmup, floor_load = floor_load[:args.warmup], floor_load[args.warmup:]
+            run_load(floor.port, floor_warmup, args.connections, 60)
         profiler = None
         if args.profile:
             pids = app.worker_pids()
@@ -552,18 +583,28 @@ def main(argv: list[str] | None = None) -> int:
         per_round = -(-len(load) // rounds)
         for r in range(rounds):
             chunk = load[r * per_round:(r + 1) * per_round]
-            result, client, server = timed(app, chunk, args, True, args.seconds / rounds)
+            result, client, server = timed(app, chunk, args, DATABASE_URL, args.seconds / rounds)
             app_rounds.append(result)
             _add(app_cpu, client, *server)
+            app_elapsed = result.elapsed
             if bare is not None:
                 # As long as the app's round took, the same requests over and over: a
                 # bare round of the same count lasts a fraction of a second, and one
                 # hiccup of the shared machine then moved the ratio by half.
                 result, client, server = timed(
-                    bare, chunk, args, False, max(result.elapsed, 1.0), repeat=True
+                    bare, chunk, args, None, max(app_elapsed, 1.0), repeat=True
                 )
                 bare_rounds.append(result)
                 _add(bare_cpu, client, *server)
+            if floor is not None:
+                # Time-matched too, on fresh MessageSids (a stored one is not stored again).
+                share = -(-len(floor_load) // rounds)
+                result, client, server = timed(
+                    floor, floor_load[r * share:(r + 1) * share], args, FLOOR_DATABASE_URL,
+                    max(app_elapsed, 1.0),
+                )
+                floor_rounds.append(result)
+                _add(floor_cpu, client, *server)
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
@@ -578,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
         app.stop()
         if bare is not None:
             bare.stop()
+        if floor is not None:
+            floor.stop()
 
     print(f"results ({rounds} rounds, app and bare alternating)")
     report("app", app_result, app_cpu[0], (app_cpu[1], app_cpu[2]))
@@ -589,6 +632,11 @@ def main(argv: list[str] | None = None) -> int:
         app_answers = set(app_result.answers.values()) | set(warm.answers.values())
         if not set(bare_result.answers.values()) <= app_answers:
             failures.append("the bare app answered TwiML the app never gave")
+    floor_result = merge(floor_rounds) if floor_rounds else None
+    if floor_result is not None:
+        report("floor", floor_result, floor_cpu[0], (floor_cpu[1], floor_cpu[2]))
+        if floor_result.errors or set(floor_result.statuses) - {200}:
+            failures.append(f"floor: {len(floor_result.errors)} errors, statuses {floor_result.statuses}")
     answered = {**warm.answers, **app_result.answers, **twinned.answers}
     rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
     sent_sids = set(answered)
@@ -619,6 +667,13 @@ def main(argv: list[str] | None = None) -> int:
     if bare_result is not None:
         ratios = [a.done / a.elapsed / (b.done / b.elapsed) for a, b in zip(app_rounds, bare_rounds)]
         print("  ratio app/bare per round: " + ", ".join(f"{x:.2f}" for x in ratios))
+    if floor_result is not None and bare_result is not None:
+        floor_ratios = [f.done / f.elapsed / (b.done / b.elapsed) for f, b in zip(floor_rounds, bare_rounds)]
+        print("  ratio floor/bare per round: " + ", ".join(f"{x:.2f}" for x in floor_ratios)
+              + f"; overall {floor_result.done / floor_result.elapsed / (bare_result.done / bare_result.elapsed):.2f}"
+              " (the most an app storing each message before answering reaches here)")
+        print(f"  ratio app/floor {app_result.done / app_result.elapsed / (floor_result.done / floor_result.elapsed):.2f}"
+              " (what routing, flows and checks leave of the floor)")
 
     app_rps = app_result.done / app_result.elapsed
     app_p99 = app_result.percentile(99)
