@@ -5,6 +5,8 @@ the dialogs ask for, malformed dates and codes, empty and very long texts, marku
 NUL bytes, emoji and random Unicode. Whatever they send:
 
 - the webhook answers 200 with well-formed TwiML, and no reply is blank;
+- no message makes the engine or an effect fail (the resident would get "an error
+  happened" and the message would be stored as failed);
 - every message is stored, once;
 - an SMS answer to plain GSM-7 input is plain GSM-7 itself (one non-GSM-7 character
   would turn the whole SMS into UCS-2, at 70 characters a segment).
@@ -15,7 +17,7 @@ import random
 
 from sqlalchemy import func, select
 
-from bot.models.messaging import IN, Message
+from bot.models.messaging import FAILED_HANDLING, IN, Message
 from conversations.gsm import is_gsm7
 from tests.ksm_helpers import add_kelurahan
 from tests.meeting_helpers import make_ksm
@@ -72,6 +74,10 @@ def test_random_walk_never_fails_and_stores_every_message(client, rt):
 
     with rt.db.sessions() as session:
         stored = session.scalar(select(func.count()).select_from(Message).where(Message.direction == IN))
+        failed = session.execute(
+            select(Message.body).where(Message.direction == IN, Message.status == FAILED_HANDLING)
+        ).scalars().all()
     assert stored == sent
+    assert failed == []
 
 
