@@ -1,11 +1,12 @@
 """The benchmark's second yardstick: the least an endpoint can do that stores messages.
 
-It checks the signature, then runs the hot path's own statements in its two round
-trips on libpq, as the app does (``bot.inbound_sql``, ``bot.pg_pipeline``): lock the
-contact, store the inbound message and read the open session; write the session and
-the reply, and COMMIT. Then it answers the TwiML the app gave for the same ``Body``
-(``BARE_TWIML``, as ``bench/bare_app.py``). No conversation engine, no ORM, no effects,
-no logging, no error handling: not a bot, only a measure.
+It checks the signature with the app's own check, then runs the hot path's own
+statements in their two round trips on libpq, as the app does (``bot.inbound_sql``,
+``bot.pg_pipeline``): lock the contact, store the inbound message and read the open
+session; write the session and the reply, and COMMIT. Then it answers the TwiML the
+app gave for the same ``Body`` (``BARE_TWIML``, as ``bench/bare_app.py``). No
+conversation engine, no ORM, no effects, no logging, no error handling: not a bot,
+only a measure.
 
 ``bench/webhook.py --floor`` runs it beside the app and the bare endpoint, on a database
 of its own (``FLOOR_DATABASE_URL``). Its ratio to bare is the most that any app storing
@@ -14,7 +15,6 @@ machine; the app's ratio to it is what routing, flows and checks cost on top.
 """
 from __future__ import annotations
 
-import hmac
 import json
 import os
 import threading
@@ -22,27 +22,20 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 from flask import Flask, Response, request
-from twilio.request_validator import RequestValidator
 
+from bench.bare_app import EMPTY
 from bot.inbound_sql import (
     INSERT_INBOUND_READ_SESSION, INSERT_REPLY, INSERT_SESSION, LOCK_CONTACT, UPDATE_SESSION,
 )
 from bot.pg_pipeline import run
+from bot.web.webhooks import signature_ok
 
-EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 PATH = "/webhooks/twilio/messages"
-
-
-class _Form(dict):  # type: ignore[type-arg]
-    """Every value of each field, as RequestValidator reads a MultiDict."""
-
-    def getall(self, name: str) -> list[str]:
-        return self[name]
 
 
 def create_app() -> Flask:
     answers: dict[str, str] = json.loads(os.environ.get("BARE_TWIML") or "{}")
-    validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
+    token = os.environ["TWILIO_AUTH_TOKEN"]
     url = os.environ["PUBLIC_BASE_URL"] + PATH
     dsn = os.environ["FLOOR_DATABASE_URL"]
     local = threading.local()
@@ -50,10 +43,9 @@ def create_app() -> Flask:
 
     @app.post(PATH)
     def messages() -> Response:
-        form = request.form
-        expected = validator.compute_signature(url, _Form(form.lists()))
-        if not hmac.compare_digest(expected, request.headers.get("X-Twilio-Signature", "")):
+        if not signature_ok(token, url, request.headers.get("X-Twilio-Signature", "")):
             return Response("invalid Twilio signature\n", 403)
+        form = request.form
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = psycopg.connect(dsn, autocommit=True)

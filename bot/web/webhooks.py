@@ -50,7 +50,8 @@ def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
 
 
-def _signature_ok(token: str, url: str, signature: str) -> bool:
+def signature_ok(token: str, url: str, signature: str) -> bool:
+    """Whether ``signature`` is Twilio's for ``url`` and this request's form."""
     validator = _validator(token)
     form = _SignedForm(request.form.lists())
     # Twilio signs the URL as configured: one HMAC settles nearly every request.
@@ -67,7 +68,7 @@ def _check_signature() -> None:
     if not token:
         abort(Response("webhooks are disabled: TWILIO_AUTH_TOKEN is not set\n", 403))
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not _signature_ok(token, _public_url(), signature):
+    if not signature or not signature_ok(token, _public_url(), signature):
         abort(Response("invalid Twilio signature\n", 403))
 
 
