@@ -26,11 +26,11 @@ What it does, in one run:
    to 127.0.0.1, and ``bench/bare_app.py`` with the same command and settings, which
    answers the TwiML the app gave for the same Body; warms both up;
 4. sends the requests on ``--connections`` keep-alive connections (one thread each,
-   raw sockets: the client must stay cheap, the machine's two cores also run gunicorn
-   and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the same requests
-   to both), each app round bounded by its share of ``--seconds``, each bare round
-   lasting as long as the app round before it (its requests repeated): a change in
-   the machine's background load then weighs on both alike;
+   raw sockets, ``bench/http_load.py``: the client must stay cheap, the two cores also
+   run gunicorn and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the
+   same requests to both), each app round bounded by its share of ``--seconds``, each
+   bare round lasting as long as the app round before it (its requests repeated): a
+   change in the machine's background load then weighs on both alike;
 5. checks storage: inbound messages stored == distinct MessageSids answered, every
    one of them, handled and answered; then re-sends a sample of answered requests
    (Twilio's retries) and a batch of fresh ones twice at the same instant, and checks
@@ -53,7 +53,6 @@ stacks. Sampling costs CPU, so the figures of such a run are lower.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import random
@@ -63,11 +62,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+# Run as a script (python bench/webhook.py): the repository root holds bench/.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.http_load import Request, Result, merge, run_load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/webhooks/twilio/messages"
@@ -88,13 +89,6 @@ FLOOR_SPEC = "'bench.floor_app:app'"
 
 
 # ---------------------------------------------------------------- requests
-
-
-@dataclass
-class Request:
-    sid: str
-    body: str
-    raw: bytes
 
 
 def twilio_form(sid: str, sender: str, body: str) -> dict[str, str]:
@@ -132,162 +126,6 @@ def build_requests(count: int, residents: int, run_id: str, start: int = 0) -> l
         )
         out.append(Request(sid, body, head.encode() + payload))
     return out
-
-
-# ---------------------------------------------------------------- client
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection; just enough parsing for gunicorn's answers."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.sock: socket.socket | None = None
-        self.buf = b""
-        self.reconnects = -1
-
-    def _connect(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-        self.reconnects += 1
-
-    def exchange(self, raw: bytes) -> tuple[int, bytes]:
-        """Send one request, return (status, body); reconnect once if the server
-        closed an idle connection before reading it."""
-        for attempt in (1, 2):
-            if self.sock is None:
-                self._connect()
-            try:
-                self.sock.sendall(raw)
-                return self._response()
-            except (ConnectionError, _Closed):
-                if attempt == 2:
-                    raise
-                self.sock = None
-        raise AssertionError("unreachable")
-
-    def _recv(self) -> None:
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise _Closed()
-        self.buf += chunk
-
-    def _response(self) -> tuple[int, bytes]:
-        while b"\r\n\r\n" not in self.buf:
-            self._recv()
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        lines = head.split(b"\r\n")
-        status = int(lines[0].split()[1])
-        length = 0
-        close = False
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection" and value.strip().lower() == b"close":
-                close = True
-        while len(self.buf) < length:
-            self._recv()
-        body, self.buf = self.buf[:length], self.buf[length:]
-        if close:
-            self.sock.close()
-            self.sock = None
-        return status, body
-
-    def close(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-
-
-class _Closed(Exception):
-    pass
-
-
-@dataclass
-class Result:
-    elapsed: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    answers: dict[str, bytes] = field(default_factory=dict)  # sid -> TwiML (status 200)
-    errors: list[str] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
-    reconnects: int = 0
-    duplicates_answered: list[tuple[str, bytes]] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return len(self.latencies)
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
-
-
-def run_load(
-    port: int, requests: list[Request], connections: int, seconds: float, repeat: bool = False
-) -> Result:
-    """Send ``requests`` on ``connections`` threads (request i on thread i mod n)
-    until all are answered or ``seconds`` pass (``repeat``: over and over until then)."""
-    result = Result()
-    lock = threading.Lock()
-    start_gate = threading.Barrier(connections + 1)
-    deadline = [0.0]
-
-    def worker(share: list[Request]) -> None:
-        conn = Connection(port)
-        latencies: list[float] = []
-        answers: list[tuple[str, bytes]] = []
-        statuses: dict[int, int] = {}
-        errors: list[str] = []
-        clock = time.perf_counter
-        try:
-            conn._connect()
-        except OSError as exc:
-            errors.append(f"connect: {exc}")
-        start_gate.wait()
-        for req in (itertools.cycle(share) if repeat else share):
-            if clock() > deadline[0]:
-                break
-            t0 = clock()
-            try:
-                status, body = conn.exchange(req.raw)
-            except (OSError, _Closed, ValueError) as exc:
-                errors.append(f"{req.sid}: {type(exc).__name__} {exc}")
-                conn.sock = None
-                continue
-            latencies.append(clock() - t0)
-            statuses[status] = statuses.get(status, 0) + 1
-            if status == 200:
-                answers.append((req.sid, body))
-            elif len(errors) < 20:
-                errors.append(f"{req.sid}: HTTP {status} {body[:100]!r}")
-        conn.close()
-        with lock:
-            result.latencies.extend(latencies)
-            for sid, body in answers:
-                if sid in result.answers:
-                    result.duplicates_answered.append((sid, body))
-                else:
-                    result.answers[sid] = body
-            for status, n in statuses.items():
-                result.statuses[status] = result.statuses.get(status, 0) + n
-            result.errors.extend(errors)
-            result.reconnects += max(conn.reconnects, 0)
-
-    shares = [requests[i::connections] for i in range(connections)]
-    threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in shares]
-    for t in threads:
-        t.start()
-    deadline[0] = time.perf_counter() + seconds
-    started = time.perf_counter()
-    start_gate.wait()
-    for t in threads:
-        t.join()
-    result.elapsed = time.perf_counter() - started
-    return result
 
 
 # ---------------------------------------------------------------- servers
@@ -454,20 +292,6 @@ def report(name: str, result: Result, client_cpu: float, server_cpu: tuple[float
 def _add(total: list[float], *values: float) -> None:
     for i, value in enumerate(values):
         total[i] += value
-
-
-def merge(results: list[Result]) -> Result:
-    """One result from timed rounds (their times add up)."""
-    out = Result()
-    for r in results:
-        out.elapsed += r.elapsed
-        out.latencies += r.latencies
-        out.answers.update(r.answers)
-        out.errors += r.errors
-        out.reconnects += r.reconnects
-        for status, n in r.statuses.items():
-            out.statuses[status] = out.statuses.get(status, 0) + n
-    return out
 
 
 def timed(
@@ -694,5 +518,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())
