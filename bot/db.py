@@ -6,6 +6,8 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -29,21 +31,12 @@ class Database:
         else:
             # pool_size covers a gunicorn worker's threads (Procfile WEB_THREADS): a
             # connection opened past it is closed again after use, a backend start per
-            # request under load.
-            # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every
-            # webhook. A connection the server dropped raises a DBAPIError with
-            # connection_invalidated set (and SQLAlchemy then renews the pool);
-            # bot.inbound retries once on it. pool_recycle retires connections before
-            # firewalls or pgbouncer drop them for idleness.
-            pool = {"pool_size": 8, "max_overflow": 8, "pool_recycle": 1800}
-            self.engine = create_engine(url, echo=echo, **pool)
-            # The inbound hot path's own pool, in psycopg autocommit mode: it sends its
-            # own BEGIN and COMMIT inside its pipelines (bot.inbound_sql), and switching
-            # a shared connection in and out of autocommit on every message costs more
-            # than a second pool.
-            self.autocommit_engine: Engine | None = create_engine(
-                url, echo=echo, isolation_level="AUTOCOMMIT", **pool
-            )
+            # request under load. pool_pre_ping checks a connection before handing it
+            # out, so the first request after a database restart finds a live one;
+            # pool_recycle retires connections before firewalls or pgbouncer drop them
+            # for idleness.
+            self.engine = create_engine(url, echo=echo, pool_size=8, max_overflow=8,
+                                        pool_recycle=1800, pool_pre_ping=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -65,8 +58,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.autocommit_engine is not None:
-            self.autocommit_engine.dispose()
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -85,3 +76,33 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+# SQLSTATE classes that mean "the server is not there for us": connection exceptions,
+# and the server shutting down, crashed or starting (57P01-57P03).
+_UNAVAILABLE_STATES = ("08", "57P")
+_SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o error")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached or used just now (so work
+    should wait and be tried again), rather than that a statement was wrong."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_UNAVAILABLE_STATES)
+    module = type(orig).__module__
+    if module.startswith("psycopg"):
+        # No SQLSTATE: the client could not connect, or lost the connection.
+        import psycopg
+
+        return isinstance(orig, psycopg.OperationalError)
+    if module.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return False

@@ -7,11 +7,11 @@
    whole and a second one keeps the message, marked failed, and the resident gets an
    apology instead of a 500;
 3. one commit stores message, session, effects and replies; messages for other people
-   are queued after the commit.
+   are queued after the commit;
+4. when the database cannot be reached at all, the caller spools the message
+   (``bot.spool``) and it is received here later, its replies then sent as messages.
 
-It runs for every message, so it is kept short: SQL written once
-(``bot.inbound_sql``), on PostgreSQL two round trips in all (the statements before the
-engine, then the writes with the COMMIT).
+The statements are in ``bot.inbound_store``.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot import effects
-from bot import inbound_sql as sql
+from bot import inbound_store as store
+from bot.db import is_unavailable
 from bot.directory import DbDirectory
 from bot.models import messaging as m
 from bot.phone import InvalidPhone, normalise
@@ -115,18 +116,20 @@ def _printable(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None) -> list[str]:
+def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
+            replayed: bool = False) -> list[str]:
     """Store ``message``, run the engine once, and return the reply texts.
 
     A second delivery of the same MessageSid returns the replies stored the first time.
+    ``replayed``: the message comes from the spool (``bot.spool``), received while the
+    database was down; its replies are queued to be sent instead of returned.
     """
     now = now or datetime.now(timezone.utc)
     for attempt in (1, 2):
         try:
-            return _receive(rt, message, now)
+            return _receive(rt, message, now, replayed)
         except DBAPIError as exc:
-            # The pool does not ping each connection before use (a round trip per
-            # message); a connection the server dropped shows up here instead, and
+            # A connection the server dropped while it sat in the pool shows up here;
             # receiving is idempotent (MessageSid), so one retry on a fresh one is safe.
             if attempt == 2 or not exc.connection_invalidated:
                 raise
@@ -138,57 +141,56 @@ class _HandlingFailed(Exception):
     """The engine or an effect raised: roll the whole transaction back."""
 
 
-def _receive(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
+def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool) -> list[str]:
     queued: list[int] = []
     broadcasts: list[int] = []
     try:
-        with sql.message_transaction(rt.db) as (session, conn):
-            contact, inbound_id, open_row = sql.open_message(conn, message, now)
+        with rt.db.session() as session:
+            conn = session.connection()
+            contact, inbound_id, open_row = store.open_message(conn, message, now)
             if inbound_id is None:
-                replies = _stored_replies(conn, message.sid)
-                sql.finish(session, conn, [])
-                return replies
+                return [] if replayed else store.stored_replies(conn, message.sid)
             try:
-                writes: sql.Writes = []
-                texts = _handle(
-                    rt, session, contact, inbound_id, open_row, message, now, queued, writes,
-                    broadcasts,
-                )
-                sql.finish(session, conn, writes)
+                texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
+                                queued, broadcasts)
+                queued.extend(store.store_replies(conn, contact.id, inbound_id,
+                                                  message.channel, texts, now, replayed))
+                session.flush()
             except DBAPIError as exc:
-                if exc.connection_invalidated:
-                    raise  # receive() retries on a fresh connection
+                if exc.connection_invalidated or is_unavailable(exc):
+                    raise  # retried, or spooled, by the caller
                 raise _HandlingFailed() from exc
             except Exception as exc:
                 raise _HandlingFailed() from exc
     except _HandlingFailed:
         log.exception("handling message %s failed", message.sid)
-        return _store_failed(rt, message, now)
+        return _store_failed(rt, message, now, replayed)
     enqueue_sends(rt, queued)
     if broadcasts:
         from bot.services.notices import start_jobs
 
         start_jobs(rt, broadcasts)
-    return texts
+    return [] if replayed else texts
 
 
-def _store_failed(rt: Runtime, message: InboundMessage, now: datetime) -> list[str]:
+def _store_failed(rt: Runtime, message: InboundMessage, now: datetime,
+                  replayed: bool) -> list[str]:
     """Keep a message whose handling failed, marked failed, with an apology as reply.
 
     Its first transaction was rolled back whole (cheaper on the happy path than a
     savepoint around the engine); this one stores what that one would have kept.
     """
-    with sql.message_transaction(rt.db) as (session, conn):
-        contact, inbound_id, _ = sql.open_message(conn, message, now, m.FAILED_HANDLING)
+    queued: list[int] = []
+    with rt.db.session() as session:
+        conn = session.connection()
+        contact, inbound_id, _ = store.open_message(conn, message, now, m.FAILED_HANDLING)
         if inbound_id is None:  # stored meanwhile by a retry in another process
-            replies = _stored_replies(conn, message.sid)
-            sql.finish(session, conn, [])
-            return replies
+            return [] if replayed else store.stored_replies(conn, message.sid)
         texts = [render("error.internal", contact.language)]
-        writes: sql.Writes = []
-        _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
-        sql.finish(session, conn, writes)
-    return texts
+        queued = store.store_replies(conn, contact.id, inbound_id, message.channel, texts,
+                                     now, replayed)
+    enqueue_sends(rt, queued)
+    return [] if replayed else texts
 
 
 def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
@@ -205,29 +207,25 @@ def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
             log.warning("could not enqueue message %s; the sweep will", message_id, exc_info=True)
 
 
-def _stored_replies(conn: Connection, sid: str) -> list[str]:
-    return [row.body for row in sql.STORED_REPLIES.rows(conn, {"sid": sid})]
-
-
 def _handle(
     rt: Runtime,
     session: Session,
-    contact: Any,
+    contact: store.ContactRow,
     inbound_id: int,
     open_row: Any,
     message: InboundMessage,
     now: datetime,
     queued: list[int],
-    writes: sql.Writes,
-    broadcasts: list[int] | None = None,
+    broadcasts: list[int],
 ) -> list[str]:
-    """Run the engine and effects; the session and reply writes go to ``writes``."""
+    """Run the engine and effects, and write the dialog's new state; returns the
+    reply texts."""
+    conn = session.connection()
     dialog = None
     expired = False
     if open_row is not None:
         if open_row.expires_at <= now:
-            # At once, not in ``writes``: effects must not see it still active.
-            sql.END_SESSION.rows(session.connection(), _ended(open_row.id, m.EXPIRED, now))
+            store.end_session(conn, open_row.id, m.EXPIRED, now)
             open_row, expired = None, True
         else:
             dialog = Dialog(open_row.flow, open_row.step, dict(open_row.data or {}))
@@ -256,13 +254,11 @@ def _handle(
         opted_out=contact.opted_out,
     )
     results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
-    _save_dialog(rt, writes, contact.id, open_row, outcome, now)
-    texts = render_replies(outcome.replies, ctx.language, results)
-    _store_replies(writes, contact.id, inbound_id, message.channel, texts, now)
+    session.flush()
+    _save_dialog(rt, conn, contact.id, open_row, outcome, now)
     queued.extend(ctx.queued_message_ids)
-    if broadcasts is not None:
-        broadcasts.extend(ctx.broadcast_ids)
-    return texts
+    broadcasts.extend(ctx.broadcast_ids)
+    return render_replies(outcome.replies, ctx.language, results)
 
 
 def render_replies(replies: list[Reply], language: str, results: dict[str, Any]) -> list[str]:
@@ -271,7 +267,7 @@ def render_replies(replies: list[Reply], language: str, results: dict[str, Any])
 
 
 def _save_dialog(
-    rt: Runtime, writes: sql.Writes, contact_id: int, open_row: Any, outcome: Outcome,
+    rt: Runtime, conn: Connection, contact_id: int, open_row: Any, outcome: Outcome,
     now: datetime,
 ) -> None:
     expires = now + timedelta(minutes=rt.settings.session_timeout_minutes)
@@ -279,32 +275,8 @@ def _save_dialog(
     if open_row is not None:
         continues = new is not None and new.flow == open_row.flow and outcome.ended != INTERRUPTED
         if continues:
-            writes.append((sql.UPDATE_SESSION, {
-                "id": open_row.id, "step": new.step, "data": new.data, "now": now,
-                "expires_at": expires,
-            }))
+            store.update_session(conn, open_row.id, new.step, new.data, now, expires)
             return
-        writes.append((sql.END_SESSION, _ended(open_row.id, outcome.ended, now)))
+        store.end_session(conn, open_row.id, outcome.ended, now)
     if new is not None:
-        writes.append((sql.INSERT_SESSION, {
-            "contact_id": contact_id, "flow": new.flow, "step": new.step, "data": new.data,
-            "status": m.ACTIVE, "now": now, "expires_at": expires,
-        }))
-
-
-def _ended(session_id: int, status: str, now: datetime) -> dict[str, Any]:
-    return {"id": session_id, "status": status, "now": now}
-
-
-def _store_replies(
-    writes: sql.Writes, contact_id: int, inbound_id: int, channel: str, texts: list[str],
-    now: datetime,
-) -> None:
-    rows = [
-        {"contact_id": contact_id, "channel": channel, "body": text, "reply_to_id": inbound_id,
-         "now": now}
-        for text in texts
-    ]
-    if rows:
-        # One row (the usual case) as a plain execute: a single prepared statement.
-        writes.append((sql.INSERT_REPLY, rows[0] if len(rows) == 1 else rows))
+        store.insert_session(conn, contact_id, new.flow, new.step, new.data, now, expires)

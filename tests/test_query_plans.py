@@ -16,10 +16,11 @@ from typing import Any, Iterator
 
 import psycopg
 import pytest
-from psycopg import sql as pgsql
 from sqlalchemy import event
 
-from bot import inbound_sql as sql
+from sqlalchemy.dialects import postgresql
+
+from bot import inbound_store
 from tests.conftest import SERVER_DB, libpq_url
 
 pytestmark = pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
@@ -44,14 +45,16 @@ def fresh_tables(database_url: str) -> Iterator[psycopg.Connection[Any]]:
     conn.close()
 
 
-def generic_plan(conn: psycopg.Connection[Any], statement: Any, values: dict[str, Any]) -> Any:
-    prepared = statement.pg
-    conn.execute(b"PREPARE probe AS " + prepared.sql)
+def generic_plan(conn: psycopg.Connection[Any], statement: Any) -> Any:
+    """The plan PostgreSQL keeps for ``statement`` (a Core statement) once psycopg has
+    prepared it: a generic one, made without looking at the values."""
+    compiled = statement.compile(dialect=postgresql.dialect(paramstyle="numeric_dollar"))
+    conn.execute(f"PREPARE probe AS {compiled}")
     try:
-        args = pgsql.SQL(", ").join(pgsql.Literal(values[name]) for name in prepared.params)
-        row = conn.execute(
-            pgsql.SQL("EXPLAIN (FORMAT JSON) EXECUTE probe({})").format(args)
-        ).fetchone()
+        values = ", ".join(
+            "NULL" if compiled.params[name] is None else f"'{compiled.params[name]}'"
+            for name in compiled.positiontup)
+        row = conn.execute(f"EXPLAIN (FORMAT JSON) EXECUTE probe({values})").fetchone()
     finally:
         conn.execute("DEALLOCATE probe")
     assert row is not None
@@ -66,14 +69,18 @@ def scans_of(plan: Any, table: str) -> list[dict[str, Any]]:
 
 
 def test_reading_the_open_session_looks_it_up_by_contact(fresh_tables) -> None:  # type: ignore[no-untyped-def]
-    plan = generic_plan(fresh_tables, sql.INSERT_INBOUND_READ_SESSION, {
-        "phone": "+6281234567890", "channel": "sms", "body": "MENU", "media": None,
-        "sid": "SMplanprobe", "status": "handled", "now": "2026-11-28T08:00:00+00:00",
-    })
+    session = inbound_store._session
+    plan = generic_plan(fresh_tables, inbound_store._OPEN_SESSION.where(session.c.contact_id == 7))
     (session_scan,) = scans_of(plan, "conversation_session")
     assert "contact_id" in session_scan.get("Index Cond", ""), session_scan
 
 
+def test_reading_the_contact_looks_it_up_by_phone(fresh_tables) -> None:  # type: ignore[no-untyped-def]
+    contact = inbound_store._contact
+    plan = generic_plan(fresh_tables,
+                        inbound_store._CONTACT_READ.where(contact.c.phone == "+6281234567890"))
+    (contact_scan,) = scans_of(plan, "contact")
+    assert "phone" in contact_scan.get("Index Cond", ""), contact_scan
 
 
 @contextmanager

@@ -6,31 +6,28 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.statements import Statement
 
 
 @lru_cache(maxsize=None)
-def _code_of() -> Statement:
-    """Built once and prepared (asked on each answer of the ADUAN dialog)."""
+def _code_of() -> Select[Any]:
+    """Built once (asked on each answer of the ADUAN dialog)."""
     from bot.models import Complaint
 
-    return Statement.of(
-        select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
-                                     Complaint.contact_id == bindparam("contact_id")))
+    return select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
+                                        Complaint.contact_id == bindparam("contact_id"))
 
 
 @lru_cache(maxsize=None)
-def _check_misses() -> Statement:
-    """Built once and prepared (asked on each CEK)."""
+def _check_misses() -> Select[Any]:
+    """Built once (asked on each CEK)."""
     from bot.models import ComplaintCheckMiss
 
-    return Statement.of(
-        select(func.count()).select_from(ComplaintCheckMiss)
-        .where(ComplaintCheckMiss.contact_id == bindparam("contact_id"),
-               ComplaintCheckMiss.created_at >= bindparam("since")))
+    return (select(func.count()).select_from(ComplaintCheckMiss)
+            .where(ComplaintCheckMiss.contact_id == bindparam("contact_id"),
+                   ComplaintCheckMiss.created_at >= bindparam("since")))
 
 
 class ComplaintLookups:
@@ -43,8 +40,7 @@ class ComplaintLookups:
         """The code of the complaint this contact filed with inbound message ``ref``."""
         if ref is None:
             return None
-        rows = _code_of().read(self.session, {"ref": ref, "contact_id": self.contact_id})
-        return rows[0].code if rows else None
+        return self.session.scalar(_code_of(), {"ref": ref, "contact_id": self.contact_id})
 
     def own_complaint(self, code: str) -> dict[str, Any] | None:
         """Status facts of complaint ``code`` if THIS contact filed it, else None.
@@ -68,6 +64,5 @@ class ComplaintLookups:
     def complaint_check_misses(self, within: timedelta = timedelta(hours=1)) -> int:
         """Wrong CEK codes this contact sent in the last hour."""
         since = datetime.now(timezone.utc) - within
-        (row,) = _check_misses().read(self.session, {"contact_id": self.contact_id,
-                                                    "since": since})
-        return row[0] or 0
+        return self.session.scalar(
+            _check_misses(), {"contact_id": self.contact_id, "since": since}) or 0

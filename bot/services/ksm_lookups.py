@@ -8,18 +8,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, select
+from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PjmProgram
 from bot.models import ksm as k
-from bot.statements import Statement
 from conversations.flows.ksm_common import KsmView, Membership, MemberView
 
 
-KELURAHAN_NAMES = Statement(
-    "SELECT id, name FROM kelurahan ORDER BY name, id", id=Integer, name=String
-)
+_KELURAHAN_NAMES = select(Kelurahan.id, Kelurahan.name).order_by(Kelurahan.name, Kelurahan.id)
 
 
 def _views_select() -> Select[Any]:
@@ -50,18 +47,17 @@ def ksm_views(session: Session, *where: object) -> list[KsmView]:
 
 
 @lru_cache(maxsize=None)
-def _views_by(column: str) -> Statement:
-    return Statement.of(_views_select().where(getattr(Ksm, column) == bindparam("value")))
+def _views_by(column: str) -> Select[Any]:
+    return _views_select().where(getattr(Ksm, column) == bindparam("value"))
 
 
 def ksm_views_by(session: Session, column: str, value: object) -> list[KsmView]:
-    """:func:`ksm_views` where ``Ksm.<column> == value``, the statement built once and
-    prepared (the flows ask this on many messages)."""
-    return _views(_views_by(column).read(session, {"value": value}))
+    """:func:`ksm_views` where ``Ksm.<column> == value``, the statement built once per
+    column (the flows ask this on many messages)."""
+    return _views(session.execute(_views_by(column), {"value": value}))
 
 
-# Built once, as _views_by's: KSM and STATUS ask them on many messages.
-_MEMBERSHIPS = Statement.of(
+_MEMBERSHIPS = (
     select(KsmMember.ksm_id, KsmMember.role, KsmMember.status)
     .where(KsmMember.contact_id == bindparam("contact_id"), KsmMember.status != k.DECLINED)
     .order_by(KsmMember.ksm_id.desc())
@@ -80,9 +76,7 @@ class KsmLookups:
     contact_id: int
 
     def kelurahan_names(self) -> list[tuple[int, str]]:
-        # Asked on every answer to DAFTAR's kelurahan question: a prepared statement.
-        rows = KELURAHAN_NAMES.rows(self.session.connection(), {})
-        return [(row.id, row.name) for row in rows]
+        return [(row.id, row.name) for row in self.session.execute(_KELURAHAN_NAMES)]
 
     def ksms_led(self) -> list[KsmView]:
         return ksm_views_by(self.session, "leader_contact_id", self.contact_id)
@@ -105,7 +99,7 @@ class KsmLookups:
 
     def my_ksms(self) -> list[Membership]:
         """The KSMs the contact leads or was invited to or joined (not declined ones)."""
-        rows = _MEMBERSHIPS.read(self.session, {"contact_id": self.contact_id})
+        rows = self.session.execute(_MEMBERSHIPS, {"contact_id": self.contact_id}).all()
         if not rows:
             return []
         views = {v.id: v for v in _views(self.session.execute(

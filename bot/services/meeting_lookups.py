@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting
 from bot.models import ksm as k
 from bot.models import meeting as mt
-from bot.statements import Statement
 from conversations.flows.meeting_common import DEFAULT_ZONE, MeetingView
 
 
@@ -29,18 +28,17 @@ def _select(*where: Any) -> Select[Any]:
     )
 
 
-# Built once and prepared: RAPAT and the meeting answers ask these on many messages.
-_NEXT_OF_KSM = Statement.of(_select(Meeting.ksm_id == bindparam("ksm_id")))
-_NEXT_OF_MEMBER = Statement.of(_select(Meeting.ksm_id.in_(
+_NEXT_OF_KSM = _select(Meeting.ksm_id == bindparam("ksm_id"))
+_NEXT_OF_MEMBER = _select(Meeting.ksm_id.in_(
     select(KsmMember.ksm_id).where(KsmMember.contact_id == bindparam("contact_id"),
-                                   KsmMember.status == k.CONFIRMED))))
+                                   KsmMember.status == k.CONFIRMED)))
 
 
-def _first(session: Session, statement: Statement, **params: Any) -> MeetingView | None:
-    rows = statement.read(session, params)
-    if not rows:
+def _first(session: Session, statement: Select[Any], **params: Any) -> MeetingView | None:
+    row = session.execute(statement, params).first()
+    if row is None:
         return None
-    meeting_id, ksm_id, name, starts_at, place, zone, recurrence = rows[0]
+    meeting_id, ksm_id, name, starts_at, place, zone, recurrence = row
     return MeetingView(id=meeting_id, ksm_id=ksm_id, ksm_name=name, starts_at=starts_at,
                        place=place, time_zone=zone or DEFAULT_ZONE, recurrence=recurrence)
 

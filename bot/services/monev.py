@@ -18,7 +18,6 @@ from bot.effects import EffectContext, handles
 from bot.models import Ksm, KsmMember, MonevPeriod, MonevReport
 from bot.models import ksm as k
 from bot.models import monev as mv
-from bot.statements import Statement
 from conversations.flows.monev import MonevDue, SubmitMonevReport
 
 EARLY = timedelta(days=7)  # a period may be reported this long before it is due
@@ -84,7 +83,8 @@ class MonevLookups:
 
     def monev_due(self, now: datetime) -> list[MonevDue]:
         """Unreported periods of the verified KSMs the contact leads, due by next week."""
-        rows = _DUE.read(self.session, {"contact_id": self.contact_id, "due_by": now + EARLY})
+        rows = self.session.execute(
+            _DUE, {"contact_id": self.contact_id, "due_by": now + EARLY})
         seen: set[int] = set()
         due = []
         for period_id, ksm_id, name, kind, count in rows:
@@ -107,8 +107,7 @@ def _due_select() -> Select[Any]:
     )
 
 
-# Built once and prepared: MONEV's opening asks it.
-_DUE = Statement.of(_due_select())
+_DUE = _due_select()
 
 
 def status_of(period: MonevPeriod | None, now: datetime, days: int) -> str:

@@ -1,0 +1,216 @@
+"""Storing one inbound message and what its handling decided (``bot.inbound``).
+
+Every statement here is SQLAlchemy Core built from the models' tables, the same on
+PostgreSQL and SQLite: the one data path of the project, so a column's Python-side
+default applies here as everywhere else. A message costs, in one transaction: the
+contact upsert, the contact read, the inbound insert, the open-session read, then the
+session and reply writes and the commit.
+
+There was hand-written SQL on raw libpq here once, two round trips per message. It
+shared the connection with psycopg, whose ``DEALLOCATE ALL`` after any rollback dropped
+its prepared statements behind its back: the next message on that connection failed.
+psycopg now prepares the frequent statements itself (after five runs on a connection)
+and knows when they are gone.
+
+How to add a field:
+- to the contact or the message: add the column to the model and an Alembic migration;
+  if the hot path must set it from the inbound message, add it to
+  :func:`contact_values` or :func:`message_values` (otherwise the column's default
+  applies);
+- to what the flows read of the contact: add it to ``_CONTACT_READ`` and
+  :class:`ContactRow`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.models import Contact, ConversationSession, Message
+from bot.models import messaging as m
+from conversations.model import WHATSAPP
+
+if TYPE_CHECKING:
+    from bot.twilio_form import InboundMessage
+
+_contact = Contact.__table__
+_message = Message.__table__
+_session = ConversationSession.__table__
+
+# A contact row is rewritten only when something changed or its times are this old:
+# rewriting it on every message left each contact a chain of dead row versions that
+# every look-up walked. A WhatsApp window start recorded this much early only closes
+# the window that much early.
+TOUCH_EVERY = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """What the hot path needs of the contact."""
+
+    id: int
+    language: str
+    opted_out: bool
+    phone: str
+
+
+_CONTACT_READ = select(_contact.c.id, _contact.c.language, _contact.c.opted_out,
+                       _contact.c.phone)
+_OPEN_SESSION = (
+    select(_session.c.id, _session.c.flow, _session.c.step, _session.c.data,
+           _session.c.expires_at)
+    .where(_session.c.status == m.ACTIVE)
+)
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    return (postgresql.insert(table) if conn.dialect.name == "postgresql"
+            else sqlite.insert(table))
+
+
+def contact_values(message: InboundMessage, now: datetime) -> dict[str, Any]:
+    """The contact's columns as this message sets them."""
+    whatsapp = message.channel == WHATSAPP
+    return {
+        "phone": message.phone,
+        "uses_sms": not whatsapp,
+        "uses_whatsapp": whatsapp,
+        "name": message.profile_name,
+        "last_whatsapp_at": now if whatsapp else None,
+        "last_seen_at": now,
+        "created_at": now,
+    }
+
+
+def message_values(contact_id: int, message: InboundMessage, now: datetime,
+                   status: str) -> dict[str, Any]:
+    """The inbound message's row."""
+    media = [{"url": x.url, "type": x.content_type} for x in message.media] or None
+    return {
+        "contact_id": contact_id, "direction": m.IN, "channel": message.channel,
+        "body": message.body, "media": media, "twilio_sid": message.sid, "status": status,
+        "attempts": 0, "created_at": now, "updated_at": now,
+    }
+
+
+def _upsert_contact(conn: Connection, message: InboundMessage, now: datetime) -> None:
+    """Create the contact, or lock (and, when due, touch) the one with this phone.
+
+    On PostgreSQL ON CONFLICT DO UPDATE locks the row even when its WHERE is false, so
+    every message of one contact (and a retry of the same MessageSid in another
+    process) waits here for the one before to commit. SQLite's write lock (BEGIN
+    IMMEDIATE) orders everything anyway.
+    """
+    stmt = _insert(conn, _contact).values(contact_values(message, now))
+    excluded = stmt.excluded
+    old = now - TOUCH_EVERY
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_contact.c.phone],
+        set_={
+            "last_seen_at": excluded.last_seen_at,
+            "invalid_number": False,
+            "uses_sms": _contact.c.uses_sms | excluded.uses_sms,
+            "uses_whatsapp": _contact.c.uses_whatsapp | excluded.uses_whatsapp,
+            "last_whatsapp_at": _coalesce(excluded.last_whatsapp_at,
+                                          _contact.c.last_whatsapp_at),
+        },
+        where=(
+            _contact.c.invalid_number
+            | (excluded.uses_sms & ~_contact.c.uses_sms)
+            | (excluded.uses_whatsapp & ~_contact.c.uses_whatsapp)
+            | (_contact.c.last_seen_at < old)
+            | and_(excluded.last_whatsapp_at.is_not(None),
+                   _coalesce(_contact.c.last_whatsapp_at, old) <= old)
+        ),
+    )
+    conn.execute(stmt)
+
+
+def _coalesce(*values: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(*values)
+
+
+def open_message(
+    conn: Connection, message: InboundMessage, now: datetime, status: str = m.HANDLED
+) -> tuple[ContactRow, int | None, Any]:
+    """Create or lock the contact, insert the inbound message unless its MessageSid is
+    stored, and read the contact's open session.
+
+    The message is stored with its final ``status`` at once (handled): the same
+    transaction handles it, and if handling fails that transaction is rolled back and
+    the message stored again, as failed.
+
+    Returns:
+        (the contact; the new message's id, or None when the MessageSid was stored
+        before; the open session's row or None).
+    """
+    _upsert_contact(conn, message, now)
+    row = conn.execute(_CONTACT_READ.where(_contact.c.phone == message.phone)).one()
+    contact = ContactRow(row.id, row.language, row.opted_out, row.phone)
+    inbound_id = conn.execute(
+        _insert(conn, _message).values(message_values(contact.id, message, now, status))
+        .on_conflict_do_nothing(index_elements=[_message.c.twilio_sid])
+        .returning(_message.c.id)
+    ).scalar()
+    if inbound_id is None:
+        return contact, None, None
+    open_row = conn.execute(_OPEN_SESSION.where(_session.c.contact_id == contact.id)).first()
+    return contact, inbound_id, open_row
+
+
+def stored_replies(conn: Connection, sid: str) -> list[str]:
+    """The replies stored for the inbound message ``sid`` (a retried webhook's answer)."""
+    inbound = _message.alias("inbound")
+    return list(conn.scalars(
+        select(_message.c.body)
+        .join(inbound, _message.c.reply_to_id == inbound.c.id)
+        .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply")
+        .order_by(_message.c.id)
+    ))
+
+
+def store_replies(conn: Connection, contact_id: int, inbound_id: int, channel: str,
+                  texts: list[str], now: datetime, queued: bool = False) -> list[int]:
+    """Store the reply texts; ``queued``: to be sent by a job (a message replayed from
+    the spool, whose answer to Twilio is long gone), else answered inline.
+
+    Returns:
+        The ids of queued replies (none when answered inline).
+    """
+    if not texts:
+        return []
+    rows = [
+        {"contact_id": contact_id, "direction": m.OUT, "channel": channel, "body": text,
+         "status": m.QUEUED if queued else m.ANSWERED, "reply_to_id": inbound_id,
+         "kind": "reply", "attempts": 0, "created_at": now, "updated_at": now}
+        for text in texts
+    ]
+    if not queued:
+        conn.execute(insert(_message), rows)
+        return []
+    return [conn.execute(insert(_message).values(row).returning(_message.c.id)).scalar_one()
+            for row in rows]
+
+
+def update_session(conn: Connection, session_id: int, step: str, data: dict[str, Any],
+                   now: datetime, expires_at: datetime) -> None:
+    conn.execute(update(_session).where(_session.c.id == session_id)
+                 .values(step=step, data=data, updated_at=now, expires_at=expires_at))
+
+
+def insert_session(conn: Connection, contact_id: int, flow: str, step: str,
+                   data: dict[str, Any], now: datetime, expires_at: datetime) -> None:
+    conn.execute(insert(_session).values(
+        contact_id=contact_id, flow=flow, step=step, data=data, status=m.ACTIVE,
+        created_at=now, updated_at=now, expires_at=expires_at))
+
+
+def end_session(conn: Connection, session_id: int, status: str, now: datetime) -> None:
+    conn.execute(update(_session).where(_session.c.id == session_id)
+                 .values(status=status, ended_at=now, updated_at=now))
