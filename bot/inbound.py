@@ -8,7 +8,7 @@
    apology instead of a 500;
 3. one commit stores message, session, effects and replies; messages for other people
    are queued after the commit;
-4. when the database cannot be reached at all, the caller spools the message
+4. when the database cannot be reached at all, the message is spooled
    (``bot.spool``) and it is received here later, its replies then sent as messages.
 
 The statements are in ``bot.inbound_store``.
@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 from bot import effects
 from bot import inbound_store as store
 from bot.db import is_unavailable
+from bot.spool import Spool, spool_of
 from bot.directory import DbDirectory
 from bot.models import messaging as m
 from bot.phone import InvalidPhone, normalise
 from bot.runtime import Runtime
-from conversations.catalogue import render
+from conversations.catalogue import DEFAULT_LANGUAGE, render
 from conversations.model import (
     INTERRUPTED,
     SMS,
@@ -125,6 +126,28 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
     database was down; its replies are queued to be sent instead of returned.
     """
     now = now or datetime.now(timezone.utc)
+    if replayed:
+        return _receive_retrying(rt, message, now, replayed)
+    spool = spool_of(rt)
+    if spool.pending():  # behind what is spooled, never before it
+        return _held(spool, message, now)
+    try:
+        return _receive_retrying(rt, message, now, replayed)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        log.warning("database unavailable (%s) for message %s", exc.__class__.__name__,
+                    message.sid)
+        return _held(spool, message, now)
+
+
+def _held(spool: Spool, message: InboundMessage, now: datetime) -> list[str]:
+    spool.put(message, now)
+    return [render("inbound.held", DEFAULT_LANGUAGE)]
+
+
+def _receive_retrying(rt: Runtime, message: InboundMessage, now: datetime,
+                      replayed: bool) -> list[str]:
     for attempt in (1, 2):
         try:
             return _receive(rt, message, now, replayed)

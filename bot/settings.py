@@ -48,6 +48,9 @@ class Settings:
     sms_price_per_segment: float = 350.0
     # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
     quiet_hours: bool = True
+    # Where a web process keeps messages received while both the database and Redis
+    # are down (bot.spool): a directory on this machine that survives a restart.
+    spool_dir: str = "ksm-bot-spool"
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -174,6 +177,7 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         monev_reminder_days=_int(env, "MONEV_REMINDER_DAYS", 7),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
+        spool_dir=get("SPOOL_DIR") or "ksm-bot-spool",
         testing=testing,
     )
     return check(settings)

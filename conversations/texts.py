@@ -62,6 +62,12 @@ define({
         en="No such choice. Reply a number from 1 to {max}, or BATAL.",
         example={"max": 12},
     ),
+    # The answer to a message kept in the spool while the database is down; the real
+    # reply follows as a message once it is back (bot.spool).
+    "inbound.held": Text(
+        id="Pesan Anda sudah kami terima. Balasan menyusul sebentar lagi.",
+        en="We have your message. Our reply will follow shortly.",
+    ),
     "error.internal": Text(
         id="Maaf, ada gangguan. Pesan Anda sudah kami simpan dan akan diproses.",
         en="Sorry, something went wrong. Your message is saved and will be handled.",

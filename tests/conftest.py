@@ -7,6 +7,7 @@ job runner. Only Twilio's HTTP API is faked, by a real server on 127.0.0.1.
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Any, Iterator
 
 import pytest
@@ -105,6 +106,8 @@ def app_config(database_url: str, twilio: FakeTwilio, jobs: Any, **overrides: An
         "TWILIO_API_BASE_URL": twilio.url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "JOBS": jobs,
+        # Messages spooled while a test cuts the database (bot.spool).
+        "SPOOL_DIR": tempfile.mkdtemp(prefix="ksm-spool-"),
         # Tests run at any hour; the quiet-hours tests turn this on with a fixed clock.
         "QUIET_HOURS": "off",
         # Tests do not wait on the send-rate limiter unless they choose a rate.

@@ -116,7 +116,15 @@ def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untype
     return forget(rt, now)
 
 
+def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Messages spooled while the database was down are received, in order (bot.spool)."""
+    from bot.spool import spool_of
+
+    return spool_of(rt).replay()
+
+
 TASKS: list[Callable[..., int]] = [
+    replay_spooled_messages,
     requeue_stale_messages,
     release_held_messages,
     release_complaint_notices,

@@ -1,0 +1,269 @@
+"""Messages received while the database is down: kept, then replayed in order.
+
+Twilio does not retry a webhook that got an answer (even a 500), so a message that
+cannot be stored when it arrives would be lost. Instead it is written here (as
+RapidPro's courier spools what it receives when its database is down), the resident
+gets a short holding reply, and once the database answers again the messages are
+received in the order they came (``bot.inbound.receive(..., replayed=True)``), their
+real replies sent as messages.
+
+Where a message is kept:
+- in a Redis list when Redis answers: any process replays it (the sweep does);
+- else in a directory on this machine (``SPOOL_DIR``), one file per message, written
+  and synced before the holding reply: only this machine's processes replay it.
+
+While anything is spooled, later messages are spooled behind it too, so a resident's
+messages are never handled out of order. Replaying is safe to repeat: a message is
+stored once under its MessageSid, and leaves the spool only after it is.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from conversations.model import Media
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.inbound import InboundMessage
+
+log = logging.getLogger(__name__)
+
+REDIS_KEY = "ksm-bot:spool"
+LOCK_NAME = "ksm-bot:spool-lock"
+# How often a process that spooled something tries to replay it.
+RETRY_SECONDS = 2.0
+# How long the "is anything spooled?" answer is trusted on the request path.
+PENDING_TTL = 1.0
+BATCH = 200
+
+def _encode(message: InboundMessage, received_at: datetime) -> str:
+    data = asdict(message)
+    data["received_at"] = received_at.isoformat()
+    # Unique per entry (a MessageSid may arrive twice): LREM removes exactly this one.
+    data["entry"] = uuid.uuid4().hex
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _decode(raw: str | bytes) -> tuple[InboundMessage, datetime]:
+    from bot.inbound import InboundMessage
+
+    data = json.loads(raw)
+    received_at = datetime.fromisoformat(data.pop("received_at"))
+    data.pop("entry", None)
+    data["media"] = tuple(Media(**m) for m in data.get("media") or ())
+    return InboundMessage(**data), received_at
+
+
+def spool_of(rt: Runtime) -> Spool:
+    """The process's spool for ``rt`` (made on first use)."""
+    spool = rt.extras.get("spool")
+    if spool is None:
+        spool = rt.extras.setdefault("spool", Spool(rt))
+    return spool
+
+
+class Spool:
+    """The spool of one runtime: where to keep messages, and this process's replayer."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.directory = Path(rt.settings.spool_dir)
+        self._lock = threading.Lock()
+        self._pending = False
+        self._checked_until = 0.0
+        self._replayer: threading.Thread | None = None
+        self.retry_seconds = RETRY_SECONDS
+
+    def put(self, message: InboundMessage, received_at: datetime) -> str:
+        """Keep ``message`` until the database is back; returns where (redis,
+        directory).
+
+        Raises:
+            OSError: neither Redis nor the directory could take it.
+        """
+        raw = _encode(message, received_at)
+        where = "directory"
+        try:
+            if self.rt.redis is None:
+                raise ConnectionError("no Redis")
+            self.rt.redis.rpush(REDIS_KEY, raw)
+            where = "redis"
+        except Exception:  # noqa: BLE001 - Redis down or hung: the local directory
+            _write_file(self.directory, raw, received_at)
+        with self._lock:
+            self._pending = True
+        log.warning("message %s spooled (%s) until the database is back", message.sid, where)
+        self.start_replaying()
+        return where
+
+    def pending(self) -> bool:
+        """Whether anything may still be spooled. Asked on the request path, so the
+        answer is refreshed at most every PENDING_TTL seconds."""
+        now = time.monotonic()
+        with self._lock:
+            if self._pending or now < self._checked_until:
+                return self._pending
+            self._checked_until = now + PENDING_TTL
+        found = self._anything_left()
+        with self._lock:
+            self._pending = found
+        if found:
+            self.start_replaying()
+        return found
+
+    def _anything_left(self) -> bool:
+        if _files(self.directory)[:1]:
+            return True
+        if self.rt.redis is None:
+            return False
+        try:
+            return bool(self.rt.redis.llen(REDIS_KEY))
+        except Exception:  # noqa: BLE001 - unreachable: what it holds cannot be replayed
+            return False  # now, so it cannot be overtaken either
+
+    def replay(self) -> int:
+        """Receive spooled messages in arrival order until the spool is empty or the
+        database is unavailable again; returns how many were received.
+
+        One replayer at a time: a Redis lock for the Redis list, a file lock for this
+        machine's directory (each owner replays what it holds).
+        """
+        from bot.db import is_unavailable
+        from bot.inbound import receive
+
+        done = 0
+        with _redis_lock(self.rt) as redis_ok, _directory_lock(self.directory) as dir_ok:
+            while entries := self._next_entries(redis_ok, dir_ok):
+                for received_at, raw, remove in entries:
+                    message, _ = _decode(raw)
+                    try:
+                        receive(self.rt, message, received_at, replayed=True)
+                    except Exception as exc:  # noqa: BLE001
+                        if is_unavailable(exc):
+                            return done  # still down: try again later
+                        log.exception("spooled message %s could not be received; set aside",
+                                      message.sid)
+                        _write_file(self.directory / "failed", raw, received_at)
+                    remove()
+                    done += 1
+        left = self._anything_left()
+        with self._lock:
+            self._pending = left
+        if done:
+            log.info("replayed %d spooled messages", done)
+        return done
+
+    def _next_entries(self, redis_ok: bool, dir_ok: bool) -> list[tuple[datetime, str, Any]]:
+        """Up to BATCH entries of both places, oldest first, each with its remover."""
+        entries: list[tuple[datetime, str, Any]] = []
+        redis = self.rt.redis
+        if redis_ok:
+            for raw in redis.lrange(REDIS_KEY, 0, BATCH - 1):
+                text = raw.decode() if isinstance(raw, bytes) else raw
+                entries.append((_decode(text)[1], text,
+                                lambda raw=raw: redis.lrem(REDIS_KEY, 1, raw)))
+        if dir_ok:
+            for path in _files(self.directory)[:BATCH]:
+                text = path.read_text(encoding="utf-8")
+                entries.append((_decode(text)[1], text, path.unlink))
+        entries.sort(key=lambda entry: entry[0])
+        return entries[:BATCH]
+
+    def start_replaying(self) -> None:
+        """Make sure this process has a thread replaying the spool until it is empty."""
+        with self._lock:
+            if self._replayer is not None and self._replayer.is_alive():
+                return
+            self._replayer = threading.Thread(target=self._replay_loop, name="ksm-bot-spool",
+                                              daemon=True)
+            self._replayer.start()
+
+    def _replay_loop(self) -> None:
+        while True:
+            time.sleep(self.retry_seconds)
+            try:
+                self.replay()
+            except Exception:  # noqa: BLE001 - keep trying while anything is spooled
+                log.exception("replaying the spool failed")
+            with self._lock:
+                if not self._pending:
+                    return
+
+
+def _write_file(directory: Path, raw: str, received_at: datetime) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    # Names sort in arrival order.
+    name = f"{received_at.timestamp():017.6f}-{uuid.uuid4().hex}.json"
+    temporary = directory / (name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(raw)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, directory / name)
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)  # the rename itself survives a crash
+    finally:
+        os.close(descriptor)
+
+
+def _files(directory: Path) -> list[Path]:
+    try:
+        return sorted(p for p in directory.iterdir() if p.suffix == ".json")
+    except FileNotFoundError:
+        return []
+
+
+@contextmanager
+def _redis_lock(rt: Runtime) -> Iterator[bool]:
+    if rt.redis is None:
+        yield False
+        return
+    try:
+        lock = rt.redis.lock(LOCK_NAME, timeout=300, blocking=False)
+        held = lock.acquire(blocking=False)
+    except Exception:  # noqa: BLE001 - Redis down: only the directory
+        yield False
+        return
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                lock.release()
+            except Exception:  # noqa: BLE001 - expired or Redis gone; it times out
+                pass
+
+
+@contextmanager
+def _directory_lock(directory: Path) -> Iterator[bool]:
+    """A lock across this machine's processes (gunicorn workers share the directory)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / ".lock", "a")
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()

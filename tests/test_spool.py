@@ -1,0 +1,165 @@
+"""Messages received while the database is down are kept, answered with a holding
+reply, and handled in order once it is back (bot.spool).
+
+PostgreSQL is cut through a TCP proxy of the test's own; the shared server is never
+touched. Redis is the run's Redis, or a private redis-server the test kills.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.models import Complaint, Message
+from tests.conftest import SERVER_DB, SERVER_REDIS, app_config
+from tests.fault_services import RedisServer, TcpProxy
+from tests.transcript import Phone
+
+HELD = "Balasan menyusul"
+
+needs_postgres = pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
+
+
+@pytest.fixture
+def proxy(database_url: str) -> Iterator[TcpProxy]:
+    with TcpProxy.for_database(database_url) as proxy:
+        yield proxy
+
+
+def _app_through(proxy: TcpProxy, database_url: str, twilio: Any, jobs: Any,
+                 tmp_path: Any, **overrides: Any) -> Any:
+    from bot import create_app
+
+    config = app_config(proxy.url_for(database_url), twilio, jobs,
+                        SPOOL_DIR=str(tmp_path / "spool"), **overrides)
+    return create_app(config)
+
+
+def _inbound(rt: Any) -> list[tuple[str, str]]:
+    with rt.db.session() as session:
+        return [tuple(r) for r in session.execute(
+            select(Message.body, Message.status).where(Message.direction == "in")
+            .order_by(Message.id))]
+
+
+def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) -> None:
+    from bot.spool import spool_of
+
+    rt = app.extensions["ksm_runtime"]
+    spool_of(rt).retry_seconds = 3600  # the test replays by hand, at a known moment
+    client = app.test_client()
+    phone = Phone(client)
+    phone.send("MENU").expect("1 DAFTAR")
+
+    proxy.cut()
+    phone.send("ADUAN dana BLM dipotong ketua").expect(HELD)
+    phone.send("MENU").expect(HELD)
+    assert client.get("/healthz").status_code == 503
+
+    proxy.restore()
+    # The first health check after the outage finds a live connection.
+    assert client.get("/healthz").status_code == 200
+    # Still behind what is spooled: this one waits its turn too.
+    phone.send("CEK 000000").expect(HELD)
+
+    assert spool_of(rt).replay() == 3
+    assert not spool_of(rt).pending()
+    assert _inbound(rt) == [("MENU", "handled"), ("ADUAN dana BLM dipotong ketua", "handled"),
+                            ("MENU", "handled"), ("CEK 000000", "handled")]
+    with rt.db.session() as session:
+        complaint = session.execute(select(Complaint)).scalar_one()
+        assert complaint.text.startswith("dana BLM dipotong")
+    # The real replies go out as messages, in order.
+    twilio.reset()
+    run_jobs()
+    bodies = [r["Body"] for r in twilio.messages]
+    assert len(bodies) >= 3, bodies
+    assert complaint.code in bodies[0]  # the complaint, filed first
+    assert any("1 DAFTAR" in body for body in bodies[1:]), bodies  # then the menu
+    # Nothing doubled by a second replay.
+    assert spool_of(rt).replay() == 0
+    assert len(_inbound(rt)) == 4
+    phone.send("MENU").expect("1 DAFTAR")
+
+
+@needs_postgres
+def test_postgres_down_messages_are_spooled_in_redis_and_replayed_in_order(
+        app, database_url, twilio, jobs, run_jobs, proxy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    through = _app_through(proxy, database_url, twilio, jobs, tmp_path)
+    try:
+        _spool_down_and_back(through, proxy, _runner(through, run_jobs), twilio)
+        # Kept in Redis when there is one, in the directory otherwise.
+        assert not list((tmp_path / "spool").glob("*.json"))
+    finally:
+        through.extensions["ksm_runtime"].db.dispose()
+
+
+@needs_postgres
+def test_postgres_and_redis_down_messages_are_spooled_on_disk_and_replayed(
+        app, database_url, twilio, run_jobs, proxy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from redis import Redis
+
+    from workers.queue import RqJobQueue
+
+    with RedisServer() as redis_server:
+        redis = Redis.from_url(redis_server.url)
+        through = _app_through(proxy, database_url, twilio, RqJobQueue(redis), tmp_path,
+                               REDIS_URL=redis_server.url)
+        rt = through.extensions["ksm_runtime"]
+        try:
+            phone = Phone(through.test_client())
+            phone.send("MENU").expect("1 DAFTAR")
+            redis_server.kill()
+            proxy.cut()
+            phone.send("ADUAN jalan rusak tidak diperbaiki").expect(HELD)
+            assert len(list((tmp_path / "spool").glob("*.json"))) == 1
+            proxy.restore()
+            # This process's replayer finds the database back by itself.
+            deadline = time.monotonic() + 15
+            while len(_inbound(rt)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert [body for body, _ in _inbound(rt)] == [
+                "MENU", "ADUAN jalan rusak tidak diperbaiki"]
+            assert not list((tmp_path / "spool").glob("*.json"))
+            with rt.db.session() as session:
+                # Redis is still down: the reply waits queued for the sweep.
+                queued = session.execute(
+                    select(Message.body).where(Message.direction == "out",
+                                               Message.status == "queued")
+                    .order_by(Message.id)).scalars().all()
+            assert len(queued) == 2 and "Kode aduan" in queued[0], queued
+        finally:
+            rt.db.dispose()
+            redis.close()
+
+
+def _runner(app: Any, run_jobs: Any) -> Any:
+    """``run_jobs`` for a second app on the same job queue."""
+    return run_jobs
+
+
+def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The spool itself on either database: what is put is received in arrival order,
+    and a message that reached the database meanwhile is not handled twice."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.inbound import InboundMessage
+    from bot.spool import Spool
+
+    spool = Spool(rt)
+    spool.directory = tmp_path / "spool"
+    spool.retry_seconds = 3600
+    start = datetime.now(timezone.utc)
+    texts = ["ADUAN lampu jalan mati", "MENU", "BATAL"]
+    for i, body in enumerate(texts):
+        spool.put(InboundMessage(sid=f"SM{i:032x}", phone="+6281234567890", channel="sms",
+                                 body=body), start + timedelta(seconds=i))
+    # The same MessageSid spooled twice (Twilio retried while the database was down).
+    spool.put(InboundMessage(sid=f"SM{0:032x}", phone="+6281234567890", channel="sms",
+                             body=texts[0]), start)
+    assert spool.pending()
+    assert spool.replay() == 4
+    assert [body for body, _ in _inbound(rt)] == texts
+    assert not spool.pending()
