@@ -25,7 +25,10 @@ def run_worker(burst: bool = False) -> None:
     settings = from_env()
     if not settings.redis_url:
         raise SettingsError("REDIS_URL is required for ksm-bot worker (ksm-bot serve runs jobs in-process)")
-    rt = runtime_module.install(runtime_module.build(settings))
+    rt = runtime_module.install(runtime_module.build(settings, for_worker=True))
     schedule_next(rt)
-    worker = SimpleWorker([QUEUE_NAME], connection=rt.redis)
+    # RQ's dequeue blocks for minutes and raises its connection's socket timeout above
+    # that; a connection of its own keeps the runtime's (jobs, locks) at seconds.
+    worker = SimpleWorker([QUEUE_NAME], connection=runtime_module.redis_client(settings.redis_url,
+                                                                                for_worker=True))
     worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
