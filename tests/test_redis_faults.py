@@ -2,6 +2,9 @@
 back by itself. Each test runs its own redis-server (tests/fault_services.py)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from typing import Any, Iterator
@@ -122,3 +125,76 @@ def _utcnow() -> Any:
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc)
+
+
+def test_a_running_worker_schedules_the_sweep_again_after_redis_restarts_empty(
+        database_url: str, redis_server: RedisServer, twilio: Any, tmp_path: Any) -> None:
+    from rq.job import Job
+
+    from workers.sweep import SWEEP_JOB_ID
+
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_server.url, "SECRET_KEY": "s" * 32,
+        "PUBLIC_BASE_URL": "https://bot.example.org", "QUIET_HOURS": "off",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_SMS_FROM": "+15005550006", "TWILIO_API_BASE_URL": twilio.url,
+        "SWEEP_INTERVAL_SECONDS": "1",
+    })
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed in finally
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        def swept(within: float) -> bool:
+            deadline = time.monotonic() + within
+            while time.monotonic() < deadline:
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+                try:
+                    job = Job.fetch(SWEEP_JOB_ID, connection=redis_server.client())
+                    if job.ended_at is not None:
+                        return True
+                except Exception:  # noqa: BLE001 - not there yet, or Redis restarting
+                    pass
+                time.sleep(0.2)
+            return False
+
+        assert swept(within=20), (tmp_path / "worker.log").read_text()[-3000:]
+        redis_server.restart_empty()
+        assert redis_server.client().dbsize() == 0
+        assert swept(within=30), (tmp_path / "worker.log").read_text()[-3000:]
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+        log.close()
+
+
+def test_every_worker_may_reconcile_the_sweep_and_one_stays_scheduled(
+        redis_server: RedisServer, twilio: Any, database_url: str) -> None:
+    from bot import runtime as runtime_module
+    from bot.settings import from_env
+    from workers.sweep import SWEEP_JOB_ID, ensure_scheduled, sweep_is_scheduled
+
+    settings = from_env({"DATABASE_URL": database_url, "REDIS_URL": redis_server.url,
+                         "SECRET_KEY": "s" * 32}, testing=True)
+    workers = [runtime_module.build(settings, for_worker=True) for _ in range(3)]
+    try:
+        assert not sweep_is_scheduled(workers[0])
+        assert [ensure_scheduled(rt) for rt in workers] == [True, False, False]
+        registry = workers[0].jobs.queue.scheduled_job_registry
+        assert registry.get_job_ids() == [SWEEP_JOB_ID]
+        # Due and moved to the queue by RQ's scheduler: still counts as scheduled.
+        registry.remove(SWEEP_JOB_ID)
+        workers[0].jobs.queue.enqueue_job(workers[0].jobs.queue.fetch_job(SWEEP_JOB_ID))
+        assert not ensure_scheduled(workers[1])
+        redis_server.restart_empty()
+        assert ensure_scheduled(workers[2])
+        assert registry.get_job_ids() == [SWEEP_JOB_ID]
+    finally:
+        for rt in workers:
+            rt.close()
