@@ -42,25 +42,52 @@ class JobQueue(Protocol):
     ) -> None: ...
 
 
-class RqJobQueue:
-    """Jobs on an RQ queue in Redis, run by ``ksm-bot worker`` processes."""
+class JobQueuePaused(RuntimeError):
+    """Raised instead of trying Redis while the queue's breaker is open."""
 
-    def __init__(self, redis: Any, name: str = QUEUE_NAME) -> None:
+
+class RqJobQueue:
+    """Jobs on an RQ queue in Redis, run by ``ksm-bot worker`` processes.
+
+    Args:
+        redis: the client to enqueue with; its timeouts bound how long one enqueue waits.
+        name: the RQ queue.
+        pause_after_failure: after an enqueue fails on Redis, raise
+            :class:`JobQueuePaused` at once for this many seconds instead of trying
+            again. The web process sets it: a hung Redis then costs one short timeout
+            per process, not one per job, and the rows stay queued for the sweep.
+    """
+
+    def __init__(self, redis: Any, name: str = QUEUE_NAME, pause_after_failure: float = 0.0) -> None:
         from rq import Queue
 
         self.redis = redis
         self.queue = Queue(name, connection=redis)
+        self.pause_after_failure = pause_after_failure
+        self._paused_until = 0.0
+
+    @property
+    def paused(self) -> bool:
+        return time.monotonic() < self._paused_until
 
     def enqueue(self, func, *args, job_id=None, retry=None, delay=None):  # type: ignore[no-untyped-def]
+        from redis.exceptions import RedisError
         from rq import Retry
 
+        if self.paused:
+            raise JobQueuePaused(f"Redis failed less than {self.pause_after_failure:g} s ago; not trying")
         options: dict[str, Any] = {"job_id": job_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
         if retry is not None:
             options["retry"] = Retry(max=retry.max, interval=list(retry.intervals))
-        if delay:
-            self.queue.enqueue_in(delay, func, *args, **options)
-        else:
-            self.queue.enqueue(func, *args, **options)
+        try:
+            if delay:
+                self.queue.enqueue_in(delay, func, *args, **options)
+            else:
+                self.queue.enqueue(func, *args, **options)
+        except (RedisError, OSError):
+            if self.pause_after_failure:
+                self._paused_until = time.monotonic() + self.pause_after_failure
+            raise
 
 
 @dataclass(order=True)

@@ -179,6 +179,56 @@ def schedule_next(rt) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def sweep_is_scheduled(rt) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the sweep job is waiting, queued or running on RQ.
+
+    Checked in the order a job moves (scheduled, queued, taken, started) so a job moving
+    meanwhile is still seen; a miss costs one extra, harmless sweep at most.
+    """
+    queue = rt.jobs.queue
+    redis = queue.connection
+    return (
+        SWEEP_JOB_ID in queue.scheduled_job_registry
+        or redis.lpos(queue.key, SWEEP_JOB_ID) is not None
+        or redis.lpos(queue.intermediate_queue_key, SWEEP_JOB_ID) is not None
+        or SWEEP_JOB_ID in queue.started_job_registry
+    )
+
+
+def ensure_scheduled(rt) -> bool:  # type: ignore[no-untyped-def]
+    """Schedule the sweep if Redis has lost it (restarted empty, or a worker died while
+    sweeping). Safe from every worker at once: the fixed job id keeps one in the schedule.
+
+    Returns:
+        True when the sweep had to be scheduled again.
+    """
+    if sweep_is_scheduled(rt):
+        return False
+    log.warning("the sweep was not scheduled on Redis; scheduling it again")
+    schedule_next(rt)
+    return True
+
+
+def keep_scheduled_in_thread(rt, every: float, stop: threading.Event | None = None) -> threading.Thread:  # type: ignore[no-untyped-def]
+    """A worker's daemon thread: every ``every`` seconds, :func:`ensure_scheduled`.
+
+    The schedule lives only in Redis and a worker schedules it when it starts; without
+    this, a Redis that restarts empty stops all sweeping until a worker restarts.
+    """
+    stop = stop or threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            try:
+                ensure_scheduled(rt)
+            except Exception as exc:  # noqa: BLE001 - Redis down: try again next time
+                log.warning("could not check the sweep's schedule: %s", exc)
+
+    thread = threading.Thread(target=loop, name="ksm-bot-sweep-schedule", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_forever_in_thread(interval: float) -> threading.Thread:
     """The embedded default's scheduler: a daemon thread calling :func:`sweep`."""
 
