@@ -1,13 +1,14 @@
 """Webhook benchmark: the real app under gunicorn against a bare Flask endpoint.
 
 Run from the repository root (the project installed, e.g. ``pip install -e .``), with
-PostgreSQL and Redis up::
+PostgreSQL and Redis up and ``wrk`` installed (Debian: ``apt-get install wrk``)::
 
     python bench/webhook.py                       # defaults below
     python bench/webhook.py --requests 8000 --seconds 20 --connections 16
     WEB_CONCURRENCY=3 WEB_THREADS=4 python bench/webhook.py   # other gunicorn settings
     python bench/webhook.py --app-only --rounds 1 --profile prof.txt   # needs py-spy
     python bench/webhook.py --floor     # also the storing floor (bench/floor_app.py)
+    python bench/webhook.py --requests 2000 --rounds 2 --warmup 200   # a quick check
 
 The machine's other load moves the figures a lot (the per-round ratios show by how
 much); CPU per request of the workers and PostgreSQL is steadier for comparing code.
@@ -17,28 +18,33 @@ What it does, in one run:
 1. migrates the bench database (``BENCH_DATABASE_URL``, default
    ``postgresql://postgres@127.0.0.1/ksm_bench``; it is EMPTIED: use a database of its
    own) and empties the bench Redis db (``BENCH_REDIS_URL``, default
-   ``redis://127.0.0.1:6379/3``);
+   ``redis://127.0.0.1:6379/9``);
 2. pre-computes every request before timing: Twilio's form fields, a distinct
-   MessageSid each, From one of ``--residents`` numbers, Body ``MENU`` or a digit,
-   and a valid X-Twilio-Signature for ``PUBLIC_BASE_URL`` + path;
+   MessageSid each ("SM" and 32 lowercase hex digits), From one of ``--residents``
+   numbers, Body ``MENU`` or a digit, and a valid X-Twilio-Signature for
+   ``PUBLIC_BASE_URL`` + path;
 3. starts the real app with the Procfile's ``web:`` command (same workers/threads for
    both targets; ``WEB_CONCURRENCY``/``WEB_THREADS`` override as in production) bound
    to 127.0.0.1, and ``bench/bare_app.py`` with the same command and settings, which
    answers the TwiML the app gave for the same Body; warms both up;
-4. sends the requests on ``--connections`` keep-alive connections (one thread each,
-   raw sockets, ``bench/http_load.py``: the client must stay cheap, the two cores also
-   run gunicorn and PostgreSQL), in ``--rounds`` rounds alternating app and bare (the
-   same requests to both), each app round bounded by its share of ``--seconds``, each
-   bare round lasting as long as the app round before it (its requests repeated): a
-   change in the machine's background load then weighs on both alike;
-5. checks storage: inbound messages stored == distinct MessageSids answered, every
-   one of them, handled and answered; then re-sends a sample of answered requests
-   (Twilio's retries) and a batch of fresh ones twice at the same instant, and checks
-   each MessageSid is stored once and answered with the same TwiML both times;
+4. sends the requests with wrk on ``--connections`` keep-alive connections, one per
+   wrk thread (``bench/wrk_load.py``, ``bench/wrk_signed.lua``: the client must stay
+   cheap, the two cores also run gunicorn and PostgreSQL), each MessageSid once, in
+   ``--rounds`` rounds alternating app and bare (the same requests to both), each app
+   round bounded by its share of ``--requests`` and of ``--seconds``, each bare round
+   lasting as long as the app round before it (its requests repeated): a change in
+   the machine's background load then weighs on both alike;
+5. re-sends the requests a round's time limit left without an answer (as Twilio
+   retries them), then checks storage: inbound messages stored == distinct
+   MessageSids answered with 200, every one of them, handled and answered; then
+   re-sends a sample of answered requests (Twilio's retries) and a batch of fresh
+   ones twice at the same instant, and checks each MessageSid is stored once and
+   answered with the same TwiML both times;
 6. prints requests/s of both, the ratio app/bare (overall and per round), p50/p99
-   latency of both, CPU per request of the workers and PostgreSQL, the client's own
-   CPU use, and PASS/FAIL against the target (ratio >= 0.35, app p99 < 100 ms, no
-   message lost or doubled). Exit status 1 when a check fails.
+   latency of both (each request's own, measured in wrk's Lua; wrk's own p99, which
+   adds samples for coordinated omission, is printed beside it), CPU per request of
+   the workers, PostgreSQL and wrk, and PASS/FAIL against the target (ratio >= 0.35,
+   app p99 < 100 ms, no message lost or doubled). Exit status 1 when a check fails.
 
 ``--floor`` adds a third target to every round, ``bench/floor_app.py``: the signature
 check and the hot path's two round trips of SQL, with nothing else (no engine, ORM or
@@ -56,7 +62,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import signal
 import socket
 import subprocess
@@ -68,7 +73,7 @@ from urllib.parse import urlencode
 
 # Run as a script (python bench/webhook.py): the repository root holds bench/.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.http_load import Request, Result, merge, run_load  # noqa: E402
+from bench.wrk_load import Request, Result, merge, run_load, wrk_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/webhooks/twilio/messages"
@@ -80,7 +85,7 @@ TARGET_RATIO = 0.35
 TARGET_P99_MS = 100.0
 APP_SPEC = "'bot:create_app()'"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 FLOOR_DATABASE_URL = os.environ.get(
     "BENCH_FLOOR_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench_floor"
 )
@@ -102,18 +107,26 @@ def twilio_form(sid: str, sender: str, body: str) -> dict[str, str]:
     }
 
 
-def build_requests(count: int, residents: int, run_id: str, start: int = 0) -> list[Request]:
+def message_sid(run_id: str, stream: int, i: int) -> str:
+    """A MessageSid of Twilio's shape, "SM" and 32 lowercase hex digits, distinct per
+    run (``run_id``: 8 hex digits), ``stream`` (app, floor) and ``i``."""
+    return f"SM{run_id}{stream:02x}{i:022x}"
+
+
+def build_requests(
+    count: int, residents: int, run_id: str, start: int = 0, stream: int = 0
+) -> list[Request]:
     """``count`` signed requests with distinct MessageSids from ``residents`` numbers."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(AUTH_TOKEN)
     url = PUBLIC_BASE_URL + PATH
-    rng = random.Random(f"{run_id}-{start}")
+    rng = random.Random(f"{run_id}-{stream}-{start}")
     numbers = [f"+62812{n:08d}" for n in range(10_000_000, 10_000_000 + residents)]
     bodies = ["MENU", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
     out = []
     for i in range(start, start + count):
-        sid = f"SM{run_id}{i:024x}"
+        sid = message_sid(run_id, stream, i)
         body = rng.choice(bodies)
         form = twilio_form(sid, rng.choice(numbers), body)
         payload = urlencode(form).encode()
@@ -270,20 +283,18 @@ def postgres_backends(database_url: str) -> list[int]:
     return list(pids)
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def report(name: str, result: Result, client_cpu: float, server_cpu: tuple[float, float]) -> None:
     rps = result.done / result.elapsed if result.elapsed else 0.0
     workers, database = (1000 * x / max(result.done, 1) for x in server_cpu)
     print(
         f"  {name:<5} {result.done:6d} req in {result.elapsed:5.1f} s = {rps:7.1f} req/s"
         f"   p50 {result.percentile(50):6.1f} ms   p99 {result.percentile(99):6.1f} ms"
-        f"   client CPU {100 * client_cpu / result.elapsed:4.0f}% of one core"
-        f"   statuses {result.statuses}   reconnects {result.reconnects}\n"
-        f"        CPU per request: gunicorn workers {workers:.2f} ms, PostgreSQL {database:.2f} ms"
+        f"   statuses {result.statuses}   cut off at the time limit {len(result.cut_off)}\n"
+        f"        CPU per request: gunicorn workers {workers:.2f} ms, PostgreSQL {database:.2f} ms,"
+        f" wrk {1000 * client_cpu / max(result.done, 1):.2f} ms"
+        f" ({100 * client_cpu / max(result.elapsed, 1e-9):.0f}% of one core)\n"
+        f"        wrk's own p99 (corrected for coordinated omission), per round:"
+        f" {', '.join(f'{x:.1f}' for x in result.wrk_p99)} ms"
     )
     for error in result.errors[:5]:
         print(f"        error: {error}")
@@ -303,11 +314,11 @@ def timed(
     from zero, those closed during it are missed)."""
     workers = server.worker_pids()
     backends = postgres_backends(database) if database else []
-    cpu0, workers0, db0 = cpu_seconds(), process_cpu(workers), process_cpu(backends)
+    workers0, db0 = process_cpu(workers), process_cpu(backends)
     result = run_load(server.port, requests, args.connections, seconds, repeat)
     later = [pid for pid in (postgres_backends(database) if database else []) if pid not in backends]
     server_cpu = (process_cpu(workers) - workers0, process_cpu(backends + later) - db0)
-    return result, cpu_seconds() - cpu0, server_cpu
+    return result, result.client_cpu, server_cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '(Procfile default)')}"
           f" WEB_THREADS={os.environ.get('WEB_THREADS', '(Procfile default)')}"
           f"; {args.connections} connections, {args.residents} residents, {os.cpu_count()} CPUs")
+    version = subprocess.run([wrk_path(), "--version"], capture_output=True, text=True).stdout
+    print(f"client: {version.splitlines()[0] if version else 'wrk'}, one connection per thread")
 
     if args.floor and args.app_only:
         parser.error("--floor needs the bare app's answers: drop --app-only")
@@ -357,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     # The floor stores what it receives: its rounds need MessageSids of their own, and
     # more of them (it answers faster than the app).
     floor_load = build_requests(4 * args.requests if args.floor else 0, args.residents,
-                                run_id + "f", start=0)
+                                run_id, start=0, stream=1)
     print(f"  {len(warmup) + len(load) + len(twins_fresh) + len(floor_load)} signed requests built in "
           f"{time.perf_counter() - t0:.1f} s (before timing)")
 
@@ -433,7 +446,10 @@ def main(argv: list[str] | None = None) -> int:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
         app_result = merge(app_rounds)
-        # Twilio's retries of answered messages, and one message arriving twice at once.
+        # Twilio retries a request it had no answer to: those a round's time limit cut
+        # off (the app may or may not have stored them), then a sample of answered ones.
+        cut_off = set(app_result.cut_off) - set(app_result.answers)
+        resent = run_load(app.port, [r for r in load if r.sid in cut_off], args.connections, 60)
         answered_load = [r for r in load if r.sid in app_result.answers]
         sample = random.Random(run_id).sample(answered_load, min(args.retries, len(answered_load)))
         retried = run_load(app.port, sample, args.connections, 60)
@@ -461,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         report("floor", floor_result, floor_cpu[0], (floor_cpu[1], floor_cpu[2]))
         if floor_result.errors or set(floor_result.statuses) - {200}:
             failures.append(f"floor: {len(floor_result.errors)} errors, statuses {floor_result.statuses}")
-    answered = {**warm.answers, **app_result.answers, **twinned.answers}
+    answered = {**warm.answers, **app_result.answers, **resent.answers, **twinned.answers}
     rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
     sent_sids = set(answered)
     lost = sent_sids - stored_sids
@@ -474,13 +490,17 @@ def main(argv: list[str] | None = None) -> int:
         failures.append("stored inbound messages differ from requests answered")
     if unhandled or unanswered:
         failures.append(f"{unhandled} inbound not handled, {unanswered} without a reply")
-    for name, res in (("warm-up", warm), ("timed", app_result)):
+    if set(resent.answers) != cut_off:
+        missing = len(cut_off - set(resent.answers))
+        failures.append(f"{missing} cut-off requests not answered when re-sent")
+    for name, res in (("warm-up", warm), ("timed", app_result), ("cut off, re-sent", resent)):
         if res.errors or set(res.statuses) - {200}:
             failures.append(f"{name}: {len(res.errors)} errors, statuses {res.statuses}")
 
     mismatched = [s for s, body in retried.answers.items() if body != answered.get(s)]
     mismatched += [s for s, body in twinned.duplicates_answered if body != twinned.answers.get(s)]
-    print(f"  retries: {retried.done} old MessageSids re-sent, {len(twins)} requests = "
+    print(f"  retries: {resent.done} cut off at a round's end re-sent, "
+          f"{retried.done} answered MessageSids re-sent, {len(twins)} requests = "
           f"{len(twins_fresh)} fresh MessageSids each sent twice at once: "
           f"answers differing from the first {len(mismatched)}, "
           f"errors {len(retried.errors) + len(twinned.errors)}")
