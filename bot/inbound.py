@@ -223,11 +223,14 @@ def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
     from workers.outbound import send_message
     from workers.queue import SEND_RETRY
 
-    for message_id in message_ids:
+    for position, message_id in enumerate(message_ids):
         try:
             rt.jobs.enqueue(send_message, message_id, retry=SEND_RETRY)
-        except Exception:  # noqa: BLE001 - the row stays queued; the sweep picks it up
-            log.warning("could not enqueue message %s; the sweep will", message_id, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued; the sweep picks them up
+            # The rest would meet the same Redis: leave them all to the sweep.
+            log.warning("could not enqueue messages %s (%s); the sweep will",
+                        message_ids[position:], exc)
+            return
 
 
 def _handle(
