@@ -177,7 +177,8 @@ def test_a_worker_slower_than_its_lease_does_not_send(rt, run_jobs, twilio) -> N
     assert len(twilio.requests) == 1
 
 
-def test_a_worker_dead_during_the_provider_call_leaves_it_for_an_officer(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_dead_during_the_provider_call_leaves_it_for_an_officer(  # type: ignore[no-untyped-def]
+        rt, run_jobs, twilio, client, officer_login, csrf_token) -> None:
     clock = Clock(rt)
     message_id = _queue(rt)
     sender, rt.sender = rt.sender, DyingSender()
@@ -194,6 +195,23 @@ def test_a_worker_dead_during_the_provider_call_leaves_it_for_an_officer(rt, run
     run_jobs()
     assert _message(rt, message_id).status == "unknown"
     assert twilio.requests == []
+
+    officer_login("root", "admin")
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert f"/admin/jobs/messages/{message_id}/requeue" in page
+    assert "+6281200000001" in page and "Rapat KSM besok" in page
+    assert client.post(f"/admin/jobs/messages/{message_id}/requeue").status_code == 400  # CSRF
+    response = client.post(f"/admin/jobs/messages/{message_id}/requeue",
+                           data={"csrf_token": csrf_token(page.encode())})
+    assert response.status_code == 302
+    run_jobs()
+    assert _message(rt, message_id).status == "sent"
+    assert len(twilio.messages) == 1
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert f"/admin/jobs/messages/{message_id}/requeue" not in page
+    # Only an unknown message can be sent again from there.
+    assert client.post(f"/admin/jobs/messages/{message_id}/requeue",
+                       data={"csrf_token": csrf_token(page.encode())}).status_code == 404
 
 
 def test_a_late_result_after_the_lease_is_still_recorded(rt, twilio) -> None:  # type: ignore[no-untyped-def]
