@@ -246,6 +246,8 @@ def _enqueue_at(rt: Any, message_id: int, delay: timedelta) -> None:
 def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
     """An officer's decision: send an ``unknown`` message again (it may arrive twice).
 
+    Its attempts are kept: past the budget it gets this one provider call, no retries.
+
     Returns:
         False when the message is not (or no longer) unknown.
     """
