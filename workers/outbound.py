@@ -1,10 +1,46 @@
-"""The send job: one stored outbound message through the sender, exactly once."""
+"""The send job: one stored outbound message through the sender, at most once per claim.
+
+Life of an outbound message row (statuses in ``bot/models/messaging.py``)::
+
+    queued --claim--> claimed --commit, then the HTTP call--> sending --> sent
+      ^  ^               |                                      |   \\-> failed (permanent
+      |  |  lease over:  |                                      |         error, or budget)
+      |  +-- never called (sweep)         lease over (sweep):   +--> unknown (an officer
+      |                                   maybe sent, not resent        decides)
+      +-- retryable error: next_attempt_at = now + BACKOFF[attempts - 1]
+
+- The claim is one ``UPDATE ... WHERE status = 'queued' AND due``: a second job for the
+  same row, or one that comes early, finds nothing and does nothing. Opt-out and quiet
+  hours are checked in the claim's transaction.
+- "Provably never called": the row becomes ``sending`` in its own commit right before
+  the provider call. That UPDATE also counts the attempt, so the normal path costs one
+  extra small UPDATE (claim, call marker, result). A row still ``claimed`` after
+  :data:`CLAIM_LEASE` never reached the provider: the sweep queues it again. A row still
+  ``sending`` after :data:`IN_FLIGHT_LEASE` may have gone out: the sweep marks it
+  ``unknown`` and it is not resent automatically (a duplicate costs a resident; an
+  officer sees it on the admin jobs page and can send it again), as for broadcast rows
+  (``workers/broadcasts.py``). ``claimed_at`` is the claim's token: a worker slower than
+  its lease finds the row taken back and does not call the provider, and a late result
+  still lands on a row the sweep marked ``unknown``.
+- Retries have one mechanism, the row: a retryable error (429, 5xx, unreachable) puts
+  it back to ``queued`` with ``next_attempt_at`` from :data:`BACKOFF`, and the job
+  enqueues itself delayed to that time. The queue's own retry is not used
+  (``workers.queue.SEND_RETRY`` is None): it counted attempts per job chain, and every
+  job the sweep started began a fresh chain (28 attempts in 3.7 minutes against 503s).
+  The budget is the row's ``attempts``: after :data:`MAX_ATTEMPTS` provider calls the
+  message is ``failed`` with the last error code. The sweep is the safety net: it
+  re-enqueues queued rows overdue by ``STALE_QUEUED`` (their job was lost: Redis down,
+  worker killed), and only those. The in-process runner (embedded default) runs the
+  same delayed jobs, so it behaves the same.
+"""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
@@ -20,17 +56,39 @@ log = logging.getLogger(__name__)
 # Replies and notices a resident asked for still go to an opted-out number; nothing else.
 PROMPTED_KINDS = {"reply", "officer_reply"}
 
+BACKOFF = (10, 60, 300, 900, 3600)  # seconds before attempt 2, 3, ... after a retryable error
+MAX_ATTEMPTS = len(BACKOFF) + 1  # provider calls per message
+CLAIM_LEASE = timedelta(minutes=5)  # claimed longer than this: the worker died before the call
+IN_FLIGHT_LEASE = timedelta(minutes=2)  # well past the sender's 10 s HTTP timeout
+TABLE = Message.__table__
 
-class RetryLater(Exception):
-    """Raised so that the job queue retries the job with backoff (429, 5xx, unreachable)."""
+
+@dataclass(frozen=True)
+class Claim:
+    """A row this worker moved to ``claimed`` at ``claimed_at``, and what to send."""
+
+    message_id: int
+    contact_id: int
+    claimed_at: datetime
+    outgoing: Outgoing
+
+
+@dataclass(frozen=True)
+class ProviderCall:
+    """A claim whose ``sending`` marker is committed: the provider may now be called."""
+
+    claim: Claim
+    started_at: datetime
+    attempts: int
 
 
 def send_message(message_id: int) -> str:
-    """Send the queued outbound message ``message_id``.
+    """Send the queued outbound message ``message_id`` if it is due.
 
-    Claims the row (queued -> sending) so that a second run, on any worker, does
-    nothing. Permanent errors mark the message failed (and the contact opted out or
-    invalid); retryable ones put it back to queued and raise :class:`RetryLater`.
+    Claims the row so that a second run, on any worker, does nothing; commits the
+    ``sending`` marker; calls the provider. Permanent errors mark the message failed
+    (and the contact opted out or invalid); retryable ones queue it again for its next
+    attempt and enqueue this job for then (see the module docstring).
 
     Returns:
         What happened, for the job's result.
@@ -38,85 +96,171 @@ def send_message(message_id: int) -> str:
     from bot.runtime import current
 
     rt = current()
-    table = Message.__table__
-    now = datetime.now(timezone.utc)
+    claimed = claim(rt, message_id, clock.now(rt))
+    if isinstance(claimed, str):
+        return claimed
+    call = start_provider_call(rt, claimed)
+    if call is None:
+        return "lost"  # slower than the lease: the sweep gave the row back
+    return call_provider(rt, call)
+
+
+def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
+    """Take the queued, due row for this worker (queued -> claimed).
+
+    Returns:
+        The claim, or why there is nothing to send: ``"not queued"``, ``"not due"``,
+        ``"skipped"`` (opted out, invalid number) or ``"held"`` (quiet hours).
+    """
     with rt.db.session() as session:
-        claimed = session.execute(
-            update(table)
-            .where(table.c.id == message_id, table.c.status == m.QUEUED)
-            .values(status=m.SENDING, attempts=table.c.attempts + 1, updated_at=now)
-            .returning(table.c.contact_id, table.c.channel, table.c.body, table.c.kind, table.c.media)
+        row = session.execute(
+            update(TABLE)
+            .where(TABLE.c.id == message_id, TABLE.c.status == m.QUEUED,
+                   or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= now))
+            .values(status=m.CLAIMED, claimed_at=now, updated_at=now)
+            .returning(TABLE.c.contact_id, TABLE.c.channel, TABLE.c.body, TABLE.c.kind,
+                       TABLE.c.media)
         ).first()
-        if claimed is None:
-            return "not queued"
+        if row is None:
+            status = session.scalar(select(TABLE.c.status).where(TABLE.c.id == message_id))
+            return "not due" if status == m.QUEUED else "not queued"
         contact = session.execute(
-            select(Contact.phone, Contact.opted_out, Contact.invalid_number, Contact.last_whatsapp_at,
-                   Kelurahan.time_zone)
+            select(Contact.phone, Contact.opted_out, Contact.invalid_number,
+                   Contact.last_whatsapp_at, Kelurahan.time_zone)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
-            .where(Contact.id == claimed.contact_id)
+            .where(Contact.id == row.contact_id)
         ).one()
-        if contact.invalid_number or (contact.opted_out and claimed.kind not in PROMPTED_KINDS):
-            session.execute(update(table).where(table.c.id == message_id).values(status=m.SKIPPED))
+        mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
+        if contact.invalid_number or (contact.opted_out and row.kind not in PROMPTED_KINDS):
+            session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
-        quiet = quiet_hours_on(rt) and is_quiet(clock.now(rt), contact.time_zone)
-        if claimed.kind not in PROMPTED_KINDS and quiet:
+        quiet = quiet_hours_on(rt) and is_quiet(now, contact.time_zone)
+        if row.kind not in PROMPTED_KINDS and quiet:
             # The sweep queues it again once it is 06:00 for this contact.
-            session.execute(update(table).where(table.c.id == message_id)
-                            .values(status=m.HELD, attempts=table.c.attempts - 1))
+            session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"
 
     # WhatsApp outside the 24-hour window: the kind's approved template, else SMS.
-    route = choose_route(claimed.channel, contact.last_whatsapp_at, clock.now(rt), claimed.body,
-                         content_sid=rt.settings.whatsapp_templates.get(claimed.kind or ""))
+    route = choose_route(row.channel, contact.last_whatsapp_at, now, row.body,
+                         content_sid=rt.settings.whatsapp_templates.get(row.kind or ""))
     outgoing = Outgoing(
         to=contact.phone,
         channel=route.channel,
         body=route.body,
-        media_urls=tuple(x["url"] for x in (claimed.media or [])) if route.channel == "whatsapp" else (),
+        media_urls=(tuple(x["url"] for x in (row.media or []))
+                    if route.channel == "whatsapp" else ()),
         status_callback=_status_callback(rt.settings.public_base_url),
         content_sid=route.content_sid,
         content_variables=route.content_variables,
     )
+    return Claim(message_id, row.contact_id, now, outgoing)
+
+
+def start_provider_call(rt: Any, claimed: Claim) -> ProviderCall | None:
+    """Wait for the sender's rate, then commit the marker (claimed -> sending).
+
+    Returns:
+        The call to make, or None when the claim is no longer this worker's.
+    """
+    # Replies share the sender's rate with broadcasts; a reservation per message
+    # puts a reply at most one slot per busy worker behind a running broadcast.
+    key, per_second = sender_key(rt.settings, claimed.outgoing.channel)
+    acquire(limiter_for(rt), key, per_second)
+    stamp = clock.now(rt)
+    with rt.db.session() as session:
+        attempts = session.execute(
+            update(TABLE)
+            .where(TABLE.c.id == claimed.message_id, TABLE.c.status == m.CLAIMED,
+                   TABLE.c.claimed_at == claimed.claimed_at)
+            .values(status=m.SENDING, claimed_at=stamp, attempts=TABLE.c.attempts + 1,
+                    updated_at=stamp)
+            .returning(TABLE.c.attempts)
+        ).scalar()
+    if attempts is None:
+        log.warning("message %s: claim lost before the provider call; not sent by this job",
+                    claimed.message_id)
+        return None
+    return ProviderCall(claimed, stamp, attempts)
+
+
+def call_provider(rt: Any, call: ProviderCall) -> str:
+    """Hand the message to the provider and record the result on the row."""
+    claimed = call.claim
     try:
-        # Replies share the sender's rate with broadcasts; a reservation per message
-        # puts a reply at most one slot per busy worker behind a running broadcast.
-        key, per_second = sender_key(rt.settings, route.channel)
-        acquire(limiter_for(rt), key, per_second)
-        sid = rt.sender.send(outgoing)
+        sid = rt.sender.send(claimed.outgoing)
     except SendError as error:
         if error.code in SLOW_DOWN_CODES or error.http_status == 429:
-            limiter_for(rt).slow_down(key)
-        return _failed(rt, message_id, claimed.contact_id, error)
+            limiter_for(rt).slow_down(sender_key(rt.settings, claimed.outgoing.channel)[0])
+        return _failed(rt, call, error)
+    stamp = clock.now(rt)
     with rt.db.session() as session:
         session.execute(
-            update(table)
-            .where(table.c.id == message_id, table.c.status == m.SENDING)
-            .values(status=m.SENT, twilio_sid=sid, sent_at=now, error_code=None,
-                    channel=route.channel, updated_at=datetime.now(timezone.utc))
+            update(TABLE).where(*_in_flight(call))
+            .values(status=m.SENT, twilio_sid=sid, sent_at=stamp, error_code=None,
+                    next_attempt_at=None, channel=claimed.outgoing.channel, updated_at=stamp)
         )
     return f"sent {sid}"
 
 
-def _failed(rt, message_id: int, contact_id: int, error: SendError) -> str:  # type: ignore[no-untyped-def]
-    table = Message.__table__
-    now = datetime.now(timezone.utc)
+def _in_flight(call: ProviderCall) -> tuple[Any, ...]:
+    """This call's row: still sending, or marked unknown by a sweep that gave up on it."""
+    return (TABLE.c.id == call.claim.message_id, TABLE.c.status.in_((m.SENDING, m.UNKNOWN)),
+            TABLE.c.claimed_at == call.started_at)
+
+
+def _failed(rt: Any, call: ProviderCall, error: SendError) -> str:
+    message_id = call.claim.message_id
+    now = clock.now(rt)
+    if error.retryable and call.attempts < MAX_ATTEMPTS:
+        due = now + timedelta(seconds=BACKOFF[call.attempts - 1])
+        with rt.db.session() as session:
+            queued = session.execute(
+                update(TABLE).where(*_in_flight(call))
+                .values(status=m.QUEUED, error_code=error.code, next_attempt_at=due,
+                        claimed_at=None, updated_at=now)
+            ).rowcount
+        log.warning("message %s: retryable send error %s (%s); attempt %s of %s at %s",
+                    message_id, error.code, error, call.attempts + 1, MAX_ATTEMPTS, due)
+        if queued:
+            _enqueue_at(rt, message_id, due - now)
+        return f"retry at {due.isoformat()} ({error.code})"
     with rt.db.session() as session:
-        if error.retryable:
-            session.execute(
-                update(table).where(table.c.id == message_id)
-                .values(status=m.QUEUED, error_code=error.code, updated_at=now)
-            )
-        else:
-            session.execute(
-                update(table).where(table.c.id == message_id)
-                .values(status=m.FAILED, error_code=error.code, updated_at=now)
-            )
-            mark_contact_for_error(session, contact_id, error.code, now)
-    if error.retryable:
-        log.warning("message %s: retryable send error %s (%s)", message_id, error.code, error)
-        raise RetryLater(f"message {message_id}: {error}")
-    log.warning("message %s failed for good: %s %s", message_id, error.code, error)
+        session.execute(
+            update(TABLE).where(*_in_flight(call))
+            .values(status=m.FAILED, error_code=error.code, next_attempt_at=None, updated_at=now)
+        )
+        mark_contact_for_error(session, call.claim.contact_id, error.code, now)
+    log.warning("message %s failed for good after %s attempts: %s %s",
+                message_id, call.attempts, error.code, error)
     return f"failed {error.code}"
+
+
+def _enqueue_at(rt: Any, message_id: int, delay: timedelta) -> None:
+    try:
+        rt.jobs.enqueue(send_message, message_id, delay=delay)
+    except Exception:  # noqa: BLE001 - the row is queued with its due time; the sweep will
+        log.warning("could not enqueue the retry of message %s; the sweep will", message_id,
+                    exc_info=True)
+
+
+def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
+    """An officer's decision: send an ``unknown`` message again (it may arrive twice).
+
+    Its attempts are kept: past the budget it gets this one provider call, no retries.
+
+    Returns:
+        False when the message is not (or no longer) unknown.
+    """
+    from bot.inbound import enqueue_sends
+
+    with rt.db.session() as session:
+        requeued = session.execute(
+            update(TABLE).where(TABLE.c.id == message_id, TABLE.c.status == m.UNKNOWN)
+            .values(status=m.QUEUED, next_attempt_at=None, claimed_at=None, updated_at=now)
+        ).rowcount
+    if requeued:
+        enqueue_sends(rt, [message_id])
+    return bool(requeued)
 
 
 def mark_contact_for_error(session, contact_id: int, code: int | None, now: datetime) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,9 @@ class RetryPolicy:
     intervals: Sequence[int]
 
 
-SEND_RETRY = RetryPolicy(max=5, intervals=(10, 60, 300, 900, 3600))
+# Send jobs are not retried by the queue: the message row holds its next attempt and the
+# job enqueues itself for then (workers/outbound.py). A queue retry counted per job chain.
+SEND_RETRY: RetryPolicy | None = None
 
 
 class JobQueue(Protocol):

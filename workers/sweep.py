@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from bot.models import Message
 from bot.models import messaging as m
@@ -22,20 +22,64 @@ log = logging.getLogger(__name__)
 SWEEP_JOB_ID = "ksm-bot-sweep"
 LOCK_NAME = "ksm-bot:sweep-lock"
 STALE_QUEUED = timedelta(minutes=2)
+MAX_REQUEUED = 5000  # per sweep; the next sweep takes the rest
 _local_lock = threading.Lock()
 
 
 def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
-    """Queued messages whose job never ran (Redis was down, a worker died) go again."""
-    from bot.inbound import enqueue_sends
+    """Outbound messages whose job was lost go again; claims whose worker died are settled.
 
+    - ``queued`` rows due more than ``STALE_QUEUED`` ago (``next_attempt_at``, or
+      ``created_at`` for a first attempt): their job should have run (Redis was down, a
+      worker died). Rows waiting for a later attempt are left to their delayed job.
+      A row sent again is due again from now, so a long queue is not enqueued twice.
+    - ``claimed`` rows past their lease never reached the provider: queued and sent.
+    - ``sending`` rows past their lease may have gone out: ``unknown``, not resent.
+    See ``workers/outbound.py`` for the life of a message.
+
+    Returns:
+        How many messages it enqueued.
+    """
+    from bot.inbound import enqueue_sends
+    from workers.outbound import CLAIM_LEASE, IN_FLIGHT_LEASE
+
+    table = Message.__table__
+    stale = now - STALE_QUEUED
     with rt.db.session() as session:
-        ids = list(session.scalars(
-            select(Message.id)
-            .where(Message.status == m.QUEUED, Message.created_at < now - STALE_QUEUED)
-            .order_by(Message.id)
-            .limit(5000)
-        ))
+        back = session.execute(
+            update(table)
+            .where(table.c.status == m.CLAIMED, table.c.claimed_at < now - CLAIM_LEASE)
+            .values(status=m.QUEUED, claimed_at=None, next_attempt_at=now, updated_at=now)
+            .returning(table.c.id)
+        ).scalars().all()
+        lost = session.execute(
+            update(table)
+            .where(table.c.status == m.SENDING, table.c.claimed_at < now - IN_FLIGHT_LEASE)
+            .values(status=m.UNKNOWN, updated_at=now)
+            .returning(table.c.id)
+        ).scalars().all()
+        # Two look-ups, not one with OR: the planner judges ``next_attempt_at IS NULL``
+        # by the whole table (every inbound and sent message), and with an OR it read
+        # every queued row. Each alone is a range of ix_message_due.
+        ids: list[int] = []
+        for due, oldest_first in (
+            (and_(table.c.next_attempt_at.is_(None), table.c.created_at < stale),
+             table.c.created_at),
+            (table.c.next_attempt_at < stale, table.c.next_attempt_at),
+        ):
+            ids += session.scalars(
+                select(table.c.id).where(table.c.status == m.QUEUED, due)
+                .order_by(oldest_first).limit(MAX_REQUEUED - len(ids))
+            )
+        if ids:
+            session.execute(update(table).where(table.c.id.in_(ids), table.c.status == m.QUEUED)
+                            .values(next_attempt_at=now))
+    if back:
+        log.warning("messages %s: worker died before the provider call; sent again", back)
+    if lost:
+        log.warning("messages %s: worker died during the provider call; unknown, not resent",
+                    lost)
+    ids = sorted(set(ids) | set(back))
     enqueue_sends(rt, ids)
     return len(ids)
 

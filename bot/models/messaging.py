@@ -17,9 +17,11 @@ RECEIVED = "received"  # stored, not yet handled (or handling crashed: see FAILE
 HANDLED = "handled"  # the engine ran and its outcome is stored
 FAILED_HANDLING = "failed"  # the engine or an effect raised; the message is kept
 
-# Outbound statuses, in the order Twilio moves them; ANSWERED went back as TwiML.
-QUEUED = "queued"  # stored, waiting for a send job (or quiet hours)
-SENDING = "sending"  # a job has claimed it and is calling Twilio
+# Outbound statuses, in the order a message moves; ANSWERED went back as TwiML.
+# The send job and the sweep move them (workers/outbound.py), then Twilio's callbacks.
+QUEUED = "queued"  # waiting for a send job; due at ``next_attempt_at`` (NULL: now)
+CLAIMED = "claimed"  # a job took it, the provider was not called yet: safe to send again
+SENDING = "sending"  # committed right before the provider call: it may have gone out
 SENT = "sent"
 DELIVERED = "delivered"
 READ = "read"
@@ -28,7 +30,9 @@ FAILED = "failed"
 ANSWERED = "answered"
 SKIPPED = "skipped"  # not sent: opted out or invalid number at send time
 HELD = "held"  # unprompted, met quiet hours at send time: queued again after 06:00 local
-OUT_STATUS_RANK = {QUEUED: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4}
+UNKNOWN = "unknown"  # the worker died during the provider call: maybe sent; never resent
+# automatically, an officer decides (admin jobs page)
+OUT_STATUS_RANK = {QUEUED: 0, CLAIMED: 1, SENDING: 2, UNKNOWN: 2, SENT: 3, DELIVERED: 4, READ: 5}
 FINAL_FAILURES = {UNDELIVERED, FAILED}
 
 
@@ -42,11 +46,23 @@ class Message(Base):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_contact_created", "contact_id", "created_at"),
+        # The sweep's look-up of queued messages whose attempt is overdue: fresh ones
+        # (NULL, by created_at) and retries (by next_attempt_at). Only queued rows.
         Index(
-            "ix_message_queued",
+            "ix_message_due",
+            "next_attempt_at",
             "created_at",
             postgresql_where=text("status = 'queued'"),
             sqlite_where=text("status = 'queued'"),
+        ),
+        # The sweep's look-up of claims past their lease, and the officers' list of
+        # messages whose fate is unknown.
+        Index(
+            "ix_message_lease",
+            "status",
+            "claimed_at",
+            postgresql_where=text("status IN ('claimed', 'sending', 'unknown')"),
+            sqlite_where=text("status IN ('claimed', 'sending', 'unknown')"),
         ),
         # The dashboard's counts of the last day. On PostgreSQL a BRIN index: messages
         # arrive in time order, so it stays a few pages however long the history, and
@@ -78,7 +94,12 @@ class Message(Base):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
     # What an outbound message is for: reply, notice, reminder, broadcast...
     kind: Mapped[str | None] = mapped_column(String(20))
+    # Provider calls made for an outbound message; the budget is per message.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a queued message is due again after a retryable error (NULL: at once).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Start of the current claim (claimed) or provider call (sending): the lease.
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

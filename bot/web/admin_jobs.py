@@ -1,14 +1,21 @@
 """Admins' view of the job queues: queued, running, scheduled and failed jobs (RQ), with
 a button to retry a failed job. On the embedded default it shows the in-process runner.
+Below them, messages whose fate is unknown (a worker died during the provider call,
+``workers/outbound.py``), with a button to send one again.
 Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from sqlalchemy import func, select
 
+from bot.models import Contact, Message
+from bot.models import messaging as m
 from bot.web import get_runtime
 from bot.web.auth import require_role
+from workers import clock
+from workers.outbound import requeue_unknown
 from workers.queue import InlineJobQueue, RqJobQueue
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
@@ -56,7 +63,23 @@ def index():  # type: ignore[no-untyped-def]
     else:
         overview = {"mode": type(jobs).__name__, "name": "-", "queued": 0, "started": 0,
                     "scheduled": 0, "deferred": 0, "failed_count": 0, "failed": []}
-    return render_template("admin_jobs.html", q=overview)
+    return render_template("admin_jobs.html", q=overview, unknown=_unknown_messages())
+
+
+def _unknown_messages() -> dict[str, Any]:
+    """Messages that may or may not have gone out, newest provider call first."""
+    with get_runtime().db.session() as session:
+        count = session.scalar(select(func.count()).select_from(Message)
+                               .where(Message.status == m.UNKNOWN))
+        rows = session.execute(
+            select(Message.id, Message.kind, Message.channel, Message.body, Message.attempts,
+                   Message.claimed_at, Message.created_at, Contact.phone)
+            .join(Contact, Contact.id == Message.contact_id)
+            .where(Message.status == m.UNKNOWN)
+            .order_by(Message.claimed_at.desc())
+            .limit(SHOWN)
+        ).all()
+    return {"count": count or 0, "rows": rows}
 
 
 @bp.post("/<job_id>/requeue")
@@ -69,4 +92,14 @@ def requeue(job_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     jobs.queue.failed_job_registry.requeue(job_id)
     flash("Job diantrekan lagi.", "info")
+    return redirect(url_for("admin_jobs.index"))
+
+
+@bp.post("/messages/<int:message_id>/requeue")
+@require_role()
+def requeue_message(message_id: int):  # type: ignore[no-untyped-def]
+    rt = get_runtime()
+    if not requeue_unknown(rt, message_id, clock.now(rt)):
+        abort(404)
+    flash(f"Pesan {message_id} dikirim ulang.", "info")
     return redirect(url_for("admin_jobs.index"))
