@@ -356,8 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     twins_fresh = build_requests(args.twins, args.residents, run_id, start=args.warmup + args.requests)
     # The floor stores what it receives: its rounds need MessageSids of their own, and
     # more of them (it answers faster than the app).
+    # Another 8-hex run id (the bits of this one flipped), so its SIDs keep Twilio's
+    # shape (SM + 32 hex) and differ from the app's.
     floor_load = build_requests(4 * args.requests if args.floor else 0, args.residents,
-                                run_id + "f", start=0)
+                                f"{int(run_id, 16) ^ 0xFFFFFFFF:08x}", start=0)
     print(f"  {len(warmup) + len(load) + len(twins_fresh) + len(floor_load)} signed requests built in "
           f"{time.perf_counter() - t0:.1f} s (before timing)")
 

@@ -68,7 +68,7 @@ def scans_of(plan: Any, table: str) -> list[dict[str, Any]]:
 def test_reading_the_open_session_looks_it_up_by_contact(fresh_tables) -> None:  # type: ignore[no-untyped-def]
     plan = generic_plan(fresh_tables, sql.INSERT_INBOUND_READ_SESSION, {
         "phone": "+6281234567890", "channel": "sms", "body": "MENU", "media": None,
-        "sid": "SMplanprobe", "status": "handled", "now": "2026-11-28T08:00:00+00:00",
+        "sid": "SM" + "9" * 32, "status": "handled", "now": "2026-11-28T08:00:00+00:00",
     })
     (session_scan,) = scans_of(plan, "conversation_session")
     assert "contact_id" in session_scan.get("Index Cond", ""), session_scan
