@@ -1,11 +1,18 @@
 """Phone numbers as residents write them (0812-3456-7890, +62 812..., 62812...) -> E.164."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
 
 DEFAULT_REGION = "ID"
+WHATSAPP_PREFIX = "whatsapp:"
+
+# Digits and the separators people put between them. phonenumbers alone also reads
+# keypad letters (1-800-FLOWERS) and drops what it does not know (messenger:12345 ->
+# +6212345), turning what is no phone number into someone's number.
+_WRITTEN_NUMBER = re.compile(r"\+?[0-9 \u00a0().\-]+")
 
 
 class InvalidPhone(ValueError):
@@ -18,12 +25,18 @@ class InvalidPhone(ValueError):
 def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form of ``raw``; a ``whatsapp:`` prefix is dropped.
 
+    Only digits with an optional leading ``+`` and spaces, dashes, dots or brackets
+    between them are a number: letters and other prefixes (``messenger:``, ``tel:``)
+    are not.
+
     Raises:
         InvalidPhone: when ``raw`` is not a possible number.
     """
     value = (raw or "").strip()
-    if value.lower().startswith("whatsapp:"):
-        value = value[len("whatsapp:"):]
+    if value.lower().startswith(WHATSAPP_PREFIX):
+        value = value[len(WHATSAPP_PREFIX):]
+    if not _WRITTEN_NUMBER.fullmatch(value):
+        raise InvalidPhone(f"not a phone number: {raw!r}")
     digits = "".join(ch for ch in value if ch.isdigit())
     if value.startswith("62") or (digits.startswith("62") and not value.startswith(("0", "+"))):
         value = "+" + digits
