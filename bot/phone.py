@@ -49,6 +49,25 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A sender as Twilio writes it: E.164 (+ and up to 15 digits), for WhatsApp after
+# "whatsapp:". Nothing else is a resident's phone: not a short code, not another
+# channel's address (messenger:...), and not 2147483648, which normalise() would read
+# as a Jakarta landline.
+_TWILIO_ADDRESS = re.compile(r"(?:whatsapp:)?\+[1-9][0-9]{5,14}")
+
+
+def twilio_sender(address: str) -> str:
+    """E.164 number of a Twilio ``From`` address (``+6281...`` or ``whatsapp:+6281...``).
+
+    Raises:
+        InvalidPhone: when ``address`` is not written as Twilio writes a phone number,
+            or is not a possible number.
+    """
+    if not _TWILIO_ADDRESS.fullmatch(address):
+        raise InvalidPhone(f"not a phone number: {address!r}")
+    return normalise(address)
+
+
 def display(e164: str) -> str:
     """How an Indonesian reads the number: 0812-3456-7890."""
     try:

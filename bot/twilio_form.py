@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from bot.models.contact import Contact
-from bot.phone import WHATSAPP_PREFIX, InvalidPhone, normalise
+from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
 from conversations.model import SMS, WHATSAPP, Media
 
 MAX_BODY = 1600
@@ -77,9 +77,9 @@ def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
     sender = _single(form, "From")
     if not sender:
         raise BadInbound("missing From")
-    channel = WHATSAPP if sender.lower().startswith(WHATSAPP_PREFIX) else SMS
+    channel = WHATSAPP if sender.startswith(WHATSAPP_PREFIX) else SMS
     try:
-        phone = normalise(sender)
+        phone = twilio_sender(sender)
     except InvalidPhone:
         raise BadInbound("From is not a phone number") from None
     media: list[Media] = []

@@ -123,7 +123,7 @@ def test_a_field_twilio_sends_once_given_twice_is_refused(client, rt) -> None:  
 
 @pytest.mark.parametrize("sender", [
     "messenger:12345", "1-800-FLOWERS", "sms:+6281234567890", "whatsapp:+62812345678x",
-    "+6281234567890\x00", "whatsapp:messenger:12345",
+    "+6281234567890\x00", "whatsapp:messenger:12345", "2147483648", "6281234567890",
 ])
 def test_a_sender_that_is_no_phone_number_is_refused(client, rt, sender: str) -> None:  # type: ignore[no-untyped-def]
     _refused(signed_post(client, MESSAGES, captured(_sid(), sender=sender)),
