@@ -2,6 +2,8 @@
 
 Every request must carry a valid X-Twilio-Signature for the public URL (or the request
 URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing is accepted.
+A signed form that is not as Twilio writes it gets a 400 with a one-line reason before
+anything is stored (``bot.twilio_form``).
 """
 from __future__ import annotations
 
