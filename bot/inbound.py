@@ -16,10 +16,8 @@ The statements are in ``bot.inbound_store``.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -28,93 +26,22 @@ from sqlalchemy.orm import Session
 from bot import effects
 from bot import inbound_store as store
 from bot.db import is_unavailable
-from bot.spool import Spool, spool_of
 from bot.directory import DbDirectory
 from bot.models import messaging as m
-from bot.phone import InvalidPhone, normalise
 from bot.runtime import Runtime
+from bot.spool import Spool, spool_of
+from bot.twilio_form import InboundMessage
 from conversations.catalogue import DEFAULT_LANGUAGE, render
 from conversations.model import (
     INTERRUPTED,
-    SMS,
-    WHATSAPP,
     Conversation,
     Dialog,
     Inbound,
-    Media,
     Outcome,
     Reply,
 )
 
 log = logging.getLogger(__name__)
-MAX_BODY = 1600
-
-
-class BadInbound(ValueError):
-    """The request cannot be a Twilio message; the text is a one-line reason."""
-
-
-@dataclass(frozen=True)
-class InboundMessage:
-    """A parsed Twilio inbound message."""
-
-    sid: str
-    phone: str
-    channel: str
-    body: str
-    media: tuple[Media, ...] = ()
-    profile_name: str | None = None
-
-
-def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
-    """Read Twilio's webhook fields; unknown extra fields are ignored.
-
-    Raises:
-        BadInbound: no MessageSid, no From, or a From that is no phone number.
-    """
-    sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
-    sender = (form.get("From") or "").strip()
-    if not sid:
-        raise BadInbound("missing MessageSid")
-    if len(sid) > 64:
-        raise BadInbound("MessageSid too long")
-    if not sender:
-        raise BadInbound("missing From")
-    channel = WHATSAPP if sender.lower().startswith("whatsapp:") else SMS
-    try:
-        phone = normalise(sender)
-    except InvalidPhone:
-        raise BadInbound("From is not a phone number") from None
-    media: list[Media] = []
-    try:
-        count = min(int(form.get("NumMedia") or 0), 10)
-    except ValueError:
-        count = 0
-    for i in range(count):
-        url = form.get(f"MediaUrl{i}")
-        if url:
-            media.append(Media(url=_printable(url),
-                               content_type=_printable(form.get(f"MediaContentType{i}") or "")))
-    # ButtonPayload is what a WhatsApp quick-reply button carries instead of typed text.
-    body = form.get("Body") or form.get("ButtonPayload") or ""
-    return InboundMessage(
-        sid=sid,
-        phone=phone,
-        channel=channel,
-        body=_printable(body[:MAX_BODY]),
-        media=tuple(media),
-        profile_name=(_printable(form.get("ProfileName") or "") or None),
-    )
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _printable(text: str) -> str:
-    """``text`` with control characters (a NUL from a broken gateway, say) turned
-    into spaces: a database text cannot hold NUL, and the rest has no meaning in an
-    SMS. Line breaks and tabs stay."""
-    return _CONTROL.sub(" ", text)
 
 
 def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,

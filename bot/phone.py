@@ -1,11 +1,18 @@
 """Phone numbers as residents write them (0812-3456-7890, +62 812..., 62812...) -> E.164."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
 
 DEFAULT_REGION = "ID"
+WHATSAPP_PREFIX = "whatsapp:"
+
+# Digits and the separators people put between them. phonenumbers alone also reads
+# keypad letters (1-800-FLOWERS) and drops what it does not know (messenger:12345 ->
+# +6212345), turning what is no phone number into someone's number.
+_WRITTEN_NUMBER = re.compile(r"\+?[0-9 \u00a0().\-]+")
 
 
 class InvalidPhone(ValueError):
@@ -18,12 +25,18 @@ class InvalidPhone(ValueError):
 def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form of ``raw``; a ``whatsapp:`` prefix is dropped.
 
+    Only digits with an optional leading ``+`` and spaces, dashes, dots or brackets
+    between them are a number: letters and other prefixes (``messenger:``, ``tel:``)
+    are not.
+
     Raises:
         InvalidPhone: when ``raw`` is not a possible number.
     """
     value = (raw or "").strip()
-    if value.lower().startswith("whatsapp:"):
-        value = value[len("whatsapp:"):]
+    if value.lower().startswith(WHATSAPP_PREFIX):
+        value = value[len(WHATSAPP_PREFIX):]
+    if not _WRITTEN_NUMBER.fullmatch(value):
+        raise InvalidPhone(f"not a phone number: {raw!r}")
     digits = "".join(ch for ch in value if ch.isdigit())
     if value.startswith("62") or (digits.startswith("62") and not value.startswith(("0", "+"))):
         value = "+" + digits
@@ -34,6 +47,25 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone(f"not a possible phone number: {raw!r}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# A sender as Twilio writes it: E.164 (+ and up to 15 digits), for WhatsApp after
+# "whatsapp:". Nothing else is a resident's phone: not a short code, not another
+# channel's address (messenger:...), and not 2147483648, which normalise() would read
+# as a Jakarta landline.
+_TWILIO_ADDRESS = re.compile(r"(?:whatsapp:)?\+[1-9][0-9]{5,14}")
+
+
+def twilio_sender(address: str) -> str:
+    """E.164 number of a Twilio ``From`` address (``+6281...`` or ``whatsapp:+6281...``).
+
+    Raises:
+        InvalidPhone: when ``address`` is not written as Twilio writes a phone number,
+            or is not a possible number.
+    """
+    if not _TWILIO_ADDRESS.fullmatch(address):
+        raise InvalidPhone(f"not a phone number: {address!r}")
+    return normalise(address)
 
 
 def display(e164: str) -> str:

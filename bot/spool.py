@@ -31,11 +31,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from bot.twilio_form import InboundMessage
 from conversations.model import Media
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-    from bot.inbound import InboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,6 @@ def _encode(message: InboundMessage, received_at: datetime) -> str:
 
 
 def _decode(raw: str | bytes) -> tuple[InboundMessage, datetime]:
-    from bot.inbound import InboundMessage
-
     data = json.loads(raw)
     received_at = datetime.fromisoformat(data.pop("received_at"))
     data.pop("entry", None)

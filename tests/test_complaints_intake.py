@@ -114,9 +114,9 @@ def test_complaint_by_dialog_with_skips_and_bad_answers(rt, phone: Phone) -> Non
 
 
 def test_duplicate_webhook_delivery_creates_one_complaint(rt, phone: Phone) -> None:
-    phone.send("ADUAN bantuan tidak sampai", sid="SMdup0001")
+    phone.send("ADUAN bantuan tidak sampai", sid="SM" + "d0" * 16)
     first = phone.reply
-    phone.send("ADUAN bantuan tidak sampai", sid="SMdup0001")
+    phone.send("ADUAN bantuan tidak sampai", sid="SM" + "d0" * 16)
     assert phone.reply == first
     with rt.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Complaint)) == 1

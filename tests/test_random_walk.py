@@ -53,7 +53,7 @@ def test_random_walk_never_fails_and_stores_every_message(client, rt):
         else:
             text = "".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randrange(1, 40)))
         form = {
-            "MessageSid": f"SMwalk{i:026x}", "AccountSid": "AC" + "0" * 32,
+            "MessageSid": f"SM{i:032x}", "AccountSid": "AC" + "0" * 32,
             "From": phone._address(phone.number), "To": phone._address(phone.to),
             "Body": text, "NumMedia": "0",
         }

@@ -145,7 +145,7 @@ def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp
     and a message that reached the database meanwhile is not handled twice."""
     from datetime import datetime, timedelta, timezone
 
-    from bot.inbound import InboundMessage
+    from bot.twilio_form import InboundMessage
     from bot.spool import Spool
 
     spool = Spool(rt)

@@ -78,14 +78,14 @@ def test_without_an_auth_token_webhooks_refuse_everything(database_url, twilio, 
     assert response.status_code == 403
     assert b"TWILIO_AUTH_TOKEN" in response.data
     assert signed_post(client, "/webhooks/twilio/status",
-                       {"MessageSid": "SM1", "MessageStatus": "sent"}).status_code == 403
+                       {"MessageSid": "SM" + "1" * 32, "MessageStatus": "sent"}).status_code == 403
     app.extensions["ksm_runtime"].db.dispose()
 
 
 def test_missing_fields_get_400_with_a_reason(client) -> None:  # type: ignore[no-untyped-def]
     no_sid = signed_post(client, "/webhooks/twilio/messages", {"From": "+6281234567890", "Body": "x"})
     assert no_sid.status_code == 400 and no_sid.data == b"missing MessageSid\n"
-    no_from = signed_post(client, "/webhooks/twilio/messages", {"MessageSid": "SM1", "Body": "x"})
+    no_from = signed_post(client, "/webhooks/twilio/messages", {"MessageSid": "SM" + "1" * 32, "Body": "x"})
     assert no_from.status_code == 400 and no_from.data == b"missing From\n"
     bad_from = signed_post(client, "/webhooks/twilio/messages", _form(From="hello"))
     assert bad_from.status_code == 400 and b"From" in bad_from.data
@@ -173,11 +173,11 @@ def test_status_callbacks_move_a_message_forward_only(client, rt) -> None:  # ty
         session.add(contact)
         session.flush()
         message_id = queue_message(session, contact.id, "sms", "Rapat besok")
-        session.get(Message, message_id).twilio_sid = "SMabc"
+        session.get(Message, message_id).twilio_sid = "SM" + "abc" * 10 + "ab"
         session.get(Message, message_id).status = "sent"
 
     def callback(status: str, code: str = "") -> int:
-        form = {"MessageSid": "SMabc", "MessageStatus": status, "AccountSid": "AC1"}
+        form = {"MessageSid": "SM" + "abc" * 10 + "ab", "MessageStatus": status, "AccountSid": "AC1"}
         if code:
             form["ErrorCode"] = code
         return signed_post(client, "/webhooks/twilio/status", form).status_code
@@ -193,9 +193,9 @@ def test_status_callbacks_move_a_message_forward_only(client, rt) -> None:  # ty
     assert callback("undelivered", "21610") == 204 and status() == ("undelivered", 21610)
     with rt.db.session() as session:
         assert session.get(Contact, contact.id).opted_out
-    unknown = signed_post(client, "/webhooks/twilio/status", {"MessageSid": "SMnone", "MessageStatus": "sent"})
+    unknown = signed_post(client, "/webhooks/twilio/status", {"MessageSid": "SM" + "0" * 32, "MessageStatus": "sent"})
     assert unknown.status_code == 204
-    missing = signed_post(client, "/webhooks/twilio/status", {"MessageSid": "SMabc"})
+    missing = signed_post(client, "/webhooks/twilio/status", {"MessageSid": "SM" + "abc" * 10 + "ab"})
     assert missing.status_code == 400
 
 
@@ -222,26 +222,26 @@ def test_the_contact_row_follows_channels_number_state_and_the_whatsapp_window(r
         with rt.db.session() as session:
             return session.execute(select(Contact)).scalar_one()
 
-    receive(rt, message("SM1"), t0)
+    receive(rt, message("SM" + "1" * 32), t0)
     first = contact()
     assert first.uses_sms and not first.uses_whatsapp and first.last_whatsapp_at is None
 
     with rt.db.session() as session:  # committed when the block ends
         session.execute(select(Contact)).scalar_one().invalid_number = True
-    receive(rt, message("SM2"), t0 + timedelta(minutes=1))
+    receive(rt, message("SM" + "2" * 32), t0 + timedelta(minutes=1))
     assert not contact().invalid_number  # a number that just wrote to us works
 
-    receive(rt, message("SM3", "whatsapp"), t0 + timedelta(minutes=2))
+    receive(rt, message("SM" + "3" * 32, "whatsapp"), t0 + timedelta(minutes=2))
     seen = contact()
     assert seen.uses_sms and seen.uses_whatsapp
     assert seen.last_whatsapp_at == t0 + timedelta(minutes=2)
 
     # Within minutes the window's start may stay as recorded (never later than true)...
-    receive(rt, message("SM4", "whatsapp"), t0 + timedelta(minutes=9))
+    receive(rt, message("SM" + "4" * 32, "whatsapp"), t0 + timedelta(minutes=9))
     window = contact().last_whatsapp_at
     assert t0 + timedelta(minutes=2) <= window <= t0 + timedelta(minutes=9)
     # ...and hours later it moves.
-    receive(rt, message("SM5", "whatsapp"), t0 + timedelta(hours=3))
+    receive(rt, message("SM" + "5" * 32, "whatsapp"), t0 + timedelta(hours=3))
     later = contact()
     assert later.last_whatsapp_at == t0 + timedelta(hours=3)
     assert later.last_seen_at == t0 + timedelta(hours=3)

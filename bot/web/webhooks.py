@@ -2,6 +2,8 @@
 
 Every request must carry a valid X-Twilio-Signature for the public URL (or the request
 URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing is accepted.
+A signed form that is not as Twilio writes it gets a 400 with a one-line reason before
+anything is stored (``bot.twilio_form``).
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator
 
 from bot.delivery import record_status
-from bot.inbound import BadInbound, parse_twilio_form, receive
+from bot.inbound import receive
+from bot.twilio_form import BadInbound, parse_status_form, parse_twilio_form
 from bot.web import get_runtime
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
@@ -89,16 +92,9 @@ def messages() -> Response:
 @bp.post("/status")
 def status() -> Response:
     _check_signature()
-    sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip()
-    status_value = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").strip()
-    if not sid:
-        return _bad_request("missing MessageSid")
-    if not status_value:
-        return _bad_request("missing MessageStatus")
-    raw_code = (request.form.get("ErrorCode") or "").strip()
     try:
-        error_code = int(raw_code) if raw_code else None
-    except ValueError:
-        return _bad_request("ErrorCode is not a number")
-    record_status(get_runtime(), sid, status_value, error_code)
+        callback = parse_status_form(request.form)
+    except BadInbound as exc:
+        return _bad_request(str(exc))
+    record_status(get_runtime(), callback.sid, callback.status, callback.error_code)
     return Response("", 204)

@@ -1,0 +1,183 @@
+"""Twilio's webhook forms read into what the app acts on, or refused with a reason.
+
+Nothing here touches the database: a form that passes gives values every column can
+hold (no NUL, nothing longer than its column), so storing it cannot fail half-way, and
+a form that is refused (:class:`BadInbound`, a 400) stores nothing.
+
+Twilio signs the URL followed by every field's name and value with no separator, so a
+captured request can be replayed with a field boundary moved (``NumMedia=0`` dropped,
+``MessageSid=<sid>NumMedia0``) and its signature still fits. A SID is therefore taken
+only in Twilio's exact shape, and the fields that name the message must agree.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from bot.models.contact import Contact
+from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
+from conversations.model import SMS, WHATSAPP, Media
+
+MAX_BODY = 1600
+MAX_PROFILE_NAME: int = Contact.__table__.c.name.type.length
+
+# A message's SID: SM (SMS, WhatsApp) or MM (MMS) and 32 hex digits. Twilio writes the
+# hex in lowercase, and only that is taken: the SID is the message's unique key, so one
+# message must have one spelling (an upper-case copy would be stored as a second one).
+MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
+
+# The statuses Twilio documents for a message. Any other value is refused (400) rather
+# than ignored: nothing is stored either way, but a 400 shows in Twilio's debugger, so a
+# status Twilio adds later is noticed instead of dropped without a trace.
+TWILIO_STATUSES = frozenset({
+    "accepted", "scheduled", "canceled", "queued", "sending", "sent", "failed",
+    "delivered", "undelivered", "receiving", "received", "read", "partially_delivered",
+})
+
+_INT32 = (-(2**31), 2**31 - 1)  # the error_code columns are INTEGER
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+class BadInbound(ValueError):
+    """The request cannot be a Twilio message; the text is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A parsed Twilio inbound message."""
+
+    sid: str
+    phone: str
+    channel: str
+    body: str
+    media: tuple[Media, ...] = ()
+    profile_name: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusCallback:
+    """A parsed Twilio delivery status callback (``status`` in lowercase)."""
+
+    sid: str
+    status: str
+    error_code: int | None = None
+
+
+def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
+    """Read Twilio's webhook fields; unknown extra fields are ignored.
+
+    Raises:
+        BadInbound: no MessageSid or one not in Twilio's shape, SmsMessageSid or SmsSid
+            naming another message, no From or a From that is no phone number.
+    """
+    sid = _message_sid(form, "MessageSid", "SmsMessageSid", "SmsSid")
+    sender = _single(form, "From")
+    if not sender:
+        raise BadInbound("missing From")
+    channel = WHATSAPP if sender.startswith(WHATSAPP_PREFIX) else SMS
+    try:
+        phone = twilio_sender(sender)
+    except InvalidPhone:
+        raise BadInbound("From is not a phone number") from None
+    media: list[Media] = []
+    try:
+        count = min(int(form.get("NumMedia") or 0), 10)
+    except ValueError:
+        count = 0
+    for i in range(count):
+        url = form.get(f"MediaUrl{i}")
+        if url:
+            media.append(Media(url=_printable(url),
+                               content_type=_printable(form.get(f"MediaContentType{i}") or "")))
+    # ButtonPayload is what a WhatsApp quick-reply button carries instead of typed text.
+    body = form.get("Body") or form.get("ButtonPayload") or ""
+    return InboundMessage(
+        sid=sid,
+        phone=phone,
+        channel=channel,
+        body=_printable(body[:MAX_BODY]),
+        media=tuple(media),
+        profile_name=_profile_name(form.get("ProfileName") or ""),
+    )
+
+
+def parse_status_form(form: Mapping[str, str]) -> StatusCallback:
+    """Read a status callback's MessageSid, MessageStatus and ErrorCode.
+
+    Raises:
+        BadInbound: a field missing, with control characters or not of its kind (a SID
+            not in Twilio's shape, a status Twilio does not send, an ErrorCode that is no
+            32-bit integer).
+    """
+    sid = _message_sid(form, "MessageSid", "SmsSid")
+    status = _single(form, "MessageStatus") or _single(form, "SmsStatus")
+    if not status:
+        raise BadInbound("missing MessageStatus")
+    if _ANY_CONTROL.search(status):
+        raise BadInbound("MessageStatus has control characters")
+    status = status.strip().lower()
+    if status not in TWILIO_STATUSES:
+        raise BadInbound("unknown MessageStatus")
+    return StatusCallback(sid=sid, status=status, error_code=_error_code(form))
+
+
+def _message_sid(form: Mapping[str, str], name: str, *aliases: str) -> str:
+    """The SID in ``name`` (or, without it, the first alias), checked against every
+    alias that is present: a message has one SID, whatever field carries it."""
+    sid = _single(form, name)
+    for alias in aliases:
+        sid = sid or _single(form, alias)
+    if not sid:
+        raise BadInbound(f"missing {name}")
+    if _ANY_CONTROL.search(sid):
+        raise BadInbound(f"{name} has control characters")
+    if not MESSAGE_SID.fullmatch(sid):
+        raise BadInbound(f"{name} is not a Twilio message SID")
+    for alias in aliases:
+        other = _single(form, alias)
+        if other is not None and other != sid:
+            raise BadInbound(f"{alias} differs from {name}")
+    return sid
+
+
+def _single(form: Mapping[str, str], name: str) -> str | None:
+    """The one value of field ``name`` (None when absent).
+
+    Twilio sends each field once; a second value of a field that says which message
+    this is, or who sent it, would leave us choosing between them.
+    """
+    getlist = getattr(form, "getlist", None)
+    if getlist is None:
+        return form.get(name)
+    values = getlist(name)
+    if len(values) > 1:
+        raise BadInbound(f"{name} given more than once")
+    return values[0] if values else None
+
+
+def _error_code(form: Mapping[str, str]) -> int | None:
+    raw = (_single(form, "ErrorCode") or "").strip()
+    if not raw:
+        return None
+    if not _INTEGER.fullmatch(raw):
+        raise BadInbound("ErrorCode is not a number")
+    # Compared as text first: int() of thousands of digits is slow (and refused).
+    if len(raw.lstrip("-")) > 10 or not _INT32[0] <= int(raw) <= _INT32[1]:
+        raise BadInbound("ErrorCode is out of range")
+    return int(raw)
+
+
+def _profile_name(raw: str) -> str | None:
+    """A WhatsApp profile name that fits ``contact.name``: a name is a courtesy, so a
+    long one is cut rather than refused with the message it came with."""
+    return _printable(raw).strip()[:MAX_PROFILE_NAME].rstrip() or None
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters (a NUL from a broken gateway, say) turned
+    into spaces: a database text cannot hold NUL, and the rest has no meaning in an
+    SMS. Line breaks and tabs stay."""
+    return _CONTROL.sub(" ", text)
