@@ -51,6 +51,9 @@ class Settings:
     # Where a web process keeps messages received while both the database and Redis
     # are down (bot.spool): a directory on this machine that survives a restart.
     spool_dir: str = "ksm-bot-spool"
+    # Reverse proxies in front of the web process whose X-Forwarded-For is trusted (the
+    # officer's own address counts failed logins; behind a proxy it is in that header).
+    trusted_proxies: int = 0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -178,6 +181,8 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         spool_dir=get("SPOOL_DIR") or "ksm-bot-spool",
+        trusted_proxies=int(_number(env, "TRUSTED_PROXIES", 0, kind=int,
+                                    what="a whole number", allow_zero=True)),
         testing=testing,
     )
     return check(settings)

@@ -40,10 +40,11 @@ def init_app(app: Flask) -> None:
         webhooks,
     )
     from bot.web import admin_jobs, announcements, monev
-    from bot.web.security import CookieSessions, csrf
+    from bot.web.security import CookieSessions, csrf, init_headers
 
     app.session_interface = CookieSessions()
     csrf.init_app(app)
+    init_headers(app, app.extensions["ksm_runtime"].settings.production)
     auth.init_app(app)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(health.bp)

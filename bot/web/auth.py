@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, Length
 
 from bot.models import Officer
 from bot.services.officers import authenticate
-from bot.web import get_db
+from bot.web import get_db, get_runtime
+from bot.web.login_attempts import LoginAttempts
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -49,13 +50,31 @@ def _safe_next(target: str | None) -> str:
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():
-        officer = authenticate(get_db(), form.username.data.strip(), form.password.data)
+        username = form.username.data.strip()
+        attempts = _attempts()
+        wait = attempts.blocked_for(username, request.remote_addr)
+        if wait:
+            minutes = -(-wait // 60)
+            flash(f"Terlalu banyak percobaan yang salah. Coba lagi dalam {minutes} menit.",
+                  "error")
+            return render_template("login.html", form=form), 429
+        officer = authenticate(get_db(), username, form.password.data)
         if officer is not None:
+            attempts.succeeded(username)
             login_user(officer)
             return redirect(_safe_next(request.args.get("next")))
+        attempts.failed(username, request.remote_addr)
         flash("Nama pengguna atau kata sandi salah.", "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
+
+
+def _attempts() -> LoginAttempts:
+    rt = get_runtime()
+    attempts = rt.extras.get("login_attempts")
+    if attempts is None:
+        attempts = rt.extras.setdefault("login_attempts", LoginAttempts(rt.redis))
+    return attempts
 
 
 @bp.post("/logout")

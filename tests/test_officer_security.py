@@ -1,0 +1,77 @@
+"""Officers' side as an attacker probes it: password guessing, framing, scripts."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.services.officers import create_or_update
+
+
+def _login(client: Any, csrf_token: Any, username: str, password: str,
+           address: str = "203.0.113.7") -> Any:
+    token = csrf_token(client.get("/login").data)
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def _officer(rt: Any, username: str = "siti") -> None:
+    with rt.db.session() as session:
+        create_or_update(session, username, "password-123", "ppm", None, None, None)
+
+
+def test_ten_wrong_passwords_lock_the_username_even_for_the_right_one(client, rt, csrf_token, caplog) -> None:  # type: ignore[no-untyped-def]
+    _officer(rt)
+    caplog.set_level(logging.WARNING)
+    for i in range(10):
+        assert _login(client, csrf_token, "siti", f"guess-{i}").status_code == 401
+    blocked = _login(client, csrf_token, "siti", "password-123")
+    assert blocked.status_code == 429
+    assert "Coba lagi dalam 15 menit" in blocked.get_data(as_text=True)
+    # From another address too: the username is what is being guessed.
+    assert _login(client, csrf_token, "siti", "password-123", "198.51.100.9").status_code == 429
+    # Failed logins are logged, never with the password.
+    assert "failed login for 'siti'" in caplog.text
+    assert "guess-3" not in caplog.text and "password-123" not in caplog.text
+
+
+def test_ten_failures_from_one_address_lock_that_address_not_others(client, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    _officer(rt, "budi")
+    for i in range(10):
+        _login(client, csrf_token, f"nobody{i}", "x", "203.0.113.50")
+    assert _login(client, csrf_token, "budi", "password-123", "203.0.113.50").status_code == 429
+    assert _login(client, csrf_token, "budi", "password-123", "203.0.113.51").status_code == 302
+
+
+def test_a_success_starts_the_username_count_over(client, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    _officer(rt, "ani")
+    for i in range(9):
+        _login(client, csrf_token, "ani", "wrong", f"203.0.113.{i}")
+    assert _login(client, csrf_token, "ani", "password-123", "203.0.113.99").status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
+    for i in range(9):
+        assert _login(client, csrf_token, "ani", "wrong", f"203.0.113.{i}").status_code == 401
+
+
+def test_pages_cannot_be_framed_or_fed_inline_script(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    # Not on a developer's http://localhost (tests run as the embedded default does).
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_no_template_carries_inline_script_or_style() -> None:
+    """What the policy forbids must not be in any page (the browser would drop it)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).parent.parent / "bot" / "templates"
+    for template in templates.glob("*.html"):
+        html = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), template.name
+        assert not re.search(r"\sstyle=\"|<style|\son[a-z]+=", html), template.name
