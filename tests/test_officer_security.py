@@ -75,3 +75,58 @@ def test_no_template_carries_inline_script_or_style() -> None:
         html = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), template.name
         assert not re.search(r"\sstyle=\"|<style|\son[a-z]+=", html), template.name
+
+
+def _logged_in(app: Any, rt: Any, csrf_token: Any, username: str = "siti") -> Any:
+    _officer(rt, username)
+    client = app.test_client()
+    assert _login(client, csrf_token, username, "password-123").status_code == 302
+    assert client.get("/").status_code == 200
+    return client
+
+
+def _copy_session(app: Any, source: Any) -> Any:
+    """Another browser holding a copy of ``source``'s session cookie."""
+    stolen = app.test_client()
+    cookie = source.get_cookie("session")
+    stolen.set_cookie(cookie.key, cookie.value)
+    return stolen
+
+
+def test_a_session_cookie_copied_before_logout_is_dead_after_it(app, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    client = _logged_in(app, rt, csrf_token)
+    stolen = _copy_session(app, client)
+    assert stolen.get("/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
+    assert stolen.get("/").status_code == 302  # to the login page
+    assert "/login" in stolen.get("/").headers["Location"]
+
+
+def test_a_password_reset_ends_every_session(app, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    client = _logged_in(app, rt, csrf_token)
+    with rt.db.session() as session:
+        create_or_update(session, "siti", "new-password-456", "ppm", None, None, None)
+    assert client.get("/").status_code == 302
+
+
+def test_deactivation_ends_every_session(app, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from bot.models import Officer
+
+    client = _logged_in(app, rt, csrf_token)
+    with rt.db.session() as session:
+        session.execute(update(Officer).where(Officer.username == "siti").values(active=False))
+    assert client.get("/").status_code == 302
+
+
+def test_an_idle_session_ends_after_a_working_day(app, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    client = _logged_in(app, rt, csrf_token)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 9 * 3600  # a long lunch: still in
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 11 * 3600  # the next morning
+    assert client.get("/").status_code == 302

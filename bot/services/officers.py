@@ -50,6 +50,8 @@ def create_or_update(
         officer = Officer(username=username)
         session.add(officer)
     officer.password_hash = generate_password_hash(password)
+    # A new password ends the sessions opened with the old one.
+    officer.session_version = (officer.session_version or 0) + 1
     officer.role = role
     officer.level = level
     officer.kelurahan_id = kelurahan.id if kelurahan is not None else None

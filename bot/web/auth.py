@@ -1,11 +1,14 @@
 """Officer login and logout (CSRF-protected forms) and role checks."""
 from __future__ import annotations
 
+import time
 from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -31,13 +34,27 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Silakan masuk dulu."
 
 
+# A session left idle this long ends: about a working day.
+IDLE_SECONDS = 10 * 3600
+
+
 @login_manager.user_loader
 def _load(officer_id: str) -> Officer | None:
+    """The session's officer, while the session is still theirs: same session version
+    (not logged out or re-passworded since), active, and used within IDLE_SECONDS."""
     try:
         officer = get_db().get(Officer, int(officer_id))
     except ValueError:
         return None
-    return officer if officer is not None and officer.active else None
+    now = int(time.time())
+    if (officer is None or not officer.active
+            or session.get("officer_version") != officer.session_version
+            or now - int(session.get("seen", 0)) > IDLE_SECONDS):
+        session.clear()
+        return None
+    if now - int(session.get("seen", 0)) > 60:  # the cookie changes at most once a minute
+        session["seen"] = now
+    return officer
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,7 +78,10 @@ def login():  # type: ignore[no-untyped-def]
         officer = authenticate(get_db(), username, form.password.data)
         if officer is not None:
             attempts.succeeded(username)
+            session.clear()
             login_user(officer)
+            session["officer_version"] = officer.session_version
+            session["seen"] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))
         attempts.failed(username, request.remote_addr)
         flash("Nama pengguna atau kata sandi salah.", "error")
@@ -80,7 +100,13 @@ def _attempts() -> LoginAttempts:
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    # Every session of this officer ends, copies of this cookie included.
+    db = get_db()
+    officer = db.get(Officer, current_user.id)
+    officer.session_version += 1
+    db.commit()
     logout_user()
+    session.clear()
     flash("Anda sudah keluar.", "info")
     return redirect(url_for("auth.login"))
 
