@@ -56,6 +56,20 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
 _TWILIO_ADDRESS = re.compile(r"(?:whatsapp:)?\+[1-9][0-9]{5,14}")
 
 
+def typed_number(raw: str, region: str = DEFAULT_REGION) -> str:
+    """E.164 form of a number an officer typed (an import, a form): it must be a number
+    that exists in its country's numbering plan, not only one of a possible length
+    (``0812222`` once became ``+620812222``).
+
+    Raises:
+        InvalidPhone: when ``raw`` is not a valid number.
+    """
+    e164 = normalise(raw, region)
+    if not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+        raise InvalidPhone(f"not a valid phone number: {raw!r}")
+    return e164
+
+
 def twilio_sender(address: str) -> str:
     """E.164 number of a Twilio ``From`` address (``+6281...`` or ``whatsapp:+6281...``).
 

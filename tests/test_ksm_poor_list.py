@@ -64,12 +64,17 @@ def test_errors_are_reported_row_by_row_and_nothing_imported(runner, rt, sukamaj
         "Fajar,KK-12,1,2,12\n"
         "Dewi,KK-9,1,2,\n"
         "Gita,,1,2,\n"
+        "Hana,KK-13,1,2,0812ABC\n"
+        "Indah,KK-14,1,2,0812222\n"
+        "Joko,KK-15,1,2,0812-3456-7890\n"
     )
     result = _import(runner, _write(tmp_path, bad, "bad.csv"))
     assert result.exit_code == 1
     for expected in ("line 3: name is empty", "line 4: rt must be a number", "line 5: phone '12'",
                      "line 6: same name and household as line 2", "line 7: household is empty",
-                     "5 row(s) have errors; nothing was imported"):
+                     "line 8: phone '0812ABC' is not a phone number",
+                     "line 9: phone '0812222' is not a phone number",
+                     "7 row(s) have errors; nothing was imported"):
         assert expected in result.output, result.output
     assert _listed(rt) == ["Ani Suryani", "Budi Santoso", "Cahya", "Siti Aminah"]  # unchanged
 

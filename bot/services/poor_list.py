@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Contact, Ksm, KsmMember, PoorResident, Proposal
 from bot.models import ksm as k
-from bot.phone import InvalidPhone, normalise
+from bot.phone import InvalidPhone, typed_number
 from conversations.keywords import edit_distance
 from conversations.keywords import normalise as normalise_words
 
@@ -89,7 +89,7 @@ def parse_row(row: Mapping[str, str | None], columns: Mapping[str, str]) -> Poor
     phone = get("phone") or None
     if phone:
         try:
-            phone = normalise(phone)
+            phone = typed_number(phone)
         except InvalidPhone:
             raise RowError(f"phone {phone!r} is not a phone number") from None
     return PoorRow(name, household, _rt_rw(get("rt"), "rt"), _rt_rw(get("rw"), "rw"), phone)
