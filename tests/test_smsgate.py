@@ -316,3 +316,113 @@ def test_a_timeout_is_retried(client, rt, gateway) -> None:  # type: ignore[no-u
     [reply] = _messages(rt, "out")
     assert send_message(reply.id).startswith("retry at")
     assert _status(rt, reply.id) == "queued"
+
+
+def _queue_notice(rt: Any, channel: str = "sms", **contact: Any) -> int:
+    from bot.inbound import enqueue_sends
+    from bot.outbox import queue_message
+
+    with rt.db.session() as session:
+        row = Contact(phone=RESIDENT, **contact)
+        session.add(row)
+        session.flush()
+        message_id = queue_message(session, row.id, channel, "Rapat KSM besok jam 19.30")
+    enqueue_sends(rt, [message_id])
+    return message_id
+
+
+def test_an_unprompted_sms_goes_through_sms_provider_the_gateway_picking_the_phone(rt, run_jobs, gateway, twilio) -> None:  # type: ignore[no-untyped-def]
+    message_id = _queue_notice(rt)
+    run_jobs()
+    [sent] = gateway.messages
+    assert sent["phoneNumbers"] == [RESIDENT] and "deviceId" not in sent
+    assert not twilio.messages
+    with rt.db.session() as session:
+        assert session.get(Message, message_id).provider == "smsgate"
+
+
+def test_whatsapp_stays_on_twilio_and_its_sms_fallback_takes_sms_provider(rt, run_jobs, gateway, twilio) -> None:  # type: ignore[no-untyped-def]
+    _queue_notice(rt, channel="whatsapp",
+                  last_whatsapp_at=datetime.now(timezone.utc) - timedelta(hours=1))
+    run_jobs()
+    [whatsapp] = twilio.messages
+    assert whatsapp["To"] == "whatsapp:" + RESIDENT and not gateway.messages
+    with rt.db.session() as session:
+        session.execute(Message.__table__.delete())
+        session.execute(Contact.__table__.delete())
+    _queue_notice(rt, channel="whatsapp",
+                  last_whatsapp_at=datetime.now(timezone.utc) - timedelta(hours=30))
+    run_jobs()
+    assert len(twilio.messages) == 1 and len(gateway.messages) == 1
+
+
+def test_with_sms_provider_twilio_unprompted_sms_go_through_twilio_replies_still_through_the_gateway(database_url, twilio, jobs, gateway) -> None:  # type: ignore[no-untyped-def]
+    from bot import create_app
+
+    _empty_tables(database_url)
+    app = create_app(gateway_config(database_url, twilio, jobs, gateway, SMS_PROVIDER="twilio"))
+    rt = app.extensions["ksm_runtime"]
+    try:
+        assert rt.settings.sms_provider == "twilio"
+        sms(app.test_client(), "MENU")
+        _queue_notice_for_existing(rt)
+        _run(rt)
+        assert [m["phoneNumbers"] for m in gateway.messages] == [[RESIDENT]]  # the reply
+        [notice] = twilio.messages
+        assert notice["Body"] == "Rapat KSM besok jam 19.30" and notice["To"] == RESIDENT
+    finally:
+        rt.db.dispose()
+
+
+def _queue_notice_for_existing(rt: Any) -> None:
+    from bot.inbound import enqueue_sends
+    from bot.outbox import queue_message
+
+    with rt.db.session() as session:
+        contact_id = session.scalar(select(Contact.id))
+        message_id = queue_message(session, contact_id, "sms", "Rapat KSM besok jam 19.30")
+    enqueue_sends(rt, [message_id])
+
+
+def _run(rt: Any) -> None:
+    from workers.queue import InlineJobQueue
+
+    if isinstance(rt.jobs, InlineJobQueue):
+        rt.jobs.run_pending()
+        return
+    from rq import SimpleWorker
+
+    SimpleWorker([rt.jobs.queue], connection=rt.redis).work(burst=True, logging_level="WARNING")
+
+
+def test_each_gateway_phone_has_its_own_rate_per_minute() -> None:
+    from bot.settings import from_env
+    from workers.rate_limit import sender_key
+
+    settings = from_env({"SMSGATE_URL": "https://gw.example/3rdparty/v1",
+                         "SMSGATE_PASSWORD": "p", "SMSGATE_SIGNING_KEY": "k"})
+    assert sender_key(settings, "sms", "smsgate", "dev-1") == ("smsgate:dev-1", 10 / 60)
+    assert sender_key(settings, "sms", "smsgate", "dev-2")[0] == "smsgate:dev-2"
+    assert sender_key(settings, "sms", "twilio")[0].startswith("sms:")
+    assert sender_key(settings, "whatsapp", "smsgate")[0].startswith("whatsapp:")
+
+
+def test_the_per_phone_rate_spaces_sends(database_url, twilio, jobs, gateway) -> None:  # type: ignore[no-untyped-def]
+    from bot import create_app
+
+    _empty_tables(database_url)
+    # 240 per minute: one every 0.25 s on this phone (the limiter lets 1 s of lag catch up).
+    app = create_app(gateway_config(database_url, twilio, jobs, gateway,
+                                    SMSGATE_RATE_PER_MINUTE="240"))
+    rt = app.extensions["ksm_runtime"]
+    try:
+        client = app.test_client()
+        for i in range(10):
+            sms(client, "MENU", phone=f"+62812345678{i:02d}")
+        started = time.monotonic()
+        _run(rt)
+        assert len(gateway.messages) == 10
+        # 10 slots at 0.25 s, less up to 1 s of catch-up: at least 1.25 s.
+        assert time.monotonic() - started >= 1.2
+    finally:
+        rt.db.dispose()
