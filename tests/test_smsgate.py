@@ -426,3 +426,36 @@ def test_the_per_phone_rate_spaces_sends(database_url, twilio, jobs, gateway) ->
         assert time.monotonic() - started >= 1.2
     finally:
         rt.db.dispose()
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("DATABASE_URL"),
+                    reason="needs PostgreSQL (server mode)")
+def test_with_the_database_down_an_event_is_spooled_then_answered_through_its_phone(
+        app, database_url, twilio, jobs, gateway, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot import create_app
+    from bot.spool import spool_of
+    from tests.fault_services import TcpProxy
+
+    with TcpProxy.for_database(database_url) as proxy:
+        through = create_app(gateway_config(proxy.url_for(database_url), twilio, jobs, gateway,
+                                            SPOOL_DIR=str(tmp_path / "spool")))
+        rt = through.extensions["ksm_runtime"]
+        spool_of(rt).retry_seconds = 3600  # replayed by hand, at a known moment
+        try:
+            client = through.test_client()
+            proxy.cut()
+            body = event("sms:received", {"messageId": "m", "message": "MENU",
+                                          "phoneNumber": RESIDENT}, "ev-down")
+            # Kept before the 2xx (the spool), so the gateway need not deliver it again;
+            # if it does, the event id makes it act once.
+            assert post(client, body).status_code == 200
+            assert post(client, body).status_code == 200
+            proxy.restore()
+            assert spool_of(rt).replay() == 2
+            [inbound] = _messages(rt, "in")
+            assert (inbound.twilio_sid, inbound.device_id) == ("gw-event:ev-down", DEVICE)
+            _run(rt)
+            [sent] = gateway.messages  # no holding reply: only the real one, once
+            assert sent["deviceId"] == DEVICE and "1 DAFTAR" in sent["textMessage"]["text"]
+        finally:
+            rt.db.dispose()
