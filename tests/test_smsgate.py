@@ -459,3 +459,53 @@ def test_with_the_database_down_an_event_is_spooled_then_answered_through_its_ph
             assert sent["deviceId"] == DEVICE and "1 DAFTAR" in sent["textMessage"]["text"]
         finally:
             rt.db.dispose()
+
+
+def _setup_env(gateway: FakeSmsGate, **extra: str) -> dict[str, str]:
+    return {"SMSGATE_URL": gateway.url, "SMSGATE_USERNAME": "ABCDEF",
+            "SMSGATE_PASSWORD": "gateway-password", "SMSGATE_SIGNING_KEY": KEY,
+            "PUBLIC_BASE_URL": "https://bot.example.org", **extra}
+
+
+def test_smsgate_setup_registers_the_webhooks_once_and_sets_the_signing_key(gateway, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    env = _setup_env(gateway, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = CliRunner().invoke(main, ["smsgate", "setup"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "gateway health: pass" in result.output
+    assert sorted(h["event"] for h in gateway.webhooks) == [
+        "sms:delivered", "sms:failed", "sms:received", "sms:sent", "system:ping"]
+    assert {h["url"] for h in gateway.webhooks} == {"https://bot.example.org/webhooks/smsgate"}
+    assert gateway.settings == {"webhooks": {"signing_key": KEY}}
+    again = CliRunner().invoke(main, ["smsgate", "setup"], env=env)
+    assert again.exit_code == 0 and again.output.count("already registered") == 5
+    assert len(gateway.webhooks) == 5
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"SMSGATE_PASSWORD": ""}, "SMSGATE_PASSWORD is required"),
+    ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL is required"),
+    ({"SMSGATE_URL": "http://127.0.0.1:9/3rdparty/v1"}, "cannot be reached"),
+])
+def test_smsgate_setup_says_in_one_line_what_is_wrong(gateway, tmp_path, change, message) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    env = _setup_env(gateway, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", **change)
+    result = CliRunner().invoke(main, ["smsgate", "setup"], env=env)
+    assert result.exit_code == 1
+    assert message in result.output and not gateway.webhooks
+
+
+def test_smsgate_setup_stops_on_a_failing_gateway(gateway) -> None:  # type: ignore[no-untyped-def]
+    from bot.settings import from_env
+    from bot.smsgate_setup import SetupError, setup
+
+    gateway.health = "fail"
+    with pytest.raises(SetupError, match="failing"):
+        setup(from_env(_setup_env(gateway)), echo=lambda _: None)
+    assert not gateway.webhooks
