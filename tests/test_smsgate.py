@@ -509,3 +509,22 @@ def test_smsgate_setup_stops_on_a_failing_gateway(gateway) -> None:  # type: ign
     with pytest.raises(SetupError, match="failing"):
         setup(from_env(_setup_env(gateway)), echo=lambda _: None)
     assert not gateway.webhooks
+
+
+def test_one_place_decides_the_sms_provider() -> None:
+    from bot.settings import from_env
+    from workers.channels import sms_provider
+
+    both = from_env({"SMSGATE_URL": "https://gw.example/3rdparty/v1", "SMSGATE_PASSWORD": "p",
+                     "SMSGATE_SIGNING_KEY": "k", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                     "TWILIO_AUTH_TOKEN": "t", "SMS_PROVIDER": "twilio"})
+    # A reply goes back the way it came, from the same phone.
+    assert sms_provider(both, "sms", "smsgate", "dev-1") == ("smsgate", "dev-1")
+    assert sms_provider(both, "sms", "twilio") == ("twilio", None)
+    # Unprompted, and a WhatsApp message falling back to SMS: SMS_PROVIDER.
+    assert sms_provider(both, "sms") == ("twilio", None)
+    assert sms_provider(both, "whatsapp", "smsgate", "dev-1") == ("twilio", None)
+    # A recorded provider that is no longer configured: SMS_PROVIDER.
+    gateway_only = from_env({"SMSGATE_URL": "https://gw.example/3rdparty/v1",
+                             "SMSGATE_PASSWORD": "p", "SMSGATE_SIGNING_KEY": "k"})
+    assert sms_provider(gateway_only, "sms", "twilio") == ("smsgate", None)
