@@ -1,5 +1,5 @@
 """The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo,
-import-poor-list."""
+import-poor-list, smsgate setup."""
 from __future__ import annotations
 
 import csv
@@ -133,6 +133,23 @@ def worker(burst: bool) -> None:
         run_worker(burst=burst)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def smsgate() -> None:
+    """SMS Gateway for Android: SMS from a local SIM."""
+
+
+@smsgate.command("setup")
+def smsgate_setup() -> None:
+    """Register the bot's webhooks with the gateway, set its signing key, check health."""
+    from bot.smsgate_setup import SetupError, setup
+
+    try:
+        setup(_settings(), echo=click.echo)
+    except SetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("the gateway is set up: text the phone's number to try it")
 
 
 @main.command("create-user")

@@ -50,16 +50,19 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
 
     A second delivery of the same MessageSid returns the replies stored the first time.
     ``replayed``: the message comes from the spool (``bot.spool``), received while the
-    database was down; its replies are queued to be sent instead of returned.
+    database was down. Its replies, like those of a message whose webhook answer cannot
+    carry them (the gateway's: ``message.answered_inline`` is False), are queued to be
+    sent instead of returned: then nothing is returned.
     """
     now = now or datetime.now(timezone.utc)
+    queue_replies = replayed or not message.answered_inline
     if replayed:
-        return _receive_retrying(rt, message, now, replayed)
+        return _receive_retrying(rt, message, now, queue_replies)
     spool = spool_of(rt)
     if spool.pending():  # behind what is spooled, never before it
         return _held(spool, message, now)
     try:
-        return _receive_retrying(rt, message, now, replayed)
+        return _receive_retrying(rt, message, now, queue_replies)
     except Exception as exc:
         if not is_unavailable(exc):
             raise
@@ -70,14 +73,15 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
 
 def _held(spool: Spool, message: InboundMessage, now: datetime) -> list[str]:
     spool.put(message, now)
-    return [render("inbound.held", DEFAULT_LANGUAGE)]
+    # Only an inline answer can tell the resident to wait: nothing can be queued now.
+    return [render("inbound.held", DEFAULT_LANGUAGE)] if message.answered_inline else []
 
 
 def _receive_retrying(rt: Runtime, message: InboundMessage, now: datetime,
-                      replayed: bool) -> list[str]:
+                      queue_replies: bool) -> list[str]:
     for attempt in (1, 2):
         try:
-            return _receive(rt, message, now, replayed)
+            return _receive(rt, message, now, queue_replies)
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;
             # receiving is idempotent (MessageSid), so one retry on a fresh one is safe.
@@ -91,7 +95,7 @@ class _HandlingFailed(Exception):
     """The engine or an effect raised: roll the whole transaction back."""
 
 
-def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool) -> list[str]:
+def _receive(rt: Runtime, message: InboundMessage, now: datetime, queue_replies: bool) -> list[str]:
     queued: list[int] = []
     broadcasts: list[int] = []
     try:
@@ -99,12 +103,12 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
             conn = session.connection()
             contact, inbound_id, open_row = store.open_message(conn, message, now)
             if inbound_id is None:
-                return [] if replayed else store.stored_replies(conn, message.sid)
+                return [] if queue_replies else store.stored_replies(conn, message.sid)
             try:
                 texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
                                 queued, broadcasts)
                 queued.extend(store.store_replies(conn, contact.id, inbound_id,
-                                                  message.channel, texts, now, replayed))
+                                                  message, texts, now, queue_replies))
                 session.flush()
             except DBAPIError as exc:
                 if exc.connection_invalidated or is_unavailable(exc):
@@ -114,17 +118,17 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
                 raise _HandlingFailed() from exc
     except _HandlingFailed:
         log.exception("handling message %s failed", message.sid)
-        return _store_failed(rt, message, now, replayed)
+        return _store_failed(rt, message, now, queue_replies)
     enqueue_sends(rt, queued)
     if broadcasts:
         from bot.services.notices import start_jobs
 
         start_jobs(rt, broadcasts)
-    return [] if replayed else texts
+    return [] if queue_replies else texts
 
 
 def _store_failed(rt: Runtime, message: InboundMessage, now: datetime,
-                  replayed: bool) -> list[str]:
+                  queue_replies: bool) -> list[str]:
     """Keep a message whose handling failed, marked failed, with an apology as reply.
 
     Its first transaction was rolled back whole (cheaper on the happy path than a
@@ -135,12 +139,12 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime,
         conn = session.connection()
         contact, inbound_id, _ = store.open_message(conn, message, now, m.FAILED_HANDLING)
         if inbound_id is None:  # stored meanwhile by a retry in another process
-            return [] if replayed else store.stored_replies(conn, message.sid)
+            return [] if queue_replies else store.stored_replies(conn, message.sid)
         texts = [render("error.internal", contact.language)]
-        queued = store.store_replies(conn, contact.id, inbound_id, message.channel, texts,
-                                     now, replayed)
+        queued = store.store_replies(conn, contact.id, inbound_id, message, texts,
+                                     now, queue_replies)
     enqueue_sends(rt, queued)
-    return [] if replayed else texts
+    return [] if queue_replies else texts
 
 
 def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:

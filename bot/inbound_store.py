@@ -94,6 +94,7 @@ def message_values(contact_id: int, message: InboundMessage, now: datetime,
         "contact_id": contact_id, "direction": m.IN, "channel": message.channel,
         "body": message.body, "media": media, "twilio_sid": message.sid, "status": status,
         "attempts": 0, "created_at": now, "updated_at": now,
+        "provider": message.provider, "device_id": message.device_id,
     }
 
 
@@ -175,10 +176,13 @@ def stored_replies(conn: Connection, sid: str) -> list[str]:
     ))
 
 
-def store_replies(conn: Connection, contact_id: int, inbound_id: int, channel: str,
-                  texts: list[str], now: datetime, queued: bool = False) -> list[int]:
-    """Store the reply texts; ``queued``: to be sent by a job (a message replayed from
-    the spool, whose answer to Twilio is long gone), else answered inline.
+def store_replies(conn: Connection, contact_id: int, inbound_id: int,
+                  message: InboundMessage, texts: list[str], now: datetime,
+                  queued: bool = False) -> list[int]:
+    """Store the reply texts, on the channel, provider and device ``message`` came by;
+    ``queued``: to be sent by a job (a message replayed from the spool, whose answer to
+    Twilio is long gone, or one from the gateway, which has no inline answer), else
+    answered inline.
 
     Returns:
         The ids of queued replies (none when answered inline).
@@ -186,9 +190,10 @@ def store_replies(conn: Connection, contact_id: int, inbound_id: int, channel: s
     if not texts:
         return []
     rows = [
-        {"contact_id": contact_id, "direction": m.OUT, "channel": channel, "body": text,
-         "status": m.QUEUED if queued else m.ANSWERED, "reply_to_id": inbound_id,
-         "kind": "reply", "attempts": 0, "created_at": now, "updated_at": now}
+        {"contact_id": contact_id, "direction": m.OUT, "channel": message.channel,
+         "body": text, "status": m.QUEUED if queued else m.ANSWERED,
+         "reply_to_id": inbound_id, "kind": "reply", "attempts": 0, "created_at": now,
+         "updated_at": now, "provider": message.provider, "device_id": message.device_id}
         for text in texts
     ]
     if not queued:

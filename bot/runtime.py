@@ -13,7 +13,7 @@ from bot.db import Database
 from bot.settings import Settings
 from conversations.engine import Engine
 from workers.queue import InlineJobQueue, JobQueue, RqJobQueue
-from workers.senders import OutboxSender, Sender, TwilioSender
+from workers.senders import OutboxSender, ProviderSender, Sender, TwilioSender
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,19 @@ def redis_client(url: str, for_worker: bool = False) -> Any:
 
 
 def make_sender(settings: Settings) -> Sender:
+    """Twilio's sender (or the printing outbox without an account) and, when the
+    gateway is configured, the gateway's beside it: each message names its provider."""
+    twilio = _twilio_sender(settings)
+    if not settings.smsgate_url:
+        return twilio
+    from workers.smsgate_sender import SmsGateSender
+
+    gateway = SmsGateSender(settings.smsgate_url, settings.smsgate_username,
+                            settings.smsgate_password or "")
+    return ProviderSender({"twilio": twilio, "smsgate": gateway})
+
+
+def _twilio_sender(settings: Settings) -> Sender:
     if settings.twilio_account_sid and settings.twilio_auth_token:
         return TwilioSender(
             settings.twilio_account_sid,

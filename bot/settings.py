@@ -54,6 +54,19 @@ class Settings:
     # Reverse proxies in front of the web process whose X-Forwarded-For is trusted (the
     # officer's own address counts failed logins; behind a proxy it is in that header).
     trusted_proxies: int = 0
+    # SMS Gateway for Android (a phone with a local SIM): Twilio has no two-way SMS in
+    # Indonesia. SMSGATE_URL is the API base (cloud, self-hosted or the phone's own).
+    smsgate_url: str | None = None
+    smsgate_username: str | None = None
+    smsgate_password: str | None = None
+    # Signs the gateway's webhooks; without it every gateway event is refused.
+    smsgate_signing_key: str | None = None
+    # SMS per minute per gateway phone: Android caps how many SMS an app may send, and
+    # operators block SIMs that look like spam, so the default is cautious.
+    smsgate_rate_per_minute: float = 10.0
+    # Who carries SMS nobody asked for (notices, reminders, broadcasts): "smsgate" or
+    # "twilio". Replies always go back the way the resident wrote.
+    sms_provider: str = "twilio"
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -184,12 +197,37 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         trusted_proxies=int(_number(env, "TRUSTED_PROXIES", 0, kind=int,
                                     what="a whole number", allow_zero=True)),
         testing=testing,
+        **_smsgate(get, env),
     )
     return check(settings)
 
 
+SMS_PROVIDERS = ("smsgate", "twilio")
+
+
+def _smsgate(get: Any, env: Mapping[str, str]) -> dict[str, Any]:
+    """The gateway's settings and the SMS provider (smsgate by default when the
+    gateway is configured)."""
+    url = get("SMSGATE_URL")
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise SettingsError("SMSGATE_URL must start with https:// (or http://)")
+    provider = (get("SMS_PROVIDER") or ("smsgate" if url else "twilio")).lower()
+    if provider not in SMS_PROVIDERS:
+        raise SettingsError(f"SMS_PROVIDER must be smsgate or twilio, got {provider!r}")
+    return {
+        "smsgate_url": url.rstrip("/") if url else None,
+        "smsgate_username": get("SMSGATE_USERNAME"),
+        "smsgate_password": get("SMSGATE_PASSWORD"),
+        "smsgate_signing_key": get("SMSGATE_SIGNING_KEY"),
+        "smsgate_rate_per_minute": _number(env, "SMSGATE_RATE_PER_MINUTE", 10.0,
+                                           what="a number of SMS per minute"),
+        "sms_provider": provider,
+    }
+
+
 def check(settings: Settings) -> Settings:
     """Refuse a production configuration that cannot work; fill embedded defaults."""
+    _check_smsgate(settings)
     if settings.production:
         required = [
             ("SECRET_KEY", settings.secret_key),
@@ -201,7 +239,8 @@ def check(settings: Settings) -> Settings:
         for name, value in required:
             if not value:
                 raise SettingsError(f"{name} is required when DATABASE_URL is a server database")
-        if not (settings.twilio_sms_from or settings.twilio_messaging_service_sid):
+        if settings.sms_provider == "twilio" and not (
+                settings.twilio_sms_from or settings.twilio_messaging_service_sid):
             raise SettingsError(
                 "TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID is required in production"
             )
@@ -211,3 +250,16 @@ def check(settings: Settings) -> Settings:
         # Embedded default: a fresh key per process is fine for a trial run.
         settings = replace(settings, secret_key=secrets.token_hex(32))
     return settings
+
+
+def _check_smsgate(settings: Settings) -> None:
+    """A gateway that is half configured fails at its first message: refuse it now."""
+    if settings.sms_provider == "smsgate" and not settings.smsgate_url:
+        raise SettingsError("SMSGATE_URL is required when SMS_PROVIDER is smsgate")
+    if not settings.smsgate_url:
+        return
+    # A username and password (cloud, private server), or a token alone as the password.
+    if not settings.smsgate_password:
+        raise SettingsError("SMSGATE_PASSWORD is required when SMSGATE_URL is set")
+    if not settings.smsgate_signing_key:
+        raise SettingsError("SMSGATE_SIGNING_KEY is required when SMSGATE_URL is set")

@@ -5,7 +5,8 @@ cannot be stored when it arrives would be lost. Instead it is written here (as
 RapidPro's courier spools what it receives when its database is down), the resident
 gets a short holding reply, and once the database answers again the messages are
 received in the order they came (``bot.inbound.receive(..., replayed=True)``), their
-real replies sent as messages.
+real replies sent as messages. A gateway event (``bot.web.smsgate``) is spooled the same
+way and answered 2xx, without a holding reply: its webhook's answer carries no text.
 
 Where a message is kept:
 - in a Redis list when Redis answers: any process replays it (the sweep does);

@@ -47,7 +47,12 @@ class BadInbound(ValueError):
 
 @dataclass(frozen=True)
 class InboundMessage:
-    """A parsed Twilio inbound message."""
+    """A parsed inbound message (Twilio's form, or a gateway event).
+
+    ``provider`` and ``device_id`` say which way it came, so that its replies go back
+    the same way. ``sid`` is its unique key: Twilio's MessageSid, or for the gateway
+    ``gw-event:`` and the event id (``bot.smsgate_events``).
+    """
 
     sid: str
     phone: str
@@ -55,6 +60,14 @@ class InboundMessage:
     body: str
     media: tuple[Media, ...] = ()
     profile_name: str | None = None
+    provider: str = "twilio"
+    device_id: str | None = None
+
+    @property
+    def answered_inline(self) -> bool:
+        """Whether the webhook's answer carries the replies (Twilio's TwiML). The
+        gateway has no such answer: its replies are queued and sent as messages."""
+        return self.provider == "twilio"
 
 
 @dataclass(frozen=True)

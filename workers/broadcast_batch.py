@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from workers import clock
-from workers.channels import Route, choose_route
+from workers.channels import Route, choose_route, sms_provider
 from workers.outbound import mark_contact_for_error
 from workers.quiet_hours import quiet_until
 from workers.rate_limit import SLOW_DOWN_CODES, sender_key
@@ -91,8 +91,10 @@ class BatchSender:
             return
         bc = self.broadcast
         route = choose_route(recipient.channel, recipient.last_whatsapp_at, now, bc.body_sms,
-                             bc.body_whatsapp, bc.content_sid, bc.content_variables)
-        key, per_second = sender_key(self.rt.settings, route.channel)
+                             bc.body_whatsapp, bc.content_sid, bc.content_variables,
+                             sms=sms_provider(self.rt.settings, recipient.channel))
+        key, per_second = sender_key(self.rt.settings, route.channel, route.provider,
+                                     route.device_id)
         wait = self.limiter.reserve(key, per_second)
         if wait > FLUSH_BEFORE_WAIT and self._later:
             self._flush(conn)
@@ -135,6 +137,7 @@ class BatchSender:
             to=phone, channel=route.channel, body=route.body,
             status_callback=f"{base}/webhooks/twilio/status" if base else None,
             content_sid=route.content_sid, content_variables=route.content_variables,
+            provider=route.provider, device_id=route.device_id,
         )
 
     def _provider_error(self, conn: Connection, key: str, recipient: Any, attempts: int,

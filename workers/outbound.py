@@ -45,7 +45,7 @@ from sqlalchemy import or_, select, update
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
 from workers import clock
-from workers.channels import choose_route
+from workers.channels import choose_route, sms_provider
 from workers.clock import quiet_hours_on
 from workers.quiet_hours import is_quiet
 from workers.rate_limit import SLOW_DOWN_CODES, acquire, limiter_for, sender_key
@@ -119,7 +119,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
                    or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= now))
             .values(status=m.CLAIMED, claimed_at=now, updated_at=now)
             .returning(TABLE.c.contact_id, TABLE.c.channel, TABLE.c.body, TABLE.c.kind,
-                       TABLE.c.media)
+                       TABLE.c.media, TABLE.c.provider, TABLE.c.device_id)
         ).first()
         if row is None:
             status = session.scalar(select(TABLE.c.status).where(TABLE.c.id == message_id))
@@ -140,9 +140,12 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
             session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"
 
-    # WhatsApp outside the 24-hour window: the kind's approved template, else SMS.
+    # WhatsApp outside the 24-hour window: the kind's approved template, else SMS; a
+    # reply by SMS goes back through the provider and phone the resident wrote to.
     route = choose_route(row.channel, contact.last_whatsapp_at, now, row.body,
-                         content_sid=rt.settings.whatsapp_templates.get(row.kind or ""))
+                         content_sid=rt.settings.whatsapp_templates.get(row.kind or ""),
+                         sms=sms_provider(rt.settings, row.channel, row.provider,
+                                          row.device_id))
     outgoing = Outgoing(
         to=contact.phone,
         channel=route.channel,
@@ -152,6 +155,8 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         status_callback=_status_callback(rt.settings.public_base_url),
         content_sid=route.content_sid,
         content_variables=route.content_variables,
+        provider=route.provider,
+        device_id=route.device_id,
     )
     return Claim(message_id, row.contact_id, now, outgoing)
 
@@ -164,7 +169,7 @@ def start_provider_call(rt: Any, claimed: Claim) -> ProviderCall | None:
     """
     # Replies share the sender's rate with broadcasts; a reservation per message
     # puts a reply at most one slot per busy worker behind a running broadcast.
-    key, per_second = sender_key(rt.settings, claimed.outgoing.channel)
+    key, per_second = _rate_key(rt, claimed.outgoing)
     acquire(limiter_for(rt), key, per_second)
     stamp = clock.now(rt)
     with rt.db.session() as session:
@@ -190,16 +195,21 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
         sid = rt.sender.send(claimed.outgoing)
     except SendError as error:
         if error.code in SLOW_DOWN_CODES or error.http_status == 429:
-            limiter_for(rt).slow_down(sender_key(rt.settings, claimed.outgoing.channel)[0])
+            limiter_for(rt).slow_down(_rate_key(rt, claimed.outgoing)[0])
         return _failed(rt, call, error)
     stamp = clock.now(rt)
     with rt.db.session() as session:
         session.execute(
             update(TABLE).where(*_in_flight(call))
             .values(status=m.SENT, twilio_sid=sid, sent_at=stamp, error_code=None,
-                    next_attempt_at=None, channel=claimed.outgoing.channel, updated_at=stamp)
+                    next_attempt_at=None, channel=claimed.outgoing.channel,
+                    provider=claimed.outgoing.provider, updated_at=stamp)
         )
     return f"sent {sid}"
+
+
+def _rate_key(rt: Any, outgoing: Outgoing) -> tuple[str, float]:
+    return sender_key(rt.settings, outgoing.channel, outgoing.provider, outgoing.device_id)
 
 
 def _in_flight(call: ProviderCall) -> tuple[Any, ...]:

@@ -132,8 +132,15 @@ def limiter_for(rt: Any) -> RateLimiter:
     return limiter
 
 
-def sender_key(settings: Any, channel: str) -> tuple[str, float]:
-    """The limiter key (one per sender number) and rate for sending on ``channel``."""
+def sender_key(settings: Any, channel: str, provider: str = "twilio",
+               device_id: str | None = None) -> tuple[str, float]:
+    """The limiter key (one per sender number) and rate for sending on ``channel``.
+
+    Through the gateway the sender is a phone: SMSGATE_RATE_PER_MINUTE per device
+    (the gateway's own choice of phone, ``device_id`` None, shares one key).
+    """
+    if channel != "whatsapp" and provider == "smsgate":
+        return f"smsgate:{device_id or '-'}", settings.smsgate_rate_per_minute / 60.0
     if channel == "whatsapp":
         return f"whatsapp:{settings.twilio_whatsapp_from or '-'}", settings.whatsapp_rate_per_second
     sender = settings.twilio_messaging_service_sid or settings.twilio_sms_from or "-"

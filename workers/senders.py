@@ -1,4 +1,6 @@
-"""One sender interface: Twilio's REST API in production, an outbox on the embedded default."""
+"""One sender interface: Twilio's REST API and SMS Gateway for Android's in production
+(:class:`ProviderSender` hands each message to its provider's), an outbox on the
+embedded default."""
 from __future__ import annotations
 
 import logging
@@ -26,6 +28,10 @@ class Outgoing:
     status_callback: str | None = None
     content_sid: str | None = None
     content_variables: str | None = None
+    # Who carries it ("twilio" or "smsgate") and, for the gateway, from which phone
+    # (None: the gateway picks one). Decided by workers.channels.choose_route.
+    provider: str = "twilio"
+    device_id: str | None = None
 
 
 class SendError(Exception):
@@ -137,6 +143,21 @@ def _http_client(api_base_url: str | None, timeout: float) -> Any:
                 raise TwilioException(str(exc)) from exc
 
     return _Client(timeout=timeout)
+
+
+class ProviderSender:
+    """Sends each message through the sender of its ``provider`` (Twilio for WhatsApp
+    and, where it works, SMS; the gateway for SMS from a local SIM)."""
+
+    def __init__(self, senders: dict[str, Sender]) -> None:
+        self.senders = senders
+
+    def send(self, message: Outgoing) -> str:
+        sender = self.senders.get(message.provider)
+        if sender is None:
+            raise SendError(f"no {message.provider} sender configured", code=None,
+                            http_status=400)
+        return sender.send(message)
 
 
 @dataclass

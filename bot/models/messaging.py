@@ -39,7 +39,8 @@ FINAL_FAILURES = {UNDELIVERED, FAILED}
 class Message(Base):
     """One SMS or WhatsApp message, either way.
 
-    Inbound rows are unique on ``twilio_sid`` so a retried webhook finds its row.
+    Inbound rows are unique on ``twilio_sid`` so a retried webhook finds its row (a
+    gateway event's is ``gw-event:<event id>``, a gateway send's ``gw:<message id>``).
     Outbound replies point at the inbound message they answer (``reply_to_id``).
     """
 
@@ -103,7 +104,15 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Who carried it: "twilio" (NULL on older rows) or "smsgate", and the gateway phone
+    # (device) for smsgate. A reply copies both from the message it answers.
+    provider: Mapped[str | None] = mapped_column(String(10))
+    device_id: Mapped[str | None] = mapped_column(String(64))
 
+
+# Providers of a message (``Message.provider``).
+TWILIO = "twilio"
+SMSGATE = "smsgate"
 
 # Session statuses (RapidPro's): one ACTIVE session per contact at most.
 ACTIVE = "active"

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         ksm,
         ksm_proposals,
         simulator,
+        smsgate,
         webhooks,
     )
     from bot.web import admin_jobs, announcements, monev
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     init_headers(app, app.extensions["ksm_runtime"].settings.production)
     auth.init_app(app)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(smsgate.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(announcements.bp)
     app.register_blueprint(admin_jobs.bp)
     csrf.exempt(webhooks.bp)
+    csrf.exempt(smsgate.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(_close_db)
     errors.init_app(app)

@@ -5,7 +5,7 @@ long as the cookie lived. Each session now carries the officer's session version
 logout or a password reset raises it, so every earlier cookie stops working.
 
 Revision ID: 0009_officer_session_version
-Revises: 0007_message_send_schedule
+Revises: 0008_message_provider
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_officer_session_version"
-down_revision = "0007_message_send_schedule"
+down_revision = "0008_message_provider"
 branch_labels = None
 depends_on = None
 

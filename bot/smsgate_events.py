@@ -1,0 +1,162 @@
+"""SMS Gateway for Android's webhook events read into what the app acts on.
+
+The gateway (an app on a phone with a local SIM, with a cloud or private server) posts
+one JSON event per request::
+
+    {"id": "<event id>", "webhookId": "...", "event": "sms:received",
+     "deviceId": "<phone>", "payload": {...}}
+
+It signs each with the account's signing key (:func:`signature_ok`) and re-delivers an
+event until it gets a 2xx, for about two days: the event ``id`` is what makes a
+re-delivery act once. A received SMS's ``payload.messageId`` is derived from its
+content (two "YA" from one phone share it), so it is never the key on its own.
+
+Nothing here touches the database; an event that is refused (:class:`BadEvent`, a 400)
+stores nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.phone import InvalidPhone, normalise
+from bot.twilio_form import MAX_BODY, InboundMessage
+from conversations.model import SMS
+
+# How far X-Timestamp may be from our clock: a captured event cannot be replayed later.
+MAX_SKEW_SECONDS = 300
+
+RECEIVED = "sms:received"
+SENT = "sms:sent"
+DELIVERED = "sms:delivered"
+FAILED = "sms:failed"
+PING = "system:ping"
+# A delivery report's event and the outbound status it moves the message to.
+STATUS_OF = {SENT: "sent", DELIVERED: "delivered", FAILED: "failed"}
+
+# Unique-key prefixes in ``message.twilio_sid`` (see migration 0008).
+EVENT_KEY = "gw-event:"
+SENT_KEY = "gw:"
+
+# Ids are short tokens (nanoid-like); the key column holds 64 characters.
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,55}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class BadEvent(ValueError):
+    """The body is not a gateway event; the text is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One gateway event: ``kind`` is its ``event`` field (``sms:received``...)."""
+
+    id: str
+    kind: str
+    device_id: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """``sms:sent`` / ``sms:delivered`` / ``sms:failed`` for a message we sent."""
+
+    sid: str  # the message's key: "gw:" + the id the gateway gave it
+    status: str
+    reason: str | None = None
+
+
+def signature_ok(key: str, body: bytes, timestamp: str, signature: str, now: float) -> bool:
+    """Whether ``signature`` is the hex HMAC-SHA256, keyed with ``key``, of the raw
+    body followed by the X-Timestamp, and that timestamp is within
+    :data:`MAX_SKEW_SECONDS` of ``now``."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    if abs(now - int(timestamp)) > MAX_SKEW_SECONDS:
+        return False
+    expected = hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def sign(key: str, body: bytes, timestamp: str) -> str:
+    """The X-Signature the gateway sends for ``body`` at ``timestamp`` (tests, bench)."""
+    return hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+def parse_event(body: bytes) -> Event:
+    """Read the envelope of one event.
+
+    Raises:
+        BadEvent: not JSON, not an object, or ``id``/``event``/``payload`` missing or
+            not of their kind.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadEvent("body is not JSON") from None
+    if not isinstance(data, dict):
+        raise BadEvent("body is not a JSON object")
+    event_id = _id(data, "id")
+    kind = data.get("event")
+    if not isinstance(kind, str) or not kind:
+        raise BadEvent("missing event")
+    payload = data.get("payload")
+    if not isinstance(payload, dict):
+        raise BadEvent("missing payload")
+    device = data.get("deviceId")
+    device_id = _id(data, "deviceId") if device is not None else None
+    return Event(id=event_id, kind=kind, device_id=device_id, payload=payload)
+
+
+def received_message(event: Event) -> InboundMessage:
+    """The SMS of an ``sms:received`` event, keyed by the event id.
+
+    Raises:
+        BadEvent: ``payload.phoneNumber`` missing or no phone number, ``payload.message``
+            missing.
+    """
+    phone = event.payload.get("phoneNumber") or event.payload.get("sender")
+    if not isinstance(phone, str) or not phone:
+        raise BadEvent("missing payload.phoneNumber")
+    try:
+        # Phones report numbers as their network wrote them: 0812..., 62812..., +62812...
+        e164 = normalise(phone)
+    except InvalidPhone:
+        raise BadEvent("payload.phoneNumber is not a phone number") from None
+    text = event.payload.get("message")
+    if not isinstance(text, str):
+        raise BadEvent("missing payload.message")
+    return InboundMessage(
+        sid=EVENT_KEY + event.id,
+        phone=e164,
+        channel=SMS,
+        body=_CONTROL.sub(" ", text[:MAX_BODY]),
+        provider="smsgate",
+        device_id=event.device_id,
+    )
+
+
+def delivery_report(event: Event) -> DeliveryReport:
+    """The status an ``sms:sent``/``sms:delivered``/``sms:failed`` event reports.
+
+    Raises:
+        BadEvent: ``payload.messageId`` missing or not an id.
+    """
+    message_id = _id(event.payload, "messageId", "payload.messageId")
+    reason = event.payload.get("reason")
+    return DeliveryReport(sid=SENT_KEY + message_id, status=STATUS_OF[event.kind],
+                          reason=reason if isinstance(reason, str) else None)
+
+
+def _id(data: dict[str, Any], name: str, label: str | None = None) -> str:
+    value = data.get(name)
+    label = label or name
+    if value is None or value == "":
+        raise BadEvent(f"missing {label}")
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise BadEvent(f"{label} is not an id")
+    return value

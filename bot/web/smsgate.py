@@ -1,0 +1,66 @@
+"""SMS Gateway for Android's webhook: received SMS, delivery reports and pings.
+
+Every request must carry ``X-Signature`` (hex HMAC-SHA256 with SMSGATE_SIGNING_KEY of
+the raw body followed by ``X-Timestamp``) and an ``X-Timestamp`` within five minutes:
+else 401 and nothing is stored. With no signing key configured nothing is accepted.
+
+A signed body that is no event, or lacks a field it needs, gets a 400 with a one-line
+reason. Events this bot does not act on get a 2xx, so the gateway stops re-delivering
+them. A received SMS is stored (or, with the database down, spooled: ``bot.spool``)
+before the 2xx; its replies are queued and sent through the gateway's API by the send
+job. Anything that fails after the signature check answers 5xx, and the gateway
+delivers the event again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, abort, request
+
+from bot import smsgate_events as events
+from bot.delivery import record_status
+from bot.inbound import receive
+from bot.web import get_runtime
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("smsgate", __name__, url_prefix="/webhooks/smsgate")
+
+
+def _check_signature(body: bytes) -> None:
+    key = get_runtime().settings.smsgate_signing_key
+    if not key:
+        abort(Response("gateway webhooks are disabled: SMSGATE_SIGNING_KEY is not set\n", 403,
+                       mimetype="text/plain"))
+    signature = request.headers.get("X-Signature", "")
+    timestamp = request.headers.get("X-Timestamp", "")
+    if not signature or not events.signature_ok(key, body, timestamp, signature, time.time()):
+        abort(Response("invalid or stale gateway signature\n", 401, mimetype="text/plain"))
+
+
+def _answer(text: str, status: int = 200) -> Response:
+    return Response(text + "\n", status, mimetype="text/plain")
+
+
+@bp.post("")
+def event() -> Response:
+    body = request.get_data(cache=False)
+    _check_signature(body)
+    try:
+        parsed = events.parse_event(body)
+        if parsed.kind == events.RECEIVED:
+            receive(get_runtime(), events.received_message(parsed))
+            return _answer("stored")
+        if parsed.kind in events.STATUS_OF:
+            report = events.delivery_report(parsed)
+            if report.reason:
+                log.warning("gateway reports %s %s: %s", report.sid, report.status, report.reason)
+            # A report for a message this bot did not send (one typed on the phone) is
+            # answered 2xx too: re-delivering it for two days would change nothing.
+            record_status(get_runtime(), report.sid, report.status, None)
+            return _answer("recorded")
+    except events.BadEvent as exc:
+        return Response(str(exc) + "\n", 400, mimetype="text/plain")
+    # system:ping and events this bot does not use (sms:data-received, mms:...).
+    return _answer("ignored")
