@@ -171,20 +171,27 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
         with rt.db.session() as session:
             conn = session.connection()
             contact, inbound_id, open_row = store.open_message(conn, message, now)
+            if inbound_id is None and not replayed:
+                return store.stored_replies(conn, message.sid)
             if inbound_id is None:
-                return [] if replayed else store.stored_replies(conn, message.sid)
-            try:
-                texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
-                                queued, broadcasts)
-                queued.extend(store.store_replies(conn, contact.id, inbound_id,
-                                                  message.channel, texts, now, replayed))
-                session.flush()
-            except DBAPIError as exc:
-                if exc.connection_invalidated or is_unavailable(exc):
-                    raise  # retried, or spooled, by the caller
-                raise _HandlingFailed() from exc
-            except Exception as exc:
-                raise _HandlingFailed() from exc
+                # Stored, and spooled all the same: the connection dropped while the
+                # COMMIT's answer came back. The resident got only the holding reply, so
+                # the replies stored as answered inline are sent as messages.
+                texts = []
+                queued.extend(store.queue_answered_replies(conn, message.sid, now))
+            else:
+                try:
+                    texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
+                                    queued, broadcasts)
+                    queued.extend(store.store_replies(conn, contact.id, inbound_id,
+                                                      message.channel, texts, now, replayed))
+                    session.flush()
+                except DBAPIError as exc:
+                    if exc.connection_invalidated or is_unavailable(exc):
+                        raise  # retried, or spooled, by the caller
+                    raise _HandlingFailed() from exc
+                except Exception as exc:
+                    raise _HandlingFailed() from exc
     except _HandlingFailed:
         log.exception("handling message %s failed", message.sid)
         return _store_failed(rt, message, now, replayed)

@@ -175,6 +175,25 @@ def stored_replies(conn: Connection, sid: str) -> list[str]:
     ))
 
 
+def queue_answered_replies(conn: Connection, sid: str, now: datetime) -> list[int]:
+    """Queue, to be sent as messages, the replies of the inbound message ``sid`` that
+    were stored as answered inline (TwiML) though the answer never went out.
+
+    Returns:
+        Their ids, in order; none once they are queued (a second replay sends nothing).
+    """
+    inbound = _message.alias("inbound")
+    replies = (select(_message.c.id)
+               .join(inbound, _message.c.reply_to_id == inbound.c.id)
+               .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply",
+                      _message.c.status == m.ANSWERED))
+    ids = sorted(conn.scalars(replies))
+    if ids:
+        conn.execute(update(_message).where(_message.c.id.in_(ids))
+                     .values(status=m.QUEUED, updated_at=now))
+    return ids
+
+
 def store_replies(conn: Connection, contact_id: int, inbound_id: int, channel: str,
                   texts: list[str], now: datetime, queued: bool = False) -> list[int]:
     """Store the reply texts; ``queued``: to be sent by a job (a message replayed from
