@@ -23,7 +23,9 @@ What runs (all on 127.0.0.1, nothing shared is touched):
 - the fault, from ``--outage-at`` for ``--outage`` s: ``postgres`` cuts the proxy
   (every connection reset, new ones refused) then restores it; ``redis`` kills the
   Redis server and starts it again empty (``--redis-fault kill``, a Redis without
-  persistence) or stops and resumes the process (``hang``).
+  persistence) or stops and resumes the process (``hang``); ``postgres+redis`` kills
+  Redis and cuts PostgreSQL together (the spool is then the ``SPOOL_DIR`` directory, and
+  the replies' send jobs wait for the sweep, which queues rows queued for over 2 min).
 
 Then it waits (at most ``--drain`` s) until nothing is spooled, no outbound message is
 queued or sending and every held message is stored, and counts:
@@ -412,6 +414,14 @@ def run(name: str, args: argparse.Namespace) -> Outcome:
         time.sleep(2)  # the workers connect and schedule the sweep
         if name == "postgres":
             fault, restore = proxy.cut, proxy.restore
+        elif name == "postgres+redis":  # the spool on disk, the sends queued for the sweep
+            def fault() -> None:
+                redis.kill()
+                proxy.cut()
+
+            def restore() -> None:
+                redis.start()
+                proxy.restore()
         elif args.redis_fault == "hang":
             fault, restore = redis.hang, redis.resume
         else:
@@ -449,7 +459,8 @@ def run(name: str, args: argparse.Namespace) -> Outcome:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fault", choices=["postgres", "redis", "both"], default="both")
+    parser.add_argument("--fault", choices=["postgres", "redis", "postgres+redis", "both"],
+                        default="both", help="both: a postgres run, then a redis run")
     parser.add_argument("--redis-fault", choices=["kill", "hang"], default="kill")
     parser.add_argument("--rate", type=float, default=50.0, help="webhooks per second")
     parser.add_argument("--seconds", type=float, default=30.0)
