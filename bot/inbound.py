@@ -55,14 +55,13 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
     sent instead of returned: then nothing is returned.
     """
     now = now or datetime.now(timezone.utc)
-    queue_replies = replayed or not message.answered_inline
     if replayed:
-        return _receive_retrying(rt, message, now, queue_replies)
+        return _receive_retrying(rt, message, now, replayed)
     spool = spool_of(rt)
     if spool.pending():  # behind what is spooled, never before it
         return _held(spool, message, now)
     try:
-        return _receive_retrying(rt, message, now, queue_replies)
+        return _receive_retrying(rt, message, now, replayed)
     except Exception as exc:
         if not is_unavailable(exc):
             raise
@@ -78,10 +77,10 @@ def _held(spool: Spool, message: InboundMessage, now: datetime) -> list[str]:
 
 
 def _receive_retrying(rt: Runtime, message: InboundMessage, now: datetime,
-                      queue_replies: bool) -> list[str]:
+                      replayed: bool) -> list[str]:
     for attempt in (1, 2):
         try:
-            return _receive(rt, message, now, queue_replies)
+            return _receive(rt, message, now, replayed)
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;
             # receiving is idempotent (MessageSid), so one retry on a fresh one is safe.
@@ -95,27 +94,37 @@ class _HandlingFailed(Exception):
     """The engine or an effect raised: roll the whole transaction back."""
 
 
-def _receive(rt: Runtime, message: InboundMessage, now: datetime, queue_replies: bool) -> list[str]:
+def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool) -> list[str]:
+    # Replies go back in the webhook's answer, or (a replayed message, a channel with no
+    # inline answer) are queued and sent as messages.
+    queue_replies = replayed or not message.answered_inline
     queued: list[int] = []
     broadcasts: list[int] = []
     try:
         with rt.db.session() as session:
             conn = session.connection()
             contact, inbound_id, open_row = store.open_message(conn, message, now)
-            if inbound_id is None:
+            if inbound_id is None and not replayed:
                 return [] if queue_replies else store.stored_replies(conn, message.sid)
-            try:
-                texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
-                                queued, broadcasts)
-                queued.extend(store.store_replies(conn, contact.id, inbound_id,
-                                                  message, texts, now, queue_replies))
-                session.flush()
-            except DBAPIError as exc:
-                if exc.connection_invalidated or is_unavailable(exc):
-                    raise  # retried, or spooled, by the caller
-                raise _HandlingFailed() from exc
-            except Exception as exc:
-                raise _HandlingFailed() from exc
+            if inbound_id is None:
+                # Stored, and spooled all the same: the connection dropped while the
+                # COMMIT's answer came back. The resident got only the holding reply, so
+                # the replies stored as answered inline are sent as messages.
+                texts = []
+                queued.extend(store.queue_answered_replies(conn, message.sid, now))
+            else:
+                try:
+                    texts = _handle(rt, session, contact, inbound_id, open_row, message, now,
+                                    queued, broadcasts)
+                    queued.extend(store.store_replies(conn, contact.id, inbound_id,
+                                                      message, texts, now, queue_replies))
+                    session.flush()
+                except DBAPIError as exc:
+                    if exc.connection_invalidated or is_unavailable(exc):
+                        raise  # retried, or spooled, by the caller
+                    raise _HandlingFailed() from exc
+                except Exception as exc:
+                    raise _HandlingFailed() from exc
     except _HandlingFailed:
         log.exception("handling message %s failed", message.sid)
         return _store_failed(rt, message, now, queue_replies)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.models import Contact, ConversationSession, Message
@@ -66,12 +66,6 @@ _OPEN_SESSION = (
 )
 
 
-def _insert(conn: Connection, table: Any) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    return (postgresql.insert(table) if conn.dialect.name == "postgresql"
-            else sqlite.insert(table))
-
-
 def contact_values(message: InboundMessage, now: datetime) -> dict[str, Any]:
     """The contact's columns as this message sets them."""
     whatsapp = message.channel == WHATSAPP
@@ -98,7 +92,7 @@ def message_values(contact_id: int, message: InboundMessage, now: datetime,
     }
 
 
-def _upsert_contact(conn: Connection, message: InboundMessage, now: datetime) -> None:
+def _upsert(insert_of: Any) -> Any:
     """Create the contact, or lock (and, when due, touch) the one with this phone.
 
     On PostgreSQL ON CONFLICT DO UPDATE locks the row even when its WHERE is false, so
@@ -106,18 +100,18 @@ def _upsert_contact(conn: Connection, message: InboundMessage, now: datetime) ->
     process) waits here for the one before to commit. SQLite's write lock (BEGIN
     IMMEDIATE) orders everything anyway.
     """
-    stmt = _insert(conn, _contact).values(contact_values(message, now))
+    stmt = insert_of(_contact)
     excluded = stmt.excluded
-    old = now - TOUCH_EVERY
-    stmt = stmt.on_conflict_do_update(
+    old = bindparam("touch_before", type_=_contact.c.last_seen_at.type)
+    return stmt.on_conflict_do_update(
         index_elements=[_contact.c.phone],
         set_={
             "last_seen_at": excluded.last_seen_at,
             "invalid_number": False,
             "uses_sms": _contact.c.uses_sms | excluded.uses_sms,
             "uses_whatsapp": _contact.c.uses_whatsapp | excluded.uses_whatsapp,
-            "last_whatsapp_at": _coalesce(excluded.last_whatsapp_at,
-                                          _contact.c.last_whatsapp_at),
+            "last_whatsapp_at": func.coalesce(excluded.last_whatsapp_at,
+                                              _contact.c.last_whatsapp_at),
         },
         where=(
             _contact.c.invalid_number
@@ -125,16 +119,26 @@ def _upsert_contact(conn: Connection, message: InboundMessage, now: datetime) ->
             | (excluded.uses_whatsapp & ~_contact.c.uses_whatsapp)
             | (_contact.c.last_seen_at < old)
             | and_(excluded.last_whatsapp_at.is_not(None),
-                   _coalesce(_contact.c.last_whatsapp_at, old) <= old)
+                   func.coalesce(_contact.c.last_whatsapp_at, old) <= old)
         ),
     )
-    conn.execute(stmt)
 
 
-def _coalesce(*values: Any) -> Any:
-    from sqlalchemy import func
+def _store_inbound(insert_of: Any) -> Any:
+    return (insert_of(_message).on_conflict_do_nothing(index_elements=[_message.c.twilio_sid])
+            .returning(_message.c.id))
 
-    return func.coalesce(*values)
+
+# The hot path's statements are built once, per dialect, and run with parameters:
+# building an upsert with its ``excluded`` columns cost more Python than running it,
+# and a statement built once is one entry of SQLAlchemy's compiled cache.
+_UPSERT_CONTACT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_STORE_INBOUND = {"postgresql": _store_inbound(postgresql.insert),
+                  "sqlite": _store_inbound(sqlite.insert)}
+_CONTACT_BY_PHONE = _CONTACT_READ.where(_contact.c.phone == bindparam("phone"))
+_OPEN_SESSION_OF = _OPEN_SESSION.where(_session.c.contact_id == bindparam("contact_id"))
+_UPDATE_SESSION = update(_session).where(_session.c.id == bindparam("session_id"))
+_INSERT_SESSION = insert(_session)
 
 
 def open_message(
@@ -151,17 +155,16 @@ def open_message(
         (the contact; the new message's id, or None when the MessageSid was stored
         before; the open session's row or None).
     """
-    _upsert_contact(conn, message, now)
-    row = conn.execute(_CONTACT_READ.where(_contact.c.phone == message.phone)).one()
+    dialect = conn.dialect.name
+    conn.execute(_UPSERT_CONTACT[dialect],
+                 {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
+    row = conn.execute(_CONTACT_BY_PHONE, {"phone": message.phone}).one()
     contact = ContactRow(row.id, row.language, row.opted_out, row.phone)
-    inbound_id = conn.execute(
-        _insert(conn, _message).values(message_values(contact.id, message, now, status))
-        .on_conflict_do_nothing(index_elements=[_message.c.twilio_sid])
-        .returning(_message.c.id)
-    ).scalar()
+    inbound_id = conn.execute(_STORE_INBOUND[dialect],
+                              message_values(contact.id, message, now, status)).scalar()
     if inbound_id is None:
         return contact, None, None
-    open_row = conn.execute(_OPEN_SESSION.where(_session.c.contact_id == contact.id)).first()
+    open_row = conn.execute(_OPEN_SESSION_OF, {"contact_id": contact.id}).first()
     return contact, inbound_id, open_row
 
 
@@ -174,6 +177,25 @@ def stored_replies(conn: Connection, sid: str) -> list[str]:
         .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply")
         .order_by(_message.c.id)
     ))
+
+
+def queue_answered_replies(conn: Connection, sid: str, now: datetime) -> list[int]:
+    """Queue, to be sent as messages, the replies of the inbound message ``sid`` that
+    were stored as answered inline (TwiML) though the answer never went out.
+
+    Returns:
+        Their ids, in order; none once they are queued (a second replay sends nothing).
+    """
+    inbound = _message.alias("inbound")
+    replies = (select(_message.c.id)
+               .join(inbound, _message.c.reply_to_id == inbound.c.id)
+               .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply",
+                      _message.c.status == m.ANSWERED))
+    ids = sorted(conn.scalars(replies))
+    if ids:
+        conn.execute(update(_message).where(_message.c.id.in_(ids))
+                     .values(status=m.QUEUED, updated_at=now))
+    return ids
 
 
 def store_replies(conn: Connection, contact_id: int, inbound_id: int,
@@ -205,17 +227,17 @@ def store_replies(conn: Connection, contact_id: int, inbound_id: int,
 
 def update_session(conn: Connection, session_id: int, step: str, data: dict[str, Any],
                    now: datetime, expires_at: datetime) -> None:
-    conn.execute(update(_session).where(_session.c.id == session_id)
-                 .values(step=step, data=data, updated_at=now, expires_at=expires_at))
+    conn.execute(_UPDATE_SESSION, {"session_id": session_id, "step": step, "data": data,
+                                   "updated_at": now, "expires_at": expires_at})
 
 
 def insert_session(conn: Connection, contact_id: int, flow: str, step: str,
                    data: dict[str, Any], now: datetime, expires_at: datetime) -> None:
-    conn.execute(insert(_session).values(
-        contact_id=contact_id, flow=flow, step=step, data=data, status=m.ACTIVE,
-        created_at=now, updated_at=now, expires_at=expires_at))
+    conn.execute(_INSERT_SESSION, {
+        "contact_id": contact_id, "flow": flow, "step": step, "data": data, "status": m.ACTIVE,
+        "created_at": now, "updated_at": now, "expires_at": expires_at})
 
 
 def end_session(conn: Connection, session_id: int, status: str, now: datetime) -> None:
-    conn.execute(update(_session).where(_session.c.id == session_id)
-                 .values(status=status, ended_at=now, updated_at=now))
+    conn.execute(_UPDATE_SESSION, {"session_id": session_id, "status": status,
+                                   "ended_at": now, "updated_at": now})

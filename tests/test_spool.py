@@ -163,3 +163,60 @@ def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp
     assert spool.replay() == 4
     assert [body for body, _ in _inbound(rt)] == texts
     assert not spool.pending()
+
+
+def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
+        app, rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    """The connection drops while COMMIT is on its way back: the message and its
+    replies are stored (as answered inline), but the webhook saw the database fail,
+    spooled the message and answered with the holding reply. Its replay finds the
+    MessageSid stored; the replies the resident never saw must still be sent."""
+    import psycopg
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from bot.spool import spool_of
+
+    spool_of(rt).retry_seconds = 3600
+    phone = Phone(app.test_client())
+    phone.send("MENU").expect("1 DAFTAR")
+    cut = {"armed": True}
+
+    def commit_answer_lost(session: Any) -> None:
+        if cut.pop("armed", False):
+            orig = (psycopg.OperationalError("server closed the connection unexpectedly")
+                    if SERVER_DB else sqlite3.OperationalError("disk I/O error"))
+            raise OperationalError("COMMIT", {}, orig)
+
+    event.listen(rt.db.sessions, "after_commit", commit_answer_lost)
+    try:
+        phone.send("MENU").expect(HELD)
+    finally:
+        event.remove(rt.db.sessions, "after_commit", commit_answer_lost)
+    assert [body for body, _ in _inbound(rt)] == ["MENU", "MENU"]  # stored all the same
+
+    twilio.reset()
+    assert spool_of(rt).replay() == 1
+    run_jobs()
+    bodies = [r["Body"] for r in twilio.messages]
+    assert len(bodies) == 1 and "1 DAFTAR" in bodies[0], bodies
+    # Replayed again (the spool entry outlived a crash): not sent twice.
+    spool_of(rt).put(*_last_spooled(rt))
+    assert spool_of(rt).replay() == 1
+    run_jobs()
+    assert len(twilio.messages) == 1
+
+
+def _last_spooled(rt: Any) -> tuple[Any, Any]:
+    """The second MENU as the spool keeps it (for a second replay)."""
+    from datetime import datetime, timezone
+
+    from bot.inbound import InboundMessage
+
+    with rt.db.session() as session:
+        sid = session.execute(select(Message.twilio_sid).where(Message.direction == "in")
+                              .order_by(Message.id.desc())).scalars().first()
+    return (InboundMessage(sid=sid, phone="+6281234567890", channel="sms", body="MENU"),
+            datetime.now(timezone.utc))

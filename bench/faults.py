@@ -1,0 +1,480 @@
+"""Fault bench: the production shape under a steady stream of webhooks while PostgreSQL
+or Redis goes away for a while, then a count of what was lost or doubled.
+
+Run from the repository root, with PostgreSQL up (``redis-server`` installed)::
+
+    python bench/faults.py                        # both runs: postgres, then redis
+    python bench/faults.py --fault postgres --seconds 30 --rate 50 --outage 10
+    python bench/faults.py --fault redis --redis-fault hang
+
+What runs (all on 127.0.0.1, nothing shared is touched):
+
+- the Procfile's ``web:`` gunicorn serving ``bot:create_app()``, and ``--workers``
+  ``ksm-bot worker`` processes (RQ with its scheduler, which runs the sweep);
+- PostgreSQL through a :class:`tests.fault_services.TcpProxy` (database
+  ``BENCH_FAULTS_DATABASE_URL``, default ``ksm_bench_faults``: it is DROPPED and
+  migrated again), a private ``redis-server`` (:class:`tests.fault_services.RedisServer`),
+  and the fake Twilio API of the tests (:class:`tests.fake_twilio.FakeTwilio`), which
+  records every message sent;
+- a paced sender: ``--rate`` signed webhooks per second for ``--seconds`` s, each with
+  its own MessageSid, from ``--residents`` numbers, texts the bot answers (MENU, ADUAN
+  with a text, CEK with a code, digits, BATAL), each request on a thread of a pool, so
+  a slow answer does not hold the pace back;
+- the fault, from ``--outage-at`` for ``--outage`` s: ``postgres`` cuts the proxy
+  (every connection reset, new ones refused) then restores it; ``redis`` kills the
+  Redis server and starts it again empty (``--redis-fault kill``, a Redis without
+  persistence) or stops and resumes the process (``hang``); ``postgres+redis`` kills
+  Redis and cuts PostgreSQL together (the spool is then the ``SPOOL_DIR`` directory, and
+  the replies' send jobs wait for the sweep, which queues rows queued for over 2 min).
+
+Then it waits (at most ``--drain`` s) until nothing is spooled, no outbound message is
+queued or sending and every held message is stored, and counts:
+
+- received (requests sent), answered (HTTP 200; "held" of those: the holding reply),
+  non-200s and requests with no answer at all;
+- stored: inbound rows with the sent MessageSids; lost: sent and answered with 200,
+  not stored; doubled: a MessageSid stored twice;
+- for held (spooled) messages, their replies: stored, and sent to the fake Twilio;
+  doubled sends: a (number, text) the fake Twilio got more often than it was stored
+  as sent;
+- order: a resident's messages stored in another order than sent (more than
+  ``ORDER_GAP`` s apart: closer ones may pass each other on the wire).
+
+Exit status 1 when anything was lost, doubled or answered with a non-200.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.webhook import (  # noqa: E402
+    ACCOUNT_SID, APP_SPEC, AUTH_TOKEN, BOT_NUMBER, PATH, PUBLIC_BASE_URL, Server, free_port,
+    twilio_form,
+)
+from tests.fake_twilio import FakeTwilio  # noqa: E402
+from tests.fault_services import RedisServer, TcpProxy  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_FAULTS_DATABASE_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1/ksm_bench_faults")
+HELD = "Balasan menyusul"
+ORDER_GAP = 0.5
+
+
+@dataclass
+class Sent:
+    sid: str
+    phone: str
+    body: str
+    at: float = 0.0  # seconds from the start
+    status: int = 0  # 0: no answer (connection error or timeout)
+    latency: float = 0.0
+    answer: str = ""
+    error: str = ""
+
+
+@dataclass
+class Outcome:
+    name: str
+    sent: list[Sent] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- load
+
+
+def texts(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.35:
+        return "MENU"
+    if roll < 0.55:
+        return f"ADUAN jalan rusak di RT {rng.randint(1, 20):02d} belum diperbaiki"
+    if roll < 0.70:
+        return f"CEK {rng.randint(0, 999999):06d}"
+    if roll < 0.95:
+        return str(rng.randint(1, 9))
+    return "BATAL"
+
+
+def build(count: int, residents: int, seed: str) -> list[tuple[Sent, bytes, str]]:
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(AUTH_TOKEN)
+    rng = random.Random(seed)
+    numbers = [f"+62813{n:08d}" for n in range(20_000_000, 20_000_000 + residents)]
+    out = []
+    run = f"{int(time.time()) & 0xFFFFFFFF:08x}"
+    for i in range(count):
+        sid = f"SM{run}ff{i:022x}"
+        phone = rng.choice(numbers)
+        body = texts(rng)
+        form = twilio_form(sid, phone, body)
+        out.append((Sent(sid, phone, body), urlencode(form).encode(),
+                    validator.compute_signature(PUBLIC_BASE_URL + PATH, form)))
+    return out
+
+
+def send_paced(port: int, requests: list[tuple[Sent, bytes, str]], rate: float,
+               fault_at: float, fault: callable, outage: float, restore: callable,
+               ) -> list[Sent]:
+    """Send ``requests`` at ``rate`` per second; ``fault()`` at ``fault_at`` s and
+    ``restore()`` ``outage`` s later, on a thread of their own."""
+    local = threading.local()
+
+    def post(item: tuple[Sent, bytes, str]) -> None:
+        sent, payload, signature = item
+        for attempt in (1, 2):
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            started = time.monotonic()
+            try:
+                conn.request("POST", PATH, payload, {
+                    "Host": "127.0.0.1", "User-Agent": "TwilioProxy/1.1",
+                    "X-Twilio-Signature": signature,
+                    "Content-Type": "application/x-www-form-urlencoded"})
+                response = conn.getresponse()
+                sent.answer = response.read().decode(errors="replace")
+                sent.status = response.status
+                sent.latency = time.monotonic() - started
+                return
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                local.conn = None
+                sent.error = f"{type(exc).__name__}: {exc}"
+                # A kept-alive connection gunicorn closed: Twilio would open a new one.
+                if attempt == 2 or isinstance(exc, TimeoutError):
+                    return
+
+    def faults(start: float) -> None:
+        time.sleep(max(0.0, start + fault_at - time.monotonic()))
+        print(f"  {time.monotonic() - start:5.1f} s: fault", flush=True)
+        fault()
+        time.sleep(max(0.0, start + fault_at + outage - time.monotonic()))
+        restore()
+        print(f"  {time.monotonic() - start:5.1f} s: restored", flush=True)
+
+    start = time.monotonic()
+    chaos = threading.Thread(target=faults, args=(start,), daemon=True)
+    chaos.start()
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        for i, item in enumerate(requests):
+            time.sleep(max(0.0, start + i / rate - time.monotonic()))
+            item[0].at = time.monotonic() - start
+            pool.submit(post, item)
+    chaos.join()
+    return [item[0] for item in requests]
+
+
+# ---------------------------------------------------------------- the servers
+
+
+def app_env(database_url: str, redis_url: str, twilio_url: str, spool_dir: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_SMS_FROM": BOT_NUMBER,
+        "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
+        "TWILIO_API_BASE_URL": twilio_url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "QUIET_HOURS": "off",
+        "SMS_RATE_PER_SECOND": "1000",
+        "WHATSAPP_RATE_PER_SECOND": "1000",
+        "SPOOL_DIR": spool_dir,
+        # The app under test is this checkout's, whatever is installed.
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+class Workers:
+    """``ksm-bot worker`` processes, as the Procfile's ``worker:`` line runs them."""
+
+    def __init__(self, count: int, env: dict[str, str], logdir: Path) -> None:
+        import subprocess
+
+        command = str(Path(sys.executable).parent / "ksm-bot")
+        self.logs = [open(logdir / f"worker{i}.log", "wb") for i in range(count)]  # noqa: SIM115
+        self.procs = [subprocess.Popen([command, "worker"], cwd=ROOT, env={**os.environ, **env},
+                                       stdout=log, stderr=subprocess.STDOUT) for log in self.logs]
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+
+        for proc in self.procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in self.logs:
+            log.close()
+
+
+# ---------------------------------------------------------------- counting
+
+
+def spool_left(redis_url: str, spool_dir: Path) -> int:
+    from redis import Redis
+
+    from bot.spool import REDIS_KEY
+
+    files = len(list(spool_dir.glob("*.json"))) if spool_dir.exists() else 0
+    try:
+        client = Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+        try:
+            return files + client.llen(REDIS_KEY)
+        finally:
+            client.close()
+    except Exception:  # noqa: BLE001 - Redis down: only the files count
+        return files + 1
+
+
+def db_state(engine, sids: list[str]) -> dict:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        inbound = conn.execute(text(
+            "SELECT twilio_sid, id, status FROM message WHERE direction = 'in'"
+        )).all()
+        replies = conn.execute(text(
+            "SELECT i.twilio_sid, r.id, r.status, r.twilio_sid, r.body, c.phone"
+            " FROM message r JOIN message i ON i.id = r.reply_to_id"
+            " JOIN contact c ON c.id = r.contact_id"
+            " WHERE r.kind = 'reply' AND i.direction = 'in'"
+        )).all()
+        outbound = conn.execute(text(
+            "SELECT m.id, m.status, m.twilio_sid, m.body, c.phone, m.kind FROM message m"
+            " JOIN contact c ON c.id = m.contact_id WHERE m.direction = 'out'"
+        )).all()
+    return {"inbound": inbound, "replies": replies, "outbound": outbound}
+
+
+def drain(engine, redis_url: str, spool_dir: Path, held: set[str], limit: float) -> float:  # type: ignore[no-untyped-def]
+    """Wait until the spool is empty, held messages stored and no send pending."""
+    start = time.monotonic()
+    last = ""
+    while True:
+        left = spool_left(redis_url, spool_dir)
+        try:
+            state = db_state(engine, [])
+            stored = {row[0] for row in state["inbound"]}
+            pending = sum(1 for row in state["outbound"] if row[1] in ("queued", "sending"))
+        except Exception as exc:  # noqa: BLE001
+            stored, pending = set(), -1
+            print(f"  drain: {exc}")
+        missing = len(held - stored)
+        now = f"spooled {left}, held not stored {missing}, outbound queued/sending {pending}"
+        if now != last:
+            print(f"  {time.monotonic() - start:5.1f} s after the load: {now}", flush=True)
+            last = now
+        if left == 0 and missing == 0 and pending == 0:
+            return time.monotonic() - start
+        if time.monotonic() - start > limit:
+            print(f"  drain: gave up after {limit:.0f} s")
+            return time.monotonic() - start
+        time.sleep(1)
+
+
+def count(outcome: Outcome, engine, twilio: FakeTwilio, drained: float,
+          outage: tuple[float, float]) -> None:  # type: ignore[no-untyped-def]
+    sent = outcome.sent
+    state = db_state(engine, [])
+    ours = {s.sid for s in sent}
+    by_sid = collections.Counter(row[0] for row in state["inbound"] if row[0] in ours)
+    stored = set(by_sid)
+    answered = [s for s in sent if s.status == 200]
+    held = {s.sid for s in answered if HELD in s.answer}
+    non200 = collections.Counter(s.status for s in sent if s.status not in (0, 200))
+    unanswered = [s for s in sent if s.status == 0]
+    lost = [s.sid for s in answered if s.sid not in stored]
+    doubled = [sid for sid, n in by_sid.items() if n > 1]
+    # Replies of held messages: stored queued, then sent through the fake Twilio.
+    held_replies = [r for r in state["replies"] if r[0] in held]
+    held_with_reply = {r[0] for r in held_replies}
+    held_sent = [r for r in held_replies if r[3] and r[2] in ("sent", "delivered")]
+    accepted = twilio.messages
+    fake_sids = {m["_sid"] for m in accepted}
+    held_sent_at_fake = [r for r in held_sent if r[3] in fake_sids]
+    # Doubled sends: the fake got a (number, text) more often than the database says
+    # it was sent.
+    got = collections.Counter((str(m["To"]).removeprefix("whatsapp:"), m["Body"]) for m in accepted)
+    recorded = collections.Counter((r[4], r[3]) for r in state["outbound"] if r[2])
+    recorded_pairs = collections.Counter((r[4], r[3]) for r in state["outbound"]
+                                         if r[2] and r[1] not in ("queued",))
+    del recorded
+    doubled_sends = sum(max(0, n - recorded_pairs.get(key, 0)) for key, n in got.items())
+    stuck = collections.Counter(r[1] for r in state["outbound"] if r[1] in ("queued", "sending"))
+    inbound_status = collections.Counter(row[2] for row in state["inbound"] if row[0] in ours)
+    # Order: per resident, the stored ids follow the sending order.
+    ids = {row[0]: row[1] for row in state["inbound"]}
+    inversions = 0
+    per_phone: dict[str, list[Sent]] = collections.defaultdict(list)
+    for s in sent:
+        if s.sid in ids:
+            per_phone[s.phone].append(s)
+    for messages in per_phone.values():
+        messages.sort(key=lambda s: s.at)
+        for a, b in zip(messages, messages[1:]):
+            if b.at - a.at > ORDER_GAP and ids[b.sid] < ids[a.sid]:
+                inversions += 1
+    latencies = sorted(s.latency for s in answered)
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else 0.0
+    worst = latencies[-1] * 1000 if latencies else 0.0
+
+    out = outcome.lines
+    phases = {"before": [], "during": [], "after": []}
+    for s in answered:
+        phase = ("before" if s.at < outage[0] else "during" if s.at < outage[1] else "after")
+        phases[phase].append(s.latency)
+    held_after = sum(1 for s in answered if s.sid in held and s.at >= outage[1])
+    out.append(f"received (requests sent)      {len(sent)}")
+    out.append(f"answered HTTP 200             {len(answered)} (held: {len(held)}),"
+               f" p99 {p99:.0f} ms, slowest {worst:.0f} ms")
+    for phase, values in phases.items():
+        values.sort()
+        if values:
+            out.append(f"  {phase + ' the outage:':<28}{len(values)} answered, p50"
+                       f" {values[len(values) // 2] * 1000:.0f} ms, p99"
+                       f" {values[int(0.99 * (len(values) - 1))] * 1000:.0f} ms")
+    out.append(f"  held after the outage ended: {held_after} (behind the spool)")
+    out.append(f"non-200                       {sum(non200.values())} {dict(non200)}")
+    out.append(f"no answer (connection/timeout) {len(unanswered)}"
+               + (f" e.g. {unanswered[0].error}" if unanswered else ""))
+    out.append(f"stored (inbound rows, ours)   {len(stored)} of {len(ours)} sent;"
+               f" statuses {dict(inbound_status)}")
+    out.append(f"held messages stored          {len(held & stored)} of {len(held)};"
+               f" with a stored reply {len(held_with_reply)}")
+    out.append(f"replies of held messages      {len(held_replies)} stored,"
+               f" {len(held_sent)} sent, {len(held_sent_at_fake)} of them seen by the fake Twilio")
+    out.append(f"fake Twilio accepted          {len(accepted)} messages in all")
+    out.append(f"duplicates                    MessageSid stored twice {len(doubled)},"
+               f" sends doubled {doubled_sends}")
+    out.append(f"lost                          {len(lost)} (answered 200, not stored)")
+    out.append(f"order inversions (> {ORDER_GAP} s apart) {inversions}")
+    out.append(f"left queued/sending           {dict(stuck) or 0}; drained in {drained:.1f} s")
+    failures = outcome.failures
+    if lost:
+        failures.append(f"{len(lost)} lost, e.g. {lost[:3]}")
+    if doubled or doubled_sends:
+        failures.append(f"doubled: {len(doubled)} stored, {doubled_sends} sent")
+    if non200:
+        failures.append(f"non-200 answers {dict(non200)}")
+    if unanswered:
+        failures.append(f"{len(unanswered)} requests without an answer")
+    if len(held_sent_at_fake) != len(held_replies) or held_with_reply != held & stored:
+        failures.append(f"held replies: {len(held_replies)} stored for {len(held_with_reply)}"
+                        f" of {len(held)} held messages, {len(held_sent_at_fake)} sent")
+    if inversions:
+        failures.append(f"{inversions} order inversions")
+
+
+# ---------------------------------------------------------------- a run
+
+
+def run(name: str, args: argparse.Namespace) -> Outcome:
+    from sqlalchemy import create_engine
+
+    from bench.pgdb import fresh_database
+
+    outcome = Outcome(name)
+    print(f"\n== {name}: {args.rate:g}/s for {args.seconds:g} s, {name} out from"
+          f" {args.outage_at:g} s for {args.outage:g} s", flush=True)
+    fresh_database(DATABASE_URL)
+    logdir = Path(tempfile.mkdtemp(prefix=f"ksm-faults-{name}-"))
+    spool_dir = logdir / "spool"
+    engine = create_engine(DATABASE_URL)
+    twilio = FakeTwilio().start()
+    redis = RedisServer().start()
+    proxy = TcpProxy.for_database(DATABASE_URL).start()
+    env = app_env(proxy.url_for(DATABASE_URL), redis.url, twilio.url, str(spool_dir))
+    requests = build(int(args.rate * args.seconds), args.residents, name)
+    web = workers = None
+    try:
+        web = Server("app", APP_SPEC, free_port(), env, logdir)
+        workers = Workers(args.workers, env, logdir)
+        time.sleep(2)  # the workers connect and schedule the sweep
+        if name == "postgres":
+            fault, restore = proxy.cut, proxy.restore
+        elif name == "postgres+redis":  # the spool on disk, the sends queued for the sweep
+            def fault() -> None:
+                redis.kill()
+                proxy.cut()
+
+            def restore() -> None:
+                redis.start()
+                proxy.restore()
+        elif args.redis_fault == "hang":
+            fault, restore = redis.hang, redis.resume
+        else:
+            fault, restore = redis.kill, redis.start
+        t0 = time.monotonic()
+        outcome.sent = send_paced(web.port, requests, args.rate, args.outage_at, fault,
+                                  args.outage, restore)
+        print(f"  sent {len(outcome.sent)} in {time.monotonic() - t0:.1f} s", flush=True)
+        time.sleep(1)
+        held = {s.sid for s in outcome.sent if s.status == 200 and HELD in s.answer}
+        drained = drain(engine, redis.url, spool_dir, held, args.drain)
+        count(outcome, engine, twilio, drained, (args.outage_at, args.outage_at + args.outage))
+    finally:
+        if workers is not None:
+            workers.stop()
+        if web is not None:
+            web.stop()
+        proxy.stop()
+        redis.kill()
+        twilio.stop()
+        engine.dispose()
+    errors = []
+    for log in sorted(logdir.glob("*.log")):
+        text = log.read_text(errors="replace")
+        errors += [f"{log.name}: {line}" for line in text.splitlines()
+                   if "Traceback" in line or " 500 " in line or "ERROR" in line]
+    outcome.lines.append(f"logs in {logdir}: {len(errors)} error lines")
+    for line in errors[:8]:
+        outcome.lines.append(f"  {line[:200]}")
+    print("\n".join(f"  {line}" for line in outcome.lines))
+    print(f"  {'FAIL: ' + '; '.join(outcome.failures) if outcome.failures else 'PASS'}",
+          flush=True)
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fault", choices=["postgres", "redis", "postgres+redis", "both"],
+                        default="both", help="both: a postgres run, then a redis run")
+    parser.add_argument("--redis-fault", choices=["kill", "hang"], default="kill")
+    parser.add_argument("--rate", type=float, default=50.0, help="webhooks per second")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--outage-at", type=float, default=10.0)
+    parser.add_argument("--outage", type=float, default=10.0)
+    parser.add_argument("--residents", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=2, help="ksm-bot worker processes")
+    parser.add_argument("--drain", type=float, default=240.0,
+                        help="seconds to wait after the load for the spool and the sends")
+    args = parser.parse_args(argv)
+    names = ["postgres", "redis"] if args.fault == "both" else [args.fault]
+    outcomes = [run(name, args) for name in names]
+    return 1 if any(o.failures for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
