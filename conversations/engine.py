@@ -6,7 +6,10 @@ all call :meth:`Engine.handle`; ``bot.inbound`` stores what it decides.
 
 Commands that work at any step: MENU/INFO/BANTUAN, BATAL, STOP/BERHENTI, MULAI,
 BAHASA EN/ID. A message that is exactly a service keyword starts that service, even
-inside another dialog; anything else inside a dialog is an answer to its question.
+inside another dialog. So does a service keyword typed without a typo followed by a
+whole request of that service (``ADUAN <text>``, ``CEK <code>``), unless the open step
+says its answers may start with that word. Anything else inside a dialog is an answer
+to its question. When a dialog is stopped, the first reply says what became of it.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
 from conversations.catalogue import render
-from conversations.keywords import match, normalise
+from conversations.flow import Flow
+from conversations.keywords import Match, match, normalise
 from conversations.model import (
     COMPLETED,
     INTERRUPTED,
@@ -82,10 +86,13 @@ class Engine:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
+        stopped: Reply | None = None
         if dialog is not None and dialog.flow != MENU_FLOW:
             flow = self.registry.by_name.get(dialog.flow)
-            if (keyword is not None and not keyword.rest) or flow is None:
-                pass  # a bare keyword starts another service; an unknown flow is dropped
+            if flow is None:
+                pass  # an unknown flow (renamed since the session was stored) is dropped
+            elif keyword is not None and self._interrupts(keyword, flow, dialog):
+                stopped = self._stopped(flow, turn, dialog)
             else:
                 return flow.resume(turn, dialog)
 
@@ -102,8 +109,31 @@ class Engine:
             started = flow.start(_with_args(turn, keyword.rest))
             if dialog is not None:
                 started.ended = INTERRUPTED
+            if stopped is not None:
+                started.replies.insert(0, stopped)
             return started
         return self._menu(turn, ended=INTERRUPTED if dialog else COMPLETED)
+
+    def _interrupts(self, keyword: Match, flow: Flow, dialog: Dialog) -> bool:
+        """Whether ``keyword`` starts its service instead of answering ``dialog``.
+
+        A bare keyword always does. With text, only a keyword typed as it is (a name
+        may be one typo away from one) whose service takes the text as a whole request,
+        and only where the open step does not expect answers starting with it.
+        """
+        if not keyword.rest:
+            return True
+        target = self.registry.by_name[keyword.value]
+        return (keyword.typos == 0 and target.takes(keyword.rest)
+                and not flow.answers_keyword(dialog, keyword.value))
+
+    @staticmethod
+    def _stopped(flow: Flow, turn: Turn, dialog: Dialog) -> Reply | None:
+        """The note on the dialog another service interrupts."""
+        kept = flow.kept(turn, dialog)
+        if kept is not None:
+            return kept
+        return Reply("dialog.interrupted") if flow.collects else None
 
     def _menu_choice(self, number: int, turn: Turn) -> Outcome:
         shown = self.registry.menu()
@@ -136,8 +166,11 @@ class Engine:
         if command == "menu":
             return self._menu(turn, ended=ended)
         if command == "cancel":
-            key = "dialog.cancelled" if open_dialog else "dialog.nothing_to_cancel"
-            return Outcome(replies=[Reply(key)], ended=ended)
+            if not open_dialog:
+                return Outcome(replies=[Reply("dialog.nothing_to_cancel")], ended=ended)
+            flow = self.registry.by_name.get(conversation.dialog.flow)
+            kept = flow.kept(turn, conversation.dialog) if flow is not None else None
+            return Outcome(replies=[kept or Reply("dialog.cancelled")], ended=ended)
         if command == "stop":
             if conversation.opted_out:
                 return Outcome(replies=[Reply("optout.already")], ended=ended)

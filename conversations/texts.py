@@ -20,6 +20,10 @@ define({
         id="Dibatalkan. Ketik MENU untuk mulai lagi.",
         en="Cancelled. Reply MENU to start again.",
     ),
+    "dialog.interrupted": Text(
+        id="Isian sebelumnya dihentikan dan tidak disimpan.",
+        en="Your earlier answers were stopped and not saved.",
+    ),
     "dialog.nothing_to_cancel": Text(
         id="Tidak ada yang dibatalkan. Ketik MENU untuk daftar layanan.",
         en="Nothing to cancel. Reply MENU for the list of services.",

@@ -29,6 +29,13 @@ class AnnouncementReplyFlow(Flow):
 
     name = "announcement_reply"
     keywords = {keyword: "announcement_reply" for keyword in KINDS}
+    collects = False
+
+    def takes(self, args: str) -> bool:
+        return bool(args.strip())
+
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        return flow_name == self.name  # "Tanya, kenapa ..." is the question itself
 
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, KINDS)

@@ -18,6 +18,13 @@ define({
         en="Complaint received. Code: {code}. Keep this code. Check status: CEK {code}",
         example=_CODE,
     ),
+    "complaint.kept": Text(
+        id="Aduan {code} tetap tercatat dan kami proses. Hanya pertanyaan lanjutannya yang "
+           "dihentikan. Cek status: CEK {code}",
+        en="Complaint {code} stays filed and will be handled. Only the follow-up questions "
+           "stopped. Check status: CEK {code}",
+        example=_CODE,
+    ),
     "complaint.ask_area": Text(
         id="Di kelurahan/desa mana dan RW berapa? Contoh: Sukamaju RW 05. "
            "Ketik LEWATI jika tidak mau menjawab.",

@@ -167,6 +167,15 @@ def parse_code(text: str) -> str:
     return digits
 
 
+def is_code(text: str) -> bool:
+    """True when ``text`` is a KSM code as :func:`parse_code` reads it."""
+    try:
+        parse_code(text)
+    except Invalid:
+        return False
+    return True
+
+
 def pick_by_name(text: str, names: Sequence[str]) -> int | None:
     """Index of the name ``text`` means: exact, then prefix, then one or two typos."""
     norm = normalise(text)

@@ -92,6 +92,10 @@ class MeetingFlow(Flow):
     keywords = {"RAPAT": "meeting", "PERTEMUAN": "meeting", "JADWAL RAPAT": "meeting"}
     menu_key = "rapat.menu"
 
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        # "RAPAT 5/12 19.30 ..." typed again when asked for the date is the answer.
+        return dialog.step == "when" and flow_name == self.name
+
     def start(self, turn: Turn) -> Outcome:
         words = turn.args.split(maxsplit=1)
         mode = MODE_WORDS.get(normalise(words[0])) if words else None
@@ -228,6 +232,7 @@ class RsvpFlow(Flow):
     name = "meeting_rsvp"
     keywords = {keyword: "meeting_rsvp" for keyword in ANSWERS}
     idle_keywords = {keyword: "meeting_rsvp" for keyword in IDLE_ANSWERS}
+    collects = False
 
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, _ALL_ANSWERS)

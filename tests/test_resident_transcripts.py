@@ -1,0 +1,61 @@
+"""Transcripts of what residents really send (issue 13), each asserting what the
+resident reads back."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.models import Complaint
+from tests.ksm_helpers import add_kelurahan
+from tests.transcript import Phone
+
+CODE = re.compile(r"Kode aduan: (\d{9})")
+
+
+def _complaint(rt, code):  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        return s.scalar(select(Complaint).where(Complaint.code == code))
+
+
+def _complaints(rt):  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        return list(s.scalars(select(Complaint.text).order_by(Complaint.id)))
+
+
+# 1. A service keyword with text interrupts any dialog and does its job -----------------
+
+def test_aduan_with_text_in_the_middle_of_daftar_files_the_complaint(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("Kelurahan")
+    phone.send("1").expect("Nama KSM")
+    phone.send("ADUAN dana BLM dipotong ketua")
+    phone.expect("dihentikan", "tidak disimpan", "Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "dana BLM dipotong ketua"
+
+    # CEK in the middle of the complaint's own questions answers the CEK, and says the
+    # complaint stays filed.
+    phone.send(f"CEK {code}").expect(f"Aduan {code} tetap tercatat", "baru diterima")
+    assert _complaint(rt, code).location_text is None
+
+
+def test_lapor_at_the_leader_step_and_a_name_that_only_looks_like_a_keyword(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("KSM Mawar").expect("ketua")  # "KSM" + a name is a name, not KSM <code>
+    phone.send("Adian Lubis").expect("L (laki-laki)")  # one typo from ADUAN: a name
+    phone.send("DAFTAR").expect("dihentikan", "Kelurahan")
+    phone.send("1")
+    phone.send("Mawar")
+    phone.send("LAPOR jalan RW 03 rusak tidak diperbaiki").expect("dihentikan", "Kode aduan")
+    assert _complaints(rt) == ["jalan RW 03 rusak tidak diperbaiki"]
+
+
+def test_the_complaint_text_may_start_with_lapor(rt, phone: Phone) -> None:
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("Lapor pak, dana BLM dipotong").expect("Kode aduan").expect_not("dihentikan")
+    assert _complaints(rt) == ["Lapor pak, dana BLM dipotong"]
+    phone.send("ADUAN jalan rusak").expect("tetap tercatat", "Kode aduan")
+    assert _complaints(rt)[-1] == "jalan rusak"
