@@ -37,7 +37,7 @@ from conversations.registry import Registry, default_registry
 MENU_FLOW = "menu"
 
 COMMANDS = {
-    "MENU": "menu", "INFO": "menu", "BANTUAN": "menu", "HELP": "menu", "TOLONG": "menu",
+    "MENU": "menu", "INFO": "help", "BANTUAN": "help", "HELP": "help", "TOLONG": "help",
     "BATAL": "cancel", "CANCEL": "cancel", "BATALKAN": "cancel",
     "STOP": "stop", "BERHENTI": "stop", "UNSUBSCRIBE": "stop",
     "MULAI": "start", "START": "start", "UNSTOP": "start",
@@ -145,6 +145,19 @@ class Engine:
         return shown[number - 1].start(_with_args(turn, ""))
 
     def _menu(self, turn: Turn, ended: str = COMPLETED) -> Outcome:
+        """The numbered keywords in one SMS: the answer to anything not understood."""
+        shown = self.registry.menu()
+        if not shown:
+            return Outcome(replies=[Reply("menu.empty")], ended=ended)
+        items = " ".join(f"{n} {next(iter(flow.keywords))}" for n, flow in enumerate(shown, 1))
+        return Outcome(
+            replies=[Reply("menu.short", {"items": items})],
+            dialog=Dialog(MENU_FLOW, "choose"),
+            ended=ended,
+        )
+
+    def _help(self, turn: Turn, ended: str = COMPLETED) -> Outcome:
+        """The menu with a line on each service (BANTUAN/HELP): two SMS, asked for."""
         shown = self.registry.menu()
         if not shown:
             return Outcome(replies=[Reply("menu.empty")], ended=ended)
@@ -165,6 +178,8 @@ class Engine:
         ended = INTERRUPTED if open_dialog else COMPLETED
         if command == "menu":
             return self._menu(turn, ended=ended)
+        if command == "help":
+            return self._help(turn, ended=ended)
         if command == "cancel":
             if not open_dialog:
                 return Outcome(replies=[Reply("dialog.nothing_to_cancel")], ended=ended)

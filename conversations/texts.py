@@ -4,13 +4,23 @@ from __future__ import annotations
 from conversations.catalogue import Text, define
 
 define({
-    # Two segments: the menu must name every service by its keyword so residents learn them.
+    # The answer to anything not understood, so one SMS: keywords only, the
+    # explanations are one keyword (BANTUAN) away.
+    "menu.short": Text(
+        id="KSM-bot PNPM. Balas nomor/kata:\n{items}\nBANTUAN=penjelasan, BERHENTI=stop, "
+           "BAHASA EN=English",
+        en="KSM-bot PNPM. Reply number/word:\n{items}\nHELP=explanations, BERHENTI=stop, "
+           "BAHASA ID=Indonesia",
+        example={"items": "1 DAFTAR 2 ADUAN 3 CEK 4 GABUNG 5 KSM 6 USUL 7 RAPAT 8 MONEV 9 TANYA"},
+    ),
+    # Two segments, asked for (BANTUAN/HELP): every service with a line on what it does.
     "menu.body": Text(
         id="KSM-bot PNPM. Ketik nomor atau kata kunci:\n{items}\nBATAL=batal, BERHENTI=stop, BAHASA EN=English",
         en="KSM-bot PNPM. Reply a number or keyword:\n{items}\nBATAL=cancel, BERHENTI=stop, BAHASA ID=Indonesia",
         segments=2,
-        example={"items": "1 DAFTAR daftar KSM\n2 GABUNG gabung KSM\n3 ADUAN pengaduan\n"
-                          "4 CEK cek aduan\n5 RAPAT jadwal rapat\n6 USUL usulan\n7 STATUS KSM"},
+        example={"items": "1 DAFTAR daftar KSM baru\n2 ADUAN pengaduan\n3 CEK status aduan\n"
+                          "4 GABUNG gabung KSM\n5 KSM info KSM Anda\n6 USUL usulan kegiatan KSM\n"
+                          "7 RAPAT jadwal rapat KSM\n8 MONEV laporan monev KSM"},
     ),
     "menu.empty": Text(
         id="KSM-bot PNPM. Layanan belum tersedia. BAHASA EN=English, BERHENTI=stop",

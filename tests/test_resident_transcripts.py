@@ -59,3 +59,32 @@ def test_the_complaint_text_may_start_with_lapor(rt, phone: Phone) -> None:
     assert _complaints(rt) == ["Lapor pak, dana BLM dipotong"]
     phone.send("ADUAN jalan rusak").expect("tetap tercatat", "Kode aduan")
     assert _complaints(rt)[-1] == "jalan rusak"
+
+
+# 2. Keypad habits; the menu in one SMS ------------------------------------------------
+
+def test_a_code_glued_to_cek_and_spaced_letters_are_read(rt, phone: Phone) -> None:
+    phone.send("a d u a n").expect("Tulis isi pengaduan")
+    phone.send("BATAL")
+    phone.send("A D U A N dana RW 05 tidak sampai").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "dana RW 05 tidak sampai"
+    phone.send("BATAL").expect("tetap tercatat", code)
+    phone.send(f"cek{code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send(f"CEK.{code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send("b a t a l").expect("Tidak ada yang dibatalkan")
+
+
+def test_the_menu_is_one_sms_and_help_is_one_keyword_away(phone: Phone) -> None:
+    from conversations.gsm import non_gsm7_chars, segments
+
+    for language, help_word, more in (("BAHASA ID", "BANTUAN", "pengaduan"),
+                                      ("BAHASA EN", "HELP", "complaint")):
+        phone.send(language)
+        for unknown in ("halo?", "xyz", "MENU", "?"):
+            phone.send(unknown).expect("1 DAFTAR", "2 ADUAN", help_word)
+            assert segments(phone.reply) == 1 and not non_gsm7_chars(phone.reply), phone.reply
+        phone.send(help_word).expect("ADUAN " + more)
+        assert segments(phone.reply) <= 2
+        phone.send("2").expect("ADUAN" if language == "BAHASA ID" else "complaint")
+        phone.send("BATAL")
