@@ -33,8 +33,15 @@ from conversations.model import (
     Turn,
 )
 from conversations.registry import Registry, default_registry
+from conversations.unprompted import THANKS, greeting
 
 MENU_FLOW = "menu"
+# The engine's offer to start a flow with what the resident wrote (step: the flow).
+OFFER_FLOW = "offer"
+YES_WORDS = {"YA", "Y", "IYA", "IYA BENAR", "YES", "OK", "OKE", "1", "BETUL", "BENAR", "BOLEH",
+             "SILAKAN", "SILAHKAN", "YA PAK", "YA BU", "IYA PAK", "IYA BU"}
+NO_WORDS = {"TIDAK", "TDK", "T", "NO", "N", "2", "GAK", "NGGAK", "ENGGAK", "JANGAN", "BUKAN",
+            "TIDAK USAH", "GK", "GA"}
 
 COMMANDS = {
     "MENU": "menu", "INFO": "help", "BANTUAN": "help", "HELP": "help", "TOLONG": "help",
@@ -86,8 +93,13 @@ class Engine:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
+        if dialog is not None and dialog.flow == OFFER_FLOW:
+            answered = self._offer_answer(turn, dialog)
+            if answered is not None:
+                return answered
+            # Anything else: the offer lapses and the message is read afresh.
         stopped: Reply | None = None
-        if dialog is not None and dialog.flow != MENU_FLOW:
+        if dialog is not None and dialog.flow not in (MENU_FLOW, OFFER_FLOW):
             flow = self.registry.by_name.get(dialog.flow)
             if flow is None:
                 pass  # an unknown flow (renamed since the session was stored) is dropped
@@ -112,7 +124,39 @@ class Engine:
             if stopped is not None:
                 started.replies.insert(0, stopped)
             return started
-        return self._menu(turn, ended=INTERRUPTED if dialog else COMPLETED)
+        return self._unprompted(turn, ended=INTERRUPTED if dialog else COMPLETED)
+
+    def _unprompted(self, turn: Turn, ended: str) -> Outcome:
+        """A message with no keyword and no question waiting: a greeting gets one back,
+        a request in the resident's own words an offer to act on it, anything else
+        the menu."""
+        kind = greeting(turn.inbound.text)
+        if kind == THANKS:
+            return Outcome(replies=[Reply("greet.thanks")], ended=ended)
+        if kind is not None:
+            menu = self._menu(turn, ended=ended)
+            menu.replies = [Reply("greet.menu", {
+                "greeting": render(f"greet.{kind}", turn.language),
+                **menu.replies[0].params})]
+            return menu
+        for flow in self.registry.flows:
+            if flow.offer_key and flow.recognises(turn.inbound.text):
+                return Outcome(
+                    replies=[Reply(flow.offer_key)],
+                    dialog=Dialog(OFFER_FLOW, flow.name, {"text": turn.inbound.text.strip()}),
+                    ended=ended,
+                )
+        return self._menu(turn, ended=ended)
+
+    def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
+        """YA starts the offered flow with the text already sent; TIDAK drops it."""
+        answer = normalise(turn.inbound.text)
+        flow = self.registry.by_name.get(dialog.step)
+        if answer in YES_WORDS and flow is not None:
+            return flow.start(_with_args(turn, dialog.data.get("text", "")))
+        if answer in NO_WORDS:
+            return Outcome(replies=[Reply("offer.declined")])
+        return None
 
     def _interrupts(self, keyword: Match, flow: Flow, dialog: Dialog) -> bool:
         """Whether ``keyword`` starts its service instead of answering ``dialog``.

@@ -54,6 +54,14 @@ class Flow:
         ``flow_name`` is an answer (the step's answers can truly start with it)."""
         return False
 
+    def recognises(self, text: str) -> bool:
+        """True when ``text``, sent without any keyword, reads like a request of this
+        flow; the engine then offers to start it with ``text`` as the arguments."""
+        return False
+
+    #: catalogue key of that offer (it says to reply YA).
+    offer_key: str | None = None
+
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
         """What stays stored when ``dialog`` is stopped (BATAL, or another service);
         None when nothing does."""

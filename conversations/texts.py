@@ -22,6 +22,25 @@ define({
                           "4 GABUNG gabung KSM\n5 KSM info KSM Anda\n6 USUL usulan kegiatan KSM\n"
                           "7 RAPAT jadwal rapat KSM\n8 MONEV laporan monev KSM"},
     ),
+    # A greeting gets one back, with the one-SMS menu.
+    "greet.menu": Text(
+        id="{greeting} Ini KSM-bot PNPM. Balas nomor/kata:\n{items}\nBANTUAN=penjelasan, "
+           "ADUAN <isi>=lapor",
+        en="{greeting} KSM-bot PNPM here. Reply number/word:\n{items}\nHELP=explain, "
+           "ADUAN <text>=complain",
+        example={"greeting": "Waalaikumsalam.",
+                 "items": "1 DAFTAR 2 ADUAN 3 CEK 4 GABUNG 5 KSM 6 USUL 7 RAPAT 8 MONEV 9 TANYA"},
+    ),
+    "greet.salam": Text(id="Waalaikumsalam.", en="Waalaikumsalam."),
+    "greet.hello": Text(id="Halo.", en="Hello."),
+    "greet.thanks": Text(
+        id="Sama-sama. Ketik MENU jika perlu layanan lagi.",
+        en="You are welcome. Reply MENU if you need a service again.",
+    ),
+    "offer.declined": Text(
+        id="Baik, tidak dicatat. Ketik MENU untuk daftar layanan.",
+        en="All right, nothing filed. Reply MENU for the list of services.",
+    ),
     "menu.empty": Text(
         id="KSM-bot PNPM. Layanan belum tersedia. BAHASA EN=English, BERHENTI=stop",
         en="KSM-bot PNPM. No services yet. BAHASA ID=Indonesia, BERHENTI=stop",

@@ -88,3 +88,40 @@ def test_the_menu_is_one_sms_and_help_is_one_keyword_away(phone: Phone) -> None:
         assert segments(phone.reply) <= 2
         phone.send("2").expect("ADUAN" if language == "BAHASA ID" else "complaint")
         phone.send("BATAL")
+
+
+# 3. A complaint in the resident's own words; greetings --------------------------------
+
+def test_a_complaint_without_a_keyword_is_offered_and_ya_files_it_as_sent(rt, phone: Phone) -> None:
+    from conversations.gsm import segments
+
+    phone.send("Pak, saya mau lapor dana BLM dipotong").expect("YA", "apa adanya")
+    assert segments(phone.reply) == 1 and len(phone.last) == 1
+    assert _complaints(rt) == []
+    phone.send("ya").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "Pak, saya mau lapor dana BLM dipotong"
+
+    phone.send("BATAL")
+    phone.send("sy mau lapor bantuan BLM disunat ketua").expect("YA")
+    phone.send("tdk").expect("tidak dicatat")
+    phone.send("bu mau melaporkan pungli di kantor kelurahan").expect("YA")
+    phone.send("CEK " + code).expect(code, "baru diterima")  # the offer lapses
+    assert len(_complaints(rt)) == 1
+
+
+def test_greetings_get_a_short_polite_answer(phone: Phone) -> None:
+    from conversations.gsm import segments
+
+    for text, fragment in [("Assalamualaikum", "Waalaikumsalam"),
+                           ("Assalamualaikum wr wb pak", "Waalaikumsalam"),
+                           ("Selamat pagi", "Halo"), ("slmt sore bu", "Halo"),
+                           ("Punten", "Halo"), ("Horas!", "Halo"),
+                           ("Sugeng enjing", "Halo")]:
+        phone.send(text).expect(fragment, "1 DAFTAR", "ADUAN")
+        assert segments(phone.reply) == 1, phone.reply
+    phone.send("1").expect("Kelurahan")  # the menu under the greeting takes a number
+    phone.send("BATAL")
+    for text in ("Terima kasih", "makasih ya bu", "Matur nuwun", "Hatur nuhun", "tks"):
+        phone.send(text).expect("Sama-sama")
+        assert segments(phone.reply) == 1

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
 from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
 from conversations.keywords import normalise
+from conversations.unprompted import reads_like_complaint
 from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
@@ -176,8 +177,13 @@ class ComplaintFlow(Flow):
             )
         return self._file(turn, text, extra_media=())
 
+    offer_key = "complaint.offer"
+
     def takes(self, args: str) -> bool:
         return bool(args.strip())
+
+    def recognises(self, text: str) -> bool:
+        return reads_like_complaint(text)
 
     def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
         # The complaint's own text may well begin "Lapor, ..." or "Aduan saya ...".

@@ -18,6 +18,12 @@ define({
         en="Complaint received. Code: {code}. Keep this code. Check status: CEK {code}",
         example=_CODE,
     ),
+    "complaint.offer": Text(
+        id="Pesan Anda kami baca sebagai pengaduan. Balas YA untuk mencatatnya apa adanya "
+           "(tidak perlu ketik ulang), atau TIDAK.",
+        en="We read your message as a complaint. Reply YA to file it as it is (no need to "
+           "type it again), or TIDAK.",
+    ),
     "complaint.kept": Text(
         id="Aduan {code} tetap tercatat dan kami proses. Hanya pertanyaan lanjutannya yang "
            "dihentikan. Cek status: CEK {code}",
