@@ -17,7 +17,7 @@ from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
 from conversations.catalogue import render
-from conversations.flow import Flow
+from conversations.flow import Flow, invalid_choice
 from conversations.keywords import Match, match, normalise
 from conversations.model import (
     COMPLETED,
@@ -182,10 +182,8 @@ class Engine:
     def _menu_choice(self, number: int, turn: Turn) -> Outcome:
         shown = self.registry.menu()
         if not 1 <= number <= len(shown):
-            return Outcome(
-                replies=[Reply("error.choice", {"max": len(shown)})],
-                dialog=turn.conversation.dialog,
-            )
+            return Outcome(replies=[invalid_choice(len(shown)).reply],
+                           dialog=turn.conversation.dialog)
         return shown[number - 1].start(_with_args(turn, ""))
 
     def _menu(self, turn: Turn, ended: str = COMPLETED) -> Outcome:

@@ -113,6 +113,13 @@ def check_text(text: str, max_length: int = MAX_ANSWER_LENGTH) -> str:
     return value
 
 
+def invalid_choice(count: int) -> Invalid:
+    """The answer to a number that is not on a list of ``count`` options."""
+    if count <= 1:
+        return Invalid("error.choice_one")
+    return Invalid("error.choice", max=count)
+
+
 def choose(text: str, options: Sequence[str]) -> int:
     """Index of the option the resident picked, by number (1-based) or by its text."""
     norm = normalise(text)
@@ -120,11 +127,11 @@ def choose(text: str, options: Sequence[str]) -> int:
         index = int(norm) - 1
         if 0 <= index < len(options):
             return index
-        raise Invalid("error.choice", max=len(options))
+        raise invalid_choice(len(options))
     for index, option in enumerate(options):
         if normalise(option) == norm:
             return index
-    raise Invalid("error.choice", max=len(options))
+    raise invalid_choice(len(options))
 
 
 @dataclass

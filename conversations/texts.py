@@ -95,6 +95,10 @@ define({
         en="No such choice. Reply a number from 1 to {max}, or BATAL.",
         example={"max": 12},
     ),
+    "error.choice_one": Text(
+        id="Pilihan tidak ada. Hanya ada satu pilihan: ketik 1, atau BATAL.",
+        en="No such choice. There is only one: reply 1, or BATAL.",
+    ),
     # The answer to a message kept in the spool while the database is down; the real
     # reply follows as a message once it is back (bot.spool).
     "inbound.held": Text(

@@ -78,7 +78,7 @@ def test_wrong_menu_number_keeps_the_menu() -> None:
     engine = _engine()
     menu = run(engine, "menu").dialog
     outcome = run(engine, "7", Conversation(dialog=menu))
-    assert outcome.replies == [Reply("error.choice", {"max": 1})]
+    assert outcome.replies == [Reply("error.choice_one")]  # not "1 sampai 1"
     assert outcome.dialog == menu
 
 

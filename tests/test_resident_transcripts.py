@@ -125,3 +125,33 @@ def test_greetings_get_a_short_polite_answer(phone: Phone) -> None:
     for text in ("Terima kasih", "makasih ya bu", "Matur nuwun", "Hatur nuhun", "tks"):
         phone.send(text).expect("Sama-sama")
         assert segments(phone.reply) == 1
+
+
+# 4. Nothing untrue ----------------------------------------------------------------------
+
+def test_batal_after_the_complaint_is_stored_says_it_stays_filed(rt, phone: Phone) -> None:
+    phone.send("ADUAN dana BLM dipotong").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    phone.send("BATAL").expect(f"Aduan {code} tetap tercatat", "pertanyaan lanjutan")
+    phone.expect_not("Dibatalkan")
+    assert _complaint(rt, code) is not None
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("BATAL").expect("Dibatalkan")  # nothing was stored: it is cancelled
+
+
+def test_a_single_choice_is_not_one_to_one(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("1 Sukamaju")
+    phone.send("9").expect("ketik 1").expect_not("1 sampai 1")
+    phone.send("MENU")
+    phone.send("99").expect("1 sampai")
+
+
+def test_tanya_before_any_announcement_is_filed_as_a_question(rt, phone: Phone) -> None:
+    phone.send("TANYA kapan dana BLM tahap 2 cair?").expect("Belum ada pengumuman", "CEK")
+    code = re.search(r"Kode: (\d{9})", phone.reply).group(1)
+    stored = _complaint(rt, code)
+    assert (stored.text, stored.kind) == ("kapan dana BLM tahap 2 cair?", "question")
+    phone.send("tanya").expect("Tulis pertanyaan")
+    phone.send("Siapa yang menentukan prioritas?").expect("dicatat", "CEK")
+    assert len(_complaints(rt)) == 2

@@ -41,6 +41,7 @@ class FileComplaint(Effect):
     text: str
     channel: str
     media: tuple[Media, ...] = ()
+    kind: str | None = None  # one of KINDS when already known (TANYA: a question)
 
 
 @dataclass(frozen=True)

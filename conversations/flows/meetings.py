@@ -20,7 +20,7 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
 import conversations.flows.meeting_texts  # noqa: F401
 from conversations.dates_id import WhenError, parse_when
-from conversations.flow import Flow, Invalid
+from conversations.flow import Flow, Invalid, invalid_choice
 from conversations.flows.ksm_common import (
     REJECTED,
     KsmView,
@@ -140,7 +140,7 @@ class MeetingFlow(Flow):
     def _parse_which(self, text: str, led: list[KsmView]) -> dict[str, Any]:
         view = pick_ksm(text, led)
         if view is None:
-            raise Invalid("error.choice", max=len(led))
+            raise invalid_choice(len(led))
         return _ksm_data(view)
 
     def _proceed(self, turn: Turn, data: dict[str, Any]) -> Outcome:
