@@ -155,3 +155,24 @@ def test_tanya_before_any_announcement_is_filed_as_a_question(rt, phone: Phone) 
     phone.send("tanya").expect("Tulis pertanyaan")
     phone.send("Siapa yang menentukan prioritas?").expect("dicatat", "CEK")
     assert len(_complaints(rt)) == 2
+
+
+# 5. Meeting dates: the past is questioned, another year is said -------------------------
+
+def test_rapat_on_a_date_just_past_is_questioned_and_next_year_is_read_back_with_it(rt) -> None:
+    from datetime import datetime, timezone
+
+    from tests.meeting_helpers import WIB, make_ksm, say
+
+    leader = make_ksm(rt, WIB)["leader"]
+    now = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)  # Wednesday 2/12, 10.00 WIB
+    reply = say(rt, leader, "RAPAT 1/12 19.30 Balai RW", now)
+    assert "1/12 sudah lewat" in reply and "1/12/2027" in reply, reply
+    reply = say(rt, leader, "1/12/2027 19.30 Balai RW", now)
+    assert "1/12/2027 19.30 WIB" in reply and "YA" in reply, reply
+    say(rt, leader, "TIDAK", now)
+    reply = say(rt, leader, "RAPAT 5/1 19.30 Balai RW", now)  # January: next year's
+    assert "Selasa 5/1/2027 19.30 WIB" in reply, reply
+    say(rt, leader, "TIDAK", now)
+    reply = say(rt, leader, "RAPAT 9/12 19.30 Balai RW", now)  # this year: no year
+    assert "Rabu 9/12 19.30 WIB" in reply, reply

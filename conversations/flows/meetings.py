@@ -150,7 +150,7 @@ class MeetingFlow(Flow):
             if meeting is None:
                 return Outcome(replies=[Reply("rapat.batal.none", {"ksm": ksm["name"]})])
             data["meeting_id"] = meeting.id
-            when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+            when = local_when(meeting.starts_at, meeting.time_zone, turn.language, now=_now(turn))
             return Outcome(
                 replies=[Reply("rapat.batal.confirm", {"ksm": ksm["name"], "when": when,
                                                        "place": meeting.place})],
@@ -181,7 +181,7 @@ class MeetingFlow(Flow):
             when = parse_when(text, local_now)
         except WhenError as error:
             raise Invalid("rapat.error.rutin" if rule and error.reason == "nothing"
-                          else f"rapat.error.{error.reason}") from None
+                          else f"rapat.error.{error.reason}", **error.params) from None
         place = when.rest.strip()
         if not place:
             raise Invalid("rapat.error.place")
@@ -194,7 +194,7 @@ class MeetingFlow(Flow):
         data.update(starts_at=starts_at.isoformat(), place=place, recurrence=rule,
                     time_zone=time_zone)
         params = {"ksm": data["ksm"]["name"], "place": place, "n": data["ksm"]["members"],
-                  "when": local_when(starts_at, time_zone, turn.language)}
+                  "when": local_when(starts_at, time_zone, turn.language, now=now)}
         if rule is None:
             return Reply("rapat.confirm", params)
         return Reply("rapat.confirm_rutin", {**params, "rule": routine_words(rule, turn.language),
@@ -215,7 +215,8 @@ class MeetingFlow(Flow):
             return Outcome(replies=[Reply("rapat.not_leader")])
         return Outcome(replies=[Reply("rapat.next", {
             "ksm": meeting.ksm_name, "place": meeting.place,
-            "when": local_when(meeting.starts_at, meeting.time_zone, turn.language)})])
+            "when": local_when(meeting.starts_at, meeting.time_zone, turn.language,
+                               now=_now(turn))})])
 
 
 ANSWERS = {"HADIR": "hadir", "DATANG": "hadir", "TIDAK HADIR": "tidak", "TDK HADIR": "tidak",
@@ -240,7 +241,7 @@ class RsvpFlow(Flow):
         meeting = turn.directory.my_next_meeting(_now(turn))
         if meeting is None:
             return Outcome(replies=[Reply("rsvp.none")])
-        when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+        when = local_when(meeting.starts_at, meeting.time_zone, turn.language, now=_now(turn))
         key = "rsvp.yes" if answer == "hadir" else "rsvp.no"
         return Outcome(replies=[Reply(key, {"ksm": meeting.ksm_name, "when": when})],
                        effects=[RecordRsvp(meeting_id=meeting.id, answer=answer)])
