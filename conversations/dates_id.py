@@ -10,7 +10,9 @@ Forms read, in either order, with or without ``tgl``/``hari``/``jam``/``pukul``:
   ``5 des 2026``, ``hari ini``, ``besok``, ``lusa``, ``Senin``, ``Senin depan``;
 - times: ``19.30``, ``19:30``, ``jam 7``, ``jam 7.30``, ``jam 7 malam``, ``7 pagi``,
   ``setengah 8 malam`` (7.30 pm), optionally followed by ``WIB``/``WITA``/``WIT``.
-A day and month without a year that have already passed mean next year. A weekday means
+A day and month without a year that passed in the last six months are questioned
+(``1/12`` on 2 December is a mistake, not next December); longer ago, they mean next
+year (``2/1`` said in December). A weekday means
 the next one whose time is still ahead; ``depan`` means that weekday in next week
 (weeks start on Monday). A time alone means its next occurrence. ``jam 7`` with no
 part of day is 07:00: the flow reads the meeting back for a yes/no anyway.
@@ -36,6 +38,7 @@ RELATIVE_DAYS = {"besok": 1, "bsk": 1, "besuk": 1, "lusa": 2}
 FILLERS = {"tgl", "tanggal", "hari", "pada", "hr", "wib", "wita", "wit"}
 TIME_WORDS = {"jam", "pukul", "pkl", "jm"}
 PARTS_OF_DAY = {"pagi", "siang", "sore", "malam"}
+RECENT_PAST = timedelta(days=183)
 
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})(?:\2(\d{2}|\d{4}))?")
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
@@ -44,11 +47,14 @@ _CLOCK = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 
 class WhenError(ValueError):
     """Not a usable date and time; ``reason`` is one of: nothing, no_time, bad_date,
-    bad_time, past."""
+    bad_time, past, past_date (a day and month without a year, recently passed;
+    ``params`` then has ``date`` as typed and ``next_year``, the same date with next year).
+    """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, **params: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -149,10 +155,16 @@ def _make_date(day_: int, month: int, year: str | None, today: date) -> date:
         if year is not None:
             return date(int(year) + (2000 if len(year) == 2 else 0), month, day_)
         found = date(today.year, month, day_)
-        # A day already past without a year: people mean next year's (said in December).
-        return found if found >= today else date(today.year + 1, month, day_)
+        if found >= today:
+            return found
+        following = date(today.year + 1, month, day_)
     except ValueError:
         raise WhenError("bad_date") from None
+    if today - found <= RECENT_PAST:
+        raise WhenError("past_date", date=f"{day_}/{month}",
+                        next_year=f"{day_}/{month}/{following.year}")
+    # Long past without a year: people mean next year's (January said in December).
+    return following
 
 
 def _time_at(words: list[str], i: int) -> tuple[time, bool, int] | None:

@@ -6,7 +6,10 @@ all call :meth:`Engine.handle`; ``bot.inbound`` stores what it decides.
 
 Commands that work at any step: MENU/INFO/BANTUAN, BATAL, STOP/BERHENTI, MULAI,
 BAHASA EN/ID. A message that is exactly a service keyword starts that service, even
-inside another dialog; anything else inside a dialog is an answer to its question.
+inside another dialog. So does a service keyword typed without a typo followed by a
+whole request of that service (``ADUAN <text>``, ``CEK <code>``), unless the open step
+says its answers may start with that word. Anything else inside a dialog is an answer
+to its question. When a dialog is stopped, the first reply says what became of it.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
 from conversations.catalogue import render
-from conversations.keywords import match, normalise
+from conversations.flow import Flow, invalid_choice
+from conversations.keywords import Match, match, normalise
 from conversations.model import (
     COMPLETED,
     INTERRUPTED,
@@ -29,11 +33,18 @@ from conversations.model import (
     Turn,
 )
 from conversations.registry import Registry, default_registry
+from conversations.unprompted import THANKS, greeting
 
 MENU_FLOW = "menu"
+# The engine's offer to start a flow with what the resident wrote (step: the flow).
+OFFER_FLOW = "offer"
+YES_WORDS = {"YA", "Y", "IYA", "IYA BENAR", "YES", "OK", "OKE", "1", "BETUL", "BENAR", "BOLEH",
+             "SILAKAN", "SILAHKAN", "YA PAK", "YA BU", "IYA PAK", "IYA BU"}
+NO_WORDS = {"TIDAK", "TDK", "T", "NO", "N", "2", "GAK", "NGGAK", "ENGGAK", "JANGAN", "BUKAN",
+            "TIDAK USAH", "GK", "GA"}
 
 COMMANDS = {
-    "MENU": "menu", "INFO": "menu", "BANTUAN": "menu", "HELP": "menu", "TOLONG": "menu",
+    "MENU": "menu", "INFO": "help", "BANTUAN": "help", "HELP": "help", "TOLONG": "help",
     "BATAL": "cancel", "CANCEL": "cancel", "BATALKAN": "cancel",
     "STOP": "stop", "BERHENTI": "stop", "UNSUBSCRIBE": "stop",
     "MULAI": "start", "START": "start", "UNSTOP": "start",
@@ -82,10 +93,18 @@ class Engine:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
-        if dialog is not None and dialog.flow != MENU_FLOW:
+        if dialog is not None and dialog.flow == OFFER_FLOW:
+            answered = self._offer_answer(turn, dialog)
+            if answered is not None:
+                return answered
+            # Anything else: the offer lapses and the message is read afresh.
+        stopped: Reply | None = None
+        if dialog is not None and dialog.flow not in (MENU_FLOW, OFFER_FLOW):
             flow = self.registry.by_name.get(dialog.flow)
-            if (keyword is not None and not keyword.rest) or flow is None:
-                pass  # a bare keyword starts another service; an unknown flow is dropped
+            if flow is None:
+                pass  # an unknown flow (renamed since the session was stored) is dropped
+            elif keyword is not None and self._interrupts(keyword, flow, dialog):
+                stopped = self._stopped(flow, turn, dialog)
             else:
                 return flow.resume(turn, dialog)
 
@@ -102,19 +121,85 @@ class Engine:
             started = flow.start(_with_args(turn, keyword.rest))
             if dialog is not None:
                 started.ended = INTERRUPTED
+            if stopped is not None:
+                started.replies.insert(0, stopped)
             return started
-        return self._menu(turn, ended=INTERRUPTED if dialog else COMPLETED)
+        return self._unprompted(turn, ended=INTERRUPTED if dialog else COMPLETED)
+
+    def _unprompted(self, turn: Turn, ended: str) -> Outcome:
+        """A message with no keyword and no question waiting: a greeting gets one back,
+        a request in the resident's own words an offer to act on it, anything else
+        the menu."""
+        kind = greeting(turn.inbound.text)
+        if kind == THANKS:
+            return Outcome(replies=[Reply("greet.thanks")], ended=ended)
+        if kind is not None:
+            menu = self._menu(turn, ended=ended)
+            menu.replies = [Reply("greet.menu", {
+                "greeting": render(f"greet.{kind}", turn.language),
+                **menu.replies[0].params})]
+            return menu
+        for flow in self.registry.flows:
+            if flow.offer_key and flow.recognises(turn.inbound.text):
+                return Outcome(
+                    replies=[Reply(flow.offer_key)],
+                    dialog=Dialog(OFFER_FLOW, flow.name, {"text": turn.inbound.text.strip()}),
+                    ended=ended,
+                )
+        return self._menu(turn, ended=ended)
+
+    def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
+        """YA starts the offered flow with the text already sent; TIDAK drops it."""
+        answer = normalise(turn.inbound.text)
+        flow = self.registry.by_name.get(dialog.step)
+        if answer in YES_WORDS and flow is not None:
+            return flow.start(_with_args(turn, dialog.data.get("text", "")))
+        if answer in NO_WORDS:
+            return Outcome(replies=[Reply("offer.declined")])
+        return None
+
+    def _interrupts(self, keyword: Match, flow: Flow, dialog: Dialog) -> bool:
+        """Whether ``keyword`` starts its service instead of answering ``dialog``.
+
+        A bare keyword always does. With text, only a keyword typed as it is (a name
+        may be one typo away from one) whose service takes the text as a whole request,
+        and only where the open step does not expect answers starting with it.
+        """
+        if not keyword.rest:
+            return True
+        target = self.registry.by_name[keyword.value]
+        return (keyword.typos == 0 and target.takes(keyword.rest)
+                and not flow.answers_keyword(dialog, keyword.value))
+
+    @staticmethod
+    def _stopped(flow: Flow, turn: Turn, dialog: Dialog) -> Reply | None:
+        """The note on the dialog another service interrupts."""
+        kept = flow.kept(turn, dialog)
+        if kept is not None:
+            return kept
+        return Reply("dialog.interrupted") if flow.collects else None
 
     def _menu_choice(self, number: int, turn: Turn) -> Outcome:
         shown = self.registry.menu()
         if not 1 <= number <= len(shown):
-            return Outcome(
-                replies=[Reply("error.choice", {"max": len(shown)})],
-                dialog=turn.conversation.dialog,
-            )
+            return Outcome(replies=[invalid_choice(len(shown)).reply],
+                           dialog=turn.conversation.dialog)
         return shown[number - 1].start(_with_args(turn, ""))
 
     def _menu(self, turn: Turn, ended: str = COMPLETED) -> Outcome:
+        """The numbered keywords in one SMS: the answer to anything not understood."""
+        shown = self.registry.menu()
+        if not shown:
+            return Outcome(replies=[Reply("menu.empty")], ended=ended)
+        items = " ".join(f"{n} {next(iter(flow.keywords))}" for n, flow in enumerate(shown, 1))
+        return Outcome(
+            replies=[Reply("menu.short", {"items": items})],
+            dialog=Dialog(MENU_FLOW, "choose"),
+            ended=ended,
+        )
+
+    def _help(self, turn: Turn, ended: str = COMPLETED) -> Outcome:
+        """The menu with a line on each service (BANTUAN/HELP): two SMS, asked for."""
         shown = self.registry.menu()
         if not shown:
             return Outcome(replies=[Reply("menu.empty")], ended=ended)
@@ -135,9 +220,14 @@ class Engine:
         ended = INTERRUPTED if open_dialog else COMPLETED
         if command == "menu":
             return self._menu(turn, ended=ended)
+        if command == "help":
+            return self._help(turn, ended=ended)
         if command == "cancel":
-            key = "dialog.cancelled" if open_dialog else "dialog.nothing_to_cancel"
-            return Outcome(replies=[Reply(key)], ended=ended)
+            if not open_dialog:
+                return Outcome(replies=[Reply("dialog.nothing_to_cancel")], ended=ended)
+            flow = self.registry.by_name.get(conversation.dialog.flow)
+            kept = flow.kept(turn, conversation.dialog) if flow is not None else None
+            return Outcome(replies=[kept or Reply("dialog.cancelled")], ended=ended)
         if command == "stop":
             if conversation.opted_out:
                 return Outcome(replies=[Reply("optout.already")], ended=ended)

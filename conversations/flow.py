@@ -33,12 +33,39 @@ class Flow:
         menu_key: catalogue key of this flow's line in the menu, or None to hide it.
         idle_keywords: words that start this flow only when no dialog is open, because
             inside a dialog they are ordinary answers (a bare ``TIDAK``).
+        collects: its dialog gathers answers that are lost when it is stopped, so the
+            resident is told when another service interrupts it.
     """
 
     name: str = ""
     keywords: Mapping[str, str] = {}
     menu_key: str | None = None
     idle_keywords: Mapping[str, str] = {}
+    collects: bool = True
+
+    def takes(self, args: str) -> bool:
+        """True when ``KEYWORD args`` is a whole request of this flow (``CEK <code>``,
+        ``ADUAN <text>``), so that inside another dialog it starts this flow instead of
+        being an answer. Never, unless a flow says so."""
+        return False
+
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        """True when, at ``dialog``'s step, a message starting with a keyword of
+        ``flow_name`` is an answer (the step's answers can truly start with it)."""
+        return False
+
+    def recognises(self, text: str) -> bool:
+        """True when ``text``, sent without any keyword, reads like a request of this
+        flow; the engine then offers to start it with ``text`` as the arguments."""
+        return False
+
+    #: catalogue key of that offer (it says to reply YA).
+    offer_key: str | None = None
+
+    def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
+        """What stays stored when ``dialog`` is stopped (BATAL, or another service);
+        None when nothing does."""
+        return None
 
     def start(self, turn: Turn) -> Outcome:
         """The resident typed one of ``keywords``; ``turn.args`` is the rest."""
@@ -60,6 +87,8 @@ class Question:
         skippable: ``LEWATI``/``SKIP`` stores None instead of an answer.
         ask_if: ask only when this returns True for the data collected so far.
         prompt_params: builds the prompt's parameters from the turn and data.
+        answers_keywords: flows whose ``KEYWORD <text>`` is an answer at this step and
+            does not interrupt it (see :meth:`Flow.answers_keyword`).
     """
 
     name: str
@@ -68,6 +97,7 @@ class Question:
     skippable: bool = False
     ask_if: Callable[[dict[str, Any]], bool] | None = None
     prompt_params: Callable[[Turn, dict[str, Any]], dict[str, Any]] | None = None
+    answers_keywords: frozenset[str] = frozenset()
 
 
 SKIP_WORDS = {"LEWATI", "LEWAT", "SKIP", "TIDAK TAHU", "-"}
@@ -83,6 +113,13 @@ def check_text(text: str, max_length: int = MAX_ANSWER_LENGTH) -> str:
     return value
 
 
+def invalid_choice(count: int) -> Invalid:
+    """The answer to a number that is not on a list of ``count`` options."""
+    if count <= 1:
+        return Invalid("error.choice_one")
+    return Invalid("error.choice", max=count)
+
+
 def choose(text: str, options: Sequence[str]) -> int:
     """Index of the option the resident picked, by number (1-based) or by its text."""
     norm = normalise(text)
@@ -90,18 +127,19 @@ def choose(text: str, options: Sequence[str]) -> int:
         index = int(norm) - 1
         if 0 <= index < len(options):
             return index
-        raise Invalid("error.choice", max=len(options))
+        raise invalid_choice(len(options))
     for index, option in enumerate(options):
         if normalise(option) == norm:
             return index
-    raise Invalid("error.choice", max=len(options))
+    raise invalid_choice(len(options))
 
 
 @dataclass
 class Questionnaire(Flow):
     """A flow that asks ``questions`` in order and then calls ``finish``.
 
-    ``begin`` may pre-fill answers from the keyword's arguments (``ADUAN <text>``).
+    ``begin`` may pre-fill answers from the keyword's arguments (``ADUAN <text>``);
+    ``request`` says which arguments make a whole request (see :meth:`Flow.takes`).
     """
 
     name: str = ""
@@ -110,6 +148,14 @@ class Questionnaire(Flow):
     questions: Sequence[Question] = ()
     finish: Callable[[Turn, dict[str, Any]], Outcome] | None = None
     begin: Callable[[Turn], tuple[dict[str, Any], list[Any]]] | None = None
+    request: Callable[[str], bool] | None = None
+
+    def takes(self, args: str) -> bool:
+        return self.request is not None and self.request(args)
+
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        question = self._question(dialog.step)
+        return question is not None and flow_name in question.answers_keywords
 
     def start(self, turn: Turn) -> Outcome:
         data: dict[str, Any] = {}

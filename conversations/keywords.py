@@ -66,6 +66,23 @@ def within_one(a: str, b: str) -> int:
     return 1 if short[i:] == long_[i + 1:] else 2
 
 
+# "a d u a n": three or more single letters at the start, spaced or dotted.
+_SPACED = re.compile(r"^\W*((?:[A-Za-z][ .]+){2,}[A-Za-z])(?![0-9A-Za-z])")
+# "cek252782508": a word glued to the digits after it.
+_GLUED = re.compile(r"^(\W*[A-Za-z]{2,})(\d)")
+
+
+def keypad_form(text: str) -> str:
+    """``text`` with two keypad habits undone at its start, for keyword matching only:
+    letters typed apart (``a d u a n`` -> ``aduan``) and a code glued to its keyword
+    (``cek252782508`` -> ``cek 252782508``)."""
+    text = text or ""
+    spaced = _SPACED.match(text)
+    if spaced:
+        text = re.sub(r"[ .]+", "", spaced.group(1)) + text[spaced.end():]
+    return _GLUED.sub(r"\1 \2", text, count=1)
+
+
 def tolerance(keyword: str) -> int:
     """How many typos a keyword of this length forgives."""
     return 0 if len(keyword) <= 3 else 1
@@ -78,6 +95,7 @@ class Match:
 
     value: str
     rest: str
+    typos: int = 0
 
 
 def _strip_words(text: str, count: int) -> str:
@@ -131,6 +149,7 @@ def match(text: str, table: dict[str, str]) -> Match | None:
     Returns:
         The best match, preferring exact and longer keywords, or None.
     """
+    text = keypad_form(text)
     typed = words(text)
     if not typed:
         return None
@@ -158,4 +177,5 @@ def match(text: str, table: dict[str, str]) -> Match | None:
                     best = candidate
     if best is None:
         return None
-    return Match(value=best[3].value, rest=_strip_words(text, len(best[3].words)))
+    return Match(value=best[3].value, rest=_strip_words(text, len(best[3].words)),
+                 typos=best[0])

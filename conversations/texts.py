@@ -4,13 +4,42 @@ from __future__ import annotations
 from conversations.catalogue import Text, define
 
 define({
-    # Two segments: the menu must name every service by its keyword so residents learn them.
+    # The answer to anything not understood, so one SMS: keywords only, the
+    # explanations are one keyword (BANTUAN) away.
+    "menu.short": Text(
+        id="KSM-bot PNPM. Balas nomor/kata:\n{items}\nBANTUAN=penjelasan, BERHENTI=stop, "
+           "BAHASA EN=English",
+        en="KSM-bot PNPM. Reply number/word:\n{items}\nHELP=explanations, BERHENTI=stop, "
+           "BAHASA ID=Indonesia",
+        example={"items": "1 DAFTAR 2 ADUAN 3 CEK 4 GABUNG 5 KSM 6 USUL 7 RAPAT 8 MONEV 9 TANYA"},
+    ),
+    # Two segments, asked for (BANTUAN/HELP): every service with a line on what it does.
     "menu.body": Text(
         id="KSM-bot PNPM. Ketik nomor atau kata kunci:\n{items}\nBATAL=batal, BERHENTI=stop, BAHASA EN=English",
         en="KSM-bot PNPM. Reply a number or keyword:\n{items}\nBATAL=cancel, BERHENTI=stop, BAHASA ID=Indonesia",
         segments=2,
-        example={"items": "1 DAFTAR daftar KSM\n2 GABUNG gabung KSM\n3 ADUAN pengaduan\n"
-                          "4 CEK cek aduan\n5 RAPAT jadwal rapat\n6 USUL usulan\n7 STATUS KSM"},
+        example={"items": "1 DAFTAR daftar KSM baru\n2 ADUAN pengaduan\n3 CEK status aduan\n"
+                          "4 GABUNG gabung KSM\n5 KSM info KSM Anda\n6 USUL usulan kegiatan KSM\n"
+                          "7 RAPAT jadwal rapat KSM\n8 MONEV laporan monev KSM"},
+    ),
+    # A greeting gets one back, with the one-SMS menu.
+    "greet.menu": Text(
+        id="{greeting} Ini KSM-bot PNPM. Balas nomor/kata:\n{items}\nBANTUAN=penjelasan, "
+           "ADUAN <isi>=lapor",
+        en="{greeting} KSM-bot PNPM here. Reply number/word:\n{items}\nHELP=explain, "
+           "ADUAN <text>=complain",
+        example={"greeting": "Waalaikumsalam.",
+                 "items": "1 DAFTAR 2 ADUAN 3 CEK 4 GABUNG 5 KSM 6 USUL 7 RAPAT 8 MONEV 9 TANYA"},
+    ),
+    "greet.salam": Text(id="Waalaikumsalam.", en="Waalaikumsalam."),
+    "greet.hello": Text(id="Halo.", en="Hello."),
+    "greet.thanks": Text(
+        id="Sama-sama. Ketik MENU jika perlu layanan lagi.",
+        en="You are welcome. Reply MENU if you need a service again.",
+    ),
+    "offer.declined": Text(
+        id="Baik, tidak dicatat. Ketik MENU untuk daftar layanan.",
+        en="All right, nothing filed. Reply MENU for the list of services.",
     ),
     "menu.empty": Text(
         id="KSM-bot PNPM. Layanan belum tersedia. BAHASA EN=English, BERHENTI=stop",
@@ -19,6 +48,10 @@ define({
     "dialog.cancelled": Text(
         id="Dibatalkan. Ketik MENU untuk mulai lagi.",
         en="Cancelled. Reply MENU to start again.",
+    ),
+    "dialog.interrupted": Text(
+        id="Isian sebelumnya dihentikan dan tidak disimpan.",
+        en="Your earlier answers were stopped and not saved.",
     ),
     "dialog.nothing_to_cancel": Text(
         id="Tidak ada yang dibatalkan. Ketik MENU untuk daftar layanan.",
@@ -61,6 +94,10 @@ define({
         id="Pilihan tidak ada. Ketik nomor 1 sampai {max}, atau BATAL.",
         en="No such choice. Reply a number from 1 to {max}, or BATAL.",
         example={"max": 12},
+    ),
+    "error.choice_one": Text(
+        id="Pilihan tidak ada. Hanya ada satu pilihan: ketik 1, atau BATAL.",
+        en="No such choice. There is only one: reply 1, or BATAL.",
     ),
     # The answer to a message kept in the spool while the database is down; the real
     # reply follows as a message once it is back (bot.spool).

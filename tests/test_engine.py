@@ -63,9 +63,12 @@ def test_keywords_survive_keypads() -> None:
 
 def test_unknown_text_shows_numbered_menu_and_a_digit_starts_the_service() -> None:
     engine = _engine()
-    outcome = run(engine, "halo")
-    assert outcome.replies[0].key == "menu.body"
-    assert "1 DAFTAR demo" in outcome.replies[0].params["items"]
+    outcome = run(engine, "xyz")
+    assert outcome.replies[0].key == "menu.short"
+    assert outcome.replies[0].params["items"] == "1 DAFTAR"
+    explained = run(engine, "bantuan")
+    assert explained.replies[0].key == "menu.body"
+    assert "1 DAFTAR demo" in explained.replies[0].params["items"]
     chosen = run(engine, "1", Conversation(dialog=outcome.dialog))
     assert chosen.replies == [Reply("test.ask.name", {})]
     assert chosen.dialog == Dialog("demo", "name", {})
@@ -75,7 +78,7 @@ def test_wrong_menu_number_keeps_the_menu() -> None:
     engine = _engine()
     menu = run(engine, "menu").dialog
     outcome = run(engine, "7", Conversation(dialog=menu))
-    assert outcome.replies == [Reply("error.choice", {"max": 1})]
+    assert outcome.replies == [Reply("error.choice_one")]  # not "1 sampai 1"
     assert outcome.dialog == menu
 
 
@@ -103,7 +106,7 @@ def test_global_commands_work_at_any_step() -> None:
     assert cancelled.replies == [Reply("dialog.cancelled")]
     assert cancelled.dialog is None and cancelled.ended == INTERRUPTED
     assert run(engine, "BATAL").replies == [Reply("dialog.nothing_to_cancel")]
-    assert run(engine, "Menu", inside).replies[0].key == "menu.body"
+    assert run(engine, "Menu", inside).replies[0].key == "menu.short"
 
     stop = run(engine, "BERHENTI", inside)
     assert stop.effects == [OptOut()] and stop.replies == [Reply("optout.confirmed")]

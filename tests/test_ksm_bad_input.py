@@ -57,7 +57,8 @@ def test_bad_input_keeps_the_daftar_step(phone, kelurahan, index: int) -> None: 
     _corrective(phone, EXPECTED["emoji"] if choice is None else choice)
     if step in ("kelurahan", "field"):
         phone.send("9")
-        _corrective(phone, EXPECTED["number"])
+        # One kelurahan in the test area: "only one choice", never "1 sampai 1".
+        _corrective(phone, "satu pilihan" if step == "kelurahan" else EXPECTED["number"])
     phone.send(answer).expect(next_prompt)
 
 

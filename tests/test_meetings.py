@@ -222,7 +222,7 @@ def test_routine_meeting_repeats_on_first_monday(rt, twilio, run_jobs) -> None:
     ksm = make_ksm(rt, WIT, members=3)
     now = utc(12, 8, 3)  # Tuesday 8/12, 12:00 WIT: the first Monday of December is past
     reply = say(rt, ksm["leader"], "RAPAT RUTIN Senin pertama 19.30 Balai RW", now)
-    assert "tiap Senin pertama jam 19.30 WIT" in reply and "Senin 4/1 19.30 WIT" in reply, reply
+    assert "tiap Senin pertama jam 19.30 WIT" in reply and "Senin 4/1/2027 19.30 WIT" in reply, reply
     say(rt, ksm["leader"], "YA", now)
     [first] = meetings(rt)
     assert first.starts_at == datetime(2027, 1, 4, 10, 30, tzinfo=UTC)

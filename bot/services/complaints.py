@@ -144,6 +144,7 @@ def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
         text=effect.text,
         anonymous=True,
         names_bkm_member=False,
+        kind=effect.kind,
         status=c.NEW,
         created_at=ctx.now,
         updated_at=ctx.now,

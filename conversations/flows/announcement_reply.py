@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import conversations.flows.announcement_texts  # noqa: F401
 from conversations.flow import Flow, Invalid, check_text
+from conversations.flows.complaint import FileComplaint
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 TEXT_MAX = 500
+QUESTION, OTHER = "question", "other"  # complaint kinds (conversations.flows.complaint.KINDS)
 KINDS = {"TANYA": "tanya", "PERTANYAAN": "tanya", "SANGGAH": "sanggah", "SANGGAHAN": "sanggah",
          "KEBERATAN": "sanggah"}
 
@@ -29,16 +31,22 @@ class AnnouncementReplyFlow(Flow):
 
     name = "announcement_reply"
     keywords = {keyword: "announcement_reply" for keyword in KINDS}
+    collects = False
+
+    def takes(self, args: str) -> bool:
+        return bool(args.strip())
+
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        return flow_name == self.name  # "Tanya, kenapa ..." is the question itself
 
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, KINDS)
         kind = found.value if found is not None else "tanya"
         announcement_id = turn.directory.latest_announcement()
-        if announcement_id is None:
-            return Outcome(replies=[Reply("ann.reply.none")])
         data = {"kind": kind, "announcement_id": announcement_id}
         if not turn.args.strip():
-            return Outcome(replies=[Reply("ann.ask.text")], dialog=Dialog(self.name, "text", data))
+            ask = "ann.ask.text" if announcement_id is not None else "ann.ask.text_plain"
+            return Outcome(replies=[Reply(ask)], dialog=Dialog(self.name, "text", data))
         return self._file(turn, turn.args, data)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
@@ -50,6 +58,11 @@ class AnnouncementReplyFlow(Flow):
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply],
                            dialog=dialog or Dialog(self.name, "text", data))
+        if data["announcement_id"] is None:
+            # Nothing announced yet: still a question (or objection) for the PPM to answer.
+            kind = QUESTION if data["kind"] == "tanya" else OTHER
+            filed = FileComplaint(text=value, channel=turn.inbound.channel, kind=kind)
+            return Outcome(replies=[Reply("ann.reply.filed_plain")], effects=[filed])
         effect = ReplyToAnnouncement(announcement_id=data["announcement_id"], kind=data["kind"],
                                      text=value, channel=turn.inbound.channel)
         return Outcome(replies=[Reply("ann.reply.filed")], effects=[effect])

@@ -43,9 +43,16 @@ define({
         id="Tulis pertanyaan atau keberatan Anda tentang hasil rapat prioritas.",
         en="Write your question or objection about the priority meeting result.",
     ),
-    "ann.reply.none": Text(
-        id="Belum ada pengumuman hasil rapat prioritas untuk Anda. Untuk pengaduan ketik ADUAN.",
-        en="There is no priority announcement for you yet. To complain, reply ADUAN.",
+    "ann.ask.text_plain": Text(
+        id="Tulis pertanyaan atau keberatan Anda dalam satu pesan. Ketik BATAL untuk batal.",
+        en="Write your question or objection in one message. Reply BATAL to cancel.",
+    ),
+    "ann.reply.filed_plain": Text(
+        id="Belum ada pengumuman hasil rapat prioritas, tapi pesan Anda dicatat untuk PPM. "
+           "Kode: {code}. Cek status: CEK {code}",
+        en="No priority announcement yet, but your message is filed for the PPM. "
+           "Code: {code}. Check status: CEK {code}",
+        example={"code": "123456789"},
     ),
     "ann.reply.filed": Text(
         id="Diterima dan diteruskan ke PPM. Kode: {code}. Cek status: CEK {code}",

@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
 from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
-from conversations.flows import complaint_code
-from conversations.keywords import match, normalise
-from conversations.model import INTERRUPTED, Dialog, Effect, Media, Outcome, Reply, Turn
+from conversations.keywords import normalise
+from conversations.unprompted import reads_like_complaint
+from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
 CHECK_FLOW_NAME = "complaint_check"
@@ -41,6 +41,7 @@ class FileComplaint(Effect):
     text: str
     channel: str
     media: tuple[Media, ...] = ()
+    kind: str | None = None  # one of KINDS when already known (TANYA: a question)
 
 
 @dataclass(frozen=True)
@@ -154,19 +155,6 @@ def _media(turn: Turn) -> tuple[Media, ...]:
     return tuple(turn.inbound.media)
 
 
-def with_args(turn: Turn, args: str) -> Turn:
-    """``turn`` with the keyword's arguments replaced by ``args``."""
-    return Turn(
-        inbound=turn.inbound, conversation=turn.conversation, directory=turn.directory, args=args
-    )
-
-
-def interrupting(outcome: Outcome) -> Outcome:
-    """``outcome`` marked as ending the open dialog, so a new session starts."""
-    outcome.ended = INTERRUPTED
-    return outcome
-
-
 class ComplaintFlow(Flow):
     """ADUAN: file a complaint, then answer optional questions about it."""
 
@@ -190,16 +178,26 @@ class ComplaintFlow(Flow):
             )
         return self._file(turn, text, extra_media=())
 
-    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        # "ADUAN <text>" or "CEK <code>" mid-dialog is a new request, not an answer.
-        again = match(turn.inbound.text, self.keywords)
-        if again is not None and again.rest:
-            return interrupting(self.start(with_args(turn, again.rest)))
-        check = match(turn.inbound.text, CHECK_KEYWORDS)
-        if check is not None and complaint_code.clean(check.rest):
-            from conversations.flows.complaint_check import ComplaintCheckFlow
+    offer_key = "complaint.offer"
 
-            return interrupting(ComplaintCheckFlow().start(with_args(turn, check.rest)))
+    def takes(self, args: str) -> bool:
+        return bool(args.strip())
+
+    def recognises(self, text: str) -> bool:
+        return reads_like_complaint(text)
+
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        # The complaint's own text may well begin "Lapor, ..." or "Aduan saya ...".
+        return dialog.step == "text" and flow_name == self.name
+
+    def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
+        ref = dialog.data.get("ref")
+        if dialog.step == "text" or ref is None:
+            return None  # not stored yet
+        code = turn.directory.complaint_code(ref) if turn.directory else None
+        return Reply("complaint.kept", {"code": code or "-"})
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
         data = dict(dialog.data)
         if dialog.step == "text":
             return self._answer_text(turn, dialog, data)

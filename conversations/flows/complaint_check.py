@@ -8,22 +8,16 @@ code is looked up at all (the count is in the database, so every process sees it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.catalogue import render
 from conversations.flow import Flow
 from conversations.flows import complaint_code
-from conversations.flows.complaint import (
-    CHECK_FLOW_NAME,
-    CHECK_KEYWORDS,
-    ComplaintFlow,
-    interrupting,
-    with_args,
-)
+from conversations.flows.complaint import CHECK_FLOW_NAME, CHECK_KEYWORDS
 from conversations.flows.ksm_common import KSM_CODE_DIGITS
 from conversations.gsm import segments, to_gsm7
-from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 # Wrong CEK codes one number may send in an hour before it is told to wait.
@@ -46,6 +40,10 @@ class ComplaintCheckFlow(Flow):
     name = CHECK_FLOW_NAME
     keywords = CHECK_KEYWORDS
     menu_key = "complaint.check.menu"
+    collects = False
+
+    def takes(self, args: str) -> bool:
+        return looks_like_code(args)
 
     def start(self, turn: Turn) -> Outcome:
         code = complaint_code.clean(turn.args)
@@ -61,9 +59,6 @@ class ComplaintCheckFlow(Flow):
         return self.check(turn, code)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        complaint = match(turn.inbound.text, ComplaintFlow.keywords)
-        if complaint is not None and complaint.rest:
-            return interrupting(ComplaintFlow().start(with_args(turn, complaint.rest)))
         code = complaint_code.clean(turn.inbound.text)
         if not code:
             return Outcome(replies=[Reply("complaint.check.ask_code")], dialog=dialog)
@@ -80,6 +75,11 @@ class ComplaintCheckFlow(Flow):
                 replies=[Reply("complaint.check.not_found")], effects=[RecordCheckMiss()]
             )
         return Outcome(replies=[status_reply(turn.language, code, found)])
+
+
+def looks_like_code(text: str) -> bool:
+    """Digits as a code is typed (spaces, dots, dashes between them), five or more."""
+    return bool(re.fullmatch(r"[\d\s.\-]+", text.strip())) and len(complaint_code.clean(text)) >= 5
 
 
 def status_reply(language: str, code: str, found: dict[str, Any]) -> Reply:

@@ -18,6 +18,19 @@ define({
         en="Complaint received. Code: {code}. Keep this code. Check status: CEK {code}",
         example=_CODE,
     ),
+    "complaint.offer": Text(
+        id="Pesan Anda kami baca sebagai pengaduan. Balas YA untuk mencatatnya apa adanya "
+           "(tidak perlu ketik ulang), atau TIDAK.",
+        en="We read your message as a complaint. Reply YA to file it as it is (no need to "
+           "type it again), or TIDAK.",
+    ),
+    "complaint.kept": Text(
+        id="Aduan {code} tetap tercatat dan kami proses. Hanya pertanyaan lanjutannya yang "
+           "dihentikan. Cek status: CEK {code}",
+        en="Complaint {code} stays filed and will be handled. Only the follow-up questions "
+           "stopped. Check status: CEK {code}",
+        example=_CODE,
+    ),
     "complaint.ask_area": Text(
         id="Di kelurahan/desa mana dan RW berapa? Contoh: Sukamaju RW 05. "
            "Ketik LEWATI jika tidak mau menjawab.",

@@ -11,7 +11,7 @@ from typing import Any
 
 import phonenumbers
 
-from conversations.flow import Invalid, Questionnaire, check_text
+from conversations.flow import Invalid, Questionnaire, check_text, invalid_choice
 from conversations.gsm import non_gsm7_chars
 from conversations.keywords import edit_distance, normalise
 from conversations.model import Dialog, Outcome, Reply, Turn
@@ -145,12 +145,12 @@ def parse_field(text: str) -> str:
         index = int(norm) - 1
         if 0 <= index < len(FIELD_KEYS):
             return FIELD_KEYS[index]
-        raise Invalid("error.choice", max=len(FIELD_KEYS))
+        raise invalid_choice(len(FIELD_KEYS))
     for key, spellings in FIELD_WORDS.items():
         for word in norm.split(" "):
             if any(edit_distance(word, s, 1) <= (1 if len(s) > 4 else 0) for s in spellings):
                 return key
-    raise Invalid("error.choice", max=len(FIELD_KEYS))
+    raise invalid_choice(len(FIELD_KEYS))
 
 
 # KSM codes are 5 digits; complaint codes 9, so STATUS <digits> can tell them apart.
@@ -165,6 +165,15 @@ def parse_code(text: str) -> str:
     if not digits.isdigit() or not 4 <= len(digits) <= 8:
         raise Invalid("ksm.error.code")
     return digits
+
+
+def is_code(text: str) -> bool:
+    """True when ``text`` is a KSM code as :func:`parse_code` reads it."""
+    try:
+        parse_code(text)
+    except Invalid:
+        return False
+    return True
 
 
 def pick_by_name(text: str, names: Sequence[str]) -> int | None:

@@ -14,6 +14,7 @@ from conversations.flows.ksm_common import (
     REJECTED,
     ArgsQuestionnaire,
     KsmView,
+    is_code,
     ksm_options,
     pick_ksm,
     parse_code,
@@ -138,6 +139,7 @@ def add_member_flow() -> ArgsQuestionnaire:
         finish=_anggota_finish,
         opening=_anggota_opening,
         split_args=_split_member_args,
+        request=lambda args: len(_split_member_args(args)) >= 3,
     )
 
 
@@ -180,6 +182,7 @@ def join_flow() -> ArgsQuestionnaire:
             Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
         ],
         finish=_gabung_finish,
+        request=is_code,
     )
 
 
@@ -190,6 +193,10 @@ class DeclineFlow(Flow):
 
     name = "ksm_decline"
     keywords = {"TOLAK": "ksm_decline"}
+    collects = False
+
+    def takes(self, args: str) -> bool:
+        return is_code(args)
 
     def start(self, turn: Turn) -> Outcome:
         if turn.args.strip():

@@ -12,7 +12,7 @@ from typing import Any
 
 import conversations.flows.ksm_proposal_texts
 import conversations.flows.ksm_texts  # noqa: F401
-from conversations.flow import Invalid, Question
+from conversations.flow import Invalid, Question, invalid_choice
 from conversations.flows.ksm_common import (
     FIELDS,
     VERIFIED,
@@ -115,7 +115,7 @@ def _parse_which(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     verified = _eligible_ksms(turn)
     view = pick_ksm(text, verified)
     if view is None:
-        raise Invalid("error.choice", max=len(verified))
+        raise invalid_choice(len(verified))
     return _data(view)
 
 
@@ -129,7 +129,7 @@ def _parse_program(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any
         raise Invalid("error.empty")
     norm = normalise(text)
     if not norm.isdigit() or not 1 <= int(norm) <= len(programs):
-        raise Invalid("error.choice", max=len(programs))
+        raise invalid_choice(len(programs))
     program_id, name = programs[int(norm) - 1]
     return {"id": program_id, "name": name}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
-from conversations.flow import Invalid, Question
+from conversations.flow import Invalid, Question, invalid_choice
 from conversations.flows.ksm_common import (
     FORMING,
     MAX_FORMING_PER_LEADER,
@@ -72,7 +72,7 @@ def _parse_kelurahan(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, A
             kel_id, name = options[index]
             return {"id": kel_id, "name": name}
         if len(options) <= LIST_MAX:
-            raise Invalid("error.choice", max=max(len(options), 1))
+            raise invalid_choice(max(len(options), 1))
         raise Invalid("ksm.error.kelurahan")
     found = pick_by_name(text, [name for _id, name in options])
     if found is None:

@@ -10,6 +10,7 @@ from conversations.catalogue import render
 from conversations.flow import Flow, Invalid
 from conversations.flows.ksm_common import (
     KsmView,
+    is_code,
     MemberView,
     parse_code,
     progress_text,
@@ -60,6 +61,10 @@ class StatusFlow(Flow):
     keywords = {"KSM": "ksm_status", "INFO KSM": "ksm_status", "STATUS KSM": "ksm_status",
                 "CEK KSM": "ksm_status"}
     menu_key = "ksm.menu.status"
+    collects = False
+
+    def takes(self, args: str) -> bool:
+        return is_code(args)
 
     def start(self, turn: Turn) -> Outcome:
         if turn.args.strip():

@@ -51,12 +51,15 @@ def zone_name(time_zone: str | None) -> str:
     return ZONE_NAMES.get(time_zone or DEFAULT_ZONE, "WIB")
 
 
-def local_when(at: datetime, time_zone: str | None, language: str = "id") -> str:
-    """``Senin 7/12 19.30 WIB`` (``Monday 7/12 19.30 WIB``); meetings are at most a
-    year ahead, and the weekday makes the date unambiguous."""
-    local = at.astimezone(zone(time_zone))
+def local_when(at: datetime, time_zone: str | None, language: str = "id",
+               now: datetime | None = None) -> str:
+    """``Senin 7/12 19.30 WIB`` (``Monday 7/12 19.30 WIB``); ``Jumat 1/1/2027 ...``
+    when ``now`` is given and the meeting is not in its (local) year."""
+    tz = zone(time_zone)
+    local = at.astimezone(tz)
     day = WEEKDAY_NAMES["en" if language == "en" else "id"][local.weekday()]
-    return f"{day} {local.day}/{local.month} {local:%H.%M} {zone_name(time_zone)}"
+    year = f"/{local.year}" if now is not None and now.astimezone(tz).year != local.year else ""
+    return f"{day} {local.day}/{local.month}{year} {local:%H.%M} {zone_name(time_zone)}"
 
 
 def local_clock(at: datetime, time_zone: str | None) -> str:

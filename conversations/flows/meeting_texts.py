@@ -5,7 +5,7 @@ from conversations.catalogue import Text, define
 
 _KSM = "Kelompok Usaha Bersama Maju Sejahtera 03"  # 40 characters: the longest allowed
 _PLACE = "Balai Pertemuan RW 03 Sukamaju Kidul"  # places are capped at 40 characters
-_WHEN = "Minggu 27/12 19.30 WITA"
+_WHEN = "Minggu 27/12/2026 19.30 WITA"  # the year shows when not this year
 
 define({
     "rapat.menu": Text(id="RAPAT jadwal rapat KSM", en="RAPAT KSM meetings"),
@@ -37,6 +37,13 @@ define({
         id="Waktu itu sudah lewat. Tulis tanggal dan jam yang akan datang, atau BATAL.",
         en="That time has passed. Write a date and time still to come, or BATAL.",
     ),
+    "rapat.error.past_date": Text(
+        id="Tanggal {date} sudah lewat. Jika maksudnya tahun depan, tulis {next_year}. "
+           "Atau tulis tanggal lain, atau BATAL.",
+        en="{date} has passed. If you mean next year, write {next_year}. Or write another "
+           "date, or BATAL.",
+        example={"date": "30/11", "next_year": "30/11/2027"},
+    ),
     "rapat.error.far": Text(
         id="Rapat paling lama 1 tahun dari sekarang. Periksa tanggalnya, atau BATAL.",
         en="A meeting can be at most 1 year ahead. Check the date, or BATAL.",
@@ -50,8 +57,8 @@ define({
         en="Could not read it. Example: Senin pertama 19.30 Balai RW (or kedua, ketiga, terakhir).",
     ),
     "rapat.confirm": Text(
-        id="Rapat KSM {ksm}: {when} di {place}. Kirim ke {n} anggota? Balas YA atau TIDAK.",
-        en="KSM {ksm} meeting: {when} at {place}. Send to {n} members? Reply YA or TIDAK.",
+        id="Rapat KSM {ksm}: {when} di {place}. Kirim ke {n} anggota? YA atau TIDAK",
+        en="KSM {ksm} meeting: {when} at {place}. Send to {n} members? YA or TIDAK",
         example={"ksm": _KSM, "when": _WHEN, "place": _PLACE, "n": 12},
     ),
     # Two segments: a routine meeting needs its rule and its first date read back.
@@ -77,7 +84,7 @@ define({
         en="Only a KSM leader can schedule meetings. You have no meeting coming up.",
     ),
     "rapat.next": Text(
-        id="Rapat KSM {ksm} berikutnya: {when} di {place}. Balas HADIR atau TIDAK HADIR.",
+        id="Rapat KSM {ksm} berikutnya: {when} di {place}. Balas HADIR/TIDAK HADIR",
         en="Next KSM {ksm} meeting: {when} at {place}. Reply HADIR or TIDAK HADIR.",
         example={"ksm": _KSM, "when": _WHEN, "place": _PLACE},
     ),

@@ -20,7 +20,7 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
 import conversations.flows.meeting_texts  # noqa: F401
 from conversations.dates_id import WhenError, parse_when
-from conversations.flow import Flow, Invalid
+from conversations.flow import Flow, Invalid, invalid_choice
 from conversations.flows.ksm_common import (
     REJECTED,
     KsmView,
@@ -92,6 +92,10 @@ class MeetingFlow(Flow):
     keywords = {"RAPAT": "meeting", "PERTEMUAN": "meeting", "JADWAL RAPAT": "meeting"}
     menu_key = "rapat.menu"
 
+    def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
+        # "RAPAT 5/12 19.30 ..." typed again when asked for the date is the answer.
+        return dialog.step == "when" and flow_name == self.name
+
     def start(self, turn: Turn) -> Outcome:
         words = turn.args.split(maxsplit=1)
         mode = MODE_WORDS.get(normalise(words[0])) if words else None
@@ -136,7 +140,7 @@ class MeetingFlow(Flow):
     def _parse_which(self, text: str, led: list[KsmView]) -> dict[str, Any]:
         view = pick_ksm(text, led)
         if view is None:
-            raise Invalid("error.choice", max=len(led))
+            raise invalid_choice(len(led))
         return _ksm_data(view)
 
     def _proceed(self, turn: Turn, data: dict[str, Any]) -> Outcome:
@@ -146,7 +150,7 @@ class MeetingFlow(Flow):
             if meeting is None:
                 return Outcome(replies=[Reply("rapat.batal.none", {"ksm": ksm["name"]})])
             data["meeting_id"] = meeting.id
-            when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+            when = local_when(meeting.starts_at, meeting.time_zone, turn.language, now=_now(turn))
             return Outcome(
                 replies=[Reply("rapat.batal.confirm", {"ksm": ksm["name"], "when": when,
                                                        "place": meeting.place})],
@@ -177,7 +181,7 @@ class MeetingFlow(Flow):
             when = parse_when(text, local_now)
         except WhenError as error:
             raise Invalid("rapat.error.rutin" if rule and error.reason == "nothing"
-                          else f"rapat.error.{error.reason}") from None
+                          else f"rapat.error.{error.reason}", **error.params) from None
         place = when.rest.strip()
         if not place:
             raise Invalid("rapat.error.place")
@@ -190,7 +194,7 @@ class MeetingFlow(Flow):
         data.update(starts_at=starts_at.isoformat(), place=place, recurrence=rule,
                     time_zone=time_zone)
         params = {"ksm": data["ksm"]["name"], "place": place, "n": data["ksm"]["members"],
-                  "when": local_when(starts_at, time_zone, turn.language)}
+                  "when": local_when(starts_at, time_zone, turn.language, now=now)}
         if rule is None:
             return Reply("rapat.confirm", params)
         return Reply("rapat.confirm_rutin", {**params, "rule": routine_words(rule, turn.language),
@@ -211,7 +215,8 @@ class MeetingFlow(Flow):
             return Outcome(replies=[Reply("rapat.not_leader")])
         return Outcome(replies=[Reply("rapat.next", {
             "ksm": meeting.ksm_name, "place": meeting.place,
-            "when": local_when(meeting.starts_at, meeting.time_zone, turn.language)})])
+            "when": local_when(meeting.starts_at, meeting.time_zone, turn.language,
+                               now=_now(turn))})])
 
 
 ANSWERS = {"HADIR": "hadir", "DATANG": "hadir", "TIDAK HADIR": "tidak", "TDK HADIR": "tidak",
@@ -228,6 +233,7 @@ class RsvpFlow(Flow):
     name = "meeting_rsvp"
     keywords = {keyword: "meeting_rsvp" for keyword in ANSWERS}
     idle_keywords = {keyword: "meeting_rsvp" for keyword in IDLE_ANSWERS}
+    collects = False
 
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, _ALL_ANSWERS)
@@ -235,7 +241,7 @@ class RsvpFlow(Flow):
         meeting = turn.directory.my_next_meeting(_now(turn))
         if meeting is None:
             return Outcome(replies=[Reply("rsvp.none")])
-        when = local_when(meeting.starts_at, meeting.time_zone, turn.language)
+        when = local_when(meeting.starts_at, meeting.time_zone, turn.language, now=_now(turn))
         key = "rsvp.yes" if answer == "hadir" else "rsvp.no"
         return Outcome(replies=[Reply(key, {"ksm": meeting.ksm_name, "when": when})],
                        effects=[RecordRsvp(meeting_id=meeting.id, answer=answer)])

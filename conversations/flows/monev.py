@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import conversations.flows.monev_texts  # noqa: F401
-from conversations.flow import Invalid, Question
+from conversations.flow import Invalid, Question, invalid_choice
 from conversations.flows.ksm_common import ArgsQuestionnaire, options_text, plain_text
 from conversations.keywords import normalise
 from conversations.model import Effect, Outcome, Reply, Turn
@@ -78,7 +78,7 @@ def _parse_period(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]
     norm = normalise(text)
     if norm.isdigit() and 1 <= int(norm) <= len(due):
         return _data(due[int(norm) - 1])
-    raise Invalid("error.choice", max=max(len(due), 1))
+    raise invalid_choice(max(len(due), 1))
 
 
 def _number(text: str, maximum: int, key: str) -> int:
@@ -98,7 +98,7 @@ def _parse_progress(text: str, turn: Turn, data: dict[str, Any]) -> str:
         return PROGRESS[int(norm) - 1]
     if norm in PROGRESS_WORDS:
         return PROGRESS[PROGRESS_WORDS[norm]]
-    raise Invalid("error.choice", max=len(PROGRESS))
+    raise invalid_choice(len(PROGRESS))
 
 
 def _parse_problems(text: str, turn: Turn, data: dict[str, Any]) -> str | None:

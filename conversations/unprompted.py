@@ -1,0 +1,72 @@
+"""What residents write without a keyword: greetings, thanks, and complaints told in
+their own words (``Pak, saya mau lapor dana BLM dipotong``).
+
+Pure word lists and functions; the engine decides what to answer.
+"""
+from __future__ import annotations
+
+from conversations.keywords import words
+
+SALAM, HELLO, THANKS = "salam", "hello", "thanks"
+
+# Whole greetings (normalised), by what they call for. Regional ones included: Sundanese
+# (punten, sampurasun, hatur nuhun), Javanese (sugeng ..., kulo nuwun, matur nuwun),
+# Batak (horas, mauliate), Balinese (om swastiastu), Bugis/Makassar (tabe), Karo.
+GREETINGS = {
+    **dict.fromkeys([
+        "ASSALAMUALAIKUM", "ASSALAMU ALAIKUM", "ASALAMUALAIKUM", "ASSALAMUALAIKUM WR WB",
+        "ASSALAMMUALAIKUM", "ASSALAMUALAIKUM WARAHMATULLAHI WABARAKATUH", "ASS WR WB",
+        "ASSWRWB", "ASS", "SAMLEKOM", "MIKUM", "SALAM",
+    ], SALAM),
+    **dict.fromkeys([
+        "HALO", "HALLO", "HELO", "HAI", "HI", "HELLO", "HEY", "PAGI", "SIANG", "SORE", "MALAM",
+        "SELAMAT PAGI", "SELAMAT SIANG", "SELAMAT SORE", "SELAMAT MALAM", "SLMT PAGI",
+        "SLMT SIANG", "SLMT SORE", "SLMT MALAM", "MET PAGI", "MET SIANG", "MET SORE",
+        "MET MALAM", "PERMISI", "PUNTEN", "SAMPURASUN", "SUGENG ENJING", "SUGENG SIANG",
+        "SUGENG SONTEN", "SUGENG DALU", "KULO NUWUN", "KULONUWUN", "NUWUN SEWU", "HORAS",
+        "OM SWASTIASTU", "SALAM SEJAHTERA", "SHALOM", "TABE", "MEJUAH JUAH", "SELAMAT DATANG",
+    ], HELLO),
+    **dict.fromkeys([
+        "TERIMA KASIH", "TERIMAKASIH", "TRIMA KASIH", "TRIMAKASIH", "TERIMA KSH", "TRM KSH",
+        "TRMKSH", "MAKASIH", "MAKASI", "MKSH", "MAKASEH", "TRIMS", "TQ", "TKS", "THX",
+        "THANKS", "THANK YOU", "TENGKYU", "MATUR NUWUN", "MATURNUWUN", "SUWUN", "HATUR NUHUN",
+        "NUHUN", "MAULIATE", "OK TERIMA KASIH", "SIP", "OKE", "OK", "BAIK",
+    ], THANKS),
+}
+# Words around a greeting that do not change it: "Selamat pagi Pak", "makasih ya bu".
+FILLERS = {
+    "PAK", "BAPAK", "BPK", "BU", "IBU", "MIN", "ADMIN", "KAK", "KAKAK", "MAS", "MBAK", "BANG",
+    "DIK", "GAN", "BOS", "SEMUA", "SEMUANYA", "YA", "YAA", "YAH", "BANYAK", "BNYK", "JUGA",
+    "WR", "WB", "WARAHMATULLAHI", "WABARAKATUH", "SAUDARA", "SDR", "NGGIH", "SAYA", "SY",
+}
+# Stems that make a message read like a complaint: reporting, and what goes wrong with
+# program money (dipotong, pungli, dikorupsi, diselewengkan, digelapkan, ...).
+COMPLAINT_STEMS = (
+    "LAPOR", "ADUAN", "MENGADU", "ADUKAN", "KELUH", "POTONG", "PUNGLI", "PUNGUT", "KORUP",
+    "SELEWENG", "GELAP", "TIPU", "CURANG", "SOGOK", "SUAP", "CATUT", "MARKUP", "PALSU",
+    "NYELEWENG", "SUNAT",
+)
+MIN_COMPLAINT_WORDS = 4
+
+
+def greeting(text: str) -> str | None:
+    """SALAM, HELLO or THANKS when ``text`` is only a greeting (with Pak/Bu and the
+    like), else None."""
+    typed = words(text)
+    if not typed:
+        return None
+    norm = " ".join(typed)
+    if norm in GREETINGS:
+        return GREETINGS[norm]
+    core = " ".join(w for w in typed if w not in FILLERS) or norm
+    if core in GREETINGS:
+        return GREETINGS[core]
+    return None
+
+
+def reads_like_complaint(text: str) -> bool:
+    """True when ``text`` is a few words that speak of reporting or of money misused."""
+    typed = words(text)
+    if len(typed) < MIN_COMPLAINT_WORDS:
+        return False
+    return any(stem in word for word in typed for stem in COMPLAINT_STEMS)

@@ -1,0 +1,178 @@
+"""Transcripts of what residents really send (issue 13), each asserting what the
+resident reads back."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.models import Complaint
+from tests.ksm_helpers import add_kelurahan
+from tests.transcript import Phone
+
+CODE = re.compile(r"Kode aduan: (\d{9})")
+
+
+def _complaint(rt, code):  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        return s.scalar(select(Complaint).where(Complaint.code == code))
+
+
+def _complaints(rt):  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        return list(s.scalars(select(Complaint.text).order_by(Complaint.id)))
+
+
+# 1. A service keyword with text interrupts any dialog and does its job -----------------
+
+def test_aduan_with_text_in_the_middle_of_daftar_files_the_complaint(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("Kelurahan")
+    phone.send("1").expect("Nama KSM")
+    phone.send("ADUAN dana BLM dipotong ketua")
+    phone.expect("dihentikan", "tidak disimpan", "Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "dana BLM dipotong ketua"
+
+    # CEK in the middle of the complaint's own questions answers the CEK, and says the
+    # complaint stays filed.
+    phone.send(f"CEK {code}").expect(f"Aduan {code} tetap tercatat", "baru diterima")
+    assert _complaint(rt, code).location_text is None
+
+
+def test_lapor_at_the_leader_step_and_a_name_that_only_looks_like_a_keyword(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("KSM Mawar").expect("ketua")  # "KSM" + a name is a name, not KSM <code>
+    phone.send("Adian Lubis").expect("L (laki-laki)")  # one typo from ADUAN: a name
+    phone.send("DAFTAR").expect("dihentikan", "Kelurahan")
+    phone.send("1")
+    phone.send("Mawar")
+    phone.send("LAPOR jalan RW 03 rusak tidak diperbaiki").expect("dihentikan", "Kode aduan")
+    assert _complaints(rt) == ["jalan RW 03 rusak tidak diperbaiki"]
+
+
+def test_the_complaint_text_may_start_with_lapor(rt, phone: Phone) -> None:
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("Lapor pak, dana BLM dipotong").expect("Kode aduan").expect_not("dihentikan")
+    assert _complaints(rt) == ["Lapor pak, dana BLM dipotong"]
+    phone.send("ADUAN jalan rusak").expect("tetap tercatat", "Kode aduan")
+    assert _complaints(rt)[-1] == "jalan rusak"
+
+
+# 2. Keypad habits; the menu in one SMS ------------------------------------------------
+
+def test_a_code_glued_to_cek_and_spaced_letters_are_read(rt, phone: Phone) -> None:
+    phone.send("a d u a n").expect("Tulis isi pengaduan")
+    phone.send("BATAL")
+    phone.send("A D U A N dana RW 05 tidak sampai").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "dana RW 05 tidak sampai"
+    phone.send("BATAL").expect("tetap tercatat", code)
+    phone.send(f"cek{code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send(f"CEK.{code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send("b a t a l").expect("Tidak ada yang dibatalkan")
+
+
+def test_the_menu_is_one_sms_and_help_is_one_keyword_away(phone: Phone) -> None:
+    from conversations.gsm import non_gsm7_chars, segments
+
+    for language, help_word, more in (("BAHASA ID", "BANTUAN", "pengaduan"),
+                                      ("BAHASA EN", "HELP", "complaint")):
+        phone.send(language)
+        for unknown in ("halo?", "xyz", "MENU", "?"):
+            phone.send(unknown).expect("1 DAFTAR", "2 ADUAN", help_word)
+            assert segments(phone.reply) == 1 and not non_gsm7_chars(phone.reply), phone.reply
+        phone.send(help_word).expect("ADUAN " + more)
+        assert segments(phone.reply) <= 2
+        phone.send("2").expect("ADUAN" if language == "BAHASA ID" else "complaint")
+        phone.send("BATAL")
+
+
+# 3. A complaint in the resident's own words; greetings --------------------------------
+
+def test_a_complaint_without_a_keyword_is_offered_and_ya_files_it_as_sent(rt, phone: Phone) -> None:
+    from conversations.gsm import segments
+
+    phone.send("Pak, saya mau lapor dana BLM dipotong").expect("YA", "apa adanya")
+    assert segments(phone.reply) == 1 and len(phone.last) == 1
+    assert _complaints(rt) == []
+    phone.send("ya").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    assert _complaint(rt, code).text == "Pak, saya mau lapor dana BLM dipotong"
+
+    phone.send("BATAL")
+    phone.send("sy mau lapor bantuan BLM disunat ketua").expect("YA")
+    phone.send("tdk").expect("tidak dicatat")
+    phone.send("bu mau melaporkan pungli di kantor kelurahan").expect("YA")
+    phone.send("CEK " + code).expect(code, "baru diterima")  # the offer lapses
+    assert len(_complaints(rt)) == 1
+
+
+def test_greetings_get_a_short_polite_answer(phone: Phone) -> None:
+    from conversations.gsm import segments
+
+    for text, fragment in [("Assalamualaikum", "Waalaikumsalam"),
+                           ("Assalamualaikum wr wb pak", "Waalaikumsalam"),
+                           ("Selamat pagi", "Halo"), ("slmt sore bu", "Halo"),
+                           ("Punten", "Halo"), ("Horas!", "Halo"),
+                           ("Sugeng enjing", "Halo")]:
+        phone.send(text).expect(fragment, "1 DAFTAR", "ADUAN")
+        assert segments(phone.reply) == 1, phone.reply
+    phone.send("1").expect("Kelurahan")  # the menu under the greeting takes a number
+    phone.send("BATAL")
+    for text in ("Terima kasih", "makasih ya bu", "Matur nuwun", "Hatur nuhun", "tks"):
+        phone.send(text).expect("Sama-sama")
+        assert segments(phone.reply) == 1
+
+
+# 4. Nothing untrue ----------------------------------------------------------------------
+
+def test_batal_after_the_complaint_is_stored_says_it_stays_filed(rt, phone: Phone) -> None:
+    phone.send("ADUAN dana BLM dipotong").expect("Kode aduan")
+    code = CODE.search(phone.reply).group(1)
+    phone.send("BATAL").expect(f"Aduan {code} tetap tercatat", "pertanyaan lanjutan")
+    phone.expect_not("Dibatalkan")
+    assert _complaint(rt, code) is not None
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("BATAL").expect("Dibatalkan")  # nothing was stored: it is cancelled
+
+
+def test_a_single_choice_is_not_one_to_one(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("1 Sukamaju")
+    phone.send("9").expect("ketik 1").expect_not("1 sampai 1")
+    phone.send("MENU")
+    phone.send("99").expect("1 sampai")
+
+
+def test_tanya_before_any_announcement_is_filed_as_a_question(rt, phone: Phone) -> None:
+    phone.send("TANYA kapan dana BLM tahap 2 cair?").expect("Belum ada pengumuman", "CEK")
+    code = re.search(r"Kode: (\d{9})", phone.reply).group(1)
+    stored = _complaint(rt, code)
+    assert (stored.text, stored.kind) == ("kapan dana BLM tahap 2 cair?", "question")
+    phone.send("tanya").expect("Tulis pertanyaan")
+    phone.send("Siapa yang menentukan prioritas?").expect("dicatat", "CEK")
+    assert len(_complaints(rt)) == 2
+
+
+# 5. Meeting dates: the past is questioned, another year is said -------------------------
+
+def test_rapat_on_a_date_just_past_is_questioned_and_next_year_is_read_back_with_it(rt) -> None:
+    from datetime import datetime, timezone
+
+    from tests.meeting_helpers import WIB, make_ksm, say
+
+    leader = make_ksm(rt, WIB)["leader"]
+    now = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)  # Wednesday 2/12, 10.00 WIB
+    reply = say(rt, leader, "RAPAT 1/12 19.30 Balai RW", now)
+    assert "1/12 sudah lewat" in reply and "1/12/2027" in reply, reply
+    reply = say(rt, leader, "1/12/2027 19.30 Balai RW", now)
+    assert "1/12/2027 19.30 WIB" in reply and "YA" in reply, reply
+    say(rt, leader, "TIDAK", now)
+    reply = say(rt, leader, "RAPAT 5/1 19.30 Balai RW", now)  # January: next year's
+    assert "Selasa 5/1/2027 19.30 WIB" in reply, reply
+    say(rt, leader, "TIDAK", now)
+    reply = say(rt, leader, "RAPAT 9/12 19.30 Balai RW", now)  # this year: no year
+    assert "Rabu 9/12 19.30 WIB" in reply, reply
