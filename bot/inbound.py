@@ -58,7 +58,7 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
     if replayed:
         return _receive_retrying(rt, message, now, replayed)
     spool = spool_of(rt)
-    if spool.pending():  # behind what is spooled, never before it
+    if spool.holds(message.phone):  # behind the resident's spooled messages, not before
         return _held(spool, message, now)
     try:
         return _receive_retrying(rt, message, now, replayed)

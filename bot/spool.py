@@ -13,8 +13,11 @@ Where a message is kept:
 - else in a directory on this machine (``SPOOL_DIR``), one file per message, written
   and synced before the holding reply: only this machine's processes replay it.
 
-While anything is spooled, later messages are spooled behind it too, so a resident's
-messages are never handled out of order. Replaying is safe to repeat: a message is
+While a resident has anything spooled, their later messages are spooled behind it, so
+a resident's messages are never handled out of order; everyone else's are handled at
+once (spooling everybody's while anything was left made a convoy under steady load).
+Which residents have something spooled is read at most every PENDING_TTL seconds, so
+for that long a process may not see what another process just spooled. Replaying is safe to repeat: a message is
 stored once under its MessageSid, and leaves the spool only after it is.
 """
 from __future__ import annotations
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REDIS_KEY = "ksm-bot:spool"
+# phone -> how many of its messages are in the Redis list.
+PHONES_KEY = "ksm-bot:spool-phones"
 LOCK_NAME = "ksm-bot:spool-lock"
 # How often a process that spooled something tries to replay it.
 RETRY_SECONDS = 2.0
@@ -79,7 +84,7 @@ class Spool:
         self.rt = rt
         self.directory = Path(rt.settings.spool_dir)
         self._lock = threading.Lock()
-        self._pending = False
+        self._phones: frozenset[str] = frozenset()  # residents with something spooled
         self._checked_until = 0.0
         self._replayer: threading.Thread | None = None
         self.retry_seconds = RETRY_SECONDS
@@ -96,40 +101,48 @@ class Spool:
         try:
             if self.rt.redis is None:
                 raise ConnectionError("no Redis")
-            self.rt.redis.rpush(REDIS_KEY, raw)
+            self.rt.redis.pipeline().rpush(REDIS_KEY, raw).hincrby(
+                PHONES_KEY, message.phone, 1).execute()
             where = "redis"
         except Exception:  # noqa: BLE001 - Redis down or hung: the local directory
-            _write_file(self.directory, raw, received_at)
+            _write_file(self.directory, raw, received_at, message.phone)
         with self._lock:
-            self._pending = True
+            self._phones = self._phones | {message.phone}
         log.warning("message %s spooled (%s) until the database is back", message.sid, where)
         self.start_replaying()
         return where
 
+    def holds(self, phone: str) -> bool:
+        """Whether a message from ``phone`` must wait behind that resident's spooled
+        ones (asked on the request path: a cheap answer)."""
+        return phone in self._spooled_phones()
+
     def pending(self) -> bool:
-        """Whether anything may still be spooled. Asked on the request path, so the
-        answer is refreshed at most every PENDING_TTL seconds."""
+        """Whether anything may still be spooled."""
+        return bool(self._spooled_phones())
+
+    def _spooled_phones(self) -> frozenset[str]:
         now = time.monotonic()
         with self._lock:
-            if self._pending or now < self._checked_until:
-                return self._pending
+            if now < self._checked_until:
+                return self._phones
             self._checked_until = now + PENDING_TTL
-        found = self._anything_left()
+        phones = self._read_phones()
         with self._lock:
-            self._pending = found
-        if found:
+            self._phones = phones
+        if phones:
             self.start_replaying()
-        return found
+        return phones
 
-    def _anything_left(self) -> bool:
-        if _files(self.directory)[:1]:
-            return True
-        if self.rt.redis is None:
-            return False
-        try:
-            return bool(self.rt.redis.llen(REDIS_KEY))
-        except Exception:  # noqa: BLE001 - unreachable: what it holds cannot be replayed
-            return False  # now, so it cannot be overtaken either
+    def _read_phones(self) -> frozenset[str]:
+        phones = {_phone_of(path) for path in _files(self.directory)}
+        if self.rt.redis is not None:
+            try:
+                phones.update(p.decode() if isinstance(p, bytes) else p
+                              for p in self.rt.redis.hkeys(PHONES_KEY))
+            except Exception:  # noqa: BLE001 - unreachable: what it holds cannot be
+                pass  # replayed now, so it cannot be overtaken either
+        return frozenset(phones)
 
     def replay(self) -> int:
         """Receive spooled messages in arrival order until the spool is empty or the
@@ -153,12 +166,14 @@ class Spool:
                             return done  # still down: try again later
                         log.exception("spooled message %s could not be received; set aside",
                                       message.sid)
-                        _write_file(self.directory / "failed", raw, received_at)
+                        _write_file(self.directory / "failed", raw, received_at,
+                                    message.phone)
                     remove()
                     done += 1
-        left = self._anything_left()
+        phones = self._read_phones()
         with self._lock:
-            self._pending = left
+            self._phones = phones
+            self._checked_until = time.monotonic() + PENDING_TTL
         if done:
             log.info("replayed %d spooled messages", done)
         return done
@@ -170,8 +185,9 @@ class Spool:
         if redis_ok:
             for raw in redis.lrange(REDIS_KEY, 0, BATCH - 1):
                 text = raw.decode() if isinstance(raw, bytes) else raw
-                entries.append((_decode(text)[1], text,
-                                lambda raw=raw: redis.lrem(REDIS_KEY, 1, raw)))
+                message, received_at = _decode(text)
+                entries.append((received_at, text, lambda raw=raw, phone=message.phone:
+                                _forget(redis, raw, phone)))
         if dir_ok:
             for path in _files(self.directory)[:BATCH]:
                 text = path.read_text(encoding="utf-8")
@@ -196,14 +212,26 @@ class Spool:
             except Exception:  # noqa: BLE001 - keep trying while anything is spooled
                 log.exception("replaying the spool failed")
             with self._lock:
-                if not self._pending:
+                if not self._phones:
                     return
 
 
-def _write_file(directory: Path, raw: str, received_at: datetime) -> None:
+# Removes one entry from the Redis list and counts it off its resident, in one step.
+_FORGET = """
+redis.call('LREM', KEYS[1], 1, ARGV[1])
+if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
+"""
+
+
+def _forget(redis: Any, raw: bytes | str, phone: str) -> None:
+    redis.eval(_FORGET, 2, REDIS_KEY, PHONES_KEY, raw, phone)
+
+
+def _write_file(directory: Path, raw: str, received_at: datetime, phone: str) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    # Names sort in arrival order.
-    name = f"{received_at.timestamp():017.6f}-{uuid.uuid4().hex}.json"
+    # Names sort in arrival order and say whose message it is (the digits of the phone).
+    digits = phone.lstrip("+")
+    name = f"{received_at.timestamp():017.6f}-{digits}-{uuid.uuid4().hex}.json"
     temporary = directory / (name + ".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(raw)
@@ -215,6 +243,10 @@ def _write_file(directory: Path, raw: str, received_at: datetime) -> None:
         os.fsync(descriptor)  # the rename itself survives a crash
     finally:
         os.close(descriptor)
+
+
+def _phone_of(path: Path) -> str:
+    return "+" + path.stem.split("-")[1]
 
 
 def _files(directory: Path) -> list[Path]:

@@ -63,10 +63,13 @@ def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) 
     assert client.get("/healthz").status_code == 200
     # Still behind what is spooled: this one waits its turn too.
     phone.send("CEK 000000").expect(HELD)
+    # Someone with nothing spooled is not held back behind the others.
+    Phone(client, number="+6281299990000").send("MENU").expect("1 DAFTAR")
 
     assert spool_of(rt).replay() == 3
     assert not spool_of(rt).pending()
-    assert _inbound(rt) == [("MENU", "handled"), ("ADUAN dana BLM dipotong ketua", "handled"),
+    assert _inbound(rt) == [("MENU", "handled"), ("MENU", "handled"),
+                            ("ADUAN dana BLM dipotong ketua", "handled"),
                             ("MENU", "handled"), ("CEK 000000", "handled")]
     with rt.db.session() as session:
         complaint = session.execute(select(Complaint)).scalar_one()
@@ -80,7 +83,7 @@ def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) 
     assert any("1 DAFTAR" in body for body in bodies[1:]), bodies  # then the menu
     # Nothing doubled by a second replay.
     assert spool_of(rt).replay() == 0
-    assert len(_inbound(rt)) == 4
+    assert len(_inbound(rt)) == 5
     phone.send("MENU").expect("1 DAFTAR")
 
 
