@@ -31,12 +31,14 @@ class Database:
         else:
             # pool_size covers a gunicorn worker's threads (Procfile WEB_THREADS): a
             # connection opened past it is closed again after use, a backend start per
-            # request under load. pool_pre_ping checks a connection before handing it
-            # out, so the first request after a database restart finds a live one;
-            # pool_recycle retires connections before firewalls or pgbouncer drop them
-            # for idleness.
+            # request under load. No pool_pre_ping: it is a round trip on every checkout,
+            # i.e. on every webhook (one of about a dozen). A connection the server
+            # dropped raises a DBAPIError with connection_invalidated, SQLAlchemy then
+            # renews the whole pool, and the webhook (bot.inbound) and /healthz retry
+            # once. pool_recycle retires connections before firewalls or pgbouncer drop
+            # them for idleness.
             self.engine = create_engine(url, echo=echo, pool_size=8, max_overflow=8,
-                                        pool_recycle=1800, pool_pre_ping=True)
+                                        pool_recycle=1800)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -61,3 +61,18 @@ def test_a_message_whose_handling_fails_in_sql_spoils_nothing_after_it(client, r
     assert [r.status for r in rows].count("failed") == 1
     assert rows[10] == ("BOOM", "failed")
     assert len(rows) == 14 and all(r.status == "handled" for r in rows[11:])
+
+
+@pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
+def test_the_first_health_check_after_a_database_restart_is_healthy(client, rt) -> None:  # type: ignore[no-untyped-def]
+    """Every pooled connection dies with a restart; the check replaces them instead of
+    reporting the dead one."""
+    assert client.get("/healthz").status_code == 200
+    with rt.db.engine.connect() as conn:
+        pooled = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = create_engine(rt.db.url)
+    with admin.begin() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pooled})
+    admin.dispose()
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.get_json()

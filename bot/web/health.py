@@ -3,10 +3,28 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.web import get_runtime
 
 bp = Blueprint("health", __name__)
+
+
+def _database_problem(rt) -> Exception | None:  # type: ignore[no-untyped-def]
+    """None when the database answers. A pooled connection the server dropped (a
+    restart) is replaced and tried once more, so the first check after a recovery does
+    not report the old connection's death."""
+    for attempt in (1, 2):
+        try:
+            with rt.db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return None
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                return exc
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return exc
+    return None
 
 
 @bp.get("/healthz")
@@ -14,11 +32,9 @@ def healthz():  # type: ignore[no-untyped-def]
     rt = get_runtime()
     report = {"database": "ok", "redis": "not configured (in-process jobs)"}
     healthy = True
-    try:
-        with rt.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
-        report["database"] = f"error: {type(exc).__name__}"
+    problem = _database_problem(rt)
+    if problem is not None:
+        report["database"] = f"error: {type(problem).__name__}"
         healthy = False
     if rt.redis is not None:
         try:
