@@ -41,8 +41,7 @@ class Officer(Base):
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
     kota: Mapped[str | None] = mapped_column(String(120))
     provinsi: Mapped[str | None] = mapped_column(String(120))
-    # SHA-256 of the officer's API token; the token itself is shown once.
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # API tokens: ``bot.models.api_token`` (several per officer, each with an expiry).
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Raised by logout and a password reset: every session made before stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

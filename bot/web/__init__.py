@@ -27,6 +27,7 @@ def _close_db(_exc: BaseException | None) -> None:
 
 def init_app(app: Flask) -> None:
     from bot.web import (
+        api_tokens,
         auth,
         complaints,
         complaints_api,
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(api_tokens.bp)
     app.register_blueprint(simulator.bp)
     app.register_blueprint(ksm.bp)
     app.register_blueprint(ksm_proposals.bp)
