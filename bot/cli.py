@@ -215,6 +215,34 @@ def api_token(username: str, name: str, days: int) -> None:
             database.dispose()
 
 
+@main.group()
+def officer() -> None:
+    """Officer accounts."""
+
+
+@officer.command("reset-2fa")
+@click.argument("username")
+def officer_reset_2fa(username: str) -> None:
+    """Forget an officer's second factor (lost phone); they enrol again at next login."""
+    from sqlalchemy import select
+
+    from bot.models import Officer
+    from bot.services import second_factor
+
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+            if found is None:
+                raise click.ClickException(f"no officer {username!r}")
+            second_factor.reset(session, found)
+            click.echo(f"officer {username}: second factor and recovery codes removed, "
+                       "sessions ended")
+    finally:
+        if dispose:
+            database.dispose()
+
+
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo kelurahan (and an admin if there is no officer yet)."""

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         health,
         ksm,
         ksm_proposals,
+        second_factor,
         simulator,
         smsgate,
         webhooks,
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(smsgate.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(second_factor.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api_tokens.bp)
     app.register_blueprint(simulator.bp)
