@@ -194,24 +194,53 @@ def create_user(username, role, kelurahan, kota, provinsi, password, full_name) 
 
 @main.command("api-token")
 @click.argument("username")
-def api_token(username: str) -> None:
-    """Issue a new API token for an officer (shown once; the old one stops working)."""
+@click.option("--name", default="cli", help="what the token is for (shown on the tokens page)")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 365))
+def api_token(username: str, name: str, days: int) -> None:
+    """Issue a new API token for an officer (shown once; revoke it on the tokens page)."""
     from sqlalchemy import select
 
-    from bot.db import Database
     from bot.models import Officer
-    from bot.services.officers import new_api_token
+    from bot.services import api_tokens
 
-    settings = _settings()
-    database = Database(settings.database_url)
+    database, dispose = _command_database()
     try:
         with database.session() as session:
             officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
             if officer is None:
                 raise click.ClickException(f"no officer {username!r}")
-            click.echo(new_api_token(session, officer))
+            click.echo(api_tokens.issue(session, officer, name, days))
     finally:
-        database.dispose()
+        if dispose:
+            database.dispose()
+
+
+@main.group()
+def officer() -> None:
+    """Officer accounts."""
+
+
+@officer.command("reset-2fa")
+@click.argument("username")
+def officer_reset_2fa(username: str) -> None:
+    """Forget an officer's second factor (lost phone); they enrol again at next login."""
+    from sqlalchemy import select
+
+    from bot.models import Officer
+    from bot.services import second_factor
+
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+            if found is None:
+                raise click.ClickException(f"no officer {username!r}")
+            second_factor.reset(session, found)
+            click.echo(f"officer {username}: second factor and recovery codes removed, "
+                       "sessions ended")
+    finally:
+        if dispose:
+            database.dispose()
 
 
 @main.command("seed-demo")

@@ -29,6 +29,8 @@ class EffectContext:
     now: datetime
     language: str
     opted_out: bool
+    # The message came from the dashboard's simulator: contacts made for others are too.
+    simulated: bool = False
     queued_message_ids: list[int] = field(default_factory=list)
     # Broadcasts (status sending) whose send jobs start after the commit
     # (``bot.services.notices.broadcast_text``); if that fails the sweep starts them.

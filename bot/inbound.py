@@ -119,6 +119,8 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
                     queued.extend(store.store_replies(conn, contact.id, inbound_id,
                                                       message, texts, now, queue_replies))
                     session.flush()
+                    if contact.simulated:
+                        queued[:] = store.contain_simulated(conn, queued, broadcasts)
                 except DBAPIError as exc:
                     if exc.connection_invalidated or is_unavailable(exc):
                         raise  # retried, or spooled, by the caller
@@ -218,6 +220,7 @@ def _handle(
         now=now,
         language=contact.language,
         opted_out=contact.opted_out,
+        simulated=contact.simulated,
     )
     results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
     session.flush()

@@ -55,10 +55,11 @@ class ContactRow:
     language: str
     opted_out: bool
     phone: str
+    simulated: bool = False
 
 
 _CONTACT_READ = select(_contact.c.id, _contact.c.language, _contact.c.opted_out,
-                       _contact.c.phone)
+                       _contact.c.phone, _contact.c.simulated)
 _OPEN_SESSION = (
     select(_session.c.id, _session.c.flow, _session.c.step, _session.c.data,
            _session.c.expires_at)
@@ -159,7 +160,7 @@ def open_message(
     conn.execute(_UPSERT_CONTACT[dialect],
                  {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
     row = conn.execute(_CONTACT_BY_PHONE, {"phone": message.phone}).one()
-    contact = ContactRow(row.id, row.language, row.opted_out, row.phone)
+    contact = ContactRow(row.id, row.language, row.opted_out, row.phone, row.simulated)
     inbound_id = conn.execute(_STORE_INBOUND[dialect],
                               message_values(contact.id, message, now, status)).scalar()
     if inbound_id is None:
@@ -241,3 +242,32 @@ def insert_session(conn: Connection, contact_id: int, flow: str, step: str,
 def end_session(conn: Connection, session_id: int, status: str, now: datetime) -> None:
     conn.execute(_UPDATE_SESSION, {"session_id": session_id, "status": status,
                                    "ended_at": now, "updated_at": now})
+
+
+def contain_simulated(conn: Connection, message_ids: list[int],
+                      broadcast_ids: list[int]) -> list[int]:
+    """What a simulated contact's message set off, kept from real phones.
+
+    Outbound messages and broadcast rows for contacts that are not simulated (a real
+    leader told of a simulated member, a real number invited by a simulated leader) are
+    marked skipped. Returns the message ids still to be sent (to simulated contacts,
+    where the send job skips them too, so the simulator shows them).
+    """
+    from bot.models import BroadcastSend
+    from bot.models import broadcast as b
+
+    real = select(_contact.c.id).where(_contact.c.simulated.is_(False))
+    if message_ids:
+        conn.execute(update(_message)
+                     .where(_message.c.id.in_(message_ids), _message.c.contact_id.in_(real))
+                     .values(status=m.SKIPPED))
+    if broadcast_ids:
+        sends = BroadcastSend.__table__
+        conn.execute(update(sends)
+                     .where(sends.c.broadcast_id.in_(broadcast_ids),
+                            sends.c.status == b.PENDING, sends.c.contact_id.in_(real))
+                     .values(status=b.SKIPPED))
+    if not message_ids:
+        return []
+    return list(conn.execute(select(_message.c.id).where(
+        _message.c.id.in_(message_ids), _message.c.status == m.QUEUED)).scalars())

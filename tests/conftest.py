@@ -180,17 +180,32 @@ def officer_login(app: Any, client: Any) -> Any:
         with rt.db.session() as session:
             if kelurahan is not None:
                 kelurahan = session.merge(kelurahan)
-            create_or_update(session, username, "password-123", role, kelurahan, kota, provinsi)
-        with app.app_context():
-            pass
+            officer = create_or_update(session, username, "password-123", role, kelurahan,
+                                       kota, provinsi)
+            if role == "admin":  # admins must have a second factor
+                officer.totp_secret, officer.totp_last_step = TEST_TOTP_SECRET, None
         response = client.get("/login")
         token = _csrf(response.data)
         response = client.post("/login", data={"username": username, "password": "password-123",
                                                "csrf_token": token})
         assert response.status_code == 302, response.data
+        if response.headers["Location"].endswith("/login/code"):
+            response = client.post("/login/code", data={
+                "code": totp_now(), "csrf_token": _csrf(client.get("/login/code").data)})
+            assert response.status_code == 302, response.data
         return client
 
     return login
+
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_now(secret: str = TEST_TOTP_SECRET) -> str:
+    """The authenticator's current code for ``secret``."""
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
 
 
 def _csrf(html: bytes) -> str:

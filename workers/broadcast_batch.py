@@ -106,7 +106,8 @@ class BatchSender:
         # BERHENTI that arrived while this row waited is respected.
         reachable = not_(exists().where(
             Contact.id == recipient.contact_id,
-            or_(Contact.opted_out.is_(True), Contact.invalid_number.is_(True))))
+            or_(Contact.opted_out.is_(True), Contact.invalid_number.is_(True),
+                Contact.simulated.is_(True))))
         (started,) = self._flush(conn, update(TABLE).where(claimed, reachable).values(
             status=b.IN_FLIGHT, claimed_at=stamp, attempts=TABLE.c.attempts + 1,
             sent_channel=route.channel, via=route.via, updated_at=stamp,

@@ -128,7 +128,8 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
         return []
     contacts = {
         row.id: row for row in session.execute(
-            select(Contact.id, Contact.phone, Contact.opted_out, Contact.invalid_number,
+            select(Contact.id, Contact.phone, Contact.opted_out,
+                   (Contact.invalid_number | Contact.simulated).label("invalid_number"),
                    Contact.last_whatsapp_at, Kelurahan.time_zone)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Contact.id.in_([row.contact_id for row in claimed]))

@@ -110,7 +110,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
 
     Returns:
         The claim, or why there is nothing to send: ``"not queued"``, ``"not due"``,
-        ``"skipped"`` (opted out, invalid number) or ``"held"`` (quiet hours).
+        ``"skipped"`` (opted out, invalid number, simulated) or ``"held"`` (quiet hours).
     """
     with rt.db.session() as session:
         row = session.execute(
@@ -126,12 +126,14 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
             return "not due" if status == m.QUEUED else "not queued"
         contact = session.execute(
             select(Contact.phone, Contact.opted_out, Contact.invalid_number,
-                   Contact.last_whatsapp_at, Kelurahan.time_zone)
+                   Contact.simulated, Contact.last_whatsapp_at, Kelurahan.time_zone)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Contact.id == row.contact_id)
         ).one()
         mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
-        if contact.invalid_number or (contact.opted_out and row.kind not in PROMPTED_KINDS):
+        # A simulated contact is played in the dashboard; its number may be anyone's.
+        if (contact.invalid_number or contact.simulated
+                or (contact.opted_out and row.kind not in PROMPTED_KINDS)):
             session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
         quiet = quiet_hours_on(rt) and is_quiet(now, contact.time_zone)

@@ -4,6 +4,7 @@ One module per domain; importing this package registers every table on ``Base.me
 """
 from __future__ import annotations
 
+from bot.models.api_token import ApiToken, ApiTokenUse
 from bot.models.announcement import Announcement, AnnouncementComplaint, AnnouncementItem
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
@@ -20,12 +21,12 @@ from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
 from bot.models.monev import MonevPeriod, MonevReport
-from bot.models.officer import Officer
+from bot.models.officer import Officer, RecoveryCode
 from bot.models.poor import PoorResident
 
 __all__ = [
-    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
+    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
-    "Officer", "PjmProgram", "PoorResident", "Proposal", "Rsvp", "utcnow",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "RecoveryCode", "Rsvp", "utcnow",
 ]

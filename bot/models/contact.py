@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UtcDateTime, utcnow
@@ -13,7 +13,9 @@ class Contact(Base):
     """A resident's phone number (E.164), the channels it used, and its choices.
 
     ``opted_out`` is set by STOP/BERHENTI or Twilio error 21610: nothing unprompted is
-    sent to it. ``invalid_number`` is set by errors 21211/21614.
+    sent to it. ``invalid_number`` is set by errors 21211/21614. ``simulated``: made by
+    the dashboard's simulator (or by a simulated contact's actions): nothing is ever sent
+    to it, and what it files stays out of the queues unless an officer asks.
     """
 
     __tablename__ = "contact"
@@ -27,6 +29,7 @@ class Contact(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     invalid_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
     # WhatsApp free text is allowed only within 24 hours of the resident's last message.
     last_whatsapp_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

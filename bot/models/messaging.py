@@ -28,7 +28,7 @@ READ = "read"
 UNDELIVERED = "undelivered"
 FAILED = "failed"
 ANSWERED = "answered"
-SKIPPED = "skipped"  # not sent: opted out or invalid number at send time
+SKIPPED = "skipped"  # not sent: opted out, invalid number or simulated contact
 HELD = "held"  # unprompted, met quiet hours at send time: queued again after 06:00 local
 UNKNOWN = "unknown"  # the worker died during the provider call: maybe sent; never resent
 # automatically, an officer decides (admin jobs page)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UtcDateTime, utcnow
@@ -20,6 +20,22 @@ KOTA = "kota"
 PROVINSI = "provinsi"
 PUSAT = "pusat"
 LEVELS = (KELURAHAN, KOTA, PROVINSI, PUSAT)
+
+# Roles that see the most sensitive data (anonymous complainants, the poor list): a
+# second factor is required for the first, offered to the second.
+SECOND_FACTOR_REQUIRED = (ADMIN,)
+SECOND_FACTOR_OFFERED = (ADMIN, BKM)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator (SHA-256 of it; shown once)."""
+
+    __tablename__ = "officer_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Officer(Base):
@@ -41,11 +57,14 @@ class Officer(Base):
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
     kota: Mapped[str | None] = mapped_column(String(120))
     provinsi: Mapped[str | None] = mapped_column(String(120))
-    # SHA-256 of the officer's API token; the token itself is shown once.
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # API tokens: ``bot.models.api_token`` (several per officer, each with an expiry).
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Raised by logout and a password reset: every session made before stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The second factor (``bot.services.second_factor``): the TOTP secret once enrolled,
+    # and the last time step used, so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     # flask-login's interface, kept here so the model needs no Flask import.

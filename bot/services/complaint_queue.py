@@ -69,6 +69,7 @@ class Filters:
     overdue: bool = False
     mine: bool = False
     before: int | None = None  # keyset cursor: show complaints with a smaller id
+    simulated: bool = False  # include complaints filed from the dashboard's simulator
 
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> Filters:
@@ -87,6 +88,7 @@ class Filters:
             overdue=(args.get("overdue") or "") in ("1", "true", "on"),
             mine=(args.get("mine") or "") in ("1", "true", "on"),
             before=number("before"),
+            simulated=(args.get("simulated") or "") in ("1", "true", "on"),
         )
 
     def query_args(self, **changes: Any) -> dict[str, Any]:
@@ -99,6 +101,7 @@ class Filters:
             "overdue": "1" if self.overdue else None,
             "mine": "1" if self.mine else None,
             "before": self.before,
+            "simulated": "1" if self.simulated else None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
@@ -110,6 +113,9 @@ def scoped(officer: Officer) -> Select[Any]:
 
 def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
     query = scoped(officer)
+    if not filters.simulated:
+        query = query.where(Complaint.contact_id.not_in(
+            select(Contact.id).where(Contact.simulated.is_(True))))
     if filters.status == "open":
         query = query.where(Complaint.status.in_((c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)))
     elif filters.status:

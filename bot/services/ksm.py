@@ -44,11 +44,13 @@ def new_code(session: Session) -> str:
             return code
 
 
-def contact_for(session: Session, phone: str, now: datetime) -> Contact:
-    """The contact of ``phone``, created when the number never wrote to us."""
+def contact_for(session: Session, phone: str, now: datetime, simulated: bool = False) -> Contact:
+    """The contact of ``phone``, created when the number never wrote to us (marked
+    ``simulated`` when a simulated contact's message names it)."""
     contact = session.execute(select(Contact).where(Contact.phone == phone)).scalar_one_or_none()
     if contact is None:
-        contact = Contact(phone=phone, language="id", uses_sms=True, created_at=now)
+        contact = Contact(phone=phone, language="id", uses_sms=True, created_at=now,
+                          simulated=simulated)
         session.add(contact)
         session.flush()
     return contact
@@ -139,7 +141,7 @@ def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
     ksm = session.get(Ksm, effect.ksm_id)
     if ksm is None or ksm.leader_contact_id != ctx.contact_id or ksm.status == k.REJECTED:
         raise KsmError("only the leader of an open KSM adds members")
-    contact = contact_for(session, effect.phone, ctx.now)
+    contact = contact_for(session, effect.phone, ctx.now, ctx.simulated)
     member = session.execute(
         select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == contact.id)
     ).scalar_one_or_none()

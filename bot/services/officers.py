@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,12 +71,12 @@ def authenticate(session: Session, username: str, password: str) -> Officer | No
     return officer if check_password_hash(officer.password_hash, password) else None
 
 
-def new_api_token(session: Session, officer: Officer) -> str:
-    """Issue a new API token (shown once); only its hash is stored."""
-    token = "ksm_" + secrets.token_urlsafe(32)
-    officer.api_token_hash = hash_token(token)
-    session.flush()
-    return token
+def new_api_token(session: Session, officer: Officer, name: str = "") -> str:
+    """Issue an API token with the default expiry (shown once; see
+    ``bot.services.api_tokens``)."""
+    from bot.services import api_tokens
+
+    return api_tokens.issue(session, officer, name)
 
 
 def hash_token(token: str) -> str:

@@ -27,6 +27,7 @@ def _close_db(_exc: BaseException | None) -> None:
 
 def init_app(app: Flask) -> None:
     from bot.web import (
+        api_tokens,
         auth,
         complaints,
         complaints_api,
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
         health,
         ksm,
         ksm_proposals,
+        second_factor,
         simulator,
         smsgate,
         webhooks,
@@ -51,7 +53,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(smsgate.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(second_factor.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(api_tokens.bp)
     app.register_blueprint(simulator.bp)
     app.register_blueprint(ksm.bp)
     app.register_blueprint(ksm_proposals.bp)

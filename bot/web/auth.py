@@ -1,4 +1,10 @@
-"""Officer login and logout (CSRF-protected forms) and role checks."""
+"""Officer login and logout (CSRF-protected forms) and role checks.
+
+Login is the password, then, for an officer with a second factor, a code
+(``/login/code``): a TOTP code or a recovery code. Between the two the session holds
+only who is half-way, for a few minutes. Wrong codes count in the same throttle as
+wrong passwords. An admin without a second factor reaches only the enrolment page.
+"""
 from __future__ import annotations
 
 import time
@@ -15,6 +21,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.models import Officer
+from bot.services import second_factor
 from bot.services.officers import authenticate
 from bot.web import get_db, get_runtime
 from bot.web.login_attempts import LoginAttempts
@@ -28,10 +35,33 @@ class LoginForm(FlaskForm):
     password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Kode dari aplikasi autentikator, atau kode pemulihan",
+                       validators=[DataRequired(), Length(max=40)])
+
+
+# Between the password and the code: this long to type the code.
+PENDING_SECONDS = 300
+# What an admin without a second factor may reach: enrolment, and leaving.
+_UNENROLLED_ENDPOINTS = {"second_factor.index", "second_factor.confirm", "auth.logout",
+                         "static"}
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk dulu."
+    app.before_request(_require_enrolment)
+
+
+def _require_enrolment():  # type: ignore[no-untyped-def]
+    if "_user_id" not in session or request.endpoint in _UNENROLLED_ENDPOINTS:
+        return None
+    if (current_user.is_authenticated and second_factor.required(current_user)
+            and not second_factor.enrolled(current_user)):
+        flash("Akun admin wajib memakai verifikasi dua langkah. Daftarkan dulu.", "error")
+        return redirect(url_for("second_factor.index"))
+    return None
 
 
 # A session left idle this long ends: about a working day.
@@ -69,24 +99,67 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         username = form.username.data.strip()
         attempts = _attempts()
-        wait = attempts.blocked_for(username, request.remote_addr)
-        if wait:
-            minutes = -(-wait // 60)
-            flash(f"Terlalu banyak percobaan yang salah. Coba lagi dalam {minutes} menit.",
-                  "error")
-            return render_template("login.html", form=form), 429
+        if (blocked := _blocked(attempts, username)) is not None:
+            return render_template("login.html", form=form), blocked
         officer = authenticate(get_db(), username, form.password.data)
         if officer is not None:
-            attempts.succeeded(username)
             session.clear()
-            login_user(officer)
-            session["officer_version"] = officer.session_version
-            session["seen"] = int(time.time())
-            return redirect(_safe_next(request.args.get("next")))
+            if second_factor.enrolled(officer):
+                session["pending_2fa"] = {"officer": officer.id, "at": int(time.time()),
+                                          "next": _safe_next(request.args.get("next"))}
+                return redirect(url_for("auth.code"))
+            attempts.succeeded(username)
+            return _complete(officer, _safe_next(request.args.get("next")))
         attempts.failed(username, request.remote_addr)
         flash("Nama pengguna atau kata sandi salah.", "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():  # type: ignore[no-untyped-def]
+    pending = session.get("pending_2fa") or {}
+    db = get_db()
+    officer = db.get(Officer, pending["officer"]) if pending else None
+    if (officer is None or not officer.active
+            or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS):
+        session.pop("pending_2fa", None)
+        flash("Silakan masuk lagi.", "error")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        attempts = _attempts()
+        if (blocked := _blocked(attempts, officer.username)) is not None:
+            return render_template("login_code.html", form=form), blocked
+        if second_factor.verify(db, officer, form.code.data):
+            db.commit()  # the step used, or the recovery code spent
+            attempts.succeeded(officer.username)
+            return _complete(officer, pending.get("next") or url_for("dashboard.index"))
+        db.rollback()
+        attempts.failed(officer.username, request.remote_addr)
+        flash("Kode salah atau sudah dipakai.", "error")
+        return render_template("login_code.html", form=form), 401
+    return render_template("login_code.html", form=form)
+
+
+def _blocked(attempts: LoginAttempts, username: str) -> int | None:
+    """429 (with the message flashed) while the username or address is locked out."""
+    wait = attempts.blocked_for(username, request.remote_addr)
+    if not wait:
+        return None
+    minutes = -(-wait // 60)
+    flash(f"Terlalu banyak percobaan yang salah. Coba lagi dalam {minutes} menit.", "error")
+    return 429
+
+
+def _complete(officer: Officer, target: str):  # type: ignore[no-untyped-def]
+    session.clear()
+    login_user(officer)
+    session["officer_version"] = officer.session_version
+    session["seen"] = int(time.time())
+    if second_factor.required(officer) and not second_factor.enrolled(officer):
+        return redirect(url_for("second_factor.index"))
+    return redirect(target)
 
 
 def _attempts() -> LoginAttempts:

@@ -1,6 +1,8 @@
 """JSON API for the complaint queue, with per-officer bearer tokens.
 
-``Authorization: Bearer <token>``; the token's SHA-256 is looked up on the officer.
+``Authorization: Bearer <token>``; the token's SHA-256 is looked up among the
+officers' tokens (``bot.services.api_tokens``), which expire and can be revoked. Every
+request made with a known token, refused or not, is logged in ``api_token_use``.
 The same scoping and privacy rule as the HTML queue (``bot.services.complaint_queue``).
 
 - ``GET  /api/complaints?status=&kind=&level=&kelurahan=&overdue=1&mine=1&before=``
@@ -20,10 +22,10 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from bot.inbound import enqueue_sends
-from bot.models import Officer
+from bot.models import ApiToken, Officer
 from bot.services import complaint_actions as actions
 from bot.services import complaint_queue as queue
-from bot.services.officers import hash_token
+from bot.services import api_tokens
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")
@@ -42,15 +44,42 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "missing bearer token")
-        officer = get_db().scalar(
-            select(Officer).where(Officer.api_token_hash == hash_token(token.strip()))
-        )
-        if officer is None or not officer.active or officer.role not in queue.VIEW_ROLES:
+        db = get_db()
+        row = api_tokens.find(db, token.strip())
+        if row is None:
             return _error(401, "invalid token")
-        g.api_officer = officer
-        return view(*args, **kwargs)
+        now = datetime.now(timezone.utc)
+        officer = db.get(Officer, row.officer_id)
+        if not api_tokens.usable(row, officer, now) or officer.role not in queue.VIEW_ROLES:
+            response = _error(401, "invalid token")
+        else:
+            g.api_officer = officer
+            try:
+                response = view(*args, **kwargs)
+            except Exception:
+                db.rollback()
+                _log_use(row.id, 500, now)
+                raise
+        _log_use(row.id, _status(response), now)
+        return response
 
     return wrapped
+
+
+def _status(response: Any) -> int:
+    if isinstance(response, tuple):
+        return int(response[1])
+    return int(getattr(response, "status_code", 200))
+
+
+def _log_use(token_id: int, status: int, now: datetime) -> None:
+    """One row per request, after the view's own commit (or its rollback)."""
+    db = get_db()
+    db.rollback()  # nothing the view left uncommitted goes in with the log
+    row = db.get(ApiToken, token_id)
+    api_tokens.record_use(db, row, request.method, request.path, status,
+                          request.remote_addr, now)
+    db.commit()
 
 
 @bp.get("")

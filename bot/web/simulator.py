@@ -2,6 +2,13 @@
 
 Messages typed here go through the same path as Twilio's webhook (stored, routed,
 answered); the page then shows the contact's thread, including later notices.
+
+It plays only numbers the bot never addressed from any source (no contact, which
+covers KSM members, invitees and broadcast recipients; not on the poor list), or
+numbers it made itself. Its contacts are marked ``simulated``: nothing is sent to
+them (``workers.outbound``), what they set off for real contacts is skipped
+(``bot.inbound_store.contain_simulated``) and their complaints stay out of the queue
+unless an officer asks for them.
 """
 from __future__ import annotations
 
@@ -9,10 +16,10 @@ import uuid
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
 
 from bot.inbound import InboundMessage, receive
-from bot.models import Contact, Message
+from bot.models import Contact, Message, PoorResident
 from bot.phone import InvalidPhone, normalise
 from bot.web import get_db, get_runtime
 from conversations.model import SMS, WHATSAPP
@@ -31,18 +38,26 @@ REAL_RESIDENT = "Nomor ini dipakai warga sungguhan. Simulator hanya untuk nomor 
 
 
 def _real_resident(phone: str) -> bool:
-    """True when ``phone`` has written to the bot for real (not from the simulator).
+    """True when the bot knows ``phone`` from anywhere but the simulator.
 
-    Officers must neither read a resident's messages here nor write in their name.
+    Officers must neither read a resident's messages here nor act in their name: an
+    invited member, a poor-list resident or a broadcast recipient who never wrote is
+    as real as one who did.
     """
     db = get_db()
-    return db.scalar(
-        select(Message.id)
-        .join(Contact, Contact.id == Message.contact_id)
-        .where(Contact.phone == phone, Message.direction == "in",
-               Message.twilio_sid.not_like("SIM%"))
-        .limit(1)
-    ) is not None
+    return bool(db.scalar(select(
+        exists().where(Contact.phone == phone, Contact.simulated.is_(False))
+        | exists().where(PoorResident.phone == phone)
+    )))
+
+
+def _simulated_contact(phone: str) -> None:
+    """Create the simulated contact before the inbound path's upsert finds none."""
+    db = get_db()
+    if db.scalar(select(Contact.id).where(Contact.phone == phone)) is None:
+        db.execute(insert(Contact).values(phone=phone, language="id", uses_sms=True,
+                                          simulated=True))
+        db.commit()
 
 
 def _phone() -> str | None:
@@ -60,6 +75,7 @@ def send():  # type: ignore[no-untyped-def]
         return jsonify(error="Nomor telepon tidak valid."), 400
     if _real_resident(phone):
         return jsonify(error=REAL_RESIDENT), 403
+    _simulated_contact(phone)
     text = (request.values.get("text") or "")[:MAX_TEXT]
     channel = WHATSAPP if request.values.get("channel") == WHATSAPP else SMS
     message = InboundMessage(sid="SIM" + uuid.uuid4().hex, phone=phone, channel=channel, body=text)

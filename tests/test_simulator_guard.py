@@ -1,0 +1,98 @@
+"""The simulator plays only numbers the bot never addressed, and what it makes stays
+simulated: nothing goes to a real phone, nothing lands in the real queue."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.models import Complaint, Contact, Message, PoorResident
+from bot.services.ksm import contact_for
+from tests.conftest import _csrf
+from tests.ksm_helpers import LEADER, MEMBERS, add_kelurahan, members_of, queued_to, register
+from tests.transcript import Phone
+
+
+
+class SimPhone(Phone):
+    """A phone typed into the dashboard's simulator (same interface as ``Phone``)."""
+
+    def __init__(self, client: Any, number: str) -> None:
+        super().__init__(client, number=number)
+        self.token = _csrf(client.get("/simulator/").data)
+
+    def post(self, text: str) -> Any:
+        return self.client.post("/simulator/send", data={"phone": self.number, "text": text},
+                                headers={"X-CSRFToken": self.token})
+
+    def send(self, text: str, sid: str | None = None, **extra: str) -> SimPhone:
+        response = self.post(text)
+        assert response.status_code == 200, (response.status_code, response.data)
+        self.last = response.get_json()["replies"]
+        self.history.append((text, self.last))
+        return self
+
+
+def test_an_invited_member_who_never_replied_cannot_be_played(rt, client, phone, officer_login) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)  # a real leader, through Twilio's webhook
+    phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("diundang")
+    officer_login()
+    refused = SimPhone(client, MEMBERS[0]).post(f"GABUNG {code}")
+    assert refused.status_code == 403
+    assert "uji" in refused.get_json()["error"]
+    assert [m[2] for m in members_of(rt, code)] == ["confirmed", "invited"]
+    assert not [b for b in queued_to(rt, LEADER) if "Ani" in b]
+    # Nor can the officer read what the bot sent that number.
+    assert client.get(f"/simulator/thread?phone={MEMBERS[0].replace('+', '%2B')}").status_code == 403
+
+
+def test_poor_list_and_addressed_numbers_are_refused(rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    kelurahan = add_kelurahan(rt, "Sukamaju")
+    with rt.db.session() as session:
+        session.add(PoorResident(kelurahan_id=kelurahan.id, name="Ibu Ratna", household="KK1",
+                                 rt="01", rw="02", phone="+6281399990001"))
+        contact_for(session, "+6281399990002", datetime.now(timezone.utc))  # invited, say
+    officer_login()
+    for number in ("+6281399990001", "+6281399990002"):
+        assert SimPhone(client, number).post("MENU").status_code == 403, number
+    assert SimPhone(client, "+6281399990003").post("MENU").status_code == 200
+
+
+def test_what_the_simulator_creates_is_marked_and_never_sent(rt, client, officer_login, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    officer_login()
+    leader = SimPhone(client, "+6281377770001")
+    code = register(leader)
+    # The simulated leader invites a number: the invite is not sent to that phone.
+    leader.send("ANGGOTA Ani, P, +6281377770002").expect("diundang")
+    run_jobs()
+    assert twilio.messages == []
+    with rt.db.session() as session:
+        contacts = dict(session.execute(select(Contact.phone, Contact.simulated)).all())
+        assert contacts == {"+6281377770001": True, "+6281377770002": True}
+        statuses = set(session.execute(
+            select(Message.status).where(Message.direction == "out", Message.kind == "notice")
+        ).scalars())
+        assert statuses == {"skipped"}
+    # The invitee, also simulated, can be played and joins.
+    SimPhone(client, "+6281377770002").send(f"GABUNG {code}").expect("Terima kasih")
+
+
+def test_simulated_complaints_stay_out_of_the_queue_unless_asked(rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    Phone(client, number="+6281211110001").send("ADUAN dana BLM dipotong").send(
+        "Sukamaju RW 02").send("3").send("Pak Budi").send("5jt").send("1").expect("Terima kasih")
+    officer_login()
+    sim = SimPhone(client, "+6281211110009")
+    sim.send("ADUAN lampu jalan mati").send("Sukamaju RW 02").send("3").send("Pak Budi").send(
+        "5jt").send("1").expect("Terima kasih")
+    with rt.db.session() as session:
+        real, simulated = session.execute(
+            select(Complaint.code).join(Contact, Contact.id == Complaint.contact_id)
+            .order_by(Contact.simulated)).scalars().all()
+    page = client.get("/complaints/").get_data(as_text=True)
+    assert real in page and simulated not in page
+    shown = client.get("/complaints/?simulated=1").get_data(as_text=True)
+    assert simulated in shown
