@@ -117,6 +117,24 @@ define({
         en="Thank you: you will not attend the KSM {ksm} meeting {when}.",
         example={"ksm": _KSM, "when": _WHEN},
     ),
+    # The options: "1 Senin 7/12 19.30 WIB Maju Jaya, 2 ..." (a member of a few KSMs).
+    "rsvp.ask.yes": Text(
+        id="HADIR di rapat yang mana? Balas nomornya: {options}",
+        en="Attend which meeting? Reply with its number: {options}",
+        segments=2,
+        example={"options": f"1 {_WHEN} {_KSM}, 2 {_WHEN} {_KSM}"},
+    ),
+    "rsvp.ask.no": Text(
+        id="TIDAK HADIR di rapat yang mana? Balas nomornya: {options}",
+        en="Not attending which meeting? Reply with its number: {options}",
+        segments=2,
+        example={"options": f"1 {_WHEN} {_KSM}, 2 {_WHEN} {_KSM}"},
+    ),
+    "rsvp.no_date": Text(
+        id="Tidak ada rapat Anda tgl {date}.",
+        en="You have no meeting on {date}.",
+        example={"date": "31/12"},
+    ),
     "rsvp.none": Text(
         id="Tidak ada rapat KSM yang akan datang untuk Anda.",
         en="You have no KSM meeting coming up.",
