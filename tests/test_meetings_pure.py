@@ -34,6 +34,9 @@ class Directory:
     def my_next_meeting(self, now: datetime) -> MeetingView | None:
         return self.meeting
 
+    def unreachable_members(self, ksm_id: int) -> list[str]:
+        return []
+
     def my_meetings(self, now: datetime) -> list[MeetingView]:
         return [self.meeting] if self.meeting else []
 

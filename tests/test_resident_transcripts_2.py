@@ -72,3 +72,51 @@ def test_two_meetings_on_one_date_are_asked_numbered(rt) -> None:
             select(Meeting.ksm_id, Rsvp.answer).join(Meeting, Meeting.id == Rsvp.meeting_id)
             .where(Rsvp.contact_id == member_id)).all()
     assert (meeting_ksm, answer) == (second["id"], "tidak")
+
+
+# 2. Told something untrue --------------------------------------------------------------
+
+def test_the_leader_is_told_how_many_will_get_the_notice_and_who_will_not(rt) -> None:
+    from bot.models import Contact
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=3)
+    now = _utc(12, 1, 3)
+    say(rt, ksm["members"][0], "BERHENTI", now)
+    reply = say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW", now)
+    assert "Kirim ke 1 anggota" in reply and "Anggota 1" in reply and "BERHENTI" in reply
+    with rt.db.session() as s:
+        s.execute(Contact.__table__.update().values(opted_out=False))
+    reply = say(rt, ksm["leader"], "BATAL", now)
+    reply = say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW", now)
+    assert "Kirim ke 2 anggota" in reply and "BERHENTI" not in reply
+
+
+def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
+        rt, client, officer_login, twilio, run_jobs, monkeypatch) -> None:
+    import re
+
+    from bot.models import Complaint
+    from bot.services import complaint_actions
+    from tests.transcript import Phone
+
+    resident = Phone(client, number="+6281299990001")
+    resident.send("ADUAN dana BLM dipotong ketua")
+    code = re.search(r"Kode aduan: (\d{9})", resident.reply).group(1)
+    resident.send("BATAL")
+    resident.send("BERHENTI").expect("MULAI")
+    with rt.db.session() as s:
+        complaint_id = s.scalar(select(Complaint.id).where(Complaint.code == code))
+    officer_login("admin_a", "admin")
+    monkeypatch.setattr(complaint_actions, "clock", lambda: _utc(11, 25, 3))
+    page = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
+    assert "BERHENTI" in page  # the officer sees the resident opted out
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf-token" content="([^"]+)"', page)
+    twilio.reset()
+    client.post(f"/complaints/{complaint_id}/reply",
+                data={"csrf_token": token.group(1), "text": "Kami akan datang hari Senin."})
+    run_jobs()
+    assert [m for m in twilio.messages if m["To"] == "+6281299990001"] == []
+    # Asked for, the answer is there: CEK still shows it.
+    resident.send(f"CEK {code}").expect("Kami akan datang")

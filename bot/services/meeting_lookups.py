@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder
+from bot.models import Contact, Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder
 from bot.models import ksm as k
 from bot.models import meeting as mt
 from conversations.flows.meeting_common import DEFAULT_ZONE, MeetingView
@@ -55,6 +55,18 @@ def _first(session: Session, statement: Select[Any], **params: Any) -> MeetingVi
                        place=place, time_zone=zone or DEFAULT_ZONE, recurrence=recurrence)
 
 
+# Confirmed members (not the leader) whom a notice will not reach: they sent BERHENTI,
+# or their number was refused for good (the broadcast skips both).
+_UNREACHABLE = (
+    select(KsmMember.name)
+    .join(Contact, Contact.id == KsmMember.contact_id)
+    .join(Ksm, Ksm.id == KsmMember.ksm_id)
+    .where(KsmMember.ksm_id == bindparam("ksm_id"), KsmMember.status == k.CONFIRMED,
+           KsmMember.contact_id != Ksm.leader_contact_id,
+           (Contact.opted_out.is_(True)) | (Contact.invalid_number.is_(True)))
+    .order_by(KsmMember.id))
+
+
 class MeetingLookups:
     """Look-ups for RAPAT and HADIR / TIDAK HADIR."""
 
@@ -67,6 +79,10 @@ class MeetingLookups:
 
     def next_meeting(self, ksm_id: int, now: datetime) -> MeetingView | None:
         return _first(self.session, _NEXT_OF_KSM, ksm_id=ksm_id, now=now)
+
+    def unreachable_members(self, ksm_id: int) -> list[str]:
+        """Names of the KSM's members (not its leader) a notice will not reach."""
+        return list(self.session.scalars(_UNREACHABLE, {"ksm_id": ksm_id}))
 
     def my_next_meeting(self, now: datetime) -> MeetingView | None:
         """The soonest meeting of any KSM the contact is a confirmed member of."""

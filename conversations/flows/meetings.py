@@ -20,6 +20,7 @@ from typing import Any
 
 import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
 import conversations.flows.meeting_texts  # noqa: F401
+from conversations.catalogue import render
 from conversations.dates_id import MONTHS, WhenError, parse_when
 from conversations.flow import Flow, Invalid, invalid_choice
 from conversations.flows.ksm_common import (
@@ -72,6 +73,20 @@ class RecordRsvp(Effect):
 
     meeting_id: int
     answer: str  # hadir / tidak
+
+
+NOT_TOLD_NAMES = 3  # named in the read-back; the rest are counted
+
+
+def not_told(names: list[str], language: str) -> str:
+    """The read-back's note on members a notice will not reach ("" when none)."""
+    if not names:
+        return ""
+    shown = ", ".join(name[:20] for name in names[:NOT_TOLD_NAMES])
+    more = len(names) - NOT_TOLD_NAMES
+    if more > 0:
+        shown += render("rapat.not_told.more", language, n=more)
+    return render("rapat.not_told", language, names=shown)
 
 
 def _now(turn: Turn) -> datetime:
@@ -195,8 +210,11 @@ class MeetingFlow(Flow):
             raise Invalid("rapat.error.far")
         data.update(starts_at=starts_at.isoformat(), place=place, recurrence=rule,
                     time_zone=time_zone)
-        params = {"ksm": data["ksm"]["name"], "place": place, "n": data["ksm"]["members"],
-                  "when": local_when(starts_at, time_zone, turn.language, now=now)}
+        unreachable = turn.directory.unreachable_members(data["ksm"]["id"])
+        params = {"ksm": data["ksm"]["name"], "place": place,
+                  "n": max(data["ksm"]["members"] - len(unreachable), 0),
+                  "when": local_when(starts_at, time_zone, turn.language, now=now),
+                  "not_told": not_told(unreachable, turn.language)}
         if rule is None:
             return Reply("rapat.confirm", params)
         return Reply("rapat.confirm_rutin", {**params, "rule": routine_words(rule, turn.language),
