@@ -120,3 +120,36 @@ def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
     assert [m for m in twilio.messages if m["To"] == "+6281299990001"] == []
     # Asked for, the answer is there: CEK still shows it.
     resident.send(f"CEK {code}").expect("Kami akan datang")
+
+
+# 3. Guessing ---------------------------------------------------------------------------
+
+def test_the_filer_own_code_always_answers_only_misses_are_slowed(rt, phone) -> None:
+    import re
+
+    phone.send("ADUAN jalan RW 03 rusak")
+    code = re.search(r"Kode aduan: (\d{9})", phone.reply).group(1)
+    phone.send("BATAL")
+    for typo in ("123456789", "987654321", "111111111", "222222222", "333333333"):
+        phone.send(f"CEK {typo}").expect("tidak ada")
+    phone.send(f"CEK {typo}").expect("Terlalu banyak")
+    phone.send(f"cek {code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send("CEK 444444444").expect("Terlalu banyak")
+
+
+def test_status_with_a_ksm_code_is_slowed_and_tells_nothing_about_other_ksms(rt, phone) -> None:
+    from tests.ksm_helpers import add_kelurahan, form_ksm, other
+
+    add_kelurahan(rt, "Sukamaju")
+    code = form_ksm(phone, rt)
+    stranger = other(phone, "+6281377770001")
+    stranger.send(f"STATUS {code}")
+    theirs = stranger.reply
+    stranger.send("STATUS 99999")
+    assert stranger.reply == theirs and "bukan anggota" not in theirs, (theirs, stranger.reply)
+    stranger.send(f"KSM {code}")
+    assert stranger.reply == theirs
+    for guess in ("99998", "99997"):
+        stranger.send(f"STATUS {guess}").expect_not("Terlalu banyak")
+    stranger.send(f"STATUS {code}").expect("Terlalu banyak")
+    phone.send(f"STATUS {code}").expect("Maju Jaya")  # the leader's own KSM answers

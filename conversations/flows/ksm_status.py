@@ -8,6 +8,7 @@ from __future__ import annotations
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.catalogue import render
 from conversations.flow import Flow, Invalid
+from conversations.flows.complaint_check import missed
 from conversations.flows.ksm_common import (
     KsmView,
     is_code,
@@ -87,9 +88,10 @@ class StatusFlow(Flow):
             code = parse_code(text)
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply], dialog=Dialog(self.name, "code"))
-        view = turn.directory.ksm_by_code(code)
-        if view is None:
-            return Outcome(replies=[Reply("ksm.error.unknown_code")], dialog=Dialog(self.name, "code"))
-        if turn.directory.my_status_in(view.id) is None:
-            return Outcome(replies=[Reply("ksm.status.not_member")])
-        return detail(turn, view)
+        # Only the sender's own KSMs are looked at: a KSM code that exists and one that
+        # does not get the same answer, counted and slowed like CEK, so codes cannot be
+        # listed by guessing.
+        mine = [m.ksm for m in turn.directory.my_ksms() if m.ksm.code == code]
+        if mine:
+            return detail(turn, mine[0])
+        return missed(turn, Reply("ksm.status.not_found"))

@@ -232,8 +232,10 @@ define({
         example={"items": "48213 Kelompok Usaha Bersama: menunggu verifikasi\n"
                           "51734 Bank Sampah Melati: terverifikasi\n60211 Posyandu Mawar: dibentuk"},
     ),
-    "ksm.status.not_member": Text(
-        id="Anda bukan anggota KSM itu.", en="You are not a member of that KSM.",
+    # The same for a KSM that exists and one that does not (codes cannot be listed).
+    "ksm.status.not_found": Text(
+        id="Tidak ada KSM Anda dengan kode itu. Periksa kodenya, atau ketik KSM saja.",
+        en="None of your KSMs has that code. Check the code, or send KSM alone.",
     ),
     "ksm.label.forming": Text(id="sedang dibentuk", en="forming"),
     "ksm.label.waiting_verification": Text(id="menunggu verifikasi BKM", en="waiting for BKM verification"),
