@@ -153,3 +153,73 @@ def test_status_with_a_ksm_code_is_slowed_and_tells_nothing_about_other_ksms(rt,
         stranger.send(f"STATUS {guess}").expect_not("Terlalu banyak")
     stranger.send(f"STATUS {code}").expect("Terlalu banyak")
     phone.send(f"STATUS {code}").expect("Maju Jaya")  # the leader's own KSM answers
+
+
+# 4. Keypad habits ----------------------------------------------------------------------
+
+def test_the_status_reply_tells_members_with_like_names_apart(rt, phone) -> None:
+    from conversations.gsm import segments
+    from tests.ksm_helpers import add_kelurahan, register
+
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)
+    for n, name in enumerate(("Siti Nurhaliza Rahma", "Siti Nurhaliza Putri",
+                              "Siti Nurhaliza Dewi", "Budi Santoso Wibowo",
+                              "Ahmad Fauzan Hidayat", "Dedi Kurniawan Saputra")):
+        phone.send(f"ANGGOTA {name}, P, 08131122330{n}").expect("diundang")
+    phone.send(f"KSM {code}")
+    assert segments(phone.reply) <= 2, phone.reply
+    members = phone.reply.split("Anggota:")[1]
+    shown = [part.split("(")[0].strip() for part in members.split(",") if "(" in part]
+    sitis = [name for name in shown if name.startswith("Siti")]
+    assert len(sitis) >= 3 and len(set(sitis)) == len(sitis), phone.reply
+
+
+def test_bare_anggota_then_the_whole_line(rt, phone) -> None:
+    from tests.ksm_helpers import add_kelurahan, register
+
+    add_kelurahan(rt, "Sukamaju")
+    register(phone)
+    phone.send("ANGGOTA Siti").expect("L (laki-laki)")
+    phone.send("ANGGOTA Siti Aminah, P, 081311223301").expect("diundang")
+    phone.send("ANGGOTA Budi").expect("L (laki-laki)")
+    phone.send("Budi Santoso, L, 081311223302").expect("diundang")
+
+
+def test_tolak_during_the_gabung_name_step_is_not_a_name(rt, phone) -> None:
+    from tests.ksm_helpers import add_kelurahan, other, register
+
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)
+    resident = other(phone, "+6281377770002")
+    resident.send(f"GABUNG {code}").expect("nama")
+    resident.send("TOLAK 88897").expect_not("jenis kelamin", "L (laki-laki)")
+    with rt.db.session() as s:
+        names = list(s.scalars(select(KsmMember.name)))
+    assert "TOLAK 88897" not in names
+
+
+def test_answers_that_are_not_what_was_asked_are_refused(rt, phone) -> None:
+    from tests.ksm_helpers import add_kelurahan
+
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").send("1").send("Maju Jaya").expect("ketua")
+    phone.send("12345").expect("nama").expect_not("L (laki-laki)")
+    phone.send("Ｓｉｔｉ Ａｍｉｎａｈ").expect("L (laki-laki)").expect_not("emoji")
+    phone.send("P").send("1").send("TIDAK").expect("Tujuan")
+    phone.send("ok").expect("tujuan").expect_not("4 nilai")
+    phone.send("Modal usaha warung").expect("4 nilai")
+    phone.send("BATAL")
+    phone.send("DAFTAR").send("1").send("Maju \U0001F600").expect("emoji")
+
+
+def test_a_long_complaint_is_kept_whole_up_to_the_inbound_limit(rt, phone) -> None:
+    from bot.models import Complaint
+
+    text = ("Dana BLM untuk perbaikan jalan RW 03 dipotong oleh ketua KSM dan bendahara. "
+            * 23)[:1686]
+    phone.send(f"ADUAN {text}").expect("Kode aduan")
+    with rt.db.session() as s:
+        [stored] = s.scalars(select(Complaint.text))
+    assert len(stored) >= 1590 and text.startswith(stored.rstrip())
+    phone.expect("1594 huruf")  # the reply says how much was kept

@@ -73,6 +73,14 @@ define({
         id="Gunakan huruf dan angka biasa saja (tanpa emoji). Coba lagi, atau BATAL.",
         en="Please use plain letters and digits (no emoji). Try again, or BATAL.",
     ),
+    "ksm.error.name": Text(
+        id="Itu bukan nama. Tulis namanya dengan huruf, atau BATAL.",
+        en="That is not a name. Write the name in letters, or BATAL.",
+    ),
+    "ksm.error.goal": Text(
+        id="Tulis tujuan KSM dalam beberapa kata. Contoh: Modal usaha warung. Atau BATAL.",
+        en="Write the KSM's goal in a few words. Example: Modal usaha warung. Or BATAL.",
+    ),
     "ksm.error.yes_no": Text(
         id="Balas YA atau TIDAK, atau BATAL.", en="Reply YA (yes) or TIDAK (no), or BATAL.",
     ),
