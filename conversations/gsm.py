@@ -40,7 +40,7 @@ def segments(text: str) -> int:
     return math.ceil(units / multi)
 
 
-_REPLACEMENTS = str.maketrans({
+PLAIN_PUNCTUATION = _REPLACEMENTS = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
     "\u2014": "-", "\u2026": "...", "\u00a0": " ",
 })

@@ -25,6 +25,9 @@ GREETINGS = {
         "MET MALAM", "PERMISI", "PUNTEN", "SAMPURASUN", "SUGENG ENJING", "SUGENG SIANG",
         "SUGENG SONTEN", "SUGENG DALU", "KULO NUWUN", "KULONUWUN", "NUWUN SEWU", "HORAS",
         "OM SWASTIASTU", "SALAM SEJAHTERA", "SHALOM", "TABE", "MEJUAH JUAH", "SELAMAT DATANG",
+        # Keypad spellings: vowels dropped, "slamat".
+        "SLMT PG", "SLMT SNG", "SLMT SR", "SLMT MLM", "MET MLM", "MLM", "SLM", "SLAMAT PAGI",
+        "SLAMAT SIANG", "SLAMAT SORE", "SLAMAT MALAM", "SELAMAT PG", "SELAMAT MLM",
     ], HELLO),
     **dict.fromkeys([
         "TERIMA KASIH", "TERIMAKASIH", "TRIMA KASIH", "TRIMAKASIH", "TERIMA KSH", "TRM KSH",
@@ -38,6 +41,7 @@ FILLERS = {
     "PAK", "BAPAK", "BPK", "BU", "IBU", "MIN", "ADMIN", "KAK", "KAKAK", "MAS", "MBAK", "BANG",
     "DIK", "GAN", "BOS", "SEMUA", "SEMUANYA", "YA", "YAA", "YAH", "BANYAK", "BNYK", "JUGA",
     "WR", "WB", "WARAHMATULLAHI", "WABARAKATUH", "SAUDARA", "SDR", "NGGIH", "SAYA", "SY",
+    "BAH", "AMANG", "INANG", "LAE", "AKANG", "TETEH", "MBOK",
 }
 # Stems that make a message read like a complaint: reporting, and what goes wrong with
 # program money (dipotong, pungli, dikorupsi, diselewengkan, digelapkan, ...).
@@ -45,7 +49,15 @@ COMPLAINT_STEMS = (
     "LAPOR", "ADUAN", "MENGADU", "ADUKAN", "KELUH", "POTONG", "PUNGLI", "PUNGUT", "KORUP",
     "SELEWENG", "GELAP", "TIPU", "CURANG", "SOGOK", "SUAP", "CATUT", "MARKUP", "PALSU",
     "NYELEWENG", "SUNAT",
+    # Spoken forms: motong (memotong), nyatut (mencatut), memalsukan.
+    "MOTONG", "NYATUT", "MALSU",
 )
+# Something that should have happened and did not: "dana tdk sampai", "blm diperbaiki".
+NOT_WORDS = {"TIDAK", "TDK", "GAK", "GK", "GA", "NGGAK", "ENGGAK", "BELUM", "BLM", "BLUM"}
+NOT_DONE_STEMS = ("SAMPAI", "NYAMPE", "DITERIMA", "TERIMA", "CAIR", "DIBAYAR", "DIKERJAKAN",
+                  "DIPERBAIKI", "ADIL", "TRANSPARAN", "JELAS", "DIBAGI", "DISALURKAN")
+# Damage or loss residents report in a few words: "Tolong pak jalan rusak".
+DAMAGE_STEMS = ("RUSAK", "HILANG", "MANGKRAK", "AMBRUK", "JEBOL", "KECEWA", "DIPERAS")
 MIN_COMPLAINT_WORDS = 4
 
 
@@ -69,4 +81,7 @@ def reads_like_complaint(text: str) -> bool:
     typed = words(text)
     if len(typed) < MIN_COMPLAINT_WORDS:
         return False
-    return any(stem in word for word in typed for stem in COMPLAINT_STEMS)
+    if any(stem in word for word in typed for stem in (*COMPLAINT_STEMS, *DAMAGE_STEMS)):
+        return True
+    return any(word in NOT_WORDS and any(stem in after for stem in NOT_DONE_STEMS)
+               for word, after in zip(typed, typed[1:]))

@@ -106,7 +106,7 @@ def test_status_for_strangers_and_nobody(phone, rt, kelurahan) -> None:  # type:
     code = register(phone)
     stranger = other(phone, MEMBERS[2])
     stranger.send("KSM").expect("belum ada di KSM", "DAFTAR")
-    stranger.send(f"KSM {code}").expect("bukan anggota")
+    stranger.send(f"KSM {code}").expect("Tidak ada KSM Anda")  # as for a code that is no KSM
     stranger.send("ANGGOTA Ani, P, 081311110001").expect("belum menjadi ketua")
     stranger.send("TOLAK").expect("kode KSM")
     stranger.send(code).expect("Tidak ada ajakan")

@@ -34,6 +34,12 @@ class Directory:
     def my_next_meeting(self, now: datetime) -> MeetingView | None:
         return self.meeting
 
+    def unreachable_members(self, ksm_id: int) -> list[str]:
+        return []
+
+    def my_meetings(self, now: datetime) -> list[MeetingView]:
+        return [self.meeting] if self.meeting else []
+
 
 def ksm(id: int, name: str) -> KsmView:
     return KsmView(id=id, code=f"1000{id}", name=name, kelurahan_id=1, kelurahan="Sukamaju",

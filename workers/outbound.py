@@ -53,8 +53,9 @@ from workers.senders import INVALID_NUMBER_CODES, OPTED_OUT_CODES, Outgoing, Sen
 
 log = logging.getLogger(__name__)
 
-# Replies and notices a resident asked for still go to an opted-out number; nothing else.
-PROMPTED_KINDS = {"reply", "officer_reply"}
+# Only the replies to what a resident just sent still go to an opted-out number (an
+# officer's answer to a complaint does not: CEK shows it when asked); nothing else.
+PROMPTED_KINDS = {"reply"}
 
 BACKOFF = (10, 60, 300, 900, 3600)  # seconds before attempt 2, 3, ... after a retryable error
 MAX_ATTEMPTS = len(BACKOFF) + 1  # provider calls per message

@@ -22,6 +22,7 @@ from bot.models import (
     ComplaintEvent,
     ComplaintMedia,
     ComplaintNotice,
+    Contact,
     Kelurahan,
     Message,
     Officer,
@@ -216,6 +217,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
             .order_by(ComplaintNotice.id)
         ).all(),
         person=queue.complainant(db, current_user, complaint),
+        opted_out=db.scalar(select(Contact.opted_out).where(Contact.id == complaint.contact_id)),
         assigned=assigned,
         zone=kelurahan.time_zone if kelurahan else None,
         overdue=queue.is_overdue(complaint, now),

@@ -31,7 +31,9 @@ CHECK_KEYWORDS = {
 }
 KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
 MISUSE = "misuse_of_funds"
-MAX_TEXT = 1000
+# The complaint is kept whole up to what one inbound message can carry (Twilio's and
+# the gateway's body limit, ``bot.twilio_form.MAX_BODY``).
+MAX_TEXT = 1600
 
 
 @dataclass(frozen=True)
@@ -248,9 +250,11 @@ class ComplaintFlow(Flow):
             text=text, channel=turn.inbound.channel, media=extra_media + _media(turn)
         )
         data = {"ref": turn.inbound.message_id}
-        return self._next(
-            turn, data, after=None, effects=[effect], replies=[Reply("complaint.received")]
-        )
+        replies = [Reply("complaint.received")]
+        if len(turn.inbound.text) >= MAX_TEXT:
+            # The message reached the inbound limit: what came after it never arrived.
+            replies.append(Reply("complaint.cut", {"n": len(text)}))
+        return self._next(turn, data, after=None, effects=[effect], replies=replies)
 
     def _next(
         self,

@@ -1,9 +1,10 @@
 """CEK <code> (also STATUS <code>, CEK ADUAN, STATUS ADUAN): a complaint's status in one SMS.
 
-Only the number that filed the complaint gets its details. A code that does not exist,
-a mistyped one and someone else's code all get the same answer, and each counts as a
-miss; after ``MAX_CHECK_MISSES`` misses in an hour the number is told to wait and no
-code is looked up at all (the count is in the database, so every process sees it).
+Only the number that filed the complaint gets its details, and its own code always
+answers. A code that does not exist, a mistyped one and someone else's code all get the
+same answer, and each counts as a miss; after ``MAX_CHECK_MISSES`` misses in an hour
+(complaint and KSM codes together) the number is told to wait instead (the count is in
+the database, so every process sees it).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ class ComplaintCheckFlow(Flow):
     """CEK <code>: the complaint's status, for the number that filed it only.
 
     A code that does not exist and someone else's code get the same answer; after
-    ``MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait and no code
-    is looked up at all.
+    ``MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait (its own
+    codes still answer).
     """
 
     name = CHECK_FLOW_NAME
@@ -67,14 +68,20 @@ class ComplaintCheckFlow(Flow):
     def check(self, turn: Turn, code: str) -> Outcome:
         """Answer a status request for ``code`` (digits only)."""
         directory = turn.directory
-        if directory.complaint_check_misses() >= MAX_CHECK_MISSES:
-            return Outcome(replies=[Reply("complaint.check.throttled")])
+        # The number's own complaint always answers (its own typos must not lock it
+        # out); looking it up tells nothing about anyone else's codes.
         found = directory.own_complaint(code) if complaint_code.is_valid(code) else None
-        if found is None:
-            return Outcome(
-                replies=[Reply("complaint.check.not_found")], effects=[RecordCheckMiss()]
-            )
-        return Outcome(replies=[status_reply(turn.language, code, found)])
+        if found is not None:
+            return Outcome(replies=[status_reply(turn.language, code, found)])
+        return missed(turn, Reply("complaint.check.not_found"))
+
+
+def missed(turn: Turn, reply: Reply) -> Outcome:
+    """A code (complaint or KSM) that is not this number's: ``reply``, counted as a
+    miss; once the number has ``MAX_CHECK_MISSES`` in the hour, told to wait."""
+    if turn.directory.complaint_check_misses() >= MAX_CHECK_MISSES:
+        return Outcome(replies=[Reply("complaint.check.throttled")])
+    return Outcome(replies=[reply], effects=[RecordCheckMiss()])
 
 
 def looks_like_code(text: str) -> bool:

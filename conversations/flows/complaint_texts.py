@@ -87,6 +87,13 @@ define({
         id="Ketik kode aduan Anda (9 angka).",
         en="Type your complaint code (9 digits).",
     ),
+    "complaint.cut": Text(
+        id="Pesan Anda sangat panjang: yang tercatat {n} huruf pertama. Sisanya bisa dikirim "
+           "ke petugas saat dihubungi.",
+        en="Your message was very long: the first {n} characters are recorded. The rest can "
+           "go to the officer who contacts you.",
+        example={"n": 1600},
+    ),
     "complaint.check.not_found": Text(
         id="Aduan dengan kode itu tidak ada untuk nomor ini. Periksa lagi kode Anda (9 angka).",
         en="No complaint with that code for this number. Please check your code (9 digits).",

@@ -5,6 +5,7 @@ Pure: plain data and functions; ``bot`` fills the views from the database.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import phonenumbers
 
 from conversations.flow import Invalid, Questionnaire, check_text, invalid_choice
-from conversations.gsm import non_gsm7_chars
+from conversations.gsm import PLAIN_PUNCTUATION, non_gsm7_chars
 from conversations.keywords import edit_distance, normalise
 from conversations.model import Dialog, Outcome, Reply, Turn
 
@@ -88,11 +89,41 @@ class Membership:
 
 
 def plain_text(text: str, max_length: int) -> str:
-    """A free-text answer that is short, not empty, and plain GSM-7 (no emoji)."""
-    value = check_text(text, max_length)
+    """A free-text answer that is short, not empty, and plain GSM-7 (no emoji).
+
+    Full-width and other compatibility letters (``Ｓｉｔｉ``, typed on some phones)
+    and curly quotes are made plain first: they are letters, not emoji.
+    """
+    value = check_text(to_gsm7_letters(text), max_length)
     if non_gsm7_chars(value):
         raise Invalid("ksm.error.plain")
     return value
+
+
+def to_gsm7_letters(text: str) -> str:
+    """NFKC (full-width to plain letters) and plain quotes and dashes."""
+    return unicodedata.normalize("NFKC", text or "").translate(PLAIN_PUNCTUATION)
+
+
+def parse_name(text: str, max_length: int) -> str:
+    """A person's or a group's name: plain text with at least two letters
+    (``12345`` or ``ok``-like noise is not a name)."""
+    value = plain_text(text, max_length)
+    if sum(ch.isalpha() for ch in value) < 2:
+        raise Invalid("ksm.error.name")
+    return value
+
+
+def parse_goal(text: str, max_length: int) -> str:
+    """A KSM's goal: a few words, not a yes/ok."""
+    value = plain_text(text, max_length)
+    words = [w for w in value.split() if any(ch.isalpha() for ch in w)]
+    if len(words) < 2 or normalise(value) in _NOT_A_GOAL:
+        raise Invalid("ksm.error.goal")
+    return value
+
+
+_NOT_A_GOAL = {"OK", "OKE", "YA", "YES", "TIDAK", "ADA", "BELUM", "TIDAK TAHU", "TIDAK ADA"}
 
 
 def parse_yes_no(text: str) -> bool:
@@ -258,6 +289,18 @@ class ArgsQuestionnaire(Questionnaire):
 
     opening: Callable[[Turn], dict[str, Any] | Outcome] | None = None
     split_args: Callable[[str], list[str]] = lambda args: [args] if args.strip() else []
+    # When set: a whole request typed without the keyword at a step after these
+    # (``Budi, L, 0812...`` when asked for Budi's gender) starts again with it, keeping
+    # only these answers.
+    restart_keeps: tuple[str, ...] | None = None
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        text = turn.inbound.text
+        if (self.restart_keeps is not None and dialog.step not in self.restart_keeps
+                and self.takes(text)):
+            kept = {k: v for k, v in dialog.data.items() if k in self.restart_keeps}
+            return self._fill(turn, kept, text)
+        return super().resume(turn, dialog)
 
     def start(self, turn: Turn) -> Outcome:
         data: dict[str, Any] = {}
@@ -266,7 +309,10 @@ class ArgsQuestionnaire(Questionnaire):
             if isinstance(opened, Outcome):
                 return opened
             data = dict(opened)
-        answers = self.split_args(turn.args)
+        return self._fill(turn, data, turn.args)
+
+    def _fill(self, turn: Turn, data: dict[str, Any], args: str) -> Outcome:
+        answers = self.split_args(args)
         for question in self.questions:
             if not answers:
                 break

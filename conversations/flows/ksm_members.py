@@ -19,8 +19,8 @@ from conversations.flows.ksm_common import (
     pick_ksm,
     parse_code,
     parse_gender,
+    parse_name,
     parse_phone,
-    plain_text,
 )
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
@@ -129,7 +129,7 @@ def add_member_flow() -> ArgsQuestionnaire:
         keywords={"ANGGOTA": "ksm_add_member", "TAMBAH ANGGOTA": "ksm_add_member"},
         questions=[
             Question("ksm", "ksm.ask.which", _parse_which, prompt_params=_which_options),
-            Question("name", "ksm.ask.member_name", lambda t, turn, d: plain_text(t, NAME_MAX),
+            Question("name", "ksm.ask.member_name", lambda t, turn, d: parse_name(t, NAME_MAX),
                      prompt_params=lambda turn, d: {"ksm": d["ksm"]["name"]}),
             Question("gender", "ksm.ask.member_gender", lambda t, turn, d: parse_gender(t),
                      prompt_params=lambda turn, d: {"member": d["name"]}),
@@ -140,6 +140,7 @@ def add_member_flow() -> ArgsQuestionnaire:
         opening=_anggota_opening,
         split_args=_split_member_args,
         request=lambda args: len(_split_member_args(args)) >= 3,
+        restart_keeps=("ksm",),
     )
 
 
@@ -177,7 +178,7 @@ def join_flow() -> ArgsQuestionnaire:
         menu_key="ksm.menu.gabung",
         questions=[
             Question("ksm", "ksm.ask.join_code", _parse_join_code),
-            Question("name", "ksm.ask.join_name", lambda t, turn, d: plain_text(t, NAME_MAX),
+            Question("name", "ksm.ask.join_name", lambda t, turn, d: parse_name(t, NAME_MAX),
                      ask_if=_is_new, prompt_params=lambda turn, d: {"ksm": d["ksm"]["name"]}),
             Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
         ],

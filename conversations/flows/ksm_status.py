@@ -8,6 +8,7 @@ from __future__ import annotations
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.catalogue import render
 from conversations.flow import Flow, Invalid
+from conversations.flows.complaint_check import missed
 from conversations.flows.ksm_common import (
     KsmView,
     is_code,
@@ -23,13 +24,35 @@ MEMBERS_BUDGET = 120  # characters of the member list in the status SMS
 SHORT_NAME = 12
 
 
+def short_names(names: list[str]) -> list[str]:
+    """Names cut to fit a list, still told apart: the first letters of each, and where
+    two read the same, the first word and the initials of the others (``Siti NR``,
+    ``Siti NP``), then more of the name, then a number."""
+    def initials(name: str) -> str:
+        words = name.split() or ["?"]
+        if len(words) == 1:
+            return name[:SHORT_NAME].strip()
+        return f"{words[0][:SHORT_NAME - 3]} {''.join(w[0] for w in words[1:])[:3]}"
+
+    shown = [name[:SHORT_NAME].strip() for name in names]
+    for fallback in (initials, lambda name: name[:2 * SHORT_NAME].strip()):
+        shown = [fallback(names[i]) if shown.count(s) > 1 else s for i, s in enumerate(shown)]
+    seen: dict[str, int] = {}
+    for i, s in enumerate(list(shown)):
+        if shown.count(s) > 1:
+            seen[s] = seen.get(s, 0) + 1
+            shown[i] = f"{s} {seen[s]}"
+    return shown
+
+
 def members_text(members: list[MemberView], language: str) -> str:
-    """``Siti N(P) ok, Budi(L) diundang, +3 lagi`` within :data:`MEMBERS_BUDGET`."""
+    """``Siti NR(P) ok, Budi(L) diundang, +3 lagi`` within :data:`MEMBERS_BUDGET`."""
     parts: list[str] = []
     used = 0
+    names = short_names([member.name for member in members])
     for index, member in enumerate(members):
         label = render(f"ksm.mlabel.{member.status}", language)
-        part = f"{member.name[:SHORT_NAME].strip()}({member.gender or '?'}) {label}"
+        part = f"{names[index]}({member.gender or '?'}) {label}"
         if used + len(part) + 2 > MEMBERS_BUDGET:
             parts.append(render("ksm.more", language, n=len(members) - index))
             break
@@ -87,9 +110,10 @@ class StatusFlow(Flow):
             code = parse_code(text)
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply], dialog=Dialog(self.name, "code"))
-        view = turn.directory.ksm_by_code(code)
-        if view is None:
-            return Outcome(replies=[Reply("ksm.error.unknown_code")], dialog=Dialog(self.name, "code"))
-        if turn.directory.my_status_in(view.id) is None:
-            return Outcome(replies=[Reply("ksm.status.not_member")])
-        return detail(turn, view)
+        # Only the sender's own KSMs are looked at: a KSM code that exists and one that
+        # does not get the same answer, counted and slowed like CEK, so codes cannot be
+        # listed by guessing.
+        mine = [m.ksm for m in turn.directory.my_ksms() if m.ksm.code == code]
+        if mine:
+            return detail(turn, mine[0])
+        return missed(turn, Reply("ksm.status.not_found"))

@@ -73,6 +73,14 @@ define({
         id="Gunakan huruf dan angka biasa saja (tanpa emoji). Coba lagi, atau BATAL.",
         en="Please use plain letters and digits (no emoji). Try again, or BATAL.",
     ),
+    "ksm.error.name": Text(
+        id="Itu bukan nama. Tulis namanya dengan huruf, atau BATAL.",
+        en="That is not a name. Write the name in letters, or BATAL.",
+    ),
+    "ksm.error.goal": Text(
+        id="Tulis tujuan KSM dalam beberapa kata. Contoh: Modal usaha warung. Atau BATAL.",
+        en="Write the KSM's goal in a few words. Example: Modal usaha warung. Or BATAL.",
+    ),
     "ksm.error.yes_no": Text(
         id="Balas YA atau TIDAK, atau BATAL.", en="Reply YA (yes) or TIDAK (no), or BATAL.",
     ),
@@ -232,8 +240,10 @@ define({
         example={"items": "48213 Kelompok Usaha Bersama: menunggu verifikasi\n"
                           "51734 Bank Sampah Melati: terverifikasi\n60211 Posyandu Mawar: dibentuk"},
     ),
-    "ksm.status.not_member": Text(
-        id="Anda bukan anggota KSM itu.", en="You are not a member of that KSM.",
+    # The same for a KSM that exists and one that does not (codes cannot be listed).
+    "ksm.status.not_found": Text(
+        id="Tidak ada KSM Anda dengan kode itu. Periksa kodenya, atau ketik KSM saja.",
+        en="None of your KSMs has that code. Check the code, or send KSM alone.",
     ),
     "ksm.label.forming": Text(id="sedang dibentuk", en="forming"),
     "ksm.label.waiting_verification": Text(id="menunggu verifikasi BKM", en="waiting for BKM verification"),

@@ -38,6 +38,9 @@ class MeetingView:
     place: str
     time_zone: str = DEFAULT_ZONE
     recurrence: str | None = None
+    # When the member was last told about it (its notice, or a reminder since): an
+    # answer with no date goes to the meeting told about last.
+    told_at: datetime | None = None
 
 
 def zone(name: str | None) -> ZoneInfo:

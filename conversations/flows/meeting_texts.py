@@ -6,6 +6,8 @@ from conversations.catalogue import Text, define
 _KSM = "Kelompok Usaha Bersama Maju Sejahtera 03"  # 40 characters: the longest allowed
 _PLACE = "Balai Pertemuan RW 03 Sukamaju Kidul"  # places are capped at 40 characters
 _WHEN = "Minggu 27/12/2026 19.30 WITA"  # the year shows when not this year
+_NOT_TOLD = " (Tidak ke Siti Nurhaliza Rahma, Siti Nurhaliza Putr, Ani Rahmawati S +12: " \
+            "sudah BERHENTI.)"
 
 define({
     "rapat.menu": Text(id="RAPAT jadwal rapat KSM", en="RAPAT KSM meetings"),
@@ -56,20 +58,28 @@ define({
         id="Tidak terbaca. Contoh: Senin pertama 19.30 Balai RW (atau kedua, ketiga, terakhir).",
         en="Could not read it. Example: Senin pertama 19.30 Balai RW (or kedua, ketiga, terakhir).",
     ),
+    # {not_told} is "" or rapat.not_told: with it, a second segment.
     "rapat.confirm": Text(
-        id="Rapat KSM {ksm}: {when} di {place}. Kirim ke {n} anggota? YA atau TIDAK",
-        en="KSM {ksm} meeting: {when} at {place}. Send to {n} members? YA or TIDAK",
-        example={"ksm": _KSM, "when": _WHEN, "place": _PLACE, "n": 12},
+        id="Rapat KSM {ksm}: {when} di {place}. Kirim ke {n} anggota?{not_told} YA atau TIDAK",
+        en="KSM {ksm} meeting: {when} at {place}. Send to {n} members?{not_told} YA or TIDAK",
+        segments=2,
+        example={"ksm": _KSM, "when": _WHEN, "place": _PLACE, "n": 12, "not_told": _NOT_TOLD},
     ),
+    "rapat.not_told": Text(
+        id=" (Tidak ke {names}: sudah BERHENTI.)",
+        en=" (Not to {names}: they sent BERHENTI.)",
+        example={"names": "Siti Nurhaliza Rahma, Siti Nurhaliza Putr, Ani Rahmawati S +12"},
+    ),
+    "rapat.not_told.more": Text(id=" +{n}", en=" +{n}", example={"n": 12}),
     # Two segments: a routine meeting needs its rule and its first date read back.
     "rapat.confirm_rutin": Text(
         id="Rapat rutin KSM {ksm}: tiap {rule} jam {clock} di {place}. Pertama: {when}. "
-           "Kirim ke {n} anggota? Balas YA atau TIDAK.",
+           "Kirim ke {n} anggota?{not_told} Balas YA atau TIDAK.",
         en="Routine KSM {ksm} meeting: every {rule} at {clock} at {place}. First: {when}. "
-           "Send to {n} members? Reply YA or TIDAK.",
+           "Send to {n} members?{not_told} Reply YA or TIDAK.",
         segments=2,
         example={"ksm": _KSM, "rule": "Senin terakhir", "clock": "19.30 WITA", "place": _PLACE,
-                 "when": _WHEN, "n": 12},
+                 "when": _WHEN, "n": 12, "not_told": _NOT_TOLD},
     ),
     "rapat.saved": Text(
         id="Rapat disimpan. Anggota diberi tahu, diingatkan H-1 jam 08.00 dan 2 jam sebelumnya.",
@@ -116,6 +126,24 @@ define({
         id="Terima kasih, tercatat TIDAK HADIR di rapat KSM {ksm} {when}.",
         en="Thank you: you will not attend the KSM {ksm} meeting {when}.",
         example={"ksm": _KSM, "when": _WHEN},
+    ),
+    # The options: "1 Senin 7/12 19.30 WIB Maju Jaya, 2 ..." (a member of a few KSMs).
+    "rsvp.ask.yes": Text(
+        id="HADIR di rapat yang mana? Balas nomornya: {options}",
+        en="Attend which meeting? Reply with its number: {options}",
+        segments=2,
+        example={"options": f"1 {_WHEN} {_KSM}, 2 {_WHEN} {_KSM}"},
+    ),
+    "rsvp.ask.no": Text(
+        id="TIDAK HADIR di rapat yang mana? Balas nomornya: {options}",
+        en="Not attending which meeting? Reply with its number: {options}",
+        segments=2,
+        example={"options": f"1 {_WHEN} {_KSM}, 2 {_WHEN} {_KSM}"},
+    ),
+    "rsvp.no_date": Text(
+        id="Tidak ada rapat Anda tgl {date}.",
+        en="You have no meeting on {date}.",
+        example={"date": "31/12"},
     ),
     "rsvp.none": Text(
         id="Tidak ada rapat KSM yang akan datang untuk Anda.",

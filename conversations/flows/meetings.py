@@ -13,13 +13,15 @@ Members answer ``TIDAK HADIR`` (or ``ABSEN``/``IZIN``) instead.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
 import conversations.flows.meeting_texts  # noqa: F401
-from conversations.dates_id import WhenError, parse_when
+from conversations.catalogue import render
+from conversations.dates_id import MONTHS, WhenError, parse_when
 from conversations.flow import Flow, Invalid, invalid_choice
 from conversations.flows.ksm_common import (
     REJECTED,
@@ -30,6 +32,7 @@ from conversations.flows.ksm_common import (
     plain_text,
 )
 from conversations.flows.meeting_common import (
+    MeetingView,
     local_clock,
     local_when,
     next_routine,
@@ -70,6 +73,20 @@ class RecordRsvp(Effect):
 
     meeting_id: int
     answer: str  # hadir / tidak
+
+
+NOT_TOLD_NAMES = 3  # named in the read-back; the rest are counted
+
+
+def not_told(names: list[str], language: str) -> str:
+    """The read-back's note on members a notice will not reach ("" when none)."""
+    if not names:
+        return ""
+    shown = ", ".join(name[:20] for name in names[:NOT_TOLD_NAMES])
+    more = len(names) - NOT_TOLD_NAMES
+    if more > 0:
+        shown += render("rapat.not_told.more", language, n=more)
+    return render("rapat.not_told", language, names=shown)
 
 
 def _now(turn: Turn) -> datetime:
@@ -193,8 +210,11 @@ class MeetingFlow(Flow):
             raise Invalid("rapat.error.far")
         data.update(starts_at=starts_at.isoformat(), place=place, recurrence=rule,
                     time_zone=time_zone)
-        params = {"ksm": data["ksm"]["name"], "place": place, "n": data["ksm"]["members"],
-                  "when": local_when(starts_at, time_zone, turn.language, now=now)}
+        unreachable = turn.directory.unreachable_members(data["ksm"]["id"])
+        params = {"ksm": data["ksm"]["name"], "place": place,
+                  "n": max(data["ksm"]["members"] - len(unreachable), 0),
+                  "when": local_when(starts_at, time_zone, turn.language, now=now),
+                  "not_told": not_told(unreachable, turn.language)}
         if rule is None:
             return Reply("rapat.confirm", params)
         return Reply("rapat.confirm_rutin", {**params, "rule": routine_words(rule, turn.language),
@@ -227,8 +247,33 @@ _ALL_ANSWERS = {**ANSWERS, **IDLE_ANSWERS}
 _RAPAT = {"RAPAT": "rapat"}
 
 
+_DAY_MONTH = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\b")
+_DAY = re.compile(r"(?:TGL|TANGGAL)\.?\s*(\d{1,2})\b")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s+([A-Z]+)")
+
+
+def answer_date(text: str) -> tuple[int, int | None] | None:
+    """The day (and month) an answer names: ``10/12``, ``tgl 10``, ``10 Des``; or None."""
+    upper = text.upper()
+    found = _DAY_MONTH.search(upper)
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    found = _DAY_MONTH_NAME.search(upper)
+    if found and found.group(2).lower() in MONTHS:
+        return int(found.group(1)), MONTHS[found.group(2).lower()]
+    found = _DAY.search(upper)
+    return (int(found.group(1)), None) if found else None
+
+
+def _on(meeting: MeetingView, day: int, month: int | None) -> bool:
+    local = meeting.starts_at.astimezone(zone(meeting.time_zone))
+    return local.day == day and (month is None or local.month == month)
+
+
 class RsvpFlow(Flow):
-    """HADIR / TIDAK (HADIR): the answer goes to the sender's next meeting."""
+    """HADIR / TIDAK (HADIR) [date]: the answer goes to the meeting the member was told
+    about last, or to the one on the date given; when that leaves more than one, the
+    member picks one by number (step ``which``)."""
 
     name = "meeting_rsvp"
     keywords = {keyword: "meeting_rsvp" for keyword in ANSWERS}
@@ -238,13 +283,49 @@ class RsvpFlow(Flow):
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, _ALL_ANSWERS)
         answer = found.value if found is not None else "hadir"
-        meeting = turn.directory.my_next_meeting(_now(turn))
-        if meeting is None:
+        meetings = turn.directory.my_meetings(_now(turn))
+        if not meetings:
             return Outcome(replies=[Reply("rsvp.none")])
+        named = answer_date(found.rest) if found is not None else None
+        if named is not None:
+            chosen = [m for m in meetings if _on(m, *named)]
+            if not chosen:
+                day = f"{named[0]}/{named[1]}" if named[1] else str(named[0])
+                return self._ask(turn, answer, meetings, Reply("rsvp.no_date", {"date": day}))
+        else:
+            last = max((m.told_at for m in meetings if m.told_at), default=None)
+            chosen = [m for m in meetings if m.told_at == last] if last else meetings[:1]
+        if len(chosen) == 1:
+            return self._record(turn, answer, chosen[0])
+        return self._ask(turn, answer, chosen, None)
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        if dialog.step != "which":
+            return self.start(turn)
+        ids = dialog.data.get("ids", [])
+        choice = normalise(turn.inbound.text)
+        if not choice.isdigit() or not 1 <= int(choice) <= len(ids):
+            return Outcome(replies=[invalid_choice(len(ids)).reply], dialog=dialog)
+        meeting_id = ids[int(choice) - 1]
+        meeting = next((m for m in turn.directory.my_meetings(_now(turn))
+                        if m.id == meeting_id), None)
+        if meeting is None:  # cancelled or begun meanwhile
+            return Outcome(replies=[Reply("rsvp.none")])
+        return self._record(turn, dialog.data["answer"], meeting)
+
+    def _ask(self, turn: Turn, answer: str, meetings: list[MeetingView],
+             note: Reply | None) -> Outcome:
+        options = ", ".join(
+            f"{n} {local_when(m.starts_at, m.time_zone, turn.language, now=_now(turn))}"
+            f" {m.ksm_name}" for n, m in enumerate(meetings, 1))
+        key = "rsvp.ask.yes" if answer == "hadir" else "rsvp.ask.no"
+        replies = [note] if note is not None else []
+        replies.append(Reply(key, {"options": options}))
+        return Outcome(replies=replies, dialog=Dialog(
+            self.name, "which", {"answer": answer, "ids": [m.id for m in meetings]}))
+
+    def _record(self, turn: Turn, answer: str, meeting: MeetingView) -> Outcome:
         when = local_when(meeting.starts_at, meeting.time_zone, turn.language, now=_now(turn))
         key = "rsvp.yes" if answer == "hadir" else "rsvp.no"
         return Outcome(replies=[Reply(key, {"ksm": meeting.ksm_name, "when": when})],
                        effects=[RecordRsvp(meeting_id=meeting.id, answer=answer)])
-
-    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        return self.start(turn)
