@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Contact, Officer
+from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services.complaint_notices import notify, time_zone_of
-from bot.services.complaint_queue import ACT_ROLES
-from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, record
+from bot.services.complaint_queue import ACT_ROLES, in_area
+from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, place, record
 from bot.services.working_days import deadline
 from conversations.catalogue import render
 
@@ -203,6 +203,38 @@ def mark_names_bkm_member(
         before,
         {"names_bkm_member": True, "level": complaint.level},
         note=reason,
+        now=now,
+    )
+
+
+def place_in(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    kelurahan_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Give a complaint without an area its kelurahan (one in the officer's area)."""
+    _check_role(officer)
+    now = now or clock()
+    if complaint.kelurahan_id is not None:
+        raise ActionError("Aduan ini sudah punya wilayah.")
+    kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+    if kelurahan is None:
+        raise ActionError("Pilih kelurahan.")
+    if not in_area(officer, kelurahan):
+        raise ActionError("Kelurahan itu bukan wilayah Anda.")
+    before = {"kelurahan_id": None, "level": complaint.level}
+    place(complaint, kelurahan)
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "placed",
+        officer.id,
+        before,
+        {"kelurahan_id": kelurahan.id, "level": complaint.level},
+        note=f"{kelurahan.name}, {kelurahan.kota}, {kelurahan.provinsi}",
         now=now,
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, false, func, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, Contact, Kelurahan, Officer
@@ -46,8 +46,22 @@ def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
     return cond
 
 
+# Officers who see the complaints nobody could place yet and may place them.
+PLACING_LEVELS = (roles.KOTA, roles.PROVINSI)
+
+
+def sees_unplaced(officer: Officer) -> bool:
+    """Kota and provinsi officers (not the BKM) see the "needs an area" list."""
+    return officer.role == roles.ADMIN or (
+        officer.role in VIEW_ROLES
+        and officer.role != roles.BKM
+        and officer.level in (*PLACING_LEVELS, roles.PUSAT)
+    )
+
+
 def scope(officer: Officer) -> Any:
-    """The condition for the complaints ``officer`` may see: their level and area.
+    """The condition for the complaints ``officer`` may see: their level and area, and
+    the complaints without an area for those who place them.
 
     Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
     """
@@ -55,7 +69,10 @@ def scope(officer: Officer) -> Any:
         return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    return _hide_from_bkm(officer, and_(Complaint.level == officer.level, _area(officer)))
+    cond = and_(Complaint.level == officer.level, _area(officer))
+    if sees_unplaced(officer):
+        cond = or_(cond, Complaint.kelurahan_id.is_(None))
+    return _hide_from_bkm(officer, cond)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class Filters:
     kelurahan_id: int | None = None
     overdue: bool = False
     mine: bool = False
+    unplaced: bool = False  # only the complaints that need an area
     before: int | None = None  # keyset cursor: show complaints with a smaller id
 
     @classmethod
@@ -86,6 +104,7 @@ class Filters:
             kelurahan_id=number("kelurahan"),
             overdue=(args.get("overdue") or "") in ("1", "true", "on"),
             mine=(args.get("mine") or "") in ("1", "true", "on"),
+            unplaced=(args.get("area") or "") == "none",
             before=number("before"),
         )
 
@@ -98,6 +117,7 @@ class Filters:
             "kelurahan": self.kelurahan_id,
             "overdue": "1" if self.overdue else None,
             "mine": "1" if self.mine else None,
+            "area": "none" if self.unplaced else None,
             "before": self.before,
         }
         values.update(changes)
@@ -124,6 +144,8 @@ def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
         query = query.where(Complaint.due_at < now)
     if filters.mine:
         query = query.where(Complaint.assigned_officer_id == officer.id)
+    if filters.unplaced:
+        query = query.where(Complaint.kelurahan_id.is_(None))
     return query
 
 
@@ -158,6 +180,35 @@ def overdue_count(session: Session, officer: Officer, now: datetime | None = Non
         )
         or 0
     )
+
+
+def unplaced_count(session: Session, officer: Officer) -> int:
+    """Open complaints in the officer's "needs an area" list (0 for those who have none)."""
+    if not sees_unplaced(officer):
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(
+                Complaint.kelurahan_id.is_(None),
+                Complaint.status.in_((c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)),
+                scope(officer),
+            )
+        )
+        or 0
+    )
+
+
+def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
+    """True when ``kelurahan`` lies in the officer's area (kota with its provinsi)."""
+    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
+        return True
+    if officer.level == roles.KELURAHAN:
+        return officer.kelurahan_id == kelurahan.id
+    if officer.level == roles.KOTA:
+        return (officer.kota, officer.provinsi) == (kelurahan.kota, kelurahan.provinsi)
+    return officer.level == roles.PROVINSI and officer.provinsi == kelurahan.provinsi
 
 
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
@@ -240,7 +291,9 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> l
         if officer.level == roles.KELURAHAN:
             query = query.where(Kelurahan.id == officer.kelurahan_id)
         elif officer.level == roles.KOTA:
-            query = query.where(Kelurahan.kota == officer.kota)
+            query = query.where(
+                Kelurahan.kota == officer.kota, Kelurahan.provinsi == officer.provinsi
+            )
         elif officer.level == roles.PROVINSI:
             query = query.where(Kelurahan.provinsi == officer.provinsi)
     rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))

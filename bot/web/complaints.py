@@ -103,6 +103,7 @@ def index():  # type: ignore[no-untyped-def]
         now=now,
         names=queue.kelurahan_names(db, rows),
         overdue=queue.overdue_count(db, current_user, now),
+        unplaced=queue.unplaced_count(db, current_user),
         kelurahan_options=kelurahan_options,
         is_overdue=queue.is_overdue,
     )
@@ -223,6 +224,11 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         needs_reason=c.NEEDS_REASON,
         can_act=current_user.role in queue.ACT_ROLES,
         can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
+        place_options=(
+            queue.kelurahan_choices(db, current_user, limit=500)
+            if complaint.kelurahan_id is None and current_user.role in queue.ACT_ROLES
+            else None
+        ),
     )
 
 
@@ -272,6 +278,18 @@ def names_bkm(complaint_id: int):  # type: ignore[no-untyped-def]
         complaint_id,
         lambda db, x: actions.mark_names_bkm_member(
             db, x, current_user, request.form.get("reason", "")
+        ),
+    )
+
+
+@bp.post("/<int:complaint_id>/place")
+@require_role(*queue.ACT_ROLES)
+def place(complaint_id: int):  # type: ignore[no-untyped-def]
+    raw = request.form.get("kelurahan_id", "")
+    return _act(
+        complaint_id,
+        lambda db, x: actions.place_in(
+            db, x, current_user, int(raw) if raw.isdigit() else None
         ),
     )
 
