@@ -242,19 +242,30 @@ def place_in(
 def take(
     session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
 ) -> None:
-    """Assign the complaint to ``officer`` ("assigned to me")."""
+    """Assign the complaint to ``officer`` ("assigned to me").
+
+    An officer above the complaint's level takes it over: it moves up to their level,
+    so the level below stops handling it.
+    """
     _check_role(officer)
     now = now or clock()
-    before = {"assigned_officer_id": complaint.assigned_officer_id}
+    before = {"assigned_officer_id": complaint.assigned_officer_id, "level": complaint.level}
+    note = None
+    if officer.level in roles.LEVELS and roles.LEVELS.index(officer.level) > roles.LEVELS.index(
+        complaint.level
+    ):
+        note = f"diambil alih oleh tingkat {LEVEL_NAMES[officer.level]}"
+        complaint.level = officer.level
     complaint.assigned_officer_id = officer.id
     complaint.updated_at = now
     record(
         session,
         complaint.id,
-        "assigned",
+        "taken_over" if note else "assigned",
         officer.id,
         before,
-        {"assigned_officer_id": officer.id},
+        {"assigned_officer_id": officer.id, "level": complaint.level},
+        note=note,
         now=now,
     )
 

@@ -31,10 +31,9 @@ def _area(officer: Officer) -> Any:
         return true()
     if officer.level == roles.KELURAHAN and officer.kelurahan_id:
         return Complaint.kelurahan_id == officer.kelurahan_id
-    if officer.level == roles.KOTA and officer.kota:
-        cond = Complaint.kota == officer.kota
-        # Kota names repeat across provinces; the provinsi tells them apart when known.
-        return and_(cond, Complaint.provinsi == officer.provinsi) if officer.provinsi else cond
+    if officer.level == roles.KOTA and officer.kota and officer.provinsi:
+        # Kota names repeat across provinces (Kota Bandung): always with its provinsi.
+        return and_(Complaint.kota == officer.kota, Complaint.provinsi == officer.provinsi)
     if officer.level == roles.PROVINSI and officer.provinsi:
         return Complaint.provinsi == officer.provinsi
     return false()
@@ -59,8 +58,16 @@ def sees_unplaced(officer: Officer) -> bool:
     )
 
 
+def levels_overseen(officer: Officer) -> tuple[str, ...]:
+    """The officer's own handling level and every level below it."""
+    if officer.level not in roles.LEVELS:
+        return ()
+    return roles.LEVELS[: roles.LEVELS.index(officer.level) + 1]
+
+
 def scope(officer: Officer) -> Any:
-    """The condition for the complaints ``officer`` may see: their level and area, and
+    """The condition for the complaints ``officer`` may see: in their area, at their
+    level or below (a kota officer oversees its kelurahan), and
     the complaints without an area for those who place them.
 
     Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
@@ -69,7 +76,7 @@ def scope(officer: Officer) -> Any:
         return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    cond = and_(Complaint.level == officer.level, _area(officer))
+    cond = and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))
     if sees_unplaced(officer):
         cond = or_(cond, Complaint.kelurahan_id.is_(None))
     return _hide_from_bkm(officer, cond)
