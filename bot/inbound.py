@@ -218,6 +218,7 @@ def _handle(
         now=now,
         language=contact.language,
         opted_out=contact.opted_out,
+        settings=rt.settings,
     )
     results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
     session.flush()

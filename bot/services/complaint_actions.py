@@ -8,6 +8,7 @@ Messages go through ``bot.services.complaint_notices`` (quiet hours respected).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaint_queue import ACT_ROLES, in_area
-from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, place, record
+from bot.services.complaints import place, record, working_days_allowed
 from bot.services.working_days import deadline
 from conversations.catalogue import render
 
@@ -63,6 +64,7 @@ def change_status(
     reason: str | None = None,
     response: str | None = None,
     now: datetime | None = None,
+    settings: Any = None,
 ) -> list[int]:
     """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
     rejected / not our authority, with a reason) and tell the complainant.
@@ -95,7 +97,9 @@ def change_status(
         # The complainant is told the reason; CEK shows it as the last response too.
         complaint.public_response = reason
     if new_status == c.VERIFIED:
-        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, time_zone_of(session, complaint))
+        complaint.due_at = deadline(
+            now, working_days_allowed(settings, c.VERIFIED), time_zone_of(session, complaint)
+        )
     else:
         complaint.due_at = None
     if new_status in c.CLOSED:

@@ -32,6 +32,14 @@ from conversations.model import Media
 
 VERIFY_WORKING_DAYS = 3
 FOLLOW_UP_WORKING_DAYS = 5
+
+
+def working_days_allowed(settings: Any, status: str) -> int:
+    """Working days a complaint in ``status`` has before it is overdue: to be verified
+    while new, to be followed up once verified (``bot.settings``)."""
+    if status == c.NEW:
+        return int(getattr(settings, "complaint_verify_working_days", VERIFY_WORKING_DAYS))
+    return int(getattr(settings, "complaint_follow_up_working_days", FOLLOW_UP_WORKING_DAYS))
 ANSWER_FIELDS = {"area", "kind", "accused", "amount", "anonymous"}
 
 
@@ -181,7 +189,9 @@ def open_complaint(
     )
     place(complaint, kelurahan)
     complaint.due_at = deadline(
-        ctx.now, VERIFY_WORKING_DAYS, kelurahan.time_zone if kelurahan else None
+        ctx.now,
+        working_days_allowed(ctx.settings, c.NEW),
+        kelurahan.time_zone if kelurahan else None,
     )
     session.add(complaint)
     session.flush()

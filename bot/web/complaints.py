@@ -29,6 +29,7 @@ from bot.models import (
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_actions as actions
+from bot.services import complaint_escalation as escalation
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
 from bot.services.working_days import DEFAULT_ZONE
@@ -104,6 +105,7 @@ def index():  # type: ignore[no-untyped-def]
         names=queue.kelurahan_names(db, rows),
         overdue=queue.overdue_count(db, current_user, now),
         unplaced=queue.unplaced_count(db, current_user),
+        moved=escalation.recent_for(db, current_user, now),
         kelurahan_options=kelurahan_options,
         is_overdue=queue.is_overdue,
     )
@@ -257,7 +259,13 @@ def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
     return _act(
         complaint_id,
         lambda db, x: actions.change_status(
-            db, x, current_user, form.get("status", ""), form.get("reason"), form.get("response")
+            db,
+            x,
+            current_user,
+            form.get("status", ""),
+            form.get("reason"),
+            form.get("response"),
+            settings=get_runtime().settings,
         ),
     )
 
