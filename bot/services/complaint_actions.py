@@ -100,8 +100,9 @@ def change_status(
         complaint.due_at = deadline(
             now, working_days_allowed(settings, c.VERIFIED), time_zone_of(session, complaint)
         )
-    else:
+    elif new_status in c.CLOSED:
         complaint.due_at = None
+    # In follow-up it keeps the follow-up deadline it was verified with.
     if new_status in c.CLOSED:
         complaint.closed_at = now
     if complaint.assigned_officer_id is None:

@@ -18,6 +18,8 @@ from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
+from bot.services.complaint_notices import time_zone_of
+from bot.services.working_days import last_day
 
 PAGE_SIZE = 50
 VIEW_ROLES = (roles.ADMIN, roles.PPM, roles.BKM, roles.FASILITATOR)
@@ -252,15 +254,33 @@ def kelurahan_names(session: Session, complaints: list[Complaint]) -> dict[int, 
     )
 
 
+def kelurahan_zones(session: Session, complaints: list[Complaint]) -> dict[int, str]:
+    ids = {x.kelurahan_id for x in complaints if x.kelurahan_id}
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            select(Kelurahan.id, Kelurahan.time_zone).where(Kelurahan.id.in_(ids))
+        ).all()
+    )
+
+
 def as_dict(
     session: Session,
     officer: Officer,
     complaint: Complaint,
     now: datetime,
     kelurahan: str | None = None,
+    zone: str | None = None,
 ) -> dict[str, Any]:
-    """The complaint as the API and the CSV give it, with the privacy rule applied."""
+    """The complaint as the API and the CSV give it, with the privacy rule applied.
+
+    ``due_date`` is the deadline's last working day in the kelurahan's zone; ``due_at``
+    the instant it passes (the local midnight after).
+    """
     person = complainant(session, officer, complaint)
+    if zone is None and complaint.due_at is not None:
+        zone = time_zone_of(session, complaint)
     return {
         "id": complaint.id,
         "code": complaint.code,
@@ -284,6 +304,7 @@ def as_dict(
         "status_reason": complaint.status_reason,
         "public_response": complaint.public_response,
         "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+        "due_date": last_day(complaint.due_at, zone).isoformat() if complaint.due_at else None,
         "overdue": is_overdue(complaint, now),
         "created_at": complaint.created_at.isoformat(),
         "updated_at": complaint.updated_at.isoformat(),

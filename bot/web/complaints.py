@@ -32,7 +32,7 @@ from bot.services import complaint_actions as actions
 from bot.services import complaint_escalation as escalation
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
-from bot.services.working_days import DEFAULT_ZONE
+from bot.services.working_days import DEFAULT_ZONE, last_day, long_date
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.complaints_recap import safe_cell
@@ -79,6 +79,12 @@ def local_time(value: datetime | None, zone: str | None = None, fmt: str = "%Y-%
     return f"{value.astimezone(ZoneInfo(name)).strftime(fmt)} {ZONE_NAMES.get(name, name)}"
 
 
+@bp.app_template_filter("due_day")
+def due_day(value: datetime | None, zone: str | None = None) -> str:
+    """A deadline as its last working day in the kelurahan's zone (``7 Desember 2026``)."""
+    return long_date(last_day(value, zone)) if value is not None else "-"
+
+
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return {
@@ -103,6 +109,7 @@ def index():  # type: ignore[no-untyped-def]
         next_before=next_before,
         now=now,
         names=queue.kelurahan_names(db, rows),
+        zones=queue.kelurahan_zones(db, rows),
         overdue=queue.overdue_count(db, current_user, now),
         unplaced=queue.unplaced_count(db, current_user),
         moved=escalation.recent_for(db, current_user, now),
@@ -166,10 +173,18 @@ def export_csv():  # type: ignore[no-untyped-def]
         )
     )
     names = queue.kelurahan_names(db, rows)
+    zones = queue.kelurahan_zones(db, rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for index, complaint in enumerate(rows):
-        record = queue.as_dict(db, current_user, complaint, now, names.get(complaint.kelurahan_id))
+        record = queue.as_dict(
+            db,
+            current_user,
+            complaint,
+            now,
+            names.get(complaint.kelurahan_id),
+            zone=zones.get(complaint.kelurahan_id, DEFAULT_ZONE),
+        )
         if index == 0:
             writer.writerow(record.keys())
         writer.writerow([safe_cell(v) for v in record.values()])
