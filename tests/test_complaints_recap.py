@@ -62,3 +62,19 @@ def test_officer_issues_an_api_token_from_the_dashboard_and_the_cli(
     with rt.db.session() as s:
         stored = s.scalar(select(Officer.api_token_hash).where(Officer.username == "ppm_suka"))
     assert fresh not in stored
+
+
+def test_the_recap_counts_what_the_officers_queue_shows(rt, client, officer_login) -> None:
+    from bot.models import Complaint
+
+    suka = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    codes = [_file(client, f"+62812000000{i:02d}", "Sukamaju") for i in range(5)]
+    with rt.db.session() as s:  # three went up to the kota
+        for code in codes[:3]:
+            s.scalar(select(Complaint).where(Complaint.code == code)).level = "kota"
+    officer_login("ppm_suka", "ppm", kelurahan=suka)
+    queue = client.get("/complaints/").get_data(as_text=True)
+    assert sum(code in queue for code in codes) == 2
+    rows = list(csv.reader(io.StringIO(client.get("/complaints/recap/csv").get_data(as_text=True))))
+    body = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert body["Total"]["total"] == "2"
