@@ -23,6 +23,7 @@ from bot.services.working_days import deadline
 from conversations.catalogue import render
 
 MAX_REASON = 500
+REPLY_ROLES = (roles.ADMIN, roles.PPM)
 MAX_REPLY = 400
 LEVEL_NAMES = {
     roles.KELURAHAN: "kelurahan",
@@ -280,7 +281,9 @@ def reply(
 ) -> list[int]:
     """Send the officer's answer on the complaint's channel; it becomes the last public
     response that CEK shows."""
-    _check_role(officer)
+    if officer.role not in REPLY_ROLES:
+        # The message is signed "Petugas PPM": a BKM officer must not speak as the PPM.
+        raise ActionError("Hanya petugas PPM yang membalas pengadu.")
     now = now or clock()
     text = _clean(text, MAX_REPLY)
     if not text:

@@ -240,6 +240,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         next_statuses=c.TRANSITIONS.get(complaint.status, ()),
         needs_reason=c.NEEDS_REASON,
         can_act=current_user.role in queue.ACT_ROLES,
+        can_reply=current_user.role in actions.REPLY_ROLES,
         can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
         place_options=(
             queue.kelurahan_choices(db, current_user, limit=500)
