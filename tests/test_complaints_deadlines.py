@@ -18,8 +18,9 @@ WED_2_DEC_10_WIB = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)
 
 def _kelurahan(rt, name: str, zone: str) -> Kelurahan:  # type: ignore[no-untyped-def]
     with rt.db.session() as s:
-        kel = Kelurahan(name=name, kota="Kota Jayapura" if zone == "Asia/Jayapura" else "Kota Bandung",
-                        provinsi="Papua" if zone == "Asia/Jayapura" else "Jawa Barat", time_zone=zone)
+        papua = zone == "Asia/Jayapura"
+        kel = Kelurahan(name=name, kota="Kota Jayapura" if papua else "Kota Bandung",
+                        provinsi="Papua" if papua else "Jawa Barat", time_zone=zone)
         s.add(kel)
         s.flush()
         s.expunge(kel)
