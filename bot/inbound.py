@@ -221,6 +221,7 @@ def _handle(
         language=contact.language,
         opted_out=contact.opted_out,
         simulated=contact.simulated,
+        settings=rt.settings,
     )
     results = effects.apply(outcome.effects, ctx) if outcome.effects else {}
     session.flush()

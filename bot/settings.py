@@ -44,6 +44,10 @@ class Settings:
     whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
     # Monev: days from the first reminder to the second, and again to "overdue".
     monev_reminder_days: int = 7
+    # PPM deadlines in working days (as LAPOR!): a complaint not verified, or not
+    # followed up, within them climbs one handling level by itself.
+    complaint_verify_working_days: int = 3
+    complaint_follow_up_working_days: int = 5
     # Estimated price of one SMS segment (Rupiah), for the announcement preview.
     sms_price_per_segment: float = 350.0
     # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
@@ -191,6 +195,8 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         whatsapp_rate_per_second=_rate(env, "WHATSAPP_RATE_PER_SECOND", 20.0),
         whatsapp_templates=parse_templates(get("WHATSAPP_TEMPLATES")),
         monev_reminder_days=_int(env, "MONEV_REMINDER_DAYS", 7),
+        complaint_verify_working_days=_int(env, "COMPLAINT_VERIFY_WORKING_DAYS", 3),
+        complaint_follow_up_working_days=_int(env, "COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         spool_dir=get("SPOOL_DIR") or "ksm-bot-spool",

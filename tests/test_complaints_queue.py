@@ -67,9 +67,8 @@ def test_officers_see_only_their_level_and_area_in_html(
 
     client.post("/logout", data={"csrf_token": _token(client)})
     officer_login("ppm_bandung", "ppm", kota="Kota Bandung")
-    assert code_a not in client.get("/complaints/").get_data(
-        as_text=True
-    )  # still at kelurahan level
+    page = client.get("/complaints/").get_data(as_text=True)
+    assert code_a in page and code_b not in page  # the kota oversees its kelurahan
 
 
 def _token(client) -> str:  # type: ignore[no-untyped-def]
@@ -369,3 +368,23 @@ def test_a_nul_in_an_officers_input_gets_a_clear_400_on_every_database(
     with rt.db.session() as s:
         complaint = s.get(Complaint, complaint_id)
         assert not complaint.names_bkm_member  # nothing was written
+
+
+def test_only_ppm_and_admin_reply_to_the_complainant(rt, client, officer_login, twilio,
+                                                     run_jobs) -> None:
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    code = _file(client, "+6281211113333", "Sukamaju")
+    complaint_id = _id(rt, code)
+    token = _issue(rt, "bkm_a", "bkm", kelurahan=kel)
+    refused = _api(client, token, f"/api/complaints/{complaint_id}/reply", {"text": "Sudah beres"})
+    assert refused.status_code == 422 and "PPM" in refused.get_json()["error"]
+    officer_login("bkm_a", "bkm", kelurahan=kel)
+    detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
+    assert "Kirim balasan" not in detail
+    client.post(f"/complaints/{complaint_id}/reply",
+                data={"csrf_token": _token(client), "text": "Sudah beres"})
+    run_jobs()
+    assert not any("Sudah beres" in m["Body"] for m in twilio.messages)
+    ppm = _issue(rt, "ppm_a", "ppm", kelurahan=kel)
+    assert _api(client, ppm, f"/api/complaints/{complaint_id}/reply",
+                {"text": "Kami cek besok"}).status_code == 200

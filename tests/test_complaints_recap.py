@@ -63,3 +63,19 @@ def test_officer_issues_an_api_token_from_the_dashboard_and_the_cli(
         stored = list(s.scalars(select(ApiToken.token_hash).join(
             Officer, Officer.id == ApiToken.officer_id).where(Officer.username == "ppm_suka")))
     assert len(stored) == 2 and all(fresh not in h and token not in h for h in stored)
+
+
+def test_the_recap_counts_what_the_officers_queue_shows(rt, client, officer_login) -> None:
+    from bot.models import Complaint
+
+    suka = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    codes = [_file(client, f"+62812000000{i:02d}", "Sukamaju") for i in range(5)]
+    with rt.db.session() as s:  # three went up to the kota
+        for code in codes[:3]:
+            s.scalar(select(Complaint).where(Complaint.code == code)).level = "kota"
+    officer_login("ppm_suka", "ppm", kelurahan=suka)
+    queue = client.get("/complaints/").get_data(as_text=True)
+    assert sum(code in queue for code in codes) == 2
+    rows = list(csv.reader(io.StringIO(client.get("/complaints/recap/csv").get_data(as_text=True))))
+    body = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert body["Total"]["total"] == "2"

@@ -160,6 +160,13 @@ def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untype
     return forget(rt, now)
 
 
+def escalate_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Complaints not verified or not followed up in time climb one level."""
+    from bot.services.complaint_escalation import escalate_overdue
+
+    return escalate_overdue(rt, now)
+
+
 def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Messages spooled while the database was down are received, in order (bot.spool)."""
     from bot.spool import spool_of
@@ -173,6 +180,7 @@ TASKS: list[Callable[..., int]] = [
     release_held_messages,
     release_complaint_notices,
     forget_old_check_misses,
+    escalate_overdue_complaints,
     past_meetings,
     meeting_reminders,
     monev_periods,

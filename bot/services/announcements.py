@@ -29,7 +29,7 @@ from bot.models import (
 from bot.models import announcement as an
 from bot.models import complaint as c
 from bot.models import ksm as k
-from bot.services.complaints import file_complaint
+from bot.services.complaints import open_complaint
 from bot.services.ksm import notify
 from bot.services.notices import broadcast_text
 from conversations.catalogue import render
@@ -204,17 +204,14 @@ def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> dict[str, Any]:
     if announcement is None or announcement.status != an.PUBLISHED:
         raise AnnouncementError("no such published announcement")
     label = "Pertanyaan" if effect.kind == "tanya" else "Sanggahan"
-    result = file_complaint(FileComplaint(
+    # The announcement says where it belongs, whatever the member's own area.
+    complaint = open_complaint(FileComplaint(
         text=f"{label} tentang pengumuman '{announcement.title}': {effect.text}",
-        channel=effect.channel), ctx)
-    complaint = session.execute(
-        select(Complaint).where(Complaint.code == result["code"])).scalar_one()
+        channel=effect.channel), ctx, kelurahan_id=announcement.kelurahan_id)
     complaint.kind = c.QUESTION if effect.kind == "tanya" else c.OTHER
-    if complaint.kelurahan_id is None:  # the announcement says where it belongs
-        complaint.kelurahan_id = announcement.kelurahan_id
     session.add(AnnouncementComplaint(announcement_id=announcement.id, complaint_id=complaint.id,
                                       kind=effect.kind, created_at=ctx.now))
-    return result
+    return {"code": complaint.code}
 
 
 class AnnouncementLookups:

@@ -8,20 +8,22 @@ Messages go through ``bot.services.complaint_notices`` (quiet hours respected).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Contact, Officer
+from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services.complaint_notices import notify, time_zone_of
-from bot.services.complaint_queue import ACT_ROLES
-from bot.services.complaints import FOLLOW_UP_WORKING_DAYS, record
+from bot.services.complaint_queue import ACT_ROLES, in_area
+from bot.services.complaints import place, record, working_days_allowed
 from bot.services.working_days import deadline
 from conversations.catalogue import render
 
 MAX_REASON = 500
+REPLY_ROLES = (roles.ADMIN, roles.PPM)
 MAX_REPLY = 400
 LEVEL_NAMES = {
     roles.KELURAHAN: "kelurahan",
@@ -63,6 +65,7 @@ def change_status(
     reason: str | None = None,
     response: str | None = None,
     now: datetime | None = None,
+    settings: Any = None,
 ) -> list[int]:
     """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
     rejected / not our authority, with a reason) and tell the complainant.
@@ -95,9 +98,12 @@ def change_status(
         # The complainant is told the reason; CEK shows it as the last response too.
         complaint.public_response = reason
     if new_status == c.VERIFIED:
-        complaint.due_at = deadline(now, FOLLOW_UP_WORKING_DAYS, time_zone_of(session, complaint))
-    else:
+        complaint.due_at = deadline(
+            now, working_days_allowed(settings, c.VERIFIED), time_zone_of(session, complaint)
+        )
+    elif new_status in c.CLOSED:
         complaint.due_at = None
+    # In follow-up it keeps the follow-up deadline it was verified with.
     if new_status in c.CLOSED:
         complaint.closed_at = now
     if complaint.assigned_officer_id is None:
@@ -207,22 +213,65 @@ def mark_names_bkm_member(
     )
 
 
+def place_in(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    kelurahan_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Give a complaint without an area its kelurahan (one in the officer's area)."""
+    _check_role(officer)
+    now = now or clock()
+    if complaint.kelurahan_id is not None:
+        raise ActionError("Aduan ini sudah punya wilayah.")
+    kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+    if kelurahan is None:
+        raise ActionError("Pilih kelurahan.")
+    if not in_area(officer, kelurahan):
+        raise ActionError("Kelurahan itu bukan wilayah Anda.")
+    before = {"kelurahan_id": None, "level": complaint.level}
+    place(complaint, kelurahan)
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "placed",
+        officer.id,
+        before,
+        {"kelurahan_id": kelurahan.id, "level": complaint.level},
+        note=f"{kelurahan.name}, {kelurahan.kota}, {kelurahan.provinsi}",
+        now=now,
+    )
+
+
 def take(
     session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
 ) -> None:
-    """Assign the complaint to ``officer`` ("assigned to me")."""
+    """Assign the complaint to ``officer`` ("assigned to me").
+
+    An officer above the complaint's level takes it over: it moves up to their level,
+    so the level below stops handling it.
+    """
     _check_role(officer)
     now = now or clock()
-    before = {"assigned_officer_id": complaint.assigned_officer_id}
+    before = {"assigned_officer_id": complaint.assigned_officer_id, "level": complaint.level}
+    note = None
+    if officer.level in roles.LEVELS and roles.LEVELS.index(officer.level) > roles.LEVELS.index(
+        complaint.level
+    ):
+        note = f"diambil alih oleh tingkat {LEVEL_NAMES[officer.level]}"
+        complaint.level = officer.level
     complaint.assigned_officer_id = officer.id
     complaint.updated_at = now
     record(
         session,
         complaint.id,
-        "assigned",
+        "taken_over" if note else "assigned",
         officer.id,
         before,
-        {"assigned_officer_id": officer.id},
+        {"assigned_officer_id": officer.id, "level": complaint.level},
+        note=note,
         now=now,
     )
 
@@ -232,7 +281,9 @@ def reply(
 ) -> list[int]:
     """Send the officer's answer on the complaint's channel; it becomes the last public
     response that CEK shows."""
-    _check_role(officer)
+    if officer.role not in REPLY_ROLES:
+        # The message is signed "Petugas PPM": a BKM officer must not speak as the PPM.
+        raise ActionError("Hanya petugas PPM yang membalas pengadu.")
     now = now or clock()
     text = _clean(text, MAX_REPLY)
     if not text:

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, false, func, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
+from bot.services.complaint_notices import time_zone_of
+from bot.services.working_days import last_day
 
 PAGE_SIZE = 50
 VIEW_ROLES = (roles.ADMIN, roles.PPM, roles.BKM, roles.FASILITATOR)
@@ -31,10 +33,9 @@ def _area(officer: Officer) -> Any:
         return true()
     if officer.level == roles.KELURAHAN and officer.kelurahan_id:
         return Complaint.kelurahan_id == officer.kelurahan_id
-    if officer.level == roles.KOTA and officer.kota:
-        cond = Complaint.kota == officer.kota
-        # Kota names repeat across provinces; the provinsi tells them apart when known.
-        return and_(cond, Complaint.provinsi == officer.provinsi) if officer.provinsi else cond
+    if officer.level == roles.KOTA and officer.kota and officer.provinsi:
+        # Kota names repeat across provinces (Kota Bandung): always with its provinsi.
+        return and_(Complaint.kota == officer.kota, Complaint.provinsi == officer.provinsi)
     if officer.level == roles.PROVINSI and officer.provinsi:
         return Complaint.provinsi == officer.provinsi
     return false()
@@ -46,8 +47,30 @@ def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
     return cond
 
 
+# Officers who see the complaints nobody could place yet and may place them.
+PLACING_LEVELS = (roles.KOTA, roles.PROVINSI)
+
+
+def sees_unplaced(officer: Officer) -> bool:
+    """Kota and provinsi officers (not the BKM) see the "needs an area" list."""
+    return officer.role == roles.ADMIN or (
+        officer.role in VIEW_ROLES
+        and officer.role != roles.BKM
+        and officer.level in (*PLACING_LEVELS, roles.PUSAT)
+    )
+
+
+def levels_overseen(officer: Officer) -> tuple[str, ...]:
+    """The officer's own handling level and every level below it."""
+    if officer.level not in roles.LEVELS:
+        return ()
+    return roles.LEVELS[: roles.LEVELS.index(officer.level) + 1]
+
+
 def scope(officer: Officer) -> Any:
-    """The condition for the complaints ``officer`` may see: their level and area.
+    """The condition for the complaints ``officer`` may see: in their area, at their
+    level or below (a kota officer oversees its kelurahan), and
+    the complaints without an area for those who place them.
 
     Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
     """
@@ -55,7 +78,10 @@ def scope(officer: Officer) -> Any:
         return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    return _hide_from_bkm(officer, and_(Complaint.level == officer.level, _area(officer)))
+    cond = and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))
+    if sees_unplaced(officer):
+        cond = or_(cond, Complaint.kelurahan_id.is_(None))
+    return _hide_from_bkm(officer, cond)
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,7 @@ class Filters:
     kelurahan_id: int | None = None
     overdue: bool = False
     mine: bool = False
+    unplaced: bool = False  # only the complaints that need an area
     before: int | None = None  # keyset cursor: show complaints with a smaller id
     simulated: bool = False  # include complaints filed from the dashboard's simulator
 
@@ -87,6 +114,7 @@ class Filters:
             kelurahan_id=number("kelurahan"),
             overdue=(args.get("overdue") or "") in ("1", "true", "on"),
             mine=(args.get("mine") or "") in ("1", "true", "on"),
+            unplaced=(args.get("area") or "") == "none",
             before=number("before"),
             simulated=(args.get("simulated") or "") in ("1", "true", "on"),
         )
@@ -100,6 +128,7 @@ class Filters:
             "kelurahan": self.kelurahan_id,
             "overdue": "1" if self.overdue else None,
             "mine": "1" if self.mine else None,
+            "area": "none" if self.unplaced else None,
             "before": self.before,
             "simulated": "1" if self.simulated else None,
         }
@@ -130,6 +159,8 @@ def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
         query = query.where(Complaint.due_at < now)
     if filters.mine:
         query = query.where(Complaint.assigned_officer_id == officer.id)
+    if filters.unplaced:
+        query = query.where(Complaint.kelurahan_id.is_(None))
     return query
 
 
@@ -166,6 +197,35 @@ def overdue_count(session: Session, officer: Officer, now: datetime | None = Non
     )
 
 
+def unplaced_count(session: Session, officer: Officer) -> int:
+    """Open complaints in the officer's "needs an area" list (0 for those who have none)."""
+    if not sees_unplaced(officer):
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(
+                Complaint.kelurahan_id.is_(None),
+                Complaint.status.in_((c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)),
+                scope(officer),
+            )
+        )
+        or 0
+    )
+
+
+def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
+    """True when ``kelurahan`` lies in the officer's area (kota with its provinsi)."""
+    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
+        return True
+    if officer.level == roles.KELURAHAN:
+        return officer.kelurahan_id == kelurahan.id
+    if officer.level == roles.KOTA:
+        return (officer.kota, officer.provinsi) == (kelurahan.kota, kelurahan.provinsi)
+    return officer.level == roles.PROVINSI and officer.provinsi == kelurahan.provinsi
+
+
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
     """The complaint if ``officer`` may see it; None when missing or out of scope alike."""
     return session.scalar(scoped(officer).where(Complaint.id == complaint_id))
@@ -200,15 +260,33 @@ def kelurahan_names(session: Session, complaints: list[Complaint]) -> dict[int, 
     )
 
 
+def kelurahan_zones(session: Session, complaints: list[Complaint]) -> dict[int, str]:
+    ids = {x.kelurahan_id for x in complaints if x.kelurahan_id}
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            select(Kelurahan.id, Kelurahan.time_zone).where(Kelurahan.id.in_(ids))
+        ).all()
+    )
+
+
 def as_dict(
     session: Session,
     officer: Officer,
     complaint: Complaint,
     now: datetime,
     kelurahan: str | None = None,
+    zone: str | None = None,
 ) -> dict[str, Any]:
-    """The complaint as the API and the CSV give it, with the privacy rule applied."""
+    """The complaint as the API and the CSV give it, with the privacy rule applied.
+
+    ``due_date`` is the deadline's last working day in the kelurahan's zone; ``due_at``
+    the instant it passes (the local midnight after).
+    """
     person = complainant(session, officer, complaint)
+    if zone is None and complaint.due_at is not None:
+        zone = time_zone_of(session, complaint)
     return {
         "id": complaint.id,
         "code": complaint.code,
@@ -232,6 +310,7 @@ def as_dict(
         "status_reason": complaint.status_reason,
         "public_response": complaint.public_response,
         "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+        "due_date": last_day(complaint.due_at, zone).isoformat() if complaint.due_at else None,
         "overdue": is_overdue(complaint, now),
         "created_at": complaint.created_at.isoformat(),
         "updated_at": complaint.updated_at.isoformat(),
@@ -246,7 +325,9 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> l
         if officer.level == roles.KELURAHAN:
             query = query.where(Kelurahan.id == officer.kelurahan_id)
         elif officer.level == roles.KOTA:
-            query = query.where(Kelurahan.kota == officer.kota)
+            query = query.where(
+                Kelurahan.kota == officer.kota, Kelurahan.provinsi == officer.provinsi
+            )
         elif officer.level == roles.PROVINSI:
             query = query.where(Kelurahan.provinsi == officer.provinsi)
     rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.services.complaint_queue import area_scope
+from bot.services.complaint_queue import scope
 from bot.services.working_days import DEFAULT_ZONE
 
 
@@ -49,8 +49,9 @@ def month_bounds(month: str | None) -> tuple[date, datetime, datetime]:
 def recap(
     session: Session, officer: Officer, month: str | None
 ) -> tuple[date, list[AreaCounts], AreaCounts]:
-    """Counts of the complaints received in ``month`` in the officer's area, per
-    kelurahan (unknown area as its own row), and the totals.
+    """Counts of the complaints received in ``month`` that the officer's queue shows
+    (their area, their level and below, the BKM rule), per kelurahan (unknown area as
+    its own row), and the totals.
 
     One row per kelurahan with a filtered count per kind, status and level: the
     database does the counting, Python only adds the rows up.
@@ -70,7 +71,7 @@ def recap(
             func.count().filter(Complaint.due_at < now),
             *[func.count().filter(cond) for _, _, cond in columns],
         )
-        .where(area_scope(officer), Complaint.created_at >= start, Complaint.created_at < end)
+        .where(scope(officer), Complaint.created_at >= start, Complaint.created_at < end)
         .group_by(Complaint.kelurahan_id)
     ).all()
     ids = [row[0] for row in rows if row[0]]

@@ -18,8 +18,11 @@ from bot.models import (
     ComplaintMedia,
     Contact,
     Kelurahan,
+    Ksm,
+    KsmMember,
 )
 from bot.models import complaint as c
+from bot.models import ksm as ksm_states
 from bot.models import officer as levels
 from bot.services.working_days import deadline
 from conversations.flows import complaint_code
@@ -29,6 +32,14 @@ from conversations.model import Media
 
 VERIFY_WORKING_DAYS = 3
 FOLLOW_UP_WORKING_DAYS = 5
+
+
+def working_days_allowed(settings: Any, status: str) -> int:
+    """Working days a complaint in ``status`` has before it is overdue: to be verified
+    while new, to be followed up once verified (``bot.settings``)."""
+    if status == c.NEW:
+        return int(getattr(settings, "complaint_verify_working_days", VERIFY_WORKING_DAYS))
+    return int(getattr(settings, "complaint_follow_up_working_days", FOLLOW_UP_WORKING_DAYS))
 ANSWER_FIELDS = {"area", "kind", "accused", "amount", "anonymous"}
 
 
@@ -44,12 +55,14 @@ def new_unique_code(session: Session) -> str:
 def place(complaint: Complaint, kelurahan: Kelurahan | None) -> None:
     """Put ``complaint`` in ``kelurahan``'s area and pick its first handling level.
 
-    Without a known kelurahan nobody below pusat could route it, so it starts there.
-    A complaint naming a BKM member starts at kota level: the BKM must not handle it.
+    Without a known kelurahan it waits at kota level in the "needs an area" list that
+    every kota and provinsi officer sees (``complaint_queue.scope``), until one of them
+    or the complainant's answer places it. A complaint naming a BKM member starts at
+    kota level: the BKM must not handle it.
     """
     if kelurahan is None:
         complaint.kelurahan_id = complaint.kota = complaint.provinsi = None
-        complaint.level = levels.PUSAT
+        complaint.level = levels.KOTA
         return
     complaint.kelurahan_id = kelurahan.id
     complaint.kota = kelurahan.kota
@@ -131,11 +144,36 @@ def _attach(
         )
 
 
+def best_kelurahan(session: Session, contact_id: int) -> Kelurahan | None:
+    """The contact's area as best known: the kelurahan of a KSM they are a confirmed
+    member of (the newest membership), else the contact's own kelurahan."""
+    kelurahan_id = session.scalar(
+        select(Ksm.kelurahan_id)
+        .join(KsmMember, KsmMember.ksm_id == Ksm.id)
+        .where(
+            KsmMember.contact_id == contact_id,
+            KsmMember.status == ksm_states.CONFIRMED,
+            Ksm.status != ksm_states.REJECTED,
+        )
+        .order_by(KsmMember.id.desc())
+        .limit(1)
+    ) or session.scalar(select(Contact.kelurahan_id).where(Contact.id == contact_id))
+    return session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+
+
 @handles(FileComplaint)
 def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
+    return {"code": open_complaint(effect, ctx).code}
+
+
+def open_complaint(
+    effect: FileComplaint, ctx: EffectContext, kelurahan_id: int | None = None
+) -> Complaint:
+    """Store a new complaint, placed in ``kelurahan_id`` when the caller knows where it
+    belongs (a reply to an announcement), else in the complainant's best known area."""
     session = ctx.session
-    kelurahan_id = session.scalar(select(Contact.kelurahan_id).where(Contact.id == ctx.contact_id))
     kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+    kelurahan = kelurahan or best_kelurahan(session, ctx.contact_id)
     complaint = Complaint(
         code=new_unique_code(session),
         contact_id=ctx.contact_id,
@@ -151,7 +189,9 @@ def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
     )
     place(complaint, kelurahan)
     complaint.due_at = deadline(
-        ctx.now, VERIFY_WORKING_DAYS, kelurahan.time_zone if kelurahan else None
+        ctx.now,
+        working_days_allowed(ctx.settings, c.NEW),
+        kelurahan.time_zone if kelurahan else None,
     )
     session.add(complaint)
     session.flush()
@@ -164,7 +204,7 @@ def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
         now=ctx.now,
     )
     _attach(session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
-    return {"code": complaint.code}
+    return complaint
 
 
 def _open_complaint(ctx: EffectContext, ref: int | None) -> Complaint | None:
@@ -188,7 +228,9 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, A
     if effect.field == "area":
         before = {"location": complaint.location_text, "kelurahan_id": complaint.kelurahan_id}
         complaint.location_text = str(effect.value)[:200]
-        if complaint.status == c.NEW and complaint.level in (levels.PUSAT, levels.KELURAHAN):
+        if complaint.kelurahan_id is None or (
+            complaint.status == c.NEW and complaint.level == levels.KELURAHAN
+        ):
             kelurahan = match_kelurahan(ctx.session, complaint.location_text, None)
             if kelurahan is not None:
                 place(complaint, kelurahan)

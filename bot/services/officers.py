@@ -40,6 +40,7 @@ def create_or_update(
         level, kota, provinsi = roles.KELURAHAN, kelurahan.kota, kelurahan.provinsi
     elif kota:
         level = roles.KOTA
+        provinsi = provinsi or _provinsi_of(session, kota)
     elif provinsi:
         level = roles.PROVINSI
     else:
@@ -60,6 +61,20 @@ def create_or_update(
     officer.active = True
     session.flush()
     return officer
+
+
+def _provinsi_of(session: Session, kota: str) -> str | None:
+    """The provinsi of ``kota`` when only one has a kota of that name.
+
+    Raises:
+        OfficerError: kota names repeat across provinces and this one does.
+    """
+    found = session.scalars(
+        select(Kelurahan.provinsi).where(Kelurahan.kota == kota).distinct().limit(2)
+    ).all()
+    if len(found) > 1:
+        raise OfficerError(f"{kota} ada di lebih dari satu provinsi: sebutkan provinsi")
+    return found[0] if found else None
 
 
 def authenticate(session: Session, username: str, password: str) -> Officer | None:

@@ -11,9 +11,15 @@ import holidays
 DEFAULT_ZONE = "Asia/Jakarta"
 
 
+# The package's "government" category for Indonesia holds the cuti bersama (joint
+# leave days the government adds around holidays, e.g. 24 Dec 2026); offices are
+# closed on them too, so they are not working days either.
+CATEGORIES = ("public", "government")
+
+
 @lru_cache(maxsize=32)
 def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=year)
+    return holidays.country_holidays("ID", years=year, categories=CATEGORIES)
 
 
 def warm_up(today: date | None = None) -> None:
@@ -41,6 +47,22 @@ def add_working_days(day: date, count: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+
+def last_day(due_at: datetime, zone: str | None = None) -> date:
+    """The last working day of a deadline (``due_at`` is the local midnight after it)."""
+    return (due_at - timedelta(microseconds=1)).astimezone(ZoneInfo(zone or DEFAULT_ZONE)).date()
+
+
+def long_date(day: date) -> str:
+    """``7 Desember 2026``."""
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
 def deadline(start: datetime, working_days: int, zone: str | None = None) -> datetime:

@@ -30,9 +30,10 @@ from bot.models import (
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_actions as actions
+from bot.services import complaint_escalation as escalation
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
-from bot.services.working_days import DEFAULT_ZONE
+from bot.services.working_days import DEFAULT_ZONE, last_day, long_date
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.complaints_recap import safe_cell
@@ -79,6 +80,12 @@ def local_time(value: datetime | None, zone: str | None = None, fmt: str = "%Y-%
     return f"{value.astimezone(ZoneInfo(name)).strftime(fmt)} {ZONE_NAMES.get(name, name)}"
 
 
+@bp.app_template_filter("due_day")
+def due_day(value: datetime | None, zone: str | None = None) -> str:
+    """A deadline as its last working day in the kelurahan's zone (``7 Desember 2026``)."""
+    return long_date(last_day(value, zone)) if value is not None else "-"
+
+
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return {
@@ -103,7 +110,10 @@ def index():  # type: ignore[no-untyped-def]
         next_before=next_before,
         now=now,
         names=queue.kelurahan_names(db, rows),
+        zones=queue.kelurahan_zones(db, rows),
         overdue=queue.overdue_count(db, current_user, now),
+        unplaced=queue.unplaced_count(db, current_user),
+        moved=escalation.recent_for(db, current_user, now),
         kelurahan_options=kelurahan_options,
         is_overdue=queue.is_overdue,
     )
@@ -164,10 +174,18 @@ def export_csv():  # type: ignore[no-untyped-def]
         )
     )
     names = queue.kelurahan_names(db, rows)
+    zones = queue.kelurahan_zones(db, rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for index, complaint in enumerate(rows):
-        record = queue.as_dict(db, current_user, complaint, now, names.get(complaint.kelurahan_id))
+        record = queue.as_dict(
+            db,
+            current_user,
+            complaint,
+            now,
+            names.get(complaint.kelurahan_id),
+            zone=zones.get(complaint.kelurahan_id, DEFAULT_ZONE),
+        )
         if index == 0:
             writer.writerow(record.keys())
         writer.writerow([safe_cell(v) for v in record.values()])
@@ -224,7 +242,13 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         next_statuses=c.TRANSITIONS.get(complaint.status, ()),
         needs_reason=c.NEEDS_REASON,
         can_act=current_user.role in queue.ACT_ROLES,
+        can_reply=current_user.role in actions.REPLY_ROLES,
         can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
+        place_options=(
+            queue.kelurahan_choices(db, current_user, limit=500)
+            if complaint.kelurahan_id is None and current_user.role in queue.ACT_ROLES
+            else None
+        ),
     )
 
 
@@ -253,7 +277,13 @@ def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
     return _act(
         complaint_id,
         lambda db, x: actions.change_status(
-            db, x, current_user, form.get("status", ""), form.get("reason"), form.get("response")
+            db,
+            x,
+            current_user,
+            form.get("status", ""),
+            form.get("reason"),
+            form.get("response"),
+            settings=get_runtime().settings,
         ),
     )
 
@@ -274,6 +304,18 @@ def names_bkm(complaint_id: int):  # type: ignore[no-untyped-def]
         complaint_id,
         lambda db, x: actions.mark_names_bkm_member(
             db, x, current_user, request.form.get("reason", "")
+        ),
+    )
+
+
+@bp.post("/<int:complaint_id>/place")
+@require_role(*queue.ACT_ROLES)
+def place(complaint_id: int):  # type: ignore[no-untyped-def]
+    raw = request.form.get("kelurahan_id", "")
+    return _act(
+        complaint_id,
+        lambda db, x: actions.place_in(
+            db, x, current_user, int(raw) if raw.isdigit() else None
         ),
     )
 

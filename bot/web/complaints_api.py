@@ -155,6 +155,7 @@ def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
             str(body.get("status") or ""),
             body.get("reason"),
             body.get("response"),
+            settings=get_runtime().settings,
         ),
     )
 
