@@ -10,6 +10,7 @@ and must not fail when apt cannot.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -24,6 +25,7 @@ WIDTHS = (390, 1366)
 PHONE_WIDTH = 390
 HEIGHT = {390: 844, 1366: 768}
 PASSWORD = "password-123"
+SHOTS = os.environ.get("KSM_BROWSER_SHOTS")
 
 # Lists the elements that stick out past the viewport, to say what overflows.
 _OVERFLOW_JS = """
@@ -123,13 +125,18 @@ class Browser:
         self.driver.get(self.base + path)
         return self.check(path)
 
-    def click(self, css: str, within: Any = None) -> "Browser":
-        """Click the element (a submit button, a link) and check the page it leads to."""
+    def click(self, css: str, within: Any = None, navigates: bool = True) -> "Browser":
+        """Tap the element (a submit button, a link): it must lie within the screen's
+        width. Waits for the page it leads to, unless it ``navigates`` nowhere, and
+        checks that page."""
         element = self.find(css, within)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         self._assert_reachable(element, css)
+        old = self.find("html")
         element.click()
-        self.wait_loaded()
+        if navigates:
+            self.wait_for(lambda: _stale(old), f"the page after clicking {css}")
+            self.wait_loaded()
         return self.check(f"after clicking {css}")
 
     def fill(self, css: str, text: str, within: Any = None) -> "Browser":
@@ -172,7 +179,8 @@ class Browser:
         self.get("/login")
         self.fill("input[name=username]", username).fill("input[name=password]", PASSWORD)
         self.click("form button[type=submit]")
-        assert username in self.text(), "not logged in"
+        if username not in self.text():
+            self.fail([f"not logged in: {self.text()[:300]!r}"], "login")
         return self
 
     # -- checks -----------------------------------------------------------------------
@@ -203,7 +211,21 @@ class Browser:
                 problems.append(f"{response['status']} for {response['url']}")
         if problems:
             self.fail(problems, what)
+        if SHOTS:  # to look at every page: KSM_BROWSER_SHOTS=/some/dir
+            safe = self.name.replace("/", "_").replace("[", "-").replace("]", "")
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            self._full_page_screenshot(Path(SHOTS) / f"{safe}-page{self.pages:02d}.png")
         return self
+
+    def _full_page_screenshot(self, path: Path) -> None:
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": self.width, "height": min(height, 4000), "deviceScaleFactor": 1,
+            "mobile": self.phone})
+        self.driver.save_screenshot(str(path))
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": self.width, "height": HEIGHT[self.width], "deviceScaleFactor": 1,
+            "mobile": self.phone})
 
     def fail(self, problems: list[str], what: str) -> None:
         safe = self.name.replace("/", "_").replace("[", "-").replace("]", "")
@@ -213,6 +235,16 @@ class Browser:
         print(f"screenshot of the failing page: {stem}.png (and {stem}.html)")
         pytest.fail(f"{what} at {self.width} px ({self.driver.current_url}):\n  "
                     + "\n  ".join(problems) + f"\n  screenshot: {stem}.png", pytrace=False)
+
+
+def _stale(element: Any) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        element.tag_name
+    except StaleElementReferenceException:
+        return True
+    return False
 
 
 def make_officer(rt: Any, username: str, role: str, kelurahan: Any = None) -> None:
