@@ -164,7 +164,7 @@ class Browser:
     def text(self) -> str:
         return self.find("body").text
 
-    def wait_for(self, predicate: Any, what: str, timeout: float = 10) -> None:
+    def wait_for(self, predicate: Any, what: str, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
