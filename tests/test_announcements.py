@@ -92,3 +92,14 @@ def test_other_area_and_roles(rt, client, officer_login) -> None:
     officer_login("faskel", "fasilitator", kelurahan=sukamaju)
     assert client.get(f"/announcements/new?kelurahan_id={sukamaju.id}").status_code == 403
     assert client.get("/announcements/").status_code == 200
+
+
+def test_the_sms_cuts_a_long_title_after_a_whole_word() -> None:
+    from bot.services.announcements import SHORT_TITLE, cut_at_word
+
+    title = "Pelatihan menjahit untuk 4 anggota KSM perempuan RW 05"
+    short = cut_at_word(title, SHORT_TITLE)
+    assert len(short) <= SHORT_TITLE and short.endswith("..")
+    assert title.startswith(short[:-2]) and title[len(short) - 2] == " "  # a whole word
+    assert cut_at_word("Perbaikan jalan", SHORT_TITLE) == "Perbaikan jalan"
+    assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # one long word: cut it anyway
