@@ -108,13 +108,25 @@ def items(session: Session, announcement_id: int) -> list[tuple[AnnouncementItem
         .order_by(AnnouncementItem.chosen.desc(), AnnouncementItem.rank, Proposal.id))]
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word and marked with
+    "..": a resident reads "4 anggota.." rather than "4 anggot"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 2]
+    if text[limit - 2] != " " and " " in head:
+        head = head[:head.rindex(" ")]
+    return head.rstrip(" ,;:-") + ".."
+
+
 def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
     """The catalogue parameters of the SMS (short) and WhatsApp (full) texts."""
     kelurahan = session.get(Kelurahan, announcement.kelurahan_id)
     rows = items(session, announcement.id)
     chosen = [(i, p, s) for i, p, s in rows if i.chosen]
     others = [(i, p, s) for i, p, s in rows if not i.chosen]
-    short = "; ".join(f"{i.rank} {to_gsm7(p.title)[:SHORT_TITLE].strip()} (KSM {s.name})"
+    short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} (KSM {s.name})"
                       for i, p, s in chosen)
     full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}"
                      for i, p, s in chosen)

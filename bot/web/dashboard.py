@@ -1,26 +1,77 @@
-"""The officers' dashboard home. Every dashboard page needs a login."""
+"""The officers' dashboard home: the officer's own work, in their area and for their
+role, each count linking to the list where it is done. Every dashboard page needs a login."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
 
-from bot.models import Contact, Kelurahan, Message
+from bot.models import Broadcast, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
+from bot.models import broadcast as b
+from bot.models import complaint as c
+from bot.models import ksm as k
+from bot.services import complaint_queue
+from bot.services.ksm_area import area_condition
+from bot.services.monev import overdue_condition
 from bot.services.officers import area_label
-from bot.web import get_db
+from bot.web import get_db, get_runtime
+from workers import clock
 
 bp = Blueprint("dashboard", __name__)
+KSM_ROLES = ("admin", "bkm", "fasilitator")
+OPEN = (c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)
 
 
-@bp.get("/")
-@login_required
-def index():  # type: ignore[no-untyped-def]
-    db = get_db()
+def _count(db: Session, query: Any) -> int:
+    return db.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
+    in_area = area_condition(current_user)
+    ksms = select(Ksm.id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id).where(in_area)
+    latest = (select(MonevPeriod.ksm_id, func.max(MonevPeriod.number).label("number"))
+              .where(MonevPeriod.opened_at.is_not(None)).group_by(MonevPeriod.ksm_id).subquery())
+    monev_late = (
+        ksms.join(latest, latest.c.ksm_id == Ksm.id)
+        .join(MonevPeriod, and_(MonevPeriod.ksm_id == Ksm.id, MonevPeriod.number == latest.c.number))
+        .where(Ksm.status == k.VERIFIED, overdue_condition(now, days))
+    )
+    proposals = (select(Proposal.id).join(Ksm, Ksm.id == Proposal.ksm_id)
+                 .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+                 .where(in_area, Proposal.status == k.SUBMITTED))
+    sending = (select(Broadcast.id).join(Kelurahan, Kelurahan.id == Broadcast.kelurahan_id)
+               .where(in_area, Broadcast.status == b.SENDING))
+    return [
+        {"count": _count(db, ksms.where(Ksm.status == k.WAITING)), "label": "KSM menunggu verifikasi",
+         "href": url_for("ksm.index", status=k.WAITING), "warn": False},
+        {"count": _count(db, proposals), "label": "usulan menunggu pemeriksaan",
+         "href": url_for("ksm_proposals.queue"), "warn": False},
+        {"count": _count(db, monev_late), "label": "KSM terlambat lapor monev",
+         "href": url_for("monev.index", overdue=1), "warn": True},
+        {"count": _count(db, sending), "label": "pengumuman sedang dikirim",
+         "href": url_for("announcements.index"), "warn": False},
+    ]
+
+
+def _complaint_work(db: Session, now: datetime) -> list[dict[str, Any]]:
+    scoped = select(Complaint.id).where(complaint_queue.scope(current_user))
+    overdue = scoped.where(Complaint.status.in_(OPEN), Complaint.due_at < now)
+    return [
+        {"count": _count(db, scoped.where(Complaint.status == c.NEW)), "label": "aduan baru",
+         "href": url_for("complaints.index", status=c.NEW), "warn": False},
+        {"count": _count(db, overdue), "label": "aduan lewat tenggat",
+         "href": url_for("complaints.index", status="open", overdue=1), "warn": True},
+    ]
+
+
+def _system_counts(db: Session) -> dict[str, int]:
+    """Message traffic of the whole system: the admin's view of its health."""
     since = datetime.now(timezone.utc) - timedelta(days=1)
-    kelurahan = db.get(Kelurahan, current_user.kelurahan_id) if current_user.kelurahan_id else None
-    counts = {
+    return {
         "contacts": db.scalar(select(func.count()).select_from(Contact)) or 0,
         "inbound_24h": db.scalar(
             select(func.count()).select_from(Message)
@@ -32,6 +83,19 @@ def index():  # type: ignore[no-untyped-def]
                    Message.created_at >= since)
         ) or 0,
     }
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    db = get_db()
+    rt = get_runtime()
+    now = clock.now(rt)
+    kelurahan = db.get(Kelurahan, current_user.kelurahan_id) if current_user.kelurahan_id else None
+    work = _complaint_work(db, now)
+    if current_user.role in KSM_ROLES:
+        work += _ksm_work(db, now, rt.settings.monev_reminder_days)
+    counts = _system_counts(db) if current_user.role == "admin" else None
     return render_template(
-        "dashboard.html", counts=counts, area=area_label(current_user, kelurahan)
+        "dashboard.html", work=work, counts=counts, area=area_label(current_user, kelurahan)
     )

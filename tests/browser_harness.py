@@ -1,0 +1,256 @@
+"""Browser tests: Debian's chromium driven headless by Selenium through chromedriver,
+against the real app served on 127.0.0.1 by werkzeug in a thread, on this run's
+database. Every page a test opens is checked for what an officer on a phone would hit:
+sideways scrolling, a JS error (a CSP violation is one), a 4xx/5xx on the page's own
+requests. A failing page is saved as a screenshot whose path is printed.
+
+Skipped when selenium, chromium or chromedriver is missing: CI installs them with apt
+and must not fail when apt cannot.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+WIDTHS = (390, 1366)
+PHONE_WIDTH = 390
+HEIGHT = {390: 844, 1366: 768}
+PASSWORD = "password-123"
+SHOTS = os.environ.get("KSM_BROWSER_SHOTS")
+
+# Lists the elements that stick out past the viewport, to say what overflows.
+_OVERFLOW_JS = """
+const width = document.documentElement.clientWidth;
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const r = el.getBoundingClientRect();
+  if (r.right > width + 0.5 && r.width > 0) {
+    out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+             + ' right=' + Math.round(r.right));
+  }
+  if (out.length >= 8) break;
+}
+return [document.documentElement.scrollWidth, width, window.innerWidth, out];
+"""
+
+
+def _require_browser() -> None:
+    pytest.importorskip("selenium")
+    if not CHROMIUM or not CHROMEDRIVER:
+        pytest.skip("chromium or chromedriver is not installed (apt-get install chromium chromium-driver)")
+
+
+@pytest.fixture(scope="session")
+def chrome() -> Iterator[Any]:
+    """One headless chromium for the whole run; each test resets its cookies and size."""
+    _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # type: ignore[assignment]
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-extensions", "--window-size=1366,900"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    try:
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    except Exception as exc:  # a broken install must not fail the suite
+        pytest.skip(f"chromium did not start: {exc}")
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def served(app: Any) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, served while the test runs; its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def browser(request: pytest.FixtureRequest, chrome: Any, served: str,
+            tmp_path: Path) -> Iterator["Browser"]:
+    """The shared chromium at this test's width, pointed at this test's server."""
+    b = Browser(chrome, served, request.param, tmp_path, request.node.name)
+    b.reset()
+    yield b
+
+
+class Browser:
+    """A page-checking wrapper around the driver; every navigation goes through
+    :meth:`check`."""
+
+    def __init__(self, driver: Any, base: str, width: int, shots: Path, name: str) -> None:
+        self.driver, self.base, self.width, self.shots, self.name = driver, base, width, shots, name
+        self.pages = 0
+
+    @property
+    def phone(self) -> bool:
+        return self.width <= PHONE_WIDTH
+
+    def reset(self) -> None:
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        # Emulate the device, not just the window: at 390 px a phone (touch, the
+        # viewport meta tag honoured), at 1366 px a laptop.
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": self.width, "height": HEIGHT[self.width], "deviceScaleFactor": 1,
+            "mobile": self.phone})
+        self.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": self.phone})
+        self._drain()
+
+    def _drain(self) -> None:
+        self.driver.get_log("browser")
+        self.driver.get_log("performance")
+
+    # -- navigation -------------------------------------------------------------------
+    def get(self, path: str) -> "Browser":
+        self.driver.get(self.base + path)
+        return self.check(path)
+
+    def click(self, css: str, within: Any = None, navigates: bool = True) -> "Browser":
+        """Tap the element (a submit button, a link): it must lie within the screen's
+        width. Waits for the page it leads to, unless it ``navigates`` nowhere, and
+        checks that page."""
+        element = self.find(css, within)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        self._assert_reachable(element, css)
+        old = self.find("html")
+        element.click()
+        if navigates:
+            self.wait_for(lambda: _stale(old), f"the page after clicking {css}")
+            self.wait_loaded()
+        return self.check(f"after clicking {css}")
+
+    def fill(self, css: str, text: str, within: Any = None) -> "Browser":
+        element = self.find(css, within)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        if element.tag_name == "select":
+            from selenium.webdriver.support.ui import Select
+
+            Select(element).select_by_value(text)
+        else:
+            element.clear()
+            element.send_keys(text)
+        return self
+
+    def find(self, css: str, within: Any = None) -> Any:
+        from selenium.webdriver.common.by import By
+
+        return (within or self.driver).find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str) -> list[Any]:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self) -> str:
+        return self.find("body").text
+
+    def wait_for(self, predicate: Any, what: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                self.fail([f"waited {timeout:.0f} s for {what}"], what)
+            time.sleep(0.1)
+
+    def wait_loaded(self) -> None:
+        self.wait_for(lambda: self.driver.execute_script("return document.readyState") == "complete",
+                      "the page to load")
+
+    def login(self, username: str) -> "Browser":
+        self.get("/login")
+        self.fill("input[name=username]", username).fill("input[name=password]", PASSWORD)
+        self.click("form button[type=submit]")
+        if username not in self.text():
+            self.fail([f"not logged in: {self.text()[:300]!r}"], "login")
+        return self
+
+    # -- checks -----------------------------------------------------------------------
+    def _assert_reachable(self, element: Any, what: str) -> None:
+        """The element lies inside the viewport's width: an officer can tap it without
+        scrolling sideways."""
+        left, right = self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", element)
+        if left < 0 or right > self.width + 0.5:
+            self.fail([f"{what} is off screen: x from {left:.0f} to {right:.0f} px"], what)
+
+    def check(self, what: str) -> "Browser":
+        self.pages += 1
+        problems: list[str] = []
+        scroll, client, inner, wide = self.driver.execute_script(_OVERFLOW_JS)
+        if scroll > min(client, inner, self.width):
+            problems.append(f"horizontal overflow: page is {scroll} px wide in a {self.width} px "
+                            f"viewport; sticking out: {', '.join(wide) or '?'}")
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                problems.append(f"console error: {entry['message']}")
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] != "Network.responseReceived":
+                continue
+            response = message["params"]["response"]
+            if response["url"].startswith(self.base) and response["status"] >= 400:
+                problems.append(f"{response['status']} for {response['url']}")
+        if problems:
+            self.fail(problems, what)
+        if SHOTS:  # to look at every page: KSM_BROWSER_SHOTS=/some/dir
+            safe = self.name.replace("/", "_").replace("[", "-").replace("]", "")
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            self._full_page_screenshot(Path(SHOTS) / f"{safe}-page{self.pages:02d}.png")
+        return self
+
+    def _full_page_screenshot(self, path: Path) -> None:
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": self.width, "height": min(height, 4000), "deviceScaleFactor": 1,
+            "mobile": self.phone})
+        self.driver.save_screenshot(str(path))
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": self.width, "height": HEIGHT[self.width], "deviceScaleFactor": 1,
+            "mobile": self.phone})
+
+    def fail(self, problems: list[str], what: str) -> None:
+        safe = self.name.replace("/", "_").replace("[", "-").replace("]", "")
+        stem = self.shots / f"{safe}-page{self.pages}"
+        self.driver.save_screenshot(f"{stem}.png")
+        Path(f"{stem}.html").write_text(self.driver.page_source)
+        print(f"screenshot of the failing page: {stem}.png (and {stem}.html)")
+        pytest.fail(f"{what} at {self.width} px ({self.driver.current_url}):\n  "
+                    + "\n  ".join(problems) + f"\n  screenshot: {stem}.png", pytrace=False)
+
+
+def _stale(element: Any) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        element.tag_name
+    except StaleElementReferenceException:
+        return True
+    return False
+
+
+def make_officer(rt: Any, username: str, role: str, kelurahan: Any = None) -> None:
+    from bot.services.officers import create_or_update
+
+    with rt.db.session() as session:
+        if kelurahan is not None:
+            kelurahan = session.merge(kelurahan)
+        create_or_update(session, username, PASSWORD, role, kelurahan)

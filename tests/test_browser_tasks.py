@@ -1,0 +1,105 @@
+"""An officer's tasks done in a real browser, each at phone (390 px) and laptop
+(1366 px) width: every page on the way fits the screen, logs no JS error and loads
+without a 4xx/5xx (see tests/browser_harness.py)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.models import Complaint, Kelurahan, Ksm, Proposal
+from bot.models import ksm as k
+from tests.browser_harness import browser, chrome, make_officer, served  # noqa: F401
+from tests.meeting_helpers import WIB, fast, make_ksm
+from tests.transcript import Phone
+
+
+def _kelurahan(rt: Any, name: str) -> Kelurahan:
+    with rt.db.session() as session:
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == name))
+        session.expunge(kelurahan)
+        return kelurahan
+
+
+def test_a_bkm_officer_verifies_a_ksm(browser, rt) -> None:  # type: ignore[no-untyped-def]
+    waiting = make_ksm(rt, WIB, members=3, status=k.WAITING, kelurahan="Sukamaju")
+    verified = make_ksm(rt, WIB, members=4, kelurahan="Sukamaju")
+    with rt.db.session() as session:
+        session.add(Proposal(ksm_id=verified["id"], title="Pelatihan menjahit untuk ibu-ibu RW 05",
+                             field="ekonomi", unit="UPK", amount=7_500_000, beneficiaries=12,
+                             poor_beneficiaries=9, status=k.SUBMITTED))
+    make_officer(rt, "bkm1", "bkm", _kelurahan(rt, "Sukamaju"))
+    browser.login("bkm1").get("/ksm/?status=waiting_verification")
+    assert waiting["code"] in browser.text()
+    browser.click(f"form[action$='/ksm/{waiting['id']}/verify'] button")
+    with rt.db.session() as session:
+        assert session.get(Ksm, waiting["id"]).status == k.VERIFIED
+    browser.get(f"/ksm/{waiting['id']}").get("/ksm/?status=verified").get("/ksm/stats")
+    browser.get("/ksm/proposals/")
+    browser.fill("form.review input[name=notes]", "Sesuai PJM, penerima jelas")
+    browser.click("form.review button")
+    with rt.db.session() as session:
+        assert session.scalar(select(Proposal.status)) == k.ELIGIBLE
+    browser.get("/ksm/proposals/programs").get("/ksm/poor-list").get("/monev/")
+
+
+def test_a_ppm_officer_works_a_complaint_to_resolved(browser, rt, client) -> None:  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        session.add(Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                              time_zone="Asia/Jakarta"))
+    resident = Phone(client, number="+6281211110001")
+    resident.send("ADUAN dana BLM dipotong ketua KSM sebesar lima ratus ribu rupiah tanpa alasan")
+    resident.send("Sukamaju RW 02").send("3").send("Pak Budi").send("5jt").send("2")
+    resident.expect("Terima kasih")
+    with rt.db.session() as session:
+        complaint_id = session.scalar(select(Complaint.id))
+    make_officer(rt, "ppm1", "ppm", _kelurahan(rt, "Sukamaju"))
+    browser.login("ppm1").get("/complaints/")
+    browser.click(f"a[href$='/complaints/{complaint_id}']")
+    browser.fill("form[action$='/reply'] textarea", "Aduan diterima, kami periksa minggu ini.")
+    browser.click("form[action$='/reply'] button")
+    for status in ("verified", "in_follow_up", "resolved"):
+        browser.fill("form[action$='/status'] select", status)
+        if status == "resolved":
+            browser.fill("form[action$='/status'] input[name=response]", "Dana sudah dikembalikan.")
+        browser.click("form[action$='/status'] button")
+    with rt.db.session() as session:
+        assert session.get(Complaint, complaint_id).status == "resolved"
+    assert "Aduan diterima, kami periksa" in browser.text()
+    browser.get("/complaints/recap").get("/complaints/?status=resolved")
+
+
+def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    fast(rt)
+    ksms = [make_ksm(rt, WIB, members=3, kelurahan="Sukamaju") for _ in range(2)]
+    with rt.db.session() as session:
+        for n, ksm in enumerate(ksms):
+            session.add(Proposal(ksm_id=ksm["id"], title=f"Perbaikan jalan setapak RT 0{n + 1}",
+                                 field="ekonomi", unit="UPK", amount=5_000_000, beneficiaries=10,
+                                 poor_beneficiaries=10, status=k.ELIGIBLE))
+        first = session.scalar(select(Proposal.id).order_by(Proposal.id))
+    make_officer(rt, "bkm1", "bkm", _kelurahan(rt, "Sukamaju"))
+    browser.login("bkm1").get("/announcements/")
+    browser.click("form[action$='/announcements/new'] button")
+    browser.fill("input[name=title]", "Prioritas BLM 2026")
+    browser.find(f"input[name=chosen_{first}]").click()
+    browser.fill(f"input[name=rank_{first}]", "1")
+    browser.fill(f"input[name=reason_{first}]", "Paling banyak warga miskin yang terbantu")
+    browser.click("main form button[type=submit]")
+    assert "Pratinjau" in browser.text()
+    browser.click("form[action$='/publish'] button")
+    run_jobs()
+    browser.get(re.sub(r"^https?://[^/]+", "", browser.driver.current_url))
+    assert "Pengiriman" in browser.text()
+    browser.get("/announcements/")
+
+
+def test_an_officer_chats_in_the_simulator(browser, rt) -> None:  # type: ignore[no-untyped-def]
+    make_officer(rt, "admin", "admin")
+    browser.login("admin").get("/simulator/")
+    browser.fill("#text", "BAHASA EN")
+    browser.click("#composer button", navigates=False)
+    browser.wait_for(lambda: "Language: English" in browser.find("#thread").text, "the bot's reply")
+    browser.check("the simulator after a reply")
+    browser.get("/admin/jobs/")
