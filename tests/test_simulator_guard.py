@@ -96,3 +96,31 @@ def test_simulated_complaints_stay_out_of_the_queue_unless_asked(rt, client, off
     assert real in page and simulated not in page
     shown = client.get("/complaints/?simulated=1").get_data(as_text=True)
     assert simulated in shown
+
+
+def test_simulated_complaints_count_nowhere_but_open_when_asked_for(rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    """Recap, home page and overdue figures count real complaints only; an officer who
+    asked to see a simulated one can open it."""
+    import csv
+    import io
+
+    from bot.services import complaint_queue as queue
+
+    add_kelurahan(rt, "Sukamaju")
+    officer_login()
+    SimPhone(client, "+6281211110008").send("ADUAN lampu jalan mati").send("BATAL")
+    Phone(client, number="+6281211110002").send("ADUAN dana BLM dipotong").send("BATAL")
+    with rt.db.session() as session:
+        session.execute(Complaint.__table__.update().values(
+            due_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        simulated_id = session.scalar(
+            select(Complaint.id).join(Contact, Contact.id == Complaint.contact_id)
+            .where(Contact.simulated.is_(True)))
+        from bot.models import Officer
+
+        admin = session.scalar(select(Officer).where(Officer.username == "admin"))
+        assert queue.overdue_count(session, admin) == 1
+    rows = list(csv.reader(io.StringIO(client.get("/complaints/recap/csv").get_data(as_text=True))))
+    total = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}["Total"]
+    assert total["total"] == "1"
+    assert client.get(f"/complaints/{simulated_id}").status_code == 200

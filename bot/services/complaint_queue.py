@@ -67,21 +67,30 @@ def levels_overseen(officer: Officer) -> tuple[str, ...]:
     return roles.LEVELS[: roles.LEVELS.index(officer.level) + 1]
 
 
-def scope(officer: Officer) -> Any:
+def not_simulated() -> Any:
+    """The complaint was not filed from the dashboard's simulator."""
+    return Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True)))
+
+
+def scope(officer: Officer, simulated: bool = False) -> Any:
     """The condition for the complaints ``officer`` may see: in their area, at their
     level or below (a kota officer oversees its kelurahan), and
     the complaints without an area for those who place them.
 
     Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
+    Complaints filed from the simulator count nowhere (queues, home page, recaps,
+    escalation) unless ``simulated`` asks for them.
     """
-    if officer.role == roles.ADMIN:
-        return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    cond = and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))
-    if sees_unplaced(officer):
-        cond = or_(cond, Complaint.kelurahan_id.is_(None))
-    return _hide_from_bkm(officer, cond)
+    if officer.role == roles.ADMIN:
+        cond = true()
+    else:
+        cond = and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))
+        if sees_unplaced(officer):
+            cond = or_(cond, Complaint.kelurahan_id.is_(None))
+        cond = _hide_from_bkm(officer, cond)
+    return cond if simulated else and_(cond, not_simulated())
 
 
 @dataclass(frozen=True)
@@ -136,15 +145,12 @@ class Filters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def scoped(officer: Officer) -> Select[Any]:
-    return select(Complaint).where(scope(officer))
+def scoped(officer: Officer, simulated: bool = False) -> Select[Any]:
+    return select(Complaint).where(scope(officer, simulated))
 
 
 def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
-    query = scoped(officer)
-    if not filters.simulated:
-        query = query.where(Complaint.contact_id.not_in(
-            select(Contact.id).where(Contact.simulated.is_(True))))
+    query = scoped(officer, filters.simulated)
     if filters.status == "open":
         query = query.where(Complaint.status.in_((c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)))
     elif filters.status:
@@ -227,8 +233,9 @@ def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
 
 
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
-    """The complaint if ``officer`` may see it; None when missing or out of scope alike."""
-    return session.scalar(scoped(officer).where(Complaint.id == complaint_id))
+    """The complaint if ``officer`` may see it; None when missing or out of scope alike.
+    A simulated one opens too: the officer asked for it in the list."""
+    return session.scalar(scoped(officer, simulated=True).where(Complaint.id == complaint_id))
 
 
 def shows_identity(officer: Officer, complaint: Complaint) -> bool:
