@@ -132,11 +132,12 @@ class Browser:
         element = self.find(css, within)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         self._assert_reachable(element, css)
-        old = self.find("html")
+        # Mark this document: the next page is loaded when a document without the mark
+        # is complete (an element's staleness is racy while chromium swaps documents).
+        self.driver.execute_script("window.ksmOldPage = true")
         element.click()
         if navigates:
-            self.wait_for(lambda: _stale(old), f"the page after clicking {css}")
-            self.wait_loaded()
+            self.wait_for(self._new_page_loaded, f"the page after clicking {css}")
         return self.check(f"after clicking {css}")
 
     def fill(self, css: str, text: str, within: Any = None) -> "Browser":
@@ -171,9 +172,14 @@ class Browser:
                 self.fail([f"waited {timeout:.0f} s for {what}"], what)
             time.sleep(0.1)
 
-    def wait_loaded(self) -> None:
-        self.wait_for(lambda: self.driver.execute_script("return document.readyState") == "complete",
-                      "the page to load")
+    def _new_page_loaded(self) -> bool:
+        from selenium.common.exceptions import WebDriverException
+
+        try:
+            return bool(self.driver.execute_script(
+                "return !window.ksmOldPage && document.readyState === 'complete'"))
+        except WebDriverException:  # the document is being replaced: ask again
+            return False
 
     def login(self, username: str) -> "Browser":
         self.get("/login")
@@ -239,16 +245,6 @@ class Browser:
         print(f"screenshot of the failing page: {stem}.png (and {stem}.html)")
         pytest.fail(f"{what} at {self.width} px ({self.driver.current_url}):\n  "
                     + "\n  ".join(problems) + f"\n  screenshot: {stem}.png", pytrace=False)
-
-
-def _stale(element: Any) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
-
-    try:
-        element.tag_name
-    except StaleElementReferenceException:
-        return True
-    return False
 
 
 def make_officer(rt: Any, username: str, role: str, kelurahan: Any = None) -> None:
