@@ -18,7 +18,7 @@ from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
-from bot.services import area_scope
+from bot.services import area_scope as areas
 from bot.services.complaint_notices import time_zone_of
 from bot.services.working_days import last_day
 
@@ -30,7 +30,7 @@ ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
 
 def _area(officer: Officer) -> Any:
     """The officer's area as a condition; nothing when the area is missing."""
-    return area_scope.condition(officer, Complaint.kelurahan_id, Complaint.kota, Complaint.provinsi)
+    return areas.condition(officer, Complaint.kelurahan_id, Complaint.kota, Complaint.provinsi)
 
 
 def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
@@ -215,7 +215,7 @@ def unplaced_count(session: Session, officer: Officer) -> int:
 
 def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
     """True when ``kelurahan`` lies in the officer's area (kota with its provinsi)."""
-    return officer.role == roles.ADMIN or area_scope.contains(officer, kelurahan)
+    return officer.role == roles.ADMIN or areas.contains(officer, kelurahan)
 
 
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
@@ -315,7 +315,7 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> l
     ``limit``: a long drop-down helps nobody and costs every page load."""
     query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
     if officer.role != roles.ADMIN:
-        query = query.where(area_scope.kelurahan_condition(officer))
+        query = query.where(areas.kelurahan_condition(officer))
     rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))
     return rows if len(rows) <= limit else None
 
