@@ -155,41 +155,32 @@ def smsgate_setup() -> None:
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "bkm", "ppm", "fasilitator"]), required=True)
-@click.option("--kelurahan", help="kelurahan name (scope: that kelurahan)")
+@click.option("--kelurahan", help="kelurahan name or code, e.g. 32.73.14.1004 (scope: that kelurahan)")
 @click.option("--kota", help="kota/kabupaten (scope: that kota)")
 @click.option("--provinsi", help="provinsi (scope: that provinsi)")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="")
 def create_user(username, role, kelurahan, kota, provinsi, password, full_name) -> None:  # type: ignore[no-untyped-def]
     """Create an officer account, or reset its password, role and area."""
-    from sqlalchemy import select
-
-    from bot.db import Database
-    from bot.models import Kelurahan
+    from bot.services.area_lookup import AreaNotFound, find
     from bot.services.officers import OfficerError, create_or_update
 
-    settings = _settings()
-    database = Database(settings.database_url)
+    database, dispose = _command_database()
     try:
         with database.session() as session:
-            area = None
-            if kelurahan:
-                query = select(Kelurahan).where(Kelurahan.name.ilike(kelurahan))
-                if kota:
-                    query = query.where(Kelurahan.kota.ilike(kota))
-                matches = session.execute(query).scalars().all()
-                if len(matches) != 1:
-                    raise click.ClickException(
-                        f"kelurahan {kelurahan!r}: {'not found' if not matches else 'ambiguous, give --kota'}"
-                    )
-                area = matches[0]
             try:
-                officer = create_or_update(session, username, password, role, area, kota, provinsi, full_name)
+                area = find(session, kelurahan, kota, provinsi)
+            except AreaNotFound as exc:
+                raise click.ClickException(str(exc)) from None
+            try:
+                officer = create_or_update(session, username, password, role, area.kelurahan, area.kota,
+                                           area.provinsi, full_name)
             except OfficerError as exc:
                 raise click.ClickException(str(exc)) from None
             click.echo(f"officer {officer.username}: role {officer.role}, level {officer.level}")
     finally:
-        database.dispose()
+        if dispose:
+            database.dispose()
 
 
 @main.command("api-token")
