@@ -176,3 +176,15 @@ def test_choose_phone() -> None:
     assert choose_phone([a, b, c], None, 2, 7) == "c"
     assert {choose_phone([a, b, c], None, None, n) for n in range(4)} == {"a", "c"}
     assert choose_phone([], None, 1, 0) is None  # no phone known: the gateway's choice
+
+
+def test_the_admin_jobs_page_shows_the_phones_offline_highlighted(client, rt, officer_login) -> None:  # type: ignore[no-untyped-def]
+    ping(client, "dev-a")
+    ping(client, "dev-b")
+    set_device(rt, "dev-b", last_ping_at=datetime.now(timezone.utc) - timedelta(minutes=30))
+    officer_login("root", "admin")
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "Ponsel gateway SMS (2)" in page
+    offline = page.index('<tr class="overdue"><td data-label="Ponsel"><code>dev-b</code>')
+    assert page.index("<code>dev-a</code>") > offline  # offline first
+    assert page.count("MATI") == 1
