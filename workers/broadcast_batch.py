@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from bot import gateway_devices
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from workers import clock
-from workers.channels import Route, choose_route, sms_provider
+from workers.channels import Phone, Route, choose_route, sms_provider
 from workers.outbound import mark_contact_for_error
 from workers.quiet_hours import quiet_until
 from workers.rate_limit import SLOW_DOWN_CODES, sender_key
@@ -45,10 +46,14 @@ class BatchSender:
         self.token = token
         self.outcomes: Counter[str] = Counter()
         self._later: list[Any] = []  # statements for the next commit
+        self._phones: list[Phone] = []  # gateway phones, read once per batch
 
     def send(self, recipients: list[Any]) -> Counter[str]:
         """Send every recipient of the batch; returns the outcomes counted."""
         with self.rt.db.engine.connect() as conn:
+            if self.rt.settings.smsgate_url:
+                with conn.begin():
+                    self._phones = gateway_devices.phones(conn, clock.now(self.rt))
             try:
                 for recipient in recipients:
                     self._one(conn, recipient)
@@ -92,7 +97,10 @@ class BatchSender:
         bc = self.broadcast
         route = choose_route(recipient.channel, recipient.last_whatsapp_at, now, bc.body_sms,
                              bc.body_whatsapp, bc.content_sid, bc.content_variables,
-                             sms=sms_provider(self.rt.settings, recipient.channel))
+                             sms=sms_provider(self.rt.settings, recipient.channel,
+                                              phones=self._phones,
+                                              kelurahan_id=recipient.kelurahan_id,
+                                              spread=recipient.send_id))
         key, per_second = sender_key(self.rt.settings, route.channel, route.provider,
                                      route.device_id)
         wait = self.limiter.reserve(key, per_second)

@@ -64,6 +64,7 @@ class Recipient:
     invalid_number: bool
     last_whatsapp_at: datetime | None
     time_zone: str | None
+    kelurahan_id: int | None = None
 
 
 def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
@@ -130,7 +131,7 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
         row.id: row for row in session.execute(
             select(Contact.id, Contact.phone, Contact.opted_out,
                    (Contact.invalid_number | Contact.simulated).label("invalid_number"),
-                   Contact.last_whatsapp_at, Kelurahan.time_zone)
+                   Contact.last_whatsapp_at, Kelurahan.time_zone, Contact.kelurahan_id)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Contact.id.in_([row.contact_id for row in claimed]))
         )
@@ -139,7 +140,8 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
     for row in sorted(claimed, key=lambda r: r.id):
         c = contacts[row.contact_id]
         recipients.append(Recipient(row.id, row.contact_id, row.channel, c.phone, c.opted_out,
-                                    c.invalid_number, c.last_whatsapp_at, c.time_zone))
+                                    c.invalid_number, c.last_whatsapp_at, c.time_zone,
+                                    c.kelurahan_id))
     return recipients
 
 

@@ -10,11 +10,20 @@ a resident who texted the gateway's local number is answered from it; Twilio has
 two-way SMS in Indonesia. Every other SMS (notices, reminders, broadcasts, a WhatsApp
 message falling back to SMS) goes through ``SMS_PROVIDER``. This is the one place that
 decides; the flows know only SMS or WhatsApp.
+
+Gateway phones (``bot.models.gateway``): a reply leaves from the phone the resident
+wrote to; any other SMS is spread over the online phones of the contact's kelurahan,
+else over every online phone (each phone has its own rate: ``workers.rate_limit``).
+A phone that stopped pinging or keeps failing is offline: a message recorded for it
+(a reply) moves, when it is next claimed, to an online phone of the same kelurahan,
+else to any online phone; with none online it stays on its phone, where the gateway
+holds it until the phone is back. The choice is made at claim time by the send jobs,
+so their claims and leases keep each message to one send.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,21 +51,71 @@ class Route:
     device_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Phone:
+    """A gateway phone as routing sees it."""
+
+    device_id: str
+    kelurahan_id: int | None
+    online: bool
+
+
+def phone_online(last_ping_at: datetime | None, recent_failures: int,
+                 last_failed_at: datetime | None, now: datetime) -> bool:
+    """Whether a gateway phone may be given messages at ``now``."""
+    from bot.models.gateway import FAILURE_LIMIT, PING_TIMEOUT
+
+    if last_ping_at is None or now - last_ping_at > PING_TIMEOUT:
+        return False
+    failing = (recent_failures >= FAILURE_LIMIT and last_failed_at is not None
+               and now - last_failed_at <= PING_TIMEOUT)
+    return not failing
+
+
+def choose_phone(phones: Sequence[Phone], wanted: str | None, kelurahan_id: int | None,
+                 spread: int) -> str | None:
+    """The gateway phone a message leaves from (None: the gateway's own choice).
+
+    Args:
+        phones: every known phone (:func:`bot.gateway_devices.phones`).
+        wanted: the phone recorded on the message (a reply: the one written to).
+        kelurahan_id: the contact's kelurahan, if assigned.
+        spread: a number that differs between messages (their id) to share the load.
+    """
+    known = {p.device_id: p for p in phones}
+    if wanted is not None:
+        phone = known.get(wanted)
+        if phone is None or phone.online:
+            return wanted
+        kelurahan_id = phone.kelurahan_id or kelurahan_id
+    online = [p for p in phones if p.online]
+    local = [p for p in online if kelurahan_id is not None and p.kelurahan_id == kelurahan_id]
+    candidates = local or online
+    if not candidates:
+        return wanted  # nothing better: it waits at the gateway for its phone
+    return candidates[spread % len(candidates)].device_id
+
+
 def sms_provider(settings: Any, channel: str, recorded: str | None = None,
-                 device_id: str | None = None) -> tuple[str, str | None]:
+                 device_id: str | None = None, phones: Sequence[Phone] = (),
+                 kelurahan_id: int | None = None, spread: int = 0) -> tuple[str, str | None]:
     """The provider and gateway phone for a message if it goes by SMS.
 
     ``recorded``/``device_id``: what the message carries (a reply copies them from the
     message it answers). They hold for a message queued for SMS while that provider
     is configured; anything else (no record, a WhatsApp message falling back to SMS)
-    goes through ``SMS_PROVIDER``, the gateway choosing the phone.
+    goes through ``SMS_PROVIDER``. Through the gateway the phone is
+    :func:`choose_phone`'s among ``phones``.
     """
+    provider, wanted = settings.sms_provider, None
     if channel == "sms":
         if recorded == SMSGATE and settings.smsgate_url:
-            return SMSGATE, device_id
-        if recorded == TWILIO and settings.twilio_account_sid:
+            provider, wanted = SMSGATE, device_id
+        elif recorded == TWILIO and settings.twilio_account_sid:
             return TWILIO, None
-    return settings.sms_provider, None
+    if provider != SMSGATE:
+        return provider, None
+    return SMSGATE, choose_phone(phones, wanted, kelurahan_id, spread)
 
 
 def in_whatsapp_window(last_whatsapp_at: datetime | None, now: datetime) -> bool:

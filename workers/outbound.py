@@ -42,6 +42,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
+from bot import gateway_devices
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
 from workers import clock
@@ -127,7 +128,8 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
             return "not due" if status == m.QUEUED else "not queued"
         contact = session.execute(
             select(Contact.phone, Contact.opted_out, Contact.invalid_number,
-                   Contact.simulated, Contact.last_whatsapp_at, Kelurahan.time_zone)
+                   Contact.simulated, Contact.last_whatsapp_at, Contact.kelurahan_id,
+                   Kelurahan.time_zone)
             .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Contact.id == row.contact_id)
         ).one()
@@ -142,13 +144,16 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
             # The sweep queues it again once it is 06:00 for this contact.
             session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"
+        phones = gateway_devices.phones(session, now) if rt.settings.smsgate_url else []
 
     # WhatsApp outside the 24-hour window: the kind's approved template, else SMS; a
-    # reply by SMS goes back through the provider and phone the resident wrote to.
+    # reply by SMS goes back through the provider and phone the resident wrote to
+    # (another phone of its kelurahan if that one is offline).
     route = choose_route(row.channel, contact.last_whatsapp_at, now, row.body,
                          content_sid=rt.settings.whatsapp_templates.get(row.kind or ""),
                          sms=sms_provider(rt.settings, row.channel, row.provider,
-                                          row.device_id))
+                                          row.device_id, phones, contact.kelurahan_id,
+                                          message_id))
     outgoing = Outgoing(
         to=contact.phone,
         channel=route.channel,
@@ -206,7 +211,8 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
             update(TABLE).where(*_in_flight(call))
             .values(status=m.SENT, twilio_sid=sid, sent_at=stamp, error_code=None,
                     next_attempt_at=None, channel=claimed.outgoing.channel,
-                    provider=claimed.outgoing.provider, updated_at=stamp)
+                    provider=claimed.outgoing.provider, device_id=claimed.outgoing.device_id,
+                    updated_at=stamp)
         )
     return f"sent {sid}"
 
@@ -224,6 +230,8 @@ def _in_flight(call: ProviderCall) -> tuple[Any, ...]:
 def _failed(rt: Any, call: ProviderCall, error: SendError) -> str:
     message_id = call.claim.message_id
     now = clock.now(rt)
+    if error.retryable:
+        _phone_failed(rt, call.claim.outgoing, now)
     if error.retryable and call.attempts < MAX_ATTEMPTS:
         due = now + timedelta(seconds=BACKOFF[call.attempts - 1])
         with rt.db.session() as session:
@@ -246,6 +254,17 @@ def _failed(rt: Any, call: ProviderCall, error: SendError) -> str:
     log.warning("message %s failed for good after %s attempts: %s %s",
                 message_id, call.attempts, error.code, error)
     return f"failed {error.code}"
+
+
+def _phone_failed(rt: Any, outgoing: Outgoing, now: datetime) -> None:
+    """A gateway phone that keeps failing goes offline (``workers.channels``)."""
+    if outgoing.provider != "smsgate" or outgoing.device_id is None:
+        return
+    try:
+        with rt.db.session() as session:
+            gateway_devices.failed_on(session, outgoing.device_id, now)
+    except Exception:  # noqa: BLE001 - bookkeeping; the message's own retry matters more
+        log.warning("could not count a failure of phone %s", outgoing.device_id, exc_info=True)
 
 
 def _enqueue_at(rt: Any, message_id: int, delay: timedelta) -> None:

@@ -17,6 +17,7 @@ from bot.models.complaint import (
     ComplaintNotice,
 )
 from bot.models.contact import Contact
+from bot.models.gateway import GatewayDevice
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
@@ -26,7 +27,7 @@ from bot.models.poor import PoorResident
 
 __all__ = [
     "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
-    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm",
+    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "GatewayDevice", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "RecoveryCode", "Rsvp", "utcnow",
 ]

@@ -1,6 +1,7 @@
 """Admins' view of the job queues: queued, running, scheduled and failed jobs (RQ), with
 a button to retry a failed job. On the embedded default it shows the in-process runner.
-Below them, messages whose fate is unknown (a worker died during the provider call,
+Then the SMS gateway's phones, each with its last ping and whether routing counts it
+online (``workers.channels``). Below them, messages whose fate is unknown (a worker died during the provider call,
 ``workers/outbound.py``), with a button to send one again.
 Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from bot.models import Contact, Message
+from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.web import get_runtime
 from bot.web.auth import require_role
 from workers import clock
+from workers.channels import phone_online
 from workers.outbound import requeue_unknown
 from workers.queue import InlineJobQueue, RqJobQueue
 
@@ -63,7 +65,25 @@ def index():  # type: ignore[no-untyped-def]
     else:
         overview = {"mode": type(jobs).__name__, "name": "-", "queued": 0, "started": 0,
                     "scheduled": 0, "deferred": 0, "failed_count": 0, "failed": []}
-    return render_template("admin_jobs.html", q=overview, unknown=_unknown_messages())
+    return render_template("admin_jobs.html", q=overview, unknown=_unknown_messages(),
+                           phones=_gateway_phones())
+
+
+def _gateway_phones() -> list[dict[str, Any]]:
+    """Every known gateway phone with its kelurahan and state, offline ones first."""
+    rt = get_runtime()
+    now = clock.now(rt)
+    with rt.db.session() as session:
+        rows = session.execute(
+            select(GatewayDevice, Kelurahan.name)
+            .outerjoin(Kelurahan, Kelurahan.id == GatewayDevice.kelurahan_id)
+            .order_by(GatewayDevice.device_id)
+        ).all()
+    phones = [{"device": device, "kelurahan": name,
+               "online": phone_online(device.last_ping_at, device.recent_failures,
+                                      device.last_failed_at, now)}
+              for device, name in rows]
+    return sorted(phones, key=lambda p: p["online"])
 
 
 def _unknown_messages() -> dict[str, Any]:

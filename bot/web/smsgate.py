@@ -18,10 +18,12 @@ import time
 
 from flask import Blueprint, Response, abort, request
 
+from bot import gateway_devices
 from bot import smsgate_events as events
 from bot.delivery import record_status
 from bot.inbound import receive
 from bot.web import get_runtime
+from workers import clock
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,23 @@ def _answer(text: str, status: int = 200) -> Response:
     return Response(text + "\n", status, mimetype="text/plain")
 
 
+def _note_phone(event: events.Event) -> None:
+    """Keep the phone's health (``bot.gateway_devices``); never in the event's way: with
+    the database down a received SMS must still be spooled and answered 2xx."""
+    if event.device_id is None:
+        return
+    now = clock.now(get_runtime())
+    try:
+        with get_runtime().db.session() as session:
+            gateway_devices.heard_from(session, event.device_id, now)
+            if event.kind in (events.SENT, events.DELIVERED):
+                gateway_devices.sent_by(session, event.device_id, now)
+            elif event.kind == events.FAILED:
+                gateway_devices.failed_on(session, event.device_id, now)
+    except Exception:  # noqa: BLE001 - see above
+        log.warning("could not note gateway phone %s", event.device_id, exc_info=True)
+
+
 @bp.post("")
 def event() -> Response:
     body = request.get_data(cache=False)
@@ -51,6 +70,7 @@ def event() -> Response:
         parsed = events.parse_event(body)
         if parsed.kind == events.RECEIVED:
             receive(get_runtime(), events.received_message(parsed))
+            _note_phone(parsed)  # after: the message comes first
             return _answer("stored")
         if parsed.kind in events.STATUS_OF:
             report = events.delivery_report(parsed)
@@ -59,8 +79,10 @@ def event() -> Response:
             # A report for a message this bot did not send (one typed on the phone) is
             # answered 2xx too: re-delivering it for two days would change nothing.
             record_status(get_runtime(), report.sid, report.status, None)
+            _note_phone(parsed)
             return _answer("recorded")
     except events.BadEvent as exc:
         return Response(str(exc) + "\n", 400, mimetype="text/plain")
-    # system:ping and events this bot does not use (sms:data-received, mms:...).
+    # system:ping (the phone is alive) and events this bot does not use.
+    _note_phone(parsed)
     return _answer("ignored")

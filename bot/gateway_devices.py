@@ -1,0 +1,62 @@
+"""What the bot knows of each gateway phone: when it was last heard from, its sends.
+
+Written by the webhook (events name their phone) and the send job (the API's answer for
+a send to a chosen phone); read by ``workers.channels`` to pick the phone a message
+leaves from, and by the admin jobs page. Bookkeeping only: nothing here may stop an
+event from being stored or a message from being sent.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.models import GatewayDevice
+from workers.channels import Phone
+
+TABLE = GatewayDevice.__table__
+# A busy phone's every event would otherwise be a write: once a minute is enough for a
+# 15-minute timeout.
+PING_RESOLUTION = timedelta(seconds=60)
+
+
+def heard_from(session: Any, device_id: str, now: datetime) -> None:
+    """The phone ``device_id`` sent an event: it exists and its app runs."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(TABLE).values(device_id=device_id, last_ping_at=now, recent_failures=0,
+                                created_at=now)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[TABLE.c.device_id],
+        set_={"last_ping_at": now},
+        where=(TABLE.c.last_ping_at.is_(None)
+               | (TABLE.c.last_ping_at < now - PING_RESOLUTION)),
+    ))
+
+
+def sent_by(session: Any, device_id: str, now: datetime) -> None:
+    """The phone reports an SMS sent or delivered: it can send; its failures are over."""
+    session.execute(update(TABLE).where(TABLE.c.device_id == device_id)
+                    .values(last_sent_at=now, recent_failures=0))
+
+
+def failed_on(session: Any, device_id: str, now: datetime) -> None:
+    """A send through this phone failed (the API for it, or the phone's own report)."""
+    session.execute(update(TABLE).where(TABLE.c.device_id == device_id)
+                    .values(recent_failures=TABLE.c.recent_failures + 1, last_failed_at=now))
+
+
+def phones(session: Any, now: datetime) -> list[Phone]:
+    """Every known phone with its kelurahan and whether it is online at ``now``."""
+    from workers.channels import phone_online
+
+    rows = session.execute(
+        select(TABLE.c.device_id, TABLE.c.kelurahan_id, TABLE.c.last_ping_at,
+               TABLE.c.recent_failures, TABLE.c.last_failed_at)
+        .order_by(TABLE.c.device_id)
+    ).all()
+    return [Phone(r.device_id, r.kelurahan_id,
+                  phone_online(r.last_ping_at, r.recent_failures, r.last_failed_at, now))
+            for r in rows]
