@@ -5,7 +5,7 @@ in two kota of the same name (in two provinces), so the unique (name, kota) goes
 demo kelurahan gets its real code.
 
 Revision ID: 0015_area_codes
-Revises: 0013_officer_second_factor
+Revises: 0014_gateway_devices
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_area_codes"
-down_revision = "0013_officer_second_factor"
+down_revision = "0014_gateway_devices"
 branch_labels = None
 depends_on = None
 
