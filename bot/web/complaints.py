@@ -30,6 +30,7 @@ from bot.models import (
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_actions as actions
+from bot.services import complaint_audit as audit
 from bot.services import complaint_escalation as escalation
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
@@ -63,12 +64,7 @@ LEVEL_LABELS = {
 }
 
 
-ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
+ZONE_NAMES = audit.ZONE_NAMES
 
 
 @bp.app_template_filter("local")
@@ -202,12 +198,6 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
     db = get_db()
     complaint = _visible_or_404(complaint_id)
     now = datetime.now(timezone.utc)
-    events = db.execute(
-        select(ComplaintEvent, Officer.username)
-        .outerjoin(Officer, Officer.id == ComplaintEvent.officer_id)
-        .where(ComplaintEvent.complaint_id == complaint.id)
-        .order_by(ComplaintEvent.id)
-    ).all()
     media = db.scalars(
         select(ComplaintMedia)
         .where(ComplaintMedia.complaint_id == complaint.id)
@@ -219,10 +209,11 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         if complaint.assigned_officer_id
         else None
     )
+    zone = kelurahan.time_zone if kelurahan else None
     return render_template(
         "complaints_detail.html",
         complaint=complaint,
-        events=events,
+        events=audit.trail(db, complaint, zone),
         media=media,
         thread=_thread(db, complaint),
         kelurahan=kelurahan,
@@ -237,7 +228,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         person=queue.complainant(db, current_user, complaint),
         opted_out=db.scalar(select(Contact.opted_out).where(Contact.id == complaint.contact_id)),
         assigned=assigned,
-        zone=kelurahan.time_zone if kelurahan else None,
+        zone=zone,
         overdue=queue.is_overdue(complaint, now),
         next_statuses=c.TRANSITIONS.get(complaint.status, ()),
         needs_reason=c.NEEDS_REASON,
