@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.services.bkm_roster import keep_from_bkm
 from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaint_queue import ACT_ROLES, get_visible, in_area
 from bot.services.complaints import place, record, working_days_allowed
@@ -243,6 +244,7 @@ def place_in(
         note=f"{kelurahan.name}, {kelurahan.kota}, {kelurahan.provinsi}",
         now=now,
     )
+    keep_from_bkm(session, complaint, now)  # now that its BKM is known
 
 
 def take(

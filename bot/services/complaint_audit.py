@@ -181,12 +181,16 @@ def sentence(
         )
     if action == "names_bkm_member":
         moved = after.get("level") != before.get("level")
-        how = "roster BKM" if note and note.startswith("Cocok dengan") else None
-        text = f"{who} menandai bahwa aduan menyebut anggota BKM: aduan disembunyikan dari BKM"
-        if how:
-            text = "Yang diadukan cocok dengan anggota BKM kelurahan: aduan disembunyikan dari BKM"
-        text += f" dan naik ke tingkat {_level(after.get('level'))}." if moved else "."
-        return text + (_reason(note) if not how else f" ({note.rstrip('.')}).")
+        where = f" dan naik ke tingkat {_level(after.get('level'))}" if moved else ""
+        if officer_id is None:  # matched against the kelurahan's BKM roster on intake
+            return (
+                "Yang diadukan cocok dengan anggota BKM kelurahan: aduan disembunyikan dari "
+                f"BKM{where} ({(note or '').rstrip('.')})."
+            )
+        return (
+            f"{who} menandai bahwa aduan menyebut anggota BKM: aduan disembunyikan dari "
+            f"BKM{where}.{_reason(note)}"
+        )
     if action == "placed":
         return f"{who} menempatkan aduan di {note or places.get(after.get('kelurahan_id'), '-')}."
     if action == "assigned":
