@@ -18,7 +18,7 @@ from bot.models.complaint import (
     ComplaintNotice,
 )
 from bot.models.contact import Contact
-from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
+from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal, ProposalReview
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
 from bot.models.monev import MonevPeriod, MonevReport
@@ -29,5 +29,5 @@ __all__ = [
     "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
-    "Officer", "PjmProgram", "PoorResident", "Proposal", "RecoveryCode", "Rsvp", "utcnow",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",
 ]
