@@ -38,6 +38,8 @@ def test_a_bkm_officer_verifies_a_ksm(browser, rt) -> None:  # type: ignore[no-u
     browser.get(f"/ksm/{waiting['id']}").get("/ksm/?status=verified").get("/ksm/stats")
     browser.get("/ksm/proposals/")
     browser.fill("form.review input[name=notes]", "Sesuai PJM, penerima jelas")
+    browser.click("form.review input[name=interview_done]", navigates=False)
+    browser.click("form.review input[name=field_visit_done]", navigates=False)
     browser.click("form.review button")
     with rt.db.session() as session:
         assert session.scalar(select(Proposal.status)) == k.ELIGIBLE

@@ -49,7 +49,7 @@ def test_kota_officer_oversees_the_kelurahan_of_their_kota_only(
         assert taken.level == "kota" and taken.assigned_officer_id is not None
     assert code_jabar in _queue(client, "?level=kota&mine=1")
     detail = client.get(f"/complaints/{_id(rt, code_jabar)}").get_data(as_text=True)
-    assert "diambil alih" in detail
+    assert "mengambil alih aduan; aduan naik dari tingkat kelurahan" in detail
 
     _logout(client)
     officer_login("ppm_suka", "ppm", kelurahan=jabar)

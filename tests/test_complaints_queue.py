@@ -92,7 +92,8 @@ def test_escalation_and_bkm_flag_move_the_complaint(rt, client, officer_login, t
     client.post("/logout", data={"csrf_token": _token(client)})
     officer_login("ppm_bandung", "ppm", kota="Kota Bandung")
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
-    assert "names_bkm_member" in detail and "menyebut ketua BKM" in detail  # audit trail
+    assert "menandai bahwa aduan menyebut anggota BKM" in detail  # audit trail
+    assert "Alasan: menyebut ketua BKM." in detail
     client.post(
         f"/complaints/{complaint_id}/escalate",
         data={"csrf_token": _token(client), "reason": "melibatkan dana provinsi"},
@@ -251,7 +252,7 @@ def test_status_changes_are_sent_to_the_complainant(
     )
 
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
-    assert "ppm_a" in detail and "in_follow_up" in detail  # who and what in the audit trail
+    assert "Petugas PPM ppm_a mulai menindaklanjuti aduan." in detail  # who and what, audited
     assert "tertunda jam tenang" not in detail and "kini sedang ditindaklanjuti" in detail
 
 

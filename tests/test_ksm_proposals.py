@@ -151,3 +151,52 @@ def test_dashboard_enters_a_proposal_and_scoping(phone, rt, verified, client, cs
     response = _post(client, csrf_token, f"/ksm/proposals/{proposal.id}/review", status="eligible")
     assert response.status_code == 404
     assert _proposals(rt)[0].status == "submitted"
+
+
+def test_eligible_needs_an_override_for_a_broken_rule_and_the_checks_or_a_reason(  # type: ignore[no-untyped-def]
+        phone, rt, verified, client, csrf_token) -> None:
+    from bot.models import ProposalReview
+
+    phone.send("USUL").send("Posyandu lansia").send("2").send("4").send("Rp 2.500.000").send("30")
+    phone.send("20").expect("UPS")  # 20 of 30 poor: social needs 100%
+    [proposal] = _proposals(rt)
+    url = f"/ksm/proposals/{proposal.id}/review"
+    queue = client.get("/ksm/proposals/?unit=UPS").data.decode()
+    assert "belum memenuhi aturan UPS" in queue and 'name="rule_override"' in queue
+
+    page = _post(client, csrf_token, url, status="eligible", notes="Penting",
+                 interview_done="1", field_visit_done="1")
+    assert _proposals(rt)[0].status == "submitted"  # one click is not enough
+    page = client.get("/ksm/proposals/?unit=UPS").data.decode()
+    assert "tulis alasan pengecualian" in page
+
+    _post(client, csrf_token, url, status="eligible", notes="Penting",
+          rule_override="10 lansia tidak terdaftar tapi miskin, dicek RT")
+    assert _proposals(rt)[0].status == "submitted"  # interview and visit not recorded
+    assert "atau tulis alasan" in client.get("/ksm/proposals/?unit=UPS").data.decode()
+
+    _post(client, csrf_token, url, status="eligible", notes="Penting", interview_done="1",
+          rule_override="10 lansia tidak terdaftar tapi miskin, dicek RT",
+          checks_skipped="Kunjungan tertunda banjir, foto lokasi sudah ada")
+    reviewed = _proposals(rt)[0]
+    assert (reviewed.status, reviewed.rule_override_reason, reviewed.checks_skipped_reason) == (
+        "eligible", "10 lansia tidak terdaftar tapi miskin, dicek RT",
+        "Kunjungan tertunda banjir, foto lokasi sudah ada")
+    shown = client.get("/ksm/proposals/?unit=UPS&status=eligible").data.decode()
+    assert "Pengecualian aturan UPS</b>: 10 lansia" in shown
+    assert "Kunjungan tertunda banjir" in shown and "diperiksa oleh bkm" in shown
+    with rt.db.session() as session:
+        reviews = session.scalars(select(ProposalReview)).all()
+        assert [(r.status, r.rule_override_reason is not None) for r in reviews] == [
+            ("eligible", True)]
+
+
+def test_a_proposal_within_its_rule_is_eligible_with_its_checks(  # type: ignore[no-untyped-def]
+        phone, rt, verified, client, csrf_token) -> None:
+    phone.send("USUL").send("Modal warung").send("1").send("ekonomi").send("5jt").send("12")
+    phone.send("12").expect("Usulan no.")
+    [proposal] = _proposals(rt)
+    _post(client, csrf_token, f"/ksm/proposals/{proposal.id}/review", status="eligible",
+          notes="Lengkap", interview_done="1", field_visit_done="1", rule_override="tidak perlu")
+    reviewed = _proposals(rt)[0]
+    assert (reviewed.status, reviewed.rule_override_reason) == ("eligible", None)

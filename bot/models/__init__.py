@@ -8,6 +8,7 @@ from bot.models.api_token import ApiToken, ApiTokenUse
 from bot.models.announcement import Announcement, AnnouncementComplaint, AnnouncementItem
 from bot.models.area import Kelurahan
 from bot.models.base import Base, utcnow
+from bot.models.bkm_roster import BkmMember
 from bot.models.broadcast import Broadcast, BroadcastSend
 from bot.models.complaint import (
     Complaint,
@@ -18,7 +19,7 @@ from bot.models.complaint import (
 )
 from bot.models.contact import Contact
 from bot.models.gateway import GatewayDevice
-from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal
+from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal, ProposalReview
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
 from bot.models.monev import MonevPeriod, MonevReport
@@ -26,8 +27,8 @@ from bot.models.officer import Officer, RecoveryCode
 from bot.models.poor import PoorResident
 
 __all__ = [
-    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
+    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "GatewayDevice", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
-    "Officer", "PjmProgram", "PoorResident", "Proposal", "RecoveryCode", "Rsvp", "utcnow",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",
 ]

@@ -116,4 +116,25 @@ class Proposal(Base):
     source: Mapped[str] = mapped_column(String(10), default="sms")  # sms / dashboard
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Eligible although it breaks its unit's beneficiary rule: why (the reviewer's words).
+    rule_override_reason: Mapped[str | None] = mapped_column(Text)
+    # Eligible without the interview or the field visit recorded: why not.
+    checks_skipped_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ProposalReview(Base):
+    """The audit trail of a proposal's reviews: each decision with its reasons."""
+
+    __tablename__ = "proposal_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    interview_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    field_visit_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    rule_override_reason: Mapped[str | None] = mapped_column(Text)
+    checks_skipped_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.services.bkm_roster import keep_from_bkm
 from bot.services.complaint_notices import notify, time_zone_of
-from bot.services.complaint_queue import ACT_ROLES, in_area
+from bot.services.complaint_queue import ACT_ROLES, get_visible, in_area
 from bot.services.complaints import place, record, working_days_allowed
 from bot.services.working_days import deadline
 from conversations.catalogue import render
@@ -243,6 +244,7 @@ def place_in(
         note=f"{kelurahan.name}, {kelurahan.kota}, {kelurahan.provinsi}",
         now=now,
     )
+    keep_from_bkm(session, complaint, now)  # now that its BKM is known
 
 
 def take(
@@ -272,6 +274,67 @@ def take(
         before,
         {"assigned_officer_id": officer.id, "level": complaint.level},
         note=note,
+        now=now,
+    )
+
+
+def colleagues(session: Session, officer: Officer, limit: int = 200) -> list[Officer]:
+    """Active officers who act on complaints in ``officer``'s own area at their level:
+    the people a complaint may be handed to. Admin may hand to any acting officer."""
+    query = select(Officer).where(Officer.active.is_(True), Officer.role.in_(ACT_ROLES))
+    if officer.role != roles.ADMIN:
+        query = query.where(
+            Officer.level == officer.level,
+            Officer.kelurahan_id.is_(officer.kelurahan_id)
+            if officer.kelurahan_id is None
+            else Officer.kelurahan_id == officer.kelurahan_id,
+            Officer.kota.is_(None) if officer.kota is None else Officer.kota == officer.kota,
+            Officer.provinsi.is_(None)
+            if officer.provinsi is None
+            else Officer.provinsi == officer.provinsi,
+        )
+    return list(session.scalars(query.order_by(Officer.username).limit(limit)))
+
+
+def colleagues_for(session: Session, officer: Officer, complaint: Complaint) -> list[Officer]:
+    """The colleagues who may take ``complaint``: each must be able to see it (a BKM
+    officer never gets a complaint that names a BKM member)."""
+    return [
+        x for x in colleagues(session, officer) if get_visible(session, x, complaint.id) is not None
+    ]
+
+
+def assign(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    assignee_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Hand ``complaint`` to a colleague of the officer's area who may see it.
+
+    Raises:
+        ActionError: the assignee is not such a colleague.
+    """
+    _check_role(officer)
+    now = now or clock()
+    if complaint.status in c.CLOSED:
+        raise ActionError("Aduan yang sudah ditutup tidak ditugaskan lagi.")
+    assignee = session.get(Officer, assignee_id) if assignee_id else None
+    if assignee is None or assignee.id not in {x.id for x in colleagues(session, officer)}:
+        raise ActionError("Pilih petugas di wilayah Anda.")
+    if get_visible(session, assignee, complaint.id) is None:
+        raise ActionError(f"{assignee.username} tidak boleh menangani aduan {complaint.code}.")
+    before = {"assigned_officer_id": complaint.assigned_officer_id}
+    complaint.assigned_officer_id = assignee.id
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "assigned",
+        officer.id,
+        before,
+        {"assigned_officer_id": assignee.id},
         now=now,
     )
 

@@ -98,6 +98,7 @@ class Filters:
     unplaced: bool = False  # only the complaints that need an area
     before: int | None = None  # keyset cursor: show complaints with a smaller id
     simulated: bool = False  # include complaints filed from the dashboard's simulator
+    q: str | None = None  # a complaint code (or its start), else words in the text
 
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> Filters:
@@ -118,6 +119,7 @@ class Filters:
             unplaced=(args.get("area") or "") == "none",
             before=number("before"),
             simulated=(args.get("simulated") or "") in ("1", "true", "on"),
+            q=" ".join((args.get("q") or "").split())[:MAX_SEARCH] or None,
         )
 
     def query_args(self, **changes: Any) -> dict[str, Any]:
@@ -132,6 +134,7 @@ class Filters:
             "area": "none" if self.unplaced else None,
             "before": self.before,
             "simulated": "1" if self.simulated else None,
+            "q": self.q,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
@@ -159,7 +162,30 @@ def filtered(officer: Officer, filters: Filters, now: datetime) -> Select[Any]:
         query = query.where(Complaint.assigned_officer_id == officer.id)
     if filters.unplaced:
         query = query.where(Complaint.kelurahan_id.is_(None))
+    if filters.q:
+        query = query.where(search(filters.q))
     return query
+
+
+MAX_SEARCH = 100
+
+
+def search(q: str) -> Any:
+    """Digits are a complaint code (the unique index finds it, or the codes it starts);
+    words are looked for in the text, who is complained about and the location.
+
+    The words are a case-insensitive substring scan within the officer's scope: fine
+    for an area's queue; a trigram index is the next step if one area grows huge.
+    """
+    code = q.replace(" ", "")
+    if code.isdigit():
+        return Complaint.code == code if len(code) >= 9 else Complaint.code.startswith(code)
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        Complaint.text.ilike(pattern, escape="\\"),
+        Complaint.accused.ilike(pattern, escape="\\"),
+        Complaint.location_text.ilike(pattern, escape="\\"),
+    )
 
 
 def page(

@@ -261,6 +261,10 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, A
         message_id=ctx.inbound_id,
         now=ctx.now,
     )
+    if effect.field in ("accused", "area") and complaint.accused:
+        from bot.services.bkm_roster import keep_from_bkm  # it records through this module
+
+        keep_from_bkm(ctx.session, complaint, ctx.now)
     return {"code": complaint.code}
 
 

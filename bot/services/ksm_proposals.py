@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
-from bot.models import Ksm, Officer, PjmProgram, Proposal
+from bot.models import Ksm, Officer, PjmProgram, Proposal, ProposalReview
 from bot.models import ksm as k
 from bot.services.ksm import KsmError, notify
 from conversations.flows.ksm_common import FIELDS
@@ -52,20 +52,50 @@ def submit(effect: SubmitProposal, ctx: EffectContext) -> dict[str, object]:
 
 
 def review(session: Session, proposal: Proposal, officer: Officer, status: str, notes: str,
-           interview_done: bool, field_visit_done: bool, now: datetime) -> list[int]:
-    """A reviewer marks a proposal eligible or not; the leader is told. Returns message ids."""
+           interview_done: bool, field_visit_done: bool, now: datetime,
+           rule_override: str = "", checks_skipped: str = "") -> list[int]:
+    """A reviewer marks a proposal eligible or not; the leader is told. Returns message ids.
+
+    Eligible asks more than a click: a proposal that breaks its unit's beneficiary rule
+    needs an explicit override with a reason, and one whose interview or field visit is
+    not recorded needs a reason why not (D.6-D.9: the BKM verifies documents, interview
+    and field visit). Every review is kept in ``proposal_review``.
+    """
     if status not in (k.ELIGIBLE, k.NOT_ELIGIBLE):
         raise KsmError("Pilih layak atau tidak layak.")
-    notes = to_gsm7(" ".join((notes or "").split()))[:NOTES_MAX]
+    notes = _clean(notes)
+    rule_override, checks_skipped = _clean(rule_override), _clean(checks_skipped)
     if status == k.NOT_ELIGIBLE and not notes:
         raise KsmError("Alasan wajib diisi bila usulan tidak layak.")
+    if status == k.ELIGIBLE:
+        if breaks_rule(proposal):
+            if not rule_override:
+                raise KsmError(f"Usulan no. {proposal.id} belum memenuhi aturan {proposal.unit}: "
+                               "tulis alasan pengecualian untuk menyatakannya layak.")
+        else:
+            rule_override = ""
+        if interview_done and field_visit_done:
+            checks_skipped = ""
+        elif not checks_skipped:
+            raise KsmError("Catat wawancara dan kunjungan lapangan, atau tulis alasan "
+                           "mengapa belum dilakukan.")
+    else:
+        rule_override = checks_skipped = ""
     changed = status != proposal.status
     proposal.status = status
     proposal.reviewer_notes = notes or None
     proposal.interview_done = interview_done
     proposal.field_visit_done = field_visit_done
+    proposal.rule_override_reason = rule_override or None
+    proposal.checks_skipped_reason = checks_skipped or None
     proposal.reviewed_by_id = officer.id
     proposal.reviewed_at = now
+    session.add(ProposalReview(
+        proposal_id=proposal.id, officer_id=officer.id, status=status, notes=notes or None,
+        interview_done=interview_done, field_visit_done=field_visit_done,
+        rule_override_reason=rule_override or None, checks_skipped_reason=checks_skipped or None,
+        created_at=now,
+    ))
     session.flush()
     if not changed:
         return []
@@ -73,3 +103,14 @@ def review(session: Session, proposal: Proposal, officer: Officer, status: str, 
     assert ksm is not None
     return [notify(session, ksm.leader_contact_id, f"usul.notice.{status}", now, number=proposal.id,
                    title=proposal.title, unit=proposal.unit, notes=notes)]
+
+
+def _clean(text: str | None) -> str:
+    return to_gsm7(" ".join((text or "").split()))[:NOTES_MAX]
+
+
+def breaks_rule(proposal: Proposal) -> bool:
+    """The proposal breaks its unit's BLM beneficiary rule (``poor_list.beneficiaries_ok``)."""
+    from bot.services.poor_list import beneficiaries_ok
+
+    return not beneficiaries_ok(proposal.unit, proposal.beneficiaries, proposal.poor_beneficiaries)

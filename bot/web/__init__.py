@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
         smsgate,
         webhooks,
     )
-    from bot.web import admin_jobs, announcements, areas, monev
+    from bot.web import admin_jobs, announcements, areas, bkm_roster, monev
     from bot.web.security import CookieSessions, csrf, init_headers
 
     app.session_interface = CookieSessions()
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(announcements.bp)
     app.register_blueprint(admin_jobs.bp)
     app.register_blueprint(areas.bp)
+    app.register_blueprint(bkm_roster.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(smsgate.bp)
     csrf.exempt(health.bp)

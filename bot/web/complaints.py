@@ -30,6 +30,7 @@ from bot.models import (
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_actions as actions
+from bot.services import complaint_audit as audit
 from bot.services import complaint_escalation as escalation
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
@@ -63,12 +64,7 @@ LEVEL_LABELS = {
 }
 
 
-ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
+ZONE_NAMES = audit.ZONE_NAMES
 
 
 @bp.app_template_filter("local")
@@ -116,6 +112,11 @@ def index():  # type: ignore[no-untyped-def]
         moved=escalation.recent_for(db, current_user, now),
         kelurahan_options=kelurahan_options,
         is_overdue=queue.is_overdue,
+        can_act=current_user.role in queue.ACT_ROLES,
+        colleagues=(
+            actions.colleagues(db, current_user) if current_user.role in queue.ACT_ROLES else []
+        ),
+        bulk_statuses=(c.VERIFIED, c.IN_FOLLOW_UP, c.RESOLVED, c.REJECTED, c.NOT_OUR_AUTHORITY),
     )
 
 
@@ -202,12 +203,6 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
     db = get_db()
     complaint = _visible_or_404(complaint_id)
     now = datetime.now(timezone.utc)
-    events = db.execute(
-        select(ComplaintEvent, Officer.username)
-        .outerjoin(Officer, Officer.id == ComplaintEvent.officer_id)
-        .where(ComplaintEvent.complaint_id == complaint.id)
-        .order_by(ComplaintEvent.id)
-    ).all()
     media = db.scalars(
         select(ComplaintMedia)
         .where(ComplaintMedia.complaint_id == complaint.id)
@@ -219,10 +214,11 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         if complaint.assigned_officer_id
         else None
     )
+    zone = kelurahan.time_zone if kelurahan else None
     return render_template(
         "complaints_detail.html",
         complaint=complaint,
-        events=events,
+        events=audit.trail(db, complaint, zone),
         media=media,
         thread=_thread(db, complaint),
         kelurahan=kelurahan,
@@ -237,13 +233,18 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         person=queue.complainant(db, current_user, complaint),
         opted_out=db.scalar(select(Contact.opted_out).where(Contact.id == complaint.contact_id)),
         assigned=assigned,
-        zone=kelurahan.time_zone if kelurahan else None,
+        zone=zone,
         overdue=queue.is_overdue(complaint, now),
         next_statuses=c.TRANSITIONS.get(complaint.status, ()),
         needs_reason=c.NEEDS_REASON,
         can_act=current_user.role in queue.ACT_ROLES,
         can_reply=current_user.role in actions.REPLY_ROLES,
         can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
+        colleagues=(
+            actions.colleagues_for(db, current_user, complaint)
+            if current_user.role in queue.ACT_ROLES and complaint.status not in c.CLOSED
+            else []
+        ),
         place_options=(
             queue.kelurahan_choices(db, current_user, limit=500)
             if complaint.kelurahan_id is None and current_user.role in queue.ACT_ROLES
@@ -324,6 +325,54 @@ def place(complaint_id: int):  # type: ignore[no-untyped-def]
 @require_role(*queue.ACT_ROLES)
 def take(complaint_id: int):  # type: ignore[no-untyped-def]
     return _act(complaint_id, lambda db, x: actions.take(db, x, current_user))
+
+
+@bp.post("/<int:complaint_id>/assign")
+@require_role(*queue.ACT_ROLES)
+def assign(complaint_id: int):  # type: ignore[no-untyped-def]
+    raw = request.form.get("officer_id", "")
+    return _act(
+        complaint_id,
+        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None),
+    )
+
+
+@bp.post("/bulk")
+@require_role(*queue.ACT_ROLES)
+def bulk():  # type: ignore[no-untyped-def]
+    """Assign, or change the status of, the complaints ticked in the list: each one the
+    officer may see, each change audited; those that cannot change are named."""
+    db = get_db()
+    form = request.form
+    ids = [int(x) for x in form.getlist("ids") if x.isdigit()][: queue.PAGE_SIZE]
+    what = form.get("action", "")
+    if not ids or what not in ("assign", "status"):
+        flash("Centang aduan dan pilih tindakan.", "error")
+        return redirect(url_for(".index"))
+    raw = form.get("officer_id", "")
+    queued: list[int] = []
+    done, refused = 0, []
+    for complaint_id in ids:
+        complaint = queue.get_visible(db, current_user, complaint_id)
+        if complaint is None:
+            continue  # not this officer's: say nothing about it
+        try:
+            if what == "assign":
+                actions.assign(db, complaint, current_user, int(raw) if raw.isdigit() else None)
+            else:
+                queued += actions.change_status(
+                    db, complaint, current_user, form.get("status", ""), form.get("reason"),
+                    settings=get_runtime().settings,
+                )
+            done += 1
+        except actions.ActionError as exc:
+            refused.append(f"{complaint.code}: {exc}")
+    db.commit()
+    enqueue_sends(get_runtime(), queued)
+    flash(f"{done} aduan diubah.", "info")
+    for line in refused[:10]:
+        flash(f"Tidak diubah: {line}", "error")
+    return redirect(url_for(".index"))
 
 
 @bp.post("/<int:complaint_id>/reply")

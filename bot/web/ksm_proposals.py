@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot.inbound import enqueue_sends
-from bot.models import Kelurahan, Ksm, PjmProgram, Proposal
+from bot.models import Kelurahan, Ksm, Officer, PjmProgram, Proposal
 from bot.models import ksm as k
 from bot.services import ksm_proposals
 from bot.services.ksm import KsmError
@@ -31,9 +31,10 @@ def queue():  # type: ignore[no-untyped-def]
     unit = request.args.get("unit") or ""
     status = request.args.get("status") or k.SUBMITTED
     query = (
-        select(Proposal, Ksm, PjmProgram.name, Kelurahan.name)
+        select(Proposal, Ksm, PjmProgram.name, Kelurahan.name, Officer.username)
         .join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(PjmProgram, PjmProgram.id == Proposal.pjm_program_id)
+        .outerjoin(Officer, Officer.id == Proposal.reviewed_by_id)
         .where(area_condition(current_user))
         .order_by(Proposal.id)
     )
@@ -61,7 +62,8 @@ def review(proposal_id: int):  # type: ignore[no-untyped-def]
         message_ids = ksm_proposals.review(
             db, found, current_user, request.form.get("status", ""), request.form.get("notes", ""),
             bool(request.form.get("interview_done")), bool(request.form.get("field_visit_done")),
-            datetime.now(UTC),
+            datetime.now(UTC), request.form.get("rule_override", ""),
+            request.form.get("checks_skipped", ""),
         )
     except KsmError as exc:
         db.rollback()
