@@ -18,6 +18,8 @@ class DbDirectory(KsmLookups, ComplaintLookups, MeetingLookups, MonevLookups,
                   AnnouncementLookups):
     """Look-ups inside the inbound transaction."""
 
-    def __init__(self, session: Session, contact_id: int) -> None:
+    def __init__(self, session: Session, contact_id: int, simulated: bool = False) -> None:
         self.session = session
         self.contact_id = contact_id
+        # A number the dashboard's simulator plays: real KSMs are not there for it.
+        self.simulated = simulated

@@ -209,7 +209,7 @@ def _handle(
         received_at=now,
         message_id=inbound_id,
     )
-    outcome = rt.engine.handle(conversation, inbound, DbDirectory(session, contact.id))
+    outcome = rt.engine.handle(conversation, inbound, DbDirectory(session, contact.id, contact.simulated))
 
     ctx = effects.EffectContext(
         session=session,

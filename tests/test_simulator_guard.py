@@ -124,3 +124,16 @@ def test_simulated_complaints_count_nowhere_but_open_when_asked_for(rt, client, 
     total = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}["Total"]
     assert total["total"] == "1"
     assert client.get(f"/complaints/{simulated_id}").status_code == 200
+
+
+def test_a_simulated_number_cannot_join_a_real_ksm_by_its_code(rt, client, phone, officer_login) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)  # a real leader, through Twilio's webhook
+    before = members_of(rt, code)
+    officer_login()
+    sim = SimPhone(client, "+6281377770009").send(f"GABUNG {code}")
+    # Told what a resident with a wrong code is told; nothing recorded on the real KSM.
+    wrong = SimPhone(client, "+6281377770008").send("GABUNG 99999")
+    assert sim.reply == wrong.reply
+    sim.send("Siti Aminah").send("P")
+    assert members_of(rt, code) == before

@@ -82,7 +82,14 @@ class KsmLookups:
         return ksm_views_by(self.session, "leader_contact_id", self.contact_id)
 
     def ksm_by_code(self, code: str) -> KsmView | None:
+        """The KSM with ``code``. For a simulated number only a KSM its simulated leader
+        registered: the simulator cannot join, or answer for, a real KSM."""
         found = ksm_views_by(self.session, "code", code)
+        if found and getattr(self, "simulated", False):
+            leader_simulated = self.session.scalar(
+                select(Contact.simulated).where(Contact.id == found[0].leader_contact_id))
+            if not leader_simulated:
+                return None
         return found[0] if found else None
 
     def member_status(self, ksm_id: int, phone: str) -> str | None:
