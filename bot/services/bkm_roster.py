@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.models import BkmMember, Complaint, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.services.complaints import record
+from bot.services import complaints
 
 MAX_NAME = 120
 # Honorifics and role words say nothing about who the person is: "Pak Rahman, ketua
@@ -84,22 +84,8 @@ def keep_from_bkm(session: Session, complaint: Complaint, now: datetime) -> bool
     name = member_named(session, complaint)
     if name is None:
         return False
-    before = {"names_bkm_member": False, "level": complaint.level}
-    complaint.names_bkm_member = True
-    if complaint.level == roles.KELURAHAN:
-        complaint.level = roles.KOTA
-        complaint.assigned_officer_id = None
-    complaint.updated_at = now
-    record(
-        session,
-        complaint.id,
-        "names_bkm_member",
-        None,
-        before,
-        {"names_bkm_member": True, "level": complaint.level},
-        note=f"Cocok dengan roster BKM: {name}",
-        now=now,
-    )
+    complaints.flag_names_bkm_member(session, complaint, None,
+                                     f"Cocok dengan roster BKM: {name}", now)
     return True
 
 

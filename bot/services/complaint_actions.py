@@ -19,7 +19,7 @@ from bot.models import officer as roles
 from bot.services.bkm_roster import keep_from_bkm
 from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaint_queue import ACT_ROLES, get_visible, in_area
-from bot.services.complaints import place, record, working_days_allowed
+from bot.services.complaints import flag_names_bkm_member, place, record, working_days_allowed
 from bot.services.working_days import deadline
 from conversations.catalogue import render
 
@@ -196,22 +196,7 @@ def mark_names_bkm_member(
     reason = _clean(reason, MAX_REASON)
     if not reason:
         raise ActionError("Alasan wajib diisi.")
-    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
-    complaint.names_bkm_member = True
-    if complaint.level == roles.KELURAHAN:
-        complaint.level = roles.KOTA
-        complaint.assigned_officer_id = None
-    complaint.updated_at = now
-    record(
-        session,
-        complaint.id,
-        "names_bkm_member",
-        officer.id,
-        before,
-        {"names_bkm_member": True, "level": complaint.level},
-        note=reason,
-        now=now,
-    )
+    flag_names_bkm_member(session, complaint, officer.id, reason, now)
 
 
 def place_in(

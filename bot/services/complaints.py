@@ -121,6 +121,20 @@ def record(
     session.execute(_INSERT_EVENT, values)
 
 
+def flag_names_bkm_member(session: Session, complaint: Complaint, officer_id: int | None,
+                          note: str, now: datetime) -> None:
+    """The complaint names a BKM member: hide it from BKM officers and move it from the
+    kelurahan to the kota (unassigned), audited with ``note``."""
+    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
+    complaint.names_bkm_member = True
+    if complaint.level == levels.KELURAHAN:
+        complaint.level = levels.KOTA
+        complaint.assigned_officer_id = None
+    complaint.updated_at = now
+    record(session, complaint.id, "names_bkm_member", officer_id, before,
+           {"names_bkm_member": True, "level": complaint.level}, note=note, now=now)
+
+
 def _attach(
     session: Session,
     complaint_id: int,
