@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import logging
 import sys
-import uuid
 
 import click
 
@@ -93,7 +92,7 @@ def serve(host: str, port: int | None) -> None:
 def chat(phone: str, whatsapp: bool) -> None:
     """Chat with the bot in the terminal, with the real engine and storage."""
     from bot import runtime as runtime_module
-    from bot.inbound import InboundMessage, receive
+    from bot.inbound import receive, typed_message
     from bot.phone import InvalidPhone, normalise
     from workers.queue import InlineJobQueue
 
@@ -115,7 +114,7 @@ def chat(phone: str, whatsapp: bool) -> None:
             except EOFError:
                 click.echo()
                 break
-            message = InboundMessage(sid="CHAT" + uuid.uuid4().hex, phone=e164, channel=channel, body=line)
+            message = typed_message(e164, line, channel, "CHAT")
             for reply in receive(rt, message):
                 click.echo(f"bot: {reply}")
             jobs.run_pending()

@@ -16,6 +16,7 @@ The statements are in ``bot.inbound_store``.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -42,6 +43,16 @@ from conversations.model import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def typed_message(phone: str, body: str, channel: str, source: str) -> InboundMessage:
+    """A message typed by an officer (``ksm-bot chat``, the dashboard simulator) as if
+    the resident at ``phone`` had written it by ``channel`` (SMS or WhatsApp).
+
+    It takes Twilio's path, answered inline, so the engine and the stored replies treat
+    it as that channel does; ``source`` starts its unique key.
+    """
+    return InboundMessage(sid=source + uuid.uuid4().hex, phone=phone, channel=channel, body=body)
 
 
 def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,

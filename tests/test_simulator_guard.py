@@ -3,35 +3,14 @@ simulated: nothing goes to a real phone, nothing lands in the real queue."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 from sqlalchemy import select
 
 from bot.models import Complaint, Contact, Message, PoorResident
 from bot.services.ksm import contact_for
-from tests.conftest import _csrf
 from tests.ksm_helpers import LEADER, MEMBERS, add_kelurahan, members_of, queued_to, register
+from tests.simulator_helpers import SimPhone
 from tests.transcript import Phone
-
-
-
-class SimPhone(Phone):
-    """A phone typed into the dashboard's simulator (same interface as ``Phone``)."""
-
-    def __init__(self, client: Any, number: str) -> None:
-        super().__init__(client, number=number)
-        self.token = _csrf(client.get("/simulator/").data)
-
-    def post(self, text: str) -> Any:
-        return self.client.post("/simulator/send", data={"phone": self.number, "text": text},
-                                headers={"X-CSRFToken": self.token})
-
-    def send(self, text: str, sid: str | None = None, **extra: str) -> SimPhone:
-        response = self.post(text)
-        assert response.status_code == 200, (response.status_code, response.data)
-        self.last = response.get_json()["replies"]
-        self.history.append((text, self.last))
-        return self
 
 
 def test_an_invited_member_who_never_replied_cannot_be_played(rt, client, phone, officer_login) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const thread = document.getElementById("thread");
   const phone = document.getElementById("phone");
-  const whatsapp = document.getElementById("whatsapp");
+  const channel = document.getElementById("channel");
   const text = document.getElementById("text");
 
   function bubble(message) {
@@ -11,7 +11,11 @@
     div.className = "bubble " + (message.direction === "in" ? "mine" : "bot");
     div.textContent = message.body;
     const meta = document.createElement("small");
-    meta.textContent = message.channel + " - " + message.status;
+    let label = (message.channel === "whatsapp" ? "WhatsApp" : "SMS") + " - " + message.status;
+    if (message.segments) {
+      label += " - " + message.segments + " SMS" + (message.gsm7 ? "" : " (bukan GSM-7)");
+    }
+    meta.textContent = label;
     div.appendChild(meta);
     return div;
   }
@@ -26,7 +30,7 @@
   document.getElementById("composer").addEventListener("submit", async function (event) {
     event.preventDefault();
     const body = new URLSearchParams({
-      phone: phone.value, text: text.value, channel: whatsapp.checked ? "whatsapp" : "sms",
+      phone: phone.value, text: text.value, channel: channel.value,
     });
     text.value = "";
     const response = await fetch("/simulator/send", {

@@ -9,19 +9,23 @@ numbers it made itself. Its contacts are marked ``simulated``: nothing is sent t
 them (``workers.outbound``), what they set off for real contacts is skipped
 (``bot.inbound_store.contain_simulated``) and their complaints stay out of the queue
 unless an officer asks for them.
+
+The officer picks the channel, SMS or WhatsApp: the message takes the path a real one
+by that channel takes (``bot.inbound.typed_message``, as ``ksm-bot chat --whatsapp``),
+the contact is marked as using that channel (so notices follow it), and the thread
+shows what each SMS costs in segments (GSM-7 160/153, UCS-2 70/67).
 """
 from __future__ import annotations
-
-import uuid
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 from sqlalchemy import exists, insert, select
 
-from bot.inbound import InboundMessage, receive
+from bot.inbound import receive, typed_message
 from bot.models import Contact, Message, PoorResident
 from bot.phone import InvalidPhone, normalise
 from bot.web import get_db, get_runtime
+from conversations.gsm import is_gsm7, segments
 from conversations.model import SMS, WHATSAPP
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
@@ -51,12 +55,13 @@ def _real_resident(phone: str) -> bool:
     )))
 
 
-def _simulated_contact(phone: str) -> None:
+def _simulated_contact(phone: str, channel: str) -> None:
     """Create the simulated contact before the inbound path's upsert finds none."""
     db = get_db()
     if db.scalar(select(Contact.id).where(Contact.phone == phone)) is None:
-        db.execute(insert(Contact).values(phone=phone, language="id", uses_sms=True,
-                                          simulated=True))
+        db.execute(insert(Contact).values(phone=phone, language="id",
+                                          uses_sms=channel == SMS,
+                                          uses_whatsapp=channel == WHATSAPP, simulated=True))
         db.commit()
 
 
@@ -73,13 +78,14 @@ def send():  # type: ignore[no-untyped-def]
     phone = _phone()
     if phone is None:
         return jsonify(error="Nomor telepon tidak valid."), 400
+    channel = request.values.get("channel") or SMS
+    if channel not in (SMS, WHATSAPP):
+        return jsonify(error="Saluran harus sms atau whatsapp."), 400
     if _real_resident(phone):
         return jsonify(error=REAL_RESIDENT), 403
-    _simulated_contact(phone)
+    _simulated_contact(phone, channel)
     text = (request.values.get("text") or "")[:MAX_TEXT]
-    channel = WHATSAPP if request.values.get("channel") == WHATSAPP else SMS
-    message = InboundMessage(sid="SIM" + uuid.uuid4().hex, phone=phone, channel=channel, body=text)
-    replies = receive(get_runtime(), message)
+    replies = receive(get_runtime(), typed_message(phone, text, channel, "SIM"))
     return jsonify(replies=replies)
 
 
@@ -104,6 +110,13 @@ def thread():  # type: ignore[no-untyped-def]
     ).all()
     return jsonify(messages=[
         {"id": r.id, "direction": r.direction, "channel": r.channel, "body": r.body,
-         "status": r.status, "at": r.created_at.isoformat()}
+         "status": r.status, "at": r.created_at.isoformat(), **_sms_cost(r.channel, r.body)}
         for r in reversed(rows)
     ])
+
+
+def _sms_cost(channel: str, body: str | None) -> dict[str, object]:
+    """What an SMS costs: its segments and whether it stays in GSM-7 (WhatsApp: nothing)."""
+    if channel != SMS:
+        return {}
+    return {"segments": segments(body or ""), "gsm7": is_gsm7(body or "")}
