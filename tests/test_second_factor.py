@@ -2,11 +2,13 @@
 wrong codes counted by the login throttle, and a CLI reset. Through the login form."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pyotp
+import segno
 from sqlalchemy import select
 
 from bot.models import Officer, RecoveryCode
@@ -64,7 +66,7 @@ def test_an_admin_must_enrol_before_reaching_anything(rt, client) -> None:  # ty
     page = client.get("/2fa/")
     assert page.status_code == 200
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
-    assert "http" not in re.sub(r"otpauth://[^<]+", "", page.get_data(as_text=True)
+    assert "http" not in re.sub(r'otpauth://[^<]+|src="data:[^"]+"', "", page.get_data(as_text=True)
                                 ).split("<main>")[1]  # no QR service or any other site
     secret, codes = _enrol(client)
     assert client.get("/").status_code == 200
@@ -80,6 +82,27 @@ def test_an_admin_must_enrol_before_reaching_anything(rt, client) -> None:  # ty
     assert _code(client, "000000").status_code == 401
     assert _code(client, _next(secret)).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_enrolment_page_shows_the_uri_as_a_qr_code_drawn_here(rt, client) -> None:  # type: ignore[no-untyped-def]
+    _officer(rt, "root", "admin")
+    _password(client, "root")
+    page = client.get("/2fa/")
+    text = page.get_data(as_text=True)
+    uri = html.unescape(re.search(r"Tautan: <code>([^<]+)</code>", text).group(1))
+    secret = re.search(r"Kunci: <code>([A-Z2-7]+)</code>", text).group(1)
+    assert uri == pyotp.TOTP(secret).provisioning_uri(name="root", issuer_name="ksm-bot")
+    src = html.unescape(re.search(r'<img class="qr" src="([^"]+)" alt="Kode QR', text).group(1))
+    # The image is that exact URI's QR code (segno cannot read one back: draw it again).
+    assert src == segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
+    assert src != segno.make(uri.replace(secret, "A" * len(secret)), error="m").svg_data_uri(
+        scale=5, border=4)
+    assert src.startswith("data:image/svg+xml")
+    assert "img-src 'self' data:" in page.headers["Content-Security-Policy"]
+    # A wrong code shows the same QR again, with the reason.
+    wrong = client.post("/2fa/", data={"code": "000000",
+                                       "csrf_token": _csrf(client.get("/2fa/").data)})
+    assert wrong.status_code == 400 and html.escape(src) in wrong.get_data(as_text=True)
 
 
 def test_a_code_works_once_and_a_recovery_code_once(rt, client) -> None:  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ def new_secret() -> str:
 
 
 def provisioning_uri(secret: str, username: str) -> str:
-    """The ``otpauth://`` URI an authenticator app takes (typed or pasted; no QR)."""
+    """The ``otpauth://`` URI an authenticator app takes (scanned as a QR code, typed or pasted)."""
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
