@@ -1,5 +1,5 @@
 """The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo,
-import-poor-list, areas import, smsgate setup."""
+import-poor-list, areas import, smsgate setup and assign."""
 from __future__ import annotations
 
 import csv
@@ -149,6 +149,30 @@ def smsgate_setup() -> None:
     except SetupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("the gateway is set up: text the phone's number to try it")
+
+
+@smsgate.command("assign")
+@click.argument("device_id")
+@click.argument("kelurahan_code", required=False)
+@click.option("--none", "to_none", is_flag=True, help="tie the phone to no kelurahan")
+def smsgate_assign(device_id: str, kelurahan_code: str | None, to_none: bool) -> None:
+    """Tie a gateway phone to a kelurahan by its official code, e.g. 32.73.14.1004."""
+    from bot import gateway_devices
+
+    if to_none == (kelurahan_code is not None):
+        raise click.UsageError("give a KELURAHAN_CODE or --none")
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            try:
+                kelurahan = gateway_devices.assign(session, device_id, kelurahan_code, "cli")
+            except gateway_devices.UnknownPhoneOrArea as exc:
+                raise click.ClickException(str(exc)) from None
+            where = f"kelurahan {kelurahan.name} ({kelurahan.code})" if kelurahan else "no kelurahan"
+            click.echo(f"gateway phone {device_id}: {where}")
+    finally:
+        if dispose:
+            database.dispose()
 
 
 @main.command("create-user")

@@ -4,9 +4,13 @@ Written by the webhook (events name their phone) and the send job (the API's ans
 a send to a chosen phone); read by ``workers.channels`` to pick the phone a message
 leaves from, and by the admin jobs page. Bookkeeping only: nothing here may stop an
 event from being stored or a message from being sent.
+
+An admin ties a phone to a kelurahan (:func:`assign`: the dashboard's jobs page, or
+``ksm-bot smsgate assign``), named by its official code; every change is logged.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,9 +18,10 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.models import GatewayDevice
+from bot.models import GatewayDevice, Kelurahan
 from workers.channels import Phone
 
+log = logging.getLogger(__name__)
 TABLE = GatewayDevice.__table__
 # A busy phone's every event would otherwise be a write: once a minute is enough for a
 # 15-minute timeout.
@@ -60,3 +65,36 @@ def phones(session: Any, now: datetime) -> list[Phone]:
     return [Phone(r.device_id, r.kelurahan_id,
                   phone_online(r.last_ping_at, r.recent_failures, r.last_failed_at, now))
             for r in rows]
+
+
+class UnknownPhoneOrArea(ValueError):
+    """No such gateway phone, or no kelurahan with that code; the text says which."""
+
+
+def assign(session: Any, device_id: str, kelurahan_code: str | None, by: str) -> Kelurahan | None:
+    """Tie the phone ``device_id`` to the kelurahan with the official ``kelurahan_code``
+    (None: to none; its SMS then go to any kelurahan). ``by`` names who did it, for the
+    log. Returns the kelurahan.
+
+    Raises:
+        UnknownPhoneOrArea: the phone never reached the webhook, or no such code.
+    """
+    device = session.scalar(select(GatewayDevice).where(GatewayDevice.device_id == device_id))
+    if device is None:
+        raise UnknownPhoneOrArea(f"Ponsel {device_id!r} tidak dikenal: ponsel muncul setelah "
+                                 "event pertamanya sampai ke webhook.")
+    kelurahan = None
+    if kelurahan_code is not None:
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.code == kelurahan_code))
+        if kelurahan is None:
+            raise UnknownPhoneOrArea(f"Tidak ada kelurahan dengan kode {kelurahan_code!r} "
+                                     "(contoh kode: 32.73.14.1004).")
+    before = session.get(Kelurahan, device.kelurahan_id) if device.kelurahan_id else None
+    device.kelurahan_id = kelurahan.id if kelurahan is not None else None
+    log.info("gateway phone %s: kelurahan %s -> %s, by %s", device_id, _named(before),
+             _named(kelurahan), by)
+    return kelurahan
+
+
+def _named(kelurahan: Kelurahan | None) -> str:
+    return f"{kelurahan.code} {kelurahan.name}" if kelurahan is not None else "none"

@@ -4,11 +4,13 @@ without a 4xx/5xx (see tests/browser_harness.py)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
 
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
-from bot.models import Complaint, Kelurahan, Ksm, Proposal
+from bot.models import Complaint, GatewayDevice, Kelurahan, Ksm, Proposal
 from bot.models import ksm as k
 from tests.browser_harness import browser, chrome, make_officer, served  # noqa: F401
 from tests.meeting_helpers import WIB, fast, make_ksm
@@ -104,4 +106,20 @@ def test_an_officer_chats_in_the_simulator(browser, rt) -> None:  # type: ignore
     browser.click("#composer button", navigates=False)
     browser.wait_for(lambda: "Language: English" in browser.find("#thread").text, "the bot's reply")
     browser.check("the simulator after a reply")
+    # By WhatsApp: the reply is labelled so, SMS ones with their segments.
+    Select(browser.find("#channel")).select_by_value("whatsapp")
+    browser.fill("#text", "BAHASA ID")
+    browser.click("#composer button", navigates=False)
+    browser.wait_for(lambda: "WhatsApp - answered" in browser.find("#thread").text,
+                     "the WhatsApp reply")
+    assert "SMS - answered - 1 SMS" in browser.find("#thread").text
+    browser.check("the simulator by WhatsApp")
+    # An admin ties the gateway phone to a kelurahan on the jobs page.
+    with rt.db.session() as session:
+        session.add(Kelurahan(code="32.73.14.1004", name="Cigadung", kota="Kota Bandung",
+                              provinsi="Jawa Barat"))
+        session.add(GatewayDevice(device_id="dev-a", last_ping_at=datetime.now(timezone.utc)))
     browser.get("/admin/jobs/")
+    browser.fill("input[name=kelurahan_code]", "32.73.14.1004")
+    browser.click("form[action$='/phones/kelurahan'] button")
+    assert "Ponsel dev-a sekarang melayani kelurahan Cigadung (32.73.14.1004)" in browser.text()

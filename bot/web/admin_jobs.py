@@ -1,19 +1,23 @@
 """Admins' view of the job queues: queued, running, scheduled and failed jobs (RQ), with
 a button to retry a failed job. On the embedded default it shows the in-process runner.
 Then the SMS gateway's phones, each with its last ping and whether routing counts it
-online (``workers.channels``). Below them, messages whose fate is unknown (a worker died during the provider call,
+online (``workers.channels``), and a form to tie it to a kelurahan by official code
+(``bot.gateway_devices.assign``). Below them, messages whose fate is unknown (a worker died during the provider call,
 ``workers/outbound.py``), with a button to send one again.
 Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
+
+from bot import gateway_devices
 
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
-from bot.web import get_runtime
+from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from workers import clock
 from workers.channels import phone_online
@@ -75,14 +79,14 @@ def _gateway_phones() -> list[dict[str, Any]]:
     now = clock.now(rt)
     with rt.db.session() as session:
         rows = session.execute(
-            select(GatewayDevice, Kelurahan.name)
+            select(GatewayDevice, Kelurahan.name, Kelurahan.code)
             .outerjoin(Kelurahan, Kelurahan.id == GatewayDevice.kelurahan_id)
             .order_by(GatewayDevice.device_id)
         ).all()
-    phones = [{"device": device, "kelurahan": name,
+    phones = [{"device": device, "kelurahan": name, "code": code,
                "online": phone_online(device.last_ping_at, device.recent_failures,
                                       device.last_failed_at, now)}
-              for device, name in rows]
+              for device, name, code in rows]
     return sorted(phones, key=lambda p: p["online"])
 
 
@@ -122,4 +126,23 @@ def requeue_message(message_id: int):  # type: ignore[no-untyped-def]
     if not requeue_unknown(rt, message_id, clock.now(rt)):
         abort(404)
     flash(f"Pesan {message_id} dikirim ulang.", "info")
+    return redirect(url_for("admin_jobs.index"))
+
+
+@bp.post("/phones/kelurahan")
+@require_role()
+def assign_phone():  # type: ignore[no-untyped-def]
+    """Tie a gateway phone to the kelurahan of the code typed (empty: to none)."""
+    device_id = (request.form.get("device_id") or "").strip()
+    code = (request.form.get("kelurahan_code") or "").strip() or None
+    db = get_db()
+    try:
+        kelurahan = gateway_devices.assign(db, device_id, code, f"officer {current_user.username}")
+    except gateway_devices.UnknownPhoneOrArea as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin_jobs.index"))
+    db.commit()
+    where = f"kelurahan {kelurahan.name} ({kelurahan.code})" if kelurahan else "semua kelurahan"
+    flash(f"Ponsel {device_id} sekarang melayani {where}.", "info")
     return redirect(url_for("admin_jobs.index"))
