@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from bot.models.base import Base, UtcDateTime, utcnow
 
@@ -57,6 +58,9 @@ class Ksm(Base):
     rejection_reason: Mapped[str | None] = mapped_column(String(300))
     cycle_stage: Mapped[str] = mapped_column(String(6), default="KSM-2")
     leader_contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    # Registered by a simulated leader (the dashboard's simulator): counted nowhere unless
+    # an officer asks for it (``bot.services.ksm_area.real_ksm``).
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

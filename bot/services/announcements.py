@@ -31,6 +31,7 @@ from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.services.complaints import open_complaint
 from bot.services.ksm import notify
+from bot.services.ksm_area import real_ksm
 from bot.services.notices import broadcast_text
 from conversations.catalogue import render
 from conversations.flows.announcement_reply import ReplyToAnnouncement
@@ -60,7 +61,7 @@ def eligible(session: Session, kelurahan_id: int) -> list[tuple[Proposal, Ksm]]:
     """The proposals that went to the priority meeting (found eligible by their unit)."""
     return [tuple(row) for row in session.execute(  # type: ignore[misc]
         select(Proposal, Ksm).join(Ksm, Ksm.id == Proposal.ksm_id)
-        .where(Ksm.kelurahan_id == kelurahan_id, Proposal.status == k.ELIGIBLE)
+        .where(Ksm.kelurahan_id == kelurahan_id, Proposal.status == k.ELIGIBLE, real_ksm())
         .order_by(Proposal.id))]
 
 

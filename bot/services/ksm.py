@@ -115,7 +115,7 @@ def register(effect: RegisterKsm, ctx: EffectContext) -> dict[str, object]:
         code=new_code(session), name=effect.name, kelurahan_id=effect.kelurahan_id,
         field=effect.field, unit=FIELDS[effect.field], women=effect.women, goal=effect.goal,
         values_agreed=True, status=k.FORMING, cycle_stage="KSM-2",
-        leader_contact_id=ctx.contact_id, created_at=ctx.now,
+        leader_contact_id=ctx.contact_id, simulated=ctx.simulated, created_at=ctx.now,
     )
     session.add(ksm)
     session.flush()

@@ -1,7 +1,8 @@
 """Per-kelurahan KSM figures for the BKM's dashboard, against the program's targets.
 
 Targets (guideline section B): at least 30% of KSMs are women's KSMs and at least 30%
-of all KSM members are women. Rejected KSMs are not counted.
+of all KSM members are women. Rejected KSMs are not counted, nor (unless asked for)
+those registered from the simulator.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Kelurahan, Ksm, KsmMember, Officer, Proposal
 from bot.models import ksm as k
-from bot.services.ksm_area import area_condition
+from bot.services.ksm_area import area_condition, real_ksm
 
 TARGET = 0.30
 
@@ -43,8 +44,10 @@ class KelurahanStats:
         return bool(self.ksms) and (self.women_ksm_share < TARGET or self.women_member_share < TARGET)
 
 
-def kelurahan_stats(session: Session, officer: Officer) -> list[KelurahanStats]:
-    """One row per kelurahan of the officer's area, by name."""
+def kelurahan_stats(session: Session, officer: Officer,
+                    simulated: bool = False) -> list[KelurahanStats]:
+    """One row per kelurahan of the officer's area, by name; KSMs from the simulator
+    count only when ``simulated`` asks for them."""
     stats = {
         kel.id: KelurahanStats(kel.id, kel.name, kel.kota)
         for kel in session.execute(select(Kelurahan).where(area_condition(officer)).order_by(Kelurahan.name)).scalars()
@@ -52,7 +55,7 @@ def kelurahan_stats(session: Session, officer: Officer) -> list[KelurahanStats]:
     if not stats:
         return []
     ids = list(stats)
-    counted = and_(Ksm.kelurahan_id.in_(ids))
+    counted = and_(Ksm.kelurahan_id.in_(ids), real_ksm(simulated))
     for kel_id, status, stage, women, n in session.execute(
         select(Ksm.kelurahan_id, Ksm.status, Ksm.cycle_stage, Ksm.women, func.count())
         .where(counted).group_by(Ksm.kelurahan_id, Ksm.status, Ksm.cycle_stage, Ksm.women)

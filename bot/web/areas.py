@@ -11,6 +11,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import area_scope
 from bot.services.complaint_queue import not_simulated
+from bot.services.ksm_area import real_ksm
 from bot.web import get_db
 from bot.web.auth import require_role
 
@@ -27,7 +28,8 @@ def index():  # type: ignore[no-untyped-def]
     officers = (select(Officer.kelurahan_id, func.count().label("n"))
                 .where(Officer.active.is_(True), Officer.level == roles.KELURAHAN)
                 .group_by(Officer.kelurahan_id).subquery())
-    ksms = select(Ksm.kelurahan_id, func.count().label("n")).group_by(Ksm.kelurahan_id).subquery()
+    ksms = (select(Ksm.kelurahan_id, func.count().label("n")).where(real_ksm())
+            .group_by(Ksm.kelurahan_id).subquery())
     complaints = (select(Complaint.kelurahan_id, func.count().label("n"))
                   .where(Complaint.status.in_(OPEN), not_simulated())
                   .group_by(Complaint.kelurahan_id).subquery())

@@ -15,7 +15,7 @@ from bot.models import broadcast as b
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.services import complaint_queue
-from bot.services.ksm_area import area_condition
+from bot.services.ksm_area import area_condition, real_ksm
 from bot.services.monev import overdue_condition
 from bot.services.officers import area_label
 from bot.web import get_db, get_runtime
@@ -32,7 +32,8 @@ def _count(db: Session, query: Any) -> int:
 
 def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
     in_area = area_condition(current_user)
-    ksms = select(Ksm.id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id).where(in_area)
+    ksms = (select(Ksm.id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+            .where(in_area, real_ksm()))
     latest = (select(MonevPeriod.ksm_id, func.max(MonevPeriod.number).label("number"))
               .where(MonevPeriod.opened_at.is_not(None)).group_by(MonevPeriod.ksm_id).subquery())
     monev_late = (
@@ -42,7 +43,7 @@ def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
     )
     proposals = (select(Proposal.id).join(Ksm, Ksm.id == Proposal.ksm_id)
                  .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-                 .where(in_area, Proposal.status == k.SUBMITTED))
+                 .where(in_area, real_ksm(), Proposal.status == k.SUBMITTED))
     sending = (select(Broadcast.id).join(Kelurahan, Kelurahan.id == Broadcast.kelurahan_id)
                .where(in_area, Broadcast.status == b.SENDING))
     return [

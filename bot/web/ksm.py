@@ -1,5 +1,7 @@
 """The BKM's KSM pages: KSMs by status with verify/reject, one KSM, per-kelurahan
-figures with a chart, and CSV exports. Everything is scoped to the officer's area."""
+figures with a chart, and CSV exports. Everything is scoped to the officer's area, and
+KSMs registered from the simulator count only when asked for (``?simulated=1``, as in
+the complaint queue; ``bot.services.ksm_area.real_ksm``). One opens when asked for."""
 from __future__ import annotations
 
 import csv
@@ -16,7 +18,7 @@ from bot.models import ksm as k
 from bot.phone import display, mask
 from bot.services import poor_list
 from bot.services.ksm import KsmError, reject, verify
-from bot.services.ksm_area import area_condition, kelurahan_in_area
+from bot.services.ksm_area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
 from bot.services.ksm_lookups import ksm_views
 from bot.services.ksm_stats import TARGET, kelurahan_stats
 from bot.web import get_db, get_runtime
@@ -51,14 +53,18 @@ def index():  # type: ignore[no-untyped-def]
     if status not in k.KSM_STATUSES:
         status = k.WAITING
     db = get_db()
-    views = ksm_views(db, Ksm.status == status, area_condition(current_user))
+    simulated = wants_simulated(request.args)
+    counted = ksm_condition(current_user, simulated)
+    views = ksm_views(db, Ksm.status == status, counted)
     counts = dict.fromkeys(k.KSM_STATUSES, 0)
     counts.update(db.execute(
         select(Ksm.status, func.count()).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(area_condition(current_user)).group_by(Ksm.status)
+        .where(counted).group_by(Ksm.status)
     ).all())
+    marked = set(db.scalars(select(Ksm.id).where(
+        Ksm.id.in_([v.id for v in views]), Ksm.simulated.is_(True)))) if simulated else set()
     return render_template("ksm_list.html", views=views, status=status, counts=counts,
-                           labels=STATUS_LABELS)
+                           labels=STATUS_LABELS, simulated=simulated, marked=marked)
 
 
 @bp.get("/<int:ksm_id>")
@@ -147,9 +153,11 @@ def confirm_poor_match(member_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/stats")
 @require_role(*VIEWERS)
 def stats():  # type: ignore[no-untyped-def]
-    rows = kelurahan_stats(get_db(), current_user)
+    simulated = wants_simulated(request.args)
+    rows = kelurahan_stats(get_db(), current_user, simulated)
     return render_template("ksm_stats.html", rows=rows, target=TARGET, labels=STATUS_LABELS,
-                           stages=k.STAGES, proposal_statuses=k.PROPOSAL_STATUSES)
+                           stages=k.STAGES, proposal_statuses=k.PROPOSAL_STATUSES,
+                           simulated=simulated)
 
 
 def _cell(value: object) -> object:
@@ -172,18 +180,22 @@ def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
 @require_role(*VIEWERS)
 def export_ksms():  # type: ignore[no-untyped-def]
     db = get_db()
+    simulated = wants_simulated(request.args)
+    counted = ksm_condition(current_user, simulated)
     rows = db.execute(
         select(Ksm, Kelurahan.name, Kelurahan.kota).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(area_condition(current_user)).order_by(Kelurahan.name, Ksm.code)
+        .where(counted).order_by(Kelurahan.name, Ksm.code)
     ).all()
-    counts = {v.id: v for v in ksm_views(db, area_condition(current_user))}
-    return _csv("ksm.csv", [
+    counts = {v.id: v for v in ksm_views(db, counted)}
+    header = [
         "code", "name", "kelurahan", "kota", "field", "unit", "women_ksm", "status", "cycle_stage",
         "confirmed_members", "women_members", "goal", "rejection_reason", "created_at", "verified_at",
-    ], [
+    ] + (["simulated"] if simulated else [])
+    return _csv("ksm.csv", header, [
         [ksm.code, ksm.name, kel, kota, ksm.field, ksm.unit, int(ksm.women), ksm.status, ksm.cycle_stage,
          counts[ksm.id].confirmed, counts[ksm.id].confirmed_women, ksm.goal, ksm.rejection_reason or "",
          ksm.created_at.isoformat(), ksm.verified_at.isoformat() if ksm.verified_at else ""]
+        + ([int(ksm.simulated)] if simulated else [])
         for ksm, kel, kota in rows
     ])
 
@@ -196,7 +208,8 @@ def export_members():  # type: ignore[no-untyped-def]
         select(KsmMember, Ksm.code, Ksm.name, Kelurahan.name, Contact.phone)
         .join(Ksm, Ksm.id == KsmMember.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .join(Contact, Contact.id == KsmMember.contact_id)
-        .where(area_condition(current_user)).order_by(Ksm.code, KsmMember.id)
+        .where(ksm_condition(current_user, wants_simulated(request.args)))
+        .order_by(Ksm.code, KsmMember.id)
     ).all()
     header = ["ksm_code", "ksm_name", "kelurahan", "member", "gender", "role", "status", "phone"]
     if sees_poor_list():

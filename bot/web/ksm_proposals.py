@@ -13,7 +13,13 @@ from bot.models import Kelurahan, Ksm, Officer, PjmProgram, Proposal
 from bot.models import ksm as k
 from bot.services import ksm_proposals
 from bot.services.ksm import KsmError
-from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
+from bot.services.ksm_area import (
+    area_condition,
+    in_area,
+    kelurahan_in_area,
+    ksm_condition,
+    wants_simulated,
+)
 from bot.services.poor_list import beneficiaries_ok
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
@@ -30,12 +36,13 @@ STATUS_LABELS = {k.SUBMITTED: "Menunggu pemeriksaan", k.ELIGIBLE: "Layak", k.NOT
 def queue():  # type: ignore[no-untyped-def]
     unit = request.args.get("unit") or ""
     status = request.args.get("status") or k.SUBMITTED
+    simulated = wants_simulated(request.args)
     query = (
         select(Proposal, Ksm, PjmProgram.name, Kelurahan.name, Officer.username)
         .join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(PjmProgram, PjmProgram.id == Proposal.pjm_program_id)
         .outerjoin(Officer, Officer.id == Proposal.reviewed_by_id)
-        .where(area_condition(current_user))
+        .where(ksm_condition(current_user, simulated))
         .order_by(Proposal.id)
     )
     if unit in k.UNITS:
@@ -44,6 +51,7 @@ def queue():  # type: ignore[no-untyped-def]
         query = query.where(Proposal.status == status)
     rows = get_db().execute(query).all()
     return render_template("ksm_proposals.html", rows=rows, unit=unit, status=status, units=k.UNITS,
+                           simulated=simulated,
                            labels=STATUS_LABELS, rupiah=rupiah, rule_ok=beneficiaries_ok,
                            can_review=current_user.role in ("admin", "bkm"))
 
@@ -88,7 +96,7 @@ def new():  # type: ignore[no-untyped-def]
     db = get_db()
     ksms = db.execute(
         select(Ksm).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(Ksm.status == k.VERIFIED, area_condition(current_user)).order_by(Ksm.name)
+        .where(Ksm.status == k.VERIFIED, ksm_condition(current_user)).order_by(Ksm.name)
     ).scalars().all()
     programs = db.execute(
         select(PjmProgram).join(Kelurahan, Kelurahan.id == PjmProgram.kelurahan_id)

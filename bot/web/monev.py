@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 
 from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
 from bot.models import ksm as k
-from bot.services.ksm_area import area_condition
+from bot.services.ksm_area import ksm_condition
 from bot.services.monev import overdue_condition, status_of
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
@@ -39,7 +39,7 @@ def index():  # type: ignore[no-untyped-def]
         .outerjoin(MonevPeriod, and_(MonevPeriod.ksm_id == Ksm.id,
                                      MonevPeriod.number == latest.c.number))
         .outerjoin(MonevReport, MonevReport.period_id == MonevPeriod.id)
-        .where(Ksm.status == k.VERIFIED, area_condition(current_user))
+        .where(Ksm.status == k.VERIFIED, ksm_condition(current_user))
     )
     overdue_count = db.scalar(select(func.count()).select_from(
         query.where(overdue_condition(now, days)).subquery()))
