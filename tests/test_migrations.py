@@ -15,3 +15,35 @@ def test_migrated_database_matches_the_models(database_url: str) -> None:
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_ksms_of_simulated_leaders_are_marked_by_the_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from bot.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'before.sqlite3'}"
+    upgrade(url, "0017_proposal_override")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO kelurahan (id, name, kota, provinsi, time_zone, created_at)"
+                          " VALUES (1, 'Sukamaju', 'Kota Bandung', 'Jawa Barat', 'Asia/Jakarta',"
+                          " CURRENT_TIMESTAMP)"))
+        for contact_id, simulated in ((1, False), (2, True)):
+            conn.execute(text(
+                "INSERT INTO contact (id, phone, language, opted_out, uses_sms, uses_whatsapp,"
+                " invalid_number, simulated, created_at) VALUES (:id, :phone, 'id',"
+                " false, true, false, false, :simulated, CURRENT_TIMESTAMP)"),
+                {"id": contact_id, "phone": f"+62812000000{contact_id}", "simulated": simulated})
+            conn.execute(text(
+                "INSERT INTO ksm (code, name, kelurahan_id, field, unit, women, goal,"
+                " values_agreed, status, cycle_stage, leader_contact_id, created_at) VALUES"
+                " (:code, 'KSM', 1, 'ekonomi', 'UPK', false, 'Modal', true, 'forming', 'KSM-2',"
+                " :id, CURRENT_TIMESTAMP)"), {"code": f"1000{contact_id}", "id": contact_id})
+    engine.dispose()
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        marked = dict(conn.execute(text("SELECT code, simulated FROM ksm")).all())
+    engine.dispose()
+    assert marked == {"10001": False, "10002": True}
