@@ -103,3 +103,47 @@ def test_the_sms_cuts_a_long_title_after_a_whole_word() -> None:
     assert title.startswith(short[:-2]) and title[len(short) - 2] == " "  # a whole word
     assert cut_at_word("Perbaikan jalan", SHORT_TITLE) == "Perbaikan jalan"
     assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # one long word: cut it anyway
+
+
+def published(rt: Any, client: Any, officer_login: Any, csrf_token: Any,
+              members: tuple[int, ...] = (3, 3)) -> dict[str, Any]:
+    """KSMs of Sukamaju with ``members`` each, the first one's proposal chosen, and the
+    announcement recorded by a logged-in BKM officer; returns its URL and the KSMs."""
+    fast(rt)
+    ksms = [make_ksm(rt, WIB, members=n, kelurahan="Sukamaju") for n in members]
+    chosen = proposal(rt, ksms[0]["id"], "Perbaikan jalan setapak RT 03")
+    for ksm in ksms[1:]:
+        proposal(rt, ksm["id"], "Pelatihan menjahit")
+    with rt.db.session() as session:
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm1", "bkm", kelurahan=kelurahan)
+    token = csrf_token(client.get(f"/announcements/new?kelurahan_id={kelurahan.id}").data)
+    done = client.post("/announcements/new", data={
+        "csrf_token": token, "kelurahan_id": kelurahan.id, "title": "Prioritas 2026",
+        f"chosen_{chosen}": "1", f"rank_{chosen}": "1", f"reason_{chosen}": "Paling perlu"})
+    assert done.status_code == 302
+    return {"url": done.headers["Location"], "token": token, "ksms": ksms}
+
+
+def cell(page: str, label: str) -> str:
+    found = re.search(rf'data-label="{re.escape(label)}"[^>]*>([^<]*)<', page)
+    assert found, f"no {label} in the page"
+    return found.group(1).strip()
+
+
+def test_progress_counts_delivered_messages_as_sent(rt, client, officer_login, csrf_token,
+                                                    twilio, run_jobs) -> None:
+    """Terkirim is what reached the provider: a delivery report must not take a message
+    out of it (the progress read 'Terkirim 0' once every SMS was delivered)."""
+    from tests.transcript import signed_post
+
+    ann = published(rt, client, officer_login, csrf_token)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "confirmed": "1"})
+    run_jobs()
+    page = client.get(ann["url"]).get_data(as_text=True)
+    assert (cell(page, "Antre"), cell(page, "Terkirim")) == ("0", "6")
+    for message in twilio.messages:
+        signed_post(client, "/webhooks/twilio/status",
+                    {"MessageSid": str(message["_sid"]), "MessageStatus": "delivered"})
+    page = client.get(ann["url"]).get_data(as_text=True)
+    assert (cell(page, "Antre"), cell(page, "Terkirim"), cell(page, "Diterima")) == ("0", "6", "6")
