@@ -3,12 +3,13 @@ tell leaders not chosen, progress, and TANYA / SANGGAH as complaints."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.models import AnnouncementComplaint, Complaint, Kelurahan, Proposal
+from bot.models import AnnouncementComplaint, Complaint, Contact, Kelurahan, Proposal
 from bot.models import ksm as k
 from tests.meeting_helpers import WIB, bodies_to, fast, make_ksm, say
 
@@ -45,13 +46,15 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     assert done.status_code == 302
     detail_url = done.headers["Location"]
     page = client.get(detail_url).get_data(as_text=True)
-    # 5 members of the two KSMs, all SMS users; the text's segments and cost are shown.
-    assert re.search(r"SMS \(singkat\)</td><td[^>]*>5</td>", page), page
-    # 1 segment x 5 recipients x Rp 350.
-    assert "Perbaikan jalan setapak" in page and re.search(r">1</td><td[^>]*>Rp 1.750</td>", page)
+    # 5 members of the two KSMs, all SMS users (Twilio here): 1 segment x 5 x Rp 350.
+    assert "Perbaikan jalan setapak" in page
+    assert "Penerima: <strong>5 orang</strong>, perkiraan biaya <strong>Rp 1.750</strong> (5 SMS)" \
+        in page, page
 
     publish = detail_url + "/publish"
-    assert client.post(publish, data={"csrf_token": token}).status_code == 302
+    confirm = client.get(detail_url + "/confirm").get_data(as_text=True)
+    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
+    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
     run_jobs()
     for number in [a["leader"], *a["members"], b["leader"], *b["members"]]:
         assert any("Hasil rapat prioritas BKM Sukamaju" in x for x in bodies_to(twilio, number))
@@ -62,7 +65,7 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     page = client.get(detail_url).get_data(as_text=True)
     assert "Pengiriman" in page and re.search(r"<td[^>]*>5</td>", page)
     # Publishing twice sends nothing more.
-    client.post(publish, data={"csrf_token": token})
+    client.post(publish, data={"csrf_token": token, "people": "5"})
     run_jobs()
     assert len(bodies_to(twilio, a["members"][0])) == 1
 
@@ -138,7 +141,7 @@ def test_progress_counts_delivered_messages_as_sent(rt, client, officer_login, c
     from tests.transcript import signed_post
 
     ann = published(rt, client, officer_login, csrf_token)
-    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "confirmed": "1"})
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
     run_jobs()
     page = client.get(ann["url"]).get_data(as_text=True)
     assert (cell(page, "Antre"), cell(page, "Terkirim")) == ("0", "6")
@@ -147,3 +150,67 @@ def test_progress_counts_delivered_messages_as_sent(rt, client, officer_login, c
                     {"MessageSid": str(message["_sid"]), "MessageStatus": "delivered"})
     page = client.get(ann["url"]).get_data(as_text=True)
     assert (cell(page, "Antre"), cell(page, "Terkirim"), cell(page, "Diterima")) == ("0", "6", "6")
+
+
+def test_nothing_is_sent_before_the_officer_confirms(rt, client, officer_login, csrf_token,
+                                                     twilio, run_jobs) -> None:
+    ann = published(rt, client, officer_login, csrf_token)
+    gone = ann["ksms"][1]["members"][0]
+    with rt.db.session() as session:  # said BERHENTI: neither counted nor sent to
+        session.execute(update(Contact).where(Contact.phone == gone).values(opted_out=True))
+    publish, token = ann["url"] + "/publish", ann["token"]
+    # The detail page's button leads to the confirmation, a GET that sends nothing.
+    assert "/confirm" in client.get(ann["url"]).get_data(as_text=True)
+    confirm = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
+    assert 'name="people" value="5"' in confirm
+    # A publish that did not come from the confirmation only leads to it.
+    assert client.post(publish, data={"csrf_token": token}).headers["Location"].endswith(
+        "/confirm")
+    # Without the CSRF token: refused.
+    assert client.post(publish, data={"people": "5"}).status_code == 400
+    # The number changed since the officer looked: shown again, not sent.
+    stale = client.post(publish, data={"csrf_token": token, "people": "4"})
+    assert stale.status_code == 409 and "berubah menjadi 5 orang" in stale.get_data(as_text=True)
+    run_jobs()
+    assert twilio.messages == []
+    # Confirmed, twice (a double tap): sent once.
+    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
+    again = client.post(publish, data={"csrf_token": token, "people": "5"}, follow_redirects=True)
+    assert "sudah diterbitkan" in again.get_data(as_text=True)
+    run_jobs()
+    recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
+    assert len(recipients) == len(set(recipients)) == 5 and gone not in recipients
+    # The confirmation of a published announcement leads back to it.
+    assert client.get(ann["url"] + "/confirm").status_code == 302
+
+
+def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
+        rt, client, officer_login, csrf_token) -> None:
+    """SMS users, and WhatsApp users outside the 24-hour window without a template, go
+    by SMS through SMS_PROVIDER; WhatsApp users inside the window by WhatsApp."""
+    ann = published(rt, client, officer_login, csrf_token, members=(4, 3))
+    now = datetime.now(UTC)
+    recent, old = ann["ksms"][0]["members"][:2]
+    with rt.db.session() as session:
+        session.execute(update(Contact).where(Contact.phone == recent).values(
+            uses_whatsapp=True, last_whatsapp_at=now - timedelta(hours=2)))
+        session.execute(update(Contact).where(Contact.phone == old).values(
+            uses_whatsapp=True, last_whatsapp_at=now - timedelta(days=3)))
+    rt.settings = replace(rt.settings, sms_provider="smsgate", smsgate_url="http://gateway.test",
+                          smsgate_price_per_segment=150.0, whatsapp_price_per_message=100.0)
+    page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    # 6 by SMS from a gateway phone (5 SMS users + 1 outside the window) x 1 segment x
+    # Rp 150, and 1 WhatsApp text x Rp 100.
+    assert "Kirim ke 7 orang, perkiraan biaya Rp 1.000 (6 SMS)" in page, page
+    assert cell(page, "Dikirim lewat") == "SMS lewat ponsel gateway (SIM lokal)"
+    assert "WhatsApp (dalam 24 jam" in page and "Twilio" not in page
+
+    rt.settings = replace(rt.settings, sms_provider="twilio", sms_price_per_segment=350.0,
+                          whatsapp_templates={"announcement": "HX" + "1" * 32},
+                          whatsapp_template_price=500.0)
+    page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    # With a template the one outside the window gets WhatsApp: 5 SMS by Twilio x Rp 350,
+    # a template Rp 500, a text Rp 100.
+    assert "Kirim ke 7 orang, perkiraan biaya Rp 2.350 (5 SMS)" in page, page
+    assert "SMS lewat Twilio" in page and "WhatsApp template" in page

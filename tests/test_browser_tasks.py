@@ -90,6 +90,8 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     browser.fill(f"input[name=reason_{first}]", "Paling banyak warga miskin yang terbantu")
     browser.click("main form button[type=submit]")
     assert "Pratinjau" in browser.text()
+    browser.click("form[action$='/confirm'] button")
+    assert "Kirim ke 6 orang, perkiraan biaya Rp 2.100 (6 SMS)" in browser.text()
     browser.click("form[action$='/publish'] button")
     run_jobs()
     browser.get(re.sub(r"^https?://[^/]+", "", browser.driver.current_url))

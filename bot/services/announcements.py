@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import progress
@@ -29,10 +29,11 @@ from bot.models import (
 from bot.models import announcement as an
 from bot.models import complaint as c
 from bot.models import ksm as k
+from bot.services.announcement_estimate import estimate
 from bot.services.complaints import open_complaint
 from bot.services.ksm import notify
 from bot.services.notices import broadcast_text
-from conversations.catalogue import render
+from conversations.catalogue import LANGUAGES, render
 from conversations.flows.announcement_reply import ReplyToAnnouncement
 from conversations.flows.complaint import FileComplaint
 from conversations.gsm import segments, to_gsm7
@@ -142,28 +143,27 @@ def recipients(kelurahan_id: int) -> Select[Any]:
                    KsmMember.status == k.CONFIRMED))
 
 
-def preview(session: Session, announcement: Announcement,
-            price_per_segment: float) -> dict[str, Any]:
-    """Per channel: recipients, the texts, SMS segments per message and estimated cost.
-
-    WhatsApp recipients outside the 24-hour window without a template get the SMS
-    instead; the cost shown for them is the SMS price as an upper bound.
-    """
+def bodies(session: Session, announcement: Announcement) -> dict[str, tuple[str, str]]:
+    """Per language, the SMS (short) and WhatsApp (full) texts the broadcast carries."""
     params = text_params(session, announcement)
-    sms = render("ann.sms", "id", **params)
-    whatsapp = render("ann.whatsapp", "id", **{**params, "items": params["items_full"]})
-    ids = recipients(announcement.kelurahan_id).subquery()
-    by_channel = dict(session.execute(
-        select(Contact.uses_whatsapp, func.count(func.distinct(Contact.id)))
-        .join(ids, ids.c[0] == Contact.id).where(Contact.opted_out.is_(False))
-        .group_by(Contact.uses_whatsapp)).all())
-    sms_n, wa_n = by_channel.get(False, 0), by_channel.get(True, 0)
-    sms_segments = segments(sms)
+    return {language: (render("ann.sms", language, **params),
+                       render("ann.whatsapp", language,
+                              **{**params, "items": params["items_full"]}))
+            for language in LANGUAGES}
+
+
+def preview(session: Session, announcement: Announcement, settings: Any,
+            now: datetime) -> dict[str, Any]:
+    """The texts (Indonesian), the SMS segments of one message, and the estimate of
+    sending it now: recipients, SMS counted by the provider that carries them, cost
+    (``bot.services.announcement_estimate``)."""
+    texts = bodies(session, announcement)
+    sms, whatsapp = texts["id"]
     return {
-        "sms": {"recipients": sms_n, "text": sms, "segments": sms_segments,
-                "cost": sms_n * sms_segments * price_per_segment},
-        "whatsapp": {"recipients": wa_n, "text": whatsapp, "segments": segments(whatsapp),
-                     "fallback_cost": wa_n * sms_segments * price_per_segment},
+        "sms": {"text": sms, "segments": segments(sms)},
+        "whatsapp": {"text": whatsapp},
+        "estimate": estimate(session, recipients(announcement.kelurahan_id), texts, settings,
+                             now, content_sid=settings.whatsapp_templates.get(KIND)),
         "not_chosen_leaders": sum(1 for i, _, _ in items(session, announcement.id) if not i.chosen),
     }
 
@@ -175,7 +175,13 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     Returns:
         (broadcast ids to start, message ids to send), both after the caller's commit.
     """
-    if announcement.status != an.DRAFT:
+    # Claimed in the database, not read from the object: of two submits at once (a
+    # double tap, two officers) one finds the row no longer a draft and sends nothing.
+    claimed = session.execute(
+        update(Announcement)
+        .where(Announcement.id == announcement.id, Announcement.status == an.DRAFT)
+        .values(status=an.PUBLISHED, published_at=now))
+    if claimed.rowcount != 1:
         raise AnnouncementError("Pengumuman ini sudah diterbitkan.")
     params = text_params(session, announcement)
     broadcasts = broadcast_text(
