@@ -214,3 +214,38 @@ def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
     # a template Rp 500, a text Rp 100.
     assert "Kirim ke 7 orang, perkiraan biaya Rp 2.350 (5 SMS)" in page, page
     assert "SMS lewat Twilio" in page and "WhatsApp template" in page
+
+
+def test_progress_is_polled_as_json_within_the_officers_area(
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
+    ann = published(rt, client, officer_login, csrf_token)
+    progress = ann["url"] + "/progress"
+    draft = client.get(progress).get_json()
+    assert (draft["state"], draft["done"]) == ("Belum dikirim (draf)", False)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    page = client.get(ann["url"]).get_data(as_text=True)
+    # The page says where to poll, and loads the script that does (no inline script).
+    assert f'data-progress-url="{progress.split("localhost")[-1]}"' in page
+    assert "/static/announcements.js" in page and "<script>" not in page
+    sending = client.get(progress)
+    assert sending.headers["Cache-Control"] == "no-store"
+    assert sending.get_json()["state"] == "Sedang dikirim"
+    assert sending.get_json()["summary"] == "Antre 6, Terkirim 0, Diterima 0, Gagal 0"
+    run_jobs()
+    done = client.get(progress).get_json()
+    assert (done["state"], done["done"]) == ("Selesai dikirim", True)
+    assert done["summary"] == "Antre 0, Terkirim 6, Diterima 0, Gagal 0"
+    assert {k: done["counts"][k] for k in ("queued", "sent", "failed", "total")} == {
+        "queued": 0, "sent": 6, "failed": 0, "total": 6}
+
+    # Another kelurahan's officer, and a fasilitator of this one.
+    with rt.db.session() as session:
+        lain = Kelurahan(name="Lain", kota="Kota Lain", provinsi="Prov", time_zone=WIB)
+        session.add(lain)
+        session.flush()
+        sukamaju = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm2", "bkm", kelurahan=lain)
+    assert client.get(progress).status_code == 404
+    officer_login("faskel", "fasilitator", kelurahan=sukamaju)
+    assert client.get(progress).get_json()["done"] is True
+    assert client.get(progress.replace("/progress", "9999/progress")).status_code == 404

@@ -93,9 +93,16 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     browser.click("form[action$='/confirm'] button")
     assert "Kirim ke 6 orang, perkiraan biaya Rp 2.100 (6 SMS)" in browser.text()
     browser.click("form[action$='/publish'] button")
+    summary = browser.find("[data-progress=summary]")
+    assert summary.text == "Antre 6, Terkirim 0, Diterima 0, Gagal 0"
+    # The jobs run while the officer watches: the numbers change without a reload.
+    browser.driver.execute_script("window.ksmSamePage = true")
     run_jobs()
-    browser.get(re.sub(r"^https?://[^/]+", "", browser.driver.current_url))
-    assert "Pengiriman" in browser.text()
+    browser.wait_for(lambda: summary.text == "Antre 0, Terkirim 6, Diterima 0, Gagal 0",
+                     "the progress to reach Terkirim 6 by itself")
+    assert browser.find("[data-progress=state]").text == "Selesai dikirim"
+    assert browser.driver.execute_script("return window.ksmSamePage === true")
+    browser.check("the progress after sending")
     browser.get("/announcements/")
 
 

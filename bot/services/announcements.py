@@ -198,12 +198,34 @@ def publish(session: Session, announcement: Announcement, now: datetime,
 
 
 def sending_progress(session: Session, announcement: Announcement) -> dict[str, int]:
-    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts."""
-    total: dict[str, int] = {}
+    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts
+    (``bot.broadcasts.progress``: "sent" includes the delivered ones)."""
+    total = dict.fromkeys(("queued", "held", "sent", "delivered", "failed", "unknown",
+                           "skipped", "total"), 0)
     for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
         for key, value in progress(session, int(broadcast_id)).items():
             total[key] = total.get(key, 0) + value
     return total
+
+
+# What the officer reads about the sending as a whole.
+STATE_DRAFT = "Belum dikirim (draf)"
+STATE_SENDING = "Sedang dikirim"
+STATE_DONE = "Selesai dikirim"
+
+
+def sending_state(session: Session, announcement: Announcement) -> dict[str, Any]:
+    """The progress as the dashboard polls it: the counts, whether sending is over,
+    and one Indonesian line ("Antre 0, Terkirim 6, Diterima 2, Gagal 0")."""
+    counts = sending_progress(session, announcement)
+    if announcement.status != an.PUBLISHED:
+        state, done = STATE_DRAFT, False
+    else:
+        done = counts["queued"] == 0
+        state = STATE_DONE if done else STATE_SENDING
+    summary = (f"Antre {counts['queued']}, Terkirim {counts['sent']}, "
+               f"Diterima {counts['delivered']}, Gagal {counts['failed']}")
+    return {"state": state, "done": done, "counts": counts, "summary": summary}
 
 
 def replies(session: Session,

@@ -3,7 +3,16 @@ per channel (recipients, SMS segments, estimated cost), publish, and follow send
 residents' TANYA / SANGGAH. Scoped to the officer's area; bkm (and admin) decide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -89,8 +98,18 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
         "announcement_detail.html", announcement=announcement,
         items=svc.items(db, announcement.id),
         preview=svc.preview(db, announcement, rt.settings, clock.now(rt)),
-        progress=svc.sending_progress(db, announcement),
+        sending=svc.sending_state(db, announcement),
         replies=svc.replies(db, announcement.id), settings=rt.settings)
+
+
+@bp.get("/<int:announcement_id>/progress")
+@require_role(*VIEWERS)
+def progress(announcement_id: int):  # type: ignore[no-untyped-def]
+    """The sending progress as JSON, polled by static/announcements.js while it sends."""
+    state = svc.sending_state(get_db(), _in_area(announcement_id))
+    response = jsonify(state)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<int:announcement_id>/confirm")
