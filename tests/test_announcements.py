@@ -249,3 +249,19 @@ def test_progress_is_polled_as_json_within_the_officers_area(
     officer_login("faskel", "fasilitator", kelurahan=sukamaju)
     assert client.get(progress).get_json()["done"] is True
     assert client.get(progress.replace("/progress", "9999/progress")).status_code == 404
+
+
+def test_published_in_quiet_hours_the_progress_says_it_waits(
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
+    """Published at 22:00 WIB the SMS wait until 06:00: 'Antre 6, Terkirim 0' after the
+    jobs ran is right then, and the progress says why."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    rt.settings = replace(rt.settings, quiet_hours=True)
+    rt.extras["clock"] = lambda: tomorrow.replace(hour=15, minute=0)  # 22:00 WIB
+    ann = published(rt, client, officer_login, csrf_token)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    run_jobs()
+    held = client.get(ann["url"] + "/progress").get_json()
+    assert twilio.messages == []
+    assert held["state"] == "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
+    assert (held["counts"]["queued"], held["counts"]["held"], held["done"]) == (6, 6, False)

@@ -197,13 +197,14 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     return broadcasts, messages
 
 
-def sending_progress(session: Session, announcement: Announcement) -> dict[str, int]:
+def sending_progress(session: Session, announcement: Announcement,
+                     now: datetime | None = None) -> dict[str, int]:
     """Queued / sent / delivered / failed / skipped over the announcement's broadcasts
     (``bot.broadcasts.progress``: "sent" includes the delivered ones)."""
     total = dict.fromkeys(("queued", "held", "sent", "delivered", "failed", "unknown",
                            "skipped", "total"), 0)
     for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
-        for key, value in progress(session, int(broadcast_id)).items():
+        for key, value in progress(session, int(broadcast_id), now).items():
             total[key] = total.get(key, 0) + value
     return total
 
@@ -212,17 +213,20 @@ def sending_progress(session: Session, announcement: Announcement) -> dict[str, 
 STATE_DRAFT = "Belum dikirim (draf)"
 STATE_SENDING = "Sedang dikirim"
 STATE_DONE = "Selesai dikirim"
+STATE_HELD = "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
 
 
-def sending_state(session: Session, announcement: Announcement) -> dict[str, Any]:
+def sending_state(session: Session, announcement: Announcement,
+                  now: datetime | None = None) -> dict[str, Any]:
     """The progress as the dashboard polls it: the counts, whether sending is over,
     and one Indonesian line ("Antre 0, Terkirim 6, Diterima 2, Gagal 0")."""
-    counts = sending_progress(session, announcement)
+    counts = sending_progress(session, announcement, now)
     if announcement.status != an.PUBLISHED:
         state, done = STATE_DRAFT, False
     else:
         done = counts["queued"] == 0
-        state = STATE_DONE if done else STATE_SENDING
+        held = not done and counts["held"] == counts["queued"]
+        state = STATE_DONE if done else STATE_HELD if held else STATE_SENDING
     summary = (f"Antre {counts['queued']}, Terkirim {counts['sent']}, "
                f"Diterima {counts['delivered']}, Gagal {counts['failed']}")
     return {"state": state, "done": done, "counts": counts, "summary": summary}

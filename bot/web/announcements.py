@@ -98,7 +98,7 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
         "announcement_detail.html", announcement=announcement,
         items=svc.items(db, announcement.id),
         preview=svc.preview(db, announcement, rt.settings, clock.now(rt)),
-        sending=svc.sending_state(db, announcement),
+        sending=svc.sending_state(db, announcement, clock.now(rt)),
         replies=svc.replies(db, announcement.id), settings=rt.settings)
 
 
@@ -106,7 +106,7 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
 @require_role(*VIEWERS)
 def progress(announcement_id: int):  # type: ignore[no-untyped-def]
     """The sending progress as JSON, polled by static/announcements.js while it sends."""
-    state = svc.sending_state(get_db(), _in_area(announcement_id))
+    state = svc.sending_state(get_db(), _in_area(announcement_id), clock.now(get_runtime()))
     response = jsonify(state)
     response.headers["Cache-Control"] = "no-store"
     return response
