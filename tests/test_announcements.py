@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.models import AnnouncementComplaint, Complaint, Contact, Kelurahan, Proposal
+from bot.models import AnnouncementComplaint, Complaint, Contact, Kelurahan, Ksm, Proposal
 from bot.models import ksm as k
 from tests.meeting_helpers import WIB, bodies_to, fast, make_ksm, say
 
@@ -105,7 +105,13 @@ def test_the_sms_cuts_a_long_title_after_a_whole_word() -> None:
     assert len(short) <= SHORT_TITLE and short.endswith("..")
     assert title.startswith(short[:-2]) and title[len(short) - 2] == " "  # a whole word
     assert cut_at_word("Perbaikan jalan", SHORT_TITLE) == "Perbaikan jalan"
-    assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # one long word: cut it anyway
+    assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # over twice the limit: not a word
+    # A first word a little over the limit stays whole; a "/" between words is a place
+    # to cut; what is left never ends in a separator.
+    assert cut_at_word("Rehabilitasi-drainase jalan", 15) == "Rehabilitasi-drainase.."
+    assert cut_at_word("Jalan/drainase/saluran RT 03", 20) == "Jalan/drainase.."
+    assert cut_at_word("Jalan, saluran dan taman kota", 12) == "Jalan.."
+    assert cut_at_word("Pelatihan   menjahit", 30) == "Pelatihan menjahit"
 
 
 def published(rt: Any, client: Any, officer_login: Any, csrf_token: Any,
@@ -265,3 +271,44 @@ def test_published_in_quiet_hours_the_progress_says_it_waits(
     assert twilio.messages == []
     assert held["state"] == "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
     assert (held["counts"]["queued"], held["counts"]["held"], held["done"]) == (6, 6, False)
+
+
+def test_the_whole_sms_body_is_cut_at_words_and_plain_gsm7(
+        rt, client, officer_login, csrf_token) -> None:
+    """Long titles and KSM names, a title that is one long word, hyphens and curly
+    quotes: every word of the SMS is a whole word of what the officer and KSMs wrote."""
+    from conversations.gsm import is_gsm7
+
+    fast(rt)
+    titles = ["Pelatihan menjahit untuk 4 anggota KSM perempuan RW 05",
+              "Pembangunan/rehabilitasi/perbaikan-saluran-drainase",
+              "Modal usaha \u201cwarung\u201d ibu-ibu RT 03 dan RT 04 Sukamaju"]
+    names = ["Kelompok Usaha Bersama Maju Sejahtera Abadi 03", "Mawar\u2019s", "Melati"]
+    ksms = [make_ksm(rt, WIB, members=3, kelurahan="Sukamaju") for _ in titles]
+    ids = [proposal(rt, ksm["id"], title) for ksm, title in zip(ksms, titles)]
+    with rt.db.session() as session:
+        for ksm, name in zip(ksms, names):
+            session.execute(update(Ksm).where(Ksm.id == ksm["id"]).values(name=name))
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm1", "bkm", kelurahan=kelurahan)
+    token = csrf_token(client.get(f"/announcements/new?kelurahan_id={kelurahan.id}").data)
+    form: dict[str, Any] = {"csrf_token": token, "kelurahan_id": kelurahan.id,
+                            "title": "Prioritas 2026"}
+    for rank, proposal_id in enumerate(ids, 1):
+        form |= {f"chosen_{proposal_id}": "1", f"rank_{proposal_id}": str(rank),
+                 f"reason_{proposal_id}": "Perlu"}
+    url = client.post("/announcements/new", data=form).headers["Location"]
+    page = client.get(url + "/confirm").get_data(as_text=True)
+    sms = re.search(r"<h2>Teks SMS</h2>\s*<pre>(.*?)</pre>", page, re.S).group(1)
+    sms = sms.replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace(
+        "&#34;", '"').replace("&quot;", '"')
+    assert is_gsm7(sms), sms
+    from conversations.catalogue import render
+
+    sources = " ".join([*titles, *names, "Sukamaju", render("ann.sms", "id", kelurahan="",
+                                                            items="")])
+    sources = sources.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    words = set(re.findall(r"[\w'\"-]+", sources))
+    for word in re.findall(r"[\w'\"-]+", sms):
+        assert word in words or word.isdigit(), f"{word!r} is cut mid-word in {sms!r}"
+    assert "untuk 4.. (KSM Kelompok" in sms and "Pembangunan/rehabilitasi.. (KSM Mawar's)" in sms

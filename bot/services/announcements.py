@@ -41,6 +41,7 @@ from conversations.gsm import segments, to_gsm7
 KIND = "announcement"
 SHORT_TITLE = 30  # characters of a proposal title in the SMS
 REASON_MAX = 300
+TITLE_MAX = 120
 
 
 class AnnouncementError(ValueError):
@@ -73,7 +74,7 @@ def record_result(session: Session, officer: Officer, kelurahan_id: int, title: 
         AnnouncementError: no title, nothing chosen, a chosen proposal without a reason,
             ranks that are not 1, 2, 3... , or a proposal not eligible in the kelurahan.
     """
-    title = to_gsm7(" ".join(title.split()))[:120]
+    title = cut_at_word(to_gsm7(title), TITLE_MAX)
     if not title:
         raise AnnouncementError("Judul pengumuman wajib diisi.")
     allowed = {p.id for p, _ in eligible(session, kelurahan_id)}
@@ -94,7 +95,7 @@ def record_result(session: Session, officer: Officer, kelurahan_id: int, title: 
     session.add_all(AnnouncementItem(
         announcement_id=announcement.id, proposal_id=x.proposal_id, chosen=x.chosen,
         rank=x.rank if x.chosen else None,
-        reason=to_gsm7(" ".join(x.reason.split()))[:REASON_MAX] or None) for x in choices)
+        reason=cut_at_word(to_gsm7(x.reason), REASON_MAX) or None) for x in choices)
     session.flush()
     return announcement
 
@@ -110,15 +111,29 @@ def items(session: Session, announcement_id: int) -> list[tuple[AnnouncementItem
 
 
 def cut_at_word(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, cut after a whole word and marked with
-    "..": a resident reads "4 anggota.." rather than "4 anggot"."""
+    """``text`` in at most ``limit`` characters, cut before a whole word (or after a
+    "/" between words) and marked with "..": a resident reads "4 anggota.." or
+    "4.." rather than "4 anggot".
+
+    A first word longer than the limit is kept whole (the text runs over rather than
+    breaking it), unless it is over twice the limit: that is not a word.
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    head = text[:limit - 2]
-    if text[limit - 2] != " " and " " in head:
-        head = head[:head.rindex(" ")]
-    return head.rstrip(" ,;:-") + ".."
+    room = limit - 2
+    head = text[:room]
+    if text[room] != " ":  # the cut falls inside a word: back to where it starts
+        boundary = max(head.rfind(" "), head.rfind("/"))
+        if boundary > 0:
+            head = head[:boundary]
+        else:
+            first = text.split(" ", 1)[0]
+            if len(first) <= 2 * limit:
+                head = first
+            if head == text:
+                return text
+    return head.rstrip(" ,;:-/(") + ".."
 
 
 def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
@@ -127,13 +142,16 @@ def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
     rows = items(session, announcement.id)
     chosen = [(i, p, s) for i, p, s in rows if i.chosen]
     others = [(i, p, s) for i, p, s in rows if not i.chosen]
-    short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} (KSM {s.name})"
-                      for i, p, s in chosen)
-    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}"
+    # Everything that goes into the texts is made plain GSM-7: one curly apostrophe in
+    # a KSM's name would make the whole SMS UCS-2 (70 characters a segment, not 160).
+    short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} "
+                      f"(KSM {to_gsm7(s.name)})" for i, p, s in chosen)
+    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {to_gsm7(s.name)}: {i.reason}"
                      for i, p, s in chosen)
-    return {"kelurahan": kelurahan.name if kelurahan else "", "title": announcement.title,
-            "items": short, "items_full": full,
-            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {s.name})" for _, p, s in others) or "-"}
+    return {"kelurahan": to_gsm7(kelurahan.name) if kelurahan else "",
+            "title": announcement.title, "items": short, "items_full": full,
+            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {to_gsm7(s.name)})"
+                                for _, p, s in others) or "-"}
 
 
 def recipients(kelurahan_id: int) -> Select[Any]:
@@ -189,7 +207,7 @@ def publish(session: Session, announcement: Announcement, now: datetime,
         kelurahan_id=announcement.kelurahan_id, templates=templates,
         key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]})
     messages = [notify(session, s.leader_contact_id, "ann.not_chosen", now,
-                       title=to_gsm7(p.title), ksm=s.name)
+                       title=to_gsm7(p.title), ksm=to_gsm7(s.name))
                 for i, p, s in items(session, announcement.id) if not i.chosen]
     announcement.status = an.PUBLISHED
     announcement.published_at = now
