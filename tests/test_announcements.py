@@ -312,3 +312,31 @@ def test_the_whole_sms_body_is_cut_at_words_and_plain_gsm7(
     for word in re.findall(r"[\w'\"-]+", sms):
         assert word in words or word.isdigit(), f"{word!r} is cut mid-word in {sms!r}"
     assert "untuk 4.. (KSM Kelompok" in sms and "Pembangunan/rehabilitasi.. (KSM Mawar's)" in sms
+
+
+def test_two_confirmations_at_once_send_once(app, rt, client, officer_login, csrf_token,
+                                             twilio, run_jobs) -> None:
+    """A double tap that reaches two web threads at the same moment: one publishes."""
+    import threading
+
+    ann = published(rt, client, officer_login, csrf_token)
+    cookie = client.get_cookie("session")
+    barrier, answers = threading.Barrier(2), []
+
+    def confirm() -> None:
+        other = app.test_client()
+        other.set_cookie(cookie.key, cookie.value)
+        barrier.wait()
+        answers.append(other.post(ann["url"] + "/publish",
+                                  data={"csrf_token": ann["token"], "people": "6"},
+                                  follow_redirects=True).get_data(as_text=True))
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted("sudah diterbitkan" in page for page in answers) == [False, True]
+    run_jobs()
+    recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
+    assert len(recipients) == len(set(recipients)) == 6

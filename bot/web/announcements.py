@@ -147,14 +147,17 @@ def publish(announcement_id: int):  # type: ignore[no-untyped-def]
             flash(f"Jumlah penerima berubah menjadi {people} orang. Periksa lagi sebelum "
                   "mengirim.", "error")
             return _confirm_page(announcement, 409)
+    db.rollback()  # the checks were reads; the publishing is one write transaction
     try:
-        broadcasts, messages = svc.publish(db, announcement, clock.now(rt),
-                                           rt.settings.whatsapp_templates)
+        # Its own transaction (BEGIN IMMEDIATE on SQLite): two confirmations at once
+        # take turns there, and the second finds the announcement published.
+        with rt.db.session() as session:
+            broadcasts, messages = svc.publish(
+                session, session.get(Announcement, announcement_id), clock.now(rt),
+                rt.settings.whatsapp_templates)
     except svc.AnnouncementError as exc:
-        db.rollback()
         flash(str(exc), "info")
         return redirect(url_for("announcements.detail", announcement_id=announcement_id))
-    db.commit()
     start_jobs(rt, broadcasts)
     enqueue_sends(rt, messages)
     flash("Pengumuman diterbitkan dan sedang dikirim.", "info")
