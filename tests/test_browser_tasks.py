@@ -77,7 +77,10 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     ksms = [make_ksm(rt, WIB, members=3, kelurahan="Sukamaju") for _ in range(2)]
     with rt.db.session() as session:
         for n, ksm in enumerate(ksms):
-            session.add(Proposal(ksm_id=ksm["id"], title=f"Perbaikan jalan setapak RT 0{n + 1}",
+            # A long title with a long "word": the preview must still fit a phone.
+            title = ("Pembangunan/rehabilitasi/perbaikan-saluran-drainase-lingkungan "
+                     f"dan jalan setapak RT 0{n + 1} RW 05 Kelurahan Sukamaju")
+            session.add(Proposal(ksm_id=ksm["id"], title=title,
                                  field="ekonomi", unit="UPK", amount=5_000_000, beneficiaries=10,
                                  poor_beneficiaries=10, status=k.ELIGIBLE))
         first = session.scalar(select(Proposal.id).order_by(Proposal.id))
