@@ -131,7 +131,12 @@ def cancel(session: Session, broadcast_id: int, now: datetime | None = None) -> 
 
 def progress(session: Session, broadcast_id: int, now: datetime | None = None) -> dict[str, int]:
     """What the dashboard shows: queued (of which held until morning or backoff),
-    sent, delivered, failed (including unknown), skipped, and the total."""
+    sent, delivered, failed (including unknown), skipped, and the total.
+
+    "Sent" means handed to the provider, so it includes the delivered and read ones:
+    a delivery report moves a row from sent to delivered, and the progress must not
+    go back (it read "Terkirim 0" once every SMS was delivered).
+    """
     now = now or datetime.now(timezone.utc)
     held = and_(BroadcastSend.status == b.PENDING, BroadcastSend.not_before > now)
     rows = session.execute(
@@ -143,7 +148,7 @@ def progress(session: Session, broadcast_id: int, now: datetime | None = None) -
     counts = {
         "queued": sum(by_status.get(s, 0) for s in b.OPEN_STATUSES),
         "held": sum(h for _, _, h in rows),
-        "sent": by_status.get(b.SENT, 0),
+        "sent": sum(by_status.get(s, 0) for s in (b.SENT, b.DELIVERED, b.READ)),
         "delivered": by_status.get(b.DELIVERED, 0) + by_status.get(b.READ, 0),
         "failed": sum(by_status.get(s, 0) for s in (b.FAILED, b.UNDELIVERED, b.UNKNOWN)),
         "unknown": by_status.get(b.UNKNOWN, 0),
@@ -160,8 +165,7 @@ def refresh_counts(session: Session, broadcast_id: int, now: datetime | None = N
     counts = progress(session, broadcast_id, now)
     values: dict[str, Any] = {
         "queued_count": counts["queued"],
-        # "sent" on the dashboard means handed to the provider: delivered ones included.
-        "sent_count": counts["sent"] + counts["delivered"],
+        "sent_count": counts["sent"],
         "delivered_count": counts["delivered"],
         "failed_count": counts["failed"],
         "skipped_count": counts["skipped"],

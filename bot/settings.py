@@ -48,8 +48,14 @@ class Settings:
     # followed up, within them climbs one handling level by itself.
     complaint_verify_working_days: int = 3
     complaint_follow_up_working_days: int = 5
-    # Estimated price of one SMS segment (Rupiah), for the announcement preview.
+    # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
+    # that carries each message (workers.channels decides): an SMS segment through
+    # Twilio, an SMS segment from a gateway phone's SIM (the operator's tariff), a
+    # WhatsApp text inside the 24-hour window, a WhatsApp template outside it.
     sms_price_per_segment: float = 350.0
+    smsgate_price_per_segment: float = 150.0
+    whatsapp_price_per_message: float = 100.0
+    whatsapp_template_price: float = 500.0
     # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
     quiet_hours: bool = True
     # Where a web process keeps messages received while both the database and Redis
@@ -198,6 +204,9 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         complaint_verify_working_days=_int(env, "COMPLAINT_VERIFY_WORKING_DAYS", 3),
         complaint_follow_up_working_days=_int(env, "COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
+        smsgate_price_per_segment=_price(env, "SMSGATE_PRICE_PER_SEGMENT", 150.0),
+        whatsapp_price_per_message=_price(env, "WHATSAPP_PRICE_PER_MESSAGE", 100.0),
+        whatsapp_template_price=_price(env, "WHATSAPP_TEMPLATE_PRICE", 500.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         spool_dir=get("SPOOL_DIR") or "ksm-bot-spool",
         trusted_proxies=int(_number(env, "TRUSTED_PROXIES", 0, kind=int,

@@ -3,12 +3,13 @@ tell leaders not chosen, progress, and TANYA / SANGGAH as complaints."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.models import AnnouncementComplaint, Complaint, Kelurahan, Proposal
+from bot.models import AnnouncementComplaint, Complaint, Contact, Kelurahan, Ksm, Proposal
 from bot.models import ksm as k
 from tests.meeting_helpers import WIB, bodies_to, fast, make_ksm, say
 
@@ -45,13 +46,15 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     assert done.status_code == 302
     detail_url = done.headers["Location"]
     page = client.get(detail_url).get_data(as_text=True)
-    # 5 members of the two KSMs, all SMS users; the text's segments and cost are shown.
-    assert re.search(r"SMS \(singkat\)</td><td[^>]*>5</td>", page), page
-    # 1 segment x 5 recipients x Rp 350.
-    assert "Perbaikan jalan setapak" in page and re.search(r">1</td><td[^>]*>Rp 1.750</td>", page)
+    # 5 members of the two KSMs, all SMS users (Twilio here): 1 segment x 5 x Rp 350.
+    assert "Perbaikan jalan setapak" in page
+    assert "Penerima: <strong>5 orang</strong>, perkiraan biaya <strong>Rp 1.750</strong> (5 SMS)" \
+        in page, page
 
     publish = detail_url + "/publish"
-    assert client.post(publish, data={"csrf_token": token}).status_code == 302
+    confirm = client.get(detail_url + "/confirm").get_data(as_text=True)
+    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
+    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
     run_jobs()
     for number in [a["leader"], *a["members"], b["leader"], *b["members"]]:
         assert any("Hasil rapat prioritas BKM Sukamaju" in x for x in bodies_to(twilio, number))
@@ -62,7 +65,7 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     page = client.get(detail_url).get_data(as_text=True)
     assert "Pengiriman" in page and re.search(r"<td[^>]*>5</td>", page)
     # Publishing twice sends nothing more.
-    client.post(publish, data={"csrf_token": token})
+    client.post(publish, data={"csrf_token": token, "people": "5"})
     run_jobs()
     assert len(bodies_to(twilio, a["members"][0])) == 1
 
@@ -102,4 +105,238 @@ def test_the_sms_cuts_a_long_title_after_a_whole_word() -> None:
     assert len(short) <= SHORT_TITLE and short.endswith("..")
     assert title.startswith(short[:-2]) and title[len(short) - 2] == " "  # a whole word
     assert cut_at_word("Perbaikan jalan", SHORT_TITLE) == "Perbaikan jalan"
-    assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # one long word: cut it anyway
+    assert cut_at_word("x" * 40, 10) == "xxxxxxxx.."  # over twice the limit: not a word
+    # A first word a little over the limit stays whole; a "/" between words is a place
+    # to cut; what is left never ends in a separator.
+    assert cut_at_word("Rehabilitasi-drainase jalan", 15) == "Rehabilitasi-drainase.."
+    assert cut_at_word("Jalan/drainase/saluran RT 03", 20) == "Jalan/drainase.."
+    assert cut_at_word("Jalan, saluran dan taman kota", 12) == "Jalan.."
+    assert cut_at_word("Pelatihan   menjahit", 30) == "Pelatihan menjahit"
+
+
+def published(rt: Any, client: Any, officer_login: Any, csrf_token: Any,
+              members: tuple[int, ...] = (3, 3)) -> dict[str, Any]:
+    """KSMs of Sukamaju with ``members`` each, the first one's proposal chosen, and the
+    announcement recorded by a logged-in BKM officer; returns its URL and the KSMs."""
+    fast(rt)
+    ksms = [make_ksm(rt, WIB, members=n, kelurahan="Sukamaju") for n in members]
+    chosen = proposal(rt, ksms[0]["id"], "Perbaikan jalan setapak RT 03")
+    for ksm in ksms[1:]:
+        proposal(rt, ksm["id"], "Pelatihan menjahit")
+    with rt.db.session() as session:
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm1", "bkm", kelurahan=kelurahan)
+    token = csrf_token(client.get(f"/announcements/new?kelurahan_id={kelurahan.id}").data)
+    done = client.post("/announcements/new", data={
+        "csrf_token": token, "kelurahan_id": kelurahan.id, "title": "Prioritas 2026",
+        f"chosen_{chosen}": "1", f"rank_{chosen}": "1", f"reason_{chosen}": "Paling perlu"})
+    assert done.status_code == 302
+    return {"url": done.headers["Location"], "token": token, "ksms": ksms}
+
+
+def cell(page: str, label: str) -> str:
+    found = re.search(rf'data-label="{re.escape(label)}"[^>]*>([^<]*)<', page)
+    assert found, f"no {label} in the page"
+    return found.group(1).strip()
+
+
+def test_progress_counts_delivered_messages_as_sent(rt, client, officer_login, csrf_token,
+                                                    twilio, run_jobs) -> None:
+    """Terkirim is what reached the provider: a delivery report must not take a message
+    out of it (the progress read 'Terkirim 0' once every SMS was delivered)."""
+    from tests.transcript import signed_post
+
+    ann = published(rt, client, officer_login, csrf_token)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    run_jobs()
+    page = client.get(ann["url"]).get_data(as_text=True)
+    assert (cell(page, "Antre"), cell(page, "Terkirim")) == ("0", "6")
+    for message in twilio.messages:
+        signed_post(client, "/webhooks/twilio/status",
+                    {"MessageSid": str(message["_sid"]), "MessageStatus": "delivered"})
+    page = client.get(ann["url"]).get_data(as_text=True)
+    assert (cell(page, "Antre"), cell(page, "Terkirim"), cell(page, "Diterima")) == ("0", "6", "6")
+
+
+def test_nothing_is_sent_before_the_officer_confirms(rt, client, officer_login, csrf_token,
+                                                     twilio, run_jobs) -> None:
+    ann = published(rt, client, officer_login, csrf_token)
+    gone = ann["ksms"][1]["members"][0]
+    with rt.db.session() as session:  # said BERHENTI: neither counted nor sent to
+        session.execute(update(Contact).where(Contact.phone == gone).values(opted_out=True))
+    publish, token = ann["url"] + "/publish", ann["token"]
+    # The detail page's button leads to the confirmation, a GET that sends nothing.
+    assert "/confirm" in client.get(ann["url"]).get_data(as_text=True)
+    confirm = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
+    assert 'name="people" value="5"' in confirm
+    # A publish that did not come from the confirmation only leads to it.
+    assert client.post(publish, data={"csrf_token": token}).headers["Location"].endswith(
+        "/confirm")
+    # Without the CSRF token: refused.
+    assert client.post(publish, data={"people": "5"}).status_code == 400
+    # The number changed since the officer looked: shown again, not sent.
+    stale = client.post(publish, data={"csrf_token": token, "people": "4"})
+    assert stale.status_code == 409 and "berubah menjadi 5 orang" in stale.get_data(as_text=True)
+    run_jobs()
+    assert twilio.messages == []
+    # Confirmed, twice (a double tap): sent once.
+    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
+    again = client.post(publish, data={"csrf_token": token, "people": "5"}, follow_redirects=True)
+    assert "sudah diterbitkan" in again.get_data(as_text=True)
+    run_jobs()
+    recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
+    assert len(recipients) == len(set(recipients)) == 5 and gone not in recipients
+    # The confirmation of a published announcement leads back to it.
+    assert client.get(ann["url"] + "/confirm").status_code == 302
+
+
+def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
+        rt, client, officer_login, csrf_token) -> None:
+    """SMS users, and WhatsApp users outside the 24-hour window without a template, go
+    by SMS through SMS_PROVIDER; WhatsApp users inside the window by WhatsApp."""
+    ann = published(rt, client, officer_login, csrf_token, members=(4, 3))
+    now = datetime.now(UTC)
+    recent, old = ann["ksms"][0]["members"][:2]
+    with rt.db.session() as session:
+        session.execute(update(Contact).where(Contact.phone == recent).values(
+            uses_whatsapp=True, last_whatsapp_at=now - timedelta(hours=2)))
+        session.execute(update(Contact).where(Contact.phone == old).values(
+            uses_whatsapp=True, last_whatsapp_at=now - timedelta(days=3)))
+    rt.settings = replace(rt.settings, sms_provider="smsgate", smsgate_url="http://gateway.test",
+                          smsgate_price_per_segment=150.0, whatsapp_price_per_message=100.0)
+    page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    # 6 by SMS from a gateway phone (5 SMS users + 1 outside the window) x 1 segment x
+    # Rp 150, and 1 WhatsApp text x Rp 100.
+    assert "Kirim ke 7 orang, perkiraan biaya Rp 1.000 (6 SMS)" in page, page
+    assert cell(page, "Dikirim lewat") == "SMS lewat ponsel gateway (SIM lokal)"
+    assert "WhatsApp (dalam 24 jam" in page and "Twilio" not in page
+
+    rt.settings = replace(rt.settings, sms_provider="twilio", sms_price_per_segment=350.0,
+                          whatsapp_templates={"announcement": "HX" + "1" * 32},
+                          whatsapp_template_price=500.0)
+    page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    # With a template the one outside the window gets WhatsApp: 5 SMS by Twilio x Rp 350,
+    # a template Rp 500, a text Rp 100.
+    assert "Kirim ke 7 orang, perkiraan biaya Rp 2.350 (5 SMS)" in page, page
+    assert "SMS lewat Twilio" in page and "WhatsApp template" in page
+
+
+def test_progress_is_polled_as_json_within_the_officers_area(
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
+    ann = published(rt, client, officer_login, csrf_token)
+    progress = ann["url"] + "/progress"
+    draft = client.get(progress).get_json()
+    assert (draft["state"], draft["done"]) == ("Belum dikirim (draf)", False)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    page = client.get(ann["url"]).get_data(as_text=True)
+    # The page says where to poll, and loads the script that does (no inline script).
+    assert f'data-progress-url="{progress.split("localhost")[-1]}"' in page
+    assert "/static/announcements.js" in page and "<script>" not in page
+    sending = client.get(progress)
+    assert sending.headers["Cache-Control"] == "no-store"
+    assert sending.get_json()["state"] == "Sedang dikirim"
+    assert sending.get_json()["summary"] == "Antre 6, Terkirim 0, Diterima 0, Gagal 0"
+    run_jobs()
+    done = client.get(progress).get_json()
+    assert (done["state"], done["done"]) == ("Selesai dikirim", True)
+    assert done["summary"] == "Antre 0, Terkirim 6, Diterima 0, Gagal 0"
+    assert {k: done["counts"][k] for k in ("queued", "sent", "failed", "total")} == {
+        "queued": 0, "sent": 6, "failed": 0, "total": 6}
+
+    # Another kelurahan's officer, and a fasilitator of this one.
+    with rt.db.session() as session:
+        lain = Kelurahan(name="Lain", kota="Kota Lain", provinsi="Prov", time_zone=WIB)
+        session.add(lain)
+        session.flush()
+        sukamaju = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm2", "bkm", kelurahan=lain)
+    assert client.get(progress).status_code == 404
+    officer_login("faskel", "fasilitator", kelurahan=sukamaju)
+    assert client.get(progress).get_json()["done"] is True
+    assert client.get(progress.replace("/progress", "9999/progress")).status_code == 404
+
+
+def test_published_in_quiet_hours_the_progress_says_it_waits(
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
+    """Published at 22:00 WIB the SMS wait until 06:00: 'Antre 6, Terkirim 0' after the
+    jobs ran is right then, and the progress says why."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    rt.settings = replace(rt.settings, quiet_hours=True)
+    rt.extras["clock"] = lambda: tomorrow.replace(hour=15, minute=0)  # 22:00 WIB
+    ann = published(rt, client, officer_login, csrf_token)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    run_jobs()
+    held = client.get(ann["url"] + "/progress").get_json()
+    assert twilio.messages == []
+    assert held["state"] == "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
+    assert (held["counts"]["queued"], held["counts"]["held"], held["done"]) == (6, 6, False)
+
+
+def test_the_whole_sms_body_is_cut_at_words_and_plain_gsm7(
+        rt, client, officer_login, csrf_token) -> None:
+    """Long titles and KSM names, a title that is one long word, hyphens and curly
+    quotes: every word of the SMS is a whole word of what the officer and KSMs wrote."""
+    from conversations.gsm import is_gsm7
+
+    fast(rt)
+    titles = ["Pelatihan menjahit untuk 4 anggota KSM perempuan RW 05",
+              "Pembangunan/rehabilitasi/perbaikan-saluran-drainase",
+              "Modal usaha \u201cwarung\u201d ibu-ibu RT 03 dan RT 04 Sukamaju"]
+    names = ["Kelompok Usaha Bersama Maju Sejahtera Abadi 03", "Mawar\u2019s", "Melati"]
+    ksms = [make_ksm(rt, WIB, members=3, kelurahan="Sukamaju") for _ in titles]
+    ids = [proposal(rt, ksm["id"], title) for ksm, title in zip(ksms, titles)]
+    with rt.db.session() as session:
+        for ksm, name in zip(ksms, names):
+            session.execute(update(Ksm).where(Ksm.id == ksm["id"]).values(name=name))
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    officer_login("bkm1", "bkm", kelurahan=kelurahan)
+    token = csrf_token(client.get(f"/announcements/new?kelurahan_id={kelurahan.id}").data)
+    form: dict[str, Any] = {"csrf_token": token, "kelurahan_id": kelurahan.id,
+                            "title": "Prioritas 2026"}
+    for rank, proposal_id in enumerate(ids, 1):
+        form |= {f"chosen_{proposal_id}": "1", f"rank_{proposal_id}": str(rank),
+                 f"reason_{proposal_id}": "Perlu"}
+    url = client.post("/announcements/new", data=form).headers["Location"]
+    page = client.get(url + "/confirm").get_data(as_text=True)
+    sms = re.search(r"<h2>Teks SMS</h2>\s*<pre>(.*?)</pre>", page, re.S).group(1)
+    sms = sms.replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace(
+        "&#34;", '"').replace("&quot;", '"')
+    assert is_gsm7(sms), sms
+    from conversations.catalogue import render
+
+    sources = " ".join([*titles, *names, "Sukamaju", render("ann.sms", "id", kelurahan="",
+                                                            items="")])
+    sources = sources.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    words = set(re.findall(r"[\w'\"-]+", sources))
+    for word in re.findall(r"[\w'\"-]+", sms):
+        assert word in words or word.isdigit(), f"{word!r} is cut mid-word in {sms!r}"
+    assert "untuk 4.. (KSM Kelompok" in sms and "Pembangunan/rehabilitasi.. (KSM Mawar's)" in sms
+
+
+def test_two_confirmations_at_once_send_once(app, rt, client, officer_login, csrf_token,
+                                             twilio, run_jobs) -> None:
+    """A double tap that reaches two web threads at the same moment: one publishes."""
+    import threading
+
+    ann = published(rt, client, officer_login, csrf_token)
+    cookie = client.get_cookie("session")
+    barrier, answers = threading.Barrier(2), []
+
+    def confirm() -> None:
+        other = app.test_client()
+        other.set_cookie(cookie.key, cookie.value)
+        barrier.wait()
+        answers.append(other.post(ann["url"] + "/publish",
+                                  data={"csrf_token": ann["token"], "people": "6"},
+                                  follow_redirects=True).get_data(as_text=True))
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted("sudah diterbitkan" in page for page in answers) == [False, True]
+    run_jobs()
+    recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
+    assert len(recipients) == len(set(recipients)) == 6

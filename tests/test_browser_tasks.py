@@ -79,7 +79,10 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     ksms = [make_ksm(rt, WIB, members=3, kelurahan="Sukamaju") for _ in range(2)]
     with rt.db.session() as session:
         for n, ksm in enumerate(ksms):
-            session.add(Proposal(ksm_id=ksm["id"], title=f"Perbaikan jalan setapak RT 0{n + 1}",
+            # A long title with a long "word": the preview must still fit a phone.
+            title = ("Pembangunan/rehabilitasi/perbaikan-saluran-drainase-lingkungan "
+                     f"dan jalan setapak RT 0{n + 1} RW 05 Kelurahan Sukamaju")
+            session.add(Proposal(ksm_id=ksm["id"], title=title,
                                  field="ekonomi", unit="UPK", amount=5_000_000, beneficiaries=10,
                                  poor_beneficiaries=10, status=k.ELIGIBLE))
         first = session.scalar(select(Proposal.id).order_by(Proposal.id))
@@ -92,10 +95,19 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     browser.fill(f"input[name=reason_{first}]", "Paling banyak warga miskin yang terbantu")
     browser.click("main form button[type=submit]")
     assert "Pratinjau" in browser.text()
+    browser.click("form[action$='/confirm'] button")
+    assert "Kirim ke 6 orang, perkiraan biaya Rp 2.100 (6 SMS)" in browser.text()
     browser.click("form[action$='/publish'] button")
+    summary = browser.find("[data-progress=summary]")
+    assert summary.text == "Antre 6, Terkirim 0, Diterima 0, Gagal 0"
+    # The jobs run while the officer watches: the numbers change without a reload.
+    browser.driver.execute_script("window.ksmSamePage = true")
     run_jobs()
-    browser.get(re.sub(r"^https?://[^/]+", "", browser.driver.current_url))
-    assert "Pengiriman" in browser.text()
+    browser.wait_for(lambda: summary.text == "Antre 0, Terkirim 6, Diterima 0, Gagal 0",
+                     "the progress to reach Terkirim 6 by itself")
+    assert browser.find("[data-progress=state]").text == "Selesai dikirim"
+    assert browser.driver.execute_script("return window.ksmSamePage === true")
+    browser.check("the progress after sending")
     browser.get("/announcements/")
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import progress
@@ -29,11 +29,12 @@ from bot.models import (
 from bot.models import announcement as an
 from bot.models import complaint as c
 from bot.models import ksm as k
+from bot.services.announcement_estimate import estimate
 from bot.services.complaints import open_complaint
 from bot.services.ksm import notify
 from bot.services.ksm_area import real_ksm
 from bot.services.notices import broadcast_text
-from conversations.catalogue import render
+from conversations.catalogue import LANGUAGES, render
 from conversations.flows.announcement_reply import ReplyToAnnouncement
 from conversations.flows.complaint import FileComplaint
 from conversations.gsm import segments, to_gsm7
@@ -41,6 +42,7 @@ from conversations.gsm import segments, to_gsm7
 KIND = "announcement"
 SHORT_TITLE = 30  # characters of a proposal title in the SMS
 REASON_MAX = 300
+TITLE_MAX = 120
 
 
 class AnnouncementError(ValueError):
@@ -73,7 +75,7 @@ def record_result(session: Session, officer: Officer, kelurahan_id: int, title: 
         AnnouncementError: no title, nothing chosen, a chosen proposal without a reason,
             ranks that are not 1, 2, 3... , or a proposal not eligible in the kelurahan.
     """
-    title = to_gsm7(" ".join(title.split()))[:120]
+    title = cut_at_word(to_gsm7(title), TITLE_MAX)
     if not title:
         raise AnnouncementError("Judul pengumuman wajib diisi.")
     allowed = {p.id for p, _ in eligible(session, kelurahan_id)}
@@ -94,7 +96,7 @@ def record_result(session: Session, officer: Officer, kelurahan_id: int, title: 
     session.add_all(AnnouncementItem(
         announcement_id=announcement.id, proposal_id=x.proposal_id, chosen=x.chosen,
         rank=x.rank if x.chosen else None,
-        reason=to_gsm7(" ".join(x.reason.split()))[:REASON_MAX] or None) for x in choices)
+        reason=cut_at_word(to_gsm7(x.reason), REASON_MAX) or None) for x in choices)
     session.flush()
     return announcement
 
@@ -110,15 +112,29 @@ def items(session: Session, announcement_id: int) -> list[tuple[AnnouncementItem
 
 
 def cut_at_word(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, cut after a whole word and marked with
-    "..": a resident reads "4 anggota.." rather than "4 anggot"."""
+    """``text`` in at most ``limit`` characters, cut before a whole word (or after a
+    "/" between words) and marked with "..": a resident reads "4 anggota.." or
+    "4.." rather than "4 anggot".
+
+    A first word longer than the limit is kept whole (the text runs over rather than
+    breaking it), unless it is over twice the limit: that is not a word.
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    head = text[:limit - 2]
-    if text[limit - 2] != " " and " " in head:
-        head = head[:head.rindex(" ")]
-    return head.rstrip(" ,;:-") + ".."
+    room = limit - 2
+    head = text[:room]
+    if text[room] != " ":  # the cut falls inside a word: back to where it starts
+        boundary = max(head.rfind(" "), head.rfind("/"))
+        if boundary > 0:
+            head = head[:boundary]
+        else:
+            first = text.split(" ", 1)[0]
+            if len(first) <= 2 * limit:
+                head = first
+            if head == text:
+                return text
+    return head.rstrip(" ,;:-/(") + ".."
 
 
 def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
@@ -127,13 +143,16 @@ def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
     rows = items(session, announcement.id)
     chosen = [(i, p, s) for i, p, s in rows if i.chosen]
     others = [(i, p, s) for i, p, s in rows if not i.chosen]
-    short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} (KSM {s.name})"
-                      for i, p, s in chosen)
-    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {s.name}: {i.reason}"
+    # Everything that goes into the texts is made plain GSM-7: one curly apostrophe in
+    # a KSM's name would make the whole SMS UCS-2 (70 characters a segment, not 160).
+    short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} "
+                      f"(KSM {to_gsm7(s.name)})" for i, p, s in chosen)
+    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {to_gsm7(s.name)}: {i.reason}"
                      for i, p, s in chosen)
-    return {"kelurahan": kelurahan.name if kelurahan else "", "title": announcement.title,
-            "items": short, "items_full": full,
-            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {s.name})" for _, p, s in others) or "-"}
+    return {"kelurahan": to_gsm7(kelurahan.name) if kelurahan else "",
+            "title": announcement.title, "items": short, "items_full": full,
+            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {to_gsm7(s.name)})"
+                                for _, p, s in others) or "-"}
 
 
 def recipients(kelurahan_id: int) -> Select[Any]:
@@ -143,28 +162,27 @@ def recipients(kelurahan_id: int) -> Select[Any]:
                    KsmMember.status == k.CONFIRMED))
 
 
-def preview(session: Session, announcement: Announcement,
-            price_per_segment: float) -> dict[str, Any]:
-    """Per channel: recipients, the texts, SMS segments per message and estimated cost.
-
-    WhatsApp recipients outside the 24-hour window without a template get the SMS
-    instead; the cost shown for them is the SMS price as an upper bound.
-    """
+def bodies(session: Session, announcement: Announcement) -> dict[str, tuple[str, str]]:
+    """Per language, the SMS (short) and WhatsApp (full) texts the broadcast carries."""
     params = text_params(session, announcement)
-    sms = render("ann.sms", "id", **params)
-    whatsapp = render("ann.whatsapp", "id", **{**params, "items": params["items_full"]})
-    ids = recipients(announcement.kelurahan_id).subquery()
-    by_channel = dict(session.execute(
-        select(Contact.uses_whatsapp, func.count(func.distinct(Contact.id)))
-        .join(ids, ids.c[0] == Contact.id).where(Contact.opted_out.is_(False))
-        .group_by(Contact.uses_whatsapp)).all())
-    sms_n, wa_n = by_channel.get(False, 0), by_channel.get(True, 0)
-    sms_segments = segments(sms)
+    return {language: (render("ann.sms", language, **params),
+                       render("ann.whatsapp", language,
+                              **{**params, "items": params["items_full"]}))
+            for language in LANGUAGES}
+
+
+def preview(session: Session, announcement: Announcement, settings: Any,
+            now: datetime) -> dict[str, Any]:
+    """The texts (Indonesian), the SMS segments of one message, and the estimate of
+    sending it now: recipients, SMS counted by the provider that carries them, cost
+    (``bot.services.announcement_estimate``)."""
+    texts = bodies(session, announcement)
+    sms, whatsapp = texts["id"]
     return {
-        "sms": {"recipients": sms_n, "text": sms, "segments": sms_segments,
-                "cost": sms_n * sms_segments * price_per_segment},
-        "whatsapp": {"recipients": wa_n, "text": whatsapp, "segments": segments(whatsapp),
-                     "fallback_cost": wa_n * sms_segments * price_per_segment},
+        "sms": {"text": sms, "segments": segments(sms)},
+        "whatsapp": {"text": whatsapp},
+        "estimate": estimate(session, recipients(announcement.kelurahan_id), texts, settings,
+                             now, content_sid=settings.whatsapp_templates.get(KIND)),
         "not_chosen_leaders": sum(1 for i, _, _ in items(session, announcement.id) if not i.chosen),
     }
 
@@ -176,7 +194,13 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     Returns:
         (broadcast ids to start, message ids to send), both after the caller's commit.
     """
-    if announcement.status != an.DRAFT:
+    # Claimed in the database, not read from the object: of two submits at once (a
+    # double tap, two officers) one finds the row no longer a draft and sends nothing.
+    claimed = session.execute(
+        update(Announcement)
+        .where(Announcement.id == announcement.id, Announcement.status == an.DRAFT)
+        .values(status=an.PUBLISHED, published_at=now))
+    if claimed.rowcount != 1:
         raise AnnouncementError("Pengumuman ini sudah diterbitkan.")
     params = text_params(session, announcement)
     broadcasts = broadcast_text(
@@ -184,7 +208,7 @@ def publish(session: Session, announcement: Announcement, now: datetime,
         kelurahan_id=announcement.kelurahan_id, templates=templates,
         key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]})
     messages = [notify(session, s.leader_contact_id, "ann.not_chosen", now,
-                       title=to_gsm7(p.title), ksm=s.name)
+                       title=to_gsm7(p.title), ksm=to_gsm7(s.name))
                 for i, p, s in items(session, announcement.id) if not i.chosen]
     announcement.status = an.PUBLISHED
     announcement.published_at = now
@@ -192,13 +216,39 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     return broadcasts, messages
 
 
-def sending_progress(session: Session, announcement: Announcement) -> dict[str, int]:
-    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts."""
-    total: dict[str, int] = {}
+def sending_progress(session: Session, announcement: Announcement,
+                     now: datetime | None = None) -> dict[str, int]:
+    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts
+    (``bot.broadcasts.progress``: "sent" includes the delivered ones)."""
+    total = dict.fromkeys(("queued", "held", "sent", "delivered", "failed", "unknown",
+                           "skipped", "total"), 0)
     for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
-        for key, value in progress(session, int(broadcast_id)).items():
+        for key, value in progress(session, int(broadcast_id), now).items():
             total[key] = total.get(key, 0) + value
     return total
+
+
+# What the officer reads about the sending as a whole.
+STATE_DRAFT = "Belum dikirim (draf)"
+STATE_SENDING = "Sedang dikirim"
+STATE_DONE = "Selesai dikirim"
+STATE_HELD = "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
+
+
+def sending_state(session: Session, announcement: Announcement,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """The progress as the dashboard polls it: the counts, whether sending is over,
+    and one Indonesian line ("Antre 0, Terkirim 6, Diterima 2, Gagal 0")."""
+    counts = sending_progress(session, announcement, now)
+    if announcement.status != an.PUBLISHED:
+        state, done = STATE_DRAFT, False
+    else:
+        done = counts["queued"] == 0
+        held = not done and counts["held"] == counts["queued"]
+        state = STATE_DONE if done else STATE_HELD if held else STATE_SENDING
+    summary = (f"Antre {counts['queued']}, Terkirim {counts['sent']}, "
+               f"Diterima {counts['delivered']}, Gagal {counts['failed']}")
+    return {"state": state, "done": done, "counts": counts, "summary": summary}
 
 
 def replies(session: Session,

@@ -3,12 +3,22 @@ per channel (recipients, SMS segments, estimated cost), publish, and follow send
 residents' TANYA / SANGGAH. Scoped to the officer's area; bkm (and admin) decide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from bot.inbound import enqueue_sends
 from bot.models import Announcement, Kelurahan
+from bot.models import announcement as an
 from bot.services import announcements as svc
 from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
 from bot.services.notices import start_jobs
@@ -18,6 +28,12 @@ from workers import clock
 
 bp = Blueprint("announcements", __name__, url_prefix="/announcements")
 VIEWERS = ("bkm", "fasilitator")
+
+
+@bp.app_template_filter("rupiah")
+def rupiah(amount: float) -> str:
+    """12345.6 -> "12.346": whole Rupiah with Indonesian thousands dots."""
+    return f"{amount:,.0f}".replace(",", ".")
 
 
 def _in_area(announcement_id: int) -> Announcement:
@@ -81,26 +97,67 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "announcement_detail.html", announcement=announcement,
         items=svc.items(db, announcement.id),
-        preview=svc.preview(db, announcement, rt.settings.sms_price_per_segment),
-        progress=svc.sending_progress(db, announcement),
-        replies=svc.replies(db, announcement.id),
-        price=rt.settings.sms_price_per_segment)
+        preview=svc.preview(db, announcement, rt.settings, clock.now(rt)),
+        sending=svc.sending_state(db, announcement, clock.now(rt)),
+        replies=svc.replies(db, announcement.id), settings=rt.settings)
+
+
+@bp.get("/<int:announcement_id>/progress")
+@require_role(*VIEWERS)
+def progress(announcement_id: int):  # type: ignore[no-untyped-def]
+    """The sending progress as JSON, polled by static/announcements.js while it sends."""
+    state = svc.sending_state(get_db(), _in_area(announcement_id), clock.now(get_runtime()))
+    response = jsonify(state)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:announcement_id>/confirm")
+@require_role("bkm")
+def confirm(announcement_id: int):  # type: ignore[no-untyped-def]
+    """The step before sending: to how many people, at what estimated cost."""
+    announcement = _in_area(announcement_id)
+    if announcement.status != an.DRAFT:
+        flash("Pengumuman ini sudah diterbitkan.", "info")
+        return redirect(url_for("announcements.detail", announcement_id=announcement_id))
+    return _confirm_page(announcement)
+
+
+def _confirm_page(announcement: Announcement, status: int = 200):  # type: ignore[no-untyped-def]
+    rt = get_runtime()
+    preview = svc.preview(get_db(), announcement, rt.settings, clock.now(rt))
+    return render_template("announcement_confirm.html", announcement=announcement,
+                           preview=preview, estimate=preview["estimate"]), status
 
 
 @bp.post("/<int:announcement_id>/publish")
 @require_role("bkm")
 def publish(announcement_id: int):  # type: ignore[no-untyped-def]
+    """Queue the announcement, only from the confirmation (which posts the number of
+    people the officer agreed to); a second submit finds it published and sends nothing."""
     db = get_db()
     rt = get_runtime()
     announcement = _in_area(announcement_id)
+    agreed = request.form.get("people", type=int)
+    if announcement.status == an.DRAFT:
+        if agreed is None:
+            return redirect(url_for("announcements.confirm", announcement_id=announcement_id))
+        people = svc.preview(db, announcement, rt.settings, clock.now(rt))["estimate"].people
+        if agreed != people:
+            flash(f"Jumlah penerima berubah menjadi {people} orang. Periksa lagi sebelum "
+                  "mengirim.", "error")
+            return _confirm_page(announcement, 409)
+    db.rollback()  # the checks were reads; the publishing is one write transaction
     try:
-        broadcasts, messages = svc.publish(db, announcement, clock.now(rt),
-                                           rt.settings.whatsapp_templates)
+        # Its own transaction (BEGIN IMMEDIATE on SQLite): two confirmations at once
+        # take turns there, and the second finds the announcement published.
+        with rt.db.session() as session:
+            broadcasts, messages = svc.publish(
+                session, session.get(Announcement, announcement_id), clock.now(rt),
+                rt.settings.whatsapp_templates)
     except svc.AnnouncementError as exc:
-        db.rollback()
-        flash(str(exc), "error")
+        flash(str(exc), "info")
         return redirect(url_for("announcements.detail", announcement_id=announcement_id))
-    db.commit()
     start_jobs(rt, broadcasts)
     enqueue_sends(rt, messages)
     flash("Pengumuman diterbitkan dan sedang dikirim.", "info")
