@@ -148,7 +148,3 @@ def suggestions(
     found.sort(key=lambda s: (-s.score, -s.complaint.id))
     return found[:MAX_SHOWN]
 
-
-def scored_candidate_ids(session: Session, officer: Officer, complaint: Complaint) -> set[int]:
-    """Ids of the complaints suggested for ``complaint`` (for tests and the merge form)."""
-    return {s.complaint.id for s in suggestions(session, officer, complaint)}
