@@ -185,3 +185,21 @@ def test_a_complaint_naming_the_bkm_joins_only_one_hidden_from_it(
     assert "menyebut anggota BKM: gabungkan hanya ke aduan yang juga disembunyikan" in page
     assert _complaint(rt, codes["b"]).status == "new"
     assert _complaint(rt, codes["a"]).status == "new"
+
+
+def test_a_simulated_complaint_is_never_merged_with_a_real_one(
+    rt, client, officer_login, filed
+) -> None:
+    from bot.models import Contact
+
+    sukamaju, _cibeureum, codes = filed
+    with rt.db.session() as s:  # as if filed from the dashboard's simulator
+        s.get(Contact, _complaint(rt, codes["b"]).contact_id).simulated = True
+    officer_login("ppm_a", "ppm", kelurahan=sukamaju)
+    page_a = client.get(f"/complaints/{_id(rt, codes['a'])}").get_data(as_text=True)
+    assert codes["b"] not in page_a  # simulated complaints count nowhere
+    page = client.post(f"/complaints/{_id(rt, codes['b'])}/merge", follow_redirects=True,
+                       data={"csrf_token": _token(client), "into": codes["a"]}
+                       ).get_data(as_text=True)
+    assert "Aduan dari simulator tidak digabung dengan aduan sungguhan." in page
+    assert _complaint(rt, codes["b"]).status == "new"

@@ -74,6 +74,8 @@ def merge(
         raise ActionError(f"Aduan {root.code} sudah digabung ke {where}: gabungkan ke sana.")
     if root.status in c.CLOSED:
         raise ActionError(f"Aduan {root.code} sudah ditutup; pilih aduan yang masih berjalan.")
+    if _simulated(session, duplicate) != _simulated(session, root):
+        raise ActionError("Aduan dari simulator tidak digabung dengan aduan sungguhan.")
     if duplicate.names_bkm_member and not root.names_bkm_member:
         # Its complainant would follow a complaint the accused BKM handles.
         raise ActionError(
@@ -112,6 +114,12 @@ def merge(
     record(session, root.id, "merged_from", officer.id, None, {"merged_from_id": duplicate.id},
            now=now)
     return [message_id] if message_id else []
+
+
+def _simulated(session: Session, complaint: Complaint) -> bool:
+    return bool(
+        session.scalar(select(Contact.simulated).where(Contact.id == complaint.contact_id))
+    )
 
 
 def root_of(session: Session, officer: Officer, complaint: Complaint) -> Complaint | None:
