@@ -203,3 +203,33 @@ def test_a_simulated_complaint_is_never_merged_with_a_real_one(
                        ).get_data(as_text=True)
     assert "Aduan dari simulator tidak digabung dengan aduan sungguhan." in page
     assert _complaint(rt, codes["b"]).status == "new"
+
+
+def test_a_merged_complainant_hears_when_the_other_moves_up_by_itself(
+    rt, client, officer_login, twilio, run_jobs, monkeypatch
+) -> None:
+    from datetime import datetime, timezone
+
+    from tests.meeting_helpers import say
+    from workers.sweep import escalate_overdue_complaints
+
+    wednesday = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # 10:00 WIB
+    sukamaju = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    for number, text in ((NUMBER_A, A_TEXT), (NUMBER_B, B_TEXT)):
+        say(rt, number, f"ADUAN {text}", wednesday)
+        say(rt, number, "Sukamaju", wednesday)
+    with rt.db.session() as s:
+        (a_id, a_code), (b_id, b_code) = s.execute(
+            select(Complaint.id, Complaint.code).order_by(Complaint.id)).all()
+    monkeypatch.setattr(complaint_actions, "clock", lambda: wednesday)
+    officer_login("ppm_a", "ppm", kelurahan=sukamaju)
+    client.post(f"/complaints/{b_id}/merge", data={"csrf_token": _token(client), "into": a_code})
+
+    tuesday = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # A not verified in 3 days
+    assert escalate_overdue_complaints(rt, tuesday) == 1  # A only: B left the queue
+    run_jobs()
+    to_b = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_B]
+    assert f"Aduan {b_code} diteruskan ke tingkat kota/kabupaten" in to_b[-1]
+    officer_login("ppm_bdg", "ppm", kota="Kota Bandung")
+    assert "aduan tempat aduan ini digabung naik ke tingkat kota/kabupaten" in client.get(
+        f"/complaints/{b_id}").get_data(as_text=True)
