@@ -92,7 +92,7 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
     a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])
     officer_login("ppm_a", "ppm", kelurahan=sukamaju)
     response = client.post(f"/complaints/{b_id}/merge",
-                           data={"csrf_token": _token(client), "into": str(a_id)})
+                           data={"csrf_token": _token(client), "into": codes["a"]})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/{a_id}")
     run_jobs()
     told = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_B]
@@ -145,6 +145,9 @@ def test_merge_is_scoped_checked_and_csrf_protected(
 
     assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", codes["bogor"])
     assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", "bukan kode")
+    assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", str(ids["b"]))  # an id
+    assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", codes["b"][:-1] + (
+        "0" if codes["b"][-1] != "0" else "1"))  # a typo in the check digit
     assert "tidak bisa digabung ke dirinya sendiri" in merge("a", codes["a"])
     assert client.post(f"/complaints/{ids['a']}/merge",
                        data={"into": codes["b"]}).status_code == 400  # no CSRF token

@@ -24,17 +24,17 @@ from bot.services.complaint_notices import notify
 from bot.services.complaint_queue import ACT_ROLES, get_visible
 from bot.services.complaints import record
 from conversations.catalogue import render
+from conversations.flows import complaint_code
 
 
 def find_target(session: Session, officer: Officer, raw: str) -> Complaint | None:
-    """The complaint an officer named by code (or id from a suggestion), if they see it."""
-    raw = "".join(raw.split()).replace("-", "").replace(".", "")
-    if not raw.isdigit():
+    """The complaint an officer named by its code (typed with spaces or dashes, as the
+    resident got it), if they see it. Only a whole, valid code: a typo must not pick
+    another complaint."""
+    code = complaint_code.clean(raw or "")
+    if not complaint_code.is_valid(code):
         return None
-    if len(raw) >= 9:
-        complaint_id = session.scalar(select(Complaint.id).where(Complaint.code == raw))
-    else:
-        complaint_id = int(raw)
+    complaint_id = session.scalar(select(Complaint.id).where(Complaint.code == code))
     return get_visible(session, officer, complaint_id) if complaint_id else None
 
 

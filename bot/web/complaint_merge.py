@@ -47,7 +47,7 @@ def duplicate_panel(complaint: Complaint) -> dict[str, Any]:
 @bp.post("/<int:complaint_id>/merge")
 @require_role(*queue.ACT_ROLES)
 def merge(complaint_id: int):  # type: ignore[no-untyped-def]
-    """Merge this complaint into the one named by ``into`` (its code, or its id)."""
+    """Merge this complaint into the one whose code is ``into``."""
     db = get_db()
     duplicate = queue.get_visible(db, current_user, complaint_id)
     if duplicate is None:
