@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import Complaint
+from bot.models import Complaint, Officer
 from bot.services import complaint_actions
+from tests.conftest import SERVER_DB
 from tests.test_complaints_queue import DAY_WIB, _file, _id, _kelurahan, _token
 from tests.transcript import Phone
 
@@ -236,3 +237,43 @@ def test_a_merged_complainant_hears_when_the_other_moves_up_by_itself(
     officer_login("ppm_bdg", "ppm", kota="Kota Bandung")
     assert "aduan tempat aduan ini digabung naik ke tingkat kota/kabupaten" in client.get(
         f"/complaints/{b_id}").get_data(as_text=True)
+
+
+@pytest.mark.skipif(not SERVER_DB, reason="row locks need PostgreSQL (server mode)")
+def test_two_officers_merging_each_way_at_once_make_no_loop(rt, client, filed) -> None:
+    import threading
+
+    from bot.services import complaint_merge
+    from bot.services.complaint_actions import ActionError
+    from bot.services.officers import create_or_update
+
+    sukamaju, _cibeureum, codes = filed
+    a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])
+    with rt.db.session() as s:
+        create_or_update(s, "ppm_a", "password-123", "ppm", s.merge(sukamaju))
+    first = rt.db.sessions()
+    officer = first.scalar(select(Officer).where(Officer.username == "ppm_a"))
+    complaint_merge.merge(first, first.get(Complaint, b_id), first.get(Complaint, a_id), officer,
+                          now=DAY_WIB)  # B into A, not committed yet
+    outcome: list[str] = []
+
+    def the_other_way() -> None:
+        with rt.db.session() as second:
+            other = second.scalar(select(Officer).where(Officer.username == "ppm_a"))
+            a, b = second.get(Complaint, a_id), second.get(Complaint, b_id)
+            try:
+                complaint_merge.merge(second, a, b, other, now=DAY_WIB)
+                outcome.append("merged")
+            except ActionError as exc:
+                outcome.append(str(exc))
+                second.rollback()
+
+    thread = threading.Thread(target=the_other_way)
+    thread.start()
+    thread.join(1.0)
+    assert thread.is_alive()  # waits on the row lock
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert outcome == [f"Aduan {codes['b']} sudah digabung ke aduan {codes['a']}: gabungkan ke sana."]
+    assert _complaint(rt, codes["a"]).status == "new"

@@ -62,6 +62,16 @@ def merge(
         raise ActionError("Aduan tujuan tidak ditemukan di wilayah Anda.")
     if duplicate.id == root.id:
         raise ActionError("Aduan tidak bisa digabung ke dirinya sendiri.")
+    # Two officers merging A into B and B into A at once must not make a loop: lock both
+    # rows (in id order), then judge them as they are now.
+    session.execute(
+        select(Complaint.id)
+        .where(Complaint.id.in_((duplicate.id, root.id)))
+        .order_by(Complaint.id)
+        .with_for_update()
+    ).all()
+    session.refresh(duplicate)
+    session.refresh(root)
     if duplicate.status == c.MERGED:
         raise ActionError(f"Aduan {duplicate.code} sudah digabung ke aduan lain.")
     if duplicate.status in c.CLOSED:
