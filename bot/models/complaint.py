@@ -18,8 +18,11 @@ IN_FOLLOW_UP = "in_follow_up"
 RESOLVED = "resolved"
 REJECTED = "rejected"
 NOT_OUR_AUTHORITY = "not_our_authority"
-STATUSES = (NEW, VERIFIED, IN_FOLLOW_UP, RESOLVED, REJECTED, NOT_OUR_AUTHORITY)
-CLOSED = (RESOLVED, REJECTED, NOT_OUR_AUTHORITY)
+# A duplicate joined to another complaint (``merged_into_id``): handled there, its
+# complainant told of that one's status (bot.services.complaint_merge).
+MERGED = "merged"
+STATUSES = (NEW, VERIFIED, IN_FOLLOW_UP, RESOLVED, REJECTED, NOT_OUR_AUTHORITY, MERGED)
+CLOSED = (RESOLVED, REJECTED, NOT_OUR_AUTHORITY, MERGED)
 NEEDS_REASON = (REJECTED, NOT_OUR_AUTHORITY)
 TRANSITIONS = {
     NEW: (VERIFIED, REJECTED, NOT_OUR_AUTHORITY),
@@ -95,6 +98,10 @@ class Complaint(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The complaint this one was merged into (always a root: never itself merged).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("complaint.id"), index=True
+    )
 
 
 class ComplaintEvent(Base):

@@ -17,6 +17,7 @@ from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services.bkm_roster import keep_from_bkm
+from bot.services.complaint_followers import tell_followers
 from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaint_queue import ACT_ROLES, get_visible, in_area
 from bot.services.complaints import flag_names_bkm_member, place, record, working_days_allowed
@@ -115,18 +116,21 @@ def change_status(
         "due_at": _iso(complaint.due_at),
         "public_response": complaint.public_response,
     }
-    language = _language(session, complaint)
-    detail = (
-        render("complaint.notice.reason", language, text=reason) if reason else (response or "")
+    def body_for(language: str, code: str) -> str:
+        detail = (
+            render("complaint.notice.reason", language, text=reason) if reason else (response or "")
+        )
+        return render(
+            "complaint.notice.status",
+            language,
+            code=code,
+            status=render(f"complaint.status.{new_status}", language),
+            detail=detail,
+        ).strip()
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code), "notice", now
     )
-    body = render(
-        "complaint.notice.status",
-        language,
-        code=complaint.code,
-        status=render(f"complaint.status.{new_status}", language),
-        detail=detail,
-    ).strip()
-    message_id = notify(session, complaint, body, "notice", now)
     record(
         session,
         complaint.id,
@@ -138,7 +142,8 @@ def change_status(
         message_id=message_id,
         now=now,
     )
-    return [message_id] if message_id else []
+    followed = tell_followers(session, complaint, body_for, {"status": new_status}, now)
+    return ([message_id] if message_id else []) + followed
 
 
 def escalate(
@@ -164,11 +169,14 @@ def escalate(
     complaint.level = new_level
     complaint.assigned_officer_id = None
     complaint.updated_at = now
-    language = _language(session, complaint)
-    body = render(
-        "complaint.notice.escalated", language, code=complaint.code, level=LEVEL_NAMES[new_level]
+    def body_for(language: str, code: str) -> str:
+        return render(
+            "complaint.notice.escalated", language, code=code, level=LEVEL_NAMES[new_level]
+        )
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code), "notice", now
     )
-    message_id = notify(session, complaint, body, "notice", now)
     record(
         session,
         complaint.id,
@@ -180,7 +188,8 @@ def escalate(
         message_id=message_id,
         now=now,
     )
-    return [message_id] if message_id else []
+    followed = tell_followers(session, complaint, body_for, {"level": new_level}, now)
+    return ([message_id] if message_id else []) + followed
 
 
 def mark_names_bkm_member(

@@ -45,6 +45,7 @@ STATUS_NAMES = {
     "resolved": "Selesai",
     "rejected": "Ditolak",
     "not_our_authority": "Bukan wewenang",
+    "merged": "Digabung",
 }
 # What moving to a status is, said as the officer's deed.
 STATUS_DEEDS = {
@@ -205,7 +206,39 @@ def sentence(
         )
     if action == "reply":
         return f'{who} membalas pengadu: "{note or after.get("public_response") or ""}".'
+    if action in MERGE_ACTIONS:
+        return _merge_sentence(action, after, who)
     return f"{who}: {action}.{_reason(note, 'Catatan')}"
+
+
+# Merging duplicates (bot.services.complaint_merge). The other complaint is not named:
+# the officer reading this trail may not be allowed to see it; the page links it when so.
+MERGE_ACTIONS = ("merged_into", "merged_from", "root_changed")
+
+
+def _merge_sentence(action: str, after: Mapping[str, Any], who: str) -> str:
+    if action == "merged_into" and after.get("moved"):
+        return (
+            f"{who} menggabungkan aduan induknya ke aduan lain; aduan ini kini mengikuti "
+            "aduan itu."
+        )
+    if action == "merged_into":
+        return (
+            f"{who} menggabungkan aduan ini ke aduan lain tentang kejadian yang sama; "
+            "pengadu diberi tahu dan menerima setiap perubahan status aduan itu."
+        )
+    if action == "merged_from":
+        return (
+            f"{who} menggabungkan aduan lain tentang kejadian yang sama ke aduan ini; "
+            "pengadunya ikut menerima setiap perubahan status aduan ini."
+        )
+    if "status" in after:
+        status = STATUS_NAMES.get(str(after["status"]), after["status"])
+        return f"Pengadu diberi tahu: aduan tempat aduan ini digabung kini berstatus {status}."
+    return (
+        "Pengadu diberi tahu: aduan tempat aduan ini digabung naik ke tingkat "
+        f"{_level(after.get('level'))}."
+    )
 
 
 def trail(session: Session, complaint: Complaint, zone: str | None) -> list[dict[str, str]]:

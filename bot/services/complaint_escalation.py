@@ -18,6 +18,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_queue as queue
 from bot.services.complaint_actions import LEVEL_NAMES, _language
+from bot.services.complaint_followers import tell_followers
 from bot.services.complaint_notices import notify, time_zone_of
 from bot.services.complaints import record, working_days_allowed
 from bot.services.working_days import deadline
@@ -56,9 +57,21 @@ def escalate_overdue(rt: Any, now: datetime) -> int:
             message_id = _move_up(session, complaint, settings, now)
             if message_id:
                 queued.append(message_id)
+            queued += _tell_followers(session, complaint, now)
         moved = len(due)
     enqueue_sends(rt, queued)
     return moved
+
+
+def _tell_followers(session: Session, complaint: Complaint, now: datetime) -> list[int]:
+    """The complainants of duplicates merged into it hear of the move too."""
+    level = LEVEL_NAMES[complaint.level]
+    return tell_followers(
+        session, complaint,
+        lambda language, code: render("complaint.notice.escalated", language, code=code,
+                                      level=level),
+        {"level": complaint.level}, now,
+    )
 
 
 def _move_up(session: Session, complaint: Complaint, settings: Any, now: datetime) -> int | None:

@@ -45,18 +45,26 @@ class ComplaintLookups:
     def own_complaint(self, code: str) -> dict[str, Any] | None:
         """Status facts of complaint ``code`` if THIS contact filed it, else None.
 
-        Someone else's code gives None exactly like a code that does not exist.
+        Someone else's code gives None exactly like a code that does not exist. A
+        complaint merged into another answers with that one's status and response.
         """
         from bot.models import Complaint, Kelurahan
 
+        facts = (Complaint.status, Complaint.updated_at, Complaint.public_response,
+                 Kelurahan.time_zone, Complaint.merged_into_id)
         row = self.session.execute(
-            select(Complaint.status, Complaint.updated_at, Complaint.public_response,
-                   Kelurahan.time_zone)
+            select(*facts)
             .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
             .where(Complaint.code == code, Complaint.contact_id == self.contact_id)
         ).first()
         if row is None:
             return None
+        if row.merged_into_id is not None:
+            row = self.session.execute(
+                select(*facts)
+                .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
+                .where(Complaint.id == row.merged_into_id)
+            ).first() or row
         local = row.updated_at.astimezone(ZoneInfo(row.time_zone or "Asia/Jakarta"))
         return {"status": row.status, "date": local.strftime("%d-%m-%Y"),
                 "response": row.public_response}

@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
         webhooks,
     )
     from bot.web import admin_jobs, announcements, areas, bkm_roster, monev
+    from bot.web import complaint_merge
     from bot.web.security import CookieSessions, csrf, init_headers
 
     app.session_interface = CookieSessions()
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(ksm_proposals.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(complaints_recap.bp)
+    app.register_blueprint(complaint_merge.bp)
     app.register_blueprint(complaints_api.bp)
     csrf.exempt(complaints_api.bp)
     app.register_blueprint(monev.bp)

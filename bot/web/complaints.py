@@ -48,6 +48,7 @@ STATUS_LABELS = {
     c.RESOLVED: "Selesai",
     c.REJECTED: "Ditolak",
     c.NOT_OUR_AUTHORITY: "Bukan wewenang",
+    c.MERGED: "Digabung",
 }
 KIND_LABELS = {
     c.QUESTION: "Pertanyaan/informasi",

@@ -119,11 +119,20 @@ define({
     "complaint.status.resolved": Text(id="selesai", en="resolved"),
     "complaint.status.rejected": Text(id="ditolak", en="rejected"),
     "complaint.status.not_our_authority": Text(id="bukan wewenang PNPM", en="not our authority"),
+    "complaint.status.merged": Text(id="digabung dengan aduan yang sama", en="merged"),
     # Notices sent when an officer acts.
     "complaint.notice.status": Text(
         id="Aduan {code} kini {status}. {detail}",
         en="Complaint {code} is now {status}. {detail}",
         example={**_CODE, "status": "bukan wewenang PNPM", "detail": "Alasan: " + "x" * 90},
+    ),
+    # A duplicate merged into another complaint: the complainant keeps their code.
+    "complaint.notice.merged": Text(
+        id="Aduan {code} digabung dengan aduan lain tentang hal yang sama. Kabar berikutnya"
+        " tetap dikirim ke nomor ini. Cek: CEK {code}",
+        en="Complaint {code} was merged with another about the same matter. News will still"
+        " come to this number. Check: CEK {code}",
+        example=_CODE,
     ),
     "complaint.notice.reason": Text(
         id="Alasan: {text}", en="Reason: {text}", example={"text": "x" * 80},

@@ -1,0 +1,69 @@
+"""Duplicate complaints on the complaint page: the open complaints that may tell the
+same incident (``complaint_duplicates``), what this one was merged into or holds, and
+the merge itself (``complaint_merge``). Everything shown is inside the officer's scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from bot.inbound import enqueue_sends
+from bot.models import Complaint
+from bot.models import complaint as c
+from bot.services import complaint_duplicates as duplicates
+from bot.services import complaint_merge as merging
+from bot.services import complaint_queue as queue
+from bot.services.complaint_actions import ActionError
+from bot.web import get_db, get_runtime
+from bot.web.auth import require_role
+
+bp = Blueprint("complaint_merge", __name__, url_prefix="/complaints")
+
+SNIPPET = 160
+
+
+def snippet(complaint: Complaint) -> str:
+    """The start of a complaint's text as the panel shows it (the one place to mask it)."""
+    text = " ".join((complaint.text or "").split())
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 3].rstrip() + "..."
+
+
+@bp.app_template_global("duplicate_panel")
+def duplicate_panel(complaint: Complaint) -> dict[str, Any]:
+    """What the complaint page shows about duplicates, for the logged-in officer."""
+    db = get_db()
+    return {
+        "suggestions": duplicates.suggestions(db, current_user, complaint),
+        "root": merging.root_of(db, current_user, complaint),
+        "merged": merging.merged_here(db, current_user, complaint),
+        "can_merge": current_user.role in queue.ACT_ROLES and complaint.status not in c.CLOSED,
+        "snippet": snippet,
+    }
+
+
+@bp.post("/<int:complaint_id>/merge")
+@require_role(*queue.ACT_ROLES)
+def merge(complaint_id: int):  # type: ignore[no-untyped-def]
+    """Merge this complaint into the one whose code is ``into``."""
+    db = get_db()
+    duplicate = queue.get_visible(db, current_user, complaint_id)
+    if duplicate is None:
+        abort(404)
+    back = redirect(url_for("complaints.detail", complaint_id=complaint_id))
+    root = merging.find_target(db, current_user, request.form.get("into", ""))
+    if root is None:
+        flash("Aduan tujuan tidak ditemukan di wilayah Anda.", "error")
+        return back
+    try:
+        queued = merging.merge(db, duplicate, root, current_user)
+    except ActionError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return back
+    db.commit()
+    enqueue_sends(get_runtime(), queued)
+    flash(f"Aduan {duplicate.code} digabung ke aduan {root.code}.", "info")
+    return redirect(url_for("complaints.detail", complaint_id=root.id))
