@@ -43,6 +43,12 @@ class Flow:
     idle_keywords: Mapping[str, str] = {}
     collects: bool = True
 
+    def addressed(self, args: str) -> bool:
+        """False when ``KEYWORD args`` is not meant for this flow at all (``Terima
+        kasih`` is thanks, not ``TERIMA <n>``): the engine then reads the message as if
+        it had no keyword. Always, unless a flow says otherwise."""
+        return True
+
     def takes(self, args: str) -> bool:
         """True when ``KEYWORD args`` is a whole request of this flow (``CEK <code>``,
         ``ADUAN <text>``), so that inside another dialog it starts this flow instead of

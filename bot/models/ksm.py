@@ -30,6 +30,9 @@ UNITS = (UPK, UPS, UPL)
 LEADER, MEMBER = "leader", "member"
 # Member statuses: the leader adds someone (invited) who must reply to count.
 INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
+# Someone not invited who sent GABUNG waits for the leader (requested); the leader
+# accepts (confirmed) or refuses (refused). Only confirmed members count.
+REQUESTED, REFUSED = "requested", "refused"
 
 # Proposal statuses.
 SUBMITTED = "submitted"  # in the unit's review queue
@@ -81,6 +84,9 @@ class KsmMember(Base):
     poor_match: Mapped[str | None] = mapped_column(String(8))  # phone / officer
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A request to join (GABUNG without an invitation): the number its leader answers
+    # with (TERIMA/TOLAK <n>), counted per leader so it stays short and never changes.
+    request_no: Mapped[int | None] = mapped_column(Integer)
 
 
 class PjmProgram(Base):

@@ -43,6 +43,9 @@ MIN_MEMBERS = 3
 # one sender cannot use the bot to message strangers in bulk.
 MAX_OPEN_INVITATIONS = 20
 MAX_FORMING_PER_LEADER = 3
+# Each request to join is an SMS to the leader: past this many unanswered ones a KSM
+# takes no more until the leader answers.
+MAX_OPEN_REQUESTS = 10
 WOMEN_TARGET = 0.30
 FORMING, WAITING, VERIFIED, REJECTED = "forming", "waiting_verification", "verified", "rejected"
 
@@ -65,6 +68,23 @@ class KsmView:
     confirmed_women: int = 0
     invited: int = 0
     rejection_reason: str | None = None
+    requested: int = 0  # requests to join waiting for the leader
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """A request to join one of the leader's KSMs (GABUNG without an invitation).
+
+    ``number`` is what the leader answers with: ``TERIMA <number>``/``TOLAK <number>``.
+    """
+
+    number: int
+    ksm_id: int
+    ksm: str
+    name: str
+    gender: str | None
+    status: str
+    ksm_closed: bool = False
 
 
 @dataclass(frozen=True)
