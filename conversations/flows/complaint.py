@@ -10,25 +10,16 @@ inbound message that filed it, kept in the dialog data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
-from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
+from conversations.flow import Invalid, Question, Questionnaire, check_text, choose
 from conversations.keywords import normalise
 from conversations.unprompted import reads_like_complaint
 from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
-CHECK_FLOW_NAME = "complaint_check"
-# Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is ours
-# (the longer keyword wins). See the branch note for STATUS <digits>.
-CHECK_KEYWORDS = {
-    "CEK": CHECK_FLOW_NAME,
-    "CEK ADUAN": CHECK_FLOW_NAME,
-    "STATUS ADUAN": CHECK_FLOW_NAME,
-    "STATUS": CHECK_FLOW_NAME,
-}
 KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
 MISUSE = "misuse_of_funds"
 # The complaint is kept whole up to what one inbound message can carry (Twilio's and
@@ -119,56 +110,61 @@ def parse_anonymous(text: str) -> bool:
     raise Invalid("complaint.error.yes_no")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One optional question: its answer goes to the complaint's ``field``."""
-
-    name: str
-    prompt: str
-    parse: Callable[[str], Any]
-    ask_if: Callable[[dict[str, Any]], bool] | None = None
+def _answered(turn: Turn, data: dict[str, Any], name: str, value: Any) -> list[Effect]:
+    """Each answer updates the complaint stored at the first message."""
+    return [UpdateComplaint(data.get("ref"), name, value)]
 
 
-STEPS = (
-    Step("area", "complaint.ask_area", lambda text: check_text(text, 200)),
-    Step(
-        "kind",
-        "complaint.ask_kind",
-        lambda text: KINDS[
-            choose(
-                text,
-                ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"],
-            )
-        ],
-    ),
-    Step("accused", "complaint.ask_accused", lambda text: check_text(text, 300)),
-    Step(
-        "amount",
-        "complaint.ask_amount",
-        parse_rupiah,
-        ask_if=lambda data: data.get("kind") == MISUSE,
-    ),
-    Step("anonymous", "complaint.ask_anonymous", parse_anonymous),
+def _done(turn: Turn, data: dict[str, Any]) -> Outcome:
+    code = turn.directory.complaint_code(data.get("ref")) if turn.directory else None
+    return Outcome(replies=[Reply("complaint.done", {"code": code or "-"})])
+
+
+KIND_CHOICES = ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"]
+# The optional questions after the complaint is stored (all may be skipped: LEWATI).
+QUESTIONS = (
+    Question("area", "complaint.ask_area", lambda text, turn, data: check_text(text, 200),
+             skippable=True),
+    Question("kind", "complaint.ask_kind",
+             lambda text, turn, data: KINDS[choose(text, KIND_CHOICES)], skippable=True),
+    Question("accused", "complaint.ask_accused", lambda text, turn, data: check_text(text, 300),
+             skippable=True),
+    Question("amount", "complaint.ask_amount", lambda text, turn, data: parse_rupiah(text),
+             skippable=True, ask_if=lambda data: data.get("kind") == MISUSE),
+    Question("anonymous", "complaint.ask_anonymous",
+             lambda text, turn, data: parse_anonymous(text), skippable=True),
 )
-_STEP_NAMES = [s.name for s in STEPS]
+KEYWORDS = {
+    "ADUAN": FLOW_NAME,
+    "LAPOR": FLOW_NAME,
+    "KELUHAN": FLOW_NAME,
+    "PENGADUAN": FLOW_NAME,
+    "ADUKAN": FLOW_NAME,
+}
+# Before the questions: the complaint's own text (ADUAN alone asks for it).
+TEXT_STEP = "text"
 
 
 def _media(turn: Turn) -> tuple[Media, ...]:
     return tuple(turn.inbound.media)
 
 
-class ComplaintFlow(Flow):
-    """ADUAN: file a complaint, then answer optional questions about it."""
+@dataclass
+class ComplaintFlow(Questionnaire):
+    """ADUAN: file a complaint, then answer optional questions about it.
 
-    name = FLOW_NAME
-    keywords = {
-        "ADUAN": FLOW_NAME,
-        "LAPOR": FLOW_NAME,
-        "KELUHAN": FLOW_NAME,
-        "PENGADUAN": FLOW_NAME,
-        "ADUKAN": FLOW_NAME,
-    }
-    menu_key = "complaint.menu"
+    The questions are a :class:`Questionnaire`; what is the complaint's own comes before
+    them (its text, which stores it) and beside them (media sent at any step).
+    """
+
+    name: str = FLOW_NAME
+    keywords: Mapping[str, str] = field(default_factory=lambda: KEYWORDS)
+    menu_key: str | None = "complaint.menu"
+    questions: Sequence[Question] = QUESTIONS
+    finish: Callable[[Turn, dict[str, Any]], Outcome] | None = _done
+    request: Callable[[str], bool] | None = lambda args: bool(args.strip())
+    answered: Callable[[Turn, dict[str, Any], str, Any], list[Any]] | None = _answered
+    offer_key: str | None = "complaint.offer"
 
     def start(self, turn: Turn) -> Outcome:
         text = " ".join(turn.args.split())
@@ -176,56 +172,36 @@ class ComplaintFlow(Flow):
             pending = [{"url": m.url, "type": m.content_type} for m in _media(turn)]
             return Outcome(
                 replies=[Reply("complaint.ask_text")],
-                dialog=Dialog(self.name, "text", {"media": pending} if pending else {}),
+                dialog=Dialog(self.name, TEXT_STEP, {"media": pending} if pending else {}),
             )
         return self._file(turn, text, extra_media=())
-
-    offer_key = "complaint.offer"
-
-    def takes(self, args: str) -> bool:
-        return bool(args.strip())
 
     def recognises(self, text: str) -> bool:
         return reads_like_complaint(text)
 
     def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
         # The complaint's own text may well begin "Lapor, ..." or "Aduan saya ...".
-        return dialog.step == "text" and flow_name == self.name
+        return dialog.step == TEXT_STEP and flow_name == self.name
 
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
         ref = dialog.data.get("ref")
-        if dialog.step == "text" or ref is None:
+        if dialog.step == TEXT_STEP or ref is None:
             return None  # not stored yet
         code = turn.directory.complaint_code(ref) if turn.directory else None
         return Reply("complaint.kept", {"code": code or "-"})
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        data = dict(dialog.data)
-        if dialog.step == "text":
-            return self._answer_text(turn, dialog, data)
-        effects: list[Effect] = []
-        replies: list[Reply] = []
+        if dialog.step == TEXT_STEP:
+            return self._answer_text(turn, dialog, dict(dialog.data))
         media = _media(turn)
-        if media:
-            effects.append(AttachComplaintMedia(data.get("ref"), media))
-            if not turn.inbound.text.strip():
-                return Outcome(
-                    replies=[Reply("complaint.media_saved")], dialog=dialog, effects=effects
-                )
-        step = next((s for s in STEPS if s.name == dialog.step), None)
-        if step is None:  # the flow changed under a stored session: go on from the start
-            return self._next(turn, data, after=None, effects=effects, replies=replies)
-        answer = turn.inbound.text
-        if normalise(answer) in SKIP_WORDS:
-            data[step.name] = None
-        else:
-            try:
-                value = step.parse(answer)
-            except Invalid as invalid:
-                return Outcome(replies=[invalid.reply], dialog=dialog, effects=effects)
-            data[step.name] = value
-            effects.append(UpdateComplaint(data.get("ref"), step.name, value))
-        return self._next(turn, data, after=step.name, effects=effects, replies=replies)
+        if not media:
+            return super().resume(turn, dialog)
+        attach = AttachComplaintMedia(dialog.data.get("ref"), media)
+        if not turn.inbound.text.strip():
+            return Outcome(replies=[Reply("complaint.media_saved")], dialog=dialog, effects=[attach])
+        outcome = super().resume(turn, dialog)
+        outcome.effects.insert(0, attach)
+        return outcome
 
     def _answer_text(self, turn: Turn, dialog: Dialog, data: dict[str, Any]) -> Outcome:
         media = _media(turn)
@@ -235,7 +211,7 @@ class ComplaintFlow(Flow):
             ]
             return Outcome(
                 replies=[Reply("complaint.media_wait")],
-                dialog=Dialog(self.name, "text", {**data, "media": pending}),
+                dialog=Dialog(self.name, TEXT_STEP, {**data, "media": pending}),
             )
         try:
             text = check_text(turn.inbound.text, MAX_TEXT)
@@ -249,31 +225,11 @@ class ComplaintFlow(Flow):
         effect = FileComplaint(
             text=text, channel=turn.inbound.channel, media=extra_media + _media(turn)
         )
-        data = {"ref": turn.inbound.message_id}
         replies = [Reply("complaint.received")]
         if len(turn.inbound.text) >= MAX_TEXT:
             # The message reached the inbound limit: what came after it never arrived.
             replies.append(Reply("complaint.cut", {"n": len(text)}))
-        return self._next(turn, data, after=None, effects=[effect], replies=replies)
-
-    def _next(
-        self,
-        turn: Turn,
-        data: dict[str, Any],
-        after: str | None,
-        effects: list[Effect],
-        replies: list[Reply],
-    ) -> Outcome:
-        start = _STEP_NAMES.index(after) + 1 if after in _STEP_NAMES else 0
-        for step in STEPS[start:]:
-            if step.name in data:
-                continue
-            if step.ask_if is not None and not step.ask_if(data):
-                continue
-            replies.append(Reply(step.prompt))
-            return Outcome(
-                replies=replies, dialog=Dialog(self.name, step.name, data), effects=effects
-            )
-        code = turn.directory.complaint_code(data.get("ref")) if turn.directory else None
-        replies.append(Reply("complaint.done", {"code": code or "-"}))
-        return Outcome(replies=replies, dialog=None, effects=effects)
+        outcome = self._advance(turn, {"ref": turn.inbound.message_id}, after=None)
+        outcome.replies[:0] = replies
+        outcome.effects.insert(0, effect)
+        return outcome
