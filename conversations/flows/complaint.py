@@ -3,8 +3,11 @@
 ``ADUAN <text>`` stores the complaint at once (its code comes back in the first reply);
 the questions after it are all optional and each answer updates the stored complaint.
 ``ADUAN`` alone asks for the text first. WhatsApp media sent while the dialog is open
-attach to the complaint. Later effects find the complaint by ``ref``: the id of the
-inbound message that filed it, kept in the dialog data.
+attach to the complaint. The flow draws the complaint's code (a free one, from
+``turn.directory.new_complaint_code()``): it rides in the :class:`FileComplaint` effect
+and in the dialog data, so every reply names it without asking the database again.
+Later effects find the complaint by ``ref``: the id of the inbound message that filed
+it, kept in the dialog data too.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ MAX_TEXT = 1600
 
 @dataclass(frozen=True)
 class FileComplaint(Effect):
-    """Store a new complaint with its first text; the handler returns ``{"code": ...}``."""
+    """Store a new complaint with its first text, under ``code``."""
 
     text: str
     channel: str
+    code: str
     media: tuple[Media, ...] = ()
     kind: str | None = None  # one of KINDS when already known (TANYA: a question)
 
@@ -115,9 +119,16 @@ def _answered(turn: Turn, data: dict[str, Any], name: str, value: Any) -> list[E
     return [UpdateComplaint(data.get("ref"), name, value)]
 
 
+def _code(turn: Turn, data: dict[str, Any]) -> str:
+    """The complaint's code, from the dialog data."""
+    if "code" in data:
+        return data["code"]
+    # A dialog stored before the code rode in its data (it expires within the hour).
+    return turn.directory.complaint_code(data.get("ref")) or "-"
+
+
 def _done(turn: Turn, data: dict[str, Any]) -> Outcome:
-    code = turn.directory.complaint_code(data.get("ref")) if turn.directory else None
-    return Outcome(replies=[Reply("complaint.done", {"code": code or "-"})])
+    return Outcome(replies=[Reply("complaint.done", {"code": _code(turn, data)})])
 
 
 KIND_CHOICES = ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"]
@@ -184,11 +195,9 @@ class ComplaintFlow(Questionnaire):
         return dialog.step == TEXT_STEP and flow_name == self.name
 
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
-        ref = dialog.data.get("ref")
-        if dialog.step == TEXT_STEP or ref is None:
+        if dialog.step == TEXT_STEP or dialog.data.get("ref") is None:
             return None  # not stored yet
-        code = turn.directory.complaint_code(ref) if turn.directory else None
-        return Reply("complaint.kept", {"code": code or "-"})
+        return Reply("complaint.kept", {"code": _code(turn, dialog.data)})
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
         if dialog.step == TEXT_STEP:
@@ -198,7 +207,8 @@ class ComplaintFlow(Questionnaire):
             return super().resume(turn, dialog)
         attach = AttachComplaintMedia(dialog.data.get("ref"), media)
         if not turn.inbound.text.strip():
-            return Outcome(replies=[Reply("complaint.media_saved")], dialog=dialog, effects=[attach])
+            return Outcome(replies=[Reply("complaint.media_saved", {"code": _code(turn, dialog.data)})],
+                           dialog=dialog, effects=[attach])
         outcome = super().resume(turn, dialog)
         outcome.effects.insert(0, attach)
         return outcome
@@ -222,14 +232,15 @@ class ComplaintFlow(Questionnaire):
 
     def _file(self, turn: Turn, text: str, extra_media: tuple[Media, ...]) -> Outcome:
         text = text[:MAX_TEXT]
+        code = turn.directory.new_complaint_code()
         effect = FileComplaint(
-            text=text, channel=turn.inbound.channel, media=extra_media + _media(turn)
+            text=text, channel=turn.inbound.channel, code=code, media=extra_media + _media(turn)
         )
-        replies = [Reply("complaint.received")]
+        replies = [Reply("complaint.received", {"code": code})]
         if len(turn.inbound.text) >= MAX_TEXT:
             # The message reached the inbound limit: what came after it never arrived.
             replies.append(Reply("complaint.cut", {"n": len(text)}))
-        outcome = self._advance(turn, {"ref": turn.inbound.message_id}, after=None)
+        outcome = self._advance(turn, {"ref": turn.inbound.message_id, "code": code}, after=None)
         outcome.replies[:0] = replies
         outcome.effects.insert(0, effect)
         return outcome
