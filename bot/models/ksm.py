@@ -12,27 +12,31 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UtcDateTime, utcnow
+from conversations.flows.ksm_common import (  # noqa: F401  (the statuses' home)
+    CONFIRMED,
+    DECLINED,
+    FORMING,
+    INVITED,
+    KSM_STATUSES,
+    REFUSED,
+    REJECTED,
+    REQUESTED,
+    UNITS,
+    UPK,
+    UPL,
+    UPS,
+    VERIFIED,
+    WAITING,
+)
 
-# KSM statuses, in the order a KSM moves through them.
-FORMING = "forming"  # registered, fewer than 3 confirmed members
-WAITING = "waiting_verification"  # 3+ confirmed members, waiting for the BKM
-VERIFIED = "verified"  # the BKM verified it: may submit proposals
-REJECTED = "rejected"  # the BKM rejected it; ``rejection_reason`` says why
-KSM_STATUSES = (FORMING, WAITING, VERIFIED, REJECTED)
+# KSM statuses (FORMING, WAITING, VERIFIED, REJECTED), member statuses (INVITED,
+# CONFIRMED, DECLINED, REQUESTED, REFUSED) and the BKM units: the KSM flows' words,
+# documented where they are defined (``conversations.flows.ksm_common``).
 
 # KSM cycle stages (guideline section E).
 STAGES = ("KSM-1", "KSM-2", "KSM-3", "KSM-4")
 
-# BKM units that review proposals.
-UPK, UPS, UPL = "UPK", "UPS", "UPL"
-UNITS = (UPK, UPS, UPL)
-
 LEADER, MEMBER = "leader", "member"
-# Member statuses: the leader adds someone (invited) who must reply to count.
-INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
-# Someone not invited who sent GABUNG waits for the leader (requested); the leader
-# accepts (confirmed) or refuses (refused). Only confirmed members count.
-REQUESTED, REFUSED = "requested", "refused"
 
 # Proposal statuses.
 SUBMITTED = "submitted"  # in the unit's review queue

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import conversations.flows.announcement_texts  # noqa: F401
 from conversations.flow import Flow, Invalid, check_text
-from conversations.flows.complaint import FileComplaint
+from conversations.flows.complaint import OTHER, QUESTION, FileComplaint
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 TEXT_MAX = 500
-QUESTION, OTHER = "question", "other"  # complaint kinds (conversations.flows.complaint.KINDS)
 KINDS = {"TANYA": "tanya", "PERTANYAAN": "tanya", "SANGGAH": "sanggah", "SANGGAHAN": "sanggah",
          "KEBERATAN": "sanggah"}
 

@@ -23,8 +23,15 @@ from conversations.unprompted import reads_like_complaint
 from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
-KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
-MISUSE = "misuse_of_funds"
+# Complaint kinds, in the order the resident's numbered question lists them (the home
+# of these words: ``bot.models.complaint`` imports them).
+QUESTION = "question"
+SUGGESTION = "suggestion"
+MISUSE_OF_FUNDS = "misuse_of_funds"
+PROCEDURE = "procedure_violation"
+OTHER = "other"
+KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
+MISUSE = MISUSE_OF_FUNDS
 # The complaint is kept whole up to what one inbound message can carry (Twilio's and
 # the gateway's body limit, ``bot.twilio_form.MAX_BODY``).
 MAX_TEXT = 1600

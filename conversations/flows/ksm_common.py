@@ -20,13 +20,16 @@ from conversations.model import Dialog, Outcome, Reply, Turn
 # Field key -> the BKM unit that reviews it (guideline: UPK economy, UPS social, UPL
 # environment/infrastructure). Health and education are social activities; waste is
 # environment.
+# BKM units that review proposals.
+UPK, UPS, UPL = "UPK", "UPS", "UPL"
+UNITS = (UPK, UPS, UPL)
 FIELDS: dict[str, str] = {
-    "ekonomi": "UPK",
-    "sosial": "UPS",
-    "lingkungan": "UPL",
-    "kesehatan": "UPS",
-    "pendidikan": "UPS",
-    "sampah": "UPL",
+    "ekonomi": UPK,
+    "sosial": UPS,
+    "lingkungan": UPL,
+    "kesehatan": UPS,
+    "pendidikan": UPS,
+    "sampah": UPL,
 }
 FIELD_KEYS = list(FIELDS)
 # Words residents may type instead of a number, per field.
@@ -47,7 +50,18 @@ MAX_FORMING_PER_LEADER = 3
 # takes no more until the leader answers.
 MAX_OPEN_REQUESTS = 10
 WOMEN_TARGET = 0.30
-FORMING, WAITING, VERIFIED, REJECTED = "forming", "waiting_verification", "verified", "rejected"
+# KSM statuses, in the order a KSM moves through them. The home of these words (and of
+# the member statuses below): ``bot.models.ksm`` imports them.
+FORMING = "forming"  # registered, fewer than 3 confirmed members
+WAITING = "waiting_verification"  # 3+ confirmed members, waiting for the BKM
+VERIFIED = "verified"  # the BKM verified it: may submit proposals
+REJECTED = "rejected"  # the BKM rejected it; ``rejection_reason`` says why
+KSM_STATUSES = (FORMING, WAITING, VERIFIED, REJECTED)
+# Member statuses: the leader adds someone (invited) who must reply to count. Someone
+# not invited who sent GABUNG waits for the leader (requested); the leader accepts
+# (confirmed) or refuses (refused). Only confirmed members count.
+INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
+REQUESTED, REFUSED = "requested", "refused"
 
 
 @dataclass(frozen=True)

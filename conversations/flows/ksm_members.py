@@ -14,9 +14,14 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.flow import Flow, Invalid, Question
 from conversations.flows.ksm_common import (
+    CONFIRMED,
+    DECLINED,
+    INVITED,
     MAX_OPEN_INVITATIONS,
     MAX_OPEN_REQUESTS,
+    REFUSED,
     REJECTED,
+    REQUESTED,
     ArgsQuestionnaire,
     JoinRequest,
     KsmView,
@@ -31,8 +36,6 @@ from conversations.flows.ksm_common import (
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 NAME_MAX = 40
-INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
-REQUESTED, REFUSED = "requested", "refused"
 
 
 @dataclass(frozen=True)
