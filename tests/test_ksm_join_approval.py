@@ -120,3 +120,5 @@ def test_only_the_leader_can_answer(phone, rt, kelurahan) -> None:  # type: igno
 def test_thanks_is_still_thanks(phone, rt, kelurahan) -> None:  # type: ignore[no-untyped-def]
     phone.send("Terima kasih").expect("Sama-sama")
     phone.send("trima kasih bu").expect("Sama-sama")
+    phone.send("Terima dana blm sampai ke warga miskin").expect("YA")  # offered as a complaint
+    phone.send("TERIMA 123456").expect("Tidak ada permintaan gabung yang menunggu")

@@ -333,7 +333,8 @@ class AcceptFlow(Flow):
     collects = False
 
     def addressed(self, args: str) -> bool:
-        return not args.strip() or request_number(args) is not None
+        # Any digit: meant for us (a mistyped number gets the list of requests).
+        return not args.strip() or any(ch.isdigit() for ch in args)
 
     def takes(self, args: str) -> bool:
         return request_number(args) is not None
