@@ -93,6 +93,8 @@ class Engine:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
+        if keyword is not None and not self.registry.by_name[keyword.value].addressed(keyword.rest):
+            keyword = None
         if dialog is not None and dialog.flow == OFFER_FLOW:
             answered = self._offer_answer(turn, dialog)
             if answered is not None:

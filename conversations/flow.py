@@ -43,6 +43,12 @@ class Flow:
     idle_keywords: Mapping[str, str] = {}
     collects: bool = True
 
+    def addressed(self, args: str) -> bool:
+        """False when ``KEYWORD args`` is not meant for this flow at all (``Terima
+        kasih`` is thanks, not ``TERIMA <n>``): the engine then reads the message as if
+        it had no keyword. Always, unless a flow says otherwise."""
+        return True
+
     def takes(self, args: str) -> bool:
         """True when ``KEYWORD args`` is a whole request of this flow (``CEK <code>``,
         ``ADUAN <text>``), so that inside another dialog it starts this flow instead of
@@ -139,7 +145,9 @@ class Questionnaire(Flow):
     """A flow that asks ``questions`` in order and then calls ``finish``.
 
     ``begin`` may pre-fill answers from the keyword's arguments (``ADUAN <text>``);
-    ``request`` says which arguments make a whole request (see :meth:`Flow.takes`).
+    ``request`` says which arguments make a whole request (see :meth:`Flow.takes`);
+    ``answered`` gives the effects of each answer as it comes (a complaint stored at
+    its first message is updated answer by answer), not called for a skipped question.
     """
 
     name: str = ""
@@ -149,6 +157,7 @@ class Questionnaire(Flow):
     finish: Callable[[Turn, dict[str, Any]], Outcome] | None = None
     begin: Callable[[Turn], tuple[dict[str, Any], list[Any]]] | None = None
     request: Callable[[str], bool] | None = None
+    answered: Callable[[Turn, dict[str, Any], str, Any], list[Any]] | None = None
 
     def takes(self, args: str) -> bool:
         return self.request is not None and self.request(args)
@@ -171,6 +180,7 @@ class Questionnaire(Flow):
         if question is None:  # the flow changed under a stored session
             return self._advance(turn, dict(dialog.data), after=None)
         answer = turn.inbound.text
+        effects: list[Any] = []
         if question.skippable and normalise(answer) in SKIP_WORDS:
             value = None
         else:
@@ -178,8 +188,12 @@ class Questionnaire(Flow):
                 value = question.parse(answer, turn, dict(dialog.data))
             except Invalid as invalid:
                 return Outcome(replies=[invalid.reply], dialog=dialog)
+            if self.answered is not None:
+                effects = self.answered(turn, dict(dialog.data), question.name, value)
         data = {**dialog.data, question.name: value}
-        return self._advance(turn, data, after=question.name)
+        outcome = self._advance(turn, data, after=question.name)
+        outcome.effects[:0] = effects
+        return outcome
 
     def _question(self, name: str) -> Question | None:
         return next((q for q in self.questions if q.name == name), None)

@@ -59,7 +59,7 @@ class Conversation:
 class Reply:
     """A catalogue text to send back; ``params`` fill its placeholders.
 
-    Effects may return further parameters (a new complaint's code, say) that are
+    Effects may return further parameters (a new KSM's code, say) that are
     merged in when the reply is rendered.
     """
 

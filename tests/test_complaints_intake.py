@@ -202,6 +202,9 @@ class _Directory:
     def complaint_code(self, ref):  # type: ignore[no-untyped-def]
         return self.codes.get(ref)
 
+    def new_complaint_code(self) -> str:
+        return "252782508"
+
     def own_complaint(self, code):  # type: ignore[no-untyped-def]
         return None
 
@@ -217,9 +220,11 @@ def test_the_engine_files_the_complaint_in_the_first_turn() -> None:
 
     engine, directory = Engine(), _Directory()
     first = engine.handle(Conversation(), Inbound(text="ADUAN  dana   hilang", message_id=7), directory)
-    assert first.effects == [FileComplaint(text="dana hilang", channel="sms")]
+    # The code rides in the effect, the first reply and the dialog data.
+    assert first.effects == [FileComplaint(text="dana hilang", channel="sms", code="252782508")]
     assert [r.key for r in first.replies] == ["complaint.received", "complaint.ask_area"]
-    assert first.dialog.data == {"ref": 7}
+    assert first.replies[0].params == {"code": "252782508"}
+    assert first.dialog.data == {"ref": 7, "code": "252782508"}
     kind = engine.handle(Conversation(dialog=first.dialog), Inbound(text="lewati"), directory)
     assert kind.effects == [] and kind.dialog.step == "kind"
     answer = engine.handle(Conversation(dialog=kind.dialog), Inbound(text="2"), directory)

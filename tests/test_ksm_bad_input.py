@@ -93,4 +93,4 @@ def test_bad_input_in_anggota_and_gabung(phone, kelurahan) -> None:  # type: ign
     joiner.send("Ani \U0001F600").expect("emoji")
     joiner.send("Ani").expect("L (laki-laki)")
     joiner.send("3").expect("L (laki-laki) atau P")
-    joiner.send("P").expect("anggota KSM")
+    joiner.send("P").expect("gabung KSM", "ketua")

@@ -74,7 +74,9 @@ def test_self_join_asks_name_and_gender_and_decline(phone, rt, kelurahan) -> Non
     joiner.send("99999").expect("Tidak ada KSM")
     joiner.send(code).expect("Nama Anda")
     joiner.send("Dewi").expect("L (laki-laki) atau P")
-    joiner.send("P").expect("anggota KSM Maju Jaya")
+    joiner.send("P").expect("dikirim ke ketuanya")
+    assert ("Dewi", "member", "requested") in members_of(rt, code)
+    phone.send("TERIMA 1").expect("Dewi kini anggota KSM Maju Jaya")
     assert ("Dewi", "member", "confirmed") in members_of(rt, code)
     joiner.send(f"GABUNG {code}").expect("sudah anggota")
 
@@ -89,8 +91,10 @@ def test_one_number_in_several_ksms(phone, rt, kelurahan) -> None:  # type: igno
     first = register(phone, name="Maju Jaya")
     second = register(other(phone, MEMBERS[1]), name="Bank Sampah")
     member = other(phone, MEMBERS[2])
-    member.send(f"GABUNG {first}").send("Ani").send("P").expect("anggota KSM Maju Jaya")
-    member.send(f"GABUNG {second}").send("Ani").send("P").expect("anggota KSM Bank Sampah")
+    member.send(f"GABUNG {first}").send("Ani").send("P").expect("KSM Maju Jaya dikirim")
+    member.send(f"GABUNG {second}").send("Ani").send("P").expect("KSM Bank Sampah dikirim")
+    phone.send("TERIMA 1").expect("Ani kini anggota KSM Maju Jaya")
+    other(phone, MEMBERS[1]).send("TERIMA 1").expect("Ani kini anggota KSM Bank Sampah")
     member.send("KSM").expect("KSM Anda", first, second)
     member.send(f"KSM {first}").expect("Maju Jaya", "Ani(P) ok")
 

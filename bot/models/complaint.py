@@ -9,6 +9,14 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
+from conversations.flows.complaint import (  # noqa: F401  (the kinds' home)
+    KINDS,
+    MISUSE_OF_FUNDS,
+    OTHER,
+    PROCEDURE,
+    QUESTION,
+    SUGGESTION,
+)
 
 # Statuses. NEW -> VERIFIED -> IN_FOLLOW_UP -> RESOLVED, or REJECTED / NOT_OUR_AUTHORITY
 # (both need a reason). Closed complaints take no more transitions.
@@ -30,13 +38,8 @@ TRANSITIONS = {
     IN_FOLLOW_UP: (RESOLVED, REJECTED, NOT_OUR_AUTHORITY),
 }
 
-# Kinds, in the order the resident's numbered question lists them.
-QUESTION = "question"
-SUGGESTION = "suggestion"
-MISUSE_OF_FUNDS = "misuse_of_funds"
-PROCEDURE = "procedure_violation"
-OTHER = "other"
-KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
+# Kinds, in the order the resident's numbered question lists them: the complaint
+# flow's words, imported above.
 
 
 _COVER = ["status", "due_at"]

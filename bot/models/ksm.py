@@ -13,24 +13,31 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
 from bot.models.base import Base, UtcDateTime, utcnow
+from conversations.flows.ksm_common import (  # noqa: F401  (the statuses' home)
+    CONFIRMED,
+    DECLINED,
+    FORMING,
+    INVITED,
+    KSM_STATUSES,
+    REFUSED,
+    REJECTED,
+    REQUESTED,
+    UNITS,
+    UPK,
+    UPL,
+    UPS,
+    VERIFIED,
+    WAITING,
+)
 
-# KSM statuses, in the order a KSM moves through them.
-FORMING = "forming"  # registered, fewer than 3 confirmed members
-WAITING = "waiting_verification"  # 3+ confirmed members, waiting for the BKM
-VERIFIED = "verified"  # the BKM verified it: may submit proposals
-REJECTED = "rejected"  # the BKM rejected it; ``rejection_reason`` says why
-KSM_STATUSES = (FORMING, WAITING, VERIFIED, REJECTED)
+# KSM statuses (FORMING, WAITING, VERIFIED, REJECTED), member statuses (INVITED,
+# CONFIRMED, DECLINED, REQUESTED, REFUSED) and the BKM units: the KSM flows' words,
+# documented where they are defined (``conversations.flows.ksm_common``).
 
 # KSM cycle stages (guideline section E).
 STAGES = ("KSM-1", "KSM-2", "KSM-3", "KSM-4")
 
-# BKM units that review proposals.
-UPK, UPS, UPL = "UPK", "UPS", "UPL"
-UNITS = (UPK, UPS, UPL)
-
 LEADER, MEMBER = "leader", "member"
-# Member statuses: the leader adds someone (invited) who must reply to count.
-INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
 
 # Proposal statuses.
 SUBMITTED = "submitted"  # in the unit's review queue
@@ -85,6 +92,9 @@ class KsmMember(Base):
     poor_match: Mapped[str | None] = mapped_column(String(8))  # phone / officer
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A request to join (GABUNG without an invitation): the number its leader answers
+    # with (TERIMA/TOLAK <n>), counted per leader so it stays short and never changes.
+    request_no: Mapped[int | None] = mapped_column(Integer)
 
 
 class PjmProgram(Base):

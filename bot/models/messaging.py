@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
+from conversations.model import COMPLETED, EXPIRED, INTERRUPTED  # noqa: F401  (see below)
 
 IN = "in"
 OUT = "out"
@@ -114,11 +115,10 @@ class Message(Base):
 TWILIO = "twilio"
 SMSGATE = "smsgate"
 
-# Session statuses (RapidPro's): one ACTIVE session per contact at most.
+# Session statuses (RapidPro's): one ACTIVE session per contact at most. How a session
+# ended (COMPLETED, INTERRUPTED, EXPIRED) is the engine's word, defined in
+# ``conversations.model`` and imported above.
 ACTIVE = "active"
-COMPLETED = "completed"
-INTERRUPTED = "interrupted"
-EXPIRED = "expired"
 
 
 class ConversationSession(Base):

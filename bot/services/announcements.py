@@ -261,7 +261,7 @@ def replies(session: Session,
 
 
 @handles(ReplyToAnnouncement)
-def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> dict[str, Any]:
+def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> None:
     session = ctx.session
     announcement = session.get(Announcement, effect.announcement_id)
     if announcement is None or announcement.status != an.PUBLISHED:
@@ -270,11 +270,10 @@ def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> dict[str, Any]:
     # The announcement says where it belongs, whatever the member's own area.
     complaint = open_complaint(FileComplaint(
         text=f"{label} tentang pengumuman '{announcement.title}': {effect.text}",
-        channel=effect.channel), ctx, kelurahan_id=announcement.kelurahan_id)
+        channel=effect.channel, code=effect.code), ctx, kelurahan_id=announcement.kelurahan_id)
     complaint.kind = c.QUESTION if effect.kind == "tanya" else c.OTHER
     session.add(AnnouncementComplaint(announcement_id=announcement.id, complaint_id=complaint.id,
                                       kind=effect.kind, created_at=ctx.now))
-    return {"code": complaint.code}
 
 
 class AnnouncementLookups:

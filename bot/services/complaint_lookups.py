@@ -36,6 +36,12 @@ class ComplaintLookups:
     session: Session
     contact_id: int
 
+    def new_complaint_code(self) -> str:
+        """A random complaint code no complaint has yet, for the flow to file under."""
+        from bot.services.complaints import new_unique_code
+
+        return new_unique_code(self.session)
+
     def complaint_code(self, ref: int | None) -> str | None:
         """The code of the complaint this contact filed with inbound message ``ref``."""
         if ref is None:

@@ -176,8 +176,8 @@ def best_kelurahan(session: Session, contact_id: int) -> Kelurahan | None:
 
 
 @handles(FileComplaint)
-def file_complaint(effect: FileComplaint, ctx: EffectContext) -> dict[str, Any]:
-    return {"code": open_complaint(effect, ctx).code}
+def file_complaint(effect: FileComplaint, ctx: EffectContext) -> None:
+    open_complaint(effect, ctx)
 
 
 def open_complaint(
@@ -189,7 +189,7 @@ def open_complaint(
     kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
     kelurahan = kelurahan or best_kelurahan(session, ctx.contact_id)
     complaint = Complaint(
-        code=new_unique_code(session),
+        code=effect.code,  # drawn free by the flow; the unique index is the final guard
         contact_id=ctx.contact_id,
         inbound_message_id=ctx.inbound_id,
         channel=effect.channel,
@@ -235,10 +235,10 @@ _OPEN_COMPLAINT = select(Complaint).where(
 
 
 @handles(UpdateComplaint)
-def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, Any]:
+def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
     complaint = _open_complaint(ctx, effect.ref)
     if complaint is None or effect.field not in ANSWER_FIELDS:
-        return {}
+        return
     if effect.field == "area":
         before = {"location": complaint.location_text, "kelurahan_id": complaint.kelurahan_id}
         complaint.location_text = str(effect.value)[:200]
@@ -279,14 +279,13 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> dict[str, A
         from bot.services.bkm_roster import keep_from_bkm  # it records through this module
 
         keep_from_bkm(ctx.session, complaint, ctx.now)
-    return {"code": complaint.code}
 
 
 @handles(AttachComplaintMedia)
-def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> dict[str, Any]:
+def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> None:
     complaint = _open_complaint(ctx, effect.ref)
     if complaint is None:
-        return {}
+        return
     _attach(ctx.session, complaint.id, effect.media, ctx.inbound_id, ctx.now)
     record(
         ctx.session,
@@ -296,7 +295,6 @@ def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> dict[str, 
         message_id=ctx.inbound_id,
         now=ctx.now,
     )
-    return {"code": complaint.code}
 
 
 @handles(RecordCheckMiss)

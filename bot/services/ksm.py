@@ -8,13 +8,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
 from bot.models import Contact, Ksm, KsmMember, Officer
 from bot.models import ksm as k
 from bot.outbox import queue_message
+from bot.phone import display
 from bot.services.ksm_lookups import ksm_view
 from bot.services.poor_list import match_member
 from conversations.catalogue import render
@@ -25,7 +26,13 @@ from conversations.flows.ksm_common import (
     progress_text,
     women_warning,
 )
-from conversations.flows.ksm_members import AddKsmMember, DeclineKsm, JoinKsm
+from conversations.flows.ksm_members import (
+    AddKsmMember,
+    AnswerJoinRequest,
+    DeclineKsm,
+    JoinKsm,
+    RequestToJoinKsm,
+)
 from conversations.flows.ksm_registration import RegisterKsm
 from conversations.gsm import to_gsm7
 
@@ -188,6 +195,83 @@ def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
     reached = refresh_status(session, ksm, ctx.now)
     _tell_leader(session, ksm, "ksm.notice.joined", member.name, ctx, reached)
     return {"code": ksm.code}
+
+
+def _next_request_no(session: Session, leader_contact_id: int) -> int:
+    """One more than the leader's last request number (over all the KSMs they lead)."""
+    # The leader's contact row is the lock: two requests to two KSMs of one leader at
+    # the same moment must not get the same number. Locked before the KSM row, the
+    # order the leader's own messages lock them in.
+    session.execute(select(Contact.id).where(Contact.id == leader_contact_id).with_for_update())
+    last = session.scalar(
+        select(func.max(KsmMember.request_no)).join(Ksm, Ksm.id == KsmMember.ksm_id)
+        .where(Ksm.leader_contact_id == leader_contact_id))
+    return (last or 0) + 1
+
+
+@handles(RequestToJoinKsm)
+def request_to_join(effect: RequestToJoinKsm, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    leader_id = session.scalar(select(Ksm.leader_contact_id).where(Ksm.id == effect.ksm_id))
+    if leader_id is None:
+        raise KsmError("no such KSM")
+    number = _next_request_no(session, leader_id)
+    ksm = locked_ksm(session, effect.ksm_id)
+    if ksm is None or ksm.status == k.REJECTED:
+        raise KsmError("no such open KSM")
+    member = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == ctx.contact_id)
+    ).scalar_one_or_none()
+    if member is not None and member.status != k.DECLINED:
+        return {"code": ksm.code}  # asked already, or invited meanwhile: nothing new to ask
+    if member is None:
+        member = KsmMember(ksm_id=ksm.id, contact_id=ctx.contact_id, role=k.MEMBER,
+                           name=effect.name, created_at=ctx.now)
+        session.add(member)
+    member.name, member.gender = effect.name, effect.gender
+    member.status = k.REQUESTED
+    member.request_no = number
+    member.responded_at = ctx.now
+    session.flush()
+    ctx.queued_message_ids.append(notify(
+        session, ksm.leader_contact_id, "ksm.notice.request", ctx.now,
+        member=member.name, phone=display(ctx.phone), ksm=ksm.name, n=number,
+    ))
+    return {"code": ksm.code}
+
+
+@handles(AnswerJoinRequest)
+def answer_join_request(effect: AnswerJoinRequest, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    ksm = locked_ksm(session, effect.ksm_id)
+    if ksm is None or ksm.leader_contact_id != ctx.contact_id:
+        raise KsmError("only the KSM's leader answers a request to join")
+    member = session.execute(
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.request_no == effect.number)
+    ).scalar_one_or_none()
+    wanted = k.CONFIRMED if effect.accept else k.REFUSED
+    if member is None or member.status not in (k.REQUESTED, k.REFUSED) or member.status == wanted:
+        return {"progress": progress_text(ksm_view(session, ksm.id), ctx.language)}
+    member.status = wanted
+    member.responded_at = ctx.now
+    session.flush()
+    if effect.accept:
+        match_member(session, member, ksm.kelurahan_id, _phone_of(session, member.contact_id))
+        reached = refresh_status(session, ksm, ctx.now)
+        ctx.queued_message_ids.append(notify(session, member.contact_id, "ksm.notice.accepted",
+                                             ctx.now, ksm=ksm.name, code=ksm.code))
+        warning = women_warning(ksm_view(session, ksm.id))
+        if warning is not None and reached:
+            ctx.queued_message_ids.append(notify(session, ksm.leader_contact_id, warning.key,
+                                                 ctx.now, **warning.params))
+    else:
+        ctx.queued_message_ids.append(notify(session, member.contact_id, "ksm.notice.refused",
+                                             ctx.now, ksm=ksm.name))
+    return {"progress": progress_text(ksm_view(session, ksm.id), ctx.language)}
+
+
+def _phone_of(session: Session, contact_id: int) -> str:
+    return session.scalar(select(Contact.phone).where(Contact.id == contact_id)) or ""
 
 
 @handles(DeclineKsm)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PjmProgram
 from bot.models import ksm as k
-from conversations.flows.ksm_common import KsmView, Membership, MemberView
+from conversations.flows.ksm_common import JoinRequest, KsmView, Membership, MemberView
 
 
 _KELURAHAN_NAMES = select(Kelurahan.id, Kelurahan.name).order_by(Kelurahan.name, Kelurahan.id)
@@ -29,6 +29,7 @@ def _views_select() -> Select[Any]:
             func.count(case((and_(confirmed, KsmMember.gender == "P"), 1))).label("confirmed_women"),
             func.count(case((KsmMember.status == k.INVITED, 1))).label("invited"),
             Ksm.rejection_reason,
+            func.count(case((KsmMember.status == k.REQUESTED, 1))).label("requested"),
         )
         .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(KsmMember, KsmMember.ksm_id == Ksm.id)
@@ -59,7 +60,9 @@ def ksm_views_by(session: Session, column: str, value: object) -> list[KsmView]:
 
 _MEMBERSHIPS = (
     select(KsmMember.ksm_id, KsmMember.role, KsmMember.status)
-    .where(KsmMember.contact_id == bindparam("contact_id"), KsmMember.status != k.DECLINED)
+    # A request to join is not a place in the KSM (yet): its members stay unseen.
+    .where(KsmMember.contact_id == bindparam("contact_id"),
+           KsmMember.status.not_in((k.DECLINED, k.REQUESTED, k.REFUSED)))
     .order_by(KsmMember.ksm_id.desc())
 )
 _VIEWS_IN = _views_select().where(Ksm.id.in_(bindparam("ids", expanding=True)))
@@ -120,6 +123,19 @@ class KsmLookups:
         ).scalars()
         return [MemberView(name=m.name, gender=m.gender, role=m.role, status=m.status,
                            contact_id=m.contact_id) for m in rows]
+
+    def join_requests(self) -> list[JoinRequest]:
+        """Requests to join the KSMs this contact leads (any answer), newest first."""
+        rows = self.session.execute(
+            select(KsmMember.request_no, KsmMember.ksm_id, Ksm.name.label("ksm"), KsmMember.name,
+                   KsmMember.gender, KsmMember.status, Ksm.status.label("ksm_status"))
+            .join(Ksm, Ksm.id == KsmMember.ksm_id)
+            .where(Ksm.leader_contact_id == self.contact_id, KsmMember.request_no.is_not(None))
+            .order_by(KsmMember.request_no.desc())
+        )
+        return [JoinRequest(number=r.request_no, ksm_id=r.ksm_id, ksm=r.ksm, name=r.name,
+                            gender=r.gender, status=r.status,
+                            ksm_closed=r.ksm_status == k.REJECTED) for r in rows]
 
     def pjm_programs(self, kelurahan_id: int) -> list[tuple[int, str]]:
         rows = self.session.execute(

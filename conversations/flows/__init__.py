@@ -9,7 +9,12 @@ def default_flows() -> list[Flow]:
     from conversations.flows.announcement_reply import AnnouncementReplyFlow
     from conversations.flows.complaint import ComplaintFlow
     from conversations.flows.complaint_check import ComplaintCheckFlow
-    from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
+    from conversations.flows.ksm_members import (
+        AcceptFlow,
+        DeclineFlow,
+        add_member_flow,
+        join_flow,
+    )
     from conversations.flows.ksm_proposal import proposal_flow
     from conversations.flows.ksm_registration import registration_flow
     from conversations.flows.ksm_status import StatusFlow
@@ -25,6 +30,7 @@ def default_flows() -> list[Flow]:
         proposal_flow(),
         add_member_flow(),
         DeclineFlow(),
+        AcceptFlow(),
         MeetingFlow(),
         RsvpFlow(),
         monev_flow(),

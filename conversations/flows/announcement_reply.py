@@ -6,24 +6,24 @@ from dataclasses import dataclass
 
 import conversations.flows.announcement_texts  # noqa: F401
 from conversations.flow import Flow, Invalid, check_text
-from conversations.flows.complaint import FileComplaint
+from conversations.flows.complaint import OTHER, QUESTION, FileComplaint
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 TEXT_MAX = 500
-QUESTION, OTHER = "question", "other"  # complaint kinds (conversations.flows.complaint.KINDS)
 KINDS = {"TANYA": "tanya", "PERTANYAAN": "tanya", "SANGGAH": "sanggah", "SANGGAHAN": "sanggah",
          "KEBERATAN": "sanggah"}
 
 
 @dataclass(frozen=True)
 class ReplyToAnnouncement(Effect):
-    """File a complaint about the announcement; returns ``code``."""
+    """File a complaint about the announcement, under ``code``."""
 
     announcement_id: int
     kind: str  # tanya / sanggah
     text: str
     channel: str
+    code: str
 
 
 class AnnouncementReplyFlow(Flow):
@@ -58,11 +58,13 @@ class AnnouncementReplyFlow(Flow):
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply],
                            dialog=dialog or Dialog(self.name, "text", data))
+        code = turn.directory.new_complaint_code()
         if data["announcement_id"] is None:
             # Nothing announced yet: still a question (or objection) for the PPM to answer.
             kind = QUESTION if data["kind"] == "tanya" else OTHER
-            filed = FileComplaint(text=value, channel=turn.inbound.channel, kind=kind)
-            return Outcome(replies=[Reply("ann.reply.filed_plain")], effects=[filed])
+            filed = FileComplaint(text=value, channel=turn.inbound.channel, code=code, kind=kind)
+            return Outcome(replies=[Reply("ann.reply.filed_plain", {"code": code})],
+                           effects=[filed])
         effect = ReplyToAnnouncement(announcement_id=data["announcement_id"], kind=data["kind"],
-                                     text=value, channel=turn.inbound.channel)
-        return Outcome(replies=[Reply("ann.reply.filed")], effects=[effect])
+                                     text=value, channel=turn.inbound.channel, code=code)
+        return Outcome(replies=[Reply("ann.reply.filed", {"code": code})], effects=[effect])

@@ -3,34 +3,35 @@
 ``ADUAN <text>`` stores the complaint at once (its code comes back in the first reply);
 the questions after it are all optional and each answer updates the stored complaint.
 ``ADUAN`` alone asks for the text first. WhatsApp media sent while the dialog is open
-attach to the complaint. Later effects find the complaint by ``ref``: the id of the
-inbound message that filed it, kept in the dialog data.
+attach to the complaint. The flow draws the complaint's code (a free one, from
+``turn.directory.new_complaint_code()``): it rides in the :class:`FileComplaint` effect
+and in the dialog data, so every reply names it without asking the database again.
+Later effects find the complaint by ``ref``: the id of the inbound message that filed
+it, kept in the dialog data too.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
-from conversations.flow import SKIP_WORDS, Flow, Invalid, check_text, choose
+from conversations.flow import Invalid, Question, Questionnaire, check_text, choose
 from conversations.keywords import normalise
 from conversations.unprompted import reads_like_complaint
 from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
 
 FLOW_NAME = "complaint"
-CHECK_FLOW_NAME = "complaint_check"
-# Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is ours
-# (the longer keyword wins). See the branch note for STATUS <digits>.
-CHECK_KEYWORDS = {
-    "CEK": CHECK_FLOW_NAME,
-    "CEK ADUAN": CHECK_FLOW_NAME,
-    "STATUS ADUAN": CHECK_FLOW_NAME,
-    "STATUS": CHECK_FLOW_NAME,
-}
-KINDS = ("question", "suggestion", "misuse_of_funds", "procedure_violation", "other")
-MISUSE = "misuse_of_funds"
+# Complaint kinds, in the order the resident's numbered question lists them (the home
+# of these words: ``bot.models.complaint`` imports them).
+QUESTION = "question"
+SUGGESTION = "suggestion"
+MISUSE_OF_FUNDS = "misuse_of_funds"
+PROCEDURE = "procedure_violation"
+OTHER = "other"
+KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
+MISUSE = MISUSE_OF_FUNDS
 # The complaint is kept whole up to what one inbound message can carry (Twilio's and
 # the gateway's body limit, ``bot.twilio_form.MAX_BODY``).
 MAX_TEXT = 1600
@@ -38,10 +39,11 @@ MAX_TEXT = 1600
 
 @dataclass(frozen=True)
 class FileComplaint(Effect):
-    """Store a new complaint with its first text; the handler returns ``{"code": ...}``."""
+    """Store a new complaint with its first text, under ``code``."""
 
     text: str
     channel: str
+    code: str
     media: tuple[Media, ...] = ()
     kind: str | None = None  # one of KINDS when already known (TANYA: a question)
 
@@ -119,56 +121,68 @@ def parse_anonymous(text: str) -> bool:
     raise Invalid("complaint.error.yes_no")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One optional question: its answer goes to the complaint's ``field``."""
-
-    name: str
-    prompt: str
-    parse: Callable[[str], Any]
-    ask_if: Callable[[dict[str, Any]], bool] | None = None
+def _answered(turn: Turn, data: dict[str, Any], name: str, value: Any) -> list[Effect]:
+    """Each answer updates the complaint stored at the first message."""
+    return [UpdateComplaint(data.get("ref"), name, value)]
 
 
-STEPS = (
-    Step("area", "complaint.ask_area", lambda text: check_text(text, 200)),
-    Step(
-        "kind",
-        "complaint.ask_kind",
-        lambda text: KINDS[
-            choose(
-                text,
-                ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"],
-            )
-        ],
-    ),
-    Step("accused", "complaint.ask_accused", lambda text: check_text(text, 300)),
-    Step(
-        "amount",
-        "complaint.ask_amount",
-        parse_rupiah,
-        ask_if=lambda data: data.get("kind") == MISUSE,
-    ),
-    Step("anonymous", "complaint.ask_anonymous", parse_anonymous),
+def _code(turn: Turn, data: dict[str, Any]) -> str:
+    """The complaint's code, from the dialog data."""
+    if "code" in data:
+        return data["code"]
+    # A dialog stored before the code rode in its data (it expires within the hour).
+    return turn.directory.complaint_code(data.get("ref")) or "-"
+
+
+def _done(turn: Turn, data: dict[str, Any]) -> Outcome:
+    return Outcome(replies=[Reply("complaint.done", {"code": _code(turn, data)})])
+
+
+KIND_CHOICES = ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prosedur", "Lainnya"]
+# The optional questions after the complaint is stored (all may be skipped: LEWATI).
+QUESTIONS = (
+    Question("area", "complaint.ask_area", lambda text, turn, data: check_text(text, 200),
+             skippable=True),
+    Question("kind", "complaint.ask_kind",
+             lambda text, turn, data: KINDS[choose(text, KIND_CHOICES)], skippable=True),
+    Question("accused", "complaint.ask_accused", lambda text, turn, data: check_text(text, 300),
+             skippable=True),
+    Question("amount", "complaint.ask_amount", lambda text, turn, data: parse_rupiah(text),
+             skippable=True, ask_if=lambda data: data.get("kind") == MISUSE),
+    Question("anonymous", "complaint.ask_anonymous",
+             lambda text, turn, data: parse_anonymous(text), skippable=True),
 )
-_STEP_NAMES = [s.name for s in STEPS]
+KEYWORDS = {
+    "ADUAN": FLOW_NAME,
+    "LAPOR": FLOW_NAME,
+    "KELUHAN": FLOW_NAME,
+    "PENGADUAN": FLOW_NAME,
+    "ADUKAN": FLOW_NAME,
+}
+# Before the questions: the complaint's own text (ADUAN alone asks for it).
+TEXT_STEP = "text"
 
 
 def _media(turn: Turn) -> tuple[Media, ...]:
     return tuple(turn.inbound.media)
 
 
-class ComplaintFlow(Flow):
-    """ADUAN: file a complaint, then answer optional questions about it."""
+@dataclass
+class ComplaintFlow(Questionnaire):
+    """ADUAN: file a complaint, then answer optional questions about it.
 
-    name = FLOW_NAME
-    keywords = {
-        "ADUAN": FLOW_NAME,
-        "LAPOR": FLOW_NAME,
-        "KELUHAN": FLOW_NAME,
-        "PENGADUAN": FLOW_NAME,
-        "ADUKAN": FLOW_NAME,
-    }
-    menu_key = "complaint.menu"
+    The questions are a :class:`Questionnaire`; what is the complaint's own comes before
+    them (its text, which stores it) and beside them (media sent at any step).
+    """
+
+    name: str = FLOW_NAME
+    keywords: Mapping[str, str] = field(default_factory=lambda: KEYWORDS)
+    menu_key: str | None = "complaint.menu"
+    questions: Sequence[Question] = QUESTIONS
+    finish: Callable[[Turn, dict[str, Any]], Outcome] | None = _done
+    request: Callable[[str], bool] | None = lambda args: bool(args.strip())
+    answered: Callable[[Turn, dict[str, Any], str, Any], list[Any]] | None = _answered
+    offer_key: str | None = "complaint.offer"
 
     def start(self, turn: Turn) -> Outcome:
         text = " ".join(turn.args.split())
@@ -176,56 +190,35 @@ class ComplaintFlow(Flow):
             pending = [{"url": m.url, "type": m.content_type} for m in _media(turn)]
             return Outcome(
                 replies=[Reply("complaint.ask_text")],
-                dialog=Dialog(self.name, "text", {"media": pending} if pending else {}),
+                dialog=Dialog(self.name, TEXT_STEP, {"media": pending} if pending else {}),
             )
         return self._file(turn, text, extra_media=())
-
-    offer_key = "complaint.offer"
-
-    def takes(self, args: str) -> bool:
-        return bool(args.strip())
 
     def recognises(self, text: str) -> bool:
         return reads_like_complaint(text)
 
     def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
         # The complaint's own text may well begin "Lapor, ..." or "Aduan saya ...".
-        return dialog.step == "text" and flow_name == self.name
+        return dialog.step == TEXT_STEP and flow_name == self.name
 
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
-        ref = dialog.data.get("ref")
-        if dialog.step == "text" or ref is None:
+        if dialog.step == TEXT_STEP or dialog.data.get("ref") is None:
             return None  # not stored yet
-        code = turn.directory.complaint_code(ref) if turn.directory else None
-        return Reply("complaint.kept", {"code": code or "-"})
+        return Reply("complaint.kept", {"code": _code(turn, dialog.data)})
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
-        data = dict(dialog.data)
-        if dialog.step == "text":
-            return self._answer_text(turn, dialog, data)
-        effects: list[Effect] = []
-        replies: list[Reply] = []
+        if dialog.step == TEXT_STEP:
+            return self._answer_text(turn, dialog, dict(dialog.data))
         media = _media(turn)
-        if media:
-            effects.append(AttachComplaintMedia(data.get("ref"), media))
-            if not turn.inbound.text.strip():
-                return Outcome(
-                    replies=[Reply("complaint.media_saved")], dialog=dialog, effects=effects
-                )
-        step = next((s for s in STEPS if s.name == dialog.step), None)
-        if step is None:  # the flow changed under a stored session: go on from the start
-            return self._next(turn, data, after=None, effects=effects, replies=replies)
-        answer = turn.inbound.text
-        if normalise(answer) in SKIP_WORDS:
-            data[step.name] = None
-        else:
-            try:
-                value = step.parse(answer)
-            except Invalid as invalid:
-                return Outcome(replies=[invalid.reply], dialog=dialog, effects=effects)
-            data[step.name] = value
-            effects.append(UpdateComplaint(data.get("ref"), step.name, value))
-        return self._next(turn, data, after=step.name, effects=effects, replies=replies)
+        if not media:
+            return super().resume(turn, dialog)
+        attach = AttachComplaintMedia(dialog.data.get("ref"), media)
+        if not turn.inbound.text.strip():
+            return Outcome(replies=[Reply("complaint.media_saved", {"code": _code(turn, dialog.data)})],
+                           dialog=dialog, effects=[attach])
+        outcome = super().resume(turn, dialog)
+        outcome.effects.insert(0, attach)
+        return outcome
 
     def _answer_text(self, turn: Turn, dialog: Dialog, data: dict[str, Any]) -> Outcome:
         media = _media(turn)
@@ -235,7 +228,7 @@ class ComplaintFlow(Flow):
             ]
             return Outcome(
                 replies=[Reply("complaint.media_wait")],
-                dialog=Dialog(self.name, "text", {**data, "media": pending}),
+                dialog=Dialog(self.name, TEXT_STEP, {**data, "media": pending}),
             )
         try:
             text = check_text(turn.inbound.text, MAX_TEXT)
@@ -246,34 +239,15 @@ class ComplaintFlow(Flow):
 
     def _file(self, turn: Turn, text: str, extra_media: tuple[Media, ...]) -> Outcome:
         text = text[:MAX_TEXT]
+        code = turn.directory.new_complaint_code()
         effect = FileComplaint(
-            text=text, channel=turn.inbound.channel, media=extra_media + _media(turn)
+            text=text, channel=turn.inbound.channel, code=code, media=extra_media + _media(turn)
         )
-        data = {"ref": turn.inbound.message_id}
-        replies = [Reply("complaint.received")]
+        replies = [Reply("complaint.received", {"code": code})]
         if len(turn.inbound.text) >= MAX_TEXT:
             # The message reached the inbound limit: what came after it never arrived.
             replies.append(Reply("complaint.cut", {"n": len(text)}))
-        return self._next(turn, data, after=None, effects=[effect], replies=replies)
-
-    def _next(
-        self,
-        turn: Turn,
-        data: dict[str, Any],
-        after: str | None,
-        effects: list[Effect],
-        replies: list[Reply],
-    ) -> Outcome:
-        start = _STEP_NAMES.index(after) + 1 if after in _STEP_NAMES else 0
-        for step in STEPS[start:]:
-            if step.name in data:
-                continue
-            if step.ask_if is not None and not step.ask_if(data):
-                continue
-            replies.append(Reply(step.prompt))
-            return Outcome(
-                replies=replies, dialog=Dialog(self.name, step.name, data), effects=effects
-            )
-        code = turn.directory.complaint_code(data.get("ref")) if turn.directory else None
-        replies.append(Reply("complaint.done", {"code": code or "-"}))
-        return Outcome(replies=replies, dialog=None, effects=effects)
+        outcome = self._advance(turn, {"ref": turn.inbound.message_id, "code": code}, after=None)
+        outcome.replies[:0] = replies
+        outcome.effects.insert(0, effect)
+        return outcome

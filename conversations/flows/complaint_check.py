@@ -16,11 +16,19 @@ from typing import Any
 from conversations.catalogue import render
 from conversations.flow import Flow
 from conversations.flows import complaint_code
-from conversations.flows.complaint import CHECK_FLOW_NAME, CHECK_KEYWORDS
 from conversations.flows.ksm_common import KSM_CODE_DIGITS
 from conversations.gsm import segments, to_gsm7
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
+CHECK_FLOW_NAME = "complaint_check"
+# Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is ours
+# (the longer keyword wins). See the branch note for STATUS <digits>.
+CHECK_KEYWORDS = {
+    "CEK": CHECK_FLOW_NAME,
+    "CEK ADUAN": CHECK_FLOW_NAME,
+    "STATUS ADUAN": CHECK_FLOW_NAME,
+    "STATUS": CHECK_FLOW_NAME,
+}
 # Wrong CEK codes one number may send in an hour before it is told to wait.
 MAX_CHECK_MISSES = 5
 

@@ -20,13 +20,16 @@ from conversations.model import Dialog, Outcome, Reply, Turn
 # Field key -> the BKM unit that reviews it (guideline: UPK economy, UPS social, UPL
 # environment/infrastructure). Health and education are social activities; waste is
 # environment.
+# BKM units that review proposals.
+UPK, UPS, UPL = "UPK", "UPS", "UPL"
+UNITS = (UPK, UPS, UPL)
 FIELDS: dict[str, str] = {
-    "ekonomi": "UPK",
-    "sosial": "UPS",
-    "lingkungan": "UPL",
-    "kesehatan": "UPS",
-    "pendidikan": "UPS",
-    "sampah": "UPL",
+    "ekonomi": UPK,
+    "sosial": UPS,
+    "lingkungan": UPL,
+    "kesehatan": UPS,
+    "pendidikan": UPS,
+    "sampah": UPL,
 }
 FIELD_KEYS = list(FIELDS)
 # Words residents may type instead of a number, per field.
@@ -43,8 +46,22 @@ MIN_MEMBERS = 3
 # one sender cannot use the bot to message strangers in bulk.
 MAX_OPEN_INVITATIONS = 20
 MAX_FORMING_PER_LEADER = 3
+# Each request to join is an SMS to the leader: past this many unanswered ones a KSM
+# takes no more until the leader answers.
+MAX_OPEN_REQUESTS = 10
 WOMEN_TARGET = 0.30
-FORMING, WAITING, VERIFIED, REJECTED = "forming", "waiting_verification", "verified", "rejected"
+# KSM statuses, in the order a KSM moves through them. The home of these words (and of
+# the member statuses below): ``bot.models.ksm`` imports them.
+FORMING = "forming"  # registered, fewer than 3 confirmed members
+WAITING = "waiting_verification"  # 3+ confirmed members, waiting for the BKM
+VERIFIED = "verified"  # the BKM verified it: may submit proposals
+REJECTED = "rejected"  # the BKM rejected it; ``rejection_reason`` says why
+KSM_STATUSES = (FORMING, WAITING, VERIFIED, REJECTED)
+# Member statuses: the leader adds someone (invited) who must reply to count. Someone
+# not invited who sent GABUNG waits for the leader (requested); the leader accepts
+# (confirmed) or refuses (refused). Only confirmed members count.
+INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
+REQUESTED, REFUSED = "requested", "refused"
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,23 @@ class KsmView:
     confirmed_women: int = 0
     invited: int = 0
     rejection_reason: str | None = None
+    requested: int = 0  # requests to join waiting for the leader
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """A request to join one of the leader's KSMs (GABUNG without an invitation).
+
+    ``number`` is what the leader answers with: ``TERIMA <number>``/``TOLAK <number>``.
+    """
+
+    number: int
+    ksm_id: int
+    ksm: str
+    name: str
+    gender: str | None
+    status: str
+    ksm_closed: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """KSM members: the leader adds them (ANGGOTA), residents join or accept (GABUNG) and
 decline (TOLAK). An added member counts only after replying GABUNG <code>.
+
+Someone the leader did not invite who sends GABUNG asks to join: the leader gets one SMS
+naming them with a request number and answers ``TERIMA <n>`` or ``TOLAK <n>``; only
+then do they count (or are told, kindly, that they were not taken).
 """
 from __future__ import annotations
 
@@ -10,9 +14,16 @@ from typing import Any
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.flow import Flow, Invalid, Question
 from conversations.flows.ksm_common import (
+    CONFIRMED,
+    DECLINED,
+    INVITED,
     MAX_OPEN_INVITATIONS,
+    MAX_OPEN_REQUESTS,
+    REFUSED,
     REJECTED,
+    REQUESTED,
     ArgsQuestionnaire,
+    JoinRequest,
     KsmView,
     is_code,
     ksm_options,
@@ -25,7 +36,6 @@ from conversations.flows.ksm_common import (
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
 
 NAME_MAX = 40
-INVITED, CONFIRMED, DECLINED = "invited", "confirmed", "declined"
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,25 @@ class JoinKsm(Effect):
     ksm_id: int
     name: str | None = None
     gender: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestToJoinKsm(Effect):
+    """The sender, not invited, asks to join; the leader is asked to answer. Returns ``code``."""
+
+    ksm_id: int
+    name: str
+    gender: str
+
+
+@dataclass(frozen=True)
+class AnswerJoinRequest(Effect):
+    """The leader accepts (or refuses) request ``number``; the joiner is told.
+    Returns ``progress`` (where the KSM stands)."""
+
+    ksm_id: int
+    number: int
+    accept: bool
 
 
 @dataclass(frozen=True)
@@ -166,12 +195,25 @@ def _gabung_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
         return Outcome(replies=[Reply("ksm.join.already", params)])
     if ksm["closed"]:
         return Outcome(replies=[Reply("ksm.join.closed", params)])
+    if ksm["state"] == REQUESTED:
+        return Outcome(replies=[Reply("ksm.join.still_waiting", params)])
+    if ksm["state"] == REFUSED:
+        return Outcome(replies=[Reply("ksm.join.refused", params)])
+    if ksm["state"] == "new":
+        # Not invited: the leader decides (a code alone must not make anyone a member).
+        view = turn.directory.ksm_by_code(ksm["code"])
+        if view is not None and view.requested >= MAX_OPEN_REQUESTS:
+            return Outcome(replies=[Reply("ksm.join.busy", params)])
+        effect = RequestToJoinKsm(ksm_id=ksm["id"], name=data["name"], gender=data["gender"])
+        return Outcome(replies=[Reply("ksm.join.waiting", params)], effects=[effect])
+    # Invited (or once a member, who left): the leader already wanted them.
     effect = JoinKsm(ksm_id=ksm["id"], name=data.get("name"), gender=data.get("gender"))
     return Outcome(replies=[Reply("ksm.joined", params)], effects=[effect])
 
 
 def join_flow() -> ArgsQuestionnaire:
-    """GABUNG <code>: accept an invitation, or join a KSM (name and gender asked)."""
+    """GABUNG <code>: accept an invitation, or ask to join a KSM (name and gender
+    asked; the leader answers)."""
     return ArgsQuestionnaire(
         name="ksm_join",
         keywords={"GABUNG": "ksm_join", "JOIN": "ksm_join"},
@@ -190,14 +232,15 @@ def join_flow() -> ArgsQuestionnaire:
 # TOLAK -------------------------------------------------------------------------------
 
 class DeclineFlow(Flow):
-    """TOLAK [code]: decline an invitation (or leave a KSM one is a member of)."""
+    """TOLAK [code]: decline an invitation (or leave a KSM one is a member of);
+    TOLAK <n>: a leader refuses request ``n`` to join."""
 
     name = "ksm_decline"
     keywords = {"TOLAK": "ksm_decline"}
     collects = False
 
     def takes(self, args: str) -> bool:
-        return is_code(args)
+        return is_code(args) or request_number(args) is not None
 
     def start(self, turn: Turn) -> Outcome:
         if turn.args.strip():
@@ -205,6 +248,8 @@ class DeclineFlow(Flow):
         pending = [m for m in turn.directory.my_ksms() if m.status == INVITED]
         if len(pending) == 1:
             return self._decline(turn, pending[0].ksm.code)
+        if not pending and _waiting_requests(turn):
+            return request_list(turn)
         return Outcome(replies=[Reply("ksm.error.code_missing")], dialog=Dialog(self.name, "code"))
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
@@ -212,6 +257,13 @@ class DeclineFlow(Flow):
 
     def _decline(self, turn: Turn, text: str, dialog: Dialog | None = None) -> Outcome:
         keep = dialog or Dialog(self.name, "code")
+        number = request_number(text)
+        if number is not None:
+            request = _request(turn, number)
+            if request is not None:
+                return answer_request(turn, request, accept=False)
+            if number < 1000:  # too short for a KSM code: it meant a request
+                return Outcome(replies=[Reply("ksm.request.none")])
         try:
             code = parse_code(text)
         except Invalid as invalid:
@@ -222,3 +274,79 @@ class DeclineFlow(Flow):
             return Outcome(replies=[Reply("ksm.decline.none")])
         return Outcome(replies=[Reply("ksm.declined", {"ksm": view.name})],
                        effects=[DeclineKsm(ksm_id=view.id)])
+
+
+# TERIMA / TOLAK <n>: the leader answers a request to join ------------------------------
+
+_REQUEST_NO = re.compile(r"^\W*(?:NO\W*)?(\d{1,4})\W*$", re.IGNORECASE)
+
+
+def request_number(text: str) -> int | None:
+    """The request number in ``TERIMA 3`` / ``TOLAK no. 3`` (one to four digits)."""
+    found = _REQUEST_NO.match(text or "")
+    return int(found[1]) if found else None
+
+
+def _request(turn: Turn, number: int) -> JoinRequest | None:
+    return next((r for r in turn.directory.join_requests() if r.number == number), None)
+
+
+def _waiting_requests(turn: Turn) -> list[JoinRequest]:
+    return [r for r in turn.directory.join_requests() if r.status == REQUESTED]
+
+
+def request_list(turn: Turn) -> Outcome:
+    """The requests waiting for the leader, newest first, or that there are none."""
+    waiting = _waiting_requests(turn)
+    if not waiting:
+        return Outcome(replies=[Reply("ksm.request.empty")])
+    items = "\n".join(f"{r.number} {r.name[:20]}({r.gender or '?'}) {r.ksm[:20]}"
+                      for r in waiting[:4])
+    return Outcome(replies=[Reply("ksm.request.list", {"items": items, "n": waiting[0].number})])
+
+
+def answer_request(turn: Turn, request: JoinRequest, accept: bool) -> Outcome:
+    """The leader's answer to ``request``; answering the same way twice changes nothing."""
+    params = {"member": request.name, "ksm": request.ksm, "n": request.number}
+    if request.status == CONFIRMED:
+        return Outcome(replies=[Reply("ksm.request.already_member", params)])
+    if request.status not in (REQUESTED, REFUSED):  # left since, or declined
+        return Outcome(replies=[Reply("ksm.request.none")])
+    if request.ksm_closed:
+        return Outcome(replies=[Reply("ksm.closed", {"ksm": request.ksm})])
+    if not accept and request.status == REFUSED:
+        return Outcome(replies=[Reply("ksm.request.already_refused", params)])
+    effect = AnswerJoinRequest(ksm_id=request.ksm_id, number=request.number, accept=accept)
+    key = "ksm.request.accepted" if accept else "ksm.request.refused"
+    return Outcome(replies=[Reply(key, params)], effects=[effect])
+
+
+class AcceptFlow(Flow):
+    """TERIMA <n>: the leader takes the resident who asked to join as a member.
+
+    ``TERIMA`` followed by anything but a number is not addressed to this flow
+    (``Terima kasih``), and the engine reads it as if no keyword were there.
+    """
+
+    name = "ksm_accept"
+    keywords = {"TERIMA": "ksm_accept"}
+    collects = False
+
+    def addressed(self, args: str) -> bool:
+        # Any digit: meant for us (a mistyped number gets the list of requests).
+        return not args.strip() or any(ch.isdigit() for ch in args)
+
+    def takes(self, args: str) -> bool:
+        return request_number(args) is not None
+
+    def start(self, turn: Turn) -> Outcome:
+        number = request_number(turn.args)
+        if number is None:
+            return request_list(turn)
+        request = _request(turn, number)
+        if request is None:
+            return Outcome(replies=[Reply("ksm.request.none")])
+        return answer_request(turn, request, accept=True)
+
+    def resume(self, turn: Turn, dialog: Dialog) -> Outcome:  # it keeps no dialog
+        return request_list(turn)

@@ -200,6 +200,80 @@ define({
         en="{member} declined to join KSM {ksm}. {progress}",
         example={"member": _PERSON, "ksm": _NAME, "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
     ),
+    # Requests to join (GABUNG without an invitation): the leader decides.
+    "ksm.join.waiting": Text(
+        id="Permintaan gabung KSM {ksm} dikirim ke ketuanya. Anda dihitung anggota "
+           "setelah ketua menerima.",
+        en="Your request to join KSM {ksm} went to its leader. You count as a member "
+           "once the leader accepts.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.join.still_waiting": Text(
+        id="Permintaan Anda masih menunggu jawaban ketua KSM {ksm}.",
+        en="Your request still waits for the answer of KSM {ksm}'s leader.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.join.refused": Text(
+        id="Maaf, ketua KSM {ksm} belum menerima Anda. Silakan bicara langsung dengan ketuanya.",
+        en="Sorry, the leader of KSM {ksm} has not taken you in. Please talk to the leader directly.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.join.busy": Text(
+        id="Ketua KSM {ksm} masih punya banyak permintaan belum dijawab. Coba lagi nanti.",
+        en="The leader of KSM {ksm} has many requests still unanswered. Please try later.",
+        example={"ksm": _NAME},
+    ),
+    # To the leader: who asks, and the two answers.
+    "ksm.notice.request": Text(
+        id="{member} ({phone}) minta gabung KSM {ksm}. Balas TERIMA {n} atau TOLAK {n}.",
+        en="{member} ({phone}) asks to join KSM {ksm}. Reply TERIMA {n} (accept) or TOLAK {n}.",
+        example={"member": _PERSON, "phone": "0813-1111-0001", "ksm": _NAME, "n": 1234},
+    ),
+    "ksm.notice.accepted": Text(
+        id="Ketua menerima Anda. Anda anggota KSM {ksm} (kode {code}). Ketik KSM untuk info.",
+        en="The leader accepted you. You are a member of KSM {ksm} (code {code}). Reply KSM for info.",
+        example={"ksm": _NAME, "code": "48213"},
+    ),
+    "ksm.notice.refused": Text(
+        id="Maaf, ketua KSM {ksm} belum dapat menerima Anda. Terima kasih atas minat Anda.",
+        en="Sorry, the leader of KSM {ksm} cannot take you in for now. Thank you for your interest.",
+        example={"ksm": _NAME},
+    ),
+    "ksm.request.accepted": Text(
+        id="{member} kini anggota KSM {ksm}. {progress}",
+        en="{member} is now a member of KSM {ksm}. {progress}",
+        example={"member": _PERSON, "ksm": _NAME, "progress": "Anggota setuju: 2/3, butuh 1 lagi."},
+    ),
+    "ksm.request.refused": Text(
+        id="Permintaan {member} ditolak. Ia sudah diberi tahu.",
+        en="The request of {member} is refused. They have been told.",
+        example={"member": _PERSON},
+    ),
+    "ksm.request.already_member": Text(
+        id="{member} sudah anggota KSM {ksm}.", en="{member} is already a member of KSM {ksm}.",
+        example={"member": _PERSON, "ksm": _NAME},
+    ),
+    "ksm.request.already_refused": Text(
+        id="Permintaan {member} sudah ditolak. Ketik TERIMA {n} jika ingin menerimanya.",
+        en="The request of {member} was already refused. Reply TERIMA {n} to accept it after all.",
+        example={"member": _PERSON, "n": 1234},
+    ),
+    "ksm.request.none": Text(
+        id="Tidak ada permintaan gabung dengan nomor itu untuk KSM Anda.",
+        en="There is no request to join your KSM with that number.",
+    ),
+    "ksm.request.empty": Text(
+        id="Tidak ada permintaan gabung yang menunggu jawaban Anda.",
+        en="No request to join is waiting for your answer.",
+    ),
+    # Two segments: up to four requests, each to be answered by its number.
+    "ksm.request.list": Text(
+        id="Permintaan gabung:\n{items}\nBalas TERIMA nomor atau TOLAK nomor, contoh TERIMA {n}.",
+        en="Requests to join:\n{items}\nReply TERIMA number or TOLAK number, e.g. TERIMA {n}.",
+        segments=2,
+        example={"items": "\n".join(f"{n} Siti Nurhaliza Rahma(P) Kelompok Usaha Bersam"
+                                    for n in (1231, 1232, 1233, 1234)), "n": 1234},
+    ),
     "ksm.progress.missing": Text(
         id="Anggota setuju: {confirmed}/3, butuh {missing} lagi.",
         en="Confirmed members: {confirmed}/3, {missing} more needed.",
@@ -252,6 +326,8 @@ define({
     "ksm.mlabel.confirmed": Text(id="ok", en="ok"),
     "ksm.mlabel.invited": Text(id="diundang", en="invited"),
     "ksm.mlabel.declined": Text(id="menolak", en="declined"),
+    "ksm.mlabel.requested": Text(id="minta gabung", en="asks to join"),
+    "ksm.mlabel.refused": Text(id="tidak diterima", en="not accepted"),
     "ksm.more": Text(id="+{n} lagi", en="+{n} more", example={"n": 12}),
     # BKM decisions, sent to the leader.
     "ksm.notice.verified": Text(
