@@ -26,6 +26,9 @@ def main() -> None:
     # Alembic announces each of its plugins at every start: noise before the bot's
     # own lines (the migrations it runs are still logged).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from bot.services import pii_mask
+
+    pii_mask.install()  # a resident's NIK or number in a log line is written masked
 
 
 @main.group()

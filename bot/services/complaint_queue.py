@@ -1,5 +1,6 @@
 """The officers' complaint queue: who sees what, filters, keyset pages, and how a
-complaint is shown (the complainant hidden when anonymous, except to admin).
+complaint is shown (the complainant hidden when anonymous, except to admin, and the
+NIK and phone numbers written in its text masked for those who may not see them).
 
 HTML, JSON API and CSV all go through :func:`scoped` and :func:`as_dict`, so the
 scoping and the privacy rule live in one place.
@@ -19,6 +20,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
 from bot.services import area_scope as areas
+from bot.services import pii_mask
 from bot.services.complaint_notices import time_zone_of
 from bot.services.working_days import last_day
 
@@ -255,6 +257,14 @@ def shows_identity(officer: Officer, complaint: Complaint) -> bool:
     return not complaint.anonymous or officer.role == roles.ADMIN
 
 
+def text_for(officer: Officer, complaint: Complaint, text: str | None) -> str | None:
+    """``text`` (the complaint's, or a message of its thread) as ``officer`` may read it:
+    NIK and phone numbers in it masked unless they may see the complainant."""
+    if not text or shows_identity(officer, complaint):
+        return text
+    return pii_mask.mask(text)
+
+
 def complainant(session: Session, officer: Officer, complaint: Complaint) -> dict[str, str | None]:
     """Name and number of the complainant, or the anonymous label."""
     if not shows_identity(officer, complaint):
@@ -316,9 +326,9 @@ def as_dict(
         "kelurahan": kelurahan,
         "kota": complaint.kota,
         "provinsi": complaint.provinsi,
-        "location": complaint.location_text,
-        "text": complaint.text,
-        "accused": complaint.accused,
+        "location": text_for(officer, complaint, complaint.location_text),
+        "text": text_for(officer, complaint, complaint.text),
+        "accused": text_for(officer, complaint, complaint.accused),
         "amount": complaint.amount,
         "anonymous": complaint.anonymous,
         "names_bkm_member": complaint.names_bkm_member,
