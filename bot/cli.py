@@ -393,6 +393,11 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
             database.dispose()
 
 
+from bot.privacy_cli import privacy  # noqa: E402  (its commands use this module's helpers)
+
+main.add_command(privacy)
+
+
 def register_flask_commands(app) -> None:  # type: ignore[no-untyped-def]
     """Make the same commands available as ``flask --app bot ...``."""
     for name, command in main.commands.items():

@@ -48,6 +48,9 @@ class Settings:
     # followed up, within them climbs one handling level by itself.
     complaint_verify_working_days: int = 3
     complaint_follow_up_working_days: int = 5
+    # Months after which a closed complaint (and an idle anonymous one) is cut from its
+    # complainant's number (bot.services.retention).
+    retention_months: int = 24
     # Estimated price of one SMS segment (Rupiah), for the announcement preview.
     sms_price_per_segment: float = 350.0
     # Hold unprompted messages 21:00-06:00 local; only test suites turn this off.
@@ -197,6 +200,7 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         monev_reminder_days=_int(env, "MONEV_REMINDER_DAYS", 7),
         complaint_verify_working_days=_int(env, "COMPLAINT_VERIFY_WORKING_DAYS", 3),
         complaint_follow_up_working_days=_int(env, "COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5),
+        retention_months=_int(env, "RETENTION_MONTHS", 24),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         quiet_hours=(get("QUIET_HOURS") or "on").lower() not in ("0", "off", "false", "no"),
         spool_dir=get("SPOOL_DIR") or "ksm-bot-spool",

@@ -63,7 +63,12 @@ def levels_overseen(officer: Officer) -> tuple[str, ...]:
 
 def not_simulated() -> Any:
     """The complaint was not filed from the dashboard's simulator."""
-    return Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True)))
+    # A complaint cut from its complainant (retention) was a real one: NOT IN alone
+    # would drop it (NULL NOT IN (...) is not true).
+    return or_(
+        Complaint.contact_id.is_(None),
+        Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True))),
+    )
 
 
 def scope(officer: Officer, simulated: bool = False) -> Any:
@@ -269,7 +274,7 @@ def complainant(session: Session, officer: Officer, complaint: Complaint) -> dic
     """Name and number of the complainant, or the anonymous label."""
     if not shows_identity(officer, complaint):
         return {"name": ANONYMOUS_LABEL, "phone": None}
-    contact = session.get(Contact, complaint.contact_id)
+    contact = session.get(Contact, complaint.contact_id) if complaint.contact_id else None
     return {
         "name": (contact.name if contact else None) or "-",
         "phone": display(contact.phone) if contact else None,
