@@ -203,6 +203,14 @@ def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-un
         raise
 
 
+def erase_approved_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """HAPUS DATA requests an admin approved: the number is erased once the resident's
+    last SMS has gone (bot.services.erasure)."""
+    from bot.services.erasure import erase_due
+
+    return erase_due(rt, now)
+
+
 TASKS: list[Callable[..., int]] = [
     replay_spooled_messages,
     requeue_stale_messages,
@@ -211,6 +219,7 @@ TASKS: list[Callable[..., int]] = [
     forget_old_check_misses,
     escalate_overdue_complaints,
     purge_expired_personal_data,
+    erase_approved_personal_data,
     past_meetings,
     meeting_reminders,
     monev_periods,

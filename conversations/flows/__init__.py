@@ -9,6 +9,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.announcement_reply import AnnouncementReplyFlow
     from conversations.flows.complaint import ComplaintFlow
     from conversations.flows.complaint_check import ComplaintCheckFlow
+    from conversations.flows.erasure import ErasureFlow
     from conversations.flows.ksm_members import DeclineFlow, add_member_flow, join_flow
     from conversations.flows.ksm_proposal import proposal_flow
     from conversations.flows.ksm_registration import registration_flow
@@ -29,4 +30,5 @@ def default_flows() -> list[Flow]:
         RsvpFlow(),
         monev_flow(),
         AnnouncementReplyFlow(),
+        ErasureFlow(),
     ]
