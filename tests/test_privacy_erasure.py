@@ -118,6 +118,8 @@ def test_admin_approves_and_the_number_goes_after_the_last_sms(
 
     page = client.get("/admin/privacy/").get_data(as_text=True)
     assert "Data dihapus" in page and SHOWN not in page
+    ksm_page = client.get(f"/ksm/{ksm_id}").get_data(as_text=True)
+    assert "(data dihapus)" in ksm_page and "(dihapus)" in ksm_page and SHOWN not in ksm_page
     detail = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
     assert SHOWN not in detail and "HAPUS DATA" in detail  # the audit trail says why
 

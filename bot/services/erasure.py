@@ -46,6 +46,7 @@ from bot.models import (
 from bot.models import messaging as m
 from bot.models import privacy as p
 from bot.outbox import queue_message
+from bot.phone import ERASED_PREFIX
 from bot.services import retention
 from conversations.catalogue import render
 from conversations.flows.erasure import RequestErasure
@@ -65,7 +66,11 @@ class ErasureError(Exception):
 
 @handles(RequestErasure)
 def request_erasure(effect: RequestErasure, ctx: EffectContext) -> None:
-    """Record the request, unless this number already has one waiting."""
+    """Record the request, unless this number already has one waiting. A simulated
+    contact (the dashboard's simulator) gets the same answer and no request: there is
+    nobody's data to erase."""
+    if ctx.simulated:
+        return
     waiting = ctx.session.scalar(
         select(ErasureRequest.id).where(
             ErasureRequest.contact_id == ctx.contact_id,
@@ -138,7 +143,7 @@ def erase(session: Session, request: ErasureRequest, now: datetime) -> None:
     session.execute(delete(ConversationSession).where(ConversationSession.contact_id == contact.id))
     session.execute(delete(ComplaintCheckMiss).where(ComplaintCheckMiss.contact_id == contact.id))
     session.execute(update(PoorResident).where(PoorResident.phone == number).values(phone=None))
-    contact.phone = f"hapus:{contact.id}"
+    contact.phone = f"{ERASED_PREFIX}{contact.id}"
     contact.name = None
     contact.opted_out, contact.opted_out_at = True, now
     contact.last_whatsapp_at = None
