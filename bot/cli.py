@@ -25,6 +25,9 @@ def main() -> None:
     # Alembic announces each of its plugins at every start: noise before the bot's
     # own lines (the migrations it runs are still logged).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from bot.services import pii_mask
+
+    pii_mask.install()  # a resident's NIK or number in a log line is written masked
 
 
 @main.group()
@@ -411,6 +414,11 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
     finally:
         if dispose:
             database.dispose()
+
+
+from bot.privacy_cli import privacy  # noqa: E402  (its commands use this module's helpers)
+
+main.add_command(privacy)
 
 
 def register_flask_commands(app) -> None:  # type: ignore[no-untyped-def]

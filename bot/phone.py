@@ -8,6 +8,10 @@ import phonenumbers
 
 DEFAULT_REGION = "ID"
 WHATSAPP_PREFIX = "whatsapp:"
+# A contact whose number was erased (HAPUS DATA, bot.services.erasure) keeps its row
+# with ``hapus:<id>`` instead of a number; it reads as ERASED_LABEL everywhere.
+ERASED_PREFIX = "hapus:"
+ERASED_LABEL = "(dihapus)"
 
 # Digits and the separators people put between them. phonenumbers alone also reads
 # keypad letters (1-800-FLOWERS) and drops what it does not know (messenger:12345 ->
@@ -84,6 +88,8 @@ def twilio_sender(address: str) -> str:
 
 def display(e164: str) -> str:
     """How an Indonesian reads the number: 0812-3456-7890."""
+    if e164.startswith(ERASED_PREFIX):
+        return ERASED_LABEL
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -95,6 +101,8 @@ def display(e164: str) -> str:
 
 def mask(e164: str) -> str:
     """A number with its middle hidden, for places that must not show it whole."""
+    if e164.startswith(ERASED_PREFIX):
+        return ERASED_LABEL
     if len(e164) < 8:
         return "***"
     return e164[:5] + "*" * (len(e164) - 8) + e164[-3:]

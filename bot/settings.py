@@ -48,6 +48,9 @@ class Settings:
     # followed up, within them climbs one handling level by itself.
     complaint_verify_working_days: int = 3
     complaint_follow_up_working_days: int = 5
+    # Months after which a closed complaint (and an idle anonymous one) is cut from its
+    # complainant's number (bot.services.retention).
+    retention_months: int = 24
     # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
     # that carries each message (workers.channels decides): an SMS segment through
     # Twilio, an SMS segment from a gateway phone's SIM (the operator's tariff), a
@@ -203,6 +206,7 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         monev_reminder_days=_int(env, "MONEV_REMINDER_DAYS", 7),
         complaint_verify_working_days=_int(env, "COMPLAINT_VERIFY_WORKING_DAYS", 3),
         complaint_follow_up_working_days=_int(env, "COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5),
+        retention_months=_int(env, "RETENTION_MONTHS", 24),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", 350.0),
         smsgate_price_per_segment=_price(env, "SMSGATE_PRICE_PER_SEGMENT", 150.0),
         whatsapp_price_per_message=_price(env, "WHATSAPP_PRICE_PER_MESSAGE", 100.0),

@@ -174,6 +174,43 @@ def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untype
     return spool_of(rt).replay()
 
 
+RETENTION_LOCK = "ksm-bot:retention-day:"
+_retention_days: set[str] = set()
+
+
+def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Once a day: complaints past RETENTION_MONTHS lose their complainant's number
+    (bot.services.retention). The first sweep of each UTC day runs it."""
+    from bot.services.retention import purge_due
+
+    day = now.strftime("%Y-%m-%d")
+    if rt.redis is not None:
+        try:
+            if not rt.redis.set(RETENTION_LOCK + day, "1", nx=True, ex=2 * 86400):
+                return 0
+        except Exception:  # Redis down: the next sweep tries again
+            return 0
+    elif day in _retention_days:
+        return 0
+    _retention_days.add(day)
+    try:
+        return purge_due(rt, now)
+    except Exception:
+        # Not done today after all: the next sweep tries again.
+        _retention_days.discard(day)
+        if rt.redis is not None:
+            rt.redis.delete(RETENTION_LOCK + day)
+        raise
+
+
+def erase_approved_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """HAPUS DATA requests an admin approved: the number is erased once the resident's
+    last SMS has gone (bot.services.erasure)."""
+    from bot.services.erasure import erase_due
+
+    return erase_due(rt, now)
+
+
 TASKS: list[Callable[..., int]] = [
     replay_spooled_messages,
     requeue_stale_messages,
@@ -181,6 +218,8 @@ TASKS: list[Callable[..., int]] = [
     release_complaint_notices,
     forget_old_check_misses,
     escalate_overdue_complaints,
+    purge_expired_personal_data,
+    erase_approved_personal_data,
     past_meetings,
     meeting_reminders,
     monev_periods,

@@ -25,10 +25,11 @@ from bot.models.messaging import ConversationSession, Message
 from bot.models.monev import MonevPeriod, MonevReport
 from bot.models.officer import Officer, RecoveryCode
 from bot.models.poor import PoorResident
+from bot.models.privacy import ErasureRequest
 
 __all__ = [
     "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
-    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "GatewayDevice", "Kelurahan", "Ksm",
+    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",
 ]

@@ -78,7 +78,9 @@ class Complaint(Base):
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    # None once the retention policy has cut the complaint from its complainant
+    # (``bot.services.retention``, ``purged_at``).
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     # The inbound message that opened the complaint: later answers find it by this.
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), unique=True)
     channel: Mapped[str] = mapped_column(String(10))
@@ -105,6 +107,7 @@ class Complaint(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("complaint.id"), index=True
     )
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ComplaintEvent(Base):

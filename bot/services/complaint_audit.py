@@ -208,6 +208,14 @@ def sentence(
         return f'{who} membalas pengadu: "{note or after.get("public_response") or ""}".'
     if action in MERGE_ACTIONS:
         return _merge_sentence(action, after, who)
+    if action == "purged":  # bot.services.retention
+        return (
+            f"Sistem memutus aduan dari nomor pengadu: masa simpan data "
+            f"{after.get('months', '-')} bulan habis. Isi, jenis, wilayah, tanggal dan status "
+            "tetap tersimpan."
+        )
+    if action == "erased":  # bot.services.erasure
+        return "Data pribadi pengadu dihapus atas permintaannya (HAPUS DATA)."
     return f"{who}: {action}.{_reason(note, 'Catatan')}"
 
 

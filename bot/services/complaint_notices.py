@@ -33,6 +33,8 @@ def notify(
 ) -> int | None:
     """Queue ``body`` for the complainant on the complaint's channel, or hold it until
     06:00 local. Returns the outbound message id to enqueue after commit, if any."""
+    if complaint.contact_id is None:
+        return None  # cut from its complainant (retention): nobody to tell
     body = to_gsm7(body)
     hold = quiet_until(now, time_zone_of(session, complaint))
     if hold is not None:

@@ -1,5 +1,6 @@
 """The officers' complaint queue: who sees what, filters, keyset pages, and how a
-complaint is shown (the complainant hidden when anonymous, except to admin).
+complaint is shown (the complainant hidden when anonymous, except to admin, and the
+NIK and phone numbers written in its text masked for those who may not see them).
 
 HTML, JSON API and CSV all go through :func:`scoped` and :func:`as_dict`, so the
 scoping and the privacy rule live in one place.
@@ -19,6 +20,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
 from bot.services import area_scope as areas
+from bot.services import pii_mask
 from bot.services.complaint_notices import time_zone_of
 from bot.services.working_days import last_day
 
@@ -61,7 +63,12 @@ def levels_overseen(officer: Officer) -> tuple[str, ...]:
 
 def not_simulated() -> Any:
     """The complaint was not filed from the dashboard's simulator."""
-    return Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True)))
+    # A complaint cut from its complainant (retention) was a real one: NOT IN alone
+    # would drop it (NULL NOT IN (...) is not true).
+    return or_(
+        Complaint.contact_id.is_(None),
+        Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True))),
+    )
 
 
 def scope(officer: Officer, simulated: bool = False) -> Any:
@@ -255,11 +262,19 @@ def shows_identity(officer: Officer, complaint: Complaint) -> bool:
     return not complaint.anonymous or officer.role == roles.ADMIN
 
 
+def text_for(officer: Officer, complaint: Complaint, text: str | None) -> str | None:
+    """``text`` (the complaint's, or a message of its thread) as ``officer`` may read it:
+    NIK and phone numbers in it masked unless they may see the complainant."""
+    if not text or shows_identity(officer, complaint):
+        return text
+    return pii_mask.mask(text)
+
+
 def complainant(session: Session, officer: Officer, complaint: Complaint) -> dict[str, str | None]:
     """Name and number of the complainant, or the anonymous label."""
     if not shows_identity(officer, complaint):
         return {"name": ANONYMOUS_LABEL, "phone": None}
-    contact = session.get(Contact, complaint.contact_id)
+    contact = session.get(Contact, complaint.contact_id) if complaint.contact_id else None
     return {
         "name": (contact.name if contact else None) or "-",
         "phone": display(contact.phone) if contact else None,
@@ -316,9 +331,9 @@ def as_dict(
         "kelurahan": kelurahan,
         "kota": complaint.kota,
         "provinsi": complaint.provinsi,
-        "location": complaint.location_text,
-        "text": complaint.text,
-        "accused": complaint.accused,
+        "location": text_for(officer, complaint, complaint.location_text),
+        "text": text_for(officer, complaint, complaint.text),
+        "accused": text_for(officer, complaint, complaint.accused),
         "amount": complaint.amount,
         "anonymous": complaint.anonymous,
         "names_bkm_member": complaint.names_bkm_member,

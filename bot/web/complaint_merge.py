@@ -26,8 +26,9 @@ SNIPPET = 160
 
 
 def snippet(complaint: Complaint) -> str:
-    """The start of a complaint's text as the panel shows it (the one place to mask it)."""
-    text = " ".join((complaint.text or "").split())
+    """The start of a complaint's text as the panel shows it, NIK and phone numbers
+    masked for an officer who may not see the complainant (masked before it is cut)."""
+    text = " ".join((queue.text_for(current_user, complaint, complaint.text) or "").split())
     return text if len(text) <= SNIPPET else text[: SNIPPET - 3].rstrip() + "..."
 
 

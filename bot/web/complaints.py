@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timezone
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -113,6 +114,7 @@ def index():  # type: ignore[no-untyped-def]
         moved=escalation.recent_for(db, current_user, now),
         kelurahan_options=kelurahan_options,
         is_overdue=queue.is_overdue,
+        shown=partial(queue.text_for, current_user),
         can_act=current_user.role in queue.ACT_ROLES,
         colleagues=(
             actions.colleagues(db, current_user) if current_user.role in queue.ACT_ROLES else []
@@ -232,6 +234,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
             .order_by(ComplaintNotice.id)
         ).all(),
         person=queue.complainant(db, current_user, complaint),
+        shown=partial(queue.text_for, current_user, complaint),
         opted_out=db.scalar(select(Contact.opted_out).where(Contact.id == complaint.contact_id)),
         assigned=assigned,
         zone=zone,

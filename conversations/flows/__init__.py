@@ -9,6 +9,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.announcement_reply import AnnouncementReplyFlow
     from conversations.flows.complaint import ComplaintFlow
     from conversations.flows.complaint_check import ComplaintCheckFlow
+    from conversations.flows.erasure import ErasureFlow
     from conversations.flows.ksm_members import (
         AcceptFlow,
         DeclineFlow,
@@ -35,4 +36,5 @@ def default_flows() -> list[Flow]:
         RsvpFlow(),
         monev_flow(),
         AnnouncementReplyFlow(),
+        ErasureFlow(),
     ]
