@@ -56,6 +56,7 @@ def _labels() -> dict[str, object]:
         "MEMBER_ROLE_LABELS": labels.MEMBER_ROLE,
         "PROPOSAL_LABELS": labels.PROPOSAL_STATUS,
         "ROLE_LABELS": labels.ROLE,
+        "CHANNEL_LABELS": labels.CHANNEL,
     }
 
 
