@@ -32,10 +32,10 @@ from bot.services import complaint_escalation as escalation
 from bot.services import complaint_export
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
-from bot.services.working_days import DEFAULT_ZONE
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download
+from bot.web.wording import officer_zone
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
@@ -126,7 +126,7 @@ def export_csv():  # type: ignore[no-untyped-def]
     zones = queue.kelurahan_zones(db, rows)
     out = []
     for complaint in rows:
-        zone = zones.get(complaint.kelurahan_id, DEFAULT_ZONE)
+        zone = zones.get(complaint.kelurahan_id) or officer_zone()  # unplaced: the officer's
         record = queue.as_dict(
             db, current_user, complaint, now, names.get(complaint.kelurahan_id), zone=zone
         )
@@ -151,7 +151,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         if complaint.assigned_officer_id
         else None
     )
-    zone = kelurahan.time_zone if kelurahan else None
+    zone = kelurahan.time_zone if kelurahan else officer_zone()  # unplaced: the officer's
     return render_template(
         "complaints_detail.html",
         complaint=complaint,
