@@ -69,6 +69,11 @@ def test_a_complaint_reads_in_its_kelurahans_zone(rt, client, officer_login, zon
     assert rows[0]["Identitas dirahasiakan"] == "tidak" and rows[0]["Saluran"] == "SMS"
     _no_utc(exported)
 
+    token = re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
+    client.post(f"/complaints/{complaint.id}/take", data={"csrf_token": token})
+    rows = list(csv.DictReader(io.StringIO(client.get("/complaints/export.csv").get_data(as_text=True))))
+    assert rows[0]["Ditugaskan ke"] == "ppm_local" and rows[0]["Status"] == "Baru"
+
 
 @pytest.mark.parametrize("zone", [WITA, WIT])
 def test_pages_of_no_one_kelurahan_use_the_officers_zone(rt, client, officer_login, zone) -> None:

@@ -43,14 +43,16 @@ COLUMNS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
     ("Tenggat (hari kerja terakhir)", "due_date", _day),
     ("Lewat tenggat", "overdue", _yes_no),
 )
-HEADER = [*(name for name, _, _ in COLUMNS), "Masuk", "Diperbarui"]
+HEADER = [*(name for name, _, _ in COLUMNS), "Ditugaskan ke", "Masuk", "Diperbarui"]
 
 
 def row(record: Mapping[str, Any], created_at: datetime, updated_at: datetime,
-        zone: str | None) -> list[Any]:
-    """One complaint's row under :data:`HEADER`; ``zone`` is its kelurahan's."""
+        zone: str | None, assignee: str | None = None) -> list[Any]:
+    """One complaint's row under :data:`HEADER`; ``zone`` is its kelurahan's,
+    ``assignee`` the username of the officer it is assigned to."""
     return [
         *(say(record[key]) for _, key, say in COLUMNS),
+        assignee or "",
         short(created_at, zone),
         short(updated_at, zone),
     ]

@@ -124,13 +124,18 @@ def export_csv():  # type: ignore[no-untyped-def]
     )
     names = queue.kelurahan_names(db, rows)
     zones = queue.kelurahan_zones(db, rows)
+    assigned_ids = {x.assigned_officer_id for x in rows if x.assigned_officer_id}
+    usernames = dict(db.execute(
+        select(Officer.id, Officer.username).where(Officer.id.in_(assigned_ids))
+    ).all()) if assigned_ids else {}
     out = []
     for complaint in rows:
         zone = zones.get(complaint.kelurahan_id) or officer_zone()  # unplaced: the officer's
         record = queue.as_dict(
             db, current_user, complaint, now, names.get(complaint.kelurahan_id), zone=zone
         )
-        out.append(complaint_export.row(record, complaint.created_at, complaint.updated_at, zone))
+        out.append(complaint_export.row(record, complaint.created_at, complaint.updated_at, zone,
+                                        usernames.get(complaint.assigned_officer_id)))
     return download("aduan.csv", complaint_export.HEADER, out)
 
 
