@@ -10,16 +10,36 @@ import os
 import tempfile
 from typing import Any, Iterator
 
+import flask
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.models import Base
 from bot.settings import normalise_database_url
 from tests.fake_twilio import FakeTwilio
+from tests.indonesian import english_words
 from tests.transcript import AUTH_TOKEN, PUBLIC_BASE_URL, Phone
 
 SERVER_DB = os.environ.get("DATABASE_URL")
 SERVER_REDIS = os.environ.get("REDIS_URL")
+
+# Every flash message any test makes an officer read, checked for English after the test.
+_english_flashes: list[str] = []
+
+
+def _hold_flash_to_indonesian(_app: Any, message: str, category: str, **_extra: Any) -> None:
+    if english_words(str(message)):
+        _english_flashes.append(str(message))
+
+
+flask.message_flashed.connect(_hold_flash_to_indonesian)
+
+
+@pytest.fixture(autouse=True)
+def _flashes_are_indonesian() -> Iterator[None]:
+    _english_flashes.clear()
+    yield
+    assert not _english_flashes, f"flash messages in English: {_english_flashes}"
 
 
 def libpq_url(url: str) -> str:

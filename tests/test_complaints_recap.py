@@ -23,10 +23,11 @@ def test_monthly_recap_counts_per_area_and_downloads_as_csv(rt, client, officer_
     assert "Sukamaju, Kota Bandung" in page and 'class="bar"' in page
     rows = list(csv.reader(io.StringIO(client.get("/complaints/recap/csv").get_data(as_text=True))))
     header, body = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
-    assert header[:3] == ["area", "total", "overdue"]
-    assert body["Sukamaju, Kota Bandung"]["total"] == "2"
-    assert body["Sukamaju, Kota Bandung"]["kind_misuse_of_funds"] == "2"
-    assert body["Total"]["total"] == "3" and body["Total"]["level_kelurahan"] == "3"
+    assert header[:3] == ["Wilayah", "Total", "Lewat tenggat"]
+    assert body["Sukamaju, Kota Bandung"]["Total"] == "2"
+    assert body["Sukamaju, Kota Bandung"]["Jenis: Penyalahgunaan dana"] == "2"
+    assert body["Total"]["Total"] == "3" and body["Total"]["Tingkat: Kelurahan"] == "3"
+    assert "Status: Baru" in header and "Jenis: Belum diisi" in header
 
     client.post("/logout", data={"csrf_token": _token(client)})
     officer_login("ppm_suka", "ppm", kelurahan=suka)
@@ -78,4 +79,4 @@ def test_the_recap_counts_what_the_officers_queue_shows(rt, client, officer_logi
     assert sum(code in queue for code in codes) == 2
     rows = list(csv.reader(io.StringIO(client.get("/complaints/recap/csv").get_data(as_text=True))))
     body = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
-    assert body["Total"]["total"] == "2"
+    assert body["Total"]["Total"] == "2"

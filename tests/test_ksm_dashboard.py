@@ -93,11 +93,14 @@ def test_stats_and_csv(phone, rt, areas, officer_login) -> None:  # type: ignore
     assert "1 (50%)" in page  # 1 of 2 KSMs is a women's KSM
     assert "4 (1, 25%)" in page and "di bawah target" in page  # 1 of 4 members is a woman
     rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/members.csv").data.decode())))
-    assert {r["member"] for r in rows} == {"Siti Aminah", "Ani", "Budi"}
-    assert "0812-3456-7890" in {r["phone"] for r in rows}  # bkm sees whole numbers
+    assert {r["Anggota"] for r in rows} == {"Siti Aminah", "Ani", "Budi"}
+    assert "0812-3456-7890" in {r["HP"] for r in rows}  # bkm sees whole numbers
+    assert {(r["Peran"], r["Status"]) for r in rows} == {("ketua", "setuju"), ("anggota", "setuju")}
+    assert {r["Di daftar miskin"] for r in rows} == {"tidak"}
     ksms = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
-    assert {(r["name"], r["women_ksm"], r["confirmed_members"]) for r in ksms} == {
-        ("Maju Jaya", "0", "3"), ("Posyandu Mawar", "1", "1")}
+    assert {(r["Nama KSM"], r["KSM perempuan"], r["Anggota setuju"], r["Status"]) for r in ksms} == {
+        ("Maju Jaya", "tidak", "3", "Menunggu verifikasi"), ("Posyandu Mawar", "ya", "1", "Sedang dibentuk")}
+    assert [(r["Terdaftar"][-4:], r["Diverifikasi"]) for r in ksms] == [(" WIB", "")] * 2
 
 
 def test_fasilitator_sees_masked_numbers(phone, rt, areas, officer_login) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +108,7 @@ def test_fasilitator_sees_masked_numbers(phone, rt, areas, officer_login) -> Non
     client = officer_login("fas", "fasilitator", kelurahan=areas[0])
     exported = client.get("/ksm/export/members.csv").data.decode()
     assert "0812-3456-7890" not in exported and "*" in exported
-    assert "on_poor_list" not in exported
+    assert "Di daftar miskin" not in exported
     assert MEMBERS[0] not in exported
 
 
@@ -113,7 +116,7 @@ def test_csv_cells_never_run_as_formulas(phone, rt, areas, officer_login) -> Non
     form_ksm(phone, rt, kelurahan="2", name="=HYPERLINK(1)")
     client = officer_login("bkm_suka", "bkm", kelurahan=areas[0])
     rows = list(csv.DictReader(io.StringIO(client.get("/ksm/export/ksm.csv").data.decode())))
-    assert rows[0]["name"] == "'=HYPERLINK(1)"
+    assert rows[0]["Nama KSM"] == "'=HYPERLINK(1)"
 
 
 def test_bkm_corrects_the_cycle_stage(phone, rt, areas, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]

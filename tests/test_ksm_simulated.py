@@ -62,8 +62,8 @@ def test_a_ksm_from_the_simulator_counts_only_when_asked_for(phone, rt, client, 
     assert "Punya Warga" in page and "Uji Simulator" not in page
     assert "Menunggu verifikasi (1)" in page
     assert _stats_ksms(client.get("/ksm/stats").get_data(as_text=True)) == 1
-    assert [r["name"] for r in _csv(client, "/ksm/export/ksm.csv")] == ["Punya Warga"]
-    members = {r["member"] for r in _csv(client, "/ksm/export/members.csv")}
+    assert [r["Nama KSM"] for r in _csv(client, "/ksm/export/ksm.csv")] == ["Punya Warga"]
+    members = {r["Anggota"] for r in _csv(client, "/ksm/export/members.csv")}
     assert members == {"Siti Aminah", "Ani", "Budi"}
     proposals = client.get("/ksm/proposals/").get_data(as_text=True)
     assert "Usulan Punya Warga" in proposals and "Usulan Uji Simulator" not in proposals
@@ -78,9 +78,9 @@ def test_a_ksm_from_the_simulator_counts_only_when_asked_for(phone, rt, client, 
     assert 'href="/ksm/stats?simulated=1"' in page
     assert _stats_ksms(client.get("/ksm/stats?simulated=1").get_data(as_text=True)) == 2
     rows = _csv(client, "/ksm/export/ksm.csv?simulated=1")
-    assert {(r["name"], r["simulated"]) for r in rows} == {("Punya Warga", "0"),
-                                                           ("Uji Simulator", "1")}
-    members = {r["member"] for r in _csv(client, "/ksm/export/members.csv?simulated=1")}
+    assert {(r["Nama KSM"], r["Simulasi"]) for r in rows} == {("Punya Warga", "tidak"),
+                                                               ("Uji Simulator", "ya")}
+    members = {r["Anggota"] for r in _csv(client, "/ksm/export/members.csv?simulated=1")}
     assert {"Uji Satu", "Uji Dua"} <= members
     proposals = client.get("/ksm/proposals/?simulated=1").get_data(as_text=True)
     assert "Usulan Uji Simulator" in proposals

@@ -2,6 +2,7 @@
 reminder, the MONEV dialog and the BKM's overdue list."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -127,4 +128,5 @@ def test_dashboard_lists_overdue_in_the_area_only(rt, client, officer_login) -> 
     page = client.get("/monev/?overdue=1").get_data(as_text=True)
     assert mine["name"] in page and "Terlambat" in page
     assert other["name"] not in page
+    assert re.search(r"\d\d/\d\d/2026 WIB", page) and "UTC" not in page  # due, in its zone
     assert client.get("/monev/").status_code == 200

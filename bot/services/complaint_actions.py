@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.services import labels
 from bot.services.bkm_roster import keep_from_bkm
 from bot.services.complaint_followers import tell_followers
 from bot.services.complaint_notices import notify, time_zone_of
@@ -27,12 +28,7 @@ from conversations.catalogue import render
 MAX_REASON = 500
 REPLY_ROLES = (roles.ADMIN, roles.PPM)
 MAX_REPLY = 400
-LEVEL_NAMES = {
-    roles.KELURAHAN: "kelurahan",
-    roles.KOTA: "kota/kabupaten",
-    roles.PROVINSI: "provinsi",
-    roles.PUSAT: "pusat",
-}
+LEVEL_NAMES = labels.LEVEL_IN_SENTENCE
 
 
 def clock() -> datetime:
@@ -82,7 +78,10 @@ def change_status(
     now = now or clock()
     allowed = c.TRANSITIONS.get(complaint.status, ())
     if new_status not in allowed:
-        raise ActionError(f"Status {complaint.status} tidak bisa menjadi {new_status}.")
+        raise ActionError(
+            f"Status {labels.say(labels.COMPLAINT_STATUS, complaint.status)} tidak bisa menjadi "
+            f"{labels.say(labels.COMPLAINT_STATUS, new_status, 'kosong')}."
+        )
     reason = _clean(reason, MAX_REASON)
     response = _clean(response, MAX_REASON)
     if new_status in c.NEEDS_REASON and not reason:

@@ -9,44 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, ComplaintEvent, Kelurahan, Officer
-from bot.models import officer as roles
-from bot.services.working_days import DEFAULT_ZONE, MONTHS_ID, last_day, long_date
+from bot.services import labels
+from bot.services.local_time import stamp
+from bot.services.working_days import last_day, long_date
 
-ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "dashboard": "dasbor"}
-WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-ROLE_NAMES = {
-    roles.PPM: "Petugas PPM",
-    roles.BKM: "Petugas BKM",
-    roles.ADMIN: "Admin",
-    roles.FASILITATOR: "Fasilitator",
-}
-LEVEL_NAMES = {
-    roles.KELURAHAN: "kelurahan",
-    roles.KOTA: "kota/kabupaten",
-    roles.PROVINSI: "provinsi",
-    roles.PUSAT: "pusat",
-}
-STATUS_NAMES = {
-    "new": "Baru",
-    "verified": "Terverifikasi",
-    "in_follow_up": "Ditindaklanjuti",
-    "resolved": "Selesai",
-    "rejected": "Ditolak",
-    "not_our_authority": "Bukan wewenang",
-    "merged": "Digabung",
-}
+CHANNEL_NAMES = labels.CHANNEL
+ROLE_NAMES = labels.ROLE
+LEVEL_NAMES = labels.LEVEL_IN_SENTENCE
+STATUS_NAMES = labels.COMPLAINT_STATUS
 # What moving to a status is, said as the officer's deed.
 STATUS_DEEDS = {
     "verified": "memverifikasi aduan",
@@ -55,23 +30,8 @@ STATUS_DEEDS = {
     "rejected": "menolak aduan",
     "not_our_authority": "menyatakan aduan bukan wewenangnya",
 }
-KIND_NAMES = {
-    "question": "pertanyaan/informasi",
-    "suggestion": "saran/kritik",
-    "misuse_of_funds": "penyalahgunaan dana",
-    "procedure_violation": "pelanggaran prosedur",
-    "other": "lainnya",
-}
-
-
-def local_stamp(value: datetime, zone: str | None = None) -> str:
-    """``Senin 7 Desember 2026 14.05 WIB``: ``value`` (UTC) in ``zone`` (WIB if unknown)."""
-    name = zone or DEFAULT_ZONE
-    local = value.astimezone(ZoneInfo(name))
-    return (
-        f"{WEEKDAYS_ID[local.weekday()]} {local.day} {MONTHS_ID[local.month - 1]} {local.year} "
-        f"{local:%H.%M} {ZONE_NAMES.get(name, name)}"
-    )
+# ``local_stamp`` was born here; the one helper is now ``local_time.stamp``.
+local_stamp = stamp
 
 
 def actor(role: str | None, username: str | None) -> str:
@@ -107,7 +67,7 @@ def _answered(
             parts[-1] += f"; aduan ditempatkan di kelurahan {places.get(new_place, new_place)}"
         parts[-1] += "."
     if "kind" in after:
-        kind = KIND_NAMES.get(after["kind"], after["kind"])
+        kind = labels.say(labels.COMPLAINT_KIND, after["kind"]).lower()
         parts.append(f"Pengadu memilih jenis aduan: {kind}.")
     if "accused" in after:
         parts.append(f'Pengadu menyebut yang diadukan: "{after["accused"]}".')
@@ -278,7 +238,7 @@ def trail(session: Session, complaint: Complaint, zone: str | None) -> list[dict
     )
     return [
         {
-            "at": local_stamp(event.created_at, zone),
+            "at": stamp(event.created_at, zone),
             "text": sentence(
                 event.action,
                 event.before,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.services import labels
 from bot.services.complaint_queue import scope
 from bot.services.working_days import DEFAULT_ZONE
 
@@ -103,13 +104,14 @@ CSV_KINDS = (*c.KINDS, "unknown")
 
 
 def csv_rows(areas: list[AreaCounts], total: AreaCounts) -> list[list[Any]]:
+    """The recap as spreadsheet rows, the header first, in Indonesian."""
     header = [
-        "area",
-        "total",
-        "overdue",
-        *[f"kind_{k}" for k in CSV_KINDS],
-        *[f"status_{s}" for s in c.STATUSES],
-        *[f"level_{lv}" for lv in roles.LEVELS],
+        "Wilayah",
+        "Total",
+        "Lewat tenggat",
+        *[f"Jenis: {labels.COMPLAINT_KIND.get(k, labels.NO_KIND)}" for k in CSV_KINDS],
+        *[f"Status: {labels.say(labels.COMPLAINT_STATUS, s)}" for s in c.STATUSES],
+        *[f"Tingkat: {labels.say(labels.LEVEL, lv)}" for lv in roles.LEVELS],
     ]
     out: list[list[Any]] = [header]
     for a in [*areas, total]:

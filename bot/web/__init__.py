@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         simulator,
         smsgate,
         webhooks,
+        wording,
     )
     from bot.web import admin_jobs, announcements, areas, bkm_roster, monev
     from bot.web import complaint_merge
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     init_headers(app, app.extensions["ksm_runtime"].settings.production)
     auth.init_app(app)
+    wording.init_app(app)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(smsgate.bp)
     app.register_blueprint(health.bp)

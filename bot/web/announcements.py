@@ -20,6 +20,7 @@ from bot.inbound import enqueue_sends
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.services import announcements as svc
+from bot.services import local_time
 from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
 from bot.services.notices import start_jobs
 from bot.web import get_db, get_runtime
@@ -55,7 +56,8 @@ def index():  # type: ignore[no-untyped-def]
         .join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
         .where(area_condition(current_user)).order_by(Announcement.id.desc()).limit(200)).all()
     return render_template("announcements_list.html", rows=rows,
-                           kelurahan=kelurahan_in_area(db, current_user))
+                           kelurahan=kelurahan_in_area(db, current_user),
+                           zones=local_time.zones_of(db, (a.kelurahan_id for a, _ in rows)))
 
 
 @bp.route("/new", methods=["GET", "POST"])

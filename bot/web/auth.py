@@ -30,14 +30,19 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 
+# WTForms' own messages are English.
+REQUIRED = "Wajib diisi."
+TOO_LONG = "Terlalu panjang (maks. %(max)d huruf)."
+
+
 class LoginForm(FlaskForm):
-    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+    username = StringField("Nama pengguna", validators=[DataRequired(REQUIRED), Length(max=80, message=TOO_LONG)])
+    password = PasswordField("Kata sandi", validators=[DataRequired(REQUIRED), Length(max=200, message=TOO_LONG)])
 
 
 class CodeForm(FlaskForm):
     code = StringField("Kode dari aplikasi autentikator, atau kode pemulihan",
-                       validators=[DataRequired(), Length(max=40)])
+                       validators=[DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
 
 
 # Between the password and the code: this long to type the code.
@@ -113,6 +118,9 @@ def login():  # type: ignore[no-untyped-def]
         attempts.failed(username, request.remote_addr)
         flash("Nama pengguna atau kata sandi salah.", "error")
         return render_template("login.html", form=form), 401
+    if form.is_submitted():
+        _say_form_problem(form)
+        return render_template("login.html", form=form), 400
     return render_template("login.html", form=form)
 
 
@@ -139,7 +147,18 @@ def code():  # type: ignore[no-untyped-def]
         attempts.failed(officer.username, request.remote_addr)
         flash("Kode salah atau sudah dipakai.", "error")
         return render_template("login_code.html", form=form), 401
+    if form.is_submitted():
+        _say_form_problem(form)
+        return render_template("login_code.html", form=form), 400
     return render_template("login_code.html", form=form)
+
+
+def _say_form_problem(form: FlaskForm) -> None:
+    """Flash the first thing wrong with a submitted form, in Indonesian."""
+    for field in form:
+        if field.errors and field.name != "csrf_token":  # CSRF has its own Indonesian page
+            flash(f"{field.label.text}: {field.errors[0]}", "error")
+            return
 
 
 def _blocked(attempts: LoginAttempts, username: str) -> int | None:

@@ -7,13 +7,10 @@ complaints of their level and area; an out-of-scope id is a 404 like a missing o
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timezone
 from functools import partial
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -33,65 +30,15 @@ from bot.models import officer as roles
 from bot.services import complaint_actions as actions
 from bot.services import complaint_audit as audit
 from bot.services import complaint_escalation as escalation
+from bot.services import complaint_export
 from bot.services import complaint_queue as queue
 from bot.services.officers import new_api_token
-from bot.services.working_days import DEFAULT_ZONE, last_day, long_date
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from bot.web.complaints_recap import safe_cell
+from bot.web.csv_download import download
+from bot.web.wording import officer_zone
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
-
-STATUS_LABELS = {
-    c.NEW: "Baru",
-    c.VERIFIED: "Terverifikasi",
-    c.IN_FOLLOW_UP: "Ditindaklanjuti",
-    c.RESOLVED: "Selesai",
-    c.REJECTED: "Ditolak",
-    c.NOT_OUR_AUTHORITY: "Bukan wewenang",
-    c.MERGED: "Digabung",
-}
-KIND_LABELS = {
-    c.QUESTION: "Pertanyaan/informasi",
-    c.SUGGESTION: "Saran/kritik",
-    c.MISUSE_OF_FUNDS: "Penyalahgunaan dana",
-    c.PROCEDURE: "Pelanggaran prosedur",
-    c.OTHER: "Lainnya",
-}
-LEVEL_LABELS = {
-    roles.KELURAHAN: "Kelurahan",
-    roles.KOTA: "Kota/Kab.",
-    roles.PROVINSI: "Provinsi",
-    roles.PUSAT: "Pusat",
-}
-
-
-ZONE_NAMES = audit.ZONE_NAMES
-
-
-@bp.app_template_filter("local")
-def local_time(value: datetime | None, zone: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A UTC timestamp in the kelurahan's time zone (WIB when unknown), labelled."""
-    if value is None:
-        return "-"
-    name = zone or DEFAULT_ZONE
-    return f"{value.astimezone(ZoneInfo(name)).strftime(fmt)} {ZONE_NAMES.get(name, name)}"
-
-
-@bp.app_template_filter("due_day")
-def due_day(value: datetime | None, zone: str | None = None) -> str:
-    """A deadline as its last working day in the kelurahan's zone (``7 Desember 2026``)."""
-    return long_date(last_day(value, zone)) if value is not None else "-"
-
-
-@bp.app_context_processor
-def _labels() -> dict[str, object]:
-    return {
-        "STATUS_LABELS": STATUS_LABELS,
-        "KIND_LABELS": KIND_LABELS,
-        "LEVEL_LABELS": LEVEL_LABELS,
-    }
-
 
 @bp.get("/")
 @require_role(*queue.VIEW_ROLES)
@@ -179,25 +126,19 @@ def export_csv():  # type: ignore[no-untyped-def]
     )
     names = queue.kelurahan_names(db, rows)
     zones = queue.kelurahan_zones(db, rows)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for index, complaint in enumerate(rows):
+    assigned_ids = {x.assigned_officer_id for x in rows if x.assigned_officer_id}
+    usernames = dict(db.execute(
+        select(Officer.id, Officer.username).where(Officer.id.in_(assigned_ids))
+    ).all()) if assigned_ids else {}
+    out = []
+    for complaint in rows:
+        zone = zones.get(complaint.kelurahan_id) or officer_zone()  # unplaced: the officer's
         record = queue.as_dict(
-            db,
-            current_user,
-            complaint,
-            now,
-            names.get(complaint.kelurahan_id),
-            zone=zones.get(complaint.kelurahan_id, DEFAULT_ZONE),
+            db, current_user, complaint, now, names.get(complaint.kelurahan_id), zone=zone
         )
-        if index == 0:
-            writer.writerow(record.keys())
-        writer.writerow([safe_cell(v) for v in record.values()])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=aduan.csv"},
-    )
+        out.append(complaint_export.row(record, complaint.created_at, complaint.updated_at, zone,
+                                        usernames.get(complaint.assigned_officer_id)))
+    return download("aduan.csv", complaint_export.HEADER, out)
 
 
 @bp.get("/<int:complaint_id>")
@@ -217,7 +158,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         if complaint.assigned_officer_id
         else None
     )
-    zone = kelurahan.time_zone if kelurahan else None
+    zone = kelurahan.time_zone if kelurahan else officer_zone()  # unplaced: the officer's
     return render_template(
         "complaints_detail.html",
         complaint=complaint,

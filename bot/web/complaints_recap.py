@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from bot.services import complaint_queue as queue
 from bot.services.complaint_recap import CSV_KINDS, csv_rows, recap as build_recap
 from bot.web import get_db
 from bot.web.auth import require_role
+from bot.web.csv_download import download
 
 bp = Blueprint("complaints_recap", __name__, url_prefix="/complaints/recap")
-
-
-def safe_cell(value: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @bp.get("/")
@@ -37,12 +28,5 @@ def recap():  # type: ignore[no-untyped-def]
 @require_role(*queue.VIEW_ROLES)
 def recap_csv():  # type: ignore[no-untyped-def]
     first, areas, total = build_recap(get_db(), current_user, request.args.get("month"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in csv_rows(areas, total):
-        writer.writerow([safe_cell(v) for v in row])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=rekap-aduan-{first:%Y-%m}.csv"},
-    )
+    header, *rows = csv_rows(areas, total)
+    return download(f"rekap-aduan-{first:%Y-%m}.csv", header, rows)

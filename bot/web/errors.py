@@ -12,12 +12,28 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "Permintaan tidak valid.",
+    401: "Silakan masuk dulu.",
     403: "Anda tidak berhak membuka halaman ini.",
     404: "Halaman tidak ditemukan.",
     405: "Metode tidak diizinkan.",
+    409: "Data sudah berubah. Muat ulang halaman lalu coba lagi.",
+    410: "Halaman ini sudah tidak ada.",
     413: "Isian terlalu besar.",
+    414: "Alamat halaman terlalu panjang.",
+    415: "Jenis isian tidak didukung.",
+    422: "Isian tidak bisa diproses. Periksa lalu kirim lagi.",
+    429: "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi.",
     500: "Maaf, ada gangguan. Coba lagi sebentar lagi.",
+    503: "Layanan sedang sibuk atau dirawat. Coba lagi sebentar lagi.",
 }
+# Werkzeug's own descriptions are English: any other code gets one of these.
+CLIENT_ERROR = "Permintaan tidak bisa diproses."
+SERVER_ERROR = MESSAGES[500]
+
+
+def message_for(code: int) -> str:
+    """The Indonesian sentence for an HTTP error code."""
+    return MESSAGES.get(code) or (SERVER_ERROR if code >= 500 else CLIENT_ERROR)
 
 
 NUL_MESSAGE = "Isian memuat karakter kontrol (NUL) yang tidak bisa disimpan. Hapus lalu kirim lagi."
@@ -69,7 +85,7 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
         if error.response is not None:  # an explicit Response (e.g. webhooks' 403 text)
             return error.response
-        return _page(error.code or 500, MESSAGES.get(error.code or 500, error.description or ""))
+        return _page(error.code or 500, message_for(error.code or 500))
 
     @app.errorhandler(Exception)
     def _crash(error: Exception):  # type: ignore[no-untyped-def]

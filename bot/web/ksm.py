@@ -4,11 +4,9 @@ KSMs registered from the simulator count only when asked for (``?simulated=1``, 
 the complaint queue; ``bot.services.ksm_area.real_ksm``). One opens when asked for."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -16,19 +14,19 @@ from bot.inbound import enqueue_sends
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposal
 from bot.models import ksm as k
 from bot.phone import display, mask
-from bot.services import poor_list
+from bot.services import labels, local_time, poor_list
 from bot.services.ksm import KsmError, reject, verify
 from bot.services.ksm_area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
 from bot.services.ksm_lookups import ksm_views
 from bot.services.ksm_stats import TARGET, kelurahan_stats
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
+from bot.web.csv_download import download
 
 bp = Blueprint("ksm", __name__, url_prefix="/ksm")
 VIEWERS = ("bkm", "fasilitator")  # admin always
 POOR_LIST_ROLES = ("admin", "bkm")
-STATUS_LABELS = {k.FORMING: "Sedang dibentuk", k.WAITING: "Menunggu verifikasi",
-                 k.VERIFIED: "Terverifikasi", k.REJECTED: "Ditolak"}
+STATUS_LABELS = labels.KSM_STATUS
 
 
 def sees_poor_list() -> bool:
@@ -160,22 +158,6 @@ def stats():  # type: ignore[no-untyped-def]
                            simulated=simulated)
 
 
-def _cell(value: object) -> object:
-    """Names typed by residents must not run as spreadsheet formulas (=, +, -, @)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv(name: str, header: list[str], rows: list[list[object]]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
 @bp.get("/export/ksm.csv")
 @require_role(*VIEWERS)
 def export_ksms():  # type: ignore[no-untyped-def]
@@ -183,20 +165,21 @@ def export_ksms():  # type: ignore[no-untyped-def]
     simulated = wants_simulated(request.args)
     counted = ksm_condition(current_user, simulated)
     rows = db.execute(
-        select(Ksm, Kelurahan.name, Kelurahan.kota).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
+        select(Ksm, Kelurahan.name, Kelurahan.kota, Kelurahan.time_zone)
+        .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .where(counted).order_by(Kelurahan.name, Ksm.code)
     ).all()
     counts = {v.id: v for v in ksm_views(db, counted)}
-    header = [
-        "code", "name", "kelurahan", "kota", "field", "unit", "women_ksm", "status", "cycle_stage",
-        "confirmed_members", "women_members", "goal", "rejection_reason", "created_at", "verified_at",
-    ] + (["simulated"] if simulated else [])
-    return _csv("ksm.csv", header, [
-        [ksm.code, ksm.name, kel, kota, ksm.field, ksm.unit, int(ksm.women), ksm.status, ksm.cycle_stage,
+    return download("ksm.csv", [
+        "Kode", "Nama KSM", "Kelurahan", "Kota", "Bidang", "Unit", "KSM perempuan", "Status", "Tahap",
+        "Anggota setuju", "Anggota perempuan", "Tujuan", "Alasan penolakan", "Terdaftar", "Diverifikasi",
+    ] + (["Simulasi"] if simulated else []), [
+        [ksm.code, ksm.name, kel, kota, ksm.field, ksm.unit, labels.YES_NO[bool(ksm.women)],
+         labels.say(labels.KSM_STATUS, ksm.status), ksm.cycle_stage,
          counts[ksm.id].confirmed, counts[ksm.id].confirmed_women, ksm.goal, ksm.rejection_reason or "",
-         ksm.created_at.isoformat(), ksm.verified_at.isoformat() if ksm.verified_at else ""]
-        + ([int(ksm.simulated)] if simulated else [])
-        for ksm, kel, kota in rows
+         local_time.short(ksm.created_at, zone), local_time.short(ksm.verified_at, zone, missing="")]
+        + ([labels.YES_NO[bool(ksm.simulated)]] if simulated else [])
+        for ksm, kel, kota, zone in rows
     ])
 
 
@@ -211,17 +194,18 @@ def export_members():  # type: ignore[no-untyped-def]
         .where(ksm_condition(current_user, wants_simulated(request.args)))
         .order_by(Ksm.code, KsmMember.id)
     ).all()
-    header = ["ksm_code", "ksm_name", "kelurahan", "member", "gender", "role", "status", "phone"]
+    header = ["Kode KSM", "Nama KSM", "Kelurahan", "Anggota", "L/P", "Peran", "Status", "HP"]
     if sees_poor_list():
-        header.append("on_poor_list")
+        header.append("Di daftar miskin")
     out = []
     for member, code, ksm_name, kel, phone_number in rows:
-        row: list[object] = [code, ksm_name, kel, member.name, member.gender or "", member.role,
-                             member.status, show(phone_number)]
+        row: list[object] = [code, ksm_name, kel, member.name, member.gender or "",
+                             labels.say(labels.MEMBER_ROLE, member.role),
+                             labels.say(labels.MEMBER_STATUS, member.status), show(phone_number)]
         if sees_poor_list():
-            row.append(int(member.poor_resident_id is not None))
+            row.append(labels.YES_NO[member.poor_resident_id is not None])
         out.append(row)
-    return _csv("ksm_members.csv", header, out)
+    return download("ksm_members.csv", header, out)
 
 
 @bp.get("/poor-list")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.inbound import enqueue_sends
 from bot.models import Kelurahan, Ksm, Officer, PjmProgram, Proposal
 from bot.models import ksm as k
-from bot.services import ksm_proposals
+from bot.services import ksm_proposals, labels
 from bot.services.ksm import KsmError
 from bot.services.ksm_area import (
     area_condition,
@@ -28,7 +28,7 @@ from conversations.flows.ksm_common import FIELDS
 from conversations.flows.ksm_proposal import parse_amount, rupiah
 
 bp = Blueprint("ksm_proposals", __name__, url_prefix="/ksm/proposals")
-STATUS_LABELS = {k.SUBMITTED: "Menunggu pemeriksaan", k.ELIGIBLE: "Layak", k.NOT_ELIGIBLE: "Tidak layak"}
+STATUS_LABELS = labels.PROPOSAL_STATUS
 
 
 @bp.get("/")

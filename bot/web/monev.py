@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 
 from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
 from bot.models import ksm as k
+from bot.services import labels
 from bot.services.ksm_area import ksm_condition
 from bot.services.monev import overdue_condition, status_of
 from bot.web import get_db, get_runtime
@@ -17,9 +18,8 @@ from workers import clock
 bp = Blueprint("monev", __name__, url_prefix="/monev")
 VIEWERS = ("bkm", "fasilitator")
 PAGE = 200
-LABELS = {"reported": "Sudah lapor", "waiting": "Diingatkan", "reminded_again": "Diingatkan 2x",
-          "overdue": "Terlambat", "not_due": "Belum waktunya"}
-KIND_LABELS = {"monthly": "Bulanan", "quarterly": "3 bulanan", "semiannual": "6 bulanan"}
+LABELS = labels.MONEV_STATUS
+KIND_LABELS = labels.MONEV_KIND
 
 
 @bp.get("/")
@@ -33,7 +33,7 @@ def index():  # type: ignore[no-untyped-def]
     latest = (select(MonevPeriod.ksm_id, func.max(MonevPeriod.number).label("number"))
               .where(MonevPeriod.opened_at.is_not(None)).group_by(MonevPeriod.ksm_id).subquery())
     query = (
-        select(Ksm, Kelurahan.name, MonevPeriod, MonevReport)
+        select(Ksm, Kelurahan.name, MonevPeriod, MonevReport, Kelurahan.time_zone)
         .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(latest, latest.c.ksm_id == Ksm.id)
         .outerjoin(MonevPeriod, and_(MonevPeriod.ksm_id == Ksm.id,
@@ -47,8 +47,8 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(overdue_condition(now, days))
     rows = [
         {"ksm": ksm, "kelurahan": kel, "period": period, "report": report,
-         "status": status_of(period, now, days)}
-        for ksm, kel, period, report in db.execute(
+         "status": status_of(period, now, days), "zone": zone}
+        for ksm, kel, period, report, zone in db.execute(
             query.order_by(Kelurahan.name, Ksm.name, Ksm.id).limit(PAGE)).all()
     ]
     return render_template("monev.html", rows=rows, labels=LABELS, kinds=KIND_LABELS,
