@@ -15,6 +15,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.ksm_status import StatusFlow
     from conversations.flows.meetings import MeetingFlow, RsvpFlow
     from conversations.flows.monev import monev_flow
+    from conversations.flows.public_info import PublicInfoFlow
 
     return [
         registration_flow(),
@@ -29,4 +30,5 @@ def default_flows() -> list[Flow]:
         RsvpFlow(),
         monev_flow(),
         AnnouncementReplyFlow(),
+        PublicInfoFlow(),
     ]
