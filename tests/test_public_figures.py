@@ -157,7 +157,7 @@ def test_public_pages_need_no_login_and_show_no_text_names_or_numbers(rt, client
     assert "Kelurahan Sukamaju" in page and "Kota Bandung" in page
     rows = _cells(page)
     assert rows["Penyalahgunaan dana"][0] == "4"
-    assert rows["Pertanyaan/informasi"][0] == "&lt;3"
+    assert rows["Pertanyaan, informasi"][0] == "&lt;3"
     assert rows["Jumlah"][0] == "5-6"
     assert "Perbaikan jalan gang RW 03" in page and "Rp 45.000.000" in page and "KSM Maju Bersama" in page
     kota = client.get("/publik/kota/32.73").get_data(as_text=True)
@@ -179,8 +179,8 @@ def test_counts_of_one_and_two_show_as_less_than_three_and_sums_cannot_unmask_th
     _ksms(rt, suka, k.FORMING, 3)
 
     rows = _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))
-    assert rows["Pertanyaan/informasi"][0] == "&lt;3"  # 1
-    assert rows["Saran/kritik"][0] == "&lt;3"  # 2
+    assert rows["Pertanyaan, informasi"][0] == "&lt;3"  # 1
+    assert rows["Saran, kritik"][0] == "&lt;3"  # 2
     assert rows["Penyalahgunaan dana"][0] == "3"
     assert rows["Lainnya"][0] == "0"
     # 6 in truth; 3 + two parts of "1 or 2" each: only the range they allow.
@@ -193,7 +193,7 @@ def test_counts_of_one_and_two_show_as_less_than_three_and_sums_cannot_unmask_th
     # Cihapit's 4 and Sukamaju's 3 are exact parts: the kota's figure is exact.
     assert kota["Penyalahgunaan dana"][0] == "7"
     # Sukamaju's single question is a masked part of the kota's figure as well.
-    assert kota["Pertanyaan/informasi"][0] == "&lt;3"
+    assert kota["Pertanyaan, informasi"][0] == "&lt;3"
     assert kota["Jumlah"][0] == "9-11"
 
 

@@ -17,8 +17,8 @@ bp = Blueprint("public", __name__, url_prefix="/publik")
 
 CACHE_CONTROL = f"public, max-age={figures.TTL_SECONDS}"
 KIND_LABELS = {
-    c.QUESTION: "Pertanyaan/informasi",
-    c.SUGGESTION: "Saran/kritik",
+    c.QUESTION: "Pertanyaan, informasi",
+    c.SUGGESTION: "Saran, kritik",
     c.MISUSE_OF_FUNDS: "Penyalahgunaan dana",
     c.PROCEDURE: "Pelanggaran prosedur",
     c.OTHER: "Lainnya",
