@@ -302,3 +302,18 @@ def test_info_for_an_ambiguous_name_lists_three_with_their_kota(rt, client) -> N
     # Bare INFO is still the help menu; INFO KSM still the KSM status.
     resident.send("INFO").expect("BATAL=batal")
     resident.send("INFO KSM").expect_not("tidak ditemukan")
+
+
+def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt) -> None:
+    from bot.services.public_figures import FigureCache
+
+    first, second = FigureCache(rt.redis, ttl=1), FigureCache(rt.redis, ttl=1)
+    computed = []
+    assert first.fetch("kel:x:2026-12", lambda: computed.append(1) or {"n": "<3"}) == {"n": "<3"}
+    # With Redis the other process finds it there; without, it computes its own.
+    assert second.fetch("kel:x:2026-12", lambda: computed.append(2) or {"n": "<3"}) == {"n": "<3"}
+    assert computed == ([1] if rt.redis is not None else [1, 2])
+    import time
+
+    time.sleep(1.1)
+    assert first.get("kel:x:2026-12") is None and second.get("kel:x:2026-12") is None

@@ -422,7 +422,7 @@ def is_known_month(month: str) -> bool:
 
 # --- Cache -------------------------------------------------------------------------
 
-_PREFIX = "ksm-bot:public:v1:"
+_PREFIX = "ksm-bot:public:v2:"
 # After Redis fails, this process keeps to its own memory for this long (a breaker), so
 # a page never waits a Redis timeout per request.
 REDIS_PAUSE = 15.0
@@ -430,14 +430,19 @@ MEMORY_ENTRIES = 4096
 
 
 class FigureCache:
-    """Figures by key for ``ttl`` seconds: in Redis when given (every web process
-    shares them), else in this process."""
+    """Figures by key for ``ttl`` seconds: in this process, and in Redis when given so
+    that every web process (and machine) computes each area once per TTL.
+
+    A value read from Redis is kept in memory until the moment it expires in Redis (the
+    expiry travels with it), so a figure is never older than ``ttl`` and a hot page costs
+    no round trip at all.
+    """
 
     def __init__(self, redis: Any = None, ttl: int = TTL_SECONDS) -> None:
         self.redis = redis
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._memory: dict[str, tuple[float, Any]] = {}
+        self._memory: dict[str, tuple[float, Any]] = {}  # key -> (expires, wall clock; value)
         self._redis_down_until = 0.0
 
     def _use_redis(self) -> bool:
@@ -447,30 +452,40 @@ class FigureCache:
         log.warning("public figures cache: Redis failed (%s); using memory", type(exc).__name__)
         self._redis_down_until = time.monotonic() + REDIS_PAUSE
 
-    def get(self, key: str) -> Any | None:
-        if self._use_redis():
-            try:
-                raw = self.redis.get(_PREFIX + key)
-                return json.loads(raw) if raw is not None else None
-            except Exception as exc:  # noqa: BLE001 - any Redis trouble: compute instead
-                self._redis_failed(exc)
-        with self._lock:
-            entry = self._memory.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def set(self, key: str, value: Any) -> None:
-        if self._use_redis():
-            try:
-                self.redis.set(_PREFIX + key, json.dumps(value), ex=self.ttl)
-                return
-            except Exception as exc:  # noqa: BLE001
-                self._redis_failed(exc)
+    def _remember(self, key: str, expires: float, value: Any) -> None:
         with self._lock:
             if len(self._memory) >= MEMORY_ENTRIES:
                 self._memory.clear()
-            self._memory[key] = (time.monotonic() + self.ttl, value)
+            self._memory[key] = (expires, value)
+
+    def get(self, key: str) -> Any | None:
+        now = time.time()
+        with self._lock:
+            entry = self._memory.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        if self._use_redis():
+            try:
+                raw = self.redis.get(_PREFIX + key)
+            except Exception as exc:  # noqa: BLE001 - any Redis trouble: compute instead
+                self._redis_failed(exc)
+                return None
+            if raw is not None:
+                stored = json.loads(raw)
+                if stored["expires"] > now:
+                    self._remember(key, stored["expires"], stored["value"])
+                    return stored["value"]
+        return None
+
+    def set(self, key: str, value: Any) -> None:
+        expires = time.time() + self.ttl
+        self._remember(key, expires, value)
+        if self._use_redis():
+            try:
+                self.redis.set(_PREFIX + key, json.dumps({"expires": expires, "value": value}),
+                               ex=self.ttl)
+            except Exception as exc:  # noqa: BLE001
+                self._redis_failed(exc)
 
     def fetch(self, key: str, compute: Callable[[], Any]) -> Any:
         """The cached value of ``key``, computed and stored on a miss."""
