@@ -558,3 +558,9 @@ def kota_page(cache: FigureCache, session: Callable[[], Session], raw_code: str,
 def index_page(cache: FigureCache, session: Callable[[], Session]) -> list[dict[str, str]]:
     """The kota list of the index page (cached like the figures)."""
     return cache.fetch("index", lambda: kota_list(session()))
+
+
+def search_page(cache: FigureCache, session: Callable[[], Session], typed: str) -> list[dict[str, str]]:
+    """Kelurahan found by name for the index page's search (cached like the figures)."""
+    typed = " ".join((typed or "").split())[:60].lower()
+    return cache.fetch(f"search:{typed}", lambda: search_kelurahan(session(), typed))

@@ -70,7 +70,7 @@ def index() -> Response:
     q = " ".join((request.args.get("q") or "").split())[:60]
     cache = figures.cache_for(get_runtime())
     kotas = figures.index_page(cache, get_db)
-    found = figures.search_kelurahan(get_db(), q) if q else None
+    found = figures.search_page(cache, get_db, q) if q else None
     return _public(render_template("public/index.html", kotas=kotas, q=q, found=found))
 
 
