@@ -314,7 +314,7 @@ def test_info_for_an_ambiguous_name_lists_three_with_their_kota(rt, client) -> N
 
 
 def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt) -> None:
-    from bot.services.public_figures import FigureCache
+    from bot.services.figure_cache import FigureCache
 
     first, second = FigureCache(rt.redis, ttl=1), FigureCache(rt.redis, ttl=1)
     computed = []
@@ -326,3 +326,16 @@ def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt
 
     time.sleep(1.1)
     assert first.get("kel:x:2026-12") is None and second.get("kel:x:2026-12") is None
+
+
+def test_pages_still_answer_when_redis_is_down(rt, client) -> None:
+    from bot.runtime import redis_client
+    from bot.services.figure_cache import FigureCache
+
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.OTHER, 3)
+    rt.extras["public_figures_cache"] = FigureCache(redis_client("redis://127.0.0.1:1/0"))
+    response = client.get(f"/publik/{SUKAMAJU}")
+    assert response.status_code == 200
+    assert _cells(response.get_data(as_text=True))["Lainnya"][0] == "3"
+    assert client.get(f"/publik/{SUKAMAJU}").status_code == 200  # from memory meanwhile

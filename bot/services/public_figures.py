@@ -22,18 +22,13 @@ later than the deadline in force at that moment (to verify, to follow up, or the
 escalated level's), as the audit trail recorded it just before the resolution. KSM
 counts are the current status of the KSMs registered by the month's end.
 
-Figures are cached per area and month for ``TTL_SECONDS`` (Redis when the app has it,
+Figures are cached per area and month for ``figure_cache.TTL_SECONDS`` (Redis when the app has it,
 else this process) as the masked figures themselves: the cache holds nothing the page
 does not show.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-import logging
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -58,11 +53,17 @@ from bot.models import ksm as k
 from bot.services.area_import import normalise_code
 from bot.services.complaint_queue import not_simulated
 from bot.services.complaint_recap import month_bounds
-
-log = logging.getLogger(__name__)
+from bot.services.figure_cache import FigureCache
+from bot.services.public_areas import (
+    Kota,
+    kelurahan_by_code,
+    kota_by_code,
+    kota_code,
+    kota_list,
+    search_kelurahan,
+)
 
 MASK = "<3"
-TTL_SECONDS = 60
 UNKNOWN_KIND = "unknown"
 KINDS = (*c.KINDS, UNKNOWN_KIND)
 MEASURES = ("received", "resolved", "on_time")
@@ -98,107 +99,6 @@ def total(figures: Iterable[Figure]) -> Figure:
     for figure in figures:
         out = out + figure
     return out
-
-
-# --- Areas -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kota:
-    code: str
-    name: str
-    provinsi: str
-
-
-def kelurahan_by_code(session: Session, raw: str) -> Kelurahan | None:
-    """The kelurahan with this Kemendagri code (dotted or digits only), else None."""
-    code = normalise_code(raw or "")
-    if code is None or code.count(".") != 3:
-        return None
-    return session.scalar(select(Kelurahan).where(Kelurahan.code == code))
-
-
-def kota_by_code(session: Session, raw: str) -> Kota | None:
-    """The kota with this code (``32.73`` or ``3273``), named as its kelurahan name it."""
-    text = kota_code(raw)
-    if text is None:
-        return None
-    row = session.execute(
-        select(Kelurahan.kota, Kelurahan.provinsi, func.count())
-        .where(Kelurahan.code.like(f"{text}.%"))
-        .group_by(Kelurahan.kota, Kelurahan.provinsi)
-        .order_by(func.count().desc())
-        .limit(1)
-    ).first()
-    return Kota(text, row[0], row[1]) if row else None
-
-
-def kota_list(session: Session) -> list[dict[str, str]]:
-    """Every kota that has coded kelurahan: code, name, provinsi (by provinsi, name)."""
-    code = func.substr(Kelurahan.code, 1, 5)
-    rows = session.execute(
-        select(code, Kelurahan.kota, Kelurahan.provinsi)
-        .where(Kelurahan.code.is_not(None))
-        .group_by(code, Kelurahan.kota, Kelurahan.provinsi)
-    ).all()
-    seen: dict[str, dict[str, str]] = {}
-    for kota_code, name, provinsi in rows:
-        seen.setdefault(kota_code, {"code": kota_code, "name": name, "provinsi": provinsi})
-    return sorted(seen.values(), key=lambda x: (x["provinsi"], x["name"]))
-
-
-SEARCH_LIMIT = 50
-
-
-def search_kelurahan(session: Session, typed: str) -> list[dict[str, str]]:
-    """Coded kelurahan whose name starts with ``typed`` (case-insensitive), at most 50."""
-    typed = " ".join((typed or "").split())[:60]
-    if not typed:
-        return []
-    pattern = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = session.execute(
-        select(Kelurahan.code, Kelurahan.name, Kelurahan.kota, Kelurahan.provinsi)
-        .where(Kelurahan.code.is_not(None), func.lower(Kelurahan.name).like(pattern, escape="\\"))
-        .order_by(Kelurahan.name, Kelurahan.kota)
-        .limit(SEARCH_LIMIT)
-    ).all()
-    return [{"code": r[0], "name": r[1], "kota": r[2], "provinsi": r[3]} for r in rows]
-
-
-def find_kelurahan(session: Session, typed: str) -> list[Kelurahan]:
-    """The kelurahan a resident meant by ``typed``: a code, a name, or a name followed by
-    words of its kota (``Sukajadi Bandung``). Several when the name is ambiguous; none
-    when nothing matches."""
-    typed = " ".join((typed or "").replace(",", " ").split())[:120]
-    if not typed:
-        return []
-    by_code = kelurahan_by_code(session, typed.replace(" ", ""))
-    if by_code is not None:
-        return [by_code]
-    words = typed.split(" ")
-    for cut in range(len(words), 0, -1):
-        name, kota_words = " ".join(words[:cut]).lower(), words[cut:]
-        query = select(Kelurahan).where(func.lower(Kelurahan.name) == name)
-        for word in kota_words:
-            query = query.where(func.lower(Kelurahan.kota).contains(word.lower(), autoescape=True))
-        found = list(session.scalars(query.order_by(Kelurahan.code, Kelurahan.id).limit(20)))
-        if found:
-            return found
-    return []
-
-
-def nearest_names(session: Session, typed: str, limit: int = 2) -> list[str]:
-    """Kelurahan names close to a mistyped one (compared among names with the same
-    first two letters, so the whole country's list is never loaded)."""
-    typed = " ".join((typed or "").split()).lower()[:60]
-    if len(typed) < 3:
-        return []
-    names = list(session.scalars(
-        select(Kelurahan.name).where(func.lower(Kelurahan.name).like(typed[:2] + "%"))
-        .distinct().limit(2000)))
-    by_lower = {n.lower(): n for n in names}
-    return [by_lower[x] for x in difflib.get_close_matches(typed, list(by_lower), n=limit,
-                                                           cutoff=0.75)]
 
 
 # --- Counting ----------------------------------------------------------------------
@@ -420,88 +320,7 @@ def is_known_month(month: str) -> bool:
         return False
 
 
-# --- Cache -------------------------------------------------------------------------
-
-_PREFIX = "ksm-bot:public:v2:"
-# After Redis fails, this process keeps to its own memory for this long (a breaker), so
-# a page never waits a Redis timeout per request.
-REDIS_PAUSE = 15.0
-MEMORY_ENTRIES = 4096
-
-
-class FigureCache:
-    """Figures by key for ``ttl`` seconds: in this process, and in Redis when given so
-    that every web process (and machine) computes each area once per TTL.
-
-    A value read from Redis is kept in memory until the moment it expires in Redis (the
-    expiry travels with it), so a figure is never older than ``ttl`` and a hot page costs
-    no round trip at all.
-    """
-
-    def __init__(self, redis: Any = None, ttl: int = TTL_SECONDS) -> None:
-        self.redis = redis
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._memory: dict[str, tuple[float, Any]] = {}  # key -> (expires, wall clock; value)
-        self._redis_down_until = 0.0
-
-    def _use_redis(self) -> bool:
-        return self.redis is not None and time.monotonic() >= self._redis_down_until
-
-    def _redis_failed(self, exc: Exception) -> None:
-        log.warning("public figures cache: Redis failed (%s); using memory", type(exc).__name__)
-        self._redis_down_until = time.monotonic() + REDIS_PAUSE
-
-    def _remember(self, key: str, expires: float, value: Any) -> None:
-        with self._lock:
-            if len(self._memory) >= MEMORY_ENTRIES:
-                self._memory.clear()
-            self._memory[key] = (expires, value)
-
-    def get(self, key: str) -> Any | None:
-        now = time.time()
-        with self._lock:
-            entry = self._memory.get(key)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        if self._use_redis():
-            try:
-                raw = self.redis.get(_PREFIX + key)
-            except Exception as exc:  # noqa: BLE001 - any Redis trouble: compute instead
-                self._redis_failed(exc)
-                return None
-            if raw is not None:
-                stored = json.loads(raw)
-                if stored["expires"] > now:
-                    self._remember(key, stored["expires"], stored["value"])
-                    return stored["value"]
-        return None
-
-    def set(self, key: str, value: Any) -> None:
-        expires = time.time() + self.ttl
-        self._remember(key, expires, value)
-        if self._use_redis():
-            try:
-                self.redis.set(_PREFIX + key, json.dumps({"expires": expires, "value": value}),
-                               ex=self.ttl)
-            except Exception as exc:  # noqa: BLE001
-                self._redis_failed(exc)
-
-    def fetch(self, key: str, compute: Callable[[], Any]) -> Any:
-        """The cached value of ``key``, computed and stored on a miss."""
-        value = self.get(key)
-        if value is None:
-            value = compute()
-            self.set(key, value)
-        return value
-
-
-def cache_for(runtime: Any) -> FigureCache:
-    """The runtime's figure cache (one per process, on its Redis if it has one)."""
-    cache = runtime.extras.get("public_figures_cache")
-    if cache is None:
-        cache = runtime.extras.setdefault("public_figures_cache", FigureCache(runtime.redis))
-    return cache
+# --- Pages (cached) -----------------------------------------------------------
 
 
 MISSING = {"missing": True}
@@ -526,16 +345,6 @@ def kelurahan_page(cache: FigureCache, session: Callable[[], Session], raw_code:
 
     value = cache.fetch(key, compute)
     return None if value.get("missing") else value
-
-
-def kota_code(raw: str) -> str | None:
-    """``32.73`` from ``32.73`` or ``3273``; None when not a kota code."""
-    text = (raw or "").strip()
-    if text.isdigit() and len(text) == 4:
-        text = f"{text[:2]}.{text[2:]}"
-    if len(text) == 5 and text[:2].isdigit() and text[2] == "." and text[3:].isdigit():
-        return text
-    return None
 
 
 def kota_page(cache: FigureCache, session: Callable[[], Session], raw_code: str,

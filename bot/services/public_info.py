@@ -8,22 +8,24 @@ from sqlalchemy.orm import Session
 
 from bot.models import ksm as k
 from bot.services import public_figures as figures
+from bot.services.figure_cache import FigureCache, cache_for
+from bot.services.public_areas import find_kelurahan, nearest_names
 
 
-def _cache() -> figures.FigureCache | None:
+def _cache() -> FigureCache | None:
     from bot import runtime
 
     if runtime._current is None:  # no app or worker built one: compute, do not cache
         return None
-    return figures.cache_for(runtime._current)
+    return cache_for(runtime._current)
 
 
 def info(session: Session, typed: str) -> dict[str, Any]:
     """``found`` with this month's figures, ``ambiguous`` with the candidates (code and
     kota), or ``unknown`` with the nearest names."""
-    matches = figures.find_kelurahan(session, typed)
+    matches = find_kelurahan(session, typed)
     if not matches:
-        return {"status": "unknown", "near": figures.nearest_names(session, typed)}
+        return {"status": "unknown", "near": nearest_names(session, typed)}
     if len(matches) > 1:
         return {"status": "ambiguous", "name": matches[0].name, "count": len(matches),
                 "choices": [{"code": m.code or str(m.id), "kota": m.kota} for m in matches]}

@@ -11,11 +11,12 @@ from flask import Blueprint, Response, render_template, request
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.services import public_figures as figures
+from bot.services.figure_cache import TTL_SECONDS, cache_for
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("public", __name__, url_prefix="/publik")
 
-CACHE_CONTROL = f"public, max-age={figures.TTL_SECONDS}"
+CACHE_CONTROL = f"public, max-age={TTL_SECONDS}"
 KIND_LABELS = {
     c.QUESTION: "Pertanyaan, informasi",
     c.SUGGESTION: "Saran, kritik",
@@ -68,7 +69,7 @@ def _render(template: str, data: dict) -> Response:  # type: ignore[type-arg]
 @bp.get("/")
 def index() -> Response:
     q = " ".join((request.args.get("q") or "").split())[:60]
-    cache = figures.cache_for(get_runtime())
+    cache = cache_for(get_runtime())
     kotas = figures.index_page(cache, get_db)
     found = figures.search_page(cache, get_db, q) if q else None
     return _public(render_template("public/index.html", kotas=kotas, q=q, found=found))
@@ -76,11 +77,11 @@ def index() -> Response:
 
 @bp.get("/kota/<code>")
 def kota(code: str) -> Response:
-    data = figures.kota_page(figures.cache_for(get_runtime()), get_db, code, _month_arg())
+    data = figures.kota_page(cache_for(get_runtime()), get_db, code, _month_arg())
     return _not_found() if data is None else _render("public/area.html", data)
 
 
 @bp.get("/<code>")
 def kelurahan(code: str) -> Response:
-    data = figures.kelurahan_page(figures.cache_for(get_runtime()), get_db, code, _month_arg())
+    data = figures.kelurahan_page(cache_for(get_runtime()), get_db, code, _month_arg())
     return _not_found() if data is None else _render("public/area.html", data)
