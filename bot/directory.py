@@ -12,10 +12,11 @@ from bot.services.complaint_lookups import ComplaintLookups
 from bot.services.ksm_lookups import KsmLookups
 from bot.services.meeting_lookups import MeetingLookups
 from bot.services.monev import MonevLookups
+from bot.services.public_info import PublicInfoLookups
 
 
 class DbDirectory(KsmLookups, ComplaintLookups, MeetingLookups, MonevLookups,
-                  AnnouncementLookups):
+                  AnnouncementLookups, PublicInfoLookups):
     """Look-ups inside the inbound transaction."""
 
     def __init__(self, session: Session, contact_id: int, simulated: bool = False) -> None:

@@ -21,6 +21,7 @@ def default_flows() -> list[Flow]:
     from conversations.flows.ksm_status import StatusFlow
     from conversations.flows.meetings import MeetingFlow, RsvpFlow
     from conversations.flows.monev import monev_flow
+    from conversations.flows.public_info import PublicInfoFlow
 
     return [
         registration_flow(),
@@ -37,4 +38,5 @@ def default_flows() -> list[Flow]:
         monev_flow(),
         AnnouncementReplyFlow(),
         ErasureFlow(),
+        PublicInfoFlow(),
     ]

@@ -1,0 +1,87 @@
+"""Public pages, no login: each kelurahan's and kota's monthly figures, and an index.
+
+Figures come from ``bot.services.public_figures`` (masked, cached per area and month).
+The pages set no cookie and say ``Cache-Control: public`` so a proxy may serve them too.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from bot.models import complaint as c
+from bot.models import ksm as k
+from bot.services import public_figures as figures
+from bot.services.figure_cache import TTL_SECONDS, cache_for
+from bot.web import get_db, get_runtime
+
+bp = Blueprint("public", __name__, url_prefix="/publik")
+
+CACHE_CONTROL = f"public, max-age={TTL_SECONDS}"
+KIND_LABELS = {
+    c.QUESTION: "Pertanyaan, informasi",
+    c.SUGGESTION: "Saran, kritik",
+    c.MISUSE_OF_FUNDS: "Penyalahgunaan dana",
+    c.PROCEDURE: "Pelanggaran prosedur",
+    c.OTHER: "Lainnya",
+    figures.UNKNOWN_KIND: "Jenis belum diisi",
+}
+KSM_LABELS = {k.FORMING: "Sedang dibentuk", k.WAITING: "Menunggu verifikasi",
+              k.VERIFIED: "Terverifikasi", k.REJECTED: "Ditolak"}
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+
+
+def month_label(month: str) -> str:
+    """``2026-12`` -> ``Desember 2026``."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def rupiah(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def _month_arg() -> str | None:
+    month = (request.args.get("bulan") or "").strip()[:7]
+    return month if month and figures.is_known_month(month) else None
+
+
+def _public(html: str, status: int = 200) -> Response:
+    response = Response(html, status=status, mimetype="text/html")
+    if status == 200:
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    else:
+        response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _not_found() -> Response:
+    return _public(render_template("public/not_found.html"), 404)
+
+
+def _render(template: str, data: dict) -> Response:  # type: ignore[type-arg]
+    return _public(render_template(
+        template, data=data, kinds=KIND_LABELS, ksm_labels=KSM_LABELS,
+        month=month_label(data["month"]), months=[(m, month_label(m)) for m in figures.recent_months()],
+        rupiah=rupiah))
+
+
+@bp.get("/")
+def index() -> Response:
+    q = " ".join((request.args.get("q") or "").split())[:60]
+    cache = cache_for(get_runtime())
+    kotas = figures.index_page(cache, get_db)
+    found = figures.search_page(cache, get_db, q) if q else None
+    return _public(render_template("public/index.html", kotas=kotas, q=q, found=found))
+
+
+@bp.get("/kota/<code>")
+def kota(code: str) -> Response:
+    data = figures.kota_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    return _not_found() if data is None else _render("public/area.html", data)
+
+
+@bp.get("/<code>")
+def kelurahan(code: str) -> Response:
+    data = figures.kelurahan_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    return _not_found() if data is None else _render("public/area.html", data)

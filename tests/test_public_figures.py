@@ -1,0 +1,341 @@
+"""Public pages per kelurahan and kota (no login) and INFO <kelurahan> by SMS: masked
+counts, nothing that names anyone, simulated data left out, cached figures."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from itertools import count
+
+from sqlalchemy import event, select
+
+from bot.models import (
+    Announcement,
+    AnnouncementItem,
+    Complaint,
+    Contact,
+    Kelurahan,
+    Ksm,
+    Officer,
+    Proposal,
+)
+from bot.models import complaint as c
+from bot.models import ksm as k
+from bot.services import complaint_actions
+from bot.services.officers import create_or_update
+from conversations.gsm import segments
+from tests.transcript import Phone
+
+SUKAMAJU = "32.73.14.1004"
+CIHAPIT = "32.73.02.1001"
+_numbers = count(1)
+
+
+def _area(rt, code: str, name: str, kota: str = "Kota Bandung", provinsi: str = "Jawa Barat"):  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        kel = Kelurahan(code=code, name=name, kecamatan="Cibeunying Kidul", kota=kota,
+                        provinsi=provinsi, time_zone="Asia/Jakarta")
+        s.add(kel)
+        s.flush()
+        s.expunge(kel)
+        return kel
+
+
+def _contact(s, simulated: bool = False, name: str | None = None, phone: str | None = None) -> Contact:  # type: ignore[no-untyped-def]
+    contact = Contact(phone=phone or f"+62812{next(_numbers):08d}", name=name, simulated=simulated,
+                      uses_sms=True)
+    s.add(contact)
+    s.flush()
+    return contact
+
+
+def _complaints(rt, kel, kind: str, n: int, simulated: bool = False, created_at: datetime | None = None,  # type: ignore[no-untyped-def]
+                text: str = "dana BLM dipotong", name: str | None = None, phone: str | None = None) -> list[int]:
+    ids = []
+    with rt.db.session() as s:
+        for _ in range(n):
+            contact = _contact(s, simulated, name, phone if n == 1 else None)
+            complaint = Complaint(
+                code=f"{next(_numbers):09d}", contact_id=contact.id, channel="sms", text=text,
+                kelurahan_id=kel.id, kota=kel.kota, provinsi=kel.provinsi, kind=kind,
+                level="kelurahan", status=c.NEW, accused="Pak Joko Santoso",
+                created_at=created_at or datetime.now(timezone.utc),
+                due_at=datetime.now(timezone.utc) + timedelta(days=3))
+            s.add(complaint)
+            s.flush()
+            ids.append(complaint.id)
+    return ids
+
+
+def _admin(rt) -> int:  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        return create_or_update(s, "admin", "password-123", "admin").id
+
+
+def _resolve(rt, complaint_id: int, late: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Verify, follow up and resolve through the officers' actions (audit trail and all);
+    a late one is resolved after its follow-up deadline passed."""
+    officer_id = _admin(rt) if not getattr(rt, "_admin_id", None) else rt._admin_id
+    with rt.db.session() as s:
+        officer = s.get(Officer, officer_id)
+        complaint = s.get(Complaint, complaint_id)
+        now = datetime.now(timezone.utc) - timedelta(days=20 if late else 0, minutes=5)
+        complaint_actions.change_status(s, complaint, officer, c.VERIFIED, now=now)
+        complaint_actions.change_status(s, complaint, officer, c.IN_FOLLOW_UP, now=now)
+        complaint_actions.change_status(s, complaint, officer, c.RESOLVED,
+                                        now=datetime.now(timezone.utc))
+
+
+def _ksms(rt, kel, status: str, n: int, simulated: bool = False) -> None:  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        for _ in range(n):
+            leader = _contact(s, simulated, name="Ibu Ketua Rahayu")
+            s.add(Ksm(code=f"{next(_numbers):05d}"[-5:], name=f"KSM {next(_numbers)}",
+                      kelurahan_id=kel.id, field="ekonomi", unit=k.UPK, goal="usaha",
+                      status=status, leader_contact_id=leader.id, simulated=simulated))
+
+
+def _funded(rt, kel, title: str, amount: int, ksm_name: str, simulated: bool = False) -> None:  # type: ignore[no-untyped-def]
+    with rt.db.session() as s:
+        leader = _contact(s, simulated, name="Bapak Ketua Sutrisno", phone="+6281377788899"
+                          if not simulated else None)
+        ksm = Ksm(code=f"{next(_numbers) % 100000:05d}", name=ksm_name, kelurahan_id=kel.id,
+                  field="lingkungan", unit=k.UPL, goal="jalan", status=k.VERIFIED,
+                  leader_contact_id=leader.id, simulated=simulated)
+        s.add(ksm)
+        s.flush()
+        proposal = Proposal(ksm_id=ksm.id, title=title, field="lingkungan", unit=k.UPL,
+                            amount=amount, beneficiaries=40, poor_beneficiaries=30,
+                            status=k.ELIGIBLE)
+        s.add(proposal)
+        s.flush()
+        announcement = Announcement(kelurahan_id=kel.id, title="Hasil rapat prioritas",
+                                    status="published", published_at=datetime.now(timezone.utc))
+        s.add(announcement)
+        s.flush()
+        s.add(AnnouncementItem(announcement_id=announcement.id, proposal_id=proposal.id,
+                               chosen=True, rank=1, reason="paling mendesak"))
+
+
+def _cells(html: str, table: int = 0) -> dict[str, list[str]]:
+    """Rows of a public page's table (0: complaints, 1: KSMs): first cell -> the others."""
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html.split("<table")[table + 1], re.S):
+        cells = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S)]
+        if cells:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_public_pages_need_no_login_and_show_no_text_names_or_numbers(rt, client, phone) -> None:
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _area(rt, CIHAPIT, "Cihapit")
+    # A real resident files through the webhook; the others are seeded directly.
+    Phone(client, number="+6281299887766").send("ADUAN Pak Lurah Joko memotong dana BLM RW 05") \
+        .send("Sukamaju").send("3").send("Pak Joko Santoso").send("5jt").send("2").expect("Terima kasih")
+    with rt.db.session() as s:
+        s.scalar(select(Contact).where(Contact.phone == "+6281299887766")).name = "Siti Rahmawati"
+    _complaints(rt, kel, c.MISUSE_OF_FUNDS, 3, text="Bendahara BKM Wawan korupsi semen")
+    _complaints(rt, kel, c.QUESTION, 1, name="Dewi Lestari", phone="+6285711223344",
+                text="kapan pencairan tahap dua")
+    _funded(rt, kel, "Perbaikan jalan gang RW 03", 45_000_000, "KSM Maju Bersama")
+
+    for path in ("/publik/", f"/publik/{SUKAMAJU}", "/publik/3273141004", "/publik/kota/32.73",
+                 "/publik/kota/3273", "/publik/?q=suka"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path  # a proxy may cache it
+        assert response.headers["Cache-Control"] == "public, max-age=60"
+        assert "<script" not in response.get_data(as_text=True) and "style=" not in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        for secret in ("Siti", "Rahmawati", "Dewi", "Lestari", "Joko", "Santoso", "Wawan",
+                       "memotong", "korupsi", "pencairan", "9887766", "99887766", "0812",
+                       "+62", "1223344", "Sutrisno", "7788899", "Rahayu"):
+            assert secret not in html, (path, secret)
+
+    page = client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True)
+    assert "Kelurahan Sukamaju" in page and "Kota Bandung" in page
+    rows = _cells(page)
+    assert rows["Penyalahgunaan dana"][0] == "4"
+    assert rows["Pertanyaan, informasi"][0] == "&lt;3"
+    assert rows["Jumlah"][0] == "5-6"
+    assert "Perbaikan jalan gang RW 03" in page and "Rp 45.000.000" in page and "KSM Maju Bersama" in page
+    kota = client.get("/publik/kota/32.73").get_data(as_text=True)
+    assert f"/publik/{SUKAMAJU}" in kota and f"/publik/{CIHAPIT}" in kota
+    assert "KSM Maju Bersama" in kota
+    index = client.get("/publik/").get_data(as_text=True)
+    assert "/publik/kota/32.73" in index and "Kota Bandung" in index
+    assert f"/publik/{SUKAMAJU}" in client.get("/publik/?q=suka").get_data(as_text=True)
+
+
+def test_counts_of_one_and_two_show_as_less_than_three_and_sums_cannot_unmask_them(rt, client) -> None:
+    suka = _area(rt, SUKAMAJU, "Sukamaju")
+    cihapit = _area(rt, CIHAPIT, "Cihapit")
+    _complaints(rt, suka, c.QUESTION, 1)
+    _complaints(rt, suka, c.SUGGESTION, 2)
+    _complaints(rt, suka, c.MISUSE_OF_FUNDS, 3)
+    _complaints(rt, cihapit, c.MISUSE_OF_FUNDS, 4)
+    _ksms(rt, suka, k.VERIFIED, 1)
+    _ksms(rt, suka, k.FORMING, 3)
+    with rt.db.session() as s:  # one complaint in the kota that no kelurahan holds yet
+        contact = _contact(s)
+        s.add(Complaint(code="900000001", contact_id=contact.id, channel="sms", text="x",
+                        kota="Kota Bandung", provinsi="Jawa Barat", kind=c.OTHER, level="kota"))
+
+    rows = _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))
+    assert rows["Pertanyaan, informasi"][0] == "&lt;3"  # 1
+    assert rows["Saran, kritik"][0] == "&lt;3"  # 2
+    assert rows["Penyalahgunaan dana"][0] == "3"
+    assert rows["Lainnya"][0] == "0"
+    # 6 in truth; 3 + two parts of "1 or 2" each: only the range they allow.
+    assert rows["Jumlah"][0] == "5-7"
+    ksm = _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True), 1)
+    assert ksm["Terverifikasi"] == ["&lt;3"] and ksm["Sedang dibentuk"] == ["3"]
+    assert ksm["Jumlah"] == ["4-5"]
+
+    kota = _cells(client.get("/publik/kota/32.73").get_data(as_text=True))
+    # Cihapit's 4 and Sukamaju's 3 are exact parts: the kota's figure is exact.
+    assert kota["Penyalahgunaan dana"][0] == "7"
+    # Sukamaju's single question is a masked part of the kota's figure as well.
+    assert kota["Pertanyaan, informasi"][0] == "&lt;3"
+    # The complaint not placed yet is one more masked part of the kota's figures.
+    assert kota["Lainnya"][0] == "&lt;3"
+    assert kota["Jumlah"][0] == "10-13"
+
+
+def test_simulated_complaints_and_ksms_never_count(rt, client) -> None:
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.MISUSE_OF_FUNDS, 5, simulated=True)
+    _ksms(rt, kel, k.VERIFIED, 4, simulated=True)
+    _funded(rt, kel, "Usulan dari simulator", 10_000_000, "KSM Simulasi", simulated=True)
+    _complaints(rt, kel, c.OTHER, 3)
+
+    html = client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True)
+    rows = _cells(html)
+    assert rows["Penyalahgunaan dana"][0] == "0" and rows["Lainnya"][0] == "3"
+    assert rows["Jumlah"][0] == "3" and _cells(html, 1)["Terverifikasi"] == ["0"]
+    assert "KSM Simulasi" not in html
+    assert _cells(client.get("/publik/kota/32.73").get_data(as_text=True))["Jumlah"][0] == "3"
+
+
+def test_resolved_and_resolved_within_the_deadline(rt, client) -> None:
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    ids = _complaints(rt, kel, c.PROCEDURE, 5)
+    rt._admin_id = _admin(rt)
+    for complaint_id in ids[:3]:
+        _resolve(rt, complaint_id)
+    _resolve(rt, ids[3], late=True)
+
+    rows = _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))
+    assert rows["Pelanggaran prosedur"] == ["5", "4", "3"]  # received, resolved, on time
+
+
+def test_figures_are_cached_a_hit_asks_the_database_nothing(rt, client) -> None:
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.OTHER, 3)
+    assert _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))["Lainnya"][0] == "3"
+    _complaints(rt, kel, c.OTHER, 4)
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(rt.db.engine, "before_cursor_execute", seen)
+    try:
+        again = client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True)
+        client.get("/publik/kota/32.73")
+        client.get("/publik/kota/32.73")
+        client.get(f"/publik/{SUKAMAJU}")
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", seen)
+    assert _cells(again)["Lainnya"][0] == "3"  # the cached figure until the TTL passes
+    kota_statements = len(statements)
+    assert kota_statements > 0  # the kota page was a miss once...
+    statements.clear()
+    event.listen(rt.db.engine, "before_cursor_execute", seen)
+    try:
+        client.get(f"/publik/{SUKAMAJU}")
+        client.get("/publik/kota/32.73")
+        client.get("/publik/")
+        client.get("/publik/")
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", seen)
+    assert [s for s in statements if "kelurahan" in s.lower() or "complaint" in s.lower()] == \
+        [s for s in statements if "substr" in s.lower()]  # ...then only the index's first miss
+
+
+def test_unknown_codes_get_a_404_page_in_indonesian(rt, client) -> None:
+    _area(rt, SUKAMAJU, "Sukamaju")
+    for path in ("/publik/99.99.99.9999", "/publik/kota/99.99", "/publik/bukan-kode",
+                 "/publik/kota/3273141004", "/publik/32.73"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        html = response.get_data(as_text=True)
+        assert "Wilayah tidak ditemukan" in html and "Set-Cookie" not in response.headers
+    assert client.get("/publik/32.73.14.1004?bulan=2099-01").status_code == 200  # bad month: now
+
+
+def test_info_by_sms_answers_this_months_figures_in_one_segment(rt, client) -> None:
+    suka = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, suka, c.MISUSE_OF_FUNDS, 4)
+    _complaints(rt, suka, c.QUESTION, 1)
+    _ksms(rt, suka, k.VERIFIED, 3)
+    _ksms(rt, suka, k.FORMING, 2)
+    resident = Phone(client, number="+6281311112222")
+
+    for typed in ("INFO Sukamaju", "info sukamaju", "INFO 32.73.14.1004", "INFO 3273141004",
+                  "INFO Sukamaju Bandung"):
+        resident.send(typed).expect("Sukamaju", "aduan masuk 5-6", "KSM terverifikasi 3")
+        assert len(resident.last) == 1 and segments(resident.reply) == 1, resident.reply
+        resident.expect_not("Joko", "+62")
+
+    _complaints(rt, _area(rt, CIHAPIT, "Cihapit"), c.OTHER, 2)
+    resident.send("INFO cihapit").expect("Cihapit", "aduan masuk <3,", "terverifikasi 0 dari 0")
+
+    resident.send("INFO Atlantis").expect("tidak ditemukan")
+    assert segments(resident.reply) == 1
+    resident.send("INFO Sukamju").expect("Sukamaju")  # a typo gets the nearest name
+    assert segments(resident.reply) == 1
+
+
+def test_info_for_an_ambiguous_name_lists_three_with_their_kota(rt, client) -> None:
+    for i, kota in enumerate(("Kota Bandung", "Kabupaten Bandung Barat Yang Panjang Sekali",
+                              "Kota Cimahi", "Kabupaten Garut")):
+        _area(rt, f"32.{71 + i}.01.1001", "Sukajadi", kota=kota)
+    resident = Phone(client, number="+6281311113333")
+    resident.send("INFO Sukajadi").expect("4 kelurahan Sukajadi", "32.71.01.1001", "Kota Bandung",
+                                          "INFO <kode>")
+    assert segments(resident.reply) == 1 and "Kabupaten Garut" not in resident.reply
+    resident.send("INFO Sukajadi Cimahi").expect("Sukajadi", "aduan masuk 0")
+    # Bare INFO is still the help menu; INFO KSM still the KSM status.
+    resident.send("INFO").expect("BATAL=batal")
+    resident.send("INFO KSM").expect_not("tidak ditemukan")
+
+
+def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt) -> None:
+    from bot.services.figure_cache import FigureCache
+
+    first, second = FigureCache(rt.redis, ttl=1), FigureCache(rt.redis, ttl=1)
+    computed = []
+    assert first.fetch("kel:x:2026-12", lambda: computed.append(1) or {"n": "<3"}) == {"n": "<3"}
+    # With Redis the other process finds it there; without, it computes its own.
+    assert second.fetch("kel:x:2026-12", lambda: computed.append(2) or {"n": "<3"}) == {"n": "<3"}
+    assert computed == ([1] if rt.redis is not None else [1, 2])
+    import time
+
+    time.sleep(1.1)
+    assert first.get("kel:x:2026-12") is None and second.get("kel:x:2026-12") is None
+
+
+def test_pages_still_answer_when_redis_is_down(rt, client) -> None:
+    from bot.runtime import redis_client
+    from bot.services.figure_cache import FigureCache
+
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.OTHER, 3)
+    rt.extras["public_figures_cache"] = FigureCache(redis_client("redis://127.0.0.1:1/0"))
+    response = client.get(f"/publik/{SUKAMAJU}")
+    assert response.status_code == 200
+    assert _cells(response.get_data(as_text=True))["Lainnya"][0] == "3"
+    assert client.get(f"/publik/{SUKAMAJU}").status_code == 200  # from memory meanwhile
