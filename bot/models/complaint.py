@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.models.area import Area
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
 
 # Statuses. NEW -> VERIFIED -> IN_FOLLOW_UP -> RESOLVED, or REJECTED / NOT_OUR_AUTHORITY
@@ -37,13 +38,15 @@ KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
 
 
 _COVER = ["status", "due_at"]
+# The columns a word search looks in.
+SEARCHED = ("text", "accused", "location_text")
 
 
 class Complaint(Base):
     """One complaint, stored the moment its first text arrives.
 
-    The area columns (``kota``, ``provinsi``) are copied from the kelurahan so that an
-    officer's scope is one indexed comparison. ``due_at`` is the current deadline
+    The area columns (``kota_area_id``, ``provinsi_area_id``: rows of the areas table)
+    are copied from the kelurahan so that an officer's scope is one indexed comparison. ``due_at`` is the current deadline
     (verify, then follow up) and is cleared once the complaint is in follow-up or closed.
     ``anonymous`` starts True: the complainant's identity stays hidden until they say
     it may be shown.
@@ -58,14 +61,31 @@ class Complaint(Base):
         Index(
             "ix_complaint_kelurahan_scope", "kelurahan_id", "level", "id", postgresql_include=_COVER
         ),
-        Index("ix_complaint_kota_scope", "kota", "level", "id", postgresql_include=_COVER),
-        Index("ix_complaint_provinsi_scope", "provinsi", "level", "id", postgresql_include=_COVER),
+        Index("ix_complaint_kota_scope", "kota_area_id", "level", "id", postgresql_include=_COVER),
+        Index(
+            "ix_complaint_provinsi_scope",
+            "provinsi_area_id",
+            "level",
+            "id",
+            postgresql_include=_COVER,
+        ),
         Index("ix_complaint_level", "level", "id", postgresql_include=_COVER),
         Index("ix_complaint_status", "status", "id"),
         Index("ix_complaint_assigned", "assigned_officer_id", "id"),
         Index("ix_complaint_due", "due_at"),
         Index("ix_complaint_created", "created_at"),
         Index("ix_complaint_contact", "contact_id", "id"),
+        # Word search (complaint_queue.search): trigram indexes on PostgreSQL; SQLite scans.
+        *[
+            Index(
+                f"ix_complaint_{name}_trgm",
+                name,
+                postgresql_using="gin",
+                postgresql_ops={name: "gin_trgm_ops"},
+                info={"postgresql_only": True},
+            )
+            for name in SEARCHED
+        ],
     )
 
     id: Mapped[int] = mapped_column(
@@ -79,8 +99,8 @@ class Complaint(Base):
     text: Mapped[str] = mapped_column(Text)
     location_text: Mapped[str | None] = mapped_column(String(200))
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
-    kota: Mapped[str | None] = mapped_column(String(120))
-    provinsi: Mapped[str | None] = mapped_column(String(120))
+    kota_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    provinsi_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     kind: Mapped[str | None] = mapped_column(String(24))
     accused: Mapped[str | None] = mapped_column(String(300))
     amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -95,6 +115,17 @@ class Complaint(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    kota_area: Mapped[Area | None] = relationship(foreign_keys=[kota_area_id])
+    provinsi_area: Mapped[Area | None] = relationship(foreign_keys=[provinsi_area_id])
+
+    @property
+    def kota_name(self) -> str | None:
+        return self.kota_area.name if self.kota_area is not None else None
+
+    @property
+    def provinsi_name(self) -> str | None:
+        return self.provinsi_area.name if self.provinsi_area is not None else None
 
 
 class ComplaintEvent(Base):

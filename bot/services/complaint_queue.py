@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Contact, Kelurahan, Officer
+from bot.models import Area, Complaint, Contact, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
@@ -30,7 +30,9 @@ ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
 
 def _area(officer: Officer) -> Any:
     """The officer's area as a condition; nothing when the area is missing."""
-    return areas.condition(officer, Complaint.kelurahan_id, Complaint.kota, Complaint.provinsi)
+    return areas.condition(
+        officer, Complaint.kelurahan_id, Complaint.kota_area_id, Complaint.provinsi_area_id
+    )
 
 
 def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
@@ -314,8 +316,10 @@ def as_dict(
         "level": complaint.level,
         "kelurahan_id": complaint.kelurahan_id,
         "kelurahan": kelurahan,
-        "kota": complaint.kota,
-        "provinsi": complaint.provinsi,
+        "kota_area_id": complaint.kota_area_id,
+        "kota": complaint.kota_name,
+        "provinsi_area_id": complaint.provinsi_area_id,
+        "provinsi": complaint.provinsi_name,
         "location": complaint.location_text,
         "text": complaint.text,
         "accused": complaint.accused,
@@ -339,10 +343,12 @@ def as_dict(
 def kelurahan_choices(session: Session, officer: Officer, limit: int = 100) -> list[Any] | None:
     """Kelurahan the officer may filter by (their area), or None when there are more than
     ``limit``: a long drop-down helps nobody and costs every page load."""
-    query = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota)
+    query = select(Kelurahan.id, Kelurahan.name, Area.name.label("kota")).outerjoin(
+        Area, Area.id == Kelurahan.kota_area_id
+    )
     if officer.role != roles.ADMIN:
         query = query.where(areas.kelurahan_condition(officer))
-    rows = list(session.execute(query.order_by(Kelurahan.name, Kelurahan.kota).limit(limit + 1)))
+    rows = list(session.execute(query.order_by(Kelurahan.name, Area.name).limit(limit + 1)))
     return rows if len(rows) <= limit else None
 
 
