@@ -38,7 +38,8 @@ depends_on = None
 
 log = logging.getLogger("alembic.runtime.migration")
 COVER = ["status", "due_at"]
-SEARCHED = ("text", "accused", "location_text")
+# bot.models.complaint.SEARCH_DOCUMENT, as the queue's search writes it.
+SEARCH_DOCUMENT = ("text || '\n' || coalesce(accused, '') || '\n' || coalesce(location_text, '')")
 
 area = sa.table("area", sa.column("id", sa.Integer), sa.column("level", sa.String),
                 sa.column("code", sa.String), sa.column("name", sa.String),
@@ -188,16 +189,14 @@ def _trigram_indexes() -> None:
             return
         schema = conn.scalar(sa.text(installed))
     # Named with its schema: the operator class need not be on the search path.
-    for name in SEARCHED:
-        op.create_index(f"ix_complaint_{name}_trgm", "complaint", [name], postgresql_using="gin",
-                        postgresql_ops={name: f"{schema}.gin_trgm_ops"})
+    op.execute(f"CREATE INDEX ix_complaint_search_trgm ON complaint USING gin "
+               f"(({SEARCH_DOCUMENT}) {schema}.gin_trgm_ops)")
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
-        for name in SEARCHED:
-            op.execute(f"DROP INDEX IF EXISTS ix_complaint_{name}_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_complaint_search_trgm")
     with op.batch_alter_table("officer") as batch:
         batch.add_column(sa.Column("kota", sa.String(length=120), nullable=True))
         batch.add_column(sa.Column("provinsi", sa.String(length=120), nullable=True))
