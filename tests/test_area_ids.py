@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.models import Area, Complaint, Kelurahan, Officer
 from bot.services import complaint_queue as queue
@@ -112,6 +112,19 @@ def test_provinsi_officer_overdue_count_and_escalation_stay_in_their_province(
         fas = create_or_update(s, "ppm_jabar", "password-123", "ppm", provinsi="Jawa Barat")
         assert fas.area_id == jabar_prov
         assert queue.overdue_count(s, fas, later + timedelta(days=90)) == 1
+        # The count adds up the scope's parts: the same as counting the scope itself,
+        # for a kota officer too, who also sees the complaints that need an area.
+        s.add(Complaint(code="999000001", contact_id=s.scalar(select(Complaint.contact_id)),
+                        channel="sms", text="tanpa wilayah", level="kota",
+                        due_at=later, created_at=later, updated_at=later))
+        kota = create_or_update(s, "ppm_kota", "password-123", "ppm", kota="Kota Bandung",
+                                provinsi="Jawa Barat")
+        s.flush()
+        for officer in (fas, kota):
+            whole = s.scalar(select(func.count()).select_from(Complaint).where(
+                queue.scope(officer), Complaint.due_at < later + timedelta(days=90)))
+            assert queue.overdue_count(s, officer, later + timedelta(days=90)) == whole
+        assert queue.overdue_count(s, kota, later + timedelta(days=90)) == 1  # the unplaced one
     officer_login("ppm_jabar", "ppm", provinsi="jawa barat")
     page = _queue(client)
     assert jabar_code in page and sumsel_code not in page

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,6 +84,16 @@ class Complaint(Base):
         Index("ix_complaint_due", "due_at"),
         Index("ix_complaint_created", "created_at"),
         Index("ix_complaint_contact", "contact_id", "id"),
+        # A provinsi officer's overdue count: only complaints with a deadline (new or
+        # verified), with what the scope checks, so the count reads the index alone.
+        Index(
+            "ix_complaint_provinsi_due",
+            "provinsi_area_id",
+            "due_at",
+            postgresql_include=["level", "status", "contact_id", "names_bkm_member"],
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(

@@ -209,15 +209,27 @@ def page(
     return rows, (rows[-1].id if more and rows else None)
 
 
+def scope_parts(officer: Officer) -> list[Any]:
+    """:func:`scope` as disjoint conditions whose union it is (the officer's area, then
+    the complaints without one), so that a count can use one index per part: PostgreSQL
+    reads a whole index for an OR of the two."""
+    if officer.role not in VIEW_ROLES or officer.role == roles.ADMIN:
+        return [scope(officer)]
+    parts = [and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))]
+    if sees_unplaced(officer):
+        # An area is always a placed complaint's (complaints.place): no overlap.
+        parts.append(Complaint.kelurahan_id.is_(None))
+    return [and_(_hide_from_bkm(officer, part), not_simulated()) for part in parts]
+
+
 def overdue_count(session: Session, officer: Officer, now: datetime | None = None) -> int:
     now = now or datetime.now(timezone.utc)
-    return (
+    return sum(
         session.scalar(
-            select(func.count())
-            .select_from(Complaint)
-            .where(scope(officer), Complaint.due_at < now)
+            select(func.count()).select_from(Complaint).where(part, Complaint.due_at < now)
         )
         or 0
+        for part in scope_parts(officer)
     )
 
 

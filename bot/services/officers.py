@@ -113,5 +113,5 @@ def area_label(officer: Officer, kelurahan: Kelurahan | None) -> str:
     if officer.level == roles.KELURAHAN and kelurahan is not None:
         return f"Kel. {kelurahan.name}, {kelurahan.kota}"
     if officer.level in (roles.KOTA, roles.PROVINSI):
-        return officer.area.name if officer.area is not None else ""
+        return officer.area.label if officer.area is not None else ""
     return "Nasional"

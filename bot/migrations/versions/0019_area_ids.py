@@ -8,14 +8,16 @@ when a kelurahan under them has one), and ``officer.area_id``,
 ``provinsi_area_id`` point at them. The text columns of officer and complaint go.
 
 The data: the areas are made from the kelurahan's kota and provinsi (a kota together
-with its provinsi); each complaint takes its kelurahan's areas (or, without one, the
-areas its old kota/provinsi text names); each kota officer the kota named together with
+with its provinsi); each complaint takes its kelurahan's areas (without one it stays in
+the "needs an area" list); each kota officer the kota named together with
 their provinsi, each provinsi officer the provinsi. An officer whose text matches no
 area keeps an empty area (sees nothing, as before) and is listed in the migration's
 log; complaints without a kelurahan stay in the "needs an area" list.
 
-On PostgreSQL the word search gets GIN trigram indexes (pg_trgm, created here when the
-database user may); SQLite keeps scanning within the officer's scope.
+On PostgreSQL the word search gets a GIN trigram index (pg_trgm, created here when the
+database user may); SQLite keeps scanning within the officer's scope. A provinsi
+officer's overdue count and the queues' "not simulated" test get small partial indexes
+(bench/complaints_queue.py).
 
 Revision ID: 0019_area_ids
 Revises: 0017_proposal_override
@@ -97,9 +99,15 @@ def upgrade() -> None:
                            postgresql_include=COVER)
         batch.create_index("ix_complaint_provinsi_scope", ["provinsi_area_id", "level", "id"],
                            postgresql_include=COVER)
+        batch.create_index("ix_complaint_provinsi_due", ["provinsi_area_id", "due_at"],
+                           postgresql_include=["level", "status", "contact_id", "names_bkm_member"],
+                           postgresql_where=sa.text("due_at IS NOT NULL"),
+                           sqlite_where=sa.text("due_at IS NOT NULL"))
     with op.batch_alter_table("officer") as batch:
         batch.drop_column("provinsi")
         batch.drop_column("kota")
+    op.create_index("ix_contact_simulated", "contact", ["id"],
+                    postgresql_where=sa.text("simulated IS TRUE"), sqlite_where=sa.text("simulated IS 1"))
     _trigram_indexes()
 
 
@@ -142,21 +150,14 @@ def _fill_areas() -> None:
                              "WHERE id = :id"),
                      {"k": kota_ids[(_key(kota), _key(provinsi))], "p": provinsi_ids[_key(provinsi)],
                       "id": kel_id})
-    # Complaints: from their kelurahan; the unplaced ones by the names they carry.
+    # Complaints: from their kelurahan. Those without one keep no area (as complaints.place
+    # does): they are in the "needs an area" list.
     conn.execute(sa.text(
         "UPDATE complaint SET "
         "kota_area_id = (SELECT kota_area_id FROM kelurahan WHERE kelurahan.id = complaint.kelurahan_id), "
         "provinsi_area_id = (SELECT provinsi_area_id FROM kelurahan "
         "WHERE kelurahan.id = complaint.kelurahan_id) "
         "WHERE kelurahan_id IS NOT NULL"))
-    for kota, provinsi in conn.execute(sa.text(
-            "SELECT DISTINCT kota, provinsi FROM complaint WHERE kelurahan_id IS NULL "
-            "AND provinsi IS NOT NULL")).all():
-        conn.execute(sa.text(
-            "UPDATE complaint SET kota_area_id = :k, provinsi_area_id = :p WHERE kelurahan_id IS NULL "
-            "AND provinsi = :provinsi AND " + ("kota = :kota" if kota is not None else "kota IS NULL")),
-            {"k": kota_ids.get((_key(kota), _key(provinsi))) if kota else None,
-             "p": provinsi_ids.get(_key(provinsi)), "provinsi": provinsi, "kota": kota})
     # Officers: a kota together with its provinsi; a provinsi by its name.
     for officer_id, username, level, kota, provinsi in conn.execute(sa.text(
             "SELECT id, username, level, kota, provinsi FROM officer "
@@ -215,7 +216,9 @@ def downgrade() -> None:
     op.execute("UPDATE officer SET kota = (SELECT kota FROM kelurahan WHERE kelurahan.id = officer.kelurahan_id), "
                "provinsi = (SELECT provinsi FROM kelurahan WHERE kelurahan.id = officer.kelurahan_id) "
                "WHERE level = 'kelurahan'")
+    op.drop_index("ix_contact_simulated", table_name="contact")
     with op.batch_alter_table("complaint") as batch:
+        batch.drop_index("ix_complaint_provinsi_due")
         batch.drop_index("ix_complaint_provinsi_scope")
         batch.drop_index("ix_complaint_kota_scope")
         batch.drop_constraint(batch.f("fk_complaint_provinsi_area_id_area"), type_="foreignkey")
