@@ -134,3 +134,25 @@ def test_provinsi_officer_overdue_count_and_escalation_stay_in_their_province(
     officer_login("ppm_sumsel", "ppm", provinsi="Sumatera Selatan")
     page = _queue(client)
     assert sumsel_code in page and jabar_code not in page
+
+
+def test_import_makes_the_areas_and_a_reimport_renames_them_by_code(runner, rt, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``areas import`` makes one area row per kota and provinsi code; a re-import with a
+    new name renames the row, so the officer on it keeps their area."""
+    path = tmp_path / "wilayah.csv"
+    path.write_text("kode,nama\n32,Jawa Barat\n32.73,Kota Bandung\n32.73.14.1004,Sukamaju\n"
+                    "32.73.14.1005,Cicadas\n", encoding="utf-8")
+    assert runner.invoke(args=["areas", "import", str(path)]).exit_code == 0
+    created = runner.invoke(args=["create-user", "ika", "--role", "ppm", "--kota", "kota bandung",
+                                  "--password", "rahasia-ika-1"])
+    assert created.exit_code == 0, created.output
+    path.write_text("kode,nama\n32,Jawa Barat\n32.73,Kota Bandung Raya\n32.73.14.1004,Sukamaju\n"
+                    "32.73.14.1005,Cicadas\n", encoding="utf-8")
+    assert runner.invoke(args=["areas", "import", str(path)]).exit_code == 0
+    with rt.db.session() as s:
+        kota = s.scalars(select(Area).where(Area.level == "kota")).all()
+        assert [(a.code, a.name, a.parent.code) for a in kota] == [("32.73", "Kota Bandung Raya", "32")]
+        assert set(s.scalars(select(Kelurahan.kota_area_id))) == {kota[0].id}
+        officer = s.scalar(select(Officer).where(Officer.username == "ika"))
+        assert (officer.area_id, officer.kota_name, officer.provinsi_name) == (
+            kota[0].id, "Kota Bandung Raya", "Jawa Barat")
