@@ -88,17 +88,19 @@ def test_kota_without_provinsi_is_refused_when_the_name_repeats(rt, two_bandungs
 
 def test_one_helper_scopes_kelurahan_and_complaints_alike(rt, two_bandungs) -> None:  # type: ignore[no-untyped-def]
     with rt.db.session() as session:
+        jabar_bandung = session.scalar(select(Kelurahan.kota_area_id).where(Kelurahan.code == HERE[0]))
         officer = Officer(username="k", password_hash="x", role="ppm", level="kota",
-                          kota="Kota Bandung", provinsi="Jawa Barat")
+                          area_id=jabar_bandung)
         kelurahan = session.scalars(select(Kelurahan).order_by(Kelurahan.code)).all()
         seen = session.scalars(
             select(Kelurahan.code).where(area_scope.kelurahan_condition(officer))).all()
         assert seen == ["32.73.14.1004"]
         assert [area_scope.contains(officer, kel) for kel in kelurahan] == [False, True]
-        # The same rule on a complaint's own columns.
-        cond = area_scope.condition(officer, Complaint.kelurahan_id, Complaint.kota, Complaint.provinsi)
-        assert "provinsi" in str(cond)
-        # A kota officer whose provinsi is unknown sees nothing rather than two provinces.
-        officer.provinsi = None
+        # The same rule on a complaint's own columns: the kota's id, not its name.
+        cond = area_scope.condition(officer, Complaint.kelurahan_id, Complaint.kota_area_id,
+                                    Complaint.provinsi_area_id)
+        assert "kota_area_id" in str(cond)
+        # A kota officer whose area is unknown sees nothing rather than two provinces.
+        officer.area_id = None
         assert session.scalars(
             select(Kelurahan.code).where(area_scope.kelurahan_condition(officer))).all() == []

@@ -72,5 +72,5 @@ def test_a_kota_officer_is_bound_to_one_provinsi(rt, two_bandungs) -> None:
         s.add(Kelurahan(name="Bojong", kota="Kota Bogor", provinsi="Jawa Barat"))
         s.flush()
         officer = create_or_update(s, "ppm_bgr", "password-123", "ppm", kota="Kota Bogor")
-        assert officer.provinsi == "Jawa Barat"
+        assert officer.provinsi_name == "Jawa Barat"
         assert s.scalar(select(Complaint.id).limit(1)) is not None

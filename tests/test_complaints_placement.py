@@ -77,7 +77,7 @@ def test_every_intake_path_reaches_a_non_admin_officer(
     with rt.db.session() as s:
         placed = dict(s.execute(select(Complaint.code, Complaint.kelurahan_id)).all())
         tanya = s.scalar(select(Complaint).where(Complaint.code == filed["tanya"]))
-        assert (tanya.kota, tanya.provinsi, tanya.level) == ("Kota", "Prov", "kelurahan")
+        assert (tanya.kota_name, tanya.provinsi_name, tanya.level) == ("Kota", "Prov", "kelurahan")
     assert placed[filed["sms_member"]] == suka.id
     assert placed[filed["whatsapp_named"]] == suka.id
     assert placed[filed["sanggah"]] == suka.id
@@ -118,7 +118,7 @@ def test_kota_officer_places_a_complaint_that_needs_an_area(rt, client, officer_
                 data={"csrf_token": token, "kelurahan_id": here_id})
     with rt.db.session() as s:
         stored = s.get(Complaint, complaint_id)
-        assert (stored.kelurahan_id, stored.provinsi, stored.level) == (
+        assert (stored.kelurahan_id, stored.provinsi_name, stored.level) == (
             here_id, "Jawa Barat", "kelurahan")
     assert code not in client.get("/complaints/?area=none").get_data(as_text=True)
     _logout(client)

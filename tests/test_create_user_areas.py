@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import Officer
+from bot.models import Kelurahan, Officer
 from tests.ksm_helpers import add_kelurahan
 
 
@@ -29,7 +29,7 @@ def test_known_kota_in_any_case_is_stored_as_written_in_the_data(runner, rt) -> 
     result = _create(runner, "--kota", "kota bandung")
     assert result.exit_code == 0, result.output
     officer = _officer(rt)
-    assert (officer.level, officer.kota, officer.provinsi) == ("kota", "Kota Bandung", "Jawa Barat")
+    assert (officer.level, officer.kota_name, officer.provinsi_name) == ("kota", "Kota Bandung", "Jawa Barat")
 
 
 def test_kota_not_in_the_given_provinsi_is_refused(runner, rt) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_kota_not_in_the_given_provinsi_is_refused(runner, rt) -> None:  # type:
     assert result.exit_code != 0 and "provinsi" in result.output
     result = _create(runner, "--kota", "Kota Bandung", "--provinsi", "sumatera selatan")
     assert result.exit_code == 0, result.output
-    assert _officer(rt).provinsi == "Sumatera Selatan"
+    assert _officer(rt).provinsi_name == "Sumatera Selatan"
 
 
 def test_unknown_provinsi_and_kelurahan_are_refused_with_suggestions(runner, rt) -> None:  # type: ignore[no-untyped-def]
@@ -63,4 +63,6 @@ def test_kelurahan_by_code_and_ambiguous_names(runner, rt) -> None:  # type: ign
     assert result.exit_code != 0 and "32.73.14.1004" in result.output
     result = _create(runner, "--kelurahan", "32.73.14.1004")
     assert result.exit_code == 0, result.output
-    assert _officer(rt).provinsi == "Jawa Barat"
+    with rt.db.session() as session:
+        jabar = session.scalar(select(Kelurahan.id).where(Kelurahan.code == "32.73.14.1004"))
+    assert (_officer(rt).level, _officer(rt).kelurahan_id) == ("kelurahan", jabar)

@@ -57,7 +57,8 @@ def _complaints(rt, kel, kind: str, n: int, simulated: bool = False, created_at:
             contact = _contact(s, simulated, name, phone if n == 1 else None)
             complaint = Complaint(
                 code=f"{next(_numbers):09d}", contact_id=contact.id, channel="sms", text=text,
-                kelurahan_id=kel.id, kota=kel.kota, provinsi=kel.provinsi, kind=kind,
+                kelurahan_id=kel.id, kota_area_id=kel.kota_area_id,
+                provinsi_area_id=kel.provinsi_area_id, kind=kind,
                 level="kelurahan", status=c.NEW, accused="Pak Joko Santoso",
                 created_at=created_at or datetime.now(timezone.utc),
                 due_at=datetime.now(timezone.utc) + timedelta(days=3))
@@ -180,7 +181,8 @@ def test_counts_of_one_and_two_show_as_less_than_three_and_sums_cannot_unmask_th
     with rt.db.session() as s:  # one complaint in the kota that no kelurahan holds yet
         contact = _contact(s)
         s.add(Complaint(code="900000001", contact_id=contact.id, channel="sms", text="x",
-                        kota="Kota Bandung", provinsi="Jawa Barat", kind=c.OTHER, level="kota"))
+                        kota_area_id=suka.kota_area_id, provinsi_area_id=suka.provinsi_area_id,
+                        kind=c.OTHER, level="kota"))
 
     rows = _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))
     assert rows["Pertanyaan, informasi"][0] == "&lt;3"  # 1

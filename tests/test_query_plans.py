@@ -194,3 +194,55 @@ def test_the_dashboard_counts_the_last_day_without_reading_the_history(
         for statement, parameters in counts:
             # The table is ~1,000 pages; the last day's 1,440 rows fill ~15.
             assert pages_read(conn, statement, parameters) < 150, statement
+
+
+# 40,000 complaints in two kelurahan of two "Kota Bandung"; 8 say "banjir" (a common
+# word fills a page from the newest complaints anyway; a rare one is what an index is
+# for). Texts are long enough that the table is ~1,000 pages.
+COMPLAINTS = """
+INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out, invalid_number,
+                     created_at)
+VALUES ('+6281377777777', 'id', true, false, false, false, now());
+INSERT INTO complaint (code, contact_id, channel, text, kelurahan_id, kota_area_id,
+                       provinsi_area_id, anonymous, names_bkm_member, level, status,
+                       created_at, updated_at)
+SELECT lpad(n::text, 9, '0'), (SELECT id FROM contact WHERE phone = '+6281377777777'), 'sms',
+       'Aduan ' || n || CASE WHEN n % 10000 IN (7, 8) THEN ': banjir di RW ' ELSE ': jalan rusak di RW ' END
+       || repeat('dan dana BLM belum sampai ', 3),
+       k.id, k.kota_area_id, k.provinsi_area_id, true, false, 'kelurahan', 'new', now(), now()
+FROM generate_series(1, 40000) AS n
+JOIN kelurahan AS k ON k.code = CASE WHEN n % 2 = 0 THEN '32.73.14.1004' ELSE '16.99.01.1001' END;
+ANALYZE complaint;
+"""
+
+
+def test_word_search_uses_the_trigram_index_within_the_scope(
+    rt, database_url, officer_login
+) -> None:  # type: ignore[no-untyped-def]
+    """Searching words in the queue reads the few complaints that hold them (pg_trgm),
+    not every complaint, and finds only those of the officer's own area."""
+    from bot.models import Kelurahan
+
+    with rt.db.session() as session:
+        session.add_all([
+            Kelurahan(code="32.73.14.1004", name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat"),
+            Kelurahan(code="16.99.01.1001", name="Cibeureum", kota="Kota Bandung",
+                      provinsi="Sumatera Selatan"),
+        ])
+    url = libpq_url(database_url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(COMPLAINTS)
+    client = officer_login("ppm_bdg", "ppm", kota="Kota Bandung", provinsi="Jawa Barat")
+
+    with statements_run(rt) as ran:
+        page = client.get("/complaints/?q=banjir").get_data(as_text=True)
+    # Odd numbers are Sumatera Selatan's, even ones Jawa Barat's.
+    assert "000000008" in page and "000000007" not in page
+    searches = [(s, p) for s, p in ran if "ILIKE" in s.upper() and "LIMIT" in s.upper()]
+    assert len(searches) == 1, ran
+    with psycopg.connect(url) as conn:
+        (plan,) = conn.execute("EXPLAIN (FORMAT JSON) " + searches[0][0], searches[0][1]).fetchone()
+        assert "ix_complaint_search_trgm" in str(plan), plan
+        # The index's posting lists, not the table (a scan reads all of it, ~1,100 pages).
+        table = conn.execute("SELECT relpages FROM pg_class WHERE relname = 'complaint'").fetchone()
+        assert pages_read(conn, *searches[0]) < table[0] / 2

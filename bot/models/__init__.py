@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.models.api_token import ApiToken, ApiTokenUse
 from bot.models.announcement import Announcement, AnnouncementComplaint, AnnouncementItem
-from bot.models.area import Kelurahan
+from bot.models.area import Area, Kelurahan
 from bot.models.base import Base, utcnow
 from bot.models.bkm_roster import BkmMember
 from bot.models.broadcast import Broadcast, BroadcastSend
@@ -28,7 +28,7 @@ from bot.models.poor import PoorResident
 from bot.models.privacy import ErasureRequest
 
 __all__ = [
-    "Announcement", "AnnouncementComplaint", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
+    "Announcement", "AnnouncementComplaint", "Area", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",

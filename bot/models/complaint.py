@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.models.area import Area
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
 from conversations.flows.complaint import (  # noqa: F401  (the kinds' home)
     KINDS,
@@ -48,8 +60,8 @@ _COVER = ["status", "due_at"]
 class Complaint(Base):
     """One complaint, stored the moment its first text arrives.
 
-    The area columns (``kota``, ``provinsi``) are copied from the kelurahan so that an
-    officer's scope is one indexed comparison. ``due_at`` is the current deadline
+    The area columns (``kota_area_id``, ``provinsi_area_id``: rows of the areas table)
+    are copied from the kelurahan so that an officer's scope is one indexed comparison. ``due_at`` is the current deadline
     (verify, then follow up) and is cleared once the complaint is in follow-up or closed.
     ``anonymous`` starts True: the complainant's identity stays hidden until they say
     it may be shown.
@@ -64,14 +76,30 @@ class Complaint(Base):
         Index(
             "ix_complaint_kelurahan_scope", "kelurahan_id", "level", "id", postgresql_include=_COVER
         ),
-        Index("ix_complaint_kota_scope", "kota", "level", "id", postgresql_include=_COVER),
-        Index("ix_complaint_provinsi_scope", "provinsi", "level", "id", postgresql_include=_COVER),
+        Index("ix_complaint_kota_scope", "kota_area_id", "level", "id", postgresql_include=_COVER),
+        Index(
+            "ix_complaint_provinsi_scope",
+            "provinsi_area_id",
+            "level",
+            "id",
+            postgresql_include=_COVER,
+        ),
         Index("ix_complaint_level", "level", "id", postgresql_include=_COVER),
         Index("ix_complaint_status", "status", "id"),
         Index("ix_complaint_assigned", "assigned_officer_id", "id"),
         Index("ix_complaint_due", "due_at"),
         Index("ix_complaint_created", "created_at"),
         Index("ix_complaint_contact", "contact_id", "id"),
+        # A provinsi officer's overdue count: only complaints with a deadline (new or
+        # verified), with what the scope checks, so the count reads the index alone.
+        Index(
+            "ix_complaint_provinsi_due",
+            "provinsi_area_id",
+            "due_at",
+            postgresql_include=["level", "status", "contact_id", "names_bkm_member"],
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(
@@ -87,8 +115,8 @@ class Complaint(Base):
     text: Mapped[str] = mapped_column(Text)
     location_text: Mapped[str | None] = mapped_column(String(200))
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
-    kota: Mapped[str | None] = mapped_column(String(120))
-    provinsi: Mapped[str | None] = mapped_column(String(120))
+    kota_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    provinsi_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     kind: Mapped[str | None] = mapped_column(String(24))
     accused: Mapped[str | None] = mapped_column(String(300))
     amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -108,6 +136,44 @@ class Complaint(Base):
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("complaint.id"), index=True
     )
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    kota_area: Mapped[Area | None] = relationship(foreign_keys=[kota_area_id])
+    provinsi_area: Mapped[Area | None] = relationship(foreign_keys=[provinsi_area_id])
+
+    @property
+    def kota_name(self) -> str | None:
+        return self.kota_area.name if self.kota_area is not None else None
+
+    @property
+    def provinsi_name(self) -> str | None:
+        return self.provinsi_area.name if self.provinsi_area is not None else None
+
+
+def _search_document() -> Any:
+    # Literals, not bound parameters: PostgreSQL uses the index only for the very same
+    # expression. The newline keeps a search from matching across two fields (the
+    # queue's search words never hold one).
+    newline, blank = literal_column("'\n'"), literal_column("''")
+    return (
+        Complaint.text
+        + newline
+        + func.coalesce(Complaint.accused, blank)
+        + newline
+        + func.coalesce(Complaint.location_text, blank)
+    )
+
+
+# What a word search looks in: the text, who is complained about and the location
+# (``complaint_queue.search``). On PostgreSQL one GIN trigram index serves ILIKE on it;
+# SQLite scans within the officer's scope.
+SEARCH_DOCUMENT = _search_document()
+Index(
+    "ix_complaint_search_trgm",
+    SEARCH_DOCUMENT.label("search_document"),
+    postgresql_using="gin",
+    postgresql_ops={"search_document": "gin_trgm_ops"},
+    info={"postgresql_only": True},
+)
 
 
 class ComplaintEvent(Base):

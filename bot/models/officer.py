@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.models.area import Area
 from bot.models.base import Base, UtcDateTime, utcnow
 
 ADMIN = "admin"
@@ -41,9 +42,9 @@ class RecoveryCode(Base):
 class Officer(Base):
     """A dashboard user.
 
-    The area is given by ``level`` and the name at that level: a kelurahan officer has
-    ``kelurahan_id``; a kota officer ``kota`` (and ``provinsi``); a provinsi officer
-    ``provinsi``; pusat sees everything.
+    The area is given by ``level`` and the area's id at that level: a kelurahan officer
+    has ``kelurahan_id``; a kota officer ``area_id``, the kota's row (which lies in one
+    provinsi); a provinsi officer ``area_id``, the provinsi's row; pusat sees everything.
     """
 
     __tablename__ = "officer"
@@ -55,8 +56,7 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(12), default=KELURAHAN)
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
-    kota: Mapped[str | None] = mapped_column(String(120))
-    provinsi: Mapped[str | None] = mapped_column(String(120))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     # API tokens: ``bot.models.api_token`` (several per officer, each with an expiry).
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Raised by logout and a password reset: every session made before stops working.
@@ -66,6 +66,20 @@ class Officer(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    area: Mapped[Area | None] = relationship(lazy="selectin")
+
+    @property
+    def kota_name(self) -> str | None:
+        """The kota's name (from the areas table) for a kota officer."""
+        return self.area.name if self.area is not None and self.area.level == KOTA else None
+
+    @property
+    def provinsi_name(self) -> str | None:
+        """The provinsi's name for a kota or provinsi officer."""
+        if self.area is None:
+            return None
+        return self.area.parent.name if self.area.parent is not None else self.area.name
 
     # flask-login's interface, kept here so the model needs no Flask import.
     @property

@@ -1,5 +1,6 @@
-"""Finding an area an officer typed (``create-user --kota Bandungg``): the stored
-spelling when it exists, else an error that suggests the nearest names."""
+"""Finding an area an officer typed (``create-user --kota Bandungg``) in the areas
+table: the stored spelling when it exists, else an error that suggests the nearest
+names."""
 from __future__ import annotations
 
 import difflib
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.models import Area as AreaRow
 from bot.models import Kelurahan
+from bot.models import area as levels
 from bot.services.area_import import normalise_code
 
 
@@ -35,7 +38,8 @@ def _distinct(session: Session, column, *where) -> list[str]:  # type: ignore[no
 
 def find(session: Session, kelurahan: str | None = None, kota: str | None = None,
          provinsi: str | None = None) -> Area:
-    """The area named by a kelurahan (name or code), a kota, a provinsi, or none (pusat).
+    """The area named by a kelurahan (name or code), a kota, a provinsi, or none (pusat),
+    looked up in the areas table.
 
     Raises:
         AreaNotFound: no such area, with the nearest names; or one that needs a
@@ -43,26 +47,28 @@ def find(session: Session, kelurahan: str | None = None, kota: str | None = None
     """
     where = []
     if provinsi:
-        stored = _distinct(session, Kelurahan.provinsi,
-                           func.lower(Kelurahan.provinsi) == provinsi.strip().lower())
+        stored = _distinct(session, AreaRow.name, AreaRow.level == levels.PROVINSI,
+                           func.lower(AreaRow.name) == provinsi.strip().lower())
         if not stored:
-            raise AreaNotFound(f"provinsi {provinsi!r} not found"
-                               + _nearest(provinsi, _distinct(session, Kelurahan.provinsi)))
+            raise AreaNotFound(f"provinsi {provinsi!r} not found" + _nearest(
+                provinsi, _distinct(session, AreaRow.name, AreaRow.level == levels.PROVINSI)))
         provinsi = stored[0]
-        where.append(Kelurahan.provinsi == provinsi)
+        parents = select(AreaRow.id).where(AreaRow.level == levels.PROVINSI, AreaRow.name == provinsi)
+        where.append(Kelurahan.provinsi_area_id.in_(parents))
     if kota:
-        stored = _distinct(session, Kelurahan.kota, func.lower(Kelurahan.kota) == kota.strip().lower(), *where)
-        if not stored:
-            inside = f" in {provinsi}" if provinsi else ""
-            raise AreaNotFound(f"kota {kota!r} not found{inside}"
-                               + _nearest(kota, _distinct(session, Kelurahan.kota, *where)))
-        kota = stored[0]
-        where.append(Kelurahan.kota == kota)
-        provinces = _distinct(session, Kelurahan.provinsi, *where)
-        if len(provinces) > 1:
-            raise AreaNotFound(f"{kota} is in more than one provinsi ({', '.join(provinces)}): "
+        inside = [AreaRow.parent_id.in_(parents)] if provinsi else []
+        found = list(session.scalars(select(AreaRow).where(
+            AreaRow.level == levels.KOTA, func.lower(AreaRow.name) == kota.strip().lower(), *inside)))
+        if not found:
+            where_text = f" in {provinsi}" if provinsi else ""
+            raise AreaNotFound(f"kota {kota!r} not found{where_text}" + _nearest(
+                kota, _distinct(session, AreaRow.name, AreaRow.level == levels.KOTA, *inside)))
+        if len(found) > 1:
+            provinces = sorted(x.parent.name if x.parent else "?" for x in found)
+            raise AreaNotFound(f"{found[0].name} is in more than one provinsi ({', '.join(provinces)}): "
                                "give --provinsi")
-        provinsi = provinces[0]
+        kota, provinsi = found[0].name, found[0].parent.name if found[0].parent else provinsi
+        where = [Kelurahan.kota_area_id == found[0].id]
     if not kelurahan:
         return Area(None, kota, provinsi)
     code = normalise_code(kelurahan)
@@ -77,5 +83,5 @@ def find(session: Session, kelurahan: str | None = None, kota: str | None = None
     if len(matches) > 1:
         listed = "; ".join(f"{k.code or 'no code'} {k.name}, {k.kota}, {k.provinsi}" for k in matches[:10])
         raise AreaNotFound(f"kelurahan {kelurahan!r} is ambiguous, give its code: {listed}")
-    found = matches[0]
-    return Area(found, found.kota, found.provinsi)
+    found_kel = matches[0]
+    return Area(found_kel, found_kel.kota, found_kel.provinsi)

@@ -1,9 +1,10 @@
 """The one rule for an officer's area, shared by every page that scopes by area.
 
-A kelurahan officer sees their kelurahan (by id); a kota officer their kota, matched
-together with its provinsi because kota names repeat across provinces (there is more than
-one "Kota Bandung" in the data); a provinsi officer their provinsi; pusat everything. An
-officer whose area is incomplete sees nothing rather than too much.
+Every comparison is by id: a kelurahan officer sees their kelurahan; a kota officer
+their kota's row of the areas table (``officer.area_id``), which lies in one provinsi, so
+the "Kota Bandung" of another province is another id; a provinsi officer their
+provinsi's row; pusat everything. An officer whose area is missing sees nothing rather
+than too much.
 
 KSMs, members, proposals, the poor list, monev and announcements apply it to the
 ``Kelurahan`` columns (:func:`kelurahan_condition`); the complaint queue to the
@@ -13,30 +14,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, true
+from sqlalchemy import ColumnElement, false, true
 
 from bot.models import Kelurahan, Officer
 from bot.models import officer as roles
 
 
-def condition(officer: Officer, kelurahan_id: Any, kota: Any, provinsi: Any) -> ColumnElement[bool]:
-    """The officer's area as a condition on the given kelurahan id, kota and provinsi columns."""
+def condition(officer: Officer, kelurahan_id: Any, kota_area_id: Any,
+              provinsi_area_id: Any) -> ColumnElement[bool]:
+    """The officer's area as a condition on the given kelurahan, kota and provinsi id
+    columns."""
     if officer.level == roles.PUSAT:
         return true()
     if officer.level == roles.KELURAHAN:
         return kelurahan_id == officer.kelurahan_id if officer.kelurahan_id else false()
     if officer.level == roles.KOTA:
-        if officer.kota and officer.provinsi:
-            return and_(kota == officer.kota, provinsi == officer.provinsi)
-        return false()
+        return kota_area_id == officer.area_id if officer.area_id else false()
     if officer.level == roles.PROVINSI:
-        return provinsi == officer.provinsi if officer.provinsi else false()
+        return provinsi_area_id == officer.area_id if officer.area_id else false()
     return false()
 
 
 def kelurahan_condition(officer: Officer) -> ColumnElement[bool]:
     """The officer's area as a condition on ``Kelurahan``."""
-    return condition(officer, Kelurahan.id, Kelurahan.kota, Kelurahan.provinsi)
+    return condition(officer, Kelurahan.id, Kelurahan.kota_area_id, Kelurahan.provinsi_area_id)
 
 
 def contains(officer: Officer, kelurahan: Kelurahan) -> bool:
@@ -46,8 +47,7 @@ def contains(officer: Officer, kelurahan: Kelurahan) -> bool:
     if officer.level == roles.KELURAHAN:
         return bool(officer.kelurahan_id) and officer.kelurahan_id == kelurahan.id
     if officer.level == roles.KOTA:
-        return bool(officer.kota and officer.provinsi) and (
-            (officer.kota, officer.provinsi) == (kelurahan.kota, kelurahan.provinsi))
+        return bool(officer.area_id) and officer.area_id == kelurahan.kota_area_id
     if officer.level == roles.PROVINSI:
-        return bool(officer.provinsi) and officer.provinsi == kelurahan.provinsi
+        return bool(officer.area_id) and officer.area_id == kelurahan.provinsi_area_id
     return False

@@ -281,10 +281,7 @@ def colleagues(session: Session, officer: Officer, limit: int = 200) -> list[Off
             Officer.kelurahan_id.is_(officer.kelurahan_id)
             if officer.kelurahan_id is None
             else Officer.kelurahan_id == officer.kelurahan_id,
-            Officer.kota.is_(None) if officer.kota is None else Officer.kota == officer.kota,
-            Officer.provinsi.is_(None)
-            if officer.provinsi is None
-            else Officer.provinsi == officer.provinsi,
+            Officer.area_id.is_(None) if officer.area_id is None else Officer.area_id == officer.area_id,
         )
     return list(session.scalars(query.order_by(Officer.username).limit(limit)))
 

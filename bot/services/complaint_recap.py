@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Kelurahan, Officer
+from bot.models import Area, Complaint, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import labels
@@ -80,7 +80,9 @@ def recap(
         {
             k.id: f"{k.name}, {k.kota}"
             for k in session.execute(
-                select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).where(Kelurahan.id.in_(ids))
+                select(Kelurahan.id, Kelurahan.name, Area.name.label("kota"))
+                .outerjoin(Area, Area.id == Kelurahan.kota_area_id)
+                .where(Kelurahan.id.in_(ids))
             )
         }
         if ids

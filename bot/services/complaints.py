@@ -61,12 +61,12 @@ def place(complaint: Complaint, kelurahan: Kelurahan | None) -> None:
     kota level: the BKM must not handle it.
     """
     if kelurahan is None:
-        complaint.kelurahan_id = complaint.kota = complaint.provinsi = None
+        complaint.kelurahan_id = complaint.kota_area_id = complaint.provinsi_area_id = None
         complaint.level = levels.KOTA
         return
     complaint.kelurahan_id = kelurahan.id
-    complaint.kota = kelurahan.kota
-    complaint.provinsi = kelurahan.provinsi
+    complaint.kota_area_id = kelurahan.kota_area_id
+    complaint.provinsi_area_id = kelurahan.provinsi_area_id
     complaint.level = levels.KOTA if complaint.names_bkm_member else levels.KELURAHAN
 
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.models import Kelurahan, Officer
+from bot.models import Area, Kelurahan, Officer
+from bot.models import area as area_levels
 from bot.models import officer as roles
+from bot.models.area import find_or_add
 
 
 class OfficerError(ValueError):
@@ -28,7 +30,9 @@ def create_or_update(
     """Create the officer, or reset the password/role/area of an existing one.
 
     The area's level follows from what is given: a kelurahan, else a kota, else a
-    provinsi, else the whole country (pusat).
+    provinsi, else the whole country (pusat). A kota or provinsi is stored as its row of
+    the areas table (added when it is new: ``create-user`` checks the names first); a
+    kota named without its provinsi must be the only one of that name.
     """
     if role not in roles.ROLES:
         raise OfficerError(f"role must be one of {', '.join(roles.ROLES)}")
@@ -36,13 +40,20 @@ def create_or_update(
         raise OfficerError("password must be at least 8 characters")
     if not username or not username.replace("_", "").replace(".", "").isalnum():
         raise OfficerError("username: letters, digits, '.' and '_' only")
+    area: Area | None = None
     if kelurahan is not None:
-        level, kota, provinsi = roles.KELURAHAN, kelurahan.kota, kelurahan.provinsi
+        level = roles.KELURAHAN
     elif kota:
         level = roles.KOTA
-        provinsi = provinsi or _provinsi_of(session, kota)
+        if provinsi:
+            parent = find_or_add(session, area_levels.PROVINSI, provinsi, None, None)
+            session.flush()
+            area = find_or_add(session, area_levels.KOTA, kota, None, parent)
+        else:
+            area = _kota_named(session, kota)
     elif provinsi:
         level = roles.PROVINSI
+        area = find_or_add(session, area_levels.PROVINSI, provinsi, None, None)
     else:
         level = roles.PUSAT
     officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
@@ -55,22 +66,22 @@ def create_or_update(
     officer.role = role
     officer.level = level
     officer.kelurahan_id = kelurahan.id if kelurahan is not None else None
-    officer.kota = kota
-    officer.provinsi = provinsi
+    officer.area = area
     officer.full_name = full_name or officer.full_name or username
     officer.active = True
     session.flush()
     return officer
 
 
-def _provinsi_of(session: Session, kota: str) -> str | None:
-    """The provinsi of ``kota`` when only one has a kota of that name.
+def _kota_named(session: Session, kota: str) -> Area | None:
+    """The kota named ``kota`` when only one provinsi has a kota of that name.
 
     Raises:
         OfficerError: kota names repeat across provinces and this one does.
     """
     found = session.scalars(
-        select(Kelurahan.provinsi).where(Kelurahan.kota == kota).distinct().limit(2)
+        select(Area).where(Area.level == area_levels.KOTA,
+                           func.lower(Area.name) == kota.strip().lower()).limit(2)
     ).all()
     if len(found) > 1:
         raise OfficerError(f"{kota} ada di lebih dari satu provinsi: sebutkan provinsi")
@@ -101,8 +112,6 @@ def hash_token(token: str) -> str:
 def area_label(officer: Officer, kelurahan: Kelurahan | None) -> str:
     if officer.level == roles.KELURAHAN and kelurahan is not None:
         return f"Kel. {kelurahan.name}, {kelurahan.kota}"
-    if officer.level == roles.KOTA:
-        return officer.kota or ""
-    if officer.level == roles.PROVINSI:
-        return officer.provinsi or ""
+    if officer.level in (roles.KOTA, roles.PROVINSI):
+        return officer.area.label if officer.area is not None else ""
     return "Nasional"

@@ -270,14 +270,15 @@ def kota_figures(session: Session, kota: Kota, month: str | None = None) -> dict
     (and of the complaints not placed in a kelurahan yet, as one more part)."""
     first, start, end = month_bounds(month)
     members = session.execute(
-        select(Kelurahan.id, Kelurahan.code, Kelurahan.name)
+        select(Kelurahan.id, Kelurahan.code, Kelurahan.name, Kelurahan.kota_area_id)
         .where(Kelurahan.kota == kota.name, Kelurahan.provinsi == kota.provinsi)
         .order_by(Kelurahan.name)
     ).all()
     ids = [m[0] for m in members]
+    kota_area_ids = {m[3] for m in members if m[3] is not None}
     counts = complaint_counts(
         session,
-        and_(Complaint.kota == kota.name, Complaint.provinsi == kota.provinsi,
+        and_(Complaint.kota_area_id.in_(kota_area_ids or {0}),
              or_(Complaint.kelurahan_id.is_(None), Complaint.kelurahan_id.in_(ids or [0]))),
         start, end,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
-from bot.models import Complaint, Kelurahan, Ksm, Officer
+from bot.models import Area, Complaint, Kelurahan, Ksm, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import area_scope
@@ -33,9 +34,12 @@ def index():  # type: ignore[no-untyped-def]
     complaints = (select(Complaint.kelurahan_id, func.count().label("n"))
                   .where(Complaint.status.in_(OPEN), not_simulated())
                   .group_by(Complaint.kelurahan_id).subquery())
+    kota, provinsi = aliased(Area), aliased(Area)
     query = (
         select(Kelurahan, func.coalesce(officers.c.n, 0), func.coalesce(ksms.c.n, 0),
-               func.coalesce(complaints.c.n, 0))
+               func.coalesce(complaints.c.n, 0), kota.name, provinsi.name)
+        .outerjoin(kota, kota.id == Kelurahan.kota_area_id)
+        .outerjoin(provinsi, provinsi.id == Kelurahan.provinsi_area_id)
         .outerjoin(officers, officers.c.kelurahan_id == Kelurahan.id)
         .outerjoin(ksms, ksms.c.kelurahan_id == Kelurahan.id)
         .outerjoin(complaints, complaints.c.kelurahan_id == Kelurahan.id)
@@ -43,11 +47,11 @@ def index():  # type: ignore[no-untyped-def]
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(Kelurahan.code.startswith(q), func.lower(Kelurahan.name).like(like),
-                                func.lower(Kelurahan.kota).like(like),
-                                func.lower(Kelurahan.provinsi).like(like)))
+                                func.lower(kota.name).like(like),
+                                func.lower(provinsi.name).like(like)))
     else:  # the whole country is 83,000 kelurahan: by default the ones in use
         query = query.where(or_(officers.c.n > 0, ksms.c.n > 0, complaints.c.n > 0))
-    rows = db.execute(query.order_by(Kelurahan.provinsi, Kelurahan.kota, Kelurahan.code,
+    rows = db.execute(query.order_by(provinsi.name, kota.name, Kelurahan.code,
                                      Kelurahan.name).limit(SHOWN + 1)).all()
     ids = [row[0].id for row in rows[:SHOWN]]
     names: dict[int, list[str]] = {}
@@ -58,9 +62,9 @@ def index():  # type: ignore[no-untyped-def]
     ):
         names.setdefault(kelurahan_id, []).append(f"{username} ({role})")
     above = []
-    for officer in db.scalars(select(Officer).where(
+    for officer in db.scalars(select(Officer).outerjoin(Area, Area.id == Officer.area_id).where(
             Officer.active.is_(True), Officer.level.in_((roles.KOTA, roles.PROVINSI)))
-            .order_by(Officer.provinsi, Officer.kota, Officer.username)):
+            .order_by(Area.name, Officer.username)):
         count = db.scalar(select(func.count()).select_from(Kelurahan)
                           .where(area_scope.kelurahan_condition(officer)))
         above.append((officer, count))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_ksm_simulated"
-down_revision = "0018_ksm_join_approval"
+down_revision = "0019_area_ids"
 branch_labels = None
 depends_on = None
 
