@@ -64,8 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         warm_up()
         from bot.services import pii_mask
 
-        for name in ("", "gunicorn.error", "gunicorn.access"):
-            pii_mask.install(logging.getLogger(name))  # NIK and numbers: masked in logs
+        pii_mask.install()  # NIK and numbers: masked in logs (root's and gunicorn's handlers)
         # Everything made so far lives as long as the process: freezing it keeps the
         # collector's full passes from walking it. One full pass over the ~155,000
         # start-up objects took 72 ms and stalled every thread of the worker (a p99

@@ -7,7 +7,8 @@ all call :meth:`Engine.handle`; ``bot.inbound`` stores what it decides.
 Commands that work at any step: MENU/INFO/BANTUAN, BATAL, STOP/BERHENTI, MULAI,
 BAHASA EN/ID. A message that is exactly a service keyword starts that service, even
 inside another dialog. So does a service keyword typed without a typo followed by a
-whole request of that service (``ADUAN <text>``, ``CEK <code>``), unless the open step
+whole request of that service (``ADUAN <text>``, ``CEK <code>``, ``INFO <kelurahan>``,
+``HAPUS DATA ...``, ``TERIMA/TOLAK <n>``: ``Flow.takes``), unless the open step
 says its answers may start with that word. Anything else inside a dialog is an answer
 to its question. When a dialog is stopped, the first reply says what became of it.
 """

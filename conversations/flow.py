@@ -14,6 +14,10 @@ from conversations.keywords import normalise
 from conversations.model import Dialog, Outcome, Reply, Turn
 
 MAX_ANSWER_LENGTH = 300
+#: Flows whose ``KEYWORD <text>`` is still an answer at a step that takes the resident's
+#: own words (a complaint's text, a question): "Info pak, dana BLM belum cair" and "Hapus
+#: data penerima fiktif" are complaints there (see :meth:`Flow.answers_keyword`).
+PROSE_OPENERS = frozenset({"public_info", "erasure"})
 
 
 class Invalid(Exception):

@@ -19,6 +19,7 @@ class Failure:
     code: int
     times: int  # how many requests get this answer; -1 = all
     to: str | None = None  # only requests to this number (E.164, channel prefix dropped)
+    message: str | None = None  # Twilio's text for the error (default: "fake error <code>")
 
 
 @dataclass
@@ -78,10 +79,11 @@ class FakeTwilio:
             self.failures.clear()
             self.count = 0
 
-    def fail(self, status: int, code: int, times: int = 1, to: str | None = None) -> None:
+    def fail(self, status: int, code: int, times: int = 1, to: str | None = None,
+             message: str | None = None) -> None:
         """Answer the next ``times`` sends (to ``to``, if given) with this error."""
         with self.lock:
-            self.failures.append(Failure(status, code, times, to))
+            self.failures.append(Failure(status, code, times, to, message))
 
     @property
     def messages(self) -> list[dict[str, object]]:
@@ -103,7 +105,7 @@ class FakeTwilio:
                         self.requests.append({**form, "_accepted": False, "_code": failure.code})
                     return failure.status, {
                         "code": failure.code,
-                        "message": f"fake error {failure.code}",
+                        "message": failure.message or f"fake error {failure.code}",
                         "more_info": f"https://www.twilio.com/docs/errors/{failure.code}",
                         "status": failure.status,
                     }

@@ -277,3 +277,78 @@ def test_two_officers_merging_each_way_at_once_make_no_loop(rt, client, filed) -
     thread.join(10)
     assert outcome == [f"Aduan {codes['b']} sudah digabung ke aduan {codes['a']}: gabungkan ke sana."]
     assert _complaint(rt, codes["a"]).status == "new"
+
+
+def _csv_row(client, code: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO(client.get("/complaints/export.csv").get_data(as_text=True)))
+    return next(r for r in rows if r["Kode"] == code)
+
+
+def test_the_api_and_the_csv_name_the_complaint_it_joined_only_to_who_sees_it(
+    rt, client, officer_login, filed
+) -> None:
+    from tests.test_complaints_queue import _api, _issue
+
+    sukamaju, _cibeureum, codes = filed
+    a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])
+    officer_login("ppm_bdg", "ppm", kota="Kota Bandung")
+    # A names a BKM member: the BKM of Sukamaju does not see it, but sees B.
+    client.post(f"/complaints/{a_id}/bkm", data={"csrf_token": _token(client), "reason": "ketua BKM"})
+    client.post(f"/complaints/{b_id}/merge", data={"csrf_token": _token(client), "into": codes["a"]})
+
+    token = _issue(rt, "ppm_api", "ppm", kota="Kota Bandung")
+    b = _api(client, token, f"/api/complaints/{b_id}").get_json()
+    assert (b["status"], b["merged_into"]) == ("merged", codes["a"])
+    assert _api(client, token, f"/api/complaints/{a_id}").get_json()["merged_into"] is None
+    listed = {x["code"]: x for x in _api(client, token, "/api/complaints").get_json()["complaints"]}
+    assert listed[codes["b"]]["merged_into"] == codes["a"]
+    row = _csv_row(client, codes["b"])
+    assert (row["Status"], row["Digabung ke"]) == ("Digabung", codes["a"])
+    assert _csv_row(client, codes["a"])["Digabung ke"] == ""
+
+    bkm_token = _issue(rt, "bkm_api", "bkm", kelurahan=sukamaju)
+    b = _api(client, bkm_token, f"/api/complaints/{b_id}").get_json()
+    assert (b["status"], b["merged_into"]) == ("merged", None)  # just the status
+    assert codes["a"] not in _api(client, bkm_token, "/api/complaints").get_data(as_text=True)
+    officer_login("bkm_a", "bkm", kelurahan=sukamaju)
+    row = _csv_row(client, codes["b"])
+    assert (row["Status"], row["Digabung ke"]) == ("Digabung", "")
+    assert codes["a"] not in client.get("/complaints/export.csv").get_data(as_text=True)
+
+
+def test_a_reply_on_the_root_reaches_its_merged_complainants_under_their_own_code(
+    rt, client, officer_login, filed, twilio, run_jobs, monkeypatch
+) -> None:
+    """CEK with a merged code already answers with the root's last response; the reply is
+    sent to the merged complainants too, each under their own code, nothing of the root
+    complaint in it, not to one who sent BERHENTI; each follower's trail says so."""
+    sukamaju, _cibeureum, codes = filed
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB)
+    a_id, b_id, other_id = (_id(rt, codes[k]) for k in ("a", "b", "other"))
+    officer_login("ppm_a", "ppm", kelurahan=sukamaju)
+    for duplicate in ("b", "other"):
+        client.post(f"/complaints/{_id(rt, codes[duplicate])}/merge",
+                    data={"csrf_token": _token(client), "into": codes["a"]})
+    Phone(client, number="+6281211110003").send("BERHENTI")
+    run_jobs()
+    assert "Pengadunya juga menerima kabar status dan balasan petugas pada aduan ini." in \
+        client.get(f"/complaints/{a_id}").get_data(as_text=True)  # the officer knows
+    before = len(twilio.messages)
+
+    client.post(f"/complaints/{a_id}/reply", data={
+        "csrf_token": _token(client), "text": "Tim PPM akan memeriksa pembukuan BKM Senin depan."})
+    run_jobs()
+    sent = {m["To"]: m["Body"] for m in twilio.messages[before:]}
+    assert sent[NUMBER_A] == (f"Petugas PPM, aduan {codes['a']}: Tim PPM akan memeriksa "
+                              "pembukuan BKM Senin depan.")
+    assert sent[NUMBER_B] == (f"Petugas PPM, aduan {codes['b']}: Tim PPM akan memeriksa "
+                              "pembukuan BKM Senin depan.")
+    assert "+6281211110003" not in sent  # opted out
+    assert set(sent) == {NUMBER_A, NUMBER_B}
+    page_b = client.get(f"/complaints/{b_id}").get_data(as_text=True)
+    assert "Pengadu diberi tahu: balasan petugas pada aduan tempat aduan ini digabung" in page_b
+    assert "Pengadu diberi tahu: balasan petugas" in client.get(
+        f"/complaints/{other_id}").get_data(as_text=True)  # queued, skipped at send time

@@ -94,3 +94,29 @@ def test_admin_pages_say_wib_not_utc(rt, client, officer_login) -> None:
         page = client.get(path)
         assert page.status_code == 200, path
         assert "UTC" not in page.get_data(as_text=True), path
+
+
+def test_an_automatic_escalation_note_reads_in_the_complaints_zone_for_a_wib_officer(
+    rt, client, officer_login
+) -> None:
+    """The list's "Naik tingkat otomatis" notes are about complaints of many kelurahan:
+    each is said in its own kelurahan's zone, not in the reading officer's (an admin: WIB)."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from workers.sweep import escalate_overdue_complaints
+
+    _kelurahan(rt, WITA)
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    for text in ("ADUAN jalan rusak belum diperbaiki", "Maccini"):
+        say(rt, "+6281277770124", text, now - timedelta(days=10))  # long past its 3 days
+    assert escalate_overdue_complaints(rt, now) == 1
+    with rt.db.session() as s:
+        code = s.scalar(select(Complaint.code))
+
+    officer_login("admin", "admin")
+    page = client.get("/complaints/").get_data(as_text=True)
+    notes = page[page.index("Naik tingkat otomatis"):page.index("</ul>", page.index("Naik tingkat"))]
+    wita = f"{now.astimezone(ZoneInfo(WITA)):%d/%m/%Y %H.%M} WITA"
+    assert code in notes and wita in notes, notes
+    assert "WIB" not in notes

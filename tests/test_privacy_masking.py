@@ -170,6 +170,34 @@ def test_the_log_filter_masks_a_number_that_reaches_a_log_line() -> None:
     assert "3273********0001" in line and "0812****7890" in line
 
 
+def test_a_worker_logger_with_its_own_handler_writes_numbers_masked_tracebacks_too() -> None:
+    """RQ gives ``rq.worker`` and ``rq.job`` handlers of their own that do not pass lines
+    to the root logger; the one install every entry point calls (web, CLI, worker) puts
+    the filter on those too, and a failed job's traceback is masked like its message."""
+    import io
+
+    from bot.services import pii_mask
+
+    written = io.StringIO()
+    own = logging.getLogger("rq.job.test-masking")
+    handler = logging.StreamHandler(written)
+    own.addHandler(handler)
+    own.propagate = False
+    try:
+        pii_mask.install()
+        try:
+            raise ValueError(f"The 'To' number +6281234567890 is not valid: {TEXT}")
+        except ValueError:
+            own.error("job ADU-7QK2 for %s failed", "081234567890", exc_info=True)
+    finally:
+        own.removeHandler(handler)
+    line = written.getvalue()
+    assert "ValueError" in line and "ADU-7QK2" in line  # the line and its traceback ...
+    for clear in (*CLEAR, "081234567890", "+6281234567890"):
+        assert clear not in line  # ... with every number masked
+    assert "0812****7890" in line and "+62812****7890" in line and "3273********0001" in line
+
+
 def test_the_duplicate_panel_masks_numbers_too(rt, client, officer_login) -> None:
     """The start of a similar complaint's text, shown on the other's page as a possible
     duplicate, is masked like the complaint itself for an officer who may not see the

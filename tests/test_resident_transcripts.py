@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from bot.models import Complaint
-from tests.ksm_helpers import add_kelurahan
+from tests.ksm_helpers import add_kelurahan, other
 from tests.transcript import Phone
 
 CODE = re.compile(r"Kode aduan: (\d{9})")
@@ -59,6 +59,71 @@ def test_the_complaint_text_may_start_with_lapor(rt, phone: Phone) -> None:
     assert _complaints(rt) == ["Lapor pak, dana BLM dipotong"]
     phone.send("ADUAN jalan rusak").expect("tetap tercatat", "Kode aduan")
     assert _complaints(rt)[-1] == "jalan rusak"
+
+
+def test_info_with_a_kelurahan_in_the_middle_of_daftar_answers_the_figures(rt, phone: Phone) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("Kelurahan")
+    phone.send("1").expect("Nama KSM")
+    phone.send("INFO Sukamaju").expect("dihentikan", "tidak disimpan", "Sukamaju", "aduan masuk")
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("Mawar").expect("ketua")
+    phone.send("info sukamaju").expect("dihentikan", "aduan masuk")  # at the leader's name too
+    phone.send("Siti Aminah").expect_not("L (laki-laki)")  # nothing of DAFTAR is left open
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("INFO").expect("1 DAFTAR", "2 ADUAN")  # bare: the help, as before
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("INFP Sukamaju").expect("ketua")  # one typo off a keyword: a name, an answer
+
+
+def test_hapus_data_with_words_after_it_interrupts_like_any_service(rt, phone: Phone) -> None:
+    from bot.models.privacy import ErasureRequest
+
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR")
+    phone.send("1").expect("Nama KSM")
+    phone.send("HAPUS DATA saya pak").expect("dihentikan", "Permintaan HAPUS DATA Anda kami terima")
+    with rt.db.session() as s:
+        assert len(list(s.scalars(select(ErasureRequest)))) == 1
+
+
+def test_a_complaint_or_a_question_may_start_with_info_or_hapus_data(rt, phone: Phone) -> None:
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("Info pak, dana BLM tahap 2 belum cair").expect("Kode aduan").expect_not("dihentikan")
+    phone.send("BATAL")
+    phone.send("LAPOR").expect("Tulis isi")
+    phone.send("Hapus data penerima fiktif dari daftar BLM").expect("Kode aduan")
+    phone.send("BATAL")
+    phone.send("tanya").expect("Tulis pertanyaan")
+    phone.send("Info dong kapan rapat").expect("dicatat", "CEK")
+    assert _complaints(rt) == ["Info pak, dana BLM tahap 2 belum cair",
+                               "Hapus data penerima fiktif dari daftar BLM", "Info dong kapan rapat"]
+
+
+def test_terima_and_tolak_a_join_request_inside_another_dialog(rt, phone: Phone) -> None:
+    from tests.ksm_helpers import register
+    from tests.test_ksm_join_approval import _request_number
+
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)
+    numbers = []
+    for number, name in (("+6281377770001", "Dewi Lestari"), ("+6281377770003", "Rina Wati")):
+        joiner = other(phone, number)
+        joiner.send(f"GABUNG {code}").expect("Nama Anda")
+        joiner.send(name)
+        joiner.send("P").expect("dikirim ke ketuanya")
+        numbers.append(_request_number(rt))
+    first, second = numbers
+    phone.send("ANGGOTA").expect("Nama")
+    phone.send(f"TERIMA {first}").expect("dihentikan", "kini anggota")
+    phone.send("DAFTAR")
+    phone.send("1").expect("Nama KSM")
+    phone.send(f"TOLAK {second}").expect("dihentikan", "Rina Wati ditolak")
+    phone.send("ADUAN").expect("Tulis isi")
+    phone.send("Terima kasih, ketua BKM minta uang").expect("Kode aduan")  # thanks, not TERIMA
 
 
 # 2. Keypad habits; the menu in one SMS ------------------------------------------------

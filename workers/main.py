@@ -24,6 +24,9 @@ def run_worker(burst: bool = False) -> None:
         SettingsError: when REDIS_URL is not set (the embedded default needs no worker).
     """
     from rq import SimpleWorker
+    from rq.logutils import setup_loghandlers
+
+    from bot.services import pii_mask
 
     settings = from_env()
     if not settings.redis_url:
@@ -34,6 +37,12 @@ def run_worker(burst: bool = False) -> None:
         keep_scheduled_in_thread(rt, every=max(5.0, float(settings.sweep_interval_seconds)))
     # RQ's dequeue blocks for minutes and raises its connection's socket timeout above
     # that; a connection of its own keeps the runtime's (jobs, locks) at seconds.
+    # RQ gives its loggers handlers of their own when the process has none (the worker
+    # started without the ksm-bot command); set them up now so that the masking filter
+    # is on them too: a resident's number in a failed job's line is written masked.
+    for name in ("rq.worker", "rq.job"):
+        setup_loghandlers("INFO", name=name)
+    pii_mask.install()
     worker = SimpleWorker([QUEUE_NAME], connection=runtime_module.redis_client(settings.redis_url,
                                                                                 for_worker=True))
     worker.work(with_scheduler=True, burst=burst, logging_level="INFO")

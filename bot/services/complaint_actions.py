@@ -344,10 +344,14 @@ def reply(
     before = {"public_response": complaint.public_response}
     complaint.public_response = text
     complaint.updated_at = now
-    body = render(
-        "complaint.notice.reply", _language(session, complaint), code=complaint.code, text=text
+
+    def body_for(language: str, code: str) -> str:
+        return render("complaint.notice.reply", language, code=code, text=text)
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code),
+        "officer_reply", now,
     )
-    message_id = notify(session, complaint, body, "officer_reply", now)
     record(
         session,
         complaint.id,
@@ -359,7 +363,11 @@ def reply(
         message_id=message_id,
         now=now,
     )
-    return [message_id] if message_id else []
+    # The merged complainants already read this answer with CEK (their code answers with
+    # this complaint's response): they are sent it too, under their own code.
+    followed = tell_followers(session, complaint, body_for, {"reply": True}, now,
+                              kind="officer_reply")
+    return ([message_id] if message_id else []) + followed
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -200,6 +200,9 @@ def _merge_sentence(action: str, after: Mapping[str, Any], who: str) -> str:
             f"{who} menggabungkan aduan lain tentang kejadian yang sama ke aduan ini; "
             "pengadunya ikut menerima setiap perubahan status aduan ini."
         )
+    if after.get("reply"):
+        return ("Pengadu diberi tahu: balasan petugas pada aduan tempat aduan ini digabung "
+                "dikirim juga kepadanya.")
     if "status" in after:
         status = STATUS_NAMES.get(str(after["status"]), after["status"])
         return f"Pengadu diberi tahu: aduan tempat aduan ini digabung kini berstatus {status}."

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, ComplaintEvent, Officer
+from bot.models import Complaint, ComplaintEvent, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import complaint_queue as queue
@@ -114,7 +114,8 @@ def _move_up(session: Session, complaint: Complaint, settings: Any, now: datetim
 
 def recent_for(session: Session, officer: Officer, now: datetime) -> list[dict[str, Any]]:
     """Automatic moves of the last days that concern ``officer``'s level in their area:
-    what left their level (shown by code only) and what arrived at it."""
+    what left their level (shown by code only) and what arrived at it. ``zone`` is the
+    complaint's kelurahan's, to say ``at`` in (None when unplaced: the officer's)."""
     if officer.role not in queue.VIEW_ROLES:
         return []
     area = queue.area_scope(officer)
@@ -122,8 +123,9 @@ def recent_for(session: Session, officer: Officer, now: datetime) -> list[dict[s
         area = area | Complaint.kelurahan_id.is_(None)
     rows = session.execute(
         select(ComplaintEvent.before, ComplaintEvent.after, ComplaintEvent.created_at,
-               Complaint.id, Complaint.code)
+               Complaint.id, Complaint.code, Kelurahan.time_zone)
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
+        .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
         .where(
             and_(ComplaintEvent.action == ACTION,
                  ComplaintEvent.created_at >= now - timedelta(days=NOTICE_DAYS)),
@@ -133,7 +135,7 @@ def recent_for(session: Session, officer: Officer, now: datetime) -> list[dict[s
         .limit(50)
     ).all()
     shown = []
-    for before, after, at, complaint_id, code in rows:
+    for before, after, at, complaint_id, code, zone in rows:
         old, new = (before or {}).get("level"), (after or {}).get("level")
         if officer.role != roles.ADMIN and officer.level not in (old, new):
             continue
@@ -144,5 +146,6 @@ def recent_for(session: Session, officer: Officer, now: datetime) -> list[dict[s
             "from": LEVEL_NAMES.get(old, old),
             "to": LEVEL_NAMES.get(new, new),
             "at": at,
+            "zone": zone,
         })
     return shown

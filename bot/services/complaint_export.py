@@ -24,6 +24,7 @@ def _day(value: str | None) -> str:
 COLUMNS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
     ("Kode", "code", str),
     ("Status", "status", lambda v: labels.say(labels.COMPLAINT_STATUS, v)),
+    ("Digabung ke", "merged_into", lambda v: v or ""),
     ("Jenis", "kind", lambda v: labels.say(labels.COMPLAINT_KIND, v, labels.NO_KIND)),
     ("Tingkat", "level", lambda v: labels.say(labels.LEVEL, v)),
     ("Kelurahan", "kelurahan", lambda v: v or ""),

@@ -1,8 +1,9 @@
 """The complainants of merged duplicates follow the complaint they were merged into:
-each status change of it (and each move up a level) is sent to them too, on their own
-channel, under their own code, in their own language, with the quiet hours of their
-kelurahan (``complaint_notices.notify``); opt-out is checked at send time as for every
-notice. Nothing about the other complaint or its complainant is in their message.
+each status change of it (each move up a level, each officer's reply) is sent to them
+too, on their own channel, under their own code, in their own language, with the quiet
+hours of their kelurahan (``complaint_notices.notify``); opt-out is checked at send
+time as for every notice. Nothing about the other complaint or its complainant is in
+their message.
 """
 
 from __future__ import annotations
@@ -36,9 +37,13 @@ def tell_followers(
     body_for: Callable[[str, str], str],
     after: dict[str, object],
     now: datetime,
+    kind: str = "notice",
 ) -> list[int]:
     """Send ``body_for(language, code)`` to each follower's complainant and note it in
     the follower's audit trail. Returns the outbound message ids to enqueue after commit.
+
+    ``kind`` is the outbound message's (a status ``notice``, an ``officer_reply``): the
+    send job holds or skips it (quiet hours, opt-out) by its kind, as for the root's own.
     """
     queued: list[int] = []
     for follower in followers(session, root):
@@ -46,7 +51,7 @@ def tell_followers(
             session.scalar(select(Contact.language).where(Contact.id == follower.contact_id))
             or "id"
         )
-        message_id = notify(session, follower, body_for(language, follower.code), "notice", now)
+        message_id = notify(session, follower, body_for(language, follower.code), kind, now)
         record(
             session,
             follower.id,

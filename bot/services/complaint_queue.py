@@ -328,15 +328,21 @@ def as_dict(
     """The complaint as the API and the CSV give it, with the privacy rule applied.
 
     ``due_date`` is the deadline's last working day in the kelurahan's zone; ``due_at``
-    the instant it passes (the local midnight after).
+    the instant it passes (the local midnight after). ``merged_into`` is the code of the
+    complaint this one was merged into, only when ``officer`` sees that one.
     """
     person = complainant(session, officer, complaint)
+    root = (get_visible(session, officer, complaint.merged_into_id)
+            if complaint.merged_into_id is not None else None)
     if zone is None and complaint.due_at is not None:
         zone = time_zone_of(session, complaint)
     return {
         "id": complaint.id,
         "code": complaint.code,
         "status": complaint.status,
+        # The complaint it was merged into, when the officer may see that one (else only
+        # the status says it was merged).
+        "merged_into": root.code if root is not None else None,
         "kind": complaint.kind,
         "level": complaint.level,
         "kelurahan_id": complaint.kelurahan_id,

@@ -62,9 +62,9 @@ def mask(text: str) -> str:
 class MaskingFilter(logging.Filter):
     """A logging filter that masks NIK and phone numbers in each record's message.
 
-    Installed on the process's log handlers (``install``) so that a complaint's text or a
-    resident's number that reaches a log line (an error message, a library's debug
-    output) is written masked.
+    Installed on the process's log handlers (:func:`install`) so that a complaint's text
+    or a resident's number that reaches a log line (an error message, a library's debug
+    output, the traceback of a failed job) is written masked.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -72,12 +72,31 @@ class MaskingFilter(logging.Filter):
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # The handler's formatter writes exc_text when it is set: the traceback's
+            # last line repeats the exception's message (a provider's "The 'To' number
+            # +62812... is not valid", a database error's DETAIL).
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
         return True
 
 
 def install(logger: logging.Logger | None = None) -> None:
-    """Put one :class:`MaskingFilter` on every handler of ``logger`` (the root logger)."""
-    logger = logger or logging.getLogger()
-    for handler in logger.handlers:
-        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
-            handler.addFilter(MaskingFilter())
+    """Put one :class:`MaskingFilter` on the log handlers of this process.
+
+    Called by every entry point (the web app, the ``ksm-bot`` command, the RQ worker)
+    once its handlers exist. Without ``logger``: the root logger's handlers and those of
+    every logger that has its own (gunicorn's, RQ's ``rq.worker`` and ``rq.job``, which
+    do not pass their lines to the root); with ``logger``: that logger's handlers.
+    """
+    if logger is not None:
+        loggers = [logger]
+    else:
+        manager = logging.Logger.manager
+        loggers = [logging.getLogger(), *(found for found in list(manager.loggerDict.values())
+                                         if isinstance(found, logging.Logger))]
+    for each in loggers:
+        for handler in each.handlers:
+            if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+                handler.addFilter(MaskingFilter())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import conversations.flows.announcement_texts  # noqa: F401
-from conversations.flow import Flow, Invalid, check_text
+from conversations.flow import PROSE_OPENERS, Flow, Invalid, check_text
 from conversations.flows.complaint import OTHER, QUESTION, FileComplaint
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
@@ -37,7 +37,8 @@ class AnnouncementReplyFlow(Flow):
         return bool(args.strip())
 
     def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
-        return flow_name == self.name  # "Tanya, kenapa ..." is the question itself
+        # "Tanya, kenapa ..." or "Info dong, kapan ..." is the question itself.
+        return flow_name == self.name or flow_name in PROSE_OPENERS
 
     def start(self, turn: Turn) -> Outcome:
         found = match(turn.inbound.text, KINDS)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
-from conversations.flow import Invalid, Question, Questionnaire, check_text, choose
+from conversations.flow import PROSE_OPENERS, Invalid, Question, Questionnaire, check_text, choose
 from conversations.keywords import normalise
 from conversations.unprompted import reads_like_complaint
 from conversations.model import Dialog, Effect, Media, Outcome, Reply, Turn
@@ -198,8 +198,9 @@ class ComplaintFlow(Questionnaire):
         return reads_like_complaint(text)
 
     def answers_keyword(self, dialog: Dialog, flow_name: str) -> bool:
-        # The complaint's own text may well begin "Lapor, ..." or "Aduan saya ...".
-        return dialog.step == TEXT_STEP and flow_name == self.name
+        # The complaint's own text may well begin "Lapor, ...", "Aduan saya ...", "Info
+        # pak, ..." or "Hapus data penerima fiktif ...".
+        return dialog.step == TEXT_STEP and (flow_name == self.name or flow_name in PROSE_OPENERS)
 
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
         if dialog.step == TEXT_STEP or dialog.data.get("ref") is None:

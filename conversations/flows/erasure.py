@@ -36,6 +36,11 @@ class ErasureFlow(Flow):
     menu_key = None
     collects = False
 
+    def takes(self, args: str) -> bool:
+        # "HAPUS DATA saya pak", "hapus nomor saya dari sini": the words after it are
+        # about the request, which needs nothing more; inside a dialog it interrupts.
+        return True
+
     def start(self, turn: Turn) -> Outcome:
         return Outcome(replies=[Reply("erasure.received")], effects=[RequestErasure()])
 

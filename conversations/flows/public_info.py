@@ -20,15 +20,22 @@ KEYWORDS = {"INFO": NAME}
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MAX_TYPED = 30
 MAX_CHOICES = 3
+MAX_NAME_WORDS = 5  # "kel Sukamaju kota Bandung"
 
 
 class PublicInfoFlow(Flow):
-    """Answers at once, never keeps a dialog (and never interrupts one)."""
+    """Answers at once and never keeps a dialog; ``INFO <kelurahan>`` sent inside another
+    dialog interrupts it (the engine's rule, :meth:`takes`)."""
 
     name = NAME
     keywords = KEYWORDS
     menu_key = None
     collects = False
+
+    def takes(self, args: str) -> bool:
+        """A kelurahan's name or code is a few words (``Sukamaju``, ``Sukamaju Bandung``,
+        ``32.73.14.1004``); a longer text after INFO inside a dialog is read as its answer."""
+        return 0 < len(normalise(args).split()) <= MAX_NAME_WORDS
 
     def start(self, turn: Turn) -> Outcome:
         typed = " ".join(turn.args.split())
