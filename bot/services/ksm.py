@@ -171,15 +171,24 @@ def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
     return {"code": ksm.code, "progress": progress_text(ksm_view(session, ksm.id), ctx.language)}
 
 
-@handles(JoinKsm)
-def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
-    session = ctx.session
-    ksm = locked_ksm(session, effect.ksm_id)
+def _open_ksm_and_membership(
+    session: Session, ksm_id: int, contact_id: int
+) -> tuple[Ksm, KsmMember | None]:
+    """The KSM, locked, if it is still open to members, and the contact's membership row
+    in it (invited, asked, declined...) if there is one."""
+    ksm = locked_ksm(session, ksm_id)
     if ksm is None or ksm.status == k.REJECTED:
         raise KsmError("no such open KSM")
     member = session.execute(
-        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == ctx.contact_id)
+        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == contact_id)
     ).scalar_one_or_none()
+    return ksm, member
+
+
+@handles(JoinKsm)
+def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
+    session = ctx.session
+    ksm, member = _open_ksm_and_membership(session, effect.ksm_id, ctx.contact_id)
     if member is None:
         member = KsmMember(ksm_id=ksm.id, contact_id=ctx.contact_id, role=k.MEMBER,
                            name=effect.name or "", created_at=ctx.now)
@@ -216,12 +225,7 @@ def request_to_join(effect: RequestToJoinKsm, ctx: EffectContext) -> dict[str, o
     if leader_id is None:
         raise KsmError("no such KSM")
     number = _next_request_no(session, leader_id)
-    ksm = locked_ksm(session, effect.ksm_id)
-    if ksm is None or ksm.status == k.REJECTED:
-        raise KsmError("no such open KSM")
-    member = session.execute(
-        select(KsmMember).where(KsmMember.ksm_id == ksm.id, KsmMember.contact_id == ctx.contact_id)
-    ).scalar_one_or_none()
+    ksm, member = _open_ksm_and_membership(session, effect.ksm_id, ctx.contact_id)
     if member is not None and member.status != k.DECLINED:
         return {"code": ksm.code}  # asked already, or invited meanwhile: nothing new to ask
     if member is None:
