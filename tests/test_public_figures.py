@@ -417,3 +417,23 @@ def test_kota_page_breaks_the_month_down_per_kelurahan_with_the_same_masking(rt,
     finally:
         event.remove(rt.db.engine, "before_cursor_execute", seen)
     assert _breakdown(again)["Cihapit"]["Aduan masuk"] == "4" and statements == []
+
+
+def test_a_page_shows_new_figures_as_soon_as_its_cached_figures_expire(rt, client) -> None:
+    from bot.services.figure_cache import FigureCache
+
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.OTHER, 3)
+    rt.extras["public_figures_cache"] = FigureCache(rt.redis, ttl=1)
+    for path in (f"/publik/{SUKAMAJU}", "/publik/kota/32.73"):
+        assert _cells(client.get(path).get_data(as_text=True))["Lainnya"][0] == "3"
+    assert _breakdown(client.get("/publik/kota/32.73").get_data(as_text=True))["Sukamaju"][
+        "Aduan masuk"] == "3"
+    _complaints(rt, kel, c.OTHER, 4)
+    import time
+
+    time.sleep(1.1)
+    for path in (f"/publik/{SUKAMAJU}", "/publik/kota/32.73"):
+        assert _cells(client.get(path).get_data(as_text=True))["Lainnya"][0] == "7", path
+    assert _breakdown(client.get("/publik/kota/32.73").get_data(as_text=True))["Sukamaju"][
+        "Aduan masuk"] == "7"
