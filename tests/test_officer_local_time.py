@@ -94,3 +94,24 @@ def test_admin_pages_say_wib_not_utc(rt, client, officer_login) -> None:
         page = client.get(path)
         assert page.status_code == 200, path
         assert "UTC" not in page.get_data(as_text=True), path
+
+
+def test_the_announcements_list_says_each_publication_in_its_kelurahans_zone(
+        rt, client, officer_login) -> None:
+    """An officer who sees announcements of several zones (here an admin, whose own zone
+    is WIB) reads each one's publication time in its kelurahan's zone, with its label."""
+    from bot.models import Announcement
+
+    with rt.db.session() as s:
+        for zone in (WITA, WIT):
+            kel = _kelurahan(rt, zone)
+            s.add(Announcement(kelurahan_id=kel.id, title=f"Prioritas {AREAS[zone][0]}",
+                               status="published", published_at=FILED))
+        s.add(Announcement(kelurahan_id=kel.id, title="Masih draf", status="draft"))
+    officer_login("admin", "admin")
+    page = client.get("/announcements/").get_data(as_text=True)
+    rows = {title: when for title, when in re.findall(
+        r'>(Prioritas \w+|Masih draf)</a>.*?data-label="Diterbitkan">([^<]*)<', page, re.S)}
+    assert rows == {"Prioritas Maccini": "25/11/2026 10.00 WITA",
+                    "Prioritas Gurabesi": "25/11/2026 11.00 WIT", "Masih draf": "-"}
+    _no_utc(page)
