@@ -20,6 +20,7 @@ What it does:
    path per request: 90% kelurahan, 9% kota, 1% index);
 4. ``cold``: flushes the cache and runs again: every page misses once (computes from
    PostgreSQL) and is then served from the cache, as after a deploy;
+   (``--pages kota``: the kota pages only, each with its per-kelurahan table);
 5. prints req/s and latency percentiles (wrk ``--latency``) and PASS/FAIL against
    200 req/s for the warm run.
 """
@@ -222,6 +223,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=5621)
     parser.add_argument("--no-seed", action="store_true", help="keep the database as it is")
+    parser.add_argument("--pages", choices=("mix", "kota"), default="mix",
+                        help="mix: kelurahan, kota and index pages; kota: the kota pages only")
     args = parser.parse_args()
 
     if args.no_seed:
@@ -236,6 +239,8 @@ def main() -> int:
     kel = [p for p in paths if p.count(".") == 3]
     kota = [p for p in paths if "/kota/" in p]
     mix = kel * 10 + kota * (len(kel) // len(kota) // 10 * 10 or 1) + ["/publik/"] * (len(kel) // 9)
+    if args.pages == "kota":
+        mix = kota
     workdir = Path(tempfile.mkdtemp(prefix="bench-public-"))
     paths_file = workdir / "paths.txt"
     paths_file.write_text("\n".join(mix) + "\n")
@@ -248,7 +253,10 @@ def main() -> int:
         print(f"Cache-Control: {headers.get('Cache-Control')}")
         started = time.monotonic()
         for path in paths:  # the database and the cache warm
+            took = time.monotonic()
             assert get(args.port, path)[0] == 200, path
+            if "/kota/" in path:
+                print(f"  {path}: {1000 * (time.monotonic() - took):.0f} ms (a miss)")
         print(f"warm-up: {len(paths)} pages in {time.monotonic() - started:.1f} s "
               f"(cache misses, computed from PostgreSQL)")
         results = {}

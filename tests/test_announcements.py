@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.models import AnnouncementComplaint, Complaint, Contact, Kelurahan, Ksm, Proposal
 from bot.models import ksm as k
@@ -46,15 +46,18 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     assert done.status_code == 302
     detail_url = done.headers["Location"]
     page = client.get(detail_url).get_data(as_text=True)
-    # 5 members of the two KSMs, all SMS users (Twilio here): 1 segment x 5 x Rp 350.
+    # 5 members of the two KSMs, all SMS users (Twilio here): 1 segment x 5 x Rp 350,
+    # and the notice to the leader of the KSM not chosen: Rp 350.
     assert "Perbaikan jalan setapak" in page
-    assert "Penerima: <strong>5 orang</strong>, perkiraan biaya <strong>Rp 1.750</strong> (5 SMS)" \
+    assert ("Penerima: <strong>5 orang</strong> dan 1 ketua KSM yang belum terpilih: "
+            "<strong>6 pesan</strong>, perkiraan biaya <strong>Rp 2.100</strong> (6 SMS)") \
         in page, page
 
     publish = detail_url + "/publish"
     confirm = client.get(detail_url + "/confirm").get_data(as_text=True)
-    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
-    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
+    assert ("Kirim 6 pesan (5 anggota KSM, 1 ketua KSM yang belum terpilih), perkiraan biaya "
+            "Rp 2.100 (6 SMS)") in confirm
+    assert client.post(publish, data={"csrf_token": token, "messages": "6"}).status_code == 302
     run_jobs()
     for number in [a["leader"], *a["members"], b["leader"], *b["members"]]:
         assert any("Hasil rapat prioritas BKM Sukamaju" in x for x in bodies_to(twilio, number))
@@ -65,7 +68,7 @@ def test_record_preview_publish_and_replies(rt, client, officer_login, csrf_toke
     page = client.get(detail_url).get_data(as_text=True)
     assert "Pengiriman" in page and re.search(r"<td[^>]*>5</td>", page)
     # Publishing twice sends nothing more.
-    client.post(publish, data={"csrf_token": token, "people": "5"})
+    client.post(publish, data={"csrf_token": token, "messages": "6"})
     run_jobs()
     assert len(bodies_to(twilio, a["members"][0])) == 1
 
@@ -147,7 +150,7 @@ def test_progress_counts_delivered_messages_as_sent(rt, client, officer_login, c
     from tests.transcript import signed_post
 
     ann = published(rt, client, officer_login, csrf_token)
-    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "messages": "7"})
     run_jobs()
     page = client.get(ann["url"]).get_data(as_text=True)
     assert (cell(page, "Antre"), cell(page, "Terkirim")) == ("0", "6")
@@ -168,21 +171,23 @@ def test_nothing_is_sent_before_the_officer_confirms(rt, client, officer_login, 
     # The detail page's button leads to the confirmation, a GET that sends nothing.
     assert "/confirm" in client.get(ann["url"]).get_data(as_text=True)
     confirm = client.get(ann["url"] + "/confirm").get_data(as_text=True)
-    assert "Kirim ke 5 orang, perkiraan biaya Rp 1.750 (5 SMS)" in confirm
-    assert 'name="people" value="5"' in confirm
+    # 5 members (one said BERHENTI) and the leader of the KSM not chosen.
+    assert ("Kirim 6 pesan (5 anggota KSM, 1 ketua KSM yang belum terpilih), perkiraan biaya "
+            "Rp 2.100 (6 SMS)") in confirm
+    assert 'name="messages" value="6"' in confirm
     # A publish that did not come from the confirmation only leads to it.
     assert client.post(publish, data={"csrf_token": token}).headers["Location"].endswith(
         "/confirm")
     # Without the CSRF token: refused.
-    assert client.post(publish, data={"people": "5"}).status_code == 400
+    assert client.post(publish, data={"messages": "6"}).status_code == 400
     # The number changed since the officer looked: shown again, not sent.
-    stale = client.post(publish, data={"csrf_token": token, "people": "4"})
-    assert stale.status_code == 409 and "berubah menjadi 5 orang" in stale.get_data(as_text=True)
+    stale = client.post(publish, data={"csrf_token": token, "messages": "5"})
+    assert stale.status_code == 409 and "berubah menjadi 6" in stale.get_data(as_text=True)
     run_jobs()
     assert twilio.messages == []
     # Confirmed, twice (a double tap): sent once.
-    assert client.post(publish, data={"csrf_token": token, "people": "5"}).status_code == 302
-    again = client.post(publish, data={"csrf_token": token, "people": "5"}, follow_redirects=True)
+    assert client.post(publish, data={"csrf_token": token, "messages": "6"}).status_code == 302
+    again = client.post(publish, data={"csrf_token": token, "messages": "6"}, follow_redirects=True)
     assert "sudah diterbitkan" in again.get_data(as_text=True)
     run_jobs()
     recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
@@ -207,8 +212,9 @@ def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
                           smsgate_price_per_segment=150.0, whatsapp_price_per_message=100.0)
     page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
     # 6 by SMS from a gateway phone (5 SMS users + 1 outside the window) x 1 segment x
-    # Rp 150, and 1 WhatsApp text x Rp 100.
-    assert "Kirim ke 7 orang, perkiraan biaya Rp 1.000 (6 SMS)" in page, page
+    # Rp 150, and 1 WhatsApp text x Rp 100; the notice to the leader not chosen, Rp 150.
+    assert ("Kirim 8 pesan (7 anggota KSM, 1 ketua KSM yang belum terpilih), perkiraan biaya "
+            "Rp 1.150 (7 SMS)") in page, page
     assert cell(page, "Dikirim lewat") == "SMS lewat ponsel gateway (SIM lokal)"
     assert "WhatsApp (dalam 24 jam" in page and "Twilio" not in page
 
@@ -217,8 +223,9 @@ def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
                           whatsapp_template_price=500.0)
     page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
     # With a template the one outside the window gets WhatsApp: 5 SMS by Twilio x Rp 350,
-    # a template Rp 500, a text Rp 100.
-    assert "Kirim ke 7 orang, perkiraan biaya Rp 2.350 (5 SMS)" in page, page
+    # a template Rp 500, a text Rp 100; the leader's notice by Twilio Rp 350.
+    assert ("Kirim 8 pesan (7 anggota KSM, 1 ketua KSM yang belum terpilih), perkiraan biaya "
+            "Rp 2.700 (6 SMS)") in page, page
     assert "SMS lewat Twilio" in page and "WhatsApp template" in page
 
 
@@ -228,7 +235,7 @@ def test_progress_is_polled_as_json_within_the_officers_area(
     progress = ann["url"] + "/progress"
     draft = client.get(progress).get_json()
     assert (draft["state"], draft["done"]) == ("Belum dikirim (draf)", False)
-    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "messages": "7"})
     page = client.get(ann["url"]).get_data(as_text=True)
     # The page says where to poll, and loads the script that does (no inline script).
     assert f'data-progress-url="{progress.split("localhost")[-1]}"' in page
@@ -265,7 +272,7 @@ def test_published_in_quiet_hours_the_progress_says_it_waits(
     rt.settings = replace(rt.settings, quiet_hours=True)
     rt.extras["clock"] = lambda: tomorrow.replace(hour=15, minute=0)  # 22:00 WIB
     ann = published(rt, client, officer_login, csrf_token)
-    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "people": "6"})
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "messages": "7"})
     run_jobs()
     held = client.get(ann["url"] + "/progress").get_json()
     assert twilio.messages == []
@@ -328,7 +335,7 @@ def test_two_confirmations_at_once_send_once(app, rt, client, officer_login, csr
         other.set_cookie(cookie.key, cookie.value)
         barrier.wait()
         answers.append(other.post(ann["url"] + "/publish",
-                                  data={"csrf_token": ann["token"], "people": "6"},
+                                  data={"csrf_token": ann["token"], "messages": "7"},
                                   follow_redirects=True).get_data(as_text=True))
 
     threads = [threading.Thread(target=confirm) for _ in range(2)]
@@ -340,3 +347,48 @@ def test_two_confirmations_at_once_send_once(app, rt, client, officer_login, csr
     run_jobs()
     recipients = [str(m["To"]) for m in twilio.messages if "Hasil rapat" in str(m["Body"])]
     assert len(recipients) == len(set(recipients)) == 6
+
+
+def test_the_estimate_includes_the_notices_to_leaders_not_chosen_and_equals_what_is_queued(
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
+    """Leaders of KSMs not chosen are told too: their notices are messages that cost,
+    priced by the route each one takes; what confirming queues is what was shown."""
+    from bot.models import BroadcastSend, Message
+    from bot.models import messaging as m
+
+    ann = published(rt, client, officer_login, csrf_token, members=(3, 3, 2))
+    now = datetime.now(UTC)
+    whatsapp_leader = ann["ksms"][2]["leader"]
+    with rt.db.session() as session:  # in the WhatsApp window, writes only WhatsApp
+        session.execute(update(Contact).where(Contact.phone == whatsapp_leader).values(
+            uses_whatsapp=True, uses_sms=False, last_whatsapp_at=now - timedelta(hours=2)))
+        # A longer title: the SMS leader's notice takes 2 segments.
+        session.execute(update(Proposal).where(Proposal.ksm_id == ann["ksms"][1]["id"])
+                        .values(title="Pelatihan menjahit dan tata busana RW 05"))
+    rt.settings = replace(rt.settings, sms_provider="twilio", sms_price_per_segment=350.0,
+                          whatsapp_price_per_message=100.0)
+    page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
+    # Members: 7 by SMS (1 segment) x Rp 350 + 1 WhatsApp x Rp 100 = Rp 2.550.
+    # Leaders not chosen: one by SMS, the notice is 2 segments: Rp 700; one by WhatsApp
+    # (its route, as workers.channels decides): Rp 100. 10 messages, Rp 3.350, 9 SMS.
+    assert ("Kirim 10 pesan (8 anggota KSM, 2 ketua KSM yang belum terpilih), "
+            "perkiraan biaya Rp 3.350 (9 SMS)") in page, page
+    assert "di luar perkiraan" not in page
+    assert 'name="messages" value="10"' in page
+    assert cell(page, "Pesan") == "8"  # SMS lewat Twilio: 7 members and a leader
+
+    def outbound() -> int:  # send rows of broadcasts and single messages out
+        with rt.db.session() as session:
+            return (session.scalar(select(func.count()).select_from(BroadcastSend))
+                    + session.scalar(select(func.count()).select_from(Message)
+                                     .where(Message.direction == m.OUT)))
+
+    before, sent_before = outbound(), len(twilio.messages)
+    # Agreed to 8 (the old count without the notices): shown again, not sent.
+    stale = client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "messages": "8"})
+    assert stale.status_code == 409 and "berubah menjadi 10" in stale.get_data(as_text=True)
+    assert client.post(ann["url"] + "/publish",
+                       data={"csrf_token": ann["token"], "messages": "10"}).status_code == 302
+    assert outbound() - before == 10
+    run_jobs()
+    assert len(twilio.messages) - sent_before == 10

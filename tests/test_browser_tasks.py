@@ -96,7 +96,10 @@ def test_a_bkm_officer_publishes_an_announcement(browser, rt, run_jobs) -> None:
     browser.click("main form button[type=submit]")
     assert "Pratinjau" in browser.text()
     browser.click("form[action$='/confirm'] button")
-    assert "Kirim ke 6 orang, perkiraan biaya Rp 2.100 (6 SMS)" in browser.text()
+    # 6 members x 1 segment and the leader not chosen, whose notice with that long
+    # title takes 2 segments: 8 x Rp 350.
+    assert ("Kirim 7 pesan (6 anggota KSM, 1 ketua KSM yang belum terpilih), perkiraan biaya "
+            "Rp 2.800 (8 SMS)") in browser.text()
     browser.click("form[action$='/publish'] button")
     summary = browser.find("[data-progress=summary]")
     assert summary.text == "Antre 6, Terkirim 0, Diterima 0, Gagal 0"

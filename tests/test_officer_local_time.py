@@ -120,3 +120,24 @@ def test_an_automatic_escalation_note_reads_in_the_complaints_zone_for_a_wib_off
     wita = f"{now.astimezone(ZoneInfo(WITA)):%d/%m/%Y %H.%M} WITA"
     assert code in notes and wita in notes, notes
     assert "WIB" not in notes
+
+
+def test_the_announcements_list_says_each_publication_in_its_kelurahans_zone(
+        rt, client, officer_login) -> None:
+    """An officer who sees announcements of several zones (here an admin, whose own zone
+    is WIB) reads each one's publication time in its kelurahan's zone, with its label."""
+    from bot.models import Announcement
+
+    with rt.db.session() as s:
+        for zone in (WITA, WIT):
+            kel = _kelurahan(rt, zone)
+            s.add(Announcement(kelurahan_id=kel.id, title=f"Prioritas {AREAS[zone][0]}",
+                               status="published", published_at=FILED))
+        s.add(Announcement(kelurahan_id=kel.id, title="Masih draf", status="draft"))
+    officer_login("admin", "admin")
+    page = client.get("/announcements/").get_data(as_text=True)
+    rows = {title: when for title, when in re.findall(
+        r'>(Prioritas \w+|Masih draf)</a>.*?data-label="Diterbitkan">([^<]*)<', page, re.S)}
+    assert rows == {"Prioritas Maccini": "25/11/2026 10.00 WITA",
+                    "Prioritas Gurabesi": "25/11/2026 11.00 WIT", "Masih draf": "-"}
+    _no_utc(page)

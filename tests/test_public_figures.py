@@ -96,9 +96,10 @@ def _ksms(rt, kel, status: str, n: int, simulated: bool = False) -> None:  # typ
                       status=status, leader_contact_id=leader.id, simulated=simulated))
 
 
-def _funded(rt, kel, title: str, amount: int, ksm_name: str, simulated: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _funded(rt, kel, title: str, amount: int, ksm_name: str, simulated: bool = False,  # type: ignore[no-untyped-def]
+            phone: str = "+6281377788899") -> None:
     with rt.db.session() as s:
-        leader = _contact(s, simulated, name="Bapak Ketua Sutrisno", phone="+6281377788899"
+        leader = _contact(s, simulated, name="Bapak Ketua Sutrisno", phone=phone
                           if not simulated else None)
         ksm = Ksm(code=f"{next(_numbers) % 100000:05d}", name=ksm_name, kelurahan_id=kel.id,
                   field="lingkungan", unit=k.UPL, goal="jalan", status=k.VERIFIED,
@@ -341,3 +342,101 @@ def test_pages_still_answer_when_redis_is_down(rt, client) -> None:
     assert response.status_code == 200
     assert _cells(response.get_data(as_text=True))["Lainnya"][0] == "3"
     assert client.get(f"/publik/{SUKAMAJU}").status_code == 200  # from memory meanwhile
+
+
+def _breakdown(html: str) -> dict[str, dict[str, str]]:
+    """The kota page's per-kelurahan table: row name -> {column label: value}, the
+    labels being the ones a phone shows beside each value (data-label)."""
+    table = html.split('<table class="breakdown"')[1].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+        cells = re.findall(r'<t[dh][^>]*data-label="([^"]*)"[^>]*>(.*?)</t[dh]>', row, re.S)
+        if cells:
+            values = {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in cells}
+            rows[values.pop("Kelurahan")] = values
+    return rows
+
+
+def test_kota_page_breaks_the_month_down_per_kelurahan_with_the_same_masking(rt, client) -> None:
+    suka = _area(rt, SUKAMAJU, "Sukamaju")
+    cihapit = _area(rt, CIHAPIT, "Cihapit")
+    _area(rt, "32.73.03.1002", "Tamansari")  # nothing happened there: a row of zeros
+    _complaints(rt, suka, c.QUESTION, 1, name="Dewi Lestari", text="kapan pencairan tahap dua")
+    _complaints(rt, suka, c.SUGGESTION, 2)
+    procedure = _complaints(rt, suka, c.PROCEDURE, 4)
+    _complaints(rt, cihapit, c.MISUSE_OF_FUNDS, 4)
+    _complaints(rt, cihapit, c.OTHER, 6, simulated=True)  # never counts
+    rt._admin_id = _admin(rt)
+    for complaint_id in procedure[:3]:
+        _resolve(rt, complaint_id)
+    _resolve(rt, procedure[3], late=True)
+    _ksms(rt, suka, k.VERIFIED, 1)
+    _ksms(rt, cihapit, k.VERIFIED, 5)
+    _ksms(rt, cihapit, k.WAITING, 2)  # not verified: not in the table
+    _funded(rt, cihapit, "Perbaikan jalan gang RW 03", 45_000_000, "KSM Maju Bersama")
+    _funded(rt, cihapit, "Sumur bor RW 07", 30_000_000, "KSM Air Bersih", phone="+6281377788800")
+    with rt.db.session() as s:  # one complaint in the kota that no kelurahan holds yet
+        s.add(Complaint(code="900000002", contact_id=_contact(s).id, channel="sms", text="x",
+                        kota_area_id=suka.kota_area_id, provinsi_area_id=suka.provinsi_area_id,
+                        kind=c.OTHER, level="kota"))
+
+    html = client.get("/publik/kota/32.73").get_data(as_text=True)
+    rows = _breakdown(html)
+    columns = ["Aduan masuk", "Selesai", "Tepat waktu", "KSM terverifikasi", "Usulan didanai"]
+    assert list(rows["Sukamaju"]) == columns
+    # 1 + 2 + 4 received: 4 and two masked parts of "1 or 2" each, as the kelurahan page's total.
+    assert rows["Sukamaju"] == {"Aduan masuk": "6-8", "Selesai": "4", "Tepat waktu": "3",
+                                "KSM terverifikasi": "&lt;3", "Usulan didanai": "0"}
+    assert _cells(client.get(f"/publik/{SUKAMAJU}").get_data(as_text=True))["Jumlah"] == \
+        ["6-8", "4", "3"]
+    assert rows["Cihapit"] == {"Aduan masuk": "4", "Selesai": "0", "Tepat waktu": "0",
+                               "KSM terverifikasi": "7", "Usulan didanai": "2"}  # 5 + 2 funded
+    assert rows["Tamansari"] == dict.fromkeys(columns, "0")
+    # The complaint not placed yet is its own masked row, so the rows add up to the total,
+    # and the total is the kota's own figures (sums of the same masked parts).
+    assert rows["Belum diketahui"]["Aduan masuk"] == "&lt;3"
+    kota = _cells(html)
+    assert rows["Jumlah"] == {"Aduan masuk": kota["Jumlah"][0], "Selesai": kota["Jumlah"][1],
+                              "Tepat waktu": kota["Jumlah"][2], "KSM terverifikasi": "8-9",
+                              "Usulan didanai": "2"}
+    assert kota["Jumlah"][0] == "11-14"
+    assert _cells(html, 1)["Terverifikasi"] == ["8-9"]
+    # Each kelurahan's row links to its own page; nothing names or quotes anyone.
+    assert f'href="/publik/{SUKAMAJU}"' in html and f'href="/publik/{CIHAPIT}"' in html
+    for secret in ("Dewi", "Lestari", "pencairan", "Joko", "Rahayu", "Sutrisno", "+62"):
+        assert secret not in html, secret
+
+    # Cached with the rest of the page: a complaint filed now shows after the TTL only,
+    # and serving the page again asks the database nothing.
+    _complaints(rt, cihapit, c.MISUSE_OF_FUNDS, 3)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(rt.db.engine, "before_cursor_execute", seen)
+    try:
+        again = client.get("/publik/kota/32.73").get_data(as_text=True)
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", seen)
+    assert _breakdown(again)["Cihapit"]["Aduan masuk"] == "4" and statements == []
+
+
+def test_a_page_shows_new_figures_as_soon_as_its_cached_figures_expire(rt, client) -> None:
+    from bot.services.figure_cache import FigureCache
+
+    kel = _area(rt, SUKAMAJU, "Sukamaju")
+    _complaints(rt, kel, c.OTHER, 3)
+    rt.extras["public_figures_cache"] = FigureCache(rt.redis, ttl=1)
+    for path in (f"/publik/{SUKAMAJU}", "/publik/kota/32.73"):
+        assert _cells(client.get(path).get_data(as_text=True))["Lainnya"][0] == "3"
+    assert _breakdown(client.get("/publik/kota/32.73").get_data(as_text=True))["Sukamaju"][
+        "Aduan masuk"] == "3"
+    _complaints(rt, kel, c.OTHER, 4)
+    import time
+
+    time.sleep(1.1)
+    for path in (f"/publik/{SUKAMAJU}", "/publik/kota/32.73"):
+        assert _cells(client.get(path).get_data(as_text=True))["Lainnya"][0] == "7", path
+    assert _breakdown(client.get("/publik/kota/32.73").get_data(as_text=True))["Sukamaju"][
+        "Aduan masuk"] == "7"

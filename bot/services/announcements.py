@@ -174,7 +174,8 @@ def bodies(session: Session, announcement: Announcement) -> dict[str, tuple[str,
 def preview(session: Session, announcement: Announcement, settings: Any,
             now: datetime) -> dict[str, Any]:
     """The texts (Indonesian), the SMS segments of one message, and the estimate of
-    sending it now: recipients, SMS counted by the provider that carries them, cost
+    sending it now: the broadcast's recipients and the notices to leaders not chosen,
+    SMS counted by the provider that carries them, cost
     (``bot.services.announcement_estimate``)."""
     texts = bodies(session, announcement)
     sms, whatsapp = texts["id"]
@@ -182,9 +183,16 @@ def preview(session: Session, announcement: Announcement, settings: Any,
         "sms": {"text": sms, "segments": segments(sms)},
         "whatsapp": {"text": whatsapp},
         "estimate": estimate(session, recipients(announcement.kelurahan_id), texts, settings,
-                             now, content_sid=settings.whatsapp_templates.get(KIND)),
-        "not_chosen_leaders": sum(1 for i, _, _ in items(session, announcement.id) if not i.chosen),
+                             now, content_sid=settings.whatsapp_templates.get(KIND),
+                             notices=not_chosen_notices(session, announcement)),
     }
+
+
+def not_chosen_notices(session: Session, announcement: Announcement) -> list[tuple[int, str, dict[str, Any]]]:
+    """The notices publishing queues, one per proposal not chosen, to its KSM's leader:
+    (contact id, catalogue key, parameters) as ``ksm.notify`` takes them."""
+    return [(s.leader_contact_id, "ann.not_chosen", {"title": to_gsm7(p.title), "ksm": to_gsm7(s.name)})
+            for i, p, s in items(session, announcement.id) if not i.chosen]
 
 
 def publish(session: Session, announcement: Announcement, now: datetime,
@@ -207,9 +215,8 @@ def publish(session: Session, announcement: Announcement, now: datetime,
         session, KIND, "ann.sms", params, recipients(announcement.kelurahan_id), now,
         kelurahan_id=announcement.kelurahan_id, templates=templates,
         key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]})
-    messages = [notify(session, s.leader_contact_id, "ann.not_chosen", now,
-                       title=to_gsm7(p.title), ksm=to_gsm7(s.name))
-                for i, p, s in items(session, announcement.id) if not i.chosen]
+    messages = [notify(session, contact_id, key, now, **params)
+                for contact_id, key, params in not_chosen_notices(session, announcement)]
     announcement.status = an.PUBLISHED
     announcement.published_at = now
     announcement.broadcast_ids = ",".join(map(str, broadcasts))

@@ -11,7 +11,7 @@ from typing import Any, Callable
 log = logging.getLogger(__name__)
 
 TTL_SECONDS = 60
-_PREFIX = "ksm-bot:public:v2:"
+_PREFIX = "ksm-bot:public:v3:"  # v3: a kota's figures carry the per-kelurahan breakdown
 # After Redis fails, this process keeps to its own memory for this long (a breaker), so
 # a page never waits a Redis timeout per request.
 REDIS_PAUSE = 15.0

@@ -63,13 +63,21 @@ def contact_for(session: Session, phone: str, now: datetime, simulated: bool = F
     return contact
 
 
+NOTICE = "notice"  # the kind of the messages notify queues
+
+
+def notice_channel(uses_whatsapp: bool, uses_sms: bool) -> str:
+    """The channel a notice is queued for: WhatsApp only for those who use nothing else."""
+    return "whatsapp" if uses_whatsapp and not uses_sms else "sms"
+
+
 def notify(session: Session, contact_id: int, key: str, now: datetime, **params: object) -> int:
     """Queue catalogue text ``key`` to a contact in their language; returns the message id."""
     contact = session.get(Contact, contact_id)
     assert contact is not None
-    channel = "whatsapp" if contact.uses_whatsapp and not contact.uses_sms else "sms"
+    channel = notice_channel(contact.uses_whatsapp, contact.uses_sms)
     body = render(key, contact.language, **params)
-    return queue_message(session, contact_id, channel, body, kind="notice", now=now)
+    return queue_message(session, contact_id, channel, body, kind=NOTICE, now=now)
 
 
 def locked_ksm(session: Session, ksm_id: int) -> Ksm | None:

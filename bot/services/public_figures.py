@@ -22,6 +22,11 @@ later than the deadline in force at that moment (to verify, to follow up, or the
 escalated level's), as the audit trail recorded it just before the resolution. KSM
 counts are the current status of the KSMs registered by the month's end.
 
+A kota's page also breaks the month down per kelurahan (complaints received, resolved,
+within deadline; KSMs verified; proposals funded): each row is the kelurahan's own
+figures as its page shows them, built from the same masked parts, with one more row for
+the complaints not placed yet; the rows' total is the kota's figures.
+
 Figures are cached per area and month for ``figure_cache.TTL_SECONDS`` (Redis when the app has it,
 else this process) as the masked figures themselves: the cache holds nothing the page
 does not show.
@@ -190,10 +195,17 @@ def ksm_counts(session: Session, kelurahan_ids: list[int], end: datetime) -> dic
 
 def funded(session: Session, kelurahan_ids: list[int], start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Proposals chosen in priority announcements published in the month."""
+    return [item for _kel_id, item in _funded_by_kelurahan(session, kelurahan_ids, start, end)]
+
+
+def _funded_by_kelurahan(session: Session, kelurahan_ids: list[int], start: datetime,
+                         end: datetime) -> list[tuple[int, dict[str, Any]]]:
+    """:func:`funded`'s items, each with the id of its kelurahan."""
     if not kelurahan_ids:
         return []
     rows = session.execute(
-        select(Proposal.title, Proposal.amount, Ksm.name, Kelurahan.name, AnnouncementItem.rank)
+        select(Proposal.title, Proposal.amount, Ksm.name, Kelurahan.name, AnnouncementItem.rank,
+               Kelurahan.id)
         .join(Announcement, Announcement.id == AnnouncementItem.announcement_id)
         .join(Proposal, Proposal.id == AnnouncementItem.proposal_id)
         .join(Ksm, Ksm.id == Proposal.ksm_id)
@@ -208,7 +220,7 @@ def funded(session: Session, kelurahan_ids: list[int], start: datetime, end: dat
         )
         .order_by(Kelurahan.name, Announcement.id, AnnouncementItem.rank)
     ).all()
-    return [{"title": r[0], "amount": int(r[1]), "ksm": r[2], "kelurahan": r[3]} for r in rows]
+    return [(r[5], {"title": r[0], "amount": int(r[1]), "ksm": r[2], "kelurahan": r[3]}) for r in rows]
 
 
 # --- Figures -----------------------------------------------------------------------
@@ -242,6 +254,37 @@ def _funded_summary(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"items": items, "count": len(items), "amount": sum(i["amount"] for i in items)}
 
 
+def _breakdown(members: list[Any], counts: Counts, ksms: dict[tuple[int, str], int],
+               funded_ids: list[int]) -> dict[str, Any]:
+    """One row per kelurahan of a kota (and one for the complaints not placed yet): its
+    complaints as its own page totals them (the sum of its masked kinds), its verified
+    KSMs as one masked part, its funded proposals (public already, so exact). The total
+    row adds up the same parts, so it is the kota's own figures."""
+
+    def complaints(kel_id: int | None) -> dict[str, Figure]:
+        return {m: total(Figure.part(counts.get((kel_id, kind, m), 0)) for kind in KINDS)
+                for m in MEASURES}
+
+    rows = []
+    sums: dict[str, Figure] = {m: Figure(0, 0) for m in (*MEASURES, "ksm_verified")}
+    for kel_id, code, name, _kota_area_id in members:
+        figures = complaints(kel_id)
+        figures["ksm_verified"] = Figure.part(ksms.get((kel_id, k.VERIFIED), 0))
+        for key, figure in figures.items():
+            sums[key] = sums[key] + figure
+        rows.append({"code": code, "name": name, "funded": funded_ids.count(kel_id),
+                     **{key: figure.text() for key, figure in figures.items()}})
+    unplaced = complaints(None)
+    for m in MEASURES:
+        sums[m] = sums[m] + unplaced[m]
+    return {
+        "rows": rows,
+        "unplaced": ({m: unplaced[m].text() for m in MEASURES}
+                     if any(f.high for f in unplaced.values()) else None),
+        "total": {"funded": len(funded_ids), **{key: f.text() for key, f in sums.items()}},
+    }
+
+
 def kelurahan_figures(session: Session, kelurahan: Kelurahan, month: str | None = None) -> dict[str, Any]:
     """The public figures of one kelurahan for ``month`` (``YYYY-MM``, default now)."""
     first, start, end = month_bounds(month)
@@ -261,7 +304,7 @@ def kelurahan_figures(session: Session, kelurahan: Kelurahan, month: str | None 
         "complaints": _complaint_table(lambda kind, m: [counts.get((kelurahan.id, kind, m), 0)]),
         "ksm": _ksm_table(lambda status: [ksms.get((kelurahan.id, status), 0)]),
         "funded": _funded_summary(funded(session, [kelurahan.id], start, end)),
-        "computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "computed_at": datetime.now(timezone.utc).isoformat(),  # to the microsecond: it names the figures
     }
 
 
@@ -284,15 +327,16 @@ def kota_figures(session: Session, kota: Kota, month: str | None = None) -> dict
     )
     part_ids: list[int | None] = [*ids, None]
     ksms = ksm_counts(session, ids, end)
+    funded_rows = _funded_by_kelurahan(session, ids, start, end)
     return {
         "area": {"level": "kota", "code": kota.code, "name": kota.name, "provinsi": kota.provinsi},
         "month": first.isoformat()[:7],
         "complaints": _complaint_table(
             lambda kind, m: [counts.get((i, kind, m), 0) for i in part_ids]),
         "ksm": _ksm_table(lambda status: [ksms.get((i, status), 0) for i in ids]),
-        "funded": _funded_summary(funded(session, ids, start, end)),
-        "kelurahan": [{"code": m[1], "name": m[2]} for m in members if m[1]],
-        "computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "funded": _funded_summary([item for _kel_id, item in funded_rows]),
+        "breakdown": _breakdown(members, counts, ksms, [kel_id for kel_id, _item in funded_rows]),
+        "computed_at": datetime.now(timezone.utc).isoformat(),  # to the microsecond: it names the figures
     }
 
 

@@ -136,17 +136,17 @@ def _confirm_page(announcement: Announcement, status: int = 200):  # type: ignor
 @require_role("bkm")
 def publish(announcement_id: int):  # type: ignore[no-untyped-def]
     """Queue the announcement, only from the confirmation (which posts the number of
-    people the officer agreed to); a second submit finds it published and sends nothing."""
+    messages the officer agreed to); a second submit finds it published and sends nothing."""
     db = get_db()
     rt = get_runtime()
     announcement = _in_area(announcement_id)
-    agreed = request.form.get("people", type=int)
+    agreed = request.form.get("messages", type=int)
     if announcement.status == an.DRAFT:
         if agreed is None:
             return redirect(url_for("announcements.confirm", announcement_id=announcement_id))
-        people = svc.preview(db, announcement, rt.settings, clock.now(rt))["estimate"].people
-        if agreed != people:
-            flash(f"Jumlah penerima berubah menjadi {people} orang. Periksa lagi sebelum "
+        messages = svc.preview(db, announcement, rt.settings, clock.now(rt))["estimate"].messages
+        if agreed != messages:
+            flash(f"Jumlah pesan berubah menjadi {messages}. Periksa lagi sebelum "
                   "mengirim.", "error")
             return _confirm_page(announcement, 409)
     db.rollback()  # the checks were reads; the publishing is one write transaction

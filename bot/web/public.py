@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template, request
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.services import public_figures as figures
-from bot.services.figure_cache import TTL_SECONDS, cache_for
+from bot.services.figure_cache import TTL_SECONDS, FigureCache, cache_for
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("public", __name__, url_prefix="/publik")
@@ -60,10 +60,24 @@ def _not_found() -> Response:
 
 
 def _render(template: str, data: dict) -> Response:  # type: ignore[type-arg]
-    return _public(render_template(
+    """The page of these figures, rendered once per process for as long as they are the
+    cached ones (a kota's page has a row per kelurahan: rendering it costs far more than
+    finding its figures). Keyed by the figures' own computation time, so a page is never
+    older than its figures."""
+    months = figures.recent_months()
+    key = f"{template}:{data['area']['code']}:{data['month']}:{data['computed_at']}:{months[0]}"
+    return _public(_rendered_pages().fetch(key, lambda: render_template(
         template, data=data, kinds=KIND_LABELS, ksm_labels=KSM_LABELS,
-        month=month_label(data["month"]), months=[(m, month_label(m)) for m in figures.recent_months()],
-        rupiah=rupiah))
+        month=month_label(data["month"]), months=[(m, month_label(m)) for m in months],
+        rupiah=rupiah)))
+
+
+def _rendered_pages() -> FigureCache:
+    extras = get_runtime().extras
+    pages = extras.get("public_pages_rendered")
+    if pages is None:  # this process's memory only: the figures are what Redis shares
+        pages = extras.setdefault("public_pages_rendered", FigureCache(None))
+    return pages
 
 
 @bp.get("/")
