@@ -278,11 +278,14 @@ class DeclineFlow(Flow):
 
 # TERIMA / TOLAK <n>: the leader answers a request to join ------------------------------
 
-_REQUEST_NO = re.compile(r"^\W*(?:NO\W*)?(\d{1,4})\W*$", re.IGNORECASE)
+# Words may follow the number (``TERIMA 3 pak``, ``TOLAK 3 bukan warga sini``), but no
+# other number (``TERIMA 1 dan 2`` gets the list).
+_REQUEST_NO = re.compile(r"^\W*(?:NO\W*)?(\d{1,4})(?:\W+\D*)?$", re.IGNORECASE)
 
 
 def request_number(text: str) -> int | None:
-    """The request number in ``TERIMA 3`` / ``TOLAK no. 3`` (one to four digits)."""
+    """The request number in ``TERIMA 3`` / ``TOLAK no. 3`` / ``terima 3 pak`` (one to
+    four digits)."""
     found = _REQUEST_NO.match(text or "")
     return int(found[1]) if found else None
 
@@ -329,7 +332,7 @@ class AcceptFlow(Flow):
     """
 
     name = "ksm_accept"
-    keywords = {"TERIMA": "ksm_accept"}
+    keywords = {"TERIMA": "ksm_accept", "TRM": "ksm_accept"}  # TRM: keypad shorthand
     collects = False
 
     def addressed(self, args: str) -> bool:

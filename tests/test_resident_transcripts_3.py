@@ -1,0 +1,62 @@
+"""Transcripts of the new keywords as residents on keypad phones send them (issues 13
+and 17): GABUNG by someone not invited and the leader's TERIMA/TOLAK <n>, INFO
+<kelurahan>, HAPUS DATA. Each asserts what the resident or the leader reads."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conversations.gsm import non_gsm7_chars, segments
+from tests.ksm_helpers import LEADER, add_kelurahan, members_of, other, queued_to, register
+from tests.transcript import Phone
+
+STRANGERS = ("+6281366660001", "+6281366660002", "+6281366660003")
+
+
+@pytest.fixture
+def ksm_code(rt, phone) -> str:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    return register(phone)
+
+
+def _asks_to_join(phone: Phone, number: str, code: str, name: str, gender: str = "P") -> Phone:
+    joiner = other(phone, number)
+    joiner.send(f"gabung {code}").expect("Nama Anda")
+    joiner.send(name).expect("L (laki-laki) atau P")
+    joiner.send(gender).expect("dikirim ke ketuanya")
+    return joiner
+
+
+def _numbers(rt) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Request number per name, from the SMS the leader got."""
+    found = {}
+    for notice in queued_to(rt, LEADER):
+        hit = re.match(r"(.+?) \(.*TERIMA (\d+) atau", notice)
+        if hit:
+            found[hit[1]] = int(hit[2])
+    return found
+
+
+def _one_plain_sms(phone: Phone) -> None:
+    assert len(phone.last) == 1 and segments(phone.reply) == 1, phone.last
+    assert not non_gsm7_chars(phone.reply), phone.reply
+
+
+def test_a_leader_answers_a_request_with_a_word_after_its_number(rt, phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    _asks_to_join(phone, STRANGERS[0], ksm_code, "Dewi Lestari")
+    _asks_to_join(phone, STRANGERS[1], ksm_code, "Joko Widodo", "L")
+    _asks_to_join(phone, STRANGERS[2], ksm_code, "Rina Marlina")
+    numbers = _numbers(rt)
+
+    phone.send(f"terima {numbers['Dewi Lestari']} pak").expect("Dewi Lestari kini anggota")
+    _one_plain_sms(phone)
+    phone.send(f"TOLAK {numbers['Joko Widodo']} bukan warga sini").expect("Joko Widodo")
+    phone.expect_not("Kode KSM")
+    _one_plain_sms(phone)
+    phone.send(f"trm {numbers['Rina Marlina']}").expect("Rina Marlina kini anggota")
+    statuses = {name: status for name, _role, status in members_of(rt, ksm_code)}
+    assert statuses == {"Siti Aminah": "confirmed", "Dewi Lestari": "confirmed",
+                        "Joko Widodo": "refused", "Rina Marlina": "confirmed"}
+    # Thanks stays thanks, in every spelling.
+    phone.send("trm ksh pak").expect("Sama-sama")
