@@ -60,3 +60,18 @@ def test_a_leader_answers_a_request_with_a_word_after_its_number(rt, phone, ksm_
                         "Joko Widodo": "refused", "Rina Marlina": "confirmed"}
     # Thanks stays thanks, in every spelling.
     phone.send("trm ksh pak").expect("Sama-sama")
+
+
+@pytest.mark.parametrize("typed", ["gabung aja {code}", "gabung ksm {code}", "GABUNG KSM no {code}",
+                                   "gabung kode {code} pak", "Gabung ke {code} ya"])
+def test_a_code_among_a_few_words_is_read(phone, ksm_code, typed: str) -> None:  # type: ignore[no-untyped-def]
+    joiner = other(phone, STRANGERS[0])
+    joiner.send(typed.format(code=ksm_code)).expect("Gabung KSM Maju Jaya", "Nama Anda")
+    _one_plain_sms(joiner)
+
+
+def test_a_leader_with_nothing_to_decline_is_not_asked_for_a_ksm_code(phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    phone.send("tolak").expect("Tidak ada permintaan gabung")
+    _one_plain_sms(phone)
+    # No dialog was left open: thanks is thanks, not a wrong KSM code.
+    phone.send("terima kasih").expect("Sama-sama")

@@ -248,8 +248,8 @@ class DeclineFlow(Flow):
         pending = [m for m in turn.directory.my_ksms() if m.status == INVITED]
         if len(pending) == 1:
             return self._decline(turn, pending[0].ksm.code)
-        if not pending and _waiting_requests(turn):
-            return request_list(turn)
+        if not pending and (_waiting_requests(turn) or turn.directory.ksms_led()):
+            return request_list(turn)  # a leader's TOLAK is about requests to join
         return Outcome(replies=[Reply("ksm.error.code_missing")], dialog=Dialog(self.name, "code"))
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
