@@ -33,7 +33,7 @@ from conversations.model import (
     Turn,
 )
 from conversations.registry import Registry, default_registry
-from conversations.unprompted import THANKS, greeting
+from conversations.unprompted import THANKS, after_politeness, greeting, only_politeness
 
 MENU_FLOW = "menu"
 # The engine's offer to start a flow with what the resident wrote (step: the flow).
@@ -148,7 +148,25 @@ class Engine:
                     dialog=Dialog(OFFER_FLOW, flow.name, {"text": turn.inbound.text.strip()}),
                     ended=ended,
                 )
+        started = self._after_politeness(turn)
+        if started is not None:
+            if ended == INTERRUPTED:
+                started.ended = INTERRUPTED
+            return started
         return self._menu(turn, ended=ended)
+
+    def _after_politeness(self, turn: Turn) -> Outcome | None:
+        """``Pak, saya mau gabung 48213``: a keyword typed right after polite words
+        starts its service, bare or with a whole request of it; else None."""
+        polite = after_politeness(turn.inbound.text)
+        keyword = match(polite, self.registry.keywords) if polite else None
+        if keyword is None or keyword.typos:
+            return None
+        flow = self.registry.by_name[keyword.value]
+        rest = "" if only_politeness(keyword.rest) else keyword.rest
+        if not flow.addressed(rest) or (rest and not flow.takes(rest)):
+            return None
+        return flow.start(_with_args(turn, rest))
 
     def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
         """YA starts the offered flow with the text already sent; TIDAK drops it."""

@@ -182,7 +182,7 @@ CORPUS: list[tuple[str, tuple[str, ...]]] = [
     ("bantuan", ("ADUAN",)),
     ("Tolong", ("ADUAN",)),
     ("help", ("ADUAN",)),
-    ("Sy mau tanya", MENU),
+    ("Sy mau tanya", ("Tulis pertanyaan",)),  # asked for its text (TANYA after polite words)
     ("mau daftar gmn", MENU),
     ("ada info bantuan gk", MENU),
     ("kapan rapat", MENU),

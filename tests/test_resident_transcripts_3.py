@@ -75,3 +75,38 @@ def test_a_leader_with_nothing_to_decline_is_not_asked_for_a_ksm_code(phone, ksm
     _one_plain_sms(phone)
     # No dialog was left open: thanks is thanks, not a wrong KSM code.
     phone.send("terima kasih").expect("Sama-sama")
+
+
+@pytest.mark.parametrize("typed", ["Pak, saya mau gabung KSM {code}", "mo gabung {code}",
+                                   "sy mau gabung {code}", "Bu, sy ingin gabung ksm {code} ya"])
+def test_polite_words_before_gabung_do_not_hide_it(rt, phone, ksm_code, typed: str) -> None:  # type: ignore[no-untyped-def]
+    joiner = other(phone, STRANGERS[0])
+    joiner.send(typed.format(code=ksm_code)).expect("Gabung KSM Maju Jaya", "Nama Anda")
+    joiner.send("Dewi Lestari").send("P").expect("dikirim ke ketuanya")
+    assert ("Dewi Lestari", "member", "requested") in members_of(rt, ksm_code)
+
+
+@pytest.mark.parametrize("typed", ["Pak, hapus data saya", "tolong hapus data saya",
+                                   "mohon hapus nomor saya pak"])
+def test_polite_words_before_hapus_data_do_not_hide_it(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    resident = Phone(client, number=STRANGERS[1])
+    resident.send(typed).expect("Permintaan HAPUS DATA Anda kami terima")
+    _one_plain_sms(resident)
+
+
+def test_i_want_to_ask_is_asked_for_the_question_and_files_it(rt, client) -> None:  # type: ignore[no-untyped-def]
+    resident = Phone(client, number=STRANGERS[2])
+    resident.send("Sy mau tanya").expect("Tulis pertanyaan")
+    resident.send("kapan dana BLM tahap 2 cair pak").expect("dicatat untuk PPM", "CEK ")
+
+
+def test_an_objection_after_polite_words_is_filed_as_an_objection(rt, client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.models import Complaint
+
+    resident = Phone(client, number=STRANGERS[1])
+    resident.send("Bu, saya mau sanggah hasil rapat BKM kemarin").expect("dicatat untuk PPM")
+    with rt.db.session() as s:
+        kinds = s.scalars(select(Complaint.kind)).all()
+    assert kinds == ["other"], kinds  # an objection, not a question
