@@ -110,3 +110,13 @@ def test_an_objection_after_polite_words_is_filed_as_an_objection(rt, client) ->
     with rt.db.session() as s:
         kinds = s.scalars(select(Complaint.kind)).all()
     assert kinds == ["other"], kinds  # an objection, not a question
+
+
+@pytest.mark.parametrize("typed", ["INFO SUKAMAJU?", "info  sukamaju!!!", "info kel sukamaju",
+                                   "Info kel. Sukamaju", "info kelurahan sukamaju",
+                                   "INFO desa Sukamaju", "info sukamaju pak", "Info: Sukamaju, ya bu"])
+def test_info_reads_the_kelurahan_as_residents_write_it(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    resident = Phone(client, number=STRANGERS[0])
+    resident.send(typed).expect("INFO Sukamaju", "aduan masuk 0").expect_not("tidak ditemukan")
+    _one_plain_sms(resident)
