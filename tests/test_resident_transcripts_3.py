@@ -120,3 +120,11 @@ def test_info_reads_the_kelurahan_as_residents_write_it(rt, client, typed: str) 
     resident = Phone(client, number=STRANGERS[0])
     resident.send(typed).expect("INFO Sukamaju", "aduan masuk 0").expect_not("tidak ditemukan")
     _one_plain_sms(resident)
+
+
+@pytest.mark.parametrize("typed", ["hapus dt", "hapusdata", "hapus no sy", "Hapus nmr saya",
+                                   "delete data"])
+def test_hapus_data_as_keypads_shorten_it(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    resident = Phone(client, number=STRANGERS[1])
+    resident.send(typed).expect("Permintaan HAPUS DATA Anda kami terima")
+    _one_plain_sms(resident)
