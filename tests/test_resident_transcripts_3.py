@@ -128,3 +128,12 @@ def test_hapus_data_as_keypads_shorten_it(rt, client, typed: str) -> None:  # ty
     resident = Phone(client, number=STRANGERS[1])
     resident.send(typed).expect("Permintaan HAPUS DATA Anda kami terima")
     _one_plain_sms(resident)
+
+
+def test_an_accented_name_is_a_name_not_emoji(rt, phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    joiner = Phone(phone.client, number=STRANGERS[0], whatsapp=True)
+    joiner.send(f"gabung {ksm_code}").expect("Nama Anda")
+    joiner.send("José Ramírez").expect("L (laki-laki) atau P").expect_not("emoji")
+    joiner.send("L").expect("dikirim ke ketuanya")
+    [notice] = queued_to(rt, LEADER)
+    assert "José Ramirez" in notice and not non_gsm7_chars(notice) and segments(notice) == 1

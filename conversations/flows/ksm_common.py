@@ -136,8 +136,15 @@ def plain_text(text: str, max_length: int) -> str:
 
 
 def to_gsm7_letters(text: str) -> str:
-    """NFKC (full-width to plain letters) and plain quotes and dashes."""
-    return unicodedata.normalize("NFKC", text or "").translate(PLAIN_PUNCTUATION)
+    """NFKC (full-width to plain letters), plain quotes and dashes, and letters with
+    an accent GSM-7 lacks without it (``Ramírez`` -> ``Ramirez``; ``é`` is kept)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(PLAIN_PUNCTUATION)
+    return "".join(ch if not non_gsm7_chars(ch) else _unaccented(ch) for ch in text)
+
+
+def _unaccented(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if base and not non_gsm7_chars(base) else ch
 
 
 def parse_name(text: str, max_length: int) -> str:
