@@ -137,3 +137,10 @@ def test_an_accented_name_is_a_name_not_emoji(rt, phone, ksm_code) -> None:  # t
     joiner.send("L").expect("dikirim ke ketuanya")
     [notice] = queued_to(rt, LEADER)
     assert "José Ramirez" in notice and not non_gsm7_chars(notice) and segments(notice) == 1
+
+
+@pytest.mark.parametrize("typed", ["TERIMA 1", "terima1", "tolak 2", "TRIMA 3 pak"])
+def test_a_resident_who_leads_no_ksm_is_not_told_of_their_ksm(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    resident = Phone(client, number=STRANGERS[2])
+    resident.send(typed).expect("ketua KSM").expect_not("KSM Anda")
+    _one_plain_sms(resident)

@@ -263,7 +263,7 @@ class DeclineFlow(Flow):
             if request is not None:
                 return answer_request(turn, request, accept=False)
             if number < 1000:  # too short for a KSM code: it meant a request
-                return Outcome(replies=[Reply("ksm.request.none")])
+                return no_request(turn)
         try:
             code = parse_code(text)
         except Invalid as invalid:
@@ -296,6 +296,14 @@ def _request(turn: Turn, number: int) -> JoinRequest | None:
 
 def _waiting_requests(turn: Turn) -> list[JoinRequest]:
     return [r for r in turn.directory.join_requests() if r.status == REQUESTED]
+
+
+def no_request(turn: Turn) -> Outcome:
+    """No request has that number: a leader is told so; anyone else, that TERIMA/TOLAK
+    <n> is a leader's answer (they have no KSM to speak of)."""
+    if turn.directory.ksms_led():
+        return Outcome(replies=[Reply("ksm.request.none")])
+    return Outcome(replies=[Reply("ksm.request.not_leader")])
 
 
 def request_list(turn: Turn) -> Outcome:
@@ -348,7 +356,7 @@ class AcceptFlow(Flow):
             return request_list(turn)
         request = _request(turn, number)
         if request is None:
-            return Outcome(replies=[Reply("ksm.request.none")])
+            return no_request(turn)
         return answer_request(turn, request, accept=True)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:  # it keeps no dialog

@@ -262,6 +262,13 @@ define({
         id="Tidak ada permintaan gabung dengan nomor itu untuk KSM Anda.",
         en="There is no request to join your KSM with that number.",
     ),
+    # TERIMA/TOLAK <n> from someone who leads no KSM.
+    "ksm.request.not_leader": Text(
+        id="TERIMA/TOLAK <nomor> dipakai ketua KSM untuk menjawab permintaan gabung. "
+           "Anda bukan ketua KSM. Ketik MENU untuk layanan lain.",
+        en="TERIMA/TOLAK <number> is how a KSM leader answers requests to join. You do not "
+           "lead a KSM. Reply MENU for other services.",
+    ),
     "ksm.request.empty": Text(
         id="Tidak ada permintaan gabung yang menunggu jawaban Anda.",
         en="No request to join is waiting for your answer.",
