@@ -144,3 +144,14 @@ def test_a_resident_who_leads_no_ksm_is_not_told_of_their_ksm(rt, client, typed:
     resident = Phone(client, number=STRANGERS[2])
     resident.send(typed).expect("ketua KSM").expect_not("KSM Anda")
     _one_plain_sms(resident)
+
+
+def test_a_joiner_is_not_told_the_request_went_to_a_leader_who_opted_out(rt, phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    phone.send("BERHENTI").expect("MULAI")
+    joiner = other(phone, STRANGERS[0])
+    joiner.send(f"gabung {ksm_code}").send("Dewi Lestari").send("P")
+    joiner.expect("dicatat", "sampaikan langsung").expect_not("dikirim ke ketuanya")
+    _one_plain_sms(joiner)
+    # The request is kept: the leader sees it when back.
+    assert ("Dewi Lestari", "member", "requested") in members_of(rt, ksm_code)
+    phone.send("MULAI").send("TERIMA").expect("Dewi Lestari")

@@ -205,7 +205,10 @@ def _gabung_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
         if view is not None and view.requested >= MAX_OPEN_REQUESTS:
             return Outcome(replies=[Reply("ksm.join.busy", params)])
         effect = RequestToJoinKsm(ksm_id=ksm["id"], name=data["name"], gender=data["gender"])
-        return Outcome(replies=[Reply("ksm.join.waiting", params)], effects=[effect])
+        # A leader who opted out gets no SMS of it: say so, not that it was sent.
+        key = ("ksm.join.waiting" if turn.directory.leader_reachable(ksm["id"])
+               else "ksm.join.waiting_unreachable")
+        return Outcome(replies=[Reply(key, params)], effects=[effect])
     # Invited (or once a member, who left): the leader already wanted them.
     effect = JoinKsm(ksm_id=ksm["id"], name=data.get("name"), gender=data.get("gender"))
     return Outcome(replies=[Reply("ksm.joined", params)], effects=[effect])

@@ -208,6 +208,14 @@ define({
            "once the leader accepts.",
         example={"ksm": _NAME},
     ),
+    # The leader opted out (BERHENTI): the request is kept, but no SMS tells them.
+    "ksm.join.waiting_unreachable": Text(
+        id="Permintaan gabung KSM {ksm} dicatat, tapi ketuanya tak menerima SMS kami: "
+           "sampaikan langsung. Anda anggota setelah diterima.",
+        en="Request to join KSM {ksm} recorded, but its leader gets no SMS from us: tell "
+           "them directly. You are a member once accepted.",
+        example={"ksm": _NAME},
+    ),
     "ksm.join.still_waiting": Text(
         id="Permintaan Anda masih menunggu jawaban ketua KSM {ksm}.",
         en="Your request still waits for the answer of KSM {ksm}'s leader.",
