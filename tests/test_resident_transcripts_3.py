@@ -155,3 +155,13 @@ def test_a_joiner_is_not_told_the_request_went_to_a_leader_who_opted_out(rt, pho
     # The request is kept: the leader sees it when back.
     assert ("Dewi Lestari", "member", "requested") in members_of(rt, ksm_code)
     phone.send("MULAI").send("TERIMA").expect("Dewi Lestari")
+
+
+def test_gabung_with_code_and_name_in_one_sms(rt, phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    joiner = other(phone, STRANGERS[0])
+    joiner.send(f"GABUNG {ksm_code} Dewi Lestari").expect("L (laki-laki) atau P")
+    joiner.send("P").expect("dikirim ke ketuanya")
+    other(phone, STRANGERS[1]).send(f"gabung {ksm_code}, Joko Susilo, L").expect("dikirim ke ketuanya")
+    other(phone, STRANGERS[2]).send(f"gabung {ksm_code} nama sy Rina P").expect("dikirim ke ketuanya")
+    names = {name for name, _role, status in members_of(rt, ksm_code) if status == "requested"}
+    assert names == {"Dewi Lestari", "Joko Susilo", "Rina"}, names

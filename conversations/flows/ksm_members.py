@@ -214,6 +214,26 @@ def _gabung_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
     return Outcome(replies=[Reply("ksm.joined", params)], effects=[effect])
 
 
+_CODE_THEN = re.compile(r"^\s*(\d[\d\s.\-]*\d)\s*[,;:]?\s*(\S.*)$")
+_NAME_IS = re.compile(r"^nama\s+(?:saya\s+|sy\s+|aku\s+)?", re.IGNORECASE)
+
+
+def _split_join_args(args: str) -> list[str]:
+    """``48213`` -> [code]; ``48213 Dewi Lestari P`` or ``48213, Dewi, P`` (``nama sy
+    Dewi``) -> [code, name, gender]: who asks to join can say it all in one SMS."""
+    found = _CODE_THEN.match(args)
+    if is_code(args) or found is None or not is_code(found[1]):
+        return [args] if args.strip() else []
+    rest = _NAME_IS.sub("", found[2].strip())
+    return [found[1], *(_split_member_args(rest) if "," in rest or ";" in rest
+                        else _split_name_gender(rest))]
+
+
+def _split_name_gender(text: str) -> list[str]:
+    loose = re.match(r"^(.+?)[\s,]+([LPlp])\W*$", text)
+    return [loose[1], loose[2]] if loose else [text]
+
+
 def join_flow() -> ArgsQuestionnaire:
     """GABUNG <code>: accept an invitation, or ask to join a KSM (name and gender
     asked; the leader answers)."""
@@ -228,6 +248,7 @@ def join_flow() -> ArgsQuestionnaire:
             Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
         ],
         finish=_gabung_finish,
+        split_args=_split_join_args,
         request=is_code,
     )
 
