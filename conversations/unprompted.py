@@ -91,8 +91,9 @@ def reads_like_complaint(text: str) -> bool:
 
 # Words a request may open with before its keyword: "Pak, saya mau gabung 48213",
 # "tolong hapus data saya" (with the FILLERS: Pak, Bu, saya, ...).
-WANT_WORDS = {"MAU", "MO", "MAO", "INGIN", "INGIN", "PENGEN", "PINGIN", "MINTA", "MOHON",
-              "TOLONG", "AKU", "KAMI", "BISA", "HENDAK", "NUMPANG"}
+WANT_WORDS = {"MAU", "MO", "MAO", "INGIN", "PENGEN", "PINGIN", "MINTA", "MOHON",
+              "TOLONG", "AKU", "KAMI", "BISA", "HENDAK", "NUMPANG",
+              "OK", "OKE", "OKAY", "BAIK", "SIP"}  # "ok terima 2", "oke gabung 48213"
 _OPENING_WORD = re.compile(r"^\W*([A-Za-z]+)(?:\W+|$)")
 
 

@@ -165,3 +165,13 @@ def test_gabung_with_code_and_name_in_one_sms(rt, phone, ksm_code) -> None:  # t
     other(phone, STRANGERS[2]).send(f"gabung {ksm_code} nama sy Rina P").expect("dikirim ke ketuanya")
     names = {name for name, _role, status in members_of(rt, ksm_code) if status == "requested"}
     assert names == {"Dewi Lestari", "Joko Susilo", "Rina"}, names
+
+
+def test_ok_before_a_keyword_does_not_hide_it(rt, phone, ksm_code) -> None:  # type: ignore[no-untyped-def]
+    _asks_to_join(phone, STRANGERS[0], ksm_code, "Dewi Lestari")
+    _asks_to_join(phone, STRANGERS[1], ksm_code, "Rina Marlina")
+    numbers = _numbers(rt)
+    phone.send(f"ok terima {numbers['Dewi Lestari']}").expect("Dewi Lestari kini anggota")
+    phone.send(f"Oke, terima no {numbers['Rina Marlina']} pak").expect("Rina Marlina kini anggota")
+    other(phone, STRANGERS[2]).send(f"ok gabung {ksm_code}").expect("Gabung KSM Maju Jaya")
+    phone.send("ok").expect("Sama-sama")  # alone, still thanks
