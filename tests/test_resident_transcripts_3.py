@@ -175,3 +175,12 @@ def test_ok_before_a_keyword_does_not_hide_it(rt, phone, ksm_code) -> None:  # t
     phone.send(f"Oke, terima no {numbers['Rina Marlina']} pak").expect("Rina Marlina kini anggota")
     other(phone, STRANGERS[2]).send(f"ok gabung {ksm_code}").expect("Gabung KSM Maju Jaya")
     phone.send("ok").expect("Sama-sama")  # alone, still thanks
+
+
+@pytest.mark.parametrize("typed", ["gabung", "GABUNG aja", "mau gabung pak"])
+def test_an_invited_member_joins_without_retyping_the_code(rt, phone, ksm_code, typed: str) -> None:  # type: ignore[no-untyped-def]
+    phone.send(f"ANGGOTA Ani, P, {STRANGERS[0]}").expect("diundang")
+    member = other(phone, STRANGERS[0])
+    member.send(typed).expect("Anda anggota KSM Maju Jaya", ksm_code)
+    _one_plain_sms(member)
+    assert ("Ani", "member", "confirmed") in members_of(rt, ksm_code)

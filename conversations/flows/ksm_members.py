@@ -234,6 +234,18 @@ def _split_name_gender(text: str) -> list[str]:
     return [loose[1], loose[2]] if loose else [text]
 
 
+def _gabung_opening(turn: Turn) -> dict[str, Any]:
+    """GABUNG without a code from someone with one invitation waiting: that one (as
+    TOLAK does), so the invited member need not look the code up."""
+    if any(ch.isdigit() for ch in turn.args):
+        return {}
+    pending = [m.ksm for m in turn.directory.my_ksms() if m.status == INVITED]
+    if len(pending) != 1:
+        return {}
+    view = pending[0]
+    return {"ksm": {**_ksm_data(view), "state": INVITED, "closed": view.status == REJECTED}}
+
+
 def join_flow() -> ArgsQuestionnaire:
     """GABUNG <code>: accept an invitation, or ask to join a KSM (name and gender
     asked; the leader answers)."""
@@ -248,6 +260,7 @@ def join_flow() -> ArgsQuestionnaire:
             Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
         ],
         finish=_gabung_finish,
+        opening=_gabung_opening,
         split_args=_split_join_args,
         request=is_code,
     )
