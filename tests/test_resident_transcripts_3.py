@@ -184,3 +184,18 @@ def test_an_invited_member_joins_without_retyping_the_code(rt, phone, ksm_code, 
     member.send(typed).expect("Anda anggota KSM Maju Jaya", ksm_code)
     _one_plain_sms(member)
     assert ("Ani", "member", "confirmed") in members_of(rt, ksm_code)
+
+
+def test_the_answer_to_hapus_data_reaches_a_resident_who_sent_berhenti(
+        rt, client, officer_login, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_privacy_erasure import _requests, _token
+
+    resident = Phone(client, number=STRANGERS[0])
+    resident.send("BERHENTI").expect("MULAI")
+    resident.send("hapus data sy").expect("mengabari Anda lewat SMS")  # a promise to keep
+    officer_login("admin", "admin")
+    client.post(f"/admin/privacy/{_requests(rt)[0].id}/refuse",
+                data={"csrf_token": _token(client), "reason": "aduan Anda masih diproses"})
+    run_jobs()
+    sent = [m["Body"] for m in twilio.messages if m["To"] == STRANGERS[0]]
+    assert any("Alasan: aduan Anda masih diproses." in body for body in sent), sent
