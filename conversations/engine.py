@@ -88,8 +88,8 @@ class Engine:
 
     def _route(self, turn: Turn) -> Outcome:
         dialog = turn.conversation.dialog
-        command = match(turn.inbound.text, COMMANDS)
-        if command is not None and (command.value == "language" or not command.rest):
+        command = _command_in(turn.inbound.text)
+        if command is not None:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
@@ -263,6 +263,21 @@ class Engine:
             effects=[SetLanguage(language)],
             dialog=conversation.dialog,
         )
+
+
+def _command_in(text: str) -> Match | None:
+    """The global command ``text`` is: the command alone (``BATAL``), BAHASA with its
+    language, or the command typed right with only polite words around it (``batal
+    pak``, ``ok batal``, ``sy mau berhenti``), which is never an answer to a question."""
+    command = match(text, COMMANDS)
+    if command is not None and (command.value == "language" or not command.rest):
+        return command
+    for typed in (text, after_politeness(text)):
+        command = match(typed, COMMANDS) if typed else None
+        if (command is not None and not command.typos
+                and (command.value == "language" or only_politeness(command.rest))):
+            return command
+    return None
 
 
 def _with_args(turn: Turn, args: str) -> Turn:

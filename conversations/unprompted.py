@@ -44,6 +44,7 @@ FILLERS = {
     "DIK", "GAN", "BOS", "SEMUA", "SEMUANYA", "YA", "YAA", "YAH", "BANYAK", "BNYK", "JUGA",
     "WR", "WB", "WARAHMATULLAHI", "WABARAKATUH", "SAUDARA", "SDR", "NGGIH", "SAYA", "SY",
     "BAH", "AMANG", "INANG", "LAE", "AKANG", "TETEH", "MBOK",
+    "DONG", "DEH", "NIH", "SIH", "AJA", "SAJA", "PLS", "PLEASE",
 }
 # Stems that make a message read like a complaint: reporting, and what goes wrong with
 # program money (dipotong, pungli, dikorupsi, diselewengkan, digelapkan, ...).

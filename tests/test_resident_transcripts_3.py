@@ -199,3 +199,41 @@ def test_the_answer_to_hapus_data_reaches_a_resident_who_sent_berhenti(
     run_jobs()
     sent = [m["Body"] for m in twilio.messages if m["To"] == STRANGERS[0]]
     assert any("Alasan: aduan Anda masih diproses." in body for body in sent), sent
+
+
+@pytest.mark.parametrize("typed", ["batal pak", "BATAL ya bu", "ok batal", "batal dong"])
+def test_batal_with_polite_words_cancels_and_is_not_an_answer(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from bot.models import Complaint
+
+    add_kelurahan(rt, "Sukamaju")
+    resident = Phone(client, number=STRANGERS[0])
+    resident.send("DAFTAR").send("1").expect("Nama KSM")
+    resident.send(typed).expect("Dibatalkan").expect_not("ketua KSM")
+    resident.send("ADUAN").expect("Tulis isi pengaduan")
+    resident.send(typed).expect("Dibatalkan").expect_not("Kode aduan")
+    with rt.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 0
+
+
+@pytest.mark.parametrize("typed", ["berhenti pak", "stop ya", "sy mau berhenti", "Pak, tolong stop"])
+def test_berhenti_with_polite_words_opts_out_even_mid_dialog(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.models import Contact
+
+    add_kelurahan(rt, "Sukamaju")
+    resident = Phone(client, number=STRANGERS[1])
+    resident.send("DAFTAR").send("1").expect("Nama KSM")
+    resident.send(typed).expect("tidak akan menerima pesan", "MULAI")
+    with rt.db.session() as s:
+        assert s.scalar(select(Contact.opted_out).where(Contact.phone == STRANGERS[1])) is True
+    fresh = Phone(client, number=STRANGERS[2])
+    fresh.send(typed).expect("tidak akan menerima pesan")  # and with no dialog open
+
+
+@pytest.mark.parametrize("typed", ["info pak", "menu dong", "bantuan bu"])
+def test_help_and_menu_with_polite_words(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    resident = Phone(client, number=STRANGERS[0])
+    resident.send(typed).expect("1 DAFTAR", "2 ADUAN").expect_not("tidak ditemukan")
