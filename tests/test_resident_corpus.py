@@ -303,6 +303,11 @@ NEW_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("DELETE MY DATA", ERASURE),
     ("delete my data please", ERASURE),
     ("delete data", ERASURE),
+    # Opting out with polite words around it is still opting out.
+    ("berhenti pak", STOPPED),
+    ("stop ya", STOPPED),
+    ("sy mau berhenti", STOPPED),
+    ("Pak, tolong stop", STOPPED),
 ]
 
 
