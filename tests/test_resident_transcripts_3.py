@@ -237,3 +237,11 @@ def test_berhenti_with_polite_words_opts_out_even_mid_dialog(rt, client, typed: 
 def test_help_and_menu_with_polite_words(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
     resident = Phone(client, number=STRANGERS[0])
     resident.send(typed).expect("1 DAFTAR", "2 ADUAN").expect_not("tidak ditemukan")
+
+
+@pytest.mark.parametrize("typed", ["KSM saya", "info ksm sy", "status ksm saya dong"])
+def test_my_ksm_is_the_ksm_status_not_a_code_question(rt, phone, ksm_code, typed: str) -> None:  # type: ignore[no-untyped-def]
+    phone.send(typed).expect("KSM Maju Jaya", ksm_code, "Siti Aminah")
+    stranger = other(phone, STRANGERS[0])
+    stranger.send(typed).expect("belum ada di KSM")
+    stranger.send("hapus data").expect("Permintaan HAPUS DATA")  # no code question left open
