@@ -245,3 +245,11 @@ def test_my_ksm_is_the_ksm_status_not_a_code_question(rt, phone, ksm_code, typed
     stranger = other(phone, STRANGERS[0])
     stranger.send(typed).expect("belum ada di KSM")
     stranger.send("hapus data").expect("Permintaan HAPUS DATA")  # no code question left open
+
+
+@pytest.mark.parametrize("typed", ["INFO Sukamaju RW 05", "info sukamaju rt 3 rw 5",
+                                   "info sukamaju bulan ini", "Info Sukamaju skrg pak"])
+def test_info_leaves_out_the_rw_and_this_month(rt, client, typed: str) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    resident = Phone(client, number=STRANGERS[0])
+    resident.send(typed).expect("INFO Sukamaju", "aduan masuk 0").expect_not("tidak ditemukan")

@@ -50,6 +50,8 @@ class PublicInfoFlow(Flow):
 
 # Words residents put before a kelurahan's name (``INFO kel. Sukamaju``).
 AREA_WORDS = {"KEL", "KELURAHAN", "DESA", "DS", "KAMPUNG"}
+# Words after the name that are not part of it: its RW/RT, "bulan ini", "skrg".
+AFTER_PLACE = {"RW", "RT", "SKRG", "SEKARANG"}
 _AROUND_WORD = "!?,;:'\"()*.#"
 
 
@@ -59,6 +61,11 @@ def place_typed(args: str) -> str:
     typed = [w for w in (w.strip(_AROUND_WORD) for w in args.split()) if w]
     while len(typed) > 1 and typed[0].upper() in AREA_WORDS:
         typed = typed[1:]
+    upper = [w.upper() for w in typed]
+    for cut, word in enumerate(upper[1:], 1):  # "Sukamaju RW 05": the kelurahan is enough
+        if word in AFTER_PLACE or upper[cut:cut + 2] == ["BULAN", "INI"]:
+            typed = typed[:cut]
+            break
     while len(typed) > 1 and typed[-1].upper() in FILLERS:
         typed = typed[:-1]
     return " ".join(typed)
