@@ -34,7 +34,7 @@ from conversations.model import (
     Turn,
 )
 from conversations.registry import Registry, default_registry
-from conversations.unprompted import THANKS, greeting
+from conversations.unprompted import THANKS, after_politeness, greeting, only_politeness
 
 MENU_FLOW = "menu"
 # The engine's offer to start a flow with what the resident wrote (step: the flow).
@@ -89,8 +89,8 @@ class Engine:
 
     def _route(self, turn: Turn) -> Outcome:
         dialog = turn.conversation.dialog
-        command = match(turn.inbound.text, COMMANDS)
-        if command is not None and (command.value == "language" or not command.rest):
+        command = _command_in(turn.inbound.text)
+        if command is not None:
             return self._command(command.value, command.rest, turn)
 
         keyword = match(turn.inbound.text, self.registry.keywords)
@@ -149,7 +149,25 @@ class Engine:
                     dialog=Dialog(OFFER_FLOW, flow.name, {"text": turn.inbound.text.strip()}),
                     ended=ended,
                 )
+        started = self._after_politeness(turn)
+        if started is not None:
+            if ended == INTERRUPTED:
+                started.ended = INTERRUPTED
+            return started
         return self._menu(turn, ended=ended)
+
+    def _after_politeness(self, turn: Turn) -> Outcome | None:
+        """``Pak, saya mau gabung 48213``: a keyword typed right after polite words
+        starts its service, bare or with a whole request of it; else None."""
+        polite = after_politeness(turn.inbound.text)
+        keyword = match(polite, self.registry.keywords) if polite else None
+        if keyword is None or keyword.typos:
+            return None
+        flow = self.registry.by_name[keyword.value]
+        rest = "" if only_politeness(keyword.rest) else keyword.rest
+        if not flow.addressed(rest) or (rest and not flow.takes(rest)):
+            return None
+        return flow.start(_with_args(turn, rest))
 
     def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
         """YA starts the offered flow with the text already sent; TIDAK drops it."""
@@ -246,6 +264,21 @@ class Engine:
             effects=[SetLanguage(language)],
             dialog=conversation.dialog,
         )
+
+
+def _command_in(text: str) -> Match | None:
+    """The global command ``text`` is: the command alone (``BATAL``), BAHASA with its
+    language, or the command typed right with only polite words around it (``batal
+    pak``, ``ok batal``, ``sy mau berhenti``), which is never an answer to a question."""
+    command = match(text, COMMANDS)
+    if command is not None and (command.value == "language" or not command.rest):
+        return command
+    for typed in (text, after_politeness(text)):
+        command = match(typed, COMMANDS) if typed else None
+        if (command is not None and not command.typos
+                and (command.value == "language" or only_politeness(command.rest))):
+            return command
+    return None
 
 
 def _with_args(turn: Turn, args: str) -> Turn:

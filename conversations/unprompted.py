@@ -5,6 +5,8 @@ Pure word lists and functions; the engine decides what to answer.
 """
 from __future__ import annotations
 
+import re
+
 from conversations.keywords import words
 
 SALAM, HELLO, THANKS = "salam", "hello", "thanks"
@@ -30,7 +32,7 @@ GREETINGS = {
         "SLAMAT SIANG", "SLAMAT SORE", "SLAMAT MALAM", "SELAMAT PG", "SELAMAT MLM",
     ], HELLO),
     **dict.fromkeys([
-        "TERIMA KASIH", "TERIMAKASIH", "TRIMA KASIH", "TRIMAKASIH", "TERIMA KSH", "TRM KSH",
+        "TERIMA KASIH", "TERIMAKASIH", "TRIMA KASIH", "TRIMAKASIH", "TERIMA KSH", "TRM KSH", "TRIMA KSH",
         "TRMKSH", "MAKASIH", "MAKASI", "MKSH", "MAKASEH", "TRIMS", "TQ", "TKS", "THX",
         "THANKS", "THANK YOU", "TENGKYU", "MATUR NUWUN", "MATURNUWUN", "SUWUN", "HATUR NUHUN",
         "NUHUN", "MAULIATE", "OK TERIMA KASIH", "SIP", "OKE", "OK", "BAIK",
@@ -42,6 +44,7 @@ FILLERS = {
     "DIK", "GAN", "BOS", "SEMUA", "SEMUANYA", "YA", "YAA", "YAH", "BANYAK", "BNYK", "JUGA",
     "WR", "WB", "WARAHMATULLAHI", "WABARAKATUH", "SAUDARA", "SDR", "NGGIH", "SAYA", "SY",
     "BAH", "AMANG", "INANG", "LAE", "AKANG", "TETEH", "MBOK",
+    "DONG", "DEH", "NIH", "SIH", "AJA", "SAJA", "PLS", "PLEASE",
 }
 # Stems that make a message read like a complaint: reporting, and what goes wrong with
 # program money (dipotong, pungli, dikorupsi, diselewengkan, digelapkan, ...).
@@ -85,3 +88,28 @@ def reads_like_complaint(text: str) -> bool:
         return True
     return any(word in NOT_WORDS and any(stem in after for stem in NOT_DONE_STEMS)
                for word, after in zip(typed, typed[1:]))
+
+
+# Words a request may open with before its keyword: "Pak, saya mau gabung 48213",
+# "tolong hapus data saya" (with the FILLERS: Pak, Bu, saya, ...).
+WANT_WORDS = {"MAU", "MO", "MAO", "INGIN", "PENGEN", "PINGIN", "MINTA", "MOHON",
+              "TOLONG", "AKU", "KAMI", "BISA", "HENDAK", "NUMPANG",
+              "OK", "OKE", "OKAY", "BAIK", "SIP"}  # "ok terima 2", "oke gabung 48213"
+_OPENING_WORD = re.compile(r"^\W*([A-Za-z]+)(?:\W+|$)")
+
+
+def after_politeness(text: str) -> str | None:
+    """``text`` as typed without the polite words it opens with (``Pak, saya mau gabung
+    48213`` -> ``gabung 48213``); None when it opens with none, or is nothing else."""
+    rest = text or ""
+    while True:
+        opening = _OPENING_WORD.match(rest)
+        if opening is None or opening[1].upper() not in FILLERS | WANT_WORDS:
+            break
+        rest = rest[opening.end():]
+    return rest if rest.strip() and rest != text else None
+
+
+def only_politeness(text: str) -> bool:
+    """True when ``text`` has no word but polite ones (``pak``, ``ya bu``)."""
+    return set(words(text)) <= FILLERS

@@ -182,7 +182,7 @@ CORPUS: list[tuple[str, tuple[str, ...]]] = [
     ("bantuan", ("ADUAN",)),
     ("Tolong", ("ADUAN",)),
     ("help", ("ADUAN",)),
-    ("Sy mau tanya", MENU),
+    ("Sy mau tanya", ("Tulis pertanyaan",)),  # asked for its text (TANYA after polite words)
     ("mau daftar gmn", MENU),
     ("ada info bantuan gk", MENU),
     ("kapan rapat", MENU),
@@ -222,3 +222,125 @@ def test_a_resident_message_gets_the_expected_answer(client, text: str,
         assert segments(reply) <= (1 if expected in ONE_SMS else 2), (text, reply)
     if expected in ONE_SMS:
         assert len(phone.last) == 1, phone.last
+
+
+# The keywords of issues 13 and 17, as residents type them: GABUNG <code> (a KSM 48213
+# exists; the sender was not invited), TERIMA/TOLAK <n> from someone who leads no KSM,
+# INFO <kelurahan> (Sukamaju exists), HAPUS DATA. Each a first message; one SMS each.
+JOIN = ("Gabung KSM Maju Jaya", "Nama Anda")
+ASK_KSM_CODE = ("kode KSM",)
+NO_SUCH_KSM = ("Tidak ada KSM dengan kode itu",)
+NOT_LEADER = ("Anda bukan ketua KSM",)
+NO_REQUESTS = ("Tidak ada permintaan gabung yang menunggu",)
+FIGURES = ("INFO Sukamaju", "aduan masuk", "KSM terverifikasi")
+NEAR = ("tidak ditemukan", "Maksud Anda: Sukamaju")
+NO_PLACE = ("tidak ditemukan", "INFO <nama kelurahan>")
+ERASURE = ("Permintaan HAPUS DATA Anda kami terima",)
+KSM_CODE = "48213"
+
+NEW_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    # GABUNG: glued, spaced, dashed, with filler words and polite openings, a typo.
+    ("gabung 48213", JOIN),
+    ("gabung48213", JOIN),
+    ("Gabung 48213.", JOIN),
+    ("gabung 482 13", JOIN),
+    ("gabung 48-213", JOIN),
+    ("g a b u n g 48213", JOIN),
+    ("gabung aja 48213", JOIN),
+    ("gabung ksm 48213", JOIN),
+    ("GABUNG KSM no. 48213", JOIN),
+    ("gabung kode 48213 pak", JOIN),
+    ("Pak, saya mau gabung KSM 48213", JOIN),
+    ("sy mau gabung 48213", JOIN),
+    ("mo gabung 48213 ya", JOIN),
+    ("Bu sy ingin gabung ksm 48213", JOIN),
+    ("join 48213", JOIN),
+    ("JOIN KSM 48213", JOIN),
+    ("gabng 48213", JOIN),
+    ("Gabung 99999", NO_SUCH_KSM),
+    ("gabung aja", ASK_KSM_CODE),
+    ("mau gabung", ASK_KSM_CODE),
+    # TERIMA/TOLAK <n> is a leader's answer; thanks stays thanks.
+    ("TERIMA 1", NOT_LEADER),
+    ("terima1", NOT_LEADER),
+    ("TRIMA 2", NOT_LEADER),
+    ("trm 3", NOT_LEADER),
+    ("terima no. 4 pak", NOT_LEADER),
+    ("tolak 1", NOT_LEADER),
+    ("TOLAK2", NOT_LEADER),
+    ("Tolak no 3 bukan warga sini", NOT_LEADER),
+    ("TERIMA", NO_REQUESTS),
+    ("terima kasih ya pak", THANKS),
+    ("trima ksh", THANKS),
+    # INFO <kelurahan>: case, punctuation, "kel."/"desa" before, "pak" after, typos.
+    ("info sukamaju", FIGURES),
+    ("INFO Sukamaju", FIGURES),
+    ("Info: Sukamaju", FIGURES),
+    ("info kel sukamaju", FIGURES),
+    ("INFO KEL. SUKAMAJU", FIGURES),
+    ("info kelurahan sukamaju", FIGURES),
+    ("info desa sukamaju", FIGURES),
+    ("info sukamaju pak", FIGURES),
+    ("INFO SUKAMAJU?", FIGURES),
+    ("i n f o sukamaju", FIGURES),
+    ("info sukamaju kota bandung", FIGURES),
+    ("info sukamju", NEAR),
+    ("info atlantis", NO_PLACE),
+    ("INFO jakarta!!", NO_PLACE),
+    # HAPUS DATA: shorthand, typos, polite openings, English.
+    ("hapus data", ERASURE),
+    ("HAPUS DATA SAYA", ERASURE),
+    ("hapus data sy", ERASURE),
+    ("Hapus data saya pak.", ERASURE),
+    ("hapus dt", ERASURE),
+    ("hapusdata", ERASURE),
+    ("hapus dta", ERASURE),
+    ("hapus nomor sy", ERASURE),
+    ("hapus no saya", ERASURE),
+    ("h a p u s data", ERASURE),
+    ("tolong hapus data saya", ERASURE),
+    ("Pak, mohon hapus nomor saya", ERASURE),
+    ("DELETE MY DATA", ERASURE),
+    ("delete my data please", ERASURE),
+    ("delete data", ERASURE),
+    # Opting out with polite words around it is still opting out.
+    ("berhenti pak", STOPPED),
+    ("stop ya", STOPPED),
+    ("sy mau berhenti", STOPPED),
+    ("Pak, tolong stop", STOPPED),
+]
+
+
+@pytest.fixture
+def ksm_48213(rt):  # type: ignore[no-untyped-def]
+    """Kelurahan Sukamaju (Kota Bandung) and its KSM Maju Jaya, code 48213."""
+    from bot.models import Contact, Ksm, KsmMember
+    from bot.models import ksm as k
+    from tests.ksm_helpers import add_kelurahan
+
+    kelurahan = add_kelurahan(rt, "Sukamaju")
+    with rt.db.session() as session:
+        leader = Contact(phone="+6281399990000", kelurahan_id=kelurahan.id, uses_sms=True)
+        session.add(leader)
+        session.flush()
+        ksm = Ksm(code=KSM_CODE, name="Maju Jaya", kelurahan_id=kelurahan.id, field="ekonomi",
+                  unit="UPK", goal="Usaha bersama", status=k.FORMING, leader_contact_id=leader.id)
+        session.add(ksm)
+        session.flush()
+        session.add(KsmMember(ksm_id=ksm.id, contact_id=leader.id, name="Siti Aminah",
+                              gender="P", role=k.LEADER, status=k.CONFIRMED))
+
+
+def test_the_new_keywords_corpus_is_big_enough() -> None:
+    assert len(NEW_KEYWORDS) >= 40
+    assert len({text for text, _ in NEW_KEYWORDS} | {text for text, _ in CORPUS}) == \
+        len(NEW_KEYWORDS) + len(CORPUS)
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_KEYWORDS, ids=[t for t, _ in NEW_KEYWORDS])
+def test_a_new_keyword_as_residents_type_it_gets_the_expected_answer(
+        client, ksm_48213, text: str, expected: tuple[str, ...]) -> None:
+    phone = Phone(client, number=f"+62858{next(_numbers):08d}")
+    phone.send(text).expect(*expected)
+    assert len(phone.last) == 1, phone.last
+    assert not non_gsm7_chars(phone.reply) and segments(phone.reply) == 1, (text, phone.reply)

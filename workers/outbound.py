@@ -45,6 +45,7 @@ from sqlalchemy import or_, select, update
 from bot import gateway_devices
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
+from bot.models import privacy
 from workers import clock
 from workers.channels import choose_route, sms_provider
 from workers.clock import quiet_hours_on
@@ -57,6 +58,9 @@ log = logging.getLogger(__name__)
 # Only the replies to what a resident just sent still go to an opted-out number (an
 # officer's answer to a complaint does not: CEK shows it when asked); nothing else.
 PROMPTED_KINDS = {"reply"}
+# The decision on a resident's HAPUS DATA also reaches an opted-out number: they asked for
+# it and were promised it (quiet hours still apply: it is not an immediate reply).
+ASKED_KINDS = PROMPTED_KINDS | {privacy.ANSWER_KIND}
 
 BACKOFF = (10, 60, 300, 900, 3600)  # seconds before attempt 2, 3, ... after a retryable error
 MAX_ATTEMPTS = len(BACKOFF) + 1  # provider calls per message
@@ -136,7 +140,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
         # A simulated contact is played in the dashboard; its number may be anyone's.
         if (contact.invalid_number or contact.simulated
-                or (contact.opted_out and row.kind not in PROMPTED_KINDS)):
+                or (contact.opted_out and row.kind not in ASKED_KINDS)):
             session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
         quiet = quiet_hours_on(rt) and is_quiet(now, contact.time_zone)

@@ -16,6 +16,9 @@ REFUSED = "refused"
 APPROVED = "approved"
 ERASED = "erased"
 STATUSES = (PENDING, REFUSED, APPROVED, ERASED)
+# Message kind of the decision's SMS: the answer to a request the resident made, so it
+# reaches a number that sent BERHENTI too (workers.outbound).
+ANSWER_KIND = "erasure"
 
 
 class ErasureRequest(Base):

@@ -101,7 +101,7 @@ def approve(session: Session, request: ErasureRequest, officer: Officer,
     request.status, request.decided_by_id, request.decided_at = p.APPROVED, officer.id, now
     body = render("erasure.done", contact.language if contact else "id")
     request.final_message_id = queue_message(session, request.contact_id, request.channel, body,
-                                             kind="notice", now=now)
+                                             kind=p.ANSWER_KIND, now=now)
     session.flush()
     return [request.final_message_id]
 
@@ -119,7 +119,7 @@ def refuse(session: Session, request: ErasureRequest, officer: Officer, reason: 
     request.reason = reason
     body = render("erasure.refused", contact.language if contact else "id", reason=reason)
     request.final_message_id = queue_message(session, request.contact_id, request.channel, body,
-                                             kind="notice", now=now)
+                                             kind=p.ANSWER_KIND, now=now)
     session.flush()
     return [request.final_message_id]
 

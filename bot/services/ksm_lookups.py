@@ -107,6 +107,14 @@ class KsmLookups:
             .where(KsmMember.ksm_id == ksm_id, KsmMember.contact_id == self.contact_id)
         )
 
+    def leader_reachable(self, ksm_id: int) -> bool:
+        """False when the KSM's leader opted out (BERHENTI) or has a dead number: a
+        notice to them would be skipped."""
+        reachable = self.session.scalar(
+            select(~(Contact.opted_out | Contact.invalid_number))
+            .join(Ksm, Ksm.leader_contact_id == Contact.id).where(Ksm.id == ksm_id))
+        return bool(reachable)
+
     def my_ksms(self) -> list[Membership]:
         """The KSMs the contact leads or was invited to or joined (not declined ones)."""
         rows = self.session.execute(_MEMBERSHIPS, {"contact_id": self.contact_id}).all()

@@ -9,6 +9,7 @@ from conversations.flow import PROSE_OPENERS, Flow, Invalid, check_text
 from conversations.flows.complaint import OTHER, QUESTION, FileComplaint
 from conversations.keywords import match
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+from conversations.unprompted import after_politeness
 
 TEXT_MAX = 500
 KINDS = {"TANYA": "tanya", "PERTANYAAN": "tanya", "SANGGAH": "sanggah", "SANGGAHAN": "sanggah",
@@ -41,7 +42,8 @@ class AnnouncementReplyFlow(Flow):
         return flow_name == self.name or flow_name in PROSE_OPENERS
 
     def start(self, turn: Turn) -> Outcome:
-        found = match(turn.inbound.text, KINDS)
+        # "Bu, saya mau sanggah ..." reached here past its polite words: skip them too.
+        found = match(after_politeness(turn.inbound.text) or turn.inbound.text, KINDS)
         kind = found.value if found is not None else "tanya"
         announcement_id = turn.directory.latest_announcement()
         data = {"kind": kind, "announcement_id": announcement_id}

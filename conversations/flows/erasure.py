@@ -20,6 +20,12 @@ KEYWORDS = {
     "HAPUS NOMOR": FLOW_NAME,
     "HAPUS NOMOR SAYA": FLOW_NAME,
     "DELETE MY DATA": FLOW_NAME,
+    # Keypad shorthand: "hapus dt", "hapusdata", "hapus no sy"; English without "my".
+    "HAPUS DT": FLOW_NAME,
+    "HAPUSDATA": FLOW_NAME,
+    "HAPUS NO": FLOW_NAME,
+    "HAPUS NMR": FLOW_NAME,
+    "DELETE DATA": FLOW_NAME,
 }
 
 

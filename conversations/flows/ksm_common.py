@@ -16,6 +16,7 @@ from conversations.flow import Invalid, Questionnaire, check_text, invalid_choic
 from conversations.gsm import PLAIN_PUNCTUATION, non_gsm7_chars
 from conversations.keywords import edit_distance, normalise
 from conversations.model import Dialog, Outcome, Reply, Turn
+from conversations.unprompted import FILLERS
 
 # Field key -> the BKM unit that reviews it (guideline: UPK economy, UPS social, UPL
 # environment/infrastructure). Health and education are social activities; waste is
@@ -135,8 +136,15 @@ def plain_text(text: str, max_length: int) -> str:
 
 
 def to_gsm7_letters(text: str) -> str:
-    """NFKC (full-width to plain letters) and plain quotes and dashes."""
-    return unicodedata.normalize("NFKC", text or "").translate(PLAIN_PUNCTUATION)
+    """NFKC (full-width to plain letters), plain quotes and dashes, and letters with
+    an accent GSM-7 lacks without it (``Ramírez`` -> ``Ramirez``; ``é`` is kept)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(PLAIN_PUNCTUATION)
+    return "".join(ch if not non_gsm7_chars(ch) else _unaccented(ch) for ch in text)
+
+
+def _unaccented(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if base and not non_gsm7_chars(base) else ch
 
 
 def parse_name(text: str, max_length: int) -> str:
@@ -222,9 +230,18 @@ def parse_field(text: str) -> str:
 KSM_CODE_DIGITS = 5
 
 
+# Words typed around a code that are not part of it (``gabung aja 48213``, ``GABUNG KSM
+# no 48213``, ``kode 48213 pak``), with the polite words of conversations.unprompted.
+CODE_WORDS = frozenset({"KSM", "KODE", "KODENYA", "NO", "NOMOR", "NOMER", "NMR", "KE", "AJA",
+                        "SAJA", "DONG", "DEH", "MAU", "MO", "INI", "ITU"}) | FILLERS
+
+
 def parse_code(text: str) -> str:
-    """A KSM code: digits only (spaces and dashes typed on keypads are dropped)."""
-    digits = re.sub(r"[\s\-.]", "", text or "")
+    """A KSM code: digits only (spaces, dashes and the words of ``CODE_WORDS`` typed
+    around it are dropped)."""
+    text = re.sub(r"[A-Za-z]+", lambda word: "" if word[0].upper() in CODE_WORDS else word[0],
+                  text or "")
+    digits = re.sub(r"[\W_]", "", text)
     if not digits:
         raise Invalid("ksm.error.code_missing")
     if not digits.isdigit() or not 4 <= len(digits) <= 8:

@@ -205,10 +205,45 @@ def _gabung_finish(turn: Turn, data: dict[str, Any]) -> Outcome:
         if view is not None and view.requested >= MAX_OPEN_REQUESTS:
             return Outcome(replies=[Reply("ksm.join.busy", params)])
         effect = RequestToJoinKsm(ksm_id=ksm["id"], name=data["name"], gender=data["gender"])
-        return Outcome(replies=[Reply("ksm.join.waiting", params)], effects=[effect])
+        # A leader who opted out gets no SMS of it: say so, not that it was sent.
+        key = ("ksm.join.waiting" if turn.directory.leader_reachable(ksm["id"])
+               else "ksm.join.waiting_unreachable")
+        return Outcome(replies=[Reply(key, params)], effects=[effect])
     # Invited (or once a member, who left): the leader already wanted them.
     effect = JoinKsm(ksm_id=ksm["id"], name=data.get("name"), gender=data.get("gender"))
     return Outcome(replies=[Reply("ksm.joined", params)], effects=[effect])
+
+
+_CODE_THEN = re.compile(r"^\s*(\d[\d\s.\-]*\d)\s*[,;:]?\s*(\S.*)$")
+_NAME_IS = re.compile(r"^nama\s+(?:saya\s+|sy\s+|aku\s+)?", re.IGNORECASE)
+
+
+def _split_join_args(args: str) -> list[str]:
+    """``48213`` -> [code]; ``48213 Dewi Lestari P`` or ``48213, Dewi, P`` (``nama sy
+    Dewi``) -> [code, name, gender]: who asks to join can say it all in one SMS."""
+    found = _CODE_THEN.match(args)
+    if is_code(args) or found is None or not is_code(found[1]):
+        return [args] if args.strip() else []
+    rest = _NAME_IS.sub("", found[2].strip())
+    return [found[1], *(_split_member_args(rest) if "," in rest or ";" in rest
+                        else _split_name_gender(rest))]
+
+
+def _split_name_gender(text: str) -> list[str]:
+    loose = re.match(r"^(.+?)[\s,]+([LPlp])\W*$", text)
+    return [loose[1], loose[2]] if loose else [text]
+
+
+def _gabung_opening(turn: Turn) -> dict[str, Any]:
+    """GABUNG without a code from someone with one invitation waiting: that one (as
+    TOLAK does), so the invited member need not look the code up."""
+    if any(ch.isdigit() for ch in turn.args):
+        return {}
+    pending = [m.ksm for m in turn.directory.my_ksms() if m.status == INVITED]
+    if len(pending) != 1:
+        return {}
+    view = pending[0]
+    return {"ksm": {**_ksm_data(view), "state": INVITED, "closed": view.status == REJECTED}}
 
 
 def join_flow() -> ArgsQuestionnaire:
@@ -225,6 +260,8 @@ def join_flow() -> ArgsQuestionnaire:
             Question("gender", "ksm.ask.gender", lambda t, turn, d: parse_gender(t), ask_if=_is_new),
         ],
         finish=_gabung_finish,
+        opening=_gabung_opening,
+        split_args=_split_join_args,
         request=is_code,
     )
 
@@ -248,8 +285,8 @@ class DeclineFlow(Flow):
         pending = [m for m in turn.directory.my_ksms() if m.status == INVITED]
         if len(pending) == 1:
             return self._decline(turn, pending[0].ksm.code)
-        if not pending and _waiting_requests(turn):
-            return request_list(turn)
+        if not pending and (_waiting_requests(turn) or turn.directory.ksms_led()):
+            return request_list(turn)  # a leader's TOLAK is about requests to join
         return Outcome(replies=[Reply("ksm.error.code_missing")], dialog=Dialog(self.name, "code"))
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
@@ -263,7 +300,7 @@ class DeclineFlow(Flow):
             if request is not None:
                 return answer_request(turn, request, accept=False)
             if number < 1000:  # too short for a KSM code: it meant a request
-                return Outcome(replies=[Reply("ksm.request.none")])
+                return no_request(turn)
         try:
             code = parse_code(text)
         except Invalid as invalid:
@@ -278,11 +315,14 @@ class DeclineFlow(Flow):
 
 # TERIMA / TOLAK <n>: the leader answers a request to join ------------------------------
 
-_REQUEST_NO = re.compile(r"^\W*(?:NO\W*)?(\d{1,4})\W*$", re.IGNORECASE)
+# Words may follow the number (``TERIMA 3 pak``, ``TOLAK 3 bukan warga sini``), but no
+# other number (``TERIMA 1 dan 2`` gets the list).
+_REQUEST_NO = re.compile(r"^\W*(?:NO\W*)?(\d{1,4})(?:\W+\D*)?$", re.IGNORECASE)
 
 
 def request_number(text: str) -> int | None:
-    """The request number in ``TERIMA 3`` / ``TOLAK no. 3`` (one to four digits)."""
+    """The request number in ``TERIMA 3`` / ``TOLAK no. 3`` / ``terima 3 pak`` (one to
+    four digits)."""
     found = _REQUEST_NO.match(text or "")
     return int(found[1]) if found else None
 
@@ -293,6 +333,14 @@ def _request(turn: Turn, number: int) -> JoinRequest | None:
 
 def _waiting_requests(turn: Turn) -> list[JoinRequest]:
     return [r for r in turn.directory.join_requests() if r.status == REQUESTED]
+
+
+def no_request(turn: Turn) -> Outcome:
+    """No request has that number: a leader is told so; anyone else, that TERIMA/TOLAK
+    <n> is a leader's answer (they have no KSM to speak of)."""
+    if turn.directory.ksms_led():
+        return Outcome(replies=[Reply("ksm.request.none")])
+    return Outcome(replies=[Reply("ksm.request.not_leader")])
 
 
 def request_list(turn: Turn) -> Outcome:
@@ -329,7 +377,7 @@ class AcceptFlow(Flow):
     """
 
     name = "ksm_accept"
-    keywords = {"TERIMA": "ksm_accept"}
+    keywords = {"TERIMA": "ksm_accept", "TRM": "ksm_accept"}  # TRM: keypad shorthand
     collects = False
 
     def addressed(self, args: str) -> bool:
@@ -345,7 +393,7 @@ class AcceptFlow(Flow):
             return request_list(turn)
         request = _request(turn, number)
         if request is None:
-            return Outcome(replies=[Reply("ksm.request.none")])
+            return no_request(turn)
         return answer_request(turn, request, accept=True)
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:  # it keeps no dialog

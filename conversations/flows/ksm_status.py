@@ -19,6 +19,7 @@ from conversations.flows.ksm_common import (
     women_warning,
 )
 from conversations.model import Dialog, Outcome, Reply, Turn
+from conversations.unprompted import only_politeness
 
 MEMBERS_BUDGET = 120  # characters of the member list in the status SMS
 SHORT_NAME = 12
@@ -90,7 +91,7 @@ class StatusFlow(Flow):
         return is_code(args)
 
     def start(self, turn: Turn) -> Outcome:
-        if turn.args.strip():
+        if not only_politeness(turn.args):  # "KSM saya" is one's own, not a code
             return self._by_code(turn, turn.args)
         mine = turn.directory.my_ksms()
         if not mine:

@@ -208,6 +208,14 @@ define({
            "once the leader accepts.",
         example={"ksm": _NAME},
     ),
+    # The leader opted out (BERHENTI): the request is kept, but no SMS tells them.
+    "ksm.join.waiting_unreachable": Text(
+        id="Permintaan gabung KSM {ksm} dicatat, tapi ketuanya tak menerima SMS kami: "
+           "sampaikan langsung. Anda anggota setelah diterima.",
+        en="Request to join KSM {ksm} recorded, but its leader gets no SMS from us: tell "
+           "them directly. You are a member once accepted.",
+        example={"ksm": _NAME},
+    ),
     "ksm.join.still_waiting": Text(
         id="Permintaan Anda masih menunggu jawaban ketua KSM {ksm}.",
         en="Your request still waits for the answer of KSM {ksm}'s leader.",
@@ -261,6 +269,13 @@ define({
     "ksm.request.none": Text(
         id="Tidak ada permintaan gabung dengan nomor itu untuk KSM Anda.",
         en="There is no request to join your KSM with that number.",
+    ),
+    # TERIMA/TOLAK <n> from someone who leads no KSM.
+    "ksm.request.not_leader": Text(
+        id="TERIMA/TOLAK <nomor> dipakai ketua KSM untuk menjawab permintaan gabung. "
+           "Anda bukan ketua KSM. Ketik MENU untuk layanan lain.",
+        en="TERIMA/TOLAK <number> is how a KSM leader answers requests to join. You do not "
+           "lead a KSM. Reply MENU for other services.",
     ),
     "ksm.request.empty": Text(
         id="Tidak ada permintaan gabung yang menunggu jawaban Anda.",

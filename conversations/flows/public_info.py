@@ -14,6 +14,7 @@ from conversations.flow import Flow
 from conversations.gsm import segments, to_gsm7
 from conversations.keywords import normalise
 from conversations.model import Outcome, Reply, Turn
+from conversations.unprompted import FILLERS
 
 NAME = "public_info"
 KEYWORDS = {"INFO": NAME}
@@ -38,7 +39,7 @@ class PublicInfoFlow(Flow):
         return 0 < len(normalise(args).split()) <= MAX_NAME_WORDS
 
     def start(self, turn: Turn) -> Outcome:
-        typed = " ".join(turn.args.split())
+        typed = place_typed(turn.args)
         if not normalise(typed):
             return Outcome(replies=[Reply("public.info.ask")])
         found: dict[str, Any] = turn.directory.public_info(typed)
@@ -52,6 +53,29 @@ class PublicInfoFlow(Flow):
             return Outcome(replies=[fit(language, "public.info.near", "name", {
                 "name": shown, "near": to_gsm7(", ".join(found["near"]))})])
         return Outcome(replies=[fit(language, "public.info.unknown", "name", {"name": shown})])
+
+
+# Words residents put before a kelurahan's name (``INFO kel. Sukamaju``).
+AREA_WORDS = {"KEL", "KELURAHAN", "DESA", "DS", "KAMPUNG"}
+# Words after the name that are not part of it: its RW/RT, "bulan ini", "skrg".
+AFTER_PLACE = {"RW", "RT", "SKRG", "SEKARANG"}
+_AROUND_WORD = "!?,;:'\"()*.#"
+
+
+def place_typed(args: str) -> str:
+    """The kelurahan name or code in ``args``: without punctuation around its words,
+    the word "kelurahan" before it, or polite words after it (``pak``, ``ya bu``)."""
+    typed = [w for w in (w.strip(_AROUND_WORD) for w in args.split()) if w]
+    while len(typed) > 1 and typed[0].upper() in AREA_WORDS:
+        typed = typed[1:]
+    upper = [w.upper() for w in typed]
+    for cut, word in enumerate(upper[1:], 1):  # "Sukamaju RW 05": the kelurahan is enough
+        if word in AFTER_PLACE or upper[cut:cut + 2] == ["BULAN", "INI"]:
+            typed = typed[:cut]
+            break
+    while len(typed) > 1 and typed[-1].upper() in FILLERS:
+        typed = typed[:-1]
+    return " ".join(typed)
 
 
 def month_short(month: str) -> str:

@@ -1,0 +1,33 @@
+"""The new keywords through the SMS Gateway for Android (issues 13 and 17): a resident's
+GABUNG, INFO and HAPUS DATA typed as on a keypad reach the same services as through
+Twilio, and the replies go back through the gateway phone, plain GSM-7, one SMS each."""
+from __future__ import annotations
+
+from conversations.gsm import non_gsm7_chars, segments
+from tests.ksm_helpers import LEADER, add_kelurahan, members_of, register
+from tests.test_smsgate import app, fake_smsgate, gateway, sms  # noqa: F401  (fixtures)
+from tests.transcript import Phone
+
+JOINER = "+6281366661234"
+
+
+def _texts(gateway, number: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m["textMessage"]["text"] for m in gateway.messages if m["phoneNumbers"] == [number]]
+
+
+def test_keypad_keywords_through_the_android_gateway(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    code = register(Phone(client, number=LEADER))
+    for text in (f"Pak, saya mau gabung KSM {code}", "Dewi Lestari", "p",
+                 "info kel. sukamaju", "hapus dt"):
+        assert sms(client, text, phone="081366661234").status_code == 200
+        run_jobs()
+    replies = _texts(gateway, JOINER)
+    assert len(replies) == 5, replies
+    assert "Gabung KSM Maju Jaya" in replies[0] and "Nama Anda" in replies[0]
+    assert "dikirim ke ketuanya" in replies[2]
+    assert "INFO Sukamaju" in replies[3]
+    assert "Permintaan HAPUS DATA Anda kami terima" in replies[4]
+    for reply in replies:
+        assert segments(reply) == 1 and not non_gsm7_chars(reply), reply
+    assert ("Dewi Lestari", "member", "requested") in members_of(rt, code)
