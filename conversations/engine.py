@@ -14,6 +14,7 @@ to its question. When a dialog is stopped, the first reply says what became of i
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
@@ -34,7 +35,13 @@ from conversations.model import (
     Turn,
 )
 from conversations.registry import Registry, default_registry
-from conversations.unprompted import THANKS, after_politeness, greeting, only_politeness
+from conversations.unprompted import (
+    THANKS,
+    after_politeness,
+    greeting,
+    only_politeness,
+    wants,
+)
 
 MENU_FLOW = "menu"
 # The engine's offer to start a flow with what the resident wrote (step: the flow).
@@ -96,6 +103,8 @@ class Engine:
         keyword = match(turn.inbound.text, self.registry.keywords)
         if keyword is not None and not self.registry.by_name[keyword.value].addressed(keyword.rest):
             keyword = None
+        if keyword is None and dialog is not None and dialog.flow not in (MENU_FLOW, OFFER_FLOW):
+            keyword = self._polite_keyword(turn.inbound.text)
         if dialog is not None and dialog.flow == OFFER_FLOW:
             answered = self._offer_answer(turn, dialog)
             if answered is not None:
@@ -168,6 +177,23 @@ class Engine:
         if not flow.addressed(rest) or (rest and not flow.takes(rest)):
             return None
         return flow.start(_with_args(turn, rest))
+
+    def _polite_keyword(self, text: str) -> Match | None:
+        """``Pak, info sukamaju`` or ``Bu, saya mau hapus data`` typed while a dialog is
+        open: the keyword after the polite words, for the one interruption rule
+        (``_interrupts``) to weigh like a keyword typed first. Bare, it counts only after
+        a word of wanting (``mau``, ``tolong``): ``Pak Info`` may be a name."""
+        polite = after_politeness(text)
+        keyword = match(polite, self.registry.keywords) if polite else None
+        if keyword is None or keyword.typos:
+            return None
+        if only_politeness(keyword.rest):
+            keyword = replace(keyword, rest="")
+        if not self.registry.by_name[keyword.value].addressed(keyword.rest):
+            return None
+        if not keyword.rest and not wants(text[: len(text) - len(polite or "")]):
+            return None
+        return keyword
 
     def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
         """YA starts the offered flow with the text already sent; TIDAK drops it."""

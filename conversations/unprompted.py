@@ -110,6 +110,11 @@ def after_politeness(text: str) -> str | None:
     return rest if rest.strip() and rest != text else None
 
 
+def wants(text: str) -> bool:
+    """True when ``text`` holds a word of wanting (``saya mau``, ``tolong``, ``ok``)."""
+    return bool(set(words(text)) & WANT_WORDS)
+
+
 def only_politeness(text: str) -> bool:
     """True when ``text`` has no word but polite ones (``pak``, ``ya bu``)."""
     return set(words(text)) <= FILLERS

@@ -79,6 +79,25 @@ def test_info_with_a_kelurahan_in_the_middle_of_daftar_answers_the_figures(rt, p
     phone.send("INFP Sukamaju").expect("ketua")  # one typo off a keyword: a name, an answer
 
 
+def test_a_service_asked_for_politely_in_the_middle_of_daftar_interrupts_too(
+    rt, phone: Phone
+) -> None:
+    """``Pak, info sukamaju`` at the KSM-name step is a request, as it is outside a
+    dialog; polite words before a name are still a name."""
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").expect("Kelurahan")
+    phone.send("1").expect("Nama KSM")
+    phone.send("Pak, info sukamaju").expect("dihentikan", "aduan masuk")
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("Mawar").expect("ketua")
+    phone.send("Bu, saya mau hapus data").expect("dihentikan", "HAPUS DATA Anda kami terima")
+    phone.send("DAFTAR")
+    phone.send("1")
+    phone.send("Mawar").expect("ketua")
+    phone.send("Pak Budi Santoso").expect_not("dihentikan")  # a name with its title
+
+
 def test_hapus_data_with_words_after_it_interrupts_like_any_service(rt, phone: Phone) -> None:
     from bot.models.privacy import ErasureRequest
 
