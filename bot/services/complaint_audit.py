@@ -47,7 +47,7 @@ def _level(value: Any) -> str:
 
 def _rupiah(value: Any) -> str:
     try:
-        return "Rp " + f"{int(value):,}".replace(",", ".")
+        return labels.rupiah(int(value))
     except (TypeError, ValueError):
         return str(value)
 

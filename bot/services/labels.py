@@ -7,7 +7,7 @@ trail all say a status, kind or level from here. The database keeps the English 
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 from bot.models import complaint as c
 from bot.models import ksm as k
@@ -110,3 +110,13 @@ def say(labels: Mapping[object, str], code: object, missing: str = "-") -> str:
     if code is None or code == "":
         return missing
     return labels.get(code, str(code))
+
+
+def thousands(amount: Any) -> str:
+    """12345.6 -> ``12.346``: a whole number with Indonesian thousands dots."""
+    return f"{float(amount):,.0f}".replace(",", ".")
+
+
+def rupiah(amount: Any) -> str:
+    """12345 -> ``Rp 12.345``."""
+    return "Rp " + thousands(amount)

@@ -20,7 +20,7 @@ from bot.inbound import enqueue_sends
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.services import announcements as svc
-from bot.services import local_time
+from bot.services import labels, local_time
 from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
 from bot.services.notices import start_jobs
 from bot.web import get_db, get_runtime
@@ -34,7 +34,7 @@ VIEWERS = ("bkm", "fasilitator")
 @bp.app_template_filter("rupiah")
 def rupiah(amount: float) -> str:
     """12345.6 -> "12.346": whole Rupiah with Indonesian thousands dots."""
-    return f"{amount:,.0f}".replace(",", ".")
+    return labels.thousands(amount)
 
 
 def _in_area(announcement_id: int) -> Announcement:

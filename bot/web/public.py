@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from bot.models import complaint as c
-from bot.models import ksm as k
+from bot.services import labels
 from bot.services import public_figures as figures
 from bot.services.figure_cache import TTL_SECONDS, FigureCache, cache_for
+from bot.services.working_days import MONTHS_ID
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("public", __name__, url_prefix="/publik")
@@ -25,20 +26,12 @@ KIND_LABELS = {
     c.OTHER: "Lainnya",
     figures.UNKNOWN_KIND: "Jenis belum diisi",
 }
-KSM_LABELS = {k.FORMING: "Sedang dibentuk", k.WAITING: "Menunggu verifikasi",
-              k.VERIFIED: "Terverifikasi", k.REJECTED: "Ditolak"}
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
 
 
 def month_label(month: str) -> str:
     """``2026-12`` -> ``Desember 2026``."""
     year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
-
-
-def rupiah(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    return f"{MONTHS_ID[int(number) - 1]} {year}"
 
 
 def _month_arg() -> str | None:
@@ -67,9 +60,9 @@ def _render(template: str, data: dict) -> Response:  # type: ignore[type-arg]
     months = figures.recent_months()
     key = f"{template}:{data['area']['code']}:{data['month']}:{data['computed_at']}:{months[0]}"
     return _public(_rendered_pages().fetch(key, lambda: render_template(
-        template, data=data, kinds=KIND_LABELS, ksm_labels=KSM_LABELS,
+        template, data=data, kinds=KIND_LABELS, ksm_labels=labels.KSM_STATUS,
         month=month_label(data["month"]), months=[(m, month_label(m)) for m in months],
-        rupiah=rupiah)))
+        rupiah=labels.rupiah)))
 
 
 def _rendered_pages() -> FigureCache:
