@@ -382,15 +382,9 @@ def kelurahan_page(cache: FigureCache, session: Callable[[], Session], raw_code:
     code = normalise_code(raw_code or "")
     if code is None or code.count(".") != 3:
         return None
-    key = f"kel:{code}:{month_key(month)}"
-
-    def compute() -> dict[str, Any]:
-        db = session()
-        kelurahan = kelurahan_by_code(db, code)
-        return kelurahan_figures(db, kelurahan, month) if kelurahan is not None else MISSING
-
-    value = cache.fetch(key, compute)
-    return None if value.get("missing") else value
+    return _area_page(cache, session, f"kel:{code}:{month_key(month)}",
+                      lambda db: kelurahan_by_code(db, code),
+                      lambda db, kelurahan: kelurahan_figures(db, kelurahan, month))
 
 
 def kota_page(cache: FigureCache, session: Callable[[], Session], raw_code: str,
@@ -399,12 +393,20 @@ def kota_page(cache: FigureCache, session: Callable[[], Session], raw_code: str,
     code = kota_code(raw_code)
     if code is None:
         return None
-    key = f"kota:{code}:{month_key(month)}"
+    return _area_page(cache, session, f"kota:{code}:{month_key(month)}",
+                      lambda db: kota_by_code(db, code),
+                      lambda db, kota: kota_figures(db, kota, month))
+
+
+def _area_page(cache: FigureCache, session: Callable[[], Session], key: str,
+               find: Callable[[Session], Any], figures_of: Callable[[Session, Any], dict[str, Any]],
+               ) -> dict[str, Any] | None:
+    """The cached figures of the area ``find`` looks up, or None when there is none."""
 
     def compute() -> dict[str, Any]:
         db = session()
-        kota = kota_by_code(db, code)
-        return kota_figures(db, kota, month) if kota is not None else MISSING
+        area = find(db)
+        return figures_of(db, area) if area is not None else MISSING
 
     value = cache.fetch(key, compute)
     return None if value.get("missing") else value
