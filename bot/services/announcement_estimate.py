@@ -48,11 +48,8 @@ class Estimate:
     """The confirmation's numbers: "Kirim {messages} pesan ({members} anggota KSM,
     {leaders} ketua KSM yang belum terpilih), perkiraan biaya Rp {cost} ({sms} SMS)"."""
 
-    messages: int = 0
     members: int = 0
     leaders: int = 0
-    sms: int = 0
-    cost: float = 0.0
     lines: dict[str, Line] = field(default_factory=dict)
 
     def add(self, label: str, messages: int, sms: int, cost: float) -> None:
@@ -60,9 +57,18 @@ class Estimate:
         line.messages += messages
         line.sms += sms
         line.cost += cost
-        self.messages += messages
-        self.sms += sms
-        self.cost += cost
+
+    @property
+    def messages(self) -> int:
+        return sum(line.messages for line in self.lines.values())
+
+    @property
+    def sms(self) -> int:
+        return sum(line.sms for line in self.lines.values())
+
+    @property
+    def cost(self) -> float:
+        return sum(line.cost for line in self.lines.values())
 
     def price(self, route: Route, messages: int, settings: Any) -> None:
         """Add ``messages`` that take ``route``."""
