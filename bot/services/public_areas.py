@@ -7,9 +7,10 @@ import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from bot.models import Kelurahan
+from bot.models import Area, Kelurahan
+from bot.models import area as a
 from bot.services.area_import import normalise_code
 
 
@@ -18,6 +19,7 @@ class Kota:
     code: str
     name: str
     provinsi: str
+    area_id: int
 
 
 def kelurahan_by_code(session: Session, raw: str) -> Kelurahan | None:
@@ -29,32 +31,28 @@ def kelurahan_by_code(session: Session, raw: str) -> Kelurahan | None:
 
 
 def kota_by_code(session: Session, raw: str) -> Kota | None:
-    """The kota with this code (``32.73`` or ``3273``), named as its kelurahan name it."""
+    """The kota with this code (``32.73`` or ``3273``): its row in the area table."""
     text = kota_code(raw)
     if text is None:
         return None
-    row = session.execute(
-        select(Kelurahan.kota, Kelurahan.provinsi, func.count())
-        .where(Kelurahan.code.like(f"{text}.%"))
-        .group_by(Kelurahan.kota, Kelurahan.provinsi)
-        .order_by(func.count().desc())
-        .limit(1)
-    ).first()
-    return Kota(text, row[0], row[1]) if row else None
+    row = session.execute(_coded_kota().where(Area.code == text)).first()
+    return Kota(*row) if row else None
 
 
 def kota_list(session: Session) -> list[dict[str, str]]:
-    """Every kota that has coded kelurahan: code, name, provinsi (by provinsi, name)."""
-    code = func.substr(Kelurahan.code, 1, 5)
-    rows = session.execute(
-        select(code, Kelurahan.kota, Kelurahan.provinsi)
-        .where(Kelurahan.code.is_not(None))
-        .group_by(code, Kelurahan.kota, Kelurahan.provinsi)
-    ).all()
-    seen: dict[str, dict[str, str]] = {}
-    for kota_code, name, provinsi in rows:
-        seen.setdefault(kota_code, {"code": kota_code, "name": name, "provinsi": provinsi})
-    return sorted(seen.values(), key=lambda x: (x["provinsi"], x["name"]))
+    """Every kota with a code: code, name, provinsi (by provinsi, name)."""
+    rows = session.execute(_coded_kota().order_by(Area.name)).all()
+    return sorted(({"code": code, "name": name, "provinsi": provinsi}
+                   for code, name, provinsi, _id in rows),
+                  key=lambda x: (x["provinsi"], x["name"]))
+
+
+def _coded_kota():  # type: ignore[no-untyped-def]
+    """Kota rows of the area table that have a Kemendagri code, with their provinsi."""
+    provinsi = aliased(Area)
+    return (select(Area.code, Area.name, provinsi.name, Area.id)
+            .join(provinsi, provinsi.id == Area.parent_id)
+            .where(Area.level == a.KOTA, Area.code.is_not(None)))
 
 
 SEARCH_LIMIT = 50

@@ -267,7 +267,7 @@ def _breakdown(members: list[Any], counts: Counts, ksms: dict[tuple[int, str], i
 
     rows = []
     sums: dict[str, Figure] = {m: Figure(0, 0) for m in (*MEASURES, "ksm_verified")}
-    for kel_id, code, name, _kota_area_id in members:
+    for kel_id, code, name in members:
         figures = complaints(kel_id)
         figures["ksm_verified"] = Figure.part(ksms.get((kel_id, k.VERIFIED), 0))
         for key, figure in figures.items():
@@ -313,15 +313,14 @@ def kota_figures(session: Session, kota: Kota, month: str | None = None) -> dict
     (and of the complaints not placed in a kelurahan yet, as one more part)."""
     first, start, end = month_bounds(month)
     members = session.execute(
-        select(Kelurahan.id, Kelurahan.code, Kelurahan.name, Kelurahan.kota_area_id)
-        .where(Kelurahan.kota == kota.name, Kelurahan.provinsi == kota.provinsi)
+        select(Kelurahan.id, Kelurahan.code, Kelurahan.name)
+        .where(Kelurahan.kota_area_id == kota.area_id)
         .order_by(Kelurahan.name)
     ).all()
     ids = [m[0] for m in members]
-    kota_area_ids = {m[3] for m in members if m[3] is not None}
     counts = complaint_counts(
         session,
-        and_(Complaint.kota_area_id.in_(kota_area_ids or {0}),
+        and_(Complaint.kota_area_id == kota.area_id,
              or_(Complaint.kelurahan_id.is_(None), Complaint.kelurahan_id.in_(ids or [0]))),
         start, end,
     )
