@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from typing import Any, Iterator
 
 import flask
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from bot.models import Base
@@ -22,6 +24,31 @@ from tests.transcript import AUTH_TOKEN, PUBLIC_BASE_URL, Phone
 
 SERVER_DB = os.environ.get("DATABASE_URL")
 SERVER_REDIS = os.environ.get("REDIS_URL")
+
+# No test reads the real date. Each runs at a fixed instant, and time ticks on from it:
+# the one its ``@pytest.mark.clock("...")`` names (a test whose dates matter says which day
+# it is), else KSM_TEST_NOW (to try the whole suite on an awkward day: 31 December, 29
+# February, a Sunday night in quiet hours), else DEFAULT_TEST_NOW. Tests that start other
+# processes (workers) are marked ``real_clock``: a clock moved in this process only would
+# disagree with theirs.
+DEFAULT_TEST_NOW = "2026-11-18T10:00:00+07:00"  # a Wednesday morning in Jakarta
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "clock(iso): the instant the test runs at (time ticks on)")
+    config.addinivalue_line("markers", "real_clock: the test runs on the machine's clock")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    marker = request.node.get_closest_marker("clock")
+    instant = marker.args[0] if marker else os.environ.get("KSM_TEST_NOW", DEFAULT_TEST_NOW)
+    with time_machine.travel(datetime.fromisoformat(instant), tick=True):
+        yield
+
 
 # Every flash message any test makes an officer read, checked for English after the test.
 _english_flashes: list[str] = []

@@ -51,6 +51,7 @@ def test_worker_dying_mid_broadcast_then_resumed_sends_each_once(rt, twilio, run
     assert (c["sent"], c["unknown"], c["queued"]) == (29, 1, 0)
 
 
+@pytest.mark.real_clock  # a worker process of its own keeps the machine's time
 def test_worker_killed_with_sigkill_then_resumed_sends_each_at_most_once(
         rt, twilio, run_jobs, database_url) -> None:
     """A real worker process killed by SIGKILL in the middle of a broadcast."""

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -56,6 +57,7 @@ def test_terminal_chat_stores_and_answers(app, rt, database_url, monkeypatch) ->
         assert list(bodies) == ["bahasa en", "BATAL"]
 
 
+@pytest.mark.real_clock  # a worker process of its own keeps the machine's time
 def test_a_missing_production_setting_stops_start_up_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_", "SECRET_"))}
     env["DATABASE_URL"] = "postgres://postgres@127.0.0.1/test"

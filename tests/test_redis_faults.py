@@ -127,6 +127,7 @@ def _utcnow() -> Any:
     return datetime.now(timezone.utc)
 
 
+@pytest.mark.real_clock  # a worker process of its own keeps the machine's time
 def test_a_running_worker_schedules_the_sweep_again_after_redis_restarts_empty(
         database_url: str, redis_server: RedisServer, twilio: Any, tmp_path: Any) -> None:
     from rq.job import Job

@@ -110,15 +110,19 @@ def test_a_messaging_service_is_used_when_configured(database_url, twilio, jobs,
 
 @pytest.mark.parametrize(("status", "code"), [(429, 20429), (500, 20500), (503, 30003)])
 def test_rate_limits_and_server_errors_are_retried(rt, run_jobs, twilio, status, code) -> None:  # type: ignore[no-untyped-def]
+    # The jobs' clock stands still until the test moves it: however slow the machine,
+    # the retry is not due until its backoff has passed.
+    failed_at = datetime.now(timezone.utc)
+    rt.extras["clock"] = lambda: failed_at
     twilio.fail(status, code, times=1)
     message_id = _queue(rt)
     run_jobs()
     stored = _message(rt, message_id)
     assert (stored.status, stored.error_code) == ("queued", code)
     assert _retry_scheduled(rt) == 1
+    rt.extras["clock"] = lambda: failed_at + timedelta(seconds=BACKOFF[0] - 1)
     assert send_message(message_id) == "not due"
-    later = datetime.now(timezone.utc) + timedelta(seconds=BACKOFF[0])
-    rt.extras["clock"] = lambda: later
+    rt.extras["clock"] = lambda: failed_at + timedelta(seconds=BACKOFF[0])
     assert send_message(message_id).startswith("sent")  # what the retry does
     assert _message(rt, message_id).status == "sent"
     assert len(twilio.messages) == 1

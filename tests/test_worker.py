@@ -10,7 +10,9 @@ import pytest
 from bot.models import Contact, Message
 from bot.outbox import queue_message
 
-pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (server mode)")
+# The worker runs in its own process, on the machine's clock: so does this side.
+pytestmark = [pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (server mode)"),
+              pytest.mark.real_clock]
 
 
 def _env(database_url: str, twilio) -> dict[str, str]:  # type: ignore[no-untyped-def]
