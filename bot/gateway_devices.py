@@ -14,15 +14,17 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.models import GatewayDevice, Kelurahan
+from bot.models import GatewayDevice, GatewayEvent, Kelurahan
+from bot.models.gateway import EVENT_MEMORY
 from workers.channels import Phone
 
 log = logging.getLogger(__name__)
 TABLE = GatewayDevice.__table__
+EVENTS = GatewayEvent.__table__
 # A busy phone's every event would otherwise be a write: once a minute is enough for a
 # 15-minute timeout.
 PING_RESOLUTION = timedelta(seconds=60)
@@ -45,6 +47,20 @@ def sent_by(session: Any, device_id: str, now: datetime) -> None:
     """The phone reports an SMS sent or delivered: it can send; its failures are over."""
     session.execute(update(TABLE).where(TABLE.c.device_id == device_id)
                     .values(last_sent_at=now, recent_failures=0))
+
+
+def first_delivery(session: Any, event_id: str, now: datetime) -> bool:
+    """Whether the gateway event ``event_id`` arrives for the first time (it is kept so
+    that a re-delivery is known as one)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(insert(EVENTS).values(event_id=event_id, received_at=now)
+                             .on_conflict_do_nothing(index_elements=[EVENTS.c.event_id]))
+    return result.rowcount == 1
+
+
+def forget_old_events(session: Any, now: datetime) -> int:
+    """Drop the event ids the gateway can no longer re-deliver; returns how many."""
+    return session.execute(delete(EVENTS).where(EVENTS.c.received_at < now - EVENT_MEMORY)).rowcount
 
 
 def failed_on(session: Any, device_id: str, now: datetime) -> None:

@@ -44,6 +44,7 @@ SENT_KEY = "gw:"
 
 # Ids are short tokens (nanoid-like); the key column holds 64 characters.
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,55}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -74,7 +75,8 @@ def signature_ok(key: str, body: bytes, timestamp: str, signature: str, now: flo
     """Whether ``signature`` is the hex HMAC-SHA256, keyed with ``key``, of the raw
     body followed by the X-Timestamp, and that timestamp is within
     :data:`MAX_SKEW_SECONDS` of ``now``."""
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    # ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
+    if not _TIMESTAMP.fullmatch(timestamp):
         return False
     if abs(now - int(timestamp)) > MAX_SKEW_SECONDS:
         return False
@@ -96,7 +98,7 @@ def parse_event(body: bytes) -> Event:
     """
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting deeper than Python's stack
         raise BadEvent("body is not JSON") from None
     if not isinstance(data, dict):
         raise BadEvent("body is not a JSON object")

@@ -528,3 +528,22 @@ def test_one_place_decides_the_sms_provider() -> None:
     gateway_only = from_env({"SMSGATE_URL": "https://gw.example/3rdparty/v1",
                              "SMSGATE_PASSWORD": "p", "SMSGATE_SIGNING_KEY": "k"})
     assert sms_provider(gateway_only, "sms", "twilio") == ("smsgate", None)
+
+
+@pytest.mark.parametrize("stamp", ["1700000000\u00b2", "\u0661\u0667\u0660\u0660", "+1700000000",
+                                   " 1700000000", "1" * 40])
+def test_a_timestamp_that_is_not_plain_digits_is_refused_not_a_server_error(client, rt, stamp) -> None:  # type: ignore[no-untyped-def]
+    # str.isdigit() takes superscripts and other scripts' digits, which int() refuses.
+    body = event("sms:received", {"messageId": "m", "message": "MENU", "phoneNumber": RESIDENT})
+    response = client.post("/webhooks/smsgate", data=body, headers={
+        "X-Timestamp": stamp, "X-Signature": "0" * 64})
+    assert response.status_code == 401
+    assert _nothing_stored(rt)
+
+
+def test_a_signed_deeply_nested_body_gets_400_not_a_server_error(client, rt) -> None:  # type: ignore[no-untyped-def]
+    deep = b'{"id": "e1", "event": "sms:received", "payload": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = post(client, deep)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "body is not JSON\n"
+    assert _nothing_stored(rt)

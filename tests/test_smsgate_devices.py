@@ -188,3 +188,17 @@ def test_the_admin_jobs_page_shows_the_phones_offline_highlighted(client, rt, of
     offline = page.index('<tr class="overdue"><td data-label="Ponsel"><code>dev-b</code>')
     assert page.index("<code>dev-a</code>") > offline  # offline first
     assert page.count("MATI") == 1
+
+
+def test_a_failure_report_delivered_again_counts_once(client, rt) -> None:  # type: ignore[no-untyped-def]
+    # The gateway re-delivers an event until it gets a 2xx; its id is what makes it one.
+    failed = event("sms:failed", {"messageId": "m1", "phoneNumber": RESIDENT,
+                                  "reason": "RESULT_ERROR_NO_SERVICE"}, event_id="ev-f1",
+                   device="dev-a")
+    for _ in range(4):
+        assert post(client, failed).status_code == 200
+    assert devices(rt)["dev-a"].recent_failures == 1
+    another = event("sms:failed", {"messageId": "m2", "phoneNumber": RESIDENT}, event_id="ev-f2",
+                    device="dev-a")
+    assert post(client, another).status_code == 200
+    assert devices(rt)["dev-a"].recent_failures == 2

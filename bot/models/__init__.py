@@ -18,7 +18,7 @@ from bot.models.complaint import (
     ComplaintNotice,
 )
 from bot.models.contact import Contact
-from bot.models.gateway import GatewayDevice
+from bot.models.gateway import GatewayDevice, GatewayEvent
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal, ProposalReview
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
@@ -29,7 +29,7 @@ from bot.models.privacy import ErasureRequest
 
 __all__ = [
     "Announcement", "AnnouncementComplaint", "Area", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
-    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "Kelurahan", "Ksm",
+    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "GatewayEvent", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",
 ]

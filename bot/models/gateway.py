@@ -39,3 +39,17 @@ class GatewayDevice(Base):
 
     def __repr__(self) -> str:
         return f"<GatewayDevice {self.device_id}>"
+
+
+class GatewayEvent(Base):
+    """A delivery report the gateway sent, by its event ``id``: the gateway re-delivers
+    an event until it gets a 2xx, and a failure re-delivered must count once against
+    its phone. Kept for :data:`EVENT_MEMORY` (the gateway gives up after about two days)."""
+
+    __tablename__ = "gateway_event"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+EVENT_MEMORY = timedelta(days=3)

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import gateway_devices
 from bot.models import Complaint, ComplaintEvent, ComplaintMedia, ComplaintNotice, Message
 from bot.models import complaint as c
 from bot.services import pii_mask
@@ -186,4 +187,6 @@ def purge_due(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Sweep task body: purge what is due; returns how many complaints were cut."""
     with rt.db.sessions() as session:
         report = purge(session, now, rt.settings.retention_months)
+    with rt.db.session() as session:
+        gateway_devices.forget_old_events(session, now)
     return len(report.codes)

@@ -56,7 +56,8 @@ def _note_phone(event: events.Event) -> None:
             gateway_devices.heard_from(session, event.device_id, now)
             if event.kind in (events.SENT, events.DELIVERED):
                 gateway_devices.sent_by(session, event.device_id, now)
-            elif event.kind == events.FAILED:
+            elif event.kind == events.FAILED and gateway_devices.first_delivery(
+                    session, event.id, now):
                 gateway_devices.failed_on(session, event.device_id, now)
     except Exception:  # noqa: BLE001 - see above
         log.warning("could not note gateway phone %s", event.device_id, exc_info=True)
