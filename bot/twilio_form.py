@@ -20,6 +20,10 @@ from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
 from conversations.model import SMS, WHATSAPP, Media
 
 MAX_BODY = 1600
+# Twilio's media URLs are about 150 characters and content types a few dozen: anything
+# much longer is not Twilio's, and is not stored (one signed request carried 1.9 MB).
+MAX_MEDIA_URL = 1000
+MAX_CONTENT_TYPE = 100
 MAX_PROFILE_NAME: int = Contact.__table__.c.name.type.length
 
 # A message's SID: SM (SMS, WhatsApp) or MM (MMS) and 32 hex digits. Twilio writes the
@@ -102,9 +106,10 @@ def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
         count = 0
     for i in range(count):
         url = form.get(f"MediaUrl{i}")
-        if url:
+        if url and len(url) <= MAX_MEDIA_URL:
+            content_type = form.get(f"MediaContentType{i}") or ""
             media.append(Media(url=_printable(url),
-                               content_type=_printable(form.get(f"MediaContentType{i}") or "")))
+                               content_type=_printable(content_type[:MAX_CONTENT_TYPE])))
     # ButtonPayload is what a WhatsApp quick-reply button carries instead of typed text.
     body = form.get("Body") or form.get("ButtonPayload") or ""
     return InboundMessage(

@@ -231,3 +231,18 @@ def test_every_status_twilio_documents_is_taken(client, rt, sent_message) -> Non
                    "receiving", "received", "delivered", "undelivered", "failed", "read",
                    "partially_delivered"):
         assert _status(client, MessageSid=sid, MessageStatus=status).status_code == 204, status
+
+
+def test_an_overlong_media_url_is_not_stored_and_the_message_is(client, rt) -> None:  # type: ignore[no-untyped-def]
+    # Twilio's own media URLs are about 150 characters; one signed request carried 1.9 MB.
+    photo = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0"
+    form = {**captured(_sid(), sender="whatsapp:+6281234567890", body="ADUAN jalan rusak"),
+            "NumMedia": "2", "MediaUrl0": "https://x.example/" + "a" * 2_000_000,
+            "MediaContentType0": "image/jpeg" + "x" * 5_000,
+            "MediaUrl1": photo, "MediaContentType1": "image/jpeg"}
+    response = signed_post(client, MESSAGES, form)
+    assert response.status_code == 200
+    with rt.db.session() as session:
+        inbound = session.execute(select(Message).where(Message.direction == "in")).scalar_one()
+        assert inbound.body == "ADUAN jalan rusak"
+        assert inbound.media == [{"url": photo, "type": "image/jpeg"}]
