@@ -237,6 +237,28 @@ def officer() -> None:
     """Officer accounts."""
 
 
+@officer.command("deactivate")
+@click.argument("username")
+def officer_deactivate(username: str) -> None:
+    """An officer leaves: their logins, sessions and API tokens end at once."""
+    from sqlalchemy import select
+
+    from bot.models import Officer
+    from bot.services import officers
+
+    database, dispose = _command_database()
+    try:
+        with database.session() as session:
+            found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+            if found is None:
+                raise click.ClickException(f"no officer {username!r}")
+            officers.deactivate(session, found)
+            click.echo(f"officer {username}: deactivated, sessions and API tokens ended")
+    finally:
+        if dispose:
+            database.dispose()
+
+
 @officer.command("reset-2fa")
 @click.argument("username")
 def officer_reset_2fa(username: str) -> None:

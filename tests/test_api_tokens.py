@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.models import ApiToken, ApiTokenUse
@@ -104,3 +105,27 @@ def test_the_cli_issues_a_token_with_an_expiry(rt, runner, officer_login) -> Non
         row = session.scalar(select(ApiToken))
         assert row.name == "cron" and row.token_hash == hash_token(result.output.strip())
         assert row.expires_at - row.created_at == timedelta(days=30)
+
+
+@pytest.mark.parametrize("how", ["new password", "deactivated", "second factor reset"])
+def test_a_token_ends_with_its_officers_access(rt, client, runner, officer_login, how) -> None:  # type: ignore[no-untyped-def]
+    # A token given to a script must not outlive the password (or the account) it came with.
+    officer_login("ppm_a", "ppm")
+    token = _issue(client, "laptop")
+    assert _api(client, token).status_code == 200
+    if how == "new password":
+        args = ["create-user", "ppm_a", "--role", "ppm", "--password", "another-pass-456"]
+    elif how == "deactivated":
+        args = ["officer", "deactivate", "ppm_a"]
+    else:
+        args = ["officer", "reset-2fa", "ppm_a"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert _api(client, token).status_code == 401
+    if how == "deactivated":
+        # Coming back (a new password from an admin) does not bring the old token back.
+        assert runner.invoke(args=["create-user", "ppm_a", "--role", "ppm", "--password",
+                                   "another-pass-456"]).exit_code == 0
+        assert _api(client, token).status_code == 401
+    with rt.db.session() as session:
+        assert session.scalar(select(ApiToken.revoked_at)) is not None

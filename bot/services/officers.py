@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.models import Area, Kelurahan, Officer
+from bot.models import ApiToken, Area, Kelurahan, Officer
 from bot.models import area as area_levels
 from bot.models import officer as roles
 from bot.models.area import find_or_add
@@ -60,9 +61,10 @@ def create_or_update(
     if officer is None:
         officer = Officer(username=username)
         session.add(officer)
+    if officer.id is not None:
+        # A new password ends what was opened with the old one: sessions and API tokens.
+        end_access(session, officer)
     officer.password_hash = generate_password_hash(password)
-    # A new password ends the sessions opened with the old one.
-    officer.session_version = (officer.session_version or 0) + 1
     officer.role = role
     officer.level = level
     officer.kelurahan_id = kelurahan.id if kelurahan is not None else None
@@ -71,6 +73,24 @@ def create_or_update(
     officer.active = True
     session.flush()
     return officer
+
+
+def end_access(session: Session, officer: Officer, now: datetime | None = None) -> None:
+    """End every way in the officer holds: their logged-in sessions (on any device) and
+    their API tokens (revoked, as the tokens page shows). The one rule for a new
+    password, a lost second factor and a deactivated account."""
+    officer.session_version = (officer.session_version or 0) + 1
+    session.execute(update(ApiToken)
+                    .where(ApiToken.officer_id == officer.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now or datetime.now(timezone.utc)))
+    session.flush()
+
+
+def deactivate(session: Session, officer: Officer) -> None:
+    """The officer leaves: no login, no session, no token; ``create-user`` with a new
+    password brings the account back, without its old tokens."""
+    officer.active = False
+    end_access(session, officer)
 
 
 def _kota_named(session: Session, kota: str) -> Area | None:

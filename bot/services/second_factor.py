@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Officer, RecoveryCode
 from bot.models import officer as roles
+from bot.services import officers
 
 ISSUER = "ksm-bot"
 RECOVERY_CODES = 10
@@ -110,5 +111,4 @@ def reset(session: Session, officer: Officer) -> None:
     officer.totp_secret = None
     officer.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.officer_id == officer.id))
-    officer.session_version = (officer.session_version or 0) + 1
-    session.flush()
+    officers.end_access(session, officer)
