@@ -130,3 +130,19 @@ def test_an_idle_session_ends_after_a_working_day(app, rt, csrf_token) -> None: 
     with client.session_transaction() as session:
         session["seen"] = int(time.time()) - 11 * 3600  # the next morning
     assert client.get("/").status_code == 302
+
+
+def test_logged_in_pages_and_exports_are_never_cached(client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    # A shared phone's browser or a proxy must not keep a complainant's number.
+    officer_login("ppm_pusat", "ppm")
+    for path in ("/", "/complaints/", "/complaints/export.csv", "/tokens/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    client.get("/logout")
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_public_pages_may_still_be_cached(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/publik/").headers["Cache-Control"].startswith("public")
+    assert client.get("/static/style.css").headers.get("Cache-Control") != "no-store"

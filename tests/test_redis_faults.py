@@ -73,9 +73,9 @@ def test_a_hung_redis_does_not_hold_the_replies_and_the_sweep_sends_later(
     try:
         worker_rt.extras["clock"] = lambda: _utcnow() + timedelta(minutes=3)
         assert sweep()["requeue_stale_messages"] == 3
-        from rq import SimpleWorker
+        from tests.conftest import BurstWorker
 
-        SimpleWorker([worker_rt.jobs.queue], connection=worker_rt.redis).work(
+        BurstWorker([worker_rt.jobs.queue], connection=worker_rt.redis).work(
             burst=True, logging_level="WARNING")
         assert notices(rt) == [(number, "sent") for number in MEMBERS]
         assert sorted(m["To"] for m in twilio.messages) == sorted(MEMBERS)

@@ -390,9 +390,9 @@ def _run(rt: Any) -> None:
     if isinstance(rt.jobs, InlineJobQueue):
         rt.jobs.run_pending()
         return
-    from rq import SimpleWorker
+    from tests.conftest import BurstWorker
 
-    SimpleWorker([rt.jobs.queue], connection=rt.redis).work(burst=True, logging_level="WARNING")
+    BurstWorker([rt.jobs.queue], connection=rt.redis).work(burst=True, logging_level="WARNING")
 
 
 def test_each_gateway_phone_has_its_own_rate_per_minute() -> None:

@@ -44,4 +44,7 @@ def init_headers(app: Flask, production: bool) -> None:
     def _security_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        # Officers' pages and exports carry residents' names and numbers: no browser on a
+        # shared phone or proxy keeps them. Public pages and static files say their own.
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
