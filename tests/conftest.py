@@ -195,12 +195,15 @@ def _burst_worker_class() -> Any:
     from rq import SimpleWorker
 
     class BurstWorker(SimpleWorker):
-        """RQ's SimpleWorker without its command channel: a burst run in a test takes no
-        commands, and stopping that channel's thread (redis-py 8) can wait out its
+        """RQ's SimpleWorker without its command channel and signal handlers: a burst run
+        in a test takes no commands, and stopping that channel's thread (redis-py 8) can wait out its
         60-second poll when the unsubscribe reply wins the race."""
 
         def subscribe(self) -> None:
             pass
+
+        def _install_signal_handlers(self) -> None:
+            pass  # RQ's stay installed after the run and turn a stray SIGTERM into StopRequested
 
         def unsubscribe(self) -> None:
             pass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ class FakeTwilio:
     server: ThreadingHTTPServer | None = None
     record_bodies: bool = True
     count: int = 0
+    delay: float = 0.0  # seconds each send takes (a worker busy sending)
 
     @property
     def url(self) -> str:
@@ -55,6 +57,8 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v if len(v) > 1 else v[0]
                         for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                if fake.delay:
+                    time.sleep(fake.delay)
                 status, payload = fake._answer(self.path, form)
                 body = json.dumps(payload).encode()
                 self.send_response(status)
@@ -78,6 +82,7 @@ class FakeTwilio:
             self.requests.clear()
             self.failures.clear()
             self.count = 0
+            self.delay = 0.0
 
     def fail(self, status: int, code: int, times: int = 1, to: str | None = None,
              message: str | None = None) -> None:

@@ -45,6 +45,7 @@ def _file_at(rt, now: datetime) -> Complaint:  # type: ignore[no-untyped-def]
         return complaint
 
 
+@pytest.mark.clock("2026-12-01T10:10:00+07:00")  # the officers look just after it climbed
 def test_an_unverified_complaint_climbs_to_kota_after_three_working_days(
     rt, client, officer_login, twilio, run_jobs, sukamaju
 ) -> None:

@@ -127,6 +127,82 @@ def _utcnow() -> Any:
     return datetime.now(timezone.utc)
 
 
+def _worker_env(database_url: str, redis_url: str, twilio: Any) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "s" * 32,
+        "PUBLIC_BASE_URL": "https://bot.example.org", "QUIET_HOURS": "off",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_SMS_FROM": "+15005550006", "TWILIO_API_BASE_URL": twilio.url,
+        "SWEEP_INTERVAL_SECONDS": "1",
+    })
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _sweep_ended_after(redis_server: RedisServer, since: float) -> bool:
+    from rq.job import Job
+
+    from workers.sweep import SWEEP_JOB_ID
+
+    try:
+        job = Job.fetch(SWEEP_JOB_ID, connection=redis_server.client())
+    except Exception:  # noqa: BLE001 - not there yet, or Redis restarting
+        return False
+    return job.ended_at is not None and job.ended_at.timestamp() > since
+
+
+@pytest.mark.real_clock  # a worker process of its own keeps the machine's time
+def test_a_worker_busy_sending_rides_out_a_redis_outage_and_sweeps_again(
+        redis_app: Any, database_url: str, redis_server: RedisServer, twilio: Any,
+        tmp_path: Any) -> None:
+    """Redis dies while the worker is in the middle of sending: the worker stays up,
+    reconnects when Redis is back, and the sweep (the safety net) runs again."""
+    from bot.inbound import enqueue_sends
+    from bot.outbox import queue_message
+
+    rt = redis_app.extensions["ksm_runtime"]
+    twilio.delay = 0.05
+    with rt.db.session() as session:
+        ids = []
+        for i in range(300):
+            contact = Contact(phone=f"+62812777{i:05d}")
+            session.add(contact)
+            session.flush()
+            ids.append(queue_message(session, contact.id, "sms", "Rapat KSM besok jam 19.30"))
+    enqueue_sends(rt, ids)
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"],
+                              env=_worker_env(database_url, redis_server.url, twilio),
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while len(twilio.messages) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(twilio.messages) >= 20, log_path.read_text()[-3000:]
+        redis_server.kill()  # in the middle of the sends
+        time.sleep(3)
+        assert worker.poll() is None, log_path.read_text()[-3000:]
+        redis_server.start()  # back, empty (no persistence)
+        back = time.time()
+        deadline = time.monotonic() + 45
+        while not _sweep_ended_after(redis_server, back) and time.monotonic() < deadline:
+            assert worker.poll() is None, log_path.read_text()[-3000:]
+            time.sleep(0.2)
+        assert _sweep_ended_after(redis_server, back), log_path.read_text()[-3000:]
+        assert worker.poll() is None, log_path.read_text()[-3000:]
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+        log.close()
+
+
 @pytest.mark.real_clock  # a worker process of its own keeps the machine's time
 def test_a_running_worker_schedules_the_sweep_again_after_redis_restarts_empty(
         database_url: str, redis_server: RedisServer, twilio: Any, tmp_path: Any) -> None:
@@ -199,3 +275,28 @@ def test_every_worker_may_reconcile_the_sweep_and_one_stays_scheduled(
     finally:
         for rt in workers:
             rt.close()
+
+
+def test_a_sweep_left_overdue_by_a_dead_scheduler_is_moved_to_the_queue(
+        redis_server: RedisServer, twilio: Any, database_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from bot import runtime as runtime_module
+    from bot.settings import from_env
+    from workers.sweep import SCHEDULER_GRACE, SWEEP_JOB_ID, enqueue_overdue, schedule_next
+
+    settings = from_env({"DATABASE_URL": database_url, "REDIS_URL": redis_server.url,
+                         "SECRET_KEY": "s" * 32}, testing=True)
+    rt = runtime_module.build(settings, for_worker=True)
+    try:
+        schedule_next(rt)  # due in SWEEP_INTERVAL_SECONDS; no scheduler runs here
+        queue = rt.jobs.queue
+        now = datetime.now(timezone.utc)
+        assert enqueue_overdue(rt, now) == 0 and queue.count == 0
+        later = now + timedelta(seconds=settings.sweep_interval_seconds) + SCHEDULER_GRACE
+        assert enqueue_overdue(rt, later + timedelta(seconds=1)) == 1
+        assert queue.job_ids == [SWEEP_JOB_ID]
+        assert SWEEP_JOB_ID not in queue.scheduled_job_registry
+        assert enqueue_overdue(rt, later + timedelta(seconds=2)) == 0
+    finally:
+        rt.close()

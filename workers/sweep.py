@@ -300,8 +300,38 @@ def ensure_scheduled(rt) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
+# RQ's scheduler moves a due job to the queue within a second or so; a job this far
+# past its time means the scheduler is gone (its process died on a Redis error).
+SCHEDULER_GRACE = timedelta(seconds=15)
+
+
+def enqueue_overdue(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Do a dead scheduler's work: move the jobs overdue in RQ's schedule (the sweep,
+    delayed sends) to the queue. Run by every worker; a job moved twice runs twice,
+    which jobs allow. Returns how many were moved."""
+    from rq.job import Job
+
+    queue = rt.jobs.queue
+    registry = queue.scheduled_job_registry
+    moved = 0
+    for job_id in registry.get_jobs_to_schedule(int((now - SCHEDULER_GRACE).timestamp())):
+        try:
+            job = Job.fetch(job_id, connection=queue.connection)
+        except Exception:  # noqa: BLE001 - expired meanwhile: nothing to run
+            registry.remove(job_id)
+            continue
+        registry.remove(job)
+        queue.enqueue_job(job)
+        moved += 1
+    if moved:
+        log.warning("RQ's scheduler left %d jobs overdue; moved them to the queue", moved)
+    return moved
+
+
 def keep_scheduled_in_thread(rt, every: float, stop: threading.Event | None = None) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """A worker's daemon thread: every ``every`` seconds, :func:`ensure_scheduled`.
+    """A worker's daemon thread: every ``every`` seconds, :func:`ensure_scheduled` and
+    :func:`enqueue_overdue` (the sweep runs again within a minute of Redis returning,
+    even when RQ's scheduler died on the outage).
 
     The schedule lives only in Redis and a worker schedules it when it starts; without
     this, a Redis that restarts empty stops all sweeping until a worker restarts.
@@ -312,6 +342,7 @@ def keep_scheduled_in_thread(rt, every: float, stop: threading.Event | None = No
         while not stop.wait(every):
             try:
                 ensure_scheduled(rt)
+                enqueue_overdue(rt, clock.now(rt))
             except Exception as exc:  # noqa: BLE001 - Redis down: try again next time
                 log.warning("could not check the sweep's schedule: %s", exc)
 
