@@ -53,9 +53,9 @@ def first_delivery(session: Any, event_id: str, now: datetime) -> bool:
     """Whether the gateway event ``event_id`` arrives for the first time (it is kept so
     that a re-delivery is known as one)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(insert(EVENTS).values(event_id=event_id, received_at=now)
-                             .on_conflict_do_nothing(index_elements=[EVENTS.c.event_id]))
-    return result.rowcount == 1
+    return session.execute(insert(EVENTS).values(event_id=event_id, received_at=now)
+                           .on_conflict_do_nothing(index_elements=[EVENTS.c.event_id])
+                           .returning(EVENTS.c.event_id)).first() is not None
 
 
 def forget_old_events(session: Any, now: datetime) -> int:

@@ -146,3 +146,59 @@ def test_logged_in_pages_and_exports_are_never_cached(client, officer_login) -> 
 def test_public_pages_may_still_be_cached(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/publik/").headers["Cache-Control"].startswith("public")
     assert client.get("/static/style.css").headers.get("Cache-Control") != "no-store"
+
+
+def _guess_at_once(app: Any, csrf_token: Any, username: str, guesses: int) -> list[int]:
+    """``guesses`` wrong passwords for ``username`` sent at the same moment, each from
+    its own browser (client) on its own thread; the status codes they got."""
+    import threading
+
+    clients = [app.test_client() for _ in range(guesses)]
+    tokens = [csrf_token(c.get("/login").data) for c in clients]
+    start = threading.Barrier(guesses)
+    codes: list[int] = []
+
+    def guess(i: int) -> None:
+        start.wait()
+        response = clients[i].post("/login", data={
+            "username": username, "password": f"guess-{i}", "csrf_token": tokens[i]},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"})
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return codes
+
+
+def test_guesses_sent_at_the_same_moment_are_checked_at_most_the_limit(app, rt, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    from bot.web.login_attempts import LIMIT
+
+    _officer(rt, "dewi")
+    codes = _guess_at_once(app, csrf_token, "dewi", 40)
+    assert codes.count(401) == LIMIT  # checked, and wrong
+    assert codes.count(429) == 40 - LIMIT  # refused before any check
+
+
+def test_the_counts_are_shared_by_every_web_process_without_redis(database_url, twilio, jobs, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    # Four web processes (four apps on one database), Redis away: guesses spread over
+    # them still meet one limit.
+    from bot import create_app
+    from tests.conftest import _empty_tables, app_config
+
+    _empty_tables(database_url)
+    apps = [create_app(app_config(database_url, twilio, jobs, REDIS_URL=None))
+            for _ in range(4)]
+    try:
+        _officer(apps[0].extensions["ksm_runtime"], "eko")
+        codes = []
+        for i in range(40):
+            client = apps[i % 4].test_client()
+            codes.append(_login(client, csrf_token, "eko", f"guess-{i}",
+                                f"198.51.100.{i + 1}").status_code)
+        assert codes.count(401) == 10 and codes.count(429) == 30
+    finally:
+        for app in apps:
+            app.extensions["ksm_runtime"].db.dispose()

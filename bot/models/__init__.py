@@ -26,10 +26,11 @@ from bot.models.monev import MonevPeriod, MonevReport
 from bot.models.officer import Officer, RecoveryCode
 from bot.models.poor import PoorResident
 from bot.models.privacy import ErasureRequest
+from bot.models.rate_count import RateCount
 
 __all__ = [
     "Announcement", "AnnouncementComplaint", "Area", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "GatewayEvent", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
-    "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RecoveryCode", "Rsvp", "utcnow",
+    "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RateCount", "RecoveryCode", "Rsvp", "utcnow",
 ]

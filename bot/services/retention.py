@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import gateway_devices
+from bot import gateway_devices, rate_counts
 from bot.models import Complaint, ComplaintEvent, ComplaintMedia, ComplaintNotice, Message
 from bot.models import complaint as c
 from bot.services import pii_mask
@@ -189,4 +189,5 @@ def purge_due(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
         report = purge(session, now, rt.settings.retention_months)
     with rt.db.session() as session:
         gateway_devices.forget_old_events(session, now)
+        rate_counts.forget_ended(session, now)
     return len(report.codes)

@@ -109,11 +109,12 @@ def login():  # type: ignore[no-untyped-def]
         officer = authenticate(get_db(), username, form.password.data)
         if officer is not None:
             session.clear()
-            if second_factor.enrolled(officer):
+            finished = not second_factor.enrolled(officer)
+            attempts.passed(username, request.remote_addr, finished)
+            if not finished:
                 session["pending_2fa"] = {"officer": officer.id, "at": int(time.time()),
                                           "next": _safe_next(request.args.get("next"))}
                 return redirect(url_for("auth.code"))
-            attempts.succeeded(username)
             return _complete(officer, _safe_next(request.args.get("next")))
         attempts.failed(username, request.remote_addr)
         flash("Nama pengguna atau kata sandi salah.", "error")
@@ -141,7 +142,7 @@ def code():  # type: ignore[no-untyped-def]
             return render_template("login_code.html", form=form), blocked
         if second_factor.verify(db, officer, form.code.data):
             db.commit()  # the step used, or the recovery code spent
-            attempts.succeeded(officer.username)
+            attempts.passed(officer.username, request.remote_addr, finished=True)
             return _complete(officer, pending.get("next") or url_for("dashboard.index"))
         db.rollback()
         attempts.failed(officer.username, request.remote_addr)
@@ -162,8 +163,9 @@ def _say_form_problem(form: FlaskForm) -> None:
 
 
 def _blocked(attempts: LoginAttempts, username: str) -> int | None:
-    """429 (with the message flashed) while the username or address is locked out."""
-    wait = attempts.blocked_for(username, request.remote_addr)
+    """Count the attempt; 429 (with the message flashed) when it is one too many for
+    the username or address: it is then not checked."""
+    wait = attempts.take(username, request.remote_addr)
     if not wait:
         return None
     minutes = -(-wait // 60)
@@ -182,11 +184,7 @@ def _complete(officer: Officer, target: str):  # type: ignore[no-untyped-def]
 
 
 def _attempts() -> LoginAttempts:
-    rt = get_runtime()
-    attempts = rt.extras.get("login_attempts")
-    if attempts is None:
-        attempts = rt.extras.setdefault("login_attempts", LoginAttempts(rt.redis))
-    return attempts
+    return LoginAttempts(get_db())
 
 
 @bp.post("/logout")

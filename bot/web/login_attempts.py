@@ -1,88 +1,66 @@
-"""Slowing password guessing: failed logins counted per username and per address.
+"""Slowing password guessing: login attempts counted per username and per address.
 
-After ``LIMIT`` failures for one username, or from one address, within ``WINDOW``,
-every further attempt for it (even with the right password) is refused for ``WINDOW``
-from the last counted failure. The counts live in Redis when the app has one, so every
-web process on every machine shares them; on the embedded default, in this process.
+Every attempt (a password or a second-factor code) is counted *before* it is checked,
+in one atomic step (``bot.rate_counts``), and one that passes is taken back. After
+``LIMIT`` counted attempts for one username, or from one address, within ``WINDOW``,
+every further attempt for it (even with the right password) is refused unchecked until
+``WINDOW`` after the last counted one. So 40 guesses sent at the same moment get at most
+``LIMIT`` checks, and the counts, kept in the database, are shared by every web process
+on every machine whether Redis is up or not.
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from bot import rate_counts
 
 log = logging.getLogger(__name__)
 
 LIMIT = 10
 WINDOW = 15 * 60  # seconds
-_PREFIX = "ksm-bot:login-failures:"
+_PREFIX = "login:"
 
 
 class LoginAttempts:
-    """Failed-login counts; ``redis`` None keeps them in memory."""
+    """Login attempts counted through the request's database session, each count
+    committed at once (whatever the request does next, the attempt stays counted)."""
 
-    def __init__(self, redis: Any = None) -> None:
-        self.redis = redis
-        self._lock = threading.Lock()
-        self._memory: dict[str, tuple[int, float]] = {}  # key -> (count, expires)
+    def __init__(self, session: Any) -> None:
+        self.session = session
 
     @staticmethod
-    def _keys(username: str, address: str | None) -> list[str]:
-        keys = [f"user:{username.strip().lower()[:80]}"]
-        if address:
-            keys.append(f"addr:{address}")
-        return keys
+    def _user(username: str) -> str:
+        return f"{_PREFIX}user:{username.strip().lower()[:80]}"
 
-    def blocked_for(self, username: str, address: str | None) -> int:
-        """Seconds until this username and address may try again (0: now)."""
+    @staticmethod
+    def _address(address: str | None) -> str | None:
+        return f"{_PREFIX}addr:{address[:64]}" if address else None
+
+    def take(self, username: str, address: str | None) -> int:
+        """Count this attempt; returns the seconds to wait when it is one too many (it
+        must then not be checked), else 0."""
+        now = datetime.now(timezone.utc)
         wait = 0
-        for key in self._keys(username, address):
-            count, ttl = self._get(key)
-            if count >= LIMIT:
-                wait = max(wait, ttl)
+        for key in filter(None, (self._user(username), self._address(address))):
+            count, ends = rate_counts.add(self.session, key, timedelta(seconds=WINDOW), now, LIMIT)
+            if count > LIMIT:
+                wait = max(wait, int((ends - now).total_seconds()) + 1)
+        self.session.commit()
         return wait
 
     def failed(self, username: str, address: str | None) -> None:
-        """Count one failed login (logged without the password)."""
+        """Log a wrong password or code (never the password itself)."""
         log.warning("failed login for %r from %s", username[:80], address or "?")
-        for key in self._keys(username, address):
-            self._add(key)
 
-    def succeeded(self, username: str) -> None:
-        """The username's count starts over; the address's stays."""
-        self._delete(self._keys(username, None)[0])
-
-    def _get(self, key: str) -> tuple[int, int]:
-        if self.redis is not None:
-            try:
-                count, ttl = self.redis.pipeline().get(_PREFIX + key).ttl(_PREFIX + key).execute()
-                return int(count or 0), max(int(ttl), 0)
-            except Exception:  # noqa: BLE001 - Redis away: this process's own counts
-                log.warning("login counts: Redis unavailable, counting in memory")
-        with self._lock:
-            count, expires = self._memory.get(key, (0, 0.0))
-            left = expires - time.monotonic()
-            return (count, int(left) + 1) if left > 0 else (0, 0)
-
-    def _add(self, key: str) -> None:
-        if self.redis is not None:
-            try:
-                # Each failure keeps the window open for WINDOW more seconds.
-                self.redis.pipeline().incr(_PREFIX + key).expire(_PREFIX + key, WINDOW).execute()
-                return
-            except Exception:  # noqa: BLE001
-                log.warning("login counts: Redis unavailable, counting in memory")
-        with self._lock:
-            count, expires = self._memory.get(key, (0, 0.0))
-            now = time.monotonic()
-            self._memory[key] = (count + 1 if expires > now else 1, now + WINDOW)
-
-    def _delete(self, key: str) -> None:
-        if self.redis is not None:
-            try:
-                self.redis.delete(_PREFIX + key)
-            except Exception:  # noqa: BLE001
-                pass
-        with self._lock:
-            self._memory.pop(key, None)
+    def passed(self, username: str, address: str | None, finished: bool) -> None:
+        """A password or code was right: it does not count; a finished login also
+        starts the username's count over."""
+        if (key := self._address(address)) is not None:
+            rate_counts.take_back(self.session, key)
+        if finished:
+            rate_counts.forget(self.session, self._user(username))
+        else:
+            rate_counts.take_back(self.session, self._user(username))
+        self.session.commit()

@@ -1,0 +1,51 @@
+"""Counting in a time window, in one atomic statement per count, in the database.
+
+Every web process on every machine shares the counts, Redis or not, and two requests
+at the same moment never read the same count: the upsert increments and returns it
+under the row's lock (PostgreSQL) or the database's write lock (SQLite).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.models.rate_count import RateCount
+
+TABLE = RateCount.__table__
+
+
+def add(session: Any, key: str, window: timedelta, now: datetime, limit: int) -> tuple[int, datetime]:
+    """Count one more ``key``; returns the count and when its window ends.
+
+    A count within ``limit`` keeps the window open for ``window`` from now; one past it
+    does not (being refused does not lengthen the wait). An ended window starts at 1.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(TABLE).values(key=key, count=1, expires_at=now + window)
+    live = TABLE.c.expires_at > now
+    stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+        "count": case((live, TABLE.c.count + 1), else_=1),
+        "expires_at": case((live & (TABLE.c.count >= limit), TABLE.c.expires_at),
+                           else_=now + window),
+    }).returning(TABLE.c.count, TABLE.c.expires_at)
+    row = session.execute(stmt).one()
+    return row.count, row.expires_at
+
+
+def take_back(session: Any, key: str) -> None:
+    """Undo one count of ``key`` (what was counted turned out not to count)."""
+    session.execute(update(TABLE).where(TABLE.c.key == key, TABLE.c.count > 0)
+                    .values(count=TABLE.c.count - 1))
+
+
+def forget(session: Any, key: str) -> None:
+    session.execute(delete(TABLE).where(TABLE.c.key == key))
+
+
+def forget_ended(session: Any, now: datetime) -> int:
+    """Drop the counts whose window has ended; returns how many."""
+    return session.execute(delete(TABLE).where(TABLE.c.expires_at <= now)).rowcount
