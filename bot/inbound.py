@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot import effects
+from bot import effects, sender_limits
 from bot import inbound_store as store
 from bot.db import is_unavailable
 from bot.directory import DbDirectory
@@ -123,6 +123,12 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
                 # the replies stored as answered inline are sent as messages.
                 texts = []
                 queued.extend(store.queue_answered_replies(conn, message.sid, now))
+            elif (limited := sender_limits.verdict(conn, contact.id, now, rt.settings)) is not None:
+                log.warning("contact %s is over its message limit (%s)", contact.id,
+                            limited or "quiet")
+                texts = [render(limited, contact.language)] if limited else []
+                queued.extend(store.store_replies(conn, contact.id, inbound_id, message, texts,
+                                                  now, queue_replies))
             else:
                 try:
                     texts = _handle(rt, session, contact, inbound_id, open_row, message, now,

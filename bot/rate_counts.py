@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import Connection, case, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,7 +24,8 @@ def add(session: Any, key: str, window: timedelta, now: datetime, limit: int) ->
     A count within ``limit`` keeps the window open for ``window`` from now; one past it
     does not (being refused does not lengthen the wait). An ended window starts at 1.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     stmt = insert(TABLE).values(key=key, count=1, expires_at=now + window)
     live = TABLE.c.expires_at > now
     stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
@@ -34,6 +35,11 @@ def add(session: Any, key: str, window: timedelta, now: datetime, limit: int) ->
     }).returning(TABLE.c.count, TABLE.c.expires_at)
     row = session.execute(stmt).one()
     return row.count, row.expires_at
+
+
+def hold_until(session: Any, key: str, until: datetime) -> None:
+    """Keep ``key``'s window (and so its count) open until ``until``."""
+    session.execute(update(TABLE).where(TABLE.c.key == key).values(expires_at=until))
 
 
 def take_back(session: Any, key: str) -> None:

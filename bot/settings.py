@@ -36,6 +36,10 @@ class Settings:
     port: int = 5000
     session_timeout_minutes: int = 60
     sweep_interval_seconds: int = 30
+    # Replies per resident's number: past these counts their messages are stored and
+    # answered once with "too many messages", then not answered for a while.
+    sender_messages_per_minute: int = 10
+    sender_messages_per_day: int = 100
     # Messages per second per sender, shared by all workers (Redis) or per process.
     sms_rate_per_second: float = 10.0
     whatsapp_rate_per_second: float = 20.0
@@ -200,6 +204,8 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         port=_int(env, "PORT", 5000),
         session_timeout_minutes=_int(env, "SESSION_TIMEOUT_MINUTES", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 30),
+        sender_messages_per_minute=_int(env, "SENDER_MESSAGES_PER_MINUTE", 10),
+        sender_messages_per_day=_int(env, "SENDER_MESSAGES_PER_DAY", 100),
         sms_rate_per_second=_rate(env, "SMS_RATE_PER_SECOND", 10.0),
         whatsapp_rate_per_second=_rate(env, "WHATSAPP_RATE_PER_SECOND", 20.0),
         whatsapp_templates=parse_templates(get("WHATSAPP_TEMPLATES")),

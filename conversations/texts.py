@@ -105,6 +105,14 @@ define({
         id="Pesan Anda sudah kami terima. Balasan menyusul sebentar lagi.",
         en="We have your message. Our reply will follow shortly.",
     ),
+    "limit.minute": Text(
+        id="Terlalu banyak pesan. Semua sudah kami simpan; kami balas lagi 10 menit lagi.",
+        en="Too many messages. All are saved; we will answer again in 10 minutes.",
+    ),
+    "limit.day": Text(
+        id="Terlalu banyak pesan hari ini. Semua sudah kami simpan; kami balas lagi besok.",
+        en="Too many messages today. All are saved; we will answer again tomorrow.",
+    ),
     "error.internal": Text(
         id="Maaf, ada gangguan. Pesan Anda sudah kami simpan dan akan diproses.",
         en="Sorry, something went wrong. Your message is saved and will be handled.",

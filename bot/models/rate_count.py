@@ -1,5 +1,6 @@
 """Counts in a time window, shared by every process through the database: failed
-logins per username and address (``bot.web.login_attempts``)."""
+logins per username and address (``bot.web.login_attempts``), messages per resident's
+number (``bot.sender_limits``)."""
 from __future__ import annotations
 
 from datetime import datetime
