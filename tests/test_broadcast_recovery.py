@@ -159,3 +159,61 @@ def test_send_settings_from_the_environment() -> None:
                 {"WHATSAPP_TEMPLATES": "announcement"}, {"WHATSAPP_TEMPLATES": "x=MG1"}):
         with pytest.raises(SettingsError):
             from_env(bad)
+
+
+def test_rows_claimed_by_a_worker_gone_quiet_go_back_within_a_minute(rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    """A worker that claimed a batch and died (no heartbeat on its rows since) does not
+    hold them for a five-minute lease: the sweep gives them back within a minute."""
+    from bot.models import BroadcastSend
+    from bot.models import broadcast as b
+    from workers.broadcasts import CLAIM_HEARTBEAT, claim_batch, resume_broadcasts
+
+    broadcast_id = broadcast_to(rt, residents(rt, 30))
+    now = datetime.now(timezone.utc)
+    with rt.db.session() as session:
+        assert len(claim_batch(session, broadcast_id, "the-dead-worker", now, 30)) == 30
+
+    def claimed() -> int:
+        with rt.db.session() as session:
+            return session.query(BroadcastSend).filter_by(status=b.CLAIMED).count()
+
+    resume_broadcasts(rt, now + CLAIM_HEARTBEAT)  # a live worker would have touched them
+    assert claimed() == 30
+    assert resume_broadcasts(rt, now + timedelta(seconds=61)) == 1
+    assert claimed() == 0
+    run_jobs()
+    assert sorted(sent_to(twilio).values()) == [1] * 30
+
+
+def test_a_live_worker_keeps_its_claimed_rows_fresh(rt, twilio) -> None:  # type: ignore[no-untyped-def]
+    """While a batch goes out slowly (a gateway phone's 10 a minute), its worker touches
+    the rows still waiting, so the sweep never mistakes it for a dead one."""
+    from bot.models import BroadcastSend
+    from bot.models import broadcast as b
+    from workers.broadcasts import CLAIM_HEARTBEAT, send_broadcast
+
+    broadcast_id = broadcast_to(rt, residents(rt, 6))
+    start = datetime.now(timezone.utc)
+    clock = {"now": start}
+    rt.extras["clock"] = lambda: clock["now"]
+    ages: list[timedelta] = []
+
+    class SlowSender:
+        """Each send takes 20 s of the jobs' clock."""
+
+        def __init__(self, sender: Any) -> None:
+            self.sender = sender
+
+        def send(self, message: Any) -> str:
+            with rt.db.session() as session:
+                waiting = [r.claimed_at for r in session.query(BroadcastSend)
+                           .filter_by(status=b.CLAIMED)]
+            if waiting:
+                ages.append(clock["now"] - min(waiting))
+            clock["now"] += timedelta(seconds=20)
+            return self.sender.send(message)
+
+    rt.sender = SlowSender(rt.sender)
+    send_broadcast(broadcast_id)
+    assert len(sent_to(twilio)) == 6
+    assert len(ages) >= 4 and max(ages) <= CLAIM_HEARTBEAT + timedelta(seconds=20), ages

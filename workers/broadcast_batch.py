@@ -31,6 +31,8 @@ from workers.senders import Outgoing, SendError
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A worker touches the rows of its batch still waiting at least this often.
+CLAIM_HEARTBEAT = timedelta(seconds=10)
 BACKOFF = (30, 120, 600, 1800)  # seconds before retrying a retryable provider error
 FLUSH_BEFORE_WAIT = 0.05
 TABLE = BroadcastSend.__table__
@@ -47,6 +49,7 @@ class BatchSender:
         self.outcomes: Counter[str] = Counter()
         self._later: list[Any] = []  # statements for the next commit
         self._phones: list[Phone] = []  # gateway phones, read once per batch
+        self._beat_at = clock.now(rt)  # the batch was claimed just now
 
     def send(self, recipients: list[Any]) -> Counter[str]:
         """Send every recipient of the batch; returns the outcomes counted."""
@@ -110,6 +113,13 @@ class BatchSender:
             time.sleep(wait)
 
         stamp = clock.now(self.rt)
+        if stamp - self._beat_at >= CLAIM_HEARTBEAT:
+            # The rows still waiting their turn show this worker is alive (the sweep gives
+            # back claimed rows that go quiet: workers.broadcasts.CLAIM_LEASE).
+            self._later.append(update(TABLE).where(TABLE.c.claim_token == self.token,
+                                                   TABLE.c.status == b.CLAIMED)
+                               .values(claimed_at=stamp))
+            self._beat_at = stamp
         # The opt-out is read again in the same statement that starts the send: a
         # BERHENTI that arrived while this row waited is respected.
         reachable = not_(exists().where(

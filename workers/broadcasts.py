@@ -38,16 +38,20 @@ from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact, Kelurahan
 from bot.models import broadcast as b
 from workers import clock
-from workers.broadcast_batch import BatchSender, pending_due
+from workers.broadcast_batch import CLAIM_HEARTBEAT, BatchSender, pending_due
 from workers.rate_limit import limiter_for
 
 log = logging.getLogger(__name__)
+
+__all__ = ["CLAIM_HEARTBEAT", "CLAIM_LEASE", "claim_batch", "resume_broadcasts", "send_broadcast"]
 
 MAX_BATCH = 200
 BATCH_SECONDS = 2.0  # a batch holds about this much sending at the configured rate
 JOB_SECONDS = 120.0  # then hand over to a fresh job (RQ's default timeout is 180 s)
 COUNTS_EVERY = 5.0  # seconds between progress snapshots on the broadcast row
-CLAIM_LEASE = timedelta(minutes=5)  # a claimed row older than this lost its worker
+# A claimed row whose worker has not touched it (CLAIM_HEARTBEAT) for this long lost its
+# worker: it goes back to pending at the next sweep instead of after minutes.
+CLAIM_LEASE = timedelta(minutes=1)
 IN_FLIGHT_LEASE = timedelta(minutes=2)  # well past the sender's 10 s HTTP timeout
 STALE_HEARTBEAT = timedelta(seconds=60)  # no batch taken for this long: start a job
 
