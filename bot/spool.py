@@ -11,7 +11,11 @@ way and answered 2xx, without a holding reply: its webhook's answer carries no t
 Where a message is kept:
 - in a Redis list when Redis answers: any process replays it (the sweep does);
 - else in a directory on this machine (``SPOOL_DIR``), one file per message, written
-  and synced before the holding reply: only this machine's processes replay it.
+  and synced before the holding reply: only this machine's processes replay it;
+- else (the directory cannot be written either) a Twilio message in this process's
+  memory, logged as an error and reported by /healthz: lost only if the process stops
+  before the database returns. A gateway event is then answered 5xx instead, and the
+  gateway delivers it again.
 
 While a resident has anything spooled, their later messages are spooled behind it, so
 a resident's messages are never handled out of order; everyone else's are handled at
@@ -88,6 +92,21 @@ class Spool:
         self._checked_until = 0.0
         self._replayer: threading.Thread | None = None
         self.retry_seconds = RETRY_SECONDS
+        self._memory: list[str] = []  # the last resort: nowhere durable could take them
+
+    def problem(self) -> str | None:
+        """What /healthz should report about the spool: messages held in memory only,
+        or a directory that cannot be written; None when all is well."""
+        with self._lock:
+            held = len(self._memory)
+        if held:
+            return f"error: {held} messages kept in memory only"
+        place = self.directory
+        while not place.exists() and place != place.parent:
+            place = place.parent
+        if not place.is_dir() or not os.access(place, os.W_OK):
+            return f"error: {self.directory} is not writable"
+        return None
 
     def put(self, message: InboundMessage, received_at: datetime) -> str:
         """Keep ``message`` until the database is back; returns where (redis,
@@ -97,15 +116,26 @@ class Spool:
             OSError: neither Redis nor the directory could take it.
         """
         raw = _encode(message, received_at)
-        where = "directory"
+        where = "redis"
         try:
             if self.rt.redis is None:
                 raise ConnectionError("no Redis")
             self.rt.redis.pipeline().rpush(REDIS_KEY, raw).hincrby(
                 PHONES_KEY, message.phone, 1).execute()
-            where = "redis"
         except Exception:  # noqa: BLE001 - Redis down or hung: the local directory
-            _write_file(self.directory, raw, received_at, message.phone)
+            where = "directory"
+            try:
+                _write_file(self.directory, raw, received_at, message.phone)
+            except OSError:
+                if not message.answered_inline:
+                    raise  # the gateway delivers the event again until it gets a 2xx
+                # Twilio never retries: this process's memory is the last place left.
+                where = "memory"
+                with self._lock:
+                    self._memory.append(raw)
+                log.error("message %s kept in memory only: the database and Redis are down "
+                          "and %s is not writable; it is lost if this process stops",
+                          message.sid, self.directory)
         with self._lock:
             self._phones = self._phones | {message.phone}
         log.warning("message %s spooled (%s) until the database is back", message.sid, where)
@@ -136,6 +166,8 @@ class Spool:
 
     def _read_phones(self) -> frozenset[str]:
         phones = {_phone_of(path) for path in _files(self.directory)}
+        with self._lock:
+            phones.update(json.loads(raw)["phone"] for raw in self._memory)
         if self.rt.redis is not None:
             try:
                 phones.update(p.decode() if isinstance(p, bytes) else p
@@ -192,8 +224,16 @@ class Spool:
             for path in _files(self.directory)[:BATCH]:
                 text = path.read_text(encoding="utf-8")
                 entries.append((_decode(text)[1], text, path.unlink))
+        with self._lock:
+            held = list(self._memory[:BATCH])
+        for text in held:
+            entries.append((_decode(text)[1], text, lambda text=text: self._forget_held(text)))
         entries.sort(key=lambda entry: entry[0])
         return entries[:BATCH]
+
+    def _forget_held(self, text: str) -> None:
+        with self._lock:
+            self._memory.remove(text)
 
     def start_replaying(self) -> None:
         """Make sure this process has a thread replaying the spool until it is empty."""
@@ -252,7 +292,7 @@ def _phone_of(path: Path) -> str:
 def _files(directory: Path) -> list[Path]:
     try:
         return sorted(p for p in directory.iterdir() if p.suffix == ".json")
-    except FileNotFoundError:
+    except OSError:  # not there, or not a directory (/healthz reports it): nothing to read
         return []
 
 

@@ -33,7 +33,7 @@ def _app_through(proxy: TcpProxy, database_url: str, twilio: Any, jobs: Any,
     from bot import create_app
 
     config = app_config(proxy.url_for(database_url), twilio, jobs,
-                        SPOOL_DIR=str(tmp_path / "spool"), **overrides)
+                        **{"SPOOL_DIR": str(tmp_path / "spool"), **overrides})
     return create_app(config)
 
 
@@ -223,3 +223,45 @@ def _last_spooled(rt: Any) -> tuple[Any, Any]:
                               .order_by(Message.id.desc())).scalars().first()
     return (InboundMessage(sid=sid, phone="+6281234567890", channel="sms", body="MENU"),
             datetime.now(timezone.utc))
+
+
+@needs_postgres
+def test_with_nowhere_durable_to_spool_a_message_is_kept_in_memory_and_alerted(
+        app, database_url, twilio, run_jobs, proxy, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL and Redis down and the spool directory unwritable: Twilio does not retry
+    a 500, so the message is kept in this process's memory, the resident gets the holding
+    reply, the error is logged and /healthz says unhealthy until it is replayed."""
+    import logging
+
+    from redis import Redis
+
+    from workers.queue import RqJobQueue
+
+    (tmp_path / "not-a-directory").write_text("")
+    with RedisServer() as redis_server:
+        redis = Redis.from_url(redis_server.url)
+        through = _app_through(proxy, database_url, twilio, RqJobQueue(redis), tmp_path,
+                               REDIS_URL=redis_server.url,
+                               SPOOL_DIR=str(tmp_path / "not-a-directory" / "spool"))
+        rt = through.extensions["ksm_runtime"]
+        client = through.test_client()
+        try:
+            phone = Phone(client)
+            phone.send("MENU").expect("1 DAFTAR")
+            redis_server.kill()
+            proxy.cut()
+            caplog.set_level(logging.ERROR)
+            phone.send("ADUAN jalan rusak tidak diperbaiki").expect(HELD)
+            assert "kept in memory only" in caplog.text
+            health = client.get("/healthz")
+            assert health.status_code == 503 and "memory" in health.get_json()["spool"]
+            proxy.restore()
+            deadline = time.monotonic() + 15
+            while len(_inbound(rt)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert [body for body, _ in _inbound(rt)] == [
+                "MENU", "ADUAN jalan rusak tidak diperbaiki"]
+            assert "memory" not in client.get("/healthz").get_json()["spool"]
+        finally:
+            rt.db.dispose()
+            redis.close()

@@ -1,10 +1,12 @@
-"""GET /healthz: does the database answer, does Redis answer."""
+"""GET /healthz: does the database answer, does Redis answer, can the spool keep what
+arrives while they do not."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot.spool import spool_of
 from bot.web import get_runtime
 
 bp = Blueprint("health", __name__)
@@ -43,5 +45,8 @@ def healthz():  # type: ignore[no-untyped-def]
         except Exception as exc:  # noqa: BLE001
             report["redis"] = f"error: {type(exc).__name__}"
             healthy = False
+    spool_problem = spool_of(rt).problem()
+    report["spool"] = spool_problem or "ok"
+    healthy = healthy and spool_problem is None
     report["status"] = "ok" if healthy else "unhealthy"
     return jsonify(report), 200 if healthy else 503
