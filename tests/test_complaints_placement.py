@@ -1,5 +1,7 @@
-"""No complaint nowhere: every intake path places the complaint in the best area known,
-and what has no area lands in the kota officers' "needs an area" list."""
+"""No complaint nowhere: every intake path places the complaint in the best area known
+(the complainant's KSM, the area named or its code, the gateway phone's kelurahan), and
+what has no area lands in the national officers' "needs an area" list, its complainant
+masked until it is placed."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.models import Announcement, Complaint, Contact, Kelurahan
@@ -85,12 +88,13 @@ def test_every_intake_path_reaches_a_non_admin_officer(
 
     seen = (_codes_seen(client, officer_login, username="ppm_suka", role="ppm", kelurahan=suka)
             | _codes_seen(client, officer_login, username="ppm_kota", role="ppm", kota="Kota",
-                          provinsi="Prov"))
+                          provinsi="Prov")
+            | _codes_seen(client, officer_login, username="ppm_pusat", role="ppm"))
     missing = {path: code for path, code in filed.items() if code not in seen}
     assert not missing, missing
 
 
-def test_kota_officer_places_a_complaint_that_needs_an_area(rt, client, officer_login) -> None:
+def test_a_national_officer_places_a_complaint_that_needs_an_area(rt, client, officer_login) -> None:
     with rt.db.session() as s:
         here = Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat", time_zone=WIB)
         other = Kelurahan(name="Cibeureum", kota="Kota Bandung", provinsi="Lampung", time_zone=WIB)
@@ -99,21 +103,22 @@ def test_kota_officer_places_a_complaint_that_needs_an_area(rt, client, officer_
         here_id, other_id = here.id, other.id
     Phone(client, number="+6281299990002").send("ADUAN ada pungutan").send("LEWATI")
     code = _code_of_last(rt)
+    with rt.db.session() as s:
+        complaint_id = s.scalar(select(Complaint.id).where(Complaint.code == code))
+    # A kota officer neither sees it nor may place it: nothing says it is theirs.
     officer_login("ppm_kota", "ppm", kota="Kota Bandung", provinsi="Jawa Barat")
+    assert code not in client.get("/complaints/?area=none").get_data(as_text=True)
+    assert client.get(f"/complaints/{complaint_id}").status_code == 404
+    _logout(client)
+    officer_login("ppm_pusat", "ppm")
     page = client.get("/complaints/").get_data(as_text=True)
     assert "1 aduan perlu wilayah" in page
     listed = client.get("/complaints/?area=none").get_data(as_text=True)
     assert code in listed
-    with rt.db.session() as s:
-        complaint_id = s.scalar(select(Complaint.id).where(Complaint.code == code))
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     assert "Tentukan wilayah" in detail
+    assert other_id  # a national officer may choose any kelurahan
     token = re.search(r'name="csrf-token" content="([^"]+)"', detail).group(1)
-    # A Kota Bandung in another province is not this officer's to choose from.
-    refused = client.post(f"/complaints/{complaint_id}/place",
-                          data={"csrf_token": token, "kelurahan_id": other_id})
-    assert refused.status_code == 302
-    assert "bukan wilayah Anda" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     client.post(f"/complaints/{complaint_id}/place",
                 data={"csrf_token": token, "kelurahan_id": here_id})
     with rt.db.session() as s:
@@ -124,3 +129,69 @@ def test_kota_officer_places_a_complaint_that_needs_an_area(rt, client, officer_
     _logout(client)
     officer_login("ppm_suka", "ppm", kelurahan=here)
     assert code in client.get("/complaints/").get_data(as_text=True)
+
+
+def _two_sukamaju(rt: Any) -> tuple[Kelurahan, Kelurahan]:
+    with rt.db.session() as s:
+        bandung = Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                            code="32.73.14.1004", time_zone=WIB)
+        garut = Kelurahan(name="Sukamaju", kota="Kabupaten Garut", provinsi="Jawa Barat",
+                          code="32.05.11.2001", time_zone=WIB)
+        s.add_all([bandung, garut])
+        s.flush()
+        s.expunge_all()
+        return bandung, garut
+
+
+def _placed(rt: Any) -> int | None:
+    with rt.db.session() as s:
+        return s.scalar(select(Complaint.kelurahan_id).order_by(Complaint.id.desc()).limit(1))
+
+
+@pytest.mark.parametrize("answer", ["32.73.14.1004", "kel 3273141004 rw 5", "Sukamaju 32.73.14.1004"])
+def test_a_kemendagri_code_places_the_complaint(rt, client, answer) -> None:  # type: ignore[no-untyped-def]
+    bandung, _garut = _two_sukamaju(rt)
+    Phone(client, number="+6281299990011").send("ADUAN dana dipotong").send(answer)
+    assert _placed(rt) == bandung.id
+
+
+def test_a_name_two_kelurahan_share_is_placed_by_the_gateway_phones_kelurahan(rt, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_smsgate import event, post
+
+    bandung, garut = _two_sukamaju(rt)
+    from tests.test_smsgate import DEVICE
+
+    assert post(client, event("system:ping", {"health": {}}, device=DEVICE)).status_code == 200
+    with rt.db.session() as s:
+        from bot.models import GatewayDevice
+
+        s.execute(update(GatewayDevice).values(kelurahan_id=garut.id))
+    assert sms(client, "ADUAN dana dipotong", phone="+6281299990012").status_code == 200
+    assert _placed(rt) == garut.id  # the phone's kelurahan, before any answer
+    assert sms(client, "Sukamaju rw 2", phone="+6281299990012").status_code == 200
+    assert _placed(rt) == garut.id
+    # Through Twilio, with nothing to choose between them, it stays unplaced.
+    Phone(client, number="+6281299990013").send("ADUAN dana dipotong").send("Sukamaju")
+    assert _placed(rt) is None
+
+
+def test_unplaced_complaints_are_seen_by_pusat_only_and_masked_until_placed(
+        rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    _two_sukamaju(rt)
+    Phone(client, number="+6281299990014").send("ADUAN ada pungutan").send("LEWATI")
+    with rt.db.session() as s:
+        s.execute(update(Contact).where(Contact.phone == "+6281299990014").values(name="Dewi Lestari"))
+        complaint = s.scalar(select(Complaint).order_by(Complaint.id.desc()).limit(1))
+        s.execute(update(Complaint).where(Complaint.id == complaint.id).values(anonymous=False))
+    code = complaint.code
+    # A kota officer of some province does not see the country's unplaced complaints.
+    assert code not in _codes_seen(client, officer_login, username="ppm_garut", role="ppm",
+                                   kota="Kabupaten Garut", provinsi="Jawa Barat")
+    _logout(client)
+    officer_login("ppm_pusat", "ppm")
+    assert code in client.get("/complaints/?area=none").get_data(as_text=True)
+    detail = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    export = client.get("/complaints/export.csv?area=none").get_data(as_text=True)
+    for page in (detail, export):
+        digits = re.sub(r"[^0-9]", "", page)
+        assert "Dewi Lestari" not in page and "81299990014" not in digits

@@ -169,3 +169,25 @@ def test_each_person_reads_their_own_language(phone, rt, kelurahan) -> None:  # 
     phone.send(f"ANGGOTA Ani, P, {MEMBERS[0]}").expect("is invited")
     assert f"Reply GABUNG {code} to accept" in queued_to(rt, MEMBERS[0])[0]
     member.send(f"GABUNG {code}").expect("you are a member")
+
+
+def test_two_kelurahan_of_one_name_are_told_apart_and_a_code_picks_one(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Kelurahan, Ksm
+
+    with rt.db.session() as session:
+        session.add_all([
+            Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                      code="32.73.14.1004", time_zone="Asia/Jakarta"),
+            Kelurahan(name="Sukamaju", kota="Kabupaten Garut", provinsi="Jawa Barat",
+                      code="32.05.11.2001", time_zone="Asia/Jakarta"),
+        ])
+    phone.send("DAFTAR").expect("1 Sukamaju (Kab. Garut)", "2 Sukamaju (Kota Bandung)")
+    phone.send("32.05.11.2001").expect("Nama KSM")
+    register_rest = ["Maju Jaya", "Siti Aminah", "P", "1", "TIDAK",
+                     "Modal usaha warung untuk keluarga miskin", "YA"]
+    for text in register_rest:
+        phone.send(text)
+    phone.expect("terdaftar")
+    with rt.db.session() as session:
+        ksm = session.query(Ksm).one()
+        assert session.get(Kelurahan, ksm.kelurahan_id).kota == "Kabupaten Garut"

@@ -43,16 +43,15 @@ def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
     return cond
 
 
-# Officers who see the complaints nobody could place yet and may place them.
-PLACING_LEVELS = (roles.KOTA, roles.PROVINSI)
-
-
 def sees_unplaced(officer: Officer) -> bool:
-    """Kota and provinsi officers (not the BKM) see the "needs an area" list."""
+    """Who sees the "needs an area" list: national (pusat) officers and admins. Nothing
+    tells which kota or provinsi an unplaced complaint belongs to (a gateway phone tied
+    to a kelurahan places it: ``complaints.channel_kelurahan``), so no regional officer
+    may read the country's."""
     return officer.role == roles.ADMIN or (
         officer.role in VIEW_ROLES
         and officer.role != roles.BKM
-        and officer.level in (*PLACING_LEVELS, roles.PUSAT)
+        and officer.level == roles.PUSAT
     )
 
 
@@ -270,8 +269,10 @@ def get_visible(session: Session, officer: Officer, complaint_id: int) -> Compla
 
 
 def shows_identity(officer: Officer, complaint: Complaint) -> bool:
-    """Anonymous complaints show the complainant to admin only."""
-    return not complaint.anonymous or officer.role == roles.ADMIN
+    """Anonymous complaints, and complaints not yet placed in a kelurahan (read at the
+    national level), show the complainant to admin only."""
+    return officer.role == roles.ADMIN or (
+        not complaint.anonymous and complaint.kelurahan_id is not None)
 
 
 def text_for(officer: Officer, complaint: Complaint, text: str | None) -> str | None:

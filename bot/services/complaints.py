@@ -17,9 +17,11 @@ from bot.models import (
     ComplaintEvent,
     ComplaintMedia,
     Contact,
+    GatewayDevice,
     Kelurahan,
     Ksm,
     KsmMember,
+    Message,
 )
 from bot.models import complaint as c
 from bot.models import ksm as ksm_states
@@ -75,8 +77,18 @@ def names_bkm(text: str) -> bool:
     return bool(re.search(r"\b(bkm|upk|ups|upl)\b", text.lower()))
 
 
+# A Kemendagri kelurahan code as residents type it: 32.73.14.1004 or 3273141004.
+_CODE_IN_TEXT = re.compile(r"(?<![0-9.])(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})(?![0-9])")
+
+
 def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Kelurahan | None:
-    """The kelurahan named in a free-text answer (``Sukamaju RW 05``), if exactly one fits."""
+    """The kelurahan a free-text answer names: by its Kemendagri code anywhere in it, else
+    by name (``Sukamaju RW 05``) if exactly one fits or ``preferred_id`` (the gateway
+    phone's kelurahan) is among those that do."""
+    for match in _CODE_IN_TEXT.finditer(text):
+        coded = session.scalar(select(Kelurahan).where(Kelurahan.code == ".".join(match.groups())))
+        if coded is not None:
+            return coded
     tokens = re.findall(r"[a-z0-9]+", text.lower())
     grams = {" ".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
     grams -= {"rw", "rt", "kel", "kelurahan", "desa"}
@@ -158,6 +170,18 @@ def _attach(
         )
 
 
+def channel_kelurahan(session: Session, inbound_id: int | None) -> Kelurahan | None:
+    """The kelurahan the message came in through: its gateway phone's, when the phone is
+    tied to one (``bot.gateway_devices.assign``)."""
+    if inbound_id is None:
+        return None
+    kelurahan_id = session.scalar(
+        select(GatewayDevice.kelurahan_id)
+        .join(Message, Message.device_id == GatewayDevice.device_id)
+        .where(Message.id == inbound_id))
+    return session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+
+
 def best_kelurahan(session: Session, contact_id: int) -> Kelurahan | None:
     """The contact's area as best known: the kelurahan of a KSM they are a confirmed
     member of (the newest membership), else the contact's own kelurahan."""
@@ -187,7 +211,8 @@ def open_complaint(
     belongs (a reply to an announcement), else in the complainant's best known area."""
     session = ctx.session
     kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
-    kelurahan = kelurahan or best_kelurahan(session, ctx.contact_id)
+    kelurahan = (kelurahan or best_kelurahan(session, ctx.contact_id)
+                 or channel_kelurahan(session, ctx.inbound_id))
     complaint = Complaint(
         code=effect.code,  # drawn free by the flow; the unique index is the final guard
         contact_id=ctx.contact_id,
@@ -245,7 +270,9 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
         if complaint.kelurahan_id is None or (
             complaint.status == c.NEW and complaint.level == levels.KELURAHAN
         ):
-            kelurahan = match_kelurahan(ctx.session, complaint.location_text, None)
+            by_phone = channel_kelurahan(ctx.session, ctx.inbound_id)
+            kelurahan = match_kelurahan(ctx.session, complaint.location_text,
+                                        by_phone.id if by_phone else None)
             if kelurahan is not None:
                 place(complaint, kelurahan)
         after = {"location": complaint.location_text, "kelurahan_id": complaint.kelurahan_id}

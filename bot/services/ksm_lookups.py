@@ -5,6 +5,8 @@ from there.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +18,13 @@ from bot.models import ksm as k
 from conversations.flows.ksm_common import JoinRequest, KsmView, Membership, MemberView
 
 
-_KELURAHAN_NAMES = select(Kelurahan.id, Kelurahan.name).order_by(Kelurahan.name, Kelurahan.id)
+_KELURAHAN_NAMES = select(Kelurahan.id, Kelurahan.name, Kelurahan.kota).order_by(
+    Kelurahan.name, Kelurahan.kota, Kelurahan.id)
+
+
+def _short_kota(kota: str | None) -> str:
+    """A kota as an SMS list can afford it: Kabupaten Garut -> Kab. Garut."""
+    return (kota or "").replace("Kabupaten ", "Kab. ").strip()
 
 
 def _views_select() -> Select[Any]:
@@ -79,7 +87,18 @@ class KsmLookups:
     contact_id: int
 
     def kelurahan_names(self) -> list[tuple[int, str]]:
-        return [(row.id, row.name) for row in self.session.execute(_KELURAHAN_NAMES)]
+        """Every kelurahan as a resident picks it; a name that two share says its kota
+        (``Sukamaju (Kota Bandung)``), or nothing would tell them apart."""
+        rows = self.session.execute(_KELURAHAN_NAMES).all()
+        shared = Counter(row.name.lower() for row in rows)
+        return [(row.id, f"{row.name} ({_short_kota(row.kota)})"
+                 if shared[row.name.lower()] > 1 and row.kota else row.name) for row in rows]
+
+    def kelurahan_by_code(self, code: str) -> tuple[int, str] | None:
+        """The kelurahan with the Kemendagri ``code`` (``32.73.14.1004``)."""
+        row = self.session.execute(select(Kelurahan.id, Kelurahan.name)
+                                   .where(Kelurahan.code == code)).first()
+        return (row.id, row.name) if row else None
 
     def ksms_led(self) -> list[KsmView]:
         return ksm_views_by(self.session, "leader_contact_id", self.contact_id)

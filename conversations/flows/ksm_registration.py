@@ -6,6 +6,8 @@ ANGGOTA or GABUNG (``conversations.flows.ksm_members``).
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +66,17 @@ def _kelurahan_prompt(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     return {"options": ""}
 
 
+# The kelurahan's Kemendagri code, as on official letters: 32.73.14.1004 or 3273141004.
+_CODE = re.compile(r"(?<![0-9.])(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})(?![0-9])")
+
+
 def _parse_kelurahan(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     plain_text(text, 80)
+    coded = _CODE.search(text)
+    if coded and turn.directory is not None:
+        found_by_code = turn.directory.kelurahan_by_code(".".join(coded.groups()))
+        if found_by_code is not None:
+            return {"id": found_by_code[0], "name": found_by_code[1]}
     options = _kelurahan_options(turn)
     norm = normalise(text)
     if norm.isdigit():
