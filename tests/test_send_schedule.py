@@ -276,20 +276,21 @@ def test_the_sweep_reads_few_pages_with_a_backlog_waiting(rt, database_url) -> N
     from tests.test_query_plans import HISTORY, pages_read, statements_run
 
     url = libpq_url(database_url)
+    now = datetime.now(timezone.utc)  # the test's clock, not the server's now()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(HISTORY)
         conn.execute("""
             INSERT INTO message (contact_id, direction, channel, body, status, attempts,
                                  created_at, updated_at, next_attempt_at, claimed_at)
-            SELECT c.id, 'out', 'sms', 'Pengumuman', s.status, 2, now() - interval '1 hour',
-                   now(), CASE WHEN s.status = 'queued' THEN now() + interval '10 minutes' END,
-                   CASE WHEN s.status = 'queued' THEN NULL ELSE now() - interval '1 hour' END
+            SELECT c.id, 'out', 'sms', 'Pengumuman', s.status, 2, %(now)s - interval '1 hour',
+                   %(now)s, CASE WHEN s.status = 'queued' THEN %(now)s + interval '10 minutes' END,
+                   CASE WHEN s.status = 'queued' THEN NULL ELSE %(now)s - interval '1 hour' END
             FROM contact AS c, generate_series(1, 10) AS n,
-                 (VALUES ('queued'), ('queued'), ('unknown')) AS s(status);
-            ANALYZE message;
-        """)
+                 (VALUES ('queued'), ('queued'), ('unknown')) AS s(status)
+        """, {"now": now})
+        conn.execute("ANALYZE message")
     with statements_run(rt) as ran:
-        requeue_stale_messages(rt, datetime.now(timezone.utc))
+        requeue_stale_messages(rt, now)
     assert ran
     with psycopg.connect(url) as conn:
         pages = {statement: pages_read(conn, statement, parameters) for statement, parameters in ran
