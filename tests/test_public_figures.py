@@ -289,12 +289,12 @@ def test_info_by_sms_answers_this_months_figures_in_one_segment(rt, client) -> N
 
     for typed in ("INFO Sukamaju", "info sukamaju", "INFO 32.73.14.1004", "INFO 3273141004",
                   "INFO Sukamaju Bandung"):
-        resident.send(typed).expect("Sukamaju", "aduan masuk 5-6", "KSM terverifikasi 3")
+        resident.send(typed).expect("Sukamaju", "aduan masuk 5-6", "KSM baru 4-5, terverifikasi 3")
         assert len(resident.last) == 1 and segments(resident.reply) == 1, resident.reply
         resident.expect_not("Joko", "+62")
 
     _complaints(rt, _area(rt, CIHAPIT, "Cihapit"), c.OTHER, 2)
-    resident.send("INFO cihapit").expect("Cihapit", "aduan masuk <3,", "terverifikasi 0 dari 0")
+    resident.send("INFO cihapit").expect("Cihapit", "aduan masuk <3,", "KSM baru 0, terverifikasi 0")
 
     resident.send("INFO Atlantis").expect("tidak ditemukan")
     assert segments(resident.reply) == 1
@@ -440,3 +440,76 @@ def test_a_page_shows_new_figures_as_soon_as_its_cached_figures_expire(rt, clien
         assert _cells(client.get(path).get_data(as_text=True))["Lainnya"][0] == "7", path
     assert _breakdown(client.get("/publik/kota/32.73").get_data(as_text=True))["Sukamaju"][
         "Aduan masuk"] == "7"
+
+
+def _range(text: str) -> tuple[int, int]:
+    text = text.replace("&lt;", "<").replace(".", "")
+    if text == "<3":
+        return 1, 2
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
+
+
+def _pins_a_small_count(bigger: tuple[int, int], smaller: tuple[int, int]) -> bool:
+    """Whether ``bigger`` minus ``smaller`` (each a shown range) is exactly 1 or 2: a
+    count the masking hides (``<3`` itself, 1 or 2, tells nothing new)."""
+    low, high = bigger[0] - smaller[1], bigger[1] - smaller[0]
+    return low == high and low in (1, 2)
+
+
+def test_no_pair_of_published_figures_differences_to_a_count_under_three(rt, client) -> None:  # type: ignore[no-untyped-def]
+    """Every page an outsider can open (two months, each kelurahan, the kota), every pair
+    of figures where one covers the other (a kota and its kelurahan, a total and its
+    kinds, a month and the month before): their difference never pins 1 or 2."""
+    suka = _area(rt, SUKAMAJU, "Sukamaju")
+    cihapit = _area(rt, CIHAPIT, "Cihapit")
+    november = datetime(2026, 11, 10, 3, 0, tzinfo=timezone.utc)
+    december = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)
+    for when, kel, kind, n in ((november, suka, c.MISUSE_OF_FUNDS, 4),
+                               (december, suka, c.MISUSE_OF_FUNDS, 5),
+                               (december, suka, c.QUESTION, 1),
+                               (december, cihapit, c.MISUSE_OF_FUNDS, 3),
+                               (november, cihapit, c.OTHER, 2)):
+        _complaints(rt, kel, kind, n, created_at=when)
+    # November: 4 KSMs registered; December: 1 more (the case that leaked: 4, then 5).
+    import time_machine
+
+    for when, kel, status, n in ((november, suka, k.VERIFIED, 4), (december, suka, k.VERIFIED, 1),
+                                 (december, cihapit, k.FORMING, 3)):
+        with time_machine.travel(when, tick=False):
+            _ksms(rt, kel, status, n)
+
+    figures: dict[tuple[str, str, str, str], tuple[int, int]] = {}
+    with time_machine.travel(datetime(2026, 12, 20, 3, 0, tzinfo=timezone.utc), tick=True):
+        for month in ("2026-11", "2026-12"):
+            for area, path in (("suka", f"/publik/{SUKAMAJU}"), ("cihapit", f"/publik/{CIHAPIT}"),
+                               ("kota", "/publik/kota/32.73")):
+                html = client.get(f"{path}?bulan={month}").get_data(as_text=True)
+                for table in (0, 1):
+                    for row, cells in _cells(html, table).items():
+                        for column, cell in enumerate(cells):
+                            if re.fullmatch(r"(&lt;3|[0-9.]+(-[0-9.]+)?)", cell):
+                                figures[(month, area, f"{table}:{row}", str(column))] = _range(cell)
+    assert figures[("2026-11", "suka", "1:Terverifikasi", "0")]
+    covers = []
+    for (month, area, row, column), shown in figures.items():
+        # A kota covers its kelurahan.
+        if area == "kota":
+            for kel in ("suka", "cihapit"):
+                if (month, kel, row, column) in figures:
+                    covers.append(((month, area, row, column), (month, kel, row, column)))
+        # A total covers its rows.
+        table = row.split(":")[0]
+        if row.endswith(":Jumlah"):
+            for other in figures:
+                if other[:2] == (month, area) and other[3] == column and \
+                        other[2].startswith(table + ":") and other[2] != row:
+                    covers.append(((month, area, row, column), other))
+        # KSMs are counted as they stand (complaints by the month they came in): a month's
+        # KSM figure next to the month before's is what an outsider would subtract.
+        if month == "2026-12" and table == "1" and ("2026-11", area, row, column) in figures:
+            covers.append(((month, area, row, column), ("2026-11", area, row, column)))
+    assert len(covers) > 40
+    leaks = [(a, b, figures[a], figures[b]) for a, b in covers
+             if _pins_a_small_count(figures[a], figures[b])]
+    assert not leaks, leaks

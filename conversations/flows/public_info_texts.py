@@ -7,9 +7,9 @@ define({
     # Figures as the public page shows them (<3 and ranges: bot.services.public_figures).
     "public.info.figures": Text(
         id="INFO {name} {month}: aduan masuk {received}, selesai {resolved} ({on_time} tepat "
-           "waktu). KSM terverifikasi {ksm_verified} dari {ksm_total}. Usulan didanai {funded}.",
+           "waktu). KSM baru {ksm_total}, terverifikasi {ksm_verified}. Usulan didanai {funded}.",
         en="INFO {name} {month}: complaints in {received}, resolved {resolved} ({on_time} on "
-           "time). KSMs verified {ksm_verified} of {ksm_total}. Proposals funded {funded}.",
+           "time). New KSMs {ksm_total}, verified {ksm_verified}. Proposals funded {funded}.",
         example={"name": "Sukamaju Kidul", "month": "Des 2026", "received": "120-150",
                  "resolved": "100-130", "on_time": "90-120", "ksm_verified": "40-52",
                  "ksm_total": "90-110", "funded": "12"},
