@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
 
 from tests.ksm_helpers import MEMBERS, add_kelurahan, form_ksm, ksm_row, other, queued_to, register
 
@@ -127,3 +128,36 @@ def test_bkm_corrects_the_cycle_stage(phone, rt, areas, officer_login, csrf_toke
     _post(client, csrf_token, f"/ksm/{ksm_id}/stage", stage="KSM-4")
     assert ksm_row(rt, code).cycle_stage == "KSM-4"
     assert "KSM-4: 1" in client.get("/ksm/stats").data.decode()
+
+
+def test_a_burst_of_registrations_in_one_kelurahan_is_flagged_to_the_bkm(rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    """Twenty numbers registering twenty KSMs in one kelurahan within seconds: the BKM
+    sees it on the list and on each KSM before verifying; a lone KSM is not flagged."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.models import Contact, Kelurahan, Ksm
+    from bot.models import ksm as k
+
+    with rt.db.session() as s:
+        kel = Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                        time_zone="Asia/Jakarta")
+        s.add(kel)
+        s.flush()
+        start = datetime(2026, 11, 18, 3, 0, tzinfo=timezone.utc)
+        for n in range(21):
+            leader = Contact(phone=f"+6281255500{n:03d}")
+            s.add(leader)
+            s.flush()
+            when = start + timedelta(seconds=n // 10) if n < 20 else start + timedelta(days=3)
+            s.add(Ksm(code=f"{70000 + n}", name=f"KSM Burst {n}", kelurahan_id=kel.id,
+                      field="ekonomi", unit=k.UPK, goal="usaha", status=k.WAITING,
+                      leader_contact_id=leader.id, created_at=when))
+        s.flush()
+        lone = s.scalar(select(Ksm.id).where(Ksm.code == "70020"))
+        burst = s.scalar(select(Ksm.id).where(Ksm.code == "70003"))
+        s.expunge(kel)
+    officer_login("bkm_suka", "bkm", kelurahan=kel)
+    page = client.get("/ksm/").get_data(as_text=True)
+    assert "Pendaftaran beruntun" in page and "20 KSM dalam 10 menit" in page
+    assert "Pendaftaran beruntun" in client.get(f"/ksm/{burst}").get_data(as_text=True)
+    assert "Pendaftaran beruntun" not in client.get(f"/ksm/{lone}").get_data(as_text=True)

@@ -14,7 +14,7 @@ from bot.inbound import enqueue_sends
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposal
 from bot.models import ksm as k
 from bot.phone import display, mask
-from bot.services import labels, local_time, poor_list
+from bot.services import ksm_bursts, labels, local_time, poor_list
 from bot.services.ksm import KsmError, reject, verify
 from bot.services.ksm_area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
 from bot.services.ksm_lookups import ksm_views
@@ -62,7 +62,9 @@ def index():  # type: ignore[no-untyped-def]
     marked = set(db.scalars(select(Ksm.id).where(
         Ksm.id.in_([v.id for v in views]), Ksm.simulated.is_(True)))) if simulated else set()
     return render_template("ksm_list.html", views=views, status=status, counts=counts,
-                           labels=STATUS_LABELS, simulated=simulated, marked=marked)
+                           labels=STATUS_LABELS, simulated=simulated, marked=marked,
+                           bursts=ksm_bursts.bursts(db, [v.id for v in views]),
+                           burst_minutes=int(ksm_bursts.WINDOW.total_seconds() // 60))
 
 
 @bp.get("/<int:ksm_id>")
@@ -85,6 +87,8 @@ def detail(ksm_id: int):  # type: ignore[no-untyped-def]
         suggestions=poor_list.suggestions(db, ksm) if show_list else {},
         show_list=show_list, phone=display if show_list else mask, labels=STATUS_LABELS, stages=k.STAGES,
         can_decide=current_user.role in ("admin", "bkm"),
+        burst=ksm_bursts.bursts(db, [ksm.id]).get(ksm.id),
+        burst_minutes=int(ksm_bursts.WINDOW.total_seconds() // 60),
     )
 
 
