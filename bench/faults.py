@@ -27,6 +27,10 @@ What runs (all on 127.0.0.1, nothing shared is touched):
   Redis and cuts PostgreSQL together (the spool is then the ``SPOOL_DIR`` directory, and
   the replies' send jobs wait for the sweep, which queues rows queued for over 2 min).
 
+- ``--busy`` notices queued just before the load (rows, then send jobs, as the outbox
+  queues them), sent by the workers through a fake Twilio that takes ``--send-delay`` s
+  a message: the workers are in the middle of sending when the fault starts.
+
 Then it waits (at most ``--drain`` s) until nothing is spooled, no outbound message is
 queued or sending and every held message is stored, and counts:
 
@@ -38,7 +42,9 @@ queued or sending and every held message is stored, and counts:
   doubled sends: a (number, text) the fake Twilio got more often than it was stored
   as sent;
 - order: a resident's messages stored in another order than sent (more than
-  ``ORDER_GAP`` s apart: closer ones may pass each other on the wire).
+  ``ORDER_GAP`` s apart: closer ones may pass each other on the wire);
+- the busy notices: sent once each (or ``unknown``: the worker was cut during that
+  very call), none twice; the worker processes still running at the end.
 
 Exit status 1 when anything was lost, doubled or answered with a non-200.
 """
@@ -200,6 +206,31 @@ def app_env(database_url: str, redis_url: str, twilio_url: str, spool_dir: str) 
         # The app under test is this checkout's, whatever is installed.
         "PYTHONPATH": str(ROOT),
     }
+
+
+NOTICE = "Rapat BKM Kamis 19.30 di balai warga"
+
+
+def queue_busy_notices(env: dict[str, str], count_: int) -> None:
+    """``count_`` notices to residents, queued as the outbox queues them."""
+    from bot import runtime as runtime_module
+    from bot.inbound import enqueue_sends
+    from bot.models import Contact
+    from bot.outbox import queue_message
+    from bot.settings import from_env
+
+    rt = runtime_module.build(from_env({**os.environ, **env}, testing=True))
+    try:
+        ids = []
+        with rt.db.session() as session:
+            for i in range(count_):
+                contact = Contact(phone=f"+62813900{i:05d}")
+                session.add(contact)
+                session.flush()
+                ids.append(queue_message(session, contact.id, "sms", NOTICE, kind="notice"))
+        enqueue_sends(rt, ids)
+    finally:
+        rt.close()
 
 
 class Workers:
@@ -387,6 +418,27 @@ def count(outcome: Outcome, engine, twilio: FakeTwilio, drained: float,
         failures.append(f"{inversions} order inversions")
 
 
+def count_busy(outcome: Outcome, engine, twilio: FakeTwilio, busy: int, workers: Workers) -> None:  # type: ignore[no-untyped-def]
+    """The notices the workers were sending when the fault came, and the workers."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        statuses = collections.Counter(dict(conn.execute(text(
+            "SELECT status, count(*) FROM message WHERE kind = 'notice' GROUP BY status")).all()))
+    got = collections.Counter(str(m["To"]) for m in twilio.messages if m.get("Body") == NOTICE)
+    twice = sum(1 for n in got.values() if n > 1)
+    alive = sum(1 for proc in workers.procs if proc.poll() is None)
+    outcome.lines.append(f"busy notices                  {busy}: {dict(statuses)};"
+                         f" at the fake Twilio {len(got)}, twice {twice}")
+    outcome.lines.append(f"workers running at the end    {alive} of {len(workers.procs)}")
+    if twice:
+        outcome.failures.append(f"{twice} notices sent twice")
+    if busy and statuses.get("sent", 0) + statuses.get("unknown", 0) != busy:
+        outcome.failures.append(f"notices not all sent: {dict(statuses)}")
+    if alive != len(workers.procs):
+        outcome.failures.append(f"{len(workers.procs) - alive} workers died")
+
+
 # ---------------------------------------------------------------- a run
 
 
@@ -412,6 +464,9 @@ def run(name: str, args: argparse.Namespace) -> Outcome:
         web = Server("app", APP_SPEC, free_port(), env, logdir)
         workers = Workers(args.workers, env, logdir)
         time.sleep(2)  # the workers connect and schedule the sweep
+        twilio.delay = args.send_delay
+        if args.busy:
+            queue_busy_notices(env, args.busy)
         if name == "postgres":
             fault, restore = proxy.cut, proxy.restore
         elif name == "postgres+redis":  # the spool on disk, the sends queued for the sweep
@@ -434,6 +489,7 @@ def run(name: str, args: argparse.Namespace) -> Outcome:
         held = {s.sid for s in outcome.sent if s.status == 200 and HELD in s.answer}
         drained = drain(engine, redis.url, spool_dir, held, args.drain)
         count(outcome, engine, twilio, drained, (args.outage_at, args.outage_at + args.outage))
+        count_busy(outcome, engine, twilio, args.busy, workers)
     finally:
         if workers is not None:
             workers.stop()
@@ -468,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outage", type=float, default=10.0)
     parser.add_argument("--residents", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2, help="ksm-bot worker processes")
+    parser.add_argument("--busy", type=int, default=1000,
+                        help="notices the workers are sending when the fault starts")
+    parser.add_argument("--send-delay", type=float, default=0.03,
+                        help="seconds the fake Twilio takes for each message")
     parser.add_argument("--drain", type=float, default=240.0,
                         help="seconds to wait after the load for the spool and the sends")
     args = parser.parse_args(argv)

@@ -300,3 +300,27 @@ def test_a_sweep_left_overdue_by_a_dead_scheduler_is_moved_to_the_queue(
         assert enqueue_overdue(rt, later + timedelta(seconds=2)) == 0
     finally:
         rt.close()
+
+
+def test_a_send_cut_off_by_redis_before_the_provider_call_is_queued_again_at_once(
+        redis_app: Any, redis_server: RedisServer, twilio: Any) -> None:
+    """The job claimed the message, then Redis (the send rate) went away: nothing went
+    out, so the message is queued again, not held for the claim's five-minute lease."""
+    from bot.outbox import queue_message
+    from bot.runtime import install
+    from workers.outbound import send_message
+
+    rt = redis_app.extensions["ksm_runtime"]
+    install(rt)
+    with rt.db.session() as session:
+        contact = Contact(phone="+6281200000077")
+        session.add(contact)
+        session.flush()
+        message_id = queue_message(session, contact.id, "sms", "Rapat KSM besok jam 19.30")
+    redis_server.kill()
+    with pytest.raises(Exception):  # noqa: B017 - whatever Redis's client raises
+        send_message(message_id)
+    with rt.db.session() as session:
+        row = session.get(Message, message_id)
+        assert (row.status, row.claimed_at) == ("queued", None)
+    assert twilio.messages == []

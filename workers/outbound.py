@@ -105,10 +105,30 @@ def send_message(message_id: int) -> str:
     claimed = claim(rt, message_id, clock.now(rt))
     if isinstance(claimed, str):
         return claimed
-    call = start_provider_call(rt, claimed)
+    try:
+        call = start_provider_call(rt, claimed)
+    except BaseException:
+        # Redis or the database went away before the provider was called: the message
+        # did not go out, so it is queued again now instead of after the claim's lease.
+        _give_back(rt, claimed)
+        raise
     if call is None:
         return "lost"  # slower than the lease: the sweep gave the row back
     return call_provider(rt, call)
+
+
+def _give_back(rt: Any, claimed: Claim) -> None:
+    """claimed -> queued, if the claim is still this job's (best effort: the sweep
+    gives it back after CLAIM_LEASE anyway)."""
+    try:
+        with rt.db.session() as session:
+            session.execute(
+                update(TABLE)
+                .where(TABLE.c.id == claimed.message_id, TABLE.c.status == m.CLAIMED,
+                       TABLE.c.claimed_at == claimed.claimed_at)
+                .values(status=m.QUEUED, claimed_at=None, updated_at=clock.now(rt)))
+    except Exception:  # noqa: BLE001 - the database is gone too: the lease will do
+        log.warning("message %s: could not give the claim back", claimed.message_id)
 
 
 def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
