@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
+from conversations import lexicon
 from conversations.catalogue import render
 from conversations.flow import Flow, invalid_choice
 from conversations.keywords import Match, match, normalise
@@ -46,10 +47,6 @@ from conversations.unprompted import (
 MENU_FLOW = "menu"
 # The engine's offer to start a flow with what the resident wrote (step: the flow).
 OFFER_FLOW = "offer"
-YES_WORDS = {"YA", "Y", "IYA", "IYA BENAR", "YES", "OK", "OKE", "1", "BETUL", "BENAR", "BOLEH",
-             "SILAKAN", "SILAHKAN", "YA PAK", "YA BU", "IYA PAK", "IYA BU"}
-NO_WORDS = {"TIDAK", "TDK", "T", "NO", "N", "2", "GAK", "NGGAK", "ENGGAK", "JANGAN", "BUKAN",
-            "TIDAK USAH", "GK", "GA"}
 
 COMMANDS = {
     "MENU": "menu", "INFO": "help", "BANTUAN": "help", "HELP": "help", "TOLONG": "help",
@@ -88,6 +85,8 @@ class Engine:
             The outcome. When an expired dialog preceded this message, its first reply
             says so.
         """
+        if (typed := lexicon.keycaps_to_digits(inbound.text)) != inbound.text:
+            inbound = replace(inbound, text=typed)  # 1️⃣ is an answer, not an emoji
         turn = Turn(inbound=inbound, conversation=conversation, directory=directory)
         outcome = self._route(turn)
         if conversation.expired:
@@ -121,9 +120,9 @@ class Engine:
                 return flow.resume(turn, dialog)
 
         if dialog is not None and dialog.flow == MENU_FLOW:
-            choice = normalise(turn.inbound.text)
-            if choice.isdigit():
-                return self._menu_choice(int(choice), turn)
+            choice = lexicon.number(turn.inbound.text)
+            if choice is not None:
+                return self._menu_choice(choice, turn)
 
         if keyword is None:
             # No dialog (or only the menu) is waiting for an answer here.
@@ -197,11 +196,11 @@ class Engine:
 
     def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
         """YA starts the offered flow with the text already sent; TIDAK drops it."""
-        answer = normalise(turn.inbound.text)
+        answer = lexicon.yes_or_no(turn.inbound.text)
         flow = self.registry.by_name.get(dialog.step)
-        if answer in YES_WORDS and flow is not None:
+        if answer is True and flow is not None:
             return flow.start(_with_args(turn, dialog.data.get("text", "")))
-        if answer in NO_WORDS:
+        if answer is False:
             return Outcome(replies=[Reply("offer.declined")])
         return None
 
@@ -299,6 +298,10 @@ def _command_in(text: str) -> Match | None:
     command = match(text, COMMANDS)
     if command is not None and (command.value == "language" or not command.rest):
         return command
+    # Opting out and in as residents say it: "jangan sms saya lagi", "unreg", "mulai lagi".
+    for kind, value in ((lexicon.OPT_OUT, "stop"), (lexicon.OPT_IN, "start")):
+        if lexicon.means(text, kind):
+            return Match(value=value, rest="", typos=0)
     for typed in (text, after_politeness(text)):
         command = match(typed, COMMANDS) if typed else None
         if (command is not None and not command.typos

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
+from conversations import lexicon
 from conversations.keywords import normalise
 from conversations.model import Dialog, Outcome, Reply, Turn
 
@@ -133,8 +134,9 @@ def invalid_choice(count: int) -> Invalid:
 def choose(text: str, options: Sequence[str]) -> int:
     """Index of the option the resident picked, by number (1-based) or by its text."""
     norm = normalise(text)
-    if norm.isdigit():
-        index = int(norm) - 1
+    picked = lexicon.number(text)  # 2, 2️⃣, dua, yg kedua
+    if picked is not None:
+        index = picked - 1
         if 0 <= index < len(options):
             return index
         raise invalid_choice(len(options))

@@ -12,6 +12,7 @@ from typing import Any
 
 import phonenumbers
 
+from conversations import lexicon
 from conversations.flow import Invalid, Questionnaire, check_text, invalid_choice
 from conversations.gsm import PLAIN_PUNCTUATION, non_gsm7_chars
 from conversations.keywords import edit_distance, normalise
@@ -169,27 +170,23 @@ _NOT_A_GOAL = {"OK", "OKE", "YA", "YES", "TIDAK", "ADA", "BELUM", "TIDAK TAHU", 
 
 
 def parse_yes_no(text: str) -> bool:
-    """YA/TIDAK (and a few spellings) or 1/2."""
+    """YA/TIDAK in the resident's words (setuju, siap, bkn, tdk usah...: the lexicon)."""
     if not (text or "").strip():
         raise Invalid("error.empty")
-    norm = normalise(text)
-    if norm in {"YA", "Y", "IYA", "YES", "1", "BETUL", "OK"}:
-        return True
-    if norm in {"TIDAK", "T", "TDK", "GAK", "NO", "N", "2", "BUKAN"}:
-        return False
-    raise Invalid("ksm.error.yes_no")
+    answer = lexicon.yes_or_no(text)
+    if answer is None:
+        raise Invalid("ksm.error.yes_no")
+    return answer
 
 
 def parse_gender(text: str) -> str:
-    """L (laki-laki) or P (perempuan)."""
+    """L (laki-laki) or P (perempuan), in the resident's words (laki2, cewek...)."""
     if not (text or "").strip():
         raise Invalid("error.empty")
-    norm = normalise(text)
-    if norm in {"L", "LAKI", "LAKI LAKI", "PRIA", "M", "MALE", "1"}:
-        return "L"
-    if norm in {"P", "PEREMPUAN", "WANITA", "IBU", "F", "FEMALE", "2"}:
-        return "P"
-    raise Invalid("ksm.error.gender")
+    found = lexicon.gender(text)
+    if found is None:
+        raise Invalid("ksm.error.gender")
+    return found
 
 
 def parse_phone(text: str) -> str:

@@ -1,0 +1,116 @@
+"""Residents' words, by what they mean: one home for yes, no, male, female, opting out
+and in, numbers in words, polite words, and the keycap digits WhatsApp keyboards send.
+
+The words are data (``conversations/lexicon/<language>.json``): a word added there is
+understood at every step that asks for its meaning, with no change of code. Matching
+forgives what keypads do: case, punctuation, letters held down (``iyaaa``, ``okee``)
+and polite words around the answer (``iya bu``, ``siap pak``, ``bkn dong``).
+
+Pure: no database, no Flask; read once when first used.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from conversations.keywords import normalise
+
+YES, NO, MALE, FEMALE, OPT_OUT, OPT_IN = "yes", "no", "male", "female", "opt_out", "opt_in"
+_HERE = Path(__file__).resolve().parent / "lexicon"
+# WhatsApp's keycap digits: the digit, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP.
+_KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
+_HELD = re.compile(r"([A-Z])\1+")
+
+
+@lru_cache(maxsize=None)
+def _load(language: str = "id") -> dict[str, Any]:
+    data = json.loads((_HERE / f"{language}.json").read_text(encoding="utf-8"))
+    words = {key: frozenset(_fold(w) for w in value) | frozenset(value)
+             for key, value in data.items() if isinstance(value, list)}
+    numbers = {_fold(w): n for w, n in data["numbers"].items()} | dict(data["numbers"])
+    return {"words": words, "numbers": numbers}
+
+
+def _fold(phrase: str) -> str:
+    """Letters held down count once: IYAAA -> IYA, OKEE -> OKE (the lists are folded
+    the same way, so a word that really has a double letter still matches)."""
+    return _HELD.sub(r"\1", phrase)
+
+
+def keycaps_to_digits(text: str) -> str:
+    """``1️⃣`` (a WhatsApp keycap) -> ``1``: an answer, not an emoji."""
+    return _KEYCAP.sub(r"\1", text)
+
+
+def words_of(kind: str, language: str = "id") -> frozenset[str]:
+    """Every phrase of ``kind`` (``yes``, ``no``, ``polite``...), normalised."""
+    return _load(language)["words"][kind]
+
+
+def _bare(text: str, keep: frozenset[str] = frozenset(), language: str = "id") -> list[str]:
+    """The words of ``text`` without the polite ones (``pak``, ``dong``, ``insyaallah``),
+    except those in ``keep`` (``ya`` is polite, and also yes)."""
+    polite = words_of("polite", language)
+    words = normalise(keycaps_to_digits(text)).split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i:i + 2])
+        if i + 1 < len(words) and pair in polite and pair not in keep:
+            i += 2
+            continue
+        word = words[i]
+        if (word in polite or _fold(word) in polite) and word not in keep and _fold(word) not in keep:
+            i += 1
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def means(text: str, kind: str, language: str = "id") -> bool:
+    """Whether ``text`` says ``kind`` (``yes``, ``no``, ``opt_out``...), in a resident's
+    own words, polite words around it allowed."""
+    found = words_of(kind, language)
+    bare = _bare(text, found, language)
+    for phrase in (normalise(keycaps_to_digits(text)), " ".join(bare)):
+        if phrase and (phrase in found or _fold(phrase) in found):
+            return True
+    # "iya ya", "siap setuju": every word that is left says it.
+    return bool(bare) and all(w in found or _fold(w) in found for w in bare)
+
+
+def yes_or_no(text: str, language: str = "id") -> bool | None:
+    """True for yes, False for no, None when it is neither (or both)."""
+    yes, no = means(text, YES, language), means(text, NO, language)
+    return None if yes == no else yes
+
+
+def gender(text: str, language: str = "id") -> str | None:
+    """``L`` or ``P`` as the resident wrote it (laki2, cowok, perempuan, cewek), or None."""
+    male, female = means(text, MALE, language), means(text, FEMALE, language)
+    if male == female:
+        return None
+    return "L" if male else "P"
+
+
+# Words that may follow a number without changing it: "dua kali", "tiga orang".
+_UNITS = {"KALI", "X", "ORANG", "ORG", "BUAH", "KSM", "NOMOR", "NO", "NMR", "PILIHAN"}
+
+
+def number(text: str, language: str = "id") -> int | None:
+    """A choice or a count as residents write it: ``2``, ``2️⃣``, ``dua``, ``dua kali``,
+    ``no. 3``, ``yg kedua``; None when the message is not just a number."""
+    numbers = _load(language)["numbers"]
+    words = [w for w in _bare(text, language=language)
+             if w not in _UNITS and w not in {"YG", "YANG"}]
+    phrase = " ".join(words)
+    if phrase.isdigit() and len(phrase) <= 4:
+        return int(phrase)
+    for candidate in (phrase, _fold(phrase)):
+        if candidate in numbers:
+            return numbers[candidate]
+    return None

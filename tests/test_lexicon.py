@@ -1,0 +1,104 @@
+"""The residents' lexicon (conversations/lexicon/id.json): every entry means what it
+says, wherever it is asked, and the dialogs take residents' own words through it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conversations import lexicon
+from tests.ksm_helpers import add_kelurahan
+
+LEXICON = json.loads((Path(lexicon.__file__).parent / "lexicon" / "id.json").read_text())
+
+
+@pytest.mark.parametrize("word", LEXICON["yes"])
+def test_every_yes_word_is_yes(word: str) -> None:
+    assert lexicon.means(word, "yes")
+    assert lexicon.yes_or_no(word) is True
+
+
+@pytest.mark.parametrize("word", LEXICON["no"])
+def test_every_no_word_is_no(word: str) -> None:
+    assert lexicon.means(word, "no")
+    assert lexicon.yes_or_no(word) is False
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("male", "L"), ("female", "P")])
+def test_every_gender_word_is_its_gender(kind: str, expected: str) -> None:
+    for word in LEXICON[kind]:
+        assert lexicon.gender(word) == expected, word
+
+
+@pytest.mark.parametrize("kind", ["opt_out", "opt_in"])
+def test_every_opt_out_and_opt_in_phrase_says_so(kind: str) -> None:
+    other = "opt_in" if kind == "opt_out" else "opt_out"
+    for phrase in LEXICON[kind]:
+        assert lexicon.means(phrase, kind) and not lexicon.means(phrase, other), phrase
+
+
+def test_every_number_word_is_its_number() -> None:
+    for word, value in LEXICON["numbers"].items():
+        assert lexicon.number(word) == value, word
+
+
+@pytest.mark.parametrize("polite", LEXICON["polite"])
+def test_every_polite_word_leaves_the_answer_as_it_is(polite: str) -> None:
+    assert lexicon.yes_or_no(f"iya {polite}") is True
+    if not lexicon.means(polite, "yes"):  # "ya tidak" stays no, but is no test of it
+        assert lexicon.yes_or_no(f"{polite} tidak") is False
+    assert lexicon.number(f"{polite} dua") == 2
+
+
+@pytest.mark.parametrize(("typed", "meaning"), [
+    ("iyaaa bu", True), ("Siap pak!", True), ("setuju", True), ("oke deh", True),
+    ("bkn", False), ("gak jadi", False), ("tdk usah min", False), ("ya pak insyaallah", True),
+    ("mungkin", None), ("", None),
+])
+def test_yes_and_no_in_residents_words(typed: str, meaning: bool | None) -> None:
+    assert lexicon.yes_or_no(typed) is meaning
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("2\ufe0f\u20e3", 2), ("3\u20e3", 3), ("dua kali", 2), ("tiga", 3), ("no. 3", 3),
+    ("yg kedua", 2), ("nomor satu pak", 1), ("dua puluh rumah", None), ("saya", None),
+])
+def test_numbers_as_residents_write_them(typed: str, value: int | None) -> None:
+    assert lexicon.number(typed) == value
+
+
+# --- in the dialogs -------------------------------------------------------------------
+
+
+def test_yes_no_and_gender_in_own_words_in_ksm_registration(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").send("1️⃣").expect("Nama KSM")
+    phone.send("Maju Jaya").send("Siti Aminah").expect("L (laki-laki) atau P")
+    phone.send("cewek").expect("Bidang")
+    phone.send("1").expect("KSM perempuan")
+    phone.send("bkn").expect("Tujuan")
+    phone.send("Modal usaha warung untuk keluarga miskin").expect("4 nilai")
+    phone.send("setuju pak").expect("terdaftar")
+
+
+def test_opting_out_and_in_in_own_words(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Contact
+
+    def opted_out() -> bool:
+        with rt.db.session() as session:
+            return session.query(Contact).one().opted_out
+
+    for typed in ("jangan sms saya lagi", "unreg", "Pak, tolong jangan kirim sms lagi ya"):
+        phone.send("MULAI")
+        assert not opted_out()
+        phone.send(typed)
+        assert opted_out(), typed
+    phone.send("mulai lagi")
+    assert not opted_out()
+
+
+def test_a_keycap_digit_answers_the_menu(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("MENU").expect("1 DAFTAR")
+    phone.send("1\ufe0f\u20e3").expect("Kelurahan")
