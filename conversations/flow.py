@@ -109,6 +109,9 @@ class Question:
     ask_if: Callable[[dict[str, Any]], bool] | None = None
     prompt_params: Callable[[Turn, dict[str, Any]], dict[str, Any]] | None = None
     answers_keywords: frozenset[str] = frozenset()
+    # A free-text answer: a message that answers nothing (ok, makasih, an emoji) is not
+    # stored as it; the question is asked again (``Questionnaire.understand``).
+    free_text: bool = False
 
 
 SKIP_WORDS = {"LEWATI", "LEWAT", "SKIP", "TIDAK TAHU", "-"}
@@ -187,6 +190,9 @@ class Questionnaire(Flow):
             return self._advance(turn, dict(dialog.data), after=None)
         answer = turn.inbound.text
         effects: list[Any] = []
+        understood = self.understand(turn, dialog, question)
+        if understood is not None:
+            return understood
         if question.skippable and normalise(answer) in SKIP_WORDS:
             value = None
         else:
@@ -200,6 +206,20 @@ class Questionnaire(Flow):
         outcome = self._advance(turn, data, after=question.name)
         outcome.effects[:0] = effects
         return outcome
+
+    def understand(self, turn: Turn, dialog: Dialog, question: Question) -> Outcome | None:
+        """What the message is before it is taken as the answer: None when it is the
+        answer. At a free-text question an acknowledgement (``ok``, ``makasih``, a
+        thumbs-up) answers nothing: the question is asked again, nothing is stored."""
+        if question.free_text and lexicon.acknowledgement(turn.inbound.text):
+            return self.ask_again(turn, dialog, question)
+        return None
+
+    def ask_again(self, turn: Turn, dialog: Dialog, question: Question,
+                  before: list[Reply] | None = None) -> Outcome:
+        """The open question again, after ``before``; the dialog stays where it was."""
+        params = question.prompt_params(turn, dict(dialog.data)) if question.prompt_params else {}
+        return Outcome(replies=[*(before or []), Reply(question.prompt, params)], dialog=dialog)
 
     def _question(self, name: str) -> Question | None:
         return next((q for q in self.questions if q.name == name), None)

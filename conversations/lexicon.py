@@ -19,6 +19,7 @@ from typing import Any
 from conversations.keywords import normalise
 
 YES, NO, MALE, FEMALE, OPT_OUT, OPT_IN = "yes", "no", "male", "female", "opt_out", "opt_in"
+THANKS, ANONYMOUS_ON, ANONYMOUS_OFF = "thanks", "anonymous_on", "anonymous_off"
 _HERE = Path(__file__).resolve().parent / "lexicon"
 # WhatsApp's keycap digits: the digit, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP.
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
@@ -114,3 +115,20 @@ def number(text: str, language: str = "id") -> int | None:
         if candidate in numbers:
             return numbers[candidate]
     return None
+
+
+def anonymity(text: str, language: str = "id") -> bool | None:
+    """True when the message asks to keep the resident's name secret (``rahasiakan nama
+    saya``, ``anonim aja``), False when it asks not to (``tdk usah anonim``), else None."""
+    if means(text, ANONYMOUS_OFF, language):
+        return False
+    if means(text, ANONYMOUS_ON, language):
+        return True
+    return None
+
+
+def acknowledgement(text: str, language: str = "id") -> bool:
+    """A message that answers nothing: ok, ya, makasih, a thumbs-up or other emoji."""
+    if not normalise(keycaps_to_digits(text)):
+        return bool(text.strip())  # emoji or punctuation only
+    return yes_or_no(text, language) is True or means(text, THANKS, language)

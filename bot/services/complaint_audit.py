@@ -115,6 +115,8 @@ def sentence(
         return _answered(before, after, places)
     if action == "media":
         return f"Pengadu melampirkan {after.get('count', 1)} berkas."
+    if action == "continued":
+        return "Pengadu mengirim lanjutan isi aduan (pesan panjang yang terpotong); digabung."
     if action == "status":
         new = after.get("status")
         deed = STATUS_DEEDS.get(new, f"mengubah status menjadi {STATUS_NAMES.get(new, new)}")

@@ -28,7 +28,13 @@ from bot.models import ksm as ksm_states
 from bot.models import officer as levels
 from bot.services.working_days import deadline
 from conversations.flows import complaint_code
-from conversations.flows.complaint import AttachComplaintMedia, FileComplaint, UpdateComplaint
+from conversations.flows.complaint import (
+    MAX_TEXT,
+    AttachComplaintMedia,
+    ContinueComplaint,
+    FileComplaint,
+    UpdateComplaint,
+)
 from conversations.flows.complaint_check import RecordCheckMiss
 from conversations.model import Media
 
@@ -257,6 +263,20 @@ _OPEN_COMPLAINT = select(Complaint).where(
     Complaint.inbound_message_id == bindparam("ref"),
     Complaint.contact_id == bindparam("contact_id"),
 )
+
+
+@handles(ContinueComplaint)
+def continue_complaint(effect: ContinueComplaint, ctx: EffectContext) -> None:
+    """The rest of a complaint the phone cut in two: appended to its text."""
+    complaint = _open_complaint(ctx, effect.ref)
+    if complaint is None:
+        return
+    before = {"text": complaint.text}
+    complaint.text = f"{complaint.text} {effect.text}"[:MAX_TEXT]
+    complaint.updated_at = ctx.now
+    ctx.session.flush()
+    record(ctx.session, complaint.id, "continued", before=before, after={"text": complaint.text},
+           message_id=ctx.inbound_id, now=ctx.now)
 
 
 @handles(UpdateComplaint)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 import conversations.flows.complaint_texts  # noqa: F401  (defines the texts)
+from conversations import lexicon
 from conversations.flow import PROSE_OPENERS, Invalid, Question, Questionnaire, check_text, choose
 from conversations.keywords import normalise
 from conversations.unprompted import reads_like_complaint
@@ -55,6 +57,14 @@ class UpdateComplaint(Effect):
     ref: int | None
     field: str
     value: Any
+
+
+@dataclass(frozen=True)
+class ContinueComplaint(Effect):
+    """The rest of a complaint the phone sent as two messages: append ``text``."""
+
+    ref: int | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -142,11 +152,11 @@ KIND_CHOICES = ["Pertanyaan", "Saran", "Penyalahgunaan dana", "Pelanggaran prose
 # The optional questions after the complaint is stored (all may be skipped: LEWATI).
 QUESTIONS = (
     Question("area", "complaint.ask_area", lambda text, turn, data: check_text(text, 200),
-             skippable=True),
+             skippable=True, free_text=True),
     Question("kind", "complaint.ask_kind",
              lambda text, turn, data: KINDS[choose(text, KIND_CHOICES)], skippable=True),
     Question("accused", "complaint.ask_accused", lambda text, turn, data: check_text(text, 300),
-             skippable=True),
+             skippable=True, free_text=True),
     Question("amount", "complaint.ask_amount", lambda text, turn, data: parse_rupiah(text),
              skippable=True, ask_if=lambda data: data.get("kind") == MISUSE),
     Question("anonymous", "complaint.ask_anonymous",
@@ -161,6 +171,12 @@ KEYWORDS = {
 }
 # Before the questions: the complaint's own text (ADUAN alone asks for it).
 TEXT_STEP = "text"
+# "ADUAN anonim: ...", "aduan (rahasia) ...": the complainant asks for anonymity first.
+_ANONYMOUS_OPENING = re.compile(r"^\W*(anonim|anonymous|rahasia|rahasiakan)\b\W*", re.I)
+# A phone that cuts a long text sends the rest as a second message within seconds; the
+# first part then stops mid-sentence (no . ! ?) and the rest does not start a new one.
+CONTINUATION_SECONDS = 60
+CUT_AT = 150
 
 
 def _media(turn: Turn) -> tuple[Media, ...]:
@@ -186,6 +202,11 @@ class ComplaintFlow(Questionnaire):
 
     def start(self, turn: Turn) -> Outcome:
         text = " ".join(turn.args.split())
+        opening = _ANONYMOUS_OPENING.match(text)
+        if opening and text[opening.end():].strip():
+            outcome = self._file(turn, text[opening.end():], extra_media=(),
+                                 anonymous=True)
+            return outcome
         if not text:
             pending = [{"url": m.url, "type": m.content_type} for m in _media(turn)]
             return Outcome(
@@ -238,7 +259,8 @@ class ComplaintFlow(Questionnaire):
         earlier = tuple(Media(m["url"], m.get("type", "")) for m in data.get("media", []))
         return self._file(turn, text, extra_media=earlier)
 
-    def _file(self, turn: Turn, text: str, extra_media: tuple[Media, ...]) -> Outcome:
+    def _file(self, turn: Turn, text: str, extra_media: tuple[Media, ...],
+              anonymous: bool | None = None) -> Outcome:
         text = text[:MAX_TEXT]
         code = turn.directory.new_complaint_code()
         effect = FileComplaint(
@@ -248,7 +270,46 @@ class ComplaintFlow(Questionnaire):
         if len(turn.inbound.text) >= MAX_TEXT:
             # The message reached the inbound limit: what came after it never arrived.
             replies.append(Reply("complaint.cut", {"n": len(text)}))
-        outcome = self._advance(turn, {"ref": turn.inbound.message_id, "code": code}, after=None)
+        data: dict[str, Any] = {"ref": turn.inbound.message_id, "code": code}
+        if len(text) >= CUT_AT and text[-1:].isalnum() and turn.inbound.received_at:
+            data["cut_at"] = turn.inbound.received_at.isoformat()
+        effects: list[Any] = [effect]
+        if anonymous is not None:
+            data["anonymous"] = anonymous  # asked already: not asked again at the end
+            effects.append(UpdateComplaint(turn.inbound.message_id, "anonymous", anonymous))
+        outcome = self._advance(turn, data, after=None)
         outcome.replies[:0] = replies
-        outcome.effects.insert(0, effect)
+        outcome.effects[:0] = effects
         return outcome
+
+    def understand(self, turn: Turn, dialog: Dialog, question: Question) -> Outcome | None:
+        """Before an answer is stored: a request for anonymity (``rahasiakan nama saya``)
+        is honoured, the rest of a complaint the phone cut is appended to it, and an
+        acknowledgement answers nothing; in each case the question is asked again."""
+        text = turn.inbound.text
+        data = dict(dialog.data)
+        wanted = lexicon.anonymity(text) if question.name != "anonymous" else None
+        if wanted is not None:
+            again = self.ask_again(
+                turn, Dialog(self.name, dialog.step, {**data, "anonymous": wanted}), question,
+                before=[Reply("complaint.anonymous_on" if wanted else "complaint.anonymous_off")])
+            again.effects.append(UpdateComplaint(data.get("ref"), "anonymous", wanted))
+            return again
+        if self._continues(turn, data):
+            data.pop("cut_at")
+            again = self.ask_again(turn, Dialog(self.name, dialog.step, data), question,
+                                   before=[Reply("complaint.continued")])
+            again.effects.append(ContinueComplaint(data.get("ref"), " ".join(text.split())))
+            return again
+        return super().understand(turn, dialog, question)
+
+    @staticmethod
+    def _continues(turn: Turn, data: dict[str, Any]) -> bool:
+        """The message is the rest of the complaint text the phone cut: it came within
+        CONTINUATION_SECONDS of a long text that stopped mid-sentence, and goes on in
+        lower case."""
+        cut_at, received = data.get("cut_at"), turn.inbound.received_at
+        text = turn.inbound.text.strip()
+        if not cut_at or received is None or not text[:1].islower():
+            return False
+        return (received - datetime.fromisoformat(cut_at)).total_seconds() <= CONTINUATION_SECONDS

@@ -31,6 +31,18 @@ define({
            "stopped. Check status: CEK {code}",
         example=_CODE,
     ),
+    "complaint.anonymous_on": Text(
+        id="Baik, nama dan nomor Anda dirahasiakan dari petugas.",
+        en="Done: your name and number are hidden from officers.",
+    ),
+    "complaint.anonymous_off": Text(
+        id="Baik, nama Anda ditampilkan kepada petugas yang menangani aduan.",
+        en="Done: officers handling the complaint will see your name.",
+    ),
+    "complaint.continued": Text(
+        id="Lanjutan aduan Anda sudah digabung dengan pesan sebelumnya.",
+        en="The rest of your complaint is joined to your previous message.",
+    ),
     "complaint.ask_area": Text(
         id="Di kelurahan/desa mana dan RW berapa? Contoh: Sukamaju RW 05. "
            "Ketik LEWATI jika tidak mau menjawab.",

@@ -1,0 +1,80 @@
+"""Residents in their own words between keywords (issue "Residents in their own words"):
+a message that does not answer an optional question is not stored as its answer,
+anonymity asked in words is honoured, and a long complaint the phone cut in two is
+kept whole. Transcripts on SMS and WhatsApp; the database is checked, not only replies."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from bot.models import Complaint
+from tests.transcript import Phone
+
+AREA_QUESTION = "kelurahan/desa mana"
+START = datetime.fromisoformat("2026-11-18T10:00:00+07:00")
+
+
+def _complaint(rt):  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        return session.scalars(select(Complaint).order_by(Complaint.id.desc()).limit(1)).one()
+
+
+@pytest.fixture(params=[False, True], ids=["sms", "whatsapp"])
+def resident(request, client) -> Phone:  # type: ignore[no-untyped-def]
+    return Phone(client, whatsapp=request.param)
+
+
+@pytest.mark.parametrize("not_an_answer", ["ya", "ok pak", "\U0001F44D", "makasih bu", "oke deh"])
+def test_an_acknowledgement_is_not_stored_as_the_location(rt, resident, not_an_answer) -> None:  # type: ignore[no-untyped-def]
+    resident.send("ADUAN dana BLM dipotong ketua").expect("Kode aduan", AREA_QUESTION)
+    resident.send(not_an_answer).expect(AREA_QUESTION)
+    assert _complaint(rt).location_text is None
+    resident.send("Sukamaju RW 05").expect("Jenis")
+    assert _complaint(rt).location_text == "Sukamaju RW 05"
+
+
+@pytest.mark.parametrize(("asked", "anonymous"), [
+    ("rahasiakan nama saya", True), ("tolong dirahasiakan ya pak", True), ("anonim aja", True),
+    ("tdk usah anonim", False), ("nama saya boleh ditampilkan", False),
+])
+def test_anonymity_asked_in_words_mid_dialog_is_honoured_not_stored_as_location(
+        rt, resident, asked, anonymous) -> None:  # type: ignore[no-untyped-def]
+    resident.send("ADUAN dana BLM dipotong ketua").expect(AREA_QUESTION)
+    resident.send(asked).expect("dirahasiakan" if anonymous else "ditampilkan", AREA_QUESTION)
+    stored = _complaint(rt)
+    assert stored.location_text is None and stored.anonymous is anonymous
+
+
+@pytest.mark.parametrize("typed", ["ADUAN anonim: dana BLM dipotong ketua",
+                                   "aduan (anonim) dana BLM dipotong ketua",
+                                   "ADUAN rahasia, dana BLM dipotong ketua"])
+def test_aduan_anonim_files_an_anonymous_complaint_without_the_word(rt, resident, typed) -> None:  # type: ignore[no-untyped-def]
+    resident.send(typed).expect("Kode aduan")
+    stored = _complaint(rt)
+    assert stored.anonymous is True and stored.text == "dana BLM dipotong ketua"
+    # Asked already: the anonymity question is not asked again at the end.
+    for answer in ("Sukamaju RW 05", "3", "Pak Ketua", "2jt"):
+        resident.send(answer)
+    resident.expect("Terima kasih")
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+def test_the_second_half_of_a_long_complaint_is_appended_not_stored_as_location(rt, client) -> None:  # type: ignore[no-untyped-def]
+    phone = Phone(client)
+    first = ("ADUAN dana BLM untuk perbaikan jalan di RW 05 dipotong oleh ketua KSM sebesar "
+             "dua juta rupiah dan warga tidak pernah diberi tahu rincian penggunaannya sejak")
+    assert len(first) >= 150
+    with time_machine.travel(START, tick=False):
+        phone.send(first).expect(AREA_QUESTION)
+    with time_machine.travel(START + timedelta(seconds=20), tick=False):
+        phone.send("bulan Agustus, mohon diperiksa").expect(AREA_QUESTION)
+    stored = _complaint(rt)
+    assert stored.text.endswith("sejak bulan Agustus, mohon diperiksa")
+    assert stored.location_text is None
+    # Long after, a short answer is the answer.
+    with time_machine.travel(START + timedelta(minutes=5), tick=False):
+        phone.send("Sukamaju RW 05").expect("Jenis")
+    assert _complaint(rt).location_text == "Sukamaju RW 05"
