@@ -138,9 +138,14 @@ class Engine:
         return self._unprompted(turn, ended=INTERRUPTED if dialog else COMPLETED)
 
     def _unprompted(self, turn: Turn, ended: str) -> Outcome:
-        """A message with no keyword and no question waiting: a greeting gets one back,
-        a request in the resident's own words an offer to act on it, anything else
-        the menu."""
+        """A message with no keyword and no question waiting: an answer to a current
+        notice is taken as one, a greeting gets one back, a request in the resident's own
+        words an offer to act on it, anything else the menu."""
+        for flow in self.registry.flows:
+            answered = flow.answers_notice(turn)
+            if answered is not None:
+                answered.ended = ended
+                return answered
         kind = greeting(turn.inbound.text)
         if kind == THANKS:
             return Outcome(replies=[Reply("greet.thanks")], ended=ended)

@@ -73,6 +73,12 @@ class Flow:
     #: catalogue key of that offer (it says to reply YA).
     offer_key: str | None = None
 
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """A message with no keyword and no open question, read as an answer to a notice
+        of this flow's that the resident was sent and that is still current (a meeting
+        notice: ``iya bu insyaallah hadir``); None when it is not one."""
+        return None
+
     def kept(self, turn: Turn, dialog: Dialog) -> Reply | None:
         """What stays stored when ``dialog`` is stopped (BATAL, or another service);
         None when nothing does."""

@@ -20,6 +20,7 @@ from conversations.keywords import normalise
 
 YES, NO, MALE, FEMALE, OPT_OUT, OPT_IN = "yes", "no", "male", "female", "opt_out", "opt_in"
 THANKS, ANONYMOUS_ON, ANONYMOUS_OFF = "thanks", "anonymous_on", "anonymous_off"
+ATTEND, DECLINE = "attend", "decline"
 _HERE = Path(__file__).resolve().parent / "lexicon"
 # WhatsApp's keycap digits: the digit, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP.
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
@@ -132,3 +133,25 @@ def acknowledgement(text: str, language: str = "id") -> bool:
     if not normalise(keycaps_to_digits(text)):
         return bool(text.strip())  # emoji or punctuation only
     return yes_or_no(text, language) is True or means(text, THANKS, language)
+
+
+def mentions(text: str, kind: str, language: str = "id") -> bool:
+    """Whether a phrase of ``kind`` appears anywhere in ``text``, word for word
+    (``maaf gak bisa datang ada acara`` mentions the decline ``GAK BISA``)."""
+    typed = [_fold(w) for w in normalise(keycaps_to_digits(text)).split()]
+    for phrase in words_of(kind, language):
+        wanted = [_fold(w) for w in phrase.split()]
+        n = len(wanted)
+        if any(typed[i:i + n] == wanted for i in range(len(typed) - n + 1)):
+            return True
+    return False
+
+
+def rsvp(text: str, language: str = "id") -> str | None:
+    """``hadir`` or ``tidak`` when the message answers a meeting notice in the resident's
+    own words (a decline outweighs an attend: ``gak bisa datang``), else None."""
+    if mentions(text, DECLINE, language):
+        return "tidak"
+    if mentions(text, ATTEND, language) or yes_or_no(text, language) is True:
+        return "hadir"
+    return None

@@ -102,3 +102,28 @@ def test_a_keycap_digit_answers_the_menu(rt, phone) -> None:  # type: ignore[no-
     add_kelurahan(rt, "Sukamaju")
     phone.send("MENU").expect("1 DAFTAR")
     phone.send("1\ufe0f\u20e3").expect("Kelurahan")
+
+
+def test_every_attend_and_decline_phrase_answers_a_meeting_notice() -> None:
+    for phrase in LEXICON["attend"]:
+        assert lexicon.rsvp(phrase) == "hadir", phrase
+        assert lexicon.rsvp(f"iya bu insyaallah {phrase.lower()}") == "hadir", phrase
+    for phrase in LEXICON["decline"]:
+        assert lexicon.rsvp(phrase) == "tidak", phrase
+        assert lexicon.rsvp(f"maaf bu {phrase.lower()} ya") == "tidak", phrase
+
+
+def test_every_anonymity_phrase_says_which() -> None:
+    for phrase in LEXICON["anonymous_on"]:
+        assert lexicon.anonymity(phrase) is True, phrase
+    for phrase in LEXICON["anonymous_off"]:
+        assert lexicon.anonymity(phrase) is False, phrase
+
+
+def test_every_thanks_word_and_an_emoji_is_an_acknowledgement() -> None:
+    for word in LEXICON["thanks"]:
+        assert lexicon.acknowledgement(word), word
+    for typed in ("\U0001F44D", "\U0001F64F\U0001F64F", "ok pak", "siap"):
+        assert lexicon.acknowledgement(typed), typed
+    for typed in ("Sukamaju RW 05", "Pak Ketua", "2jt"):
+        assert not lexicon.acknowledgement(typed), typed

@@ -78,3 +78,39 @@ def test_the_second_half_of_a_long_complaint_is_appended_not_stored_as_location(
     with time_machine.travel(START + timedelta(minutes=5), tick=False):
         phone.send("Sukamaju RW 05").expect("Jenis")
     assert _complaint(rt).location_text == "Sukamaju RW 05"
+
+
+# --- replies to a notice, in the resident's own words ---------------------------------
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("iya bu insyaallah hadir", "hadir"), ("Siap hadir pak", "hadir"), ("ok saya datang", "hadir"),
+    ("maaf gak bisa datang ada acara", "tidak"), ("gk jadi dtg, sakit", "tidak"),
+    ("mohon izin bu, berhalangan", "tidak"), ("tdk bisa hadir", "tidak"),
+])
+def test_a_member_answers_the_meeting_notice_in_own_words(rt, twilio, typed, answer) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Rsvp
+    from tests.meeting_helpers import WIB, fast, make_ksm, say
+    from tests.test_meetings import utc
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=3)
+    now = utc(12, 1, 3)
+    say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW", now)
+    say(rt, ksm["leader"], "YA", now)
+    reply = say(rt, ksm["members"][0], typed, now)
+    assert ("tercatat HADIR" if answer == "hadir" else "TIDAK HADIR") in reply
+    with rt.db.session() as session:
+        assert session.scalars(select(Rsvp.answer)).all() == [answer]
+
+
+def test_own_words_without_a_current_notice_are_not_an_rsvp(rt) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Rsvp
+    from tests.meeting_helpers import WIB, make_ksm, say
+    from tests.test_meetings import utc
+
+    ksm = make_ksm(rt, WIB, members=3)
+    reply = say(rt, ksm["members"][0], "maaf gak bisa datang ada acara", utc(12, 1, 3))
+    assert "tercatat" not in reply
+    with rt.db.session() as session:
+        assert session.scalars(select(Rsvp.answer)).all() == []

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import conversations.flows.ksm_texts  # noqa: F401  (ksm.ask.which, ksm.error.yes_no)
+from conversations import lexicon
 import conversations.flows.meeting_texts  # noqa: F401
 from conversations.catalogue import render
 from conversations.dates_id import MONTHS, WhenError, parse_when
@@ -298,6 +299,17 @@ class RsvpFlow(Flow):
         if len(chosen) == 1:
             return self._record(turn, answer, chosen[0])
         return self._ask(turn, answer, chosen, None)
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """``iya bu insyaallah hadir``, ``maaf gak bisa datang ada acara``: an answer to
+        the meeting the member was told about last, while it is still ahead."""
+        answer = lexicon.rsvp(turn.inbound.text)
+        if answer is None or turn.directory is None:
+            return None
+        told = [m for m in turn.directory.my_meetings(_now(turn)) if m.told_at]
+        if not told:
+            return None
+        return self._record(turn, answer, max(told, key=lambda m: m.told_at))
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
         if dialog.step != "which":
