@@ -13,8 +13,8 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.models import Contact
-from conversations.model import Effect, OptIn, OptOut, SetLanguage
+from bot.models import Contact, ConversationSession
+from conversations.model import PARKED, Effect, OptIn, OptOut, ResumeParked, SetLanguage
 
 
 @dataclass
@@ -81,6 +81,17 @@ def _set_language(effect: SetLanguage, ctx: EffectContext) -> None:
         update(Contact).where(Contact.id == ctx.contact_id).values(language=effect.language)
     )
     ctx.language = effect.language
+
+
+@handles(ResumeParked)
+def _resume_parked(effect: ResumeParked, ctx: EffectContext) -> None:
+    """The parked dialog goes on in a new session; the parked one cannot be taken up twice."""
+    ctx.session.execute(
+        update(ConversationSession)
+        .where(ConversationSession.id == effect.session_id,
+               ConversationSession.contact_id == ctx.contact_id,
+               ConversationSession.status == PARKED)
+        .values(status="resumed", updated_at=ctx.now))
 
 
 @handles(OptOut)

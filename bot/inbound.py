@@ -35,6 +35,7 @@ from bot.twilio_form import InboundMessage
 from conversations.catalogue import DEFAULT_LANGUAGE, render
 from conversations.model import (
     INTERRUPTED,
+    PARKED,
     Conversation,
     Dialog,
     Inbound,
@@ -260,7 +261,8 @@ def _save_dialog(
     expires = now + timedelta(minutes=rt.settings.session_timeout_minutes)
     new = outcome.dialog
     if open_row is not None:
-        continues = new is not None and new.flow == open_row.flow and outcome.ended != INTERRUPTED
+        continues = (new is not None and new.flow == open_row.flow
+                     and outcome.ended not in (INTERRUPTED, PARKED))
         if continues:
             store.update_session(conn, open_row.id, new.step, new.data, now, expires)
             return

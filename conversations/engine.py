@@ -15,6 +15,7 @@ to its question. When a dialog is stopped, the first reply says what became of i
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
@@ -25,6 +26,8 @@ from conversations.keywords import Match, match, normalise
 from conversations.model import (
     COMPLETED,
     INTERRUPTED,
+    PARK_HOURS,
+    PARKED,
     Conversation,
     Dialog,
     Inbound,
@@ -32,6 +35,7 @@ from conversations.model import (
     OptOut,
     Outcome,
     Reply,
+    ResumeParked,
     SetLanguage,
     Turn,
 )
@@ -54,6 +58,7 @@ COMMANDS = {
     "STOP": "stop", "BERHENTI": "stop", "UNSUBSCRIBE": "stop",
     "MULAI": "start", "START": "start", "UNSTOP": "start",
     "BAHASA": "language", "LANGUAGE": "language",
+    "LANJUT": "resume", "LANJUTKAN": "resume",
 }
 LANGUAGE_NAMES = {
     "ID": "id", "INDONESIA": "id", "IND": "id", "BI": "id", "INDONESIAN": "id",
@@ -115,6 +120,9 @@ class Engine:
             if flow is None:
                 pass  # an unknown flow (renamed since the session was stored) is dropped
             elif keyword is not None and self._interrupts(keyword, flow, dialog):
+                aside = self._side_question(keyword, flow, turn, dialog)
+                if aside is not None:
+                    return aside
                 stopped = self._stopped(flow, turn, dialog)
             else:
                 return flow.resume(turn, dialog)
@@ -131,7 +139,8 @@ class Engine:
             flow = self.registry.by_name[keyword.value]
             started = flow.start(_with_args(turn, keyword.rest))
             if dialog is not None:
-                started.ended = INTERRUPTED
+                started.ended = PARKED if stopped is not None and stopped.key == "dialog.parked" \
+                    else INTERRUPTED
             if stopped is not None:
                 started.replies.insert(0, stopped)
             return started
@@ -222,13 +231,46 @@ class Engine:
         return (keyword.typos == 0 and target.takes(keyword.rest)
                 and not flow.answers_keyword(dialog, keyword.value))
 
+    def _side_question(self, keyword: Match, flow: Flow, turn: Turn,
+                       dialog: Dialog) -> Outcome | None:
+        """A query (CEK, KSM, INFO <kelurahan>) typed inside a dialog: its answer, then
+        the dialog's question again, the dialog kept where it was. None when the
+        keyword is a new task, or the open flow cannot ask its question again."""
+        target = self.registry.by_name[keyword.value]
+        again = flow.open_question(turn, dialog) if target.query else None
+        if again is None:
+            return None
+        answered = target.start(_with_args(turn, keyword.rest))
+        if answered.dialog is not None:
+            return None  # the query asks something itself: it is a task after all
+        answered.replies.append(again)
+        answered.dialog = dialog
+        return answered
+
     @staticmethod
     def _stopped(flow: Flow, turn: Turn, dialog: Dialog) -> Reply | None:
-        """The note on the dialog another service interrupts."""
+        """The note on the dialog another service interrupts: what stays stored, or for
+        answers not stored yet, that they are kept for LANJUT."""
         kept = flow.kept(turn, dialog)
         if kept is not None:
             return kept
-        return Reply("dialog.interrupted") if flow.collects else None
+        return Reply("dialog.parked") if flow.collects else None
+
+    def _resume_parked(self, turn: Turn, ended: str) -> Outcome:
+        """LANJUT: the dialog a new task parked, at the question it stopped on."""
+        parked = None
+        if turn.directory is not None and turn.inbound.received_at is not None:
+            parked = turn.directory.parked_dialog(
+                turn.inbound.received_at - timedelta(hours=PARK_HOURS))
+        if parked is not None:
+            session_id, dialog = parked
+            flow = self.registry.by_name.get(dialog.flow)
+            again = flow.open_question(turn, dialog) if flow is not None else None
+            if again is not None:
+                return Outcome(replies=[again], dialog=dialog,
+                               effects=[ResumeParked(session_id)], ended=ended)
+        return Outcome(replies=[Reply("dialog.nothing_parked")],
+                       dialog=turn.conversation.dialog)
 
     def _menu_choice(self, number: int, turn: Turn) -> Outcome:
         shown = self.registry.menu()
@@ -285,6 +327,8 @@ class Engine:
             return Outcome(replies=[Reply("optout.confirmed")], effects=[OptOut()], ended=ended)
         if command == "start":
             return Outcome(replies=[Reply("optin.confirmed")], effects=[OptIn()], ended=ended)
+        if command == "resume":
+            return self._resume_parked(turn, ended)
         # language: keep any open dialog where it was.
         language = LANGUAGE_NAMES.get(normalise(rest))
         if language is None:

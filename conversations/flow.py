@@ -73,6 +73,15 @@ class Flow:
     #: catalogue key of that offer (it says to reply YA).
     offer_key: str | None = None
 
+    #: a request that only answers (CEK, KSM, INFO <kelurahan>): typed inside another
+    #: dialog it answers, and that dialog's question is asked again.
+    query: bool = False
+
+    def open_question(self, turn: Turn, dialog: Dialog) -> Reply | None:
+        """The question ``dialog`` is waiting on, to ask again after a side question or
+        LANJUT; None when this flow cannot say it."""
+        return None
+
     def answers_notice(self, turn: Turn) -> Outcome | None:
         """A message with no keyword and no open question, read as an answer to a notice
         of this flow's that the resident was sent and that is still current (a meeting
@@ -226,6 +235,12 @@ class Questionnaire(Flow):
         """The open question again, after ``before``; the dialog stays where it was."""
         params = question.prompt_params(turn, dict(dialog.data)) if question.prompt_params else {}
         return Outcome(replies=[*(before or []), Reply(question.prompt, params)], dialog=dialog)
+
+    def open_question(self, turn: Turn, dialog: Dialog) -> Reply | None:
+        question = self._question(dialog.step)
+        if question is None:
+            return None
+        return self.ask_again(turn, dialog, question).replies[-1]
 
     def _question(self, name: str) -> Question | None:
         return next((q for q in self.questions if q.name == name), None)

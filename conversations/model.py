@@ -90,6 +90,9 @@ class OptIn(Effect):
 # How a dialog ended; stored on the conversation session (RapidPro's vocabulary).
 COMPLETED = "completed"
 INTERRUPTED = "interrupted"
+# Stopped by another task before anything was stored: kept for LANJUT (PARK_HOURS).
+PARKED = "parked"
+PARK_HOURS = 24
 EXPIRED = "expired"
 
 
@@ -108,6 +111,13 @@ class Outcome:
     dialog: Dialog | None = None
     effects: list[Effect] = field(default_factory=list)
     ended: str = COMPLETED
+
+
+@dataclass(frozen=True)
+class ResumeParked(Effect):
+    """LANJUT took up the parked dialog stored as session ``session_id``."""
+
+    session_id: int
 
 
 class Directory(Protocol):

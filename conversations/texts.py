@@ -53,6 +53,14 @@ define({
         id="Isian sebelumnya dihentikan dan tidak disimpan.",
         en="Your earlier answers were stopped and not saved.",
     ),
+    "dialog.parked": Text(
+        id="Isian sebelumnya disimpan sementara. Ketik LANJUT untuk meneruskannya (24 jam).",
+        en="Your earlier answers are kept for now. Reply LANJUT to go on with them (24 hours).",
+    ),
+    "dialog.nothing_parked": Text(
+        id="Tidak ada isian yang bisa dilanjutkan. Ketik MENU untuk melihat layanan.",
+        en="There is nothing to go on with. Reply MENU to see the services.",
+    ),
     "dialog.nothing_to_cancel": Text(
         id="Tidak ada yang dibatalkan. Ketik MENU untuk daftar layanan.",
         en="Nothing to cancel. Reply MENU for the list of services.",

@@ -114,3 +114,44 @@ def test_own_words_without_a_current_notice_are_not_an_rsvp(rt) -> None:  # type
     assert "tercatat" not in reply
     with rt.db.session() as session:
         assert session.scalars(select(Rsvp.answer)).all() == []
+
+
+# --- a side question never costs the dialog --------------------------------------------
+
+
+def _ksms(rt):  # type: ignore[no-untyped-def]
+    from bot.models import Ksm
+
+    with rt.db.session() as session:
+        return [k.name for k in session.scalars(select(Ksm))]
+
+
+def test_a_query_mid_dialog_answers_then_asks_the_open_question_again(rt, resident) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import add_kelurahan
+
+    add_kelurahan(rt, "Sukamaju")
+    resident.send("DAFTAR").send("1").expect("Nama KSM")
+    resident.send("Maju Jaya").expect("ketua")
+    resident.send("CEK 123456789").expect("ketua")  # the check answered, the question again
+    assert "tidak disimpan" not in resident.reply
+    resident.send("Siti Aminah").expect("L (laki-laki) atau P")
+    for answer in ("P", "1", "TIDAK", "Modal usaha warung untuk keluarga miskin", "YA"):
+        resident.send(answer)
+    resident.expect("terdaftar")
+    assert _ksms(rt) == ["Maju Jaya"]
+
+
+def test_a_new_task_parks_the_dialog_and_lanjut_takes_it_up_again(rt, resident) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import add_kelurahan
+
+    add_kelurahan(rt, "Sukamaju")
+    resident.send("DAFTAR").send("1").send("Maju Jaya").expect("ketua")
+    resident.send("ADUAN jalan rusak di RW 05").expect("Kode aduan", "LANJUT")
+    assert _complaint(rt).text == "jalan rusak di RW 05"
+    resident.send("LANJUT").expect("ketua")  # where the registration stopped
+    resident.send("Siti Aminah").expect("L (laki-laki) atau P")
+    for answer in ("P", "1", "TIDAK", "Modal usaha warung untuk keluarga miskin", "YA"):
+        resident.send(answer)
+    resident.expect("terdaftar")
+    assert _ksms(rt) == ["Maju Jaya"]
+    resident.send("LANJUT").expect("Tidak ada isian")  # nothing left to take up

@@ -30,13 +30,12 @@ def test_aduan_with_text_in_the_middle_of_daftar_files_the_complaint(rt, phone: 
     phone.send("DAFTAR").expect("Kelurahan")
     phone.send("1").expect("Nama KSM")
     phone.send("ADUAN dana BLM dipotong ketua")
-    phone.expect("dihentikan", "tidak disimpan", "Kode aduan")
+    phone.expect("LANJUT", "Kode aduan")  # the registration is parked, not lost
     code = CODE.search(phone.reply).group(1)
     assert _complaint(rt, code).text == "dana BLM dipotong ketua"
 
-    # CEK in the middle of the complaint's own questions answers the CEK, and says the
-    # complaint stays filed.
-    phone.send(f"CEK {code}").expect(f"Aduan {code} tetap tercatat", "baru diterima")
+    # CEK is a query: its answer, then the complaint's open question again.
+    phone.send(f"CEK {code}").expect("baru diterima", "kelurahan/desa mana")
     assert _complaint(rt, code).location_text is None
 
 
@@ -46,16 +45,16 @@ def test_lapor_at_the_leader_step_and_a_name_that_only_looks_like_a_keyword(rt, 
     phone.send("1")
     phone.send("KSM Mawar").expect("ketua")  # "KSM" + a name is a name, not KSM <code>
     phone.send("Adian Lubis").expect("L (laki-laki)")  # one typo from ADUAN: a name
-    phone.send("DAFTAR").expect("dihentikan", "Kelurahan")
+    phone.send("DAFTAR").expect("LANJUT", "Kelurahan")
     phone.send("1")
     phone.send("Mawar")
-    phone.send("LAPOR jalan RW 03 rusak tidak diperbaiki").expect("dihentikan", "Kode aduan")
+    phone.send("LAPOR jalan RW 03 rusak tidak diperbaiki").expect("LANJUT", "Kode aduan")
     assert _complaints(rt) == ["jalan RW 03 rusak tidak diperbaiki"]
 
 
 def test_the_complaint_text_may_start_with_lapor(rt, phone: Phone) -> None:
     phone.send("ADUAN").expect("Tulis isi")
-    phone.send("Lapor pak, dana BLM dipotong").expect("Kode aduan").expect_not("dihentikan")
+    phone.send("Lapor pak, dana BLM dipotong").expect("Kode aduan").expect_not("LANJUT")
     assert _complaints(rt) == ["Lapor pak, dana BLM dipotong"]
     phone.send("ADUAN jalan rusak").expect("tetap tercatat", "Kode aduan")
     assert _complaints(rt)[-1] == "jalan rusak"
@@ -65,12 +64,12 @@ def test_info_with_a_kelurahan_in_the_middle_of_daftar_answers_the_figures(rt, p
     add_kelurahan(rt, "Sukamaju")
     phone.send("DAFTAR").expect("Kelurahan")
     phone.send("1").expect("Nama KSM")
-    phone.send("INFO Sukamaju").expect("dihentikan", "tidak disimpan", "Sukamaju", "aduan masuk")
-    phone.send("DAFTAR")
-    phone.send("1")
+    # A query: the figures, then the question again; the registration goes on.
+    phone.send("INFO Sukamaju").expect("Sukamaju", "aduan masuk", "Nama KSM")
+    phone.expect_not("LANJUT")
     phone.send("Mawar").expect("ketua")
-    phone.send("info sukamaju").expect("dihentikan", "aduan masuk")  # at the leader's name too
-    phone.send("Siti Aminah").expect_not("L (laki-laki)")  # nothing of DAFTAR is left open
+    phone.send("info sukamaju").expect("aduan masuk", "ketua")  # at the leader's name too
+    phone.send("Siti Aminah").expect("L (laki-laki)")  # DAFTAR is still open
     phone.send("DAFTAR")
     phone.send("1")
     phone.send("INFO").expect("1 DAFTAR", "2 ADUAN")  # bare: the help, as before
@@ -87,15 +86,15 @@ def test_a_service_asked_for_politely_in_the_middle_of_daftar_interrupts_too(
     add_kelurahan(rt, "Sukamaju")
     phone.send("DAFTAR").expect("Kelurahan")
     phone.send("1").expect("Nama KSM")
-    phone.send("Pak, info sukamaju").expect("dihentikan", "aduan masuk")
+    phone.send("Pak, info sukamaju").expect("aduan masuk", "Nama KSM")
     phone.send("DAFTAR")
     phone.send("1")
     phone.send("Mawar").expect("ketua")
-    phone.send("Bu, saya mau hapus data").expect("dihentikan", "HAPUS DATA Anda kami terima")
+    phone.send("Bu, saya mau hapus data").expect("LANJUT", "HAPUS DATA Anda kami terima")
     phone.send("DAFTAR")
     phone.send("1")
     phone.send("Mawar").expect("ketua")
-    phone.send("Pak Budi Santoso").expect_not("dihentikan")  # a name with its title
+    phone.send("Pak Budi Santoso").expect_not("LANJUT")  # a name with its title
 
 
 def test_hapus_data_with_words_after_it_interrupts_like_any_service(rt, phone: Phone) -> None:
@@ -104,14 +103,14 @@ def test_hapus_data_with_words_after_it_interrupts_like_any_service(rt, phone: P
     add_kelurahan(rt, "Sukamaju")
     phone.send("DAFTAR")
     phone.send("1").expect("Nama KSM")
-    phone.send("HAPUS DATA saya pak").expect("dihentikan", "Permintaan HAPUS DATA Anda kami terima")
+    phone.send("HAPUS DATA saya pak").expect("LANJUT", "Permintaan HAPUS DATA Anda kami terima")
     with rt.db.session() as s:
         assert len(list(s.scalars(select(ErasureRequest)))) == 1
 
 
 def test_a_complaint_or_a_question_may_start_with_info_or_hapus_data(rt, phone: Phone) -> None:
     phone.send("ADUAN").expect("Tulis isi")
-    phone.send("Info pak, dana BLM tahap 2 belum cair").expect("Kode aduan").expect_not("dihentikan")
+    phone.send("Info pak, dana BLM tahap 2 belum cair").expect("Kode aduan").expect_not("LANJUT")
     phone.send("BATAL")
     phone.send("LAPOR").expect("Tulis isi")
     phone.send("Hapus data penerima fiktif dari daftar BLM").expect("Kode aduan")
@@ -137,10 +136,10 @@ def test_terima_and_tolak_a_join_request_inside_another_dialog(rt, phone: Phone)
         numbers.append(_request_number(rt))
     first, second = numbers
     phone.send("ANGGOTA").expect("Nama")
-    phone.send(f"TERIMA {first}").expect("dihentikan", "kini anggota")
+    phone.send(f"TERIMA {first}").expect("LANJUT", "kini anggota")
     phone.send("DAFTAR")
     phone.send("1").expect("Nama KSM")
-    phone.send(f"TOLAK {second}").expect("dihentikan", "Rina Wati ditolak")
+    phone.send(f"TOLAK {second}").expect("LANJUT", "Rina Wati ditolak")
     phone.send("ADUAN").expect("Tulis isi")
     phone.send("Terima kasih, ketua BKM minta uang").expect("Kode aduan")  # thanks, not TERIMA
 

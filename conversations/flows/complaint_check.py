@@ -50,6 +50,7 @@ class ComplaintCheckFlow(Flow):
     keywords = CHECK_KEYWORDS
     menu_key = "complaint.check.menu"
     collects = False
+    query = True
 
     def takes(self, args: str) -> bool:
         return looks_like_code(args)

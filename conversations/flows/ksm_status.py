@@ -86,6 +86,7 @@ class StatusFlow(Flow):
                 "CEK KSM": "ksm_status"}
     menu_key = "ksm.menu.status"
     collects = False
+    query = True
 
     def takes(self, args: str) -> bool:
         return is_code(args)

@@ -32,6 +32,7 @@ class PublicInfoFlow(Flow):
     keywords = KEYWORDS
     menu_key = None
     collects = False
+    query = True
 
     def takes(self, args: str) -> bool:
         """A kelurahan's name or code is a few words (``Sukamaju``, ``Sukamaju Bandung``,
