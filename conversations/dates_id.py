@@ -7,7 +7,8 @@ time zone); the result has the same ``tzinfo``.
 
 Forms read, in either order, with or without ``tgl``/``hari``/``jam``/``pukul``:
 - dates: ``5/12``, ``05-12-2026``, ``5/12/26``, ``05.12.2026``, ``5 Desember``,
-  ``5 des 2026``, ``hari ini``, ``besok``, ``lusa``, ``Senin``, ``Senin depan``;
+  ``5 des 2026``, ``tgl 15`` (this month's if ahead, else next month's), ``hari ini``,
+  ``besok``, ``lusa``, ``kemarin`` (which has passed), ``Senin``, ``Senin depan``;
 - times: ``19.30``, ``19:30``, ``jam 7``, ``jam 7.30``, ``jam 7 malam``, ``7 pagi``,
   ``setengah 8 malam`` (7.30 pm), optionally followed by ``WIB``/``WITA``/``WIT``.
 A day and month without a year that passed in the last six months are questioned
@@ -34,7 +35,9 @@ WEEKDAYS = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jumaat": 4,
     "sabtu": 5, "minggu": 6, "ahad": 6,
 }
-RELATIVE_DAYS = {"besok": 1, "bsk": 1, "besuk": 1, "lusa": 2}
+RELATIVE_DAYS = {"besok": 1, "bsk": 1, "besuk": 1, "lusa": 2,
+                 "kemarin": -1, "kemaren": -1, "kmrn": -1, "kmarin": -1}
+DAY_WORDS = {"tgl", "tanggal", "tg", "tgl."}
 FILLERS = {"tgl", "tanggal", "hari", "pada", "hr", "wib", "wita", "wit"}
 TIME_WORDS = {"jam", "pukul", "pkl", "jm"}
 PARTS_OF_DAY = {"pagi", "siang", "sore", "malam"}
@@ -144,10 +147,29 @@ def _date_at(words: list[str], i: int, today: date) -> tuple[date, int] | None:
         day_, month = int(groups[0]), int(groups[1])
         year = groups[2] if len(groups) > 2 else None
         return _make_date(day_, month, year, today), i + 1
+    if (word in DAY_WORDS and i + 1 < len(words) and words[i + 1].isdigit()
+            and len(words[i + 1]) <= 2 and not (i + 2 < len(words) and words[i + 2] in MONTHS)):
+        return _day_of_month(int(words[i + 1]), today), i + 2
     if word.isdigit() and len(word) <= 2 and i + 1 < len(words) and words[i + 1] in MONTHS:
         year = words[i + 2] if i + 2 < len(words) and re.fullmatch(r"\d{4}", words[i + 2]) else None
         return _make_date(int(word), MONTHS[words[i + 1]], year, today), i + (3 if year else 2)
     return None
+
+
+def _day_of_month(day_: int, today: date) -> date:
+    """``tgl 15``: the 15th of this month if it is still ahead (today counts), else the
+    next month that has that day."""
+    if not 1 <= day_ <= 31:
+        raise WhenError("bad_date")
+    year, month = today.year, today.month
+    if day_ < today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for _ in range(3):  # the 31st: the next month that has one
+        try:
+            return date(year, month, day_)
+        except ValueError:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise WhenError("bad_date")
 
 
 def _make_date(day_: int, month: int, year: str | None, today: date) -> date:

@@ -69,3 +69,25 @@ def test_local_time_of_each_zone() -> None:
         when = parse_when("besok 19:00", now)
         assert when.at.astimezone(timezone.utc) == datetime(2026, 11, 28, utc_hour, 0,
                                                             tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A day of the month alone, after tgl/tanggal: this month if still ahead, else next.
+    ("tgl 28 jam 8 pagi", datetime(2026, 11, 28, 8, 0, tzinfo=WIB)),
+    ("tgl 12 jam 7", datetime(2026, 12, 12, 7, 0, tzinfo=WIB)),
+    ("tanggal 30 jam 19.30 balai", datetime(2026, 11, 30, 19, 30, tzinfo=WIB)),
+    ("tgl 15 jam 8 pagi", datetime(2026, 12, 15, 8, 0, tzinfo=WIB)),
+])
+def test_a_day_of_the_month_alone(text: str, expected: datetime) -> None:
+    assert parse_when(text, NOW).at == expected
+
+
+@pytest.mark.parametrize("text", ["kemarin jam 7 malam", "kmrn jam 19.00", "kemaren jam 8 pagi"])
+def test_yesterday_is_a_date_that_has_passed(text: str) -> None:
+    with pytest.raises(WhenError) as raised:
+        parse_when(text, NOW)
+    assert raised.value.reason == "past"
+
+
+def test_the_31st_in_a_month_of_30_days_is_next_months_if_it_has_one() -> None:
+    assert parse_when("tgl 31 jam 9", NOW).at == datetime(2026, 12, 31, 9, 0, tzinfo=WIB)

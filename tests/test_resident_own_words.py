@@ -155,3 +155,15 @@ def test_a_new_task_parks_the_dialog_and_lanjut_takes_it_up_again(rt, resident) 
     resident.expect("terdaftar")
     assert _ksms(rt) == ["Maju Jaya"]
     resident.send("LANJUT").expect("Tidak ada isian")  # nothing left to take up
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+def test_dates_as_leaders_write_them_in_rapat(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import add_kelurahan, form_ksm
+
+    add_kelurahan(rt, "Sukamaju")
+    form_ksm(phone, rt)
+    phone.send("RAPAT").expect("tanggal, jam dan tempat")
+    phone.send("kemarin jam 7 malam balai").expect("sudah lewat")
+    phone.send("tgl 25 jam 8 pagi balai RW").expect("08.00", "balai RW", "YA atau TIDAK")
+    phone.send("oke").expect("Anggota diberi tahu")
