@@ -155,3 +155,8 @@ def rsvp(text: str, language: str = "id") -> str | None:
     if mentions(text, ATTEND, language) or yes_or_no(text, language) is True:
         return "hadir"
     return None
+
+
+def without_polite(text: str, language: str = "id") -> list[str]:
+    """The words of ``text`` without the polite ones (``123456789 ya min`` -> the code)."""
+    return _bare(text, language=language)

@@ -167,3 +167,29 @@ def test_dates_as_leaders_write_them_in_rapat(rt, phone) -> None:  # type: ignor
     phone.send("kemarin jam 7 malam balai").expect("sudah lewat")
     phone.send("tgl 25 jam 8 pagi balai RW").expect("08.00", "balai RW", "YA atau TIDAK")
     phone.send("oke").expect("Anggota diberi tahu")
+
+
+def _codes(rt):  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        return [c.code for c in session.scalars(select(Complaint).order_by(Complaint.id))]
+
+
+def test_cek_without_a_code_lists_the_numbers_own_complaints(rt, resident) -> None:  # type: ignore[no-untyped-def]
+    resident.send("ADUAN jalan rusak").send("LEWATI").send("BATAL")
+    resident.send("cek").expect("baru diterima")  # one complaint: its status at once
+    resident.send("ADUAN dana dipotong").send("BATAL")
+    first, second = _codes(rt)
+    resident.send("cek").expect(f"1 {second}, 2 {first}")  # newest first
+    resident.send("2").expect(first, "baru diterima")
+
+
+def test_not_knowing_the_code_gets_help_not_the_same_prompt(rt, resident) -> None:  # type: ignore[no-untyped-def]
+    resident.send("CEK").expect("kode aduan")
+    resident.send("gk tau kodenya").expect("SMS", "ADUAN")
+    resident.expect_not("Ketik kode aduan Anda (9 angka)")
+
+
+def test_words_after_the_code_are_not_in_the_way(rt, resident) -> None:  # type: ignore[no-untyped-def]
+    resident.send("ADUAN jalan rusak").expect("Kode aduan")
+    [code] = _codes(rt)
+    resident.send(f"cek {code} ya min").expect("baru diterima", "kelurahan/desa mana")

@@ -48,6 +48,14 @@ class ComplaintLookups:
             return None
         return self.session.scalar(_code_of(), {"ref": ref, "contact_id": self.contact_id})
 
+    def own_complaint_codes(self, limit: int = 4) -> list[str]:
+        """The codes of this contact's newest complaints, newest first."""
+        from bot.models import Complaint
+
+        return list(self.session.scalars(
+            select(Complaint.code).where(Complaint.contact_id == self.contact_id)
+            .order_by(Complaint.id.desc()).limit(limit)))
+
     def own_complaint(self, code: str) -> dict[str, Any] | None:
         """Status facts of complaint ``code`` if THIS contact filed it, else None.
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from conversations import lexicon
 from conversations.catalogue import render
 from conversations.flow import Flow
 from conversations.flows import complaint_code
@@ -53,7 +54,8 @@ class ComplaintCheckFlow(Flow):
     query = True
 
     def takes(self, args: str) -> bool:
-        return looks_like_code(args)
+        # "cek 123456789 ya min": polite words after the code do not make it prose.
+        return looks_like_code(" ".join(lexicon.without_polite(args)))
 
     def start(self, turn: Turn) -> Outcome:
         code = complaint_code.clean(turn.args)
@@ -63,15 +65,31 @@ class ComplaintCheckFlow(Flow):
 
             return StatusFlow().start(turn)
         if not code:
-            return Outcome(
-                replies=[Reply("complaint.check.ask_code")], dialog=Dialog(self.name, "code", {})
-            )
+            return self._own(turn)
         return self.check(turn, code)
 
+    def _own(self, turn: Turn) -> Outcome:
+        """CEK with no code: the number's own complaint, or a list of them to pick from;
+        with none, the code is asked for."""
+        codes = turn.directory.own_complaint_codes()
+        if len(codes) == 1:
+            return self.check(turn, codes[0])
+        if not codes:
+            return Outcome(replies=[Reply("complaint.check.ask_code")],
+                           dialog=Dialog(self.name, "code", {}))
+        items = ", ".join(f"{n} {code}" for n, code in enumerate(codes, 1))
+        return Outcome(replies=[Reply("complaint.check.pick", {"items": items})],
+                       dialog=Dialog(self.name, "code", {"codes": codes}))
+
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:
+        codes = dialog.data.get("codes") or []
+        picked = lexicon.number(turn.inbound.text)
+        if codes and picked is not None and 1 <= picked <= len(codes):
+            return self.check(turn, codes[picked - 1])
         code = complaint_code.clean(turn.inbound.text)
         if not code:
-            return Outcome(replies=[Reply("complaint.check.ask_code")], dialog=dialog)
+            # "gk tau kodenya": where the code is, not the same question again.
+            return Outcome(replies=[Reply("complaint.check.no_code")])
         return self.check(turn, code)
 
     def check(self, turn: Turn, code: str) -> Outcome:

@@ -106,6 +106,17 @@ define({
            "go to the officer who contacts you.",
         example={"n": 1600},
     ),
+    "complaint.check.pick": Text(
+        id="Aduan Anda: {items}. Balas nomornya untuk melihat statusnya.",
+        en="Your complaints: {items}. Reply its number to see its status.",
+        example={"items": "1 306334264, 2 899912441, 3 029967408, 4 552448726"},
+    ),
+    "complaint.check.no_code": Text(
+        id="Kode aduan ada di SMS balasan saat Anda mengadu. Jika tidak ada, ketik ADUAN "
+           "lalu isi aduan Anda lagi.",
+        en="The code is in the SMS we sent when you complained. If you do not have it, "
+           "reply ADUAN and send your complaint again.",
+    ),
     "complaint.check.not_found": Text(
         id="Aduan dengan kode itu tidak ada untuk nomor ini. Periksa lagi kode Anda (9 angka).",
         en="No complaint with that code for this number. Please check your code (9 digits).",
