@@ -273,12 +273,12 @@ def test_the_sweep_reads_few_pages_with_a_backlog_waiting(rt, database_url) -> N
     sweep's look-ups of due rows and expired leases still read a few pages."""
     import psycopg
 
-    from tests.test_query_plans import HISTORY, pages_read, statements_run
+    from tests.test_query_plans import HISTORY, at_test_clock, pages_read, statements_run
 
     url = libpq_url(database_url)
     now = datetime.now(timezone.utc)  # the test's clock, not the server's now()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(HISTORY)
+        conn.execute(at_test_clock(HISTORY))
         conn.execute("""
             INSERT INTO message (contact_id, direction, channel, body, status, attempts,
                                  created_at, updated_at, next_attempt_at, claimed_at)
