@@ -31,6 +31,7 @@ from conversations.model import (
     Conversation,
     Dialog,
     Inbound,
+    KeepForOfficers,
     OptIn,
     OptOut,
     Outcome,
@@ -176,7 +177,12 @@ class Engine:
             if ended == INTERRUPTED:
                 started.ended = INTERRUPTED
             return started
-        return self._menu(turn, ended=ended)
+        menu = self._menu(turn, ended=ended)
+        if _for_a_person(turn.inbound.text) and menu.dialog is not None:
+            # Not the menu alone: the message goes to a person, and the menu still works.
+            menu.replies = [Reply("inbox.kept", menu.replies[0].params)]
+            menu.effects.append(KeepForOfficers())
+        return menu
 
     def _after_politeness(self, turn: Turn) -> Outcome | None:
         """``Pak, saya mau gabung 48213``: a keyword typed right after polite words
@@ -357,6 +363,14 @@ def _command_in(text: str) -> Match | None:
                 and (command.value == "language" or only_politeness(command.rest))):
             return command
     return None
+
+
+def _for_a_person(text: str) -> bool:
+    """A message no service placed that still says something (a question, a request in
+    a few words): a person should read it. One or two words, and thanks or greetings,
+    get the menu instead."""
+    words = [w for w in lexicon.without_polite(text) if any(ch.isalpha() for ch in w)]
+    return len(words) >= 3 and not lexicon.acknowledgement(text)
 
 
 def _with_args(turn: Turn, args: str) -> Turn:

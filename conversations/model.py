@@ -83,6 +83,11 @@ class OptOut(Effect):
 
 
 @dataclass(frozen=True)
+class KeepForOfficers(Effect):
+    """The message is for a person: kept in the officers' inbox of the resident's area."""
+
+
+@dataclass(frozen=True)
 class OptIn(Effect):
     pass
 

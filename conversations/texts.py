@@ -53,6 +53,11 @@ define({
         id="Isian sebelumnya dihentikan dan tidak disimpan.",
         en="Your earlier answers were stopped and not saved.",
     ),
+    "inbox.kept": Text(
+        id="Pesan diteruskan ke petugas, nanti dibalas. Atau balas nomor:\n{items}",
+        en="Passed to an officer, who will answer. Or reply a number:\n{items}",
+        example={"items": "1 DAFTAR 2 ADUAN 3 CEK 4 GABUNG 5 KSM 6 USUL 7 RAPAT 8 MONEV 9 TANYA"},
+    ),
     "dialog.parked": Text(
         id="Isian sebelumnya disimpan sementara. Ketik LANJUT untuk meneruskannya (24 jam).",
         en="Your earlier answers are kept for now. Reply LANJUT to go on with them (24 hours).",

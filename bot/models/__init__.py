@@ -19,6 +19,7 @@ from bot.models.complaint import (
 )
 from bot.models.contact import Contact
 from bot.models.gateway import GatewayDevice, GatewayEvent
+from bot.models.inbox import InboxItem
 from bot.models.ksm import Ksm, KsmMember, PjmProgram, Proposal, ProposalReview
 from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
@@ -30,7 +31,7 @@ from bot.models.rate_count import RateCount
 
 __all__ = [
     "Announcement", "AnnouncementComplaint", "Area", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
-    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "GatewayEvent", "Kelurahan", "Ksm",
+    "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "GatewayEvent", "InboxItem", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
     "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RateCount", "RecoveryCode", "Rsvp", "utcnow",
 ]

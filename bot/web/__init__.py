@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
     )
     from bot.web import admin_jobs, announcements, areas, bkm_roster, monev
     from bot.web import complaint_merge
-    from bot.web import privacy
+    from bot.web import inbox, privacy
     from bot.web import public
     from bot.web.security import CookieSessions, csrf, init_headers
 
@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(areas.bp)
     app.register_blueprint(bkm_roster.bp)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(inbox.bp)
     app.register_blueprint(public.bp)
     csrf.exempt(webhooks.bp)
     csrf.exempt(smsgate.bp)
