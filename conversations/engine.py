@@ -354,9 +354,10 @@ def _command_in(text: str) -> Match | None:
     if command is not None and (command.value == "language" or not command.rest):
         return command
     # Opting out and in as residents say it: "jangan sms saya lagi", "unreg", "mulai lagi".
-    for kind, value in ((lexicon.OPT_OUT, "stop"), (lexicon.OPT_IN, "start")):
-        if lexicon.means(text, kind):
-            return Match(value=value, rest="", typos=0)
+    if lexicon.asks_to_stop(text):
+        return Match(value="stop", rest="", typos=0)
+    if lexicon.means(text, lexicon.OPT_IN):
+        return Match(value="start", rest="", typos=0)
     for typed in (text, after_politeness(text)):
         command = match(typed, COMMANDS) if typed else None
         if (command is not None and not command.typos

@@ -85,31 +85,62 @@ def means(text: str, kind: str, language: str = "id") -> bool:
     return bool(bare) and all(w in found or _fold(w) in found for w in bare)
 
 
-def yes_or_no(text: str, language: str = "id") -> bool | None:
-    """True for yes, False for no, None when it is neither (or both)."""
+_CLAUSE = re.compile(r"[,.;!?\n]")
+
+
+def leading_clause(text: str) -> str:
+    """The message up to its first comma or full stop: where residents put the answer
+    before explaining it (``Bukan kak, campur laki2 sm perempuan``)."""
+    for part in _CLAUSE.split(text or ""):
+        if part.strip():
+            return part
+    return ""
+
+
+def _whole_or_first_clause(text: str, read: Any) -> Any:
+    found = read(text)
+    if found is None:
+        clause = leading_clause(text)
+        if clause.strip() and clause.strip() != (text or "").strip():
+            found = read(clause)
+    return found
+
+
+def _yes_or_no(text: str, language: str) -> bool | None:
     yes, no = means(text, YES, language), means(text, NO, language)
     return None if yes == no else yes
 
 
-def gender(text: str, language: str = "id") -> str | None:
-    """``L`` or ``P`` as the resident wrote it (laki2, cowok, perempuan, cewek), or None."""
+def yes_or_no(text: str, language: str = "id") -> bool | None:
+    """True for yes, False for no, None when it is neither (or both): the whole message,
+    else its first clause (``YA. semua anggota perempuan``)."""
+    return _whole_or_first_clause(text, lambda t: _yes_or_no(t, language))
+
+
+def _gender(text: str, language: str) -> str | None:
     male, female = means(text, MALE, language), means(text, FEMALE, language)
     if male == female:
         return None
     return "L" if male else "P"
 
 
-# Words that may follow a number without changing it: "dua kali", "tiga orang".
-_UNITS = {"KALI", "X", "ORANG", "ORG", "BUAH", "KSM", "NOMOR", "NO", "NMR", "PILIHAN"}
+def gender(text: str, language: str = "id") -> str | None:
+    """``L`` or ``P`` as the resident wrote it (laki2, cowok, perempuan, cewek, ``L, pak
+    Slamet ketuanya``), or None."""
+    return _whole_or_first_clause(text, lambda t: _gender(t, language))
 
 
-def number(text: str, language: str = "id") -> int | None:
-    """A choice or a count as residents write it: ``2``, ``2️⃣``, ``dua``, ``dua kali``,
-    ``no. 3``, ``yg kedua``; None when the message is not just a number."""
+# Words that may stand around a number without changing it: "dua kali", "no. 3",
+# "sy pilih no 1", "yg ke3".
+_UNITS = {"KALI", "X", "ORANG", "ORG", "BUAH", "KSM", "NOMOR", "NO", "NMR", "PILIHAN", "PILIH",
+          "YG", "YANG", "KE", "ANGKA"}
+_ORDINAL = re.compile(r"KE(\d{1,2})")
+
+
+def _number(text: str, language: str) -> int | None:
     numbers = _load(language)["numbers"]
-    words = [w for w in _bare(text, language=language)
-             if w not in _UNITS and w not in {"YG", "YANG"}]
-    phrase = " ".join(words)
+    words = [w for w in _bare(text, language=language) if w not in _UNITS]
+    phrase = " ".join(_ORDINAL.sub(r"\1", w) for w in words)
     if phrase.isdigit() and len(phrase) <= 4:
         return int(phrase)
     for candidate in (phrase, _fold(phrase)):
@@ -118,12 +149,20 @@ def number(text: str, language: str = "id") -> int | None:
     return None
 
 
+def number(text: str, language: str = "id") -> int | None:
+    """A choice or a count as residents write it: ``2``, ``2️⃣``, ``dua``, ``dua kali``,
+    ``no. 3``, ``yg kedua``, ``yg ke3``, ``1 aja kak, mau daftar``; None when the message
+    (or its first clause) is not just a number."""
+    return _whole_or_first_clause(text, lambda t: _number(t, language))
+
+
 def anonymity(text: str, language: str = "id") -> bool | None:
     """True when the message asks to keep the resident's name secret (``rahasiakan nama
-    saya``, ``anonim aja``), False when it asks not to (``tdk usah anonim``), else None."""
-    if means(text, ANONYMOUS_OFF, language):
+    saya``, ``jgn dikasih tau ke bkm kalo sy yg lapor``), False when it asks not to
+    (``tdk usah anonim``, ``nama sy boleh dicantumkan``), else None. Anywhere in it."""
+    if mentions(text, ANONYMOUS_OFF, language):
         return False
-    if means(text, ANONYMOUS_ON, language):
+    if mentions(text, ANONYMOUS_ON, language):
         return True
     return None
 
@@ -155,6 +194,20 @@ def rsvp(text: str, language: str = "id") -> str | None:
     if mentions(text, ATTEND, language) or yes_or_no(text, language) is True:
         return "hadir"
     return None
+
+
+def asks_to_stop(text: str, language: str = "id") -> bool:
+    """Whether the resident asks for no more messages, in their own words: an opt-out
+    phrase, or a word of stopping right before a word for the messages (``stop kirim2
+    sms ke sy``, ``mohon nomor sy dihapus dr daftar kiriman``)."""
+    if means(text, OPT_OUT, language):
+        return True
+    stops, messages = words_of("stop_words", language), words_of("message_words", language)
+    typed = [_fold(w) for w in normalise(text).split()]
+    for i, word in enumerate(typed):
+        if word in messages and any(w in stops for w in typed[max(0, i - 5):i]):
+            return True
+    return False
 
 
 def without_polite(text: str, language: str = "id") -> list[str]:

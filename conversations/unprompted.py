@@ -52,15 +52,17 @@ COMPLAINT_STEMS = (
     "LAPOR", "ADUAN", "MENGADU", "ADUKAN", "KELUH", "POTONG", "PUNGLI", "PUNGUT", "KORUP",
     "SELEWENG", "GELAP", "TIPU", "CURANG", "SOGOK", "SUAP", "CATUT", "MARKUP", "PALSU",
     "NYELEWENG", "SUNAT",
-    # Spoken forms: motong (memotong), nyatut (mencatut), memalsukan.
-    "MOTONG", "NYATUT", "MALSU",
+    # Spoken forms: motong (memotong), nyatut (mencatut), memalsukan; ngadu (mengadu);
+    # a name struck off a list (dicoret); "tolong diperiksa".
+    "MOTONG", "NYATUT", "MALSU", "NGADU", "CORET", "PERIKSA",
 )
 # Something that should have happened and did not: "dana tdk sampai", "blm diperbaiki".
 NOT_WORDS = {"TIDAK", "TDK", "GAK", "GK", "GA", "NGGAK", "ENGGAK", "BELUM", "BLM", "BLUM"}
 NOT_DONE_STEMS = ("SAMPAI", "NYAMPE", "DITERIMA", "TERIMA", "CAIR", "DIBAYAR", "DIKERJAKAN",
                   "DIPERBAIKI", "ADIL", "TRANSPARAN", "JELAS", "DIBAGI", "DISALURKAN")
 # Damage or loss residents report in a few words: "Tolong pak jalan rusak".
-DAMAGE_STEMS = ("RUSAK", "HILANG", "MANGKRAK", "AMBRUK", "JEBOL", "KECEWA", "DIPERAS")
+DAMAGE_STEMS = ("RUSAK", "HILANG", "MANGKRAK", "AMBRUK", "JEBOL", "KECEWA", "DIPERAS", "RETAK",
+                "BOCOR", "SETENGAH")
 MIN_COMPLAINT_WORDS = 4
 
 

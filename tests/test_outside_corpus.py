@@ -1,0 +1,129 @@
+"""120 messages written from outside (by someone who read none of the code or tests),
+each in the situation it answers, with the meaning a person would read in it: the bot
+must do what it says, checked in the database where there is something to store.
+
+tests/data/outside-2026-12-07.jsonl: {"situation", "channel", "message", "label"}.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.models import Complaint, Contact, InboxItem, Ksm, KsmMember, Rsvp
+from tests.ksm_helpers import add_kelurahan
+from tests.meeting_helpers import WIB, fast, make_ksm, say
+from tests.transcript import Phone
+
+CORPUS = [json.loads(line) for line in
+          (Path(__file__).parent / "data" / "outside-2026-12-07.jsonl").read_text().splitlines()
+          if line.strip()]
+
+
+def _one(rt: Any, model: Any, *where: Any) -> Any:
+    with rt.db.session() as session:
+        return session.scalars(select(model).where(*where)).all()
+
+
+def _phone(client: Any, case: dict[str, str]) -> Phone:
+    return Phone(client, number="+6281277770001", whatsapp=case["channel"] == "whatsapp")
+
+
+def _fresh(rt: Any, client: Any, case: dict[str, str]) -> None:
+    phone = _phone(client, case)
+    phone.send(case["message"])
+    label = case["label"]
+    [contact] = _one(rt, Contact)
+    if label == "complaint":
+        filed = _one(rt, Complaint)
+        offered = "sebagai pengaduan" in phone.reply
+        assert filed or offered, phone.reply
+        if offered:
+            phone.send("YA")
+            assert _one(rt, Complaint), phone.reply
+    elif label == "opt_out":
+        assert contact.opted_out, phone.reply
+    else:  # greeting or thanks: answered, nothing filed, nobody bothered
+        assert not contact.opted_out and not _one(rt, Complaint) and not _one(rt, InboxItem), \
+            phone.reply
+
+
+def _meeting_notice(rt: Any, client: Any, case: dict[str, str]) -> None:
+    from tests.test_meetings import utc
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=3)
+    now = utc(12, 1, 3)
+    say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW 05", now)
+    say(rt, ksm["leader"], "YA", now)
+    reply = say(rt, ksm["members"][0], case["message"], now)
+    answers = [r.answer for r in _one(rt, Rsvp)]
+    assert answers == ["hadir" if case["label"] == "attend" else "tidak"], reply
+
+
+def _registration_until(phone: Phone, question: str) -> None:
+    phone.send("DAFTAR").send("1").send("Maju Jaya").send("Siti Aminah")
+    if question == "gender":
+        return
+    phone.send("P").send("1")  # field, then "KSM perempuan?"
+
+
+def _yes_no(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone = _phone(client, case)
+    _registration_until(phone, "women")
+    phone.send(case["message"]).expect("Tujuan")
+    phone.send("Modal usaha warung untuk keluarga miskin").send("YA")
+    [ksm] = _one(rt, Ksm)
+    assert ksm.women is (case["label"] == "yes")
+
+
+def _gender(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone = _phone(client, case)
+    _registration_until(phone, "gender")
+    phone.send(case["message"]).expect("Bidang")
+    phone.send("1").send("TIDAK").send("Modal usaha warung untuk keluarga miskin").send("YA")
+    [leader] = _one(rt, KsmMember)
+    assert leader.gender == ("L" if case["label"] == "male" else "P")
+
+
+def _location(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone = _phone(client, case)
+    phone.send("ADUAN dana BLM dipotong ketua").expect("kelurahan/desa mana")
+    phone.send(case["message"])
+    [complaint] = _one(rt, Complaint)
+    label = case["label"]
+    if label == "location":
+        assert complaint.location_text, phone.reply
+    else:
+        assert complaint.location_text is None, phone.reply
+        if label == "anonymous_on":
+            assert complaint.anonymous is True, phone.reply
+            assert "dirahasiakan" in phone.reply
+        elif label == "anonymous_off":
+            assert complaint.anonymous is False, phone.reply
+
+
+def _menu_choice(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    phone = _phone(client, case)
+    phone.send("MENU").expect("1 DAFTAR")
+    phone.send(case["message"])
+    expected = {"choice_1": "Kelurahan", "choice_2": "aduan", "choice_3": "kode aduan"}
+    assert expected[case["label"]].lower() in phone.reply.lower(), phone.reply
+
+
+SITUATIONS = {"fresh": _fresh, "meeting_notice": _meeting_notice, "yes_no_question": _yes_no,
+              "gender_question": _gender, "location_question": _location,
+              "menu_choice": _menu_choice}
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+@pytest.mark.parametrize("case", CORPUS, ids=[f"{c['situation']}:{c['message'][:40]}" for c in CORPUS])
+def test_a_message_written_from_outside_does_what_it_says(rt, client, case) -> None:  # type: ignore[no-untyped-def]
+    SITUATIONS[case["situation"]](rt, client, case)
