@@ -193,3 +193,16 @@ def test_words_after_the_code_are_not_in_the_way(rt, resident) -> None:  # type:
     resident.send("ADUAN jalan rusak").expect("Kode aduan")
     [code] = _codes(rt)
     resident.send(f"cek {code} ya min").expect("baru diterima", "kelurahan/desa mana")
+
+
+def test_an_invited_member_accepts_in_own_words_or_with_the_code_alone(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import MEMBERS, add_kelurahan, members_of, other, register
+
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)
+    for number, name in zip(MEMBERS, ("Ani", "Budi")):
+        phone.send(f"ANGGOTA {name}, P, {number}").expect("diundang")
+    other(phone, MEMBERS[0]).send("iya saya mau gabung").expect("Terima kasih")
+    other(phone, MEMBERS[1]).send("MENU")
+    other(phone, MEMBERS[1]).send(code).expect("Terima kasih")  # not a menu choice
+    assert [status for _name, _role, status in members_of(rt, code)] == ["confirmed"] * 3

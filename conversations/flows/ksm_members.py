@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
+from conversations import lexicon
 from conversations.flow import Flow, Invalid, Question
 from conversations.flows.ksm_common import (
     CONFIRMED,
@@ -246,10 +247,31 @@ def _gabung_opening(turn: Turn) -> dict[str, Any]:
     return {"ksm": {**_ksm_data(view), "state": INVITED, "closed": view.status == REJECTED}}
 
 
+class JoinFlow(ArgsQuestionnaire):
+    """GABUNG, and the answer to an invitation without it."""
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """An invited member's answer in their own words (``iya saya mau gabung``) or
+        the KSM's code alone: accepting the one invitation waiting for them."""
+        if turn.directory is None:
+            return None
+        pending = [m.ksm for m in turn.directory.my_ksms() if m.status == INVITED]
+        if len(pending) != 1:
+            return None
+        text = turn.inbound.text
+        code = pending[0].code
+        typed_code = is_code(text) and parse_code(text) == code
+        if not (typed_code or "GABUNG" in lexicon.without_polite(text)
+                or lexicon.yes_or_no(text) is True):
+            return None
+        return self.start(Turn(inbound=turn.inbound, conversation=turn.conversation,
+                               directory=turn.directory, args=code))
+
+
 def join_flow() -> ArgsQuestionnaire:
     """GABUNG <code>: accept an invitation, or ask to join a KSM (name and gender
     asked; the leader answers)."""
-    return ArgsQuestionnaire(
+    return JoinFlow(
         name="ksm_join",
         keywords={"GABUNG": "ksm_join", "JOIN": "ksm_join"},
         menu_key="ksm.menu.gabung",
