@@ -177,6 +177,9 @@ class Engine:
             if ended == INTERRUPTED:
                 started.ended = INTERRUPTED
             return started
+        if lexicon.mentions(turn.inbound.text, lexicon.THANKS) and not _asks(turn.inbound.text):
+            # A thank-you note in many words is still thanks, not work for an officer.
+            return Outcome(replies=[Reply("greet.thanks")], ended=ended)
         menu = self._menu(turn, ended=ended)
         if _for_a_person(turn.inbound.text) and menu.dialog is not None:
             # Not the menu alone: the message goes to a person, and the menu still works.
@@ -364,6 +367,15 @@ def _command_in(text: str) -> Match | None:
                 and (command.value == "language" or only_politeness(command.rest))):
             return command
     return None
+
+
+def _asks(text: str) -> bool:
+    """A question or a request in the message (``?``, ``apakah``, ``kapan``, ``tolong``)."""
+    return "?" in text or bool(set(lexicon.normalise(text).split()) & _ASKING)
+
+
+_ASKING = {"APAKAH", "KAPAN", "BAGAIMANA", "GIMANA", "GMN", "KENAPA", "KNP", "MENGAPA", "DIMANA",
+           "BERAPA", "BRP", "TOLONG", "MOHON", "BISAKAH", "BOLEHKAH", "TANYA", "NANYA"}
 
 
 def _for_a_person(text: str) -> bool:

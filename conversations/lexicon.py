@@ -126,19 +126,44 @@ def _gender(text: str, language: str) -> str | None:
 
 def gender(text: str, language: str = "id") -> str | None:
     """``L`` or ``P`` as the resident wrote it (laki2, cowok, perempuan, cewek, ``L, pak
-    Slamet ketuanya``), or None."""
-    return _whole_or_first_clause(text, lambda t: _gender(t, language))
+    Slamet ketuanya``), or, failing that, from the title before the leader's name
+    (``Ketuane Bu Sulastri pak``: a title with a name after it, not the closing "pak"
+    the resident addresses the officer with); None when nothing tells."""
+    found = _whole_or_first_clause(text, lambda t: _gender(t, language))
+    if found is not None:
+        return found
+    male, female = words_of("male_titles", language), words_of("female_titles", language)
+    polite = words_of("polite", language)
+    typed = normalise(text).split()
+    seen = set()
+    for word, after in zip(typed, typed[1:]):
+        if after in polite or after in male or after in female and word in female:
+            continue
+        if word in male:
+            seen.add("L")
+        elif word in female:
+            seen.add("P")
+    return seen.pop() if len(seen) == 1 else None
 
 
 # Words that may stand around a number without changing it: "dua kali", "no. 3",
 # "sy pilih no 1", "yg ke3".
-_UNITS = {"KALI", "X", "ORANG", "ORG", "BUAH", "KSM", "NOMOR", "NO", "NMR", "PILIHAN", "PILIH",
-          "YG", "YANG", "KE", "ANGKA"}
+_UNITS = {"KALI", "X", "ORANG", "ORG", "BUAH", "KSM", "NOMOR", "NOMER", "NO", "NMR", "PILIHAN",
+          "PILIH", "PILIAH", "YG", "YANG", "KE", "ANGKA"}
 _ORDINAL = re.compile(r"KE(\d{1,2})")
 
 
 def _number(text: str, language: str) -> int | None:
     numbers = _load(language)["numbers"]
+    typed = normalise(keycaps_to_digits(text)).split()
+    # "NOMOR 1 DAFTAR": a number said to be one, whatever follows it.
+    for word, after in zip(typed, typed[1:]):
+        if word in {"NOMOR", "NO", "NMR", "NOMER", "PILIH", "PILIAH"}:
+            value = after if after.isdigit() else None
+            if value is None and (after in numbers or _fold(after) in numbers):
+                return numbers.get(after, numbers.get(_fold(after)))
+            if value is not None and len(value) <= 2:
+                return int(value)
     words = [w for w in _bare(text, language=language) if w not in _UNITS]
     phrase = " ".join(_ORDINAL.sub(r"\1", w) for w in words)
     if phrase.isdigit() and len(phrase) <= 4:

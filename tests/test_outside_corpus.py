@@ -1,8 +1,10 @@
-"""120 messages written from outside (by someone who read none of the code or tests),
-each in the situation it answers, with the meaning a person would read in it: the bot
-must do what it says, checked in the database where there is something to store.
+"""Messages written from outside (by people who read none of the code or tests), each
+in the situation it answers, with the meaning a person would read in it: the bot must do
+what it says, checked in the database where there is something to store.
 
-tests/data/outside-2026-12-07.jsonl: {"situation", "channel", "message", "label"}.
+tests/data/outside-*.jsonl: {"situation", "channel", "message", "label"}; the first
+(120) across the flows, the second (100) in regional and generational styles (Javanese,
+Sundanese, Betawi, Minang, Bugis, Batak, Banjar, Madurese, NTT, Papua; slang, all caps).
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from tests.ksm_helpers import add_kelurahan
 from tests.meeting_helpers import WIB, fast, make_ksm, say
 from tests.transcript import Phone
 
-CORPUS = [json.loads(line) for line in
-          (Path(__file__).parent / "data" / "outside-2026-12-07.jsonl").read_text().splitlines()
+CORPORA = ("outside-2026-12-07.jsonl", "outside-2-2026-12-07.jsonl")
+CORPUS = [json.loads(line) for name in CORPORA
+          for line in (Path(__file__).parent / "data" / name).read_text().splitlines()
           if line.strip()]
 
 
