@@ -308,12 +308,12 @@ def drain(engine, redis_url: str, spool_dir: Path, held: set[str], limit: float)
         try:
             state = db_state(engine, [])
             stored = {row[0] for row in state["inbound"]}
-            pending = sum(1 for row in state["outbound"] if row[1] in ("queued", "sending"))
+            pending = sum(1 for row in state["outbound"] if row[1] in ("queued", "claimed", "sending"))
         except Exception as exc:  # noqa: BLE001
             stored, pending = set(), -1
             print(f"  drain: {exc}")
         missing = len(held - stored)
-        now = f"spooled {left}, held not stored {missing}, outbound queued/sending {pending}"
+        now = f"spooled {left}, held not stored {missing}, outbound queued/claimed/sending {pending}"
         if now != last:
             print(f"  {time.monotonic() - start:5.1f} s after the load: {now}", flush=True)
             last = now
@@ -349,11 +349,15 @@ def count(outcome: Outcome, engine, twilio: FakeTwilio, drained: float,
     # it was sent.
     got = collections.Counter((str(m["To"]).removeprefix("whatsapp:"), m["Body"]) for m in accepted)
     recorded = collections.Counter((r[4], r[3]) for r in state["outbound"] if r[2])
+    # Sent, or maybe sent ("unknown": the worker lost the database during the call, so
+    # no SID was stored; it is never sent again).
     recorded_pairs = collections.Counter((r[4], r[3]) for r in state["outbound"]
-                                         if r[2] and r[1] not in ("queued",))
+                                         if r[1] in ("sent", "delivered", "read", "undelivered",
+                                                     "unknown"))
     del recorded
     doubled_sends = sum(max(0, n - recorded_pairs.get(key, 0)) for key, n in got.items())
-    stuck = collections.Counter(r[1] for r in state["outbound"] if r[1] in ("queued", "sending"))
+    stuck = collections.Counter(r[1] for r in state["outbound"]
+                                if r[1] in ("queued", "claimed", "sending"))
     inbound_status = collections.Counter(row[2] for row in state["inbound"] if row[0] in ours)
     # Order: per resident, the stored ids follow the sending order.
     ids = {row[0]: row[1] for row in state["inbound"]}

@@ -64,7 +64,9 @@ ASKED_KINDS = PROMPTED_KINDS | {privacy.ANSWER_KIND}
 
 BACKOFF = (10, 60, 300, 900, 3600)  # seconds before attempt 2, 3, ... after a retryable error
 MAX_ATTEMPTS = len(BACKOFF) + 1  # provider calls per message
-CLAIM_LEASE = timedelta(minutes=5)  # claimed longer than this: the worker died before the call
+# Claimed longer than this: the worker died before the call (a claim reaches the call in
+# seconds; a slower one finds its claim gone and sends nothing, so this may be short).
+CLAIM_LEASE = timedelta(minutes=1)
 IN_FLIGHT_LEASE = timedelta(minutes=2)  # well past the sender's 10 s HTTP timeout
 TABLE = Message.__table__
 
