@@ -138,3 +138,27 @@ def test_an_officer_chats_in_the_simulator(browser, rt) -> None:  # type: ignore
     browser.fill("input[name=kelurahan_code]", "32.73.14.1004")
     browser.click("form[action$='/phones/kelurahan'] button")
     assert "Ponsel dev-a sekarang melayani kelurahan Cigadung (32.73.14.1004)" in browser.text()
+
+
+def test_an_officer_answers_a_residents_message_from_the_inbox(browser, rt, client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from bot.models import Contact, InboxItem
+    from bot.models import inbox as states
+
+    make_ksm(rt, WIB, members=3, kelurahan="Sukamaju")
+    suka = _kelurahan(rt, "Sukamaju")
+    resident = Phone(client, number="+6281233338888")
+    resident.send("halo")
+    with rt.db.session() as session:
+        session.execute(update(Contact).where(Contact.phone == "+6281233338888")
+                        .values(kelurahan_id=suka.id))
+    resident.send("bu apakah ibu hamil boleh ikut kegiatan posyandu di balai warga")
+    make_officer(rt, "ppm1", "ppm", suka)
+    browser.login("ppm1").get("/inbox/")
+    assert "posyandu" in browser.text()
+    browser.fill("textarea[name=text]", "Boleh bu, datang saja Kamis jam 9.")
+    browser.click("main form button[type=submit]")
+    assert "Balasan dikirim" in browser.text()
+    with rt.db.session() as session:
+        assert session.scalar(select(InboxItem.status)) == states.ANSWERED
