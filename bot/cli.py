@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -237,14 +238,12 @@ def officer() -> None:
     """Officer accounts."""
 
 
-@officer.command("deactivate")
-@click.argument("username")
-def officer_deactivate(username: str) -> None:
-    """An officer leaves: their logins, sessions and API tokens end at once."""
+def _on_officer(username: str, act: Any) -> None:
+    """Run ``act(session, officer)`` on the officer ``username`` in one transaction and
+    print what it returns."""
     from sqlalchemy import select
 
     from bot.models import Officer
-    from bot.services import officers
 
     database, dispose = _command_database()
     try:
@@ -252,34 +251,36 @@ def officer_deactivate(username: str) -> None:
             found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
             if found is None:
                 raise click.ClickException(f"no officer {username!r}")
-            officers.deactivate(session, found)
-            click.echo(f"officer {username}: deactivated, sessions and API tokens ended")
+            click.echo(f"officer {username}: {act(session, found)}")
     finally:
         if dispose:
             database.dispose()
+
+
+@officer.command("deactivate")
+@click.argument("username")
+def officer_deactivate(username: str) -> None:
+    """An officer leaves: their logins, sessions and API tokens end at once."""
+    from bot.services import officers
+
+    def act(session: Any, found: Any) -> str:
+        officers.deactivate(session, found)
+        return "deactivated, sessions and API tokens ended"
+
+    _on_officer(username, act)
 
 
 @officer.command("reset-2fa")
 @click.argument("username")
 def officer_reset_2fa(username: str) -> None:
     """Forget an officer's second factor (lost phone); they enrol again at next login."""
-    from sqlalchemy import select
-
-    from bot.models import Officer
     from bot.services import second_factor
 
-    database, dispose = _command_database()
-    try:
-        with database.session() as session:
-            found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
-            if found is None:
-                raise click.ClickException(f"no officer {username!r}")
-            second_factor.reset(session, found)
-            click.echo(f"officer {username}: second factor and recovery codes removed, "
-                       "sessions ended")
-    finally:
-        if dispose:
-            database.dispose()
+    def act(session: Any, found: Any) -> str:
+        second_factor.reset(session, found)
+        return "second factor and recovery codes removed, sessions and API tokens ended"
+
+    _on_officer(username, act)
 
 
 @main.command("seed-demo")
