@@ -265,6 +265,12 @@ class Engine:
             return kept
         return Reply("dialog.parked") if flow.collects else None
 
+    def _parks(self, turn: Turn, dialog: Dialog) -> bool:
+        """Whether stopping ``dialog`` would lose answers not stored yet."""
+        flow = self.registry.by_name.get(dialog.flow)
+        return (flow is not None and dialog.flow not in (MENU_FLOW, OFFER_FLOW)
+                and flow.collects and flow.kept(turn, dialog) is None)
+
     def _resume_parked(self, turn: Turn, ended: str) -> Outcome:
         """LANJUT: the dialog a new task parked, at the question it stopped on."""
         parked = None
@@ -320,10 +326,11 @@ class Engine:
         conversation = turn.conversation
         open_dialog = conversation.dialog is not None
         ended = INTERRUPTED if open_dialog else COMPLETED
-        if command == "menu":
-            return self._menu(turn, ended=ended)
-        if command == "help":
-            return self._help(turn, ended=ended)
+        if command in ("menu", "help"):
+            # Looking at the menu costs no answers: the dialog is parked for LANJUT.
+            if open_dialog and self._parks(turn, conversation.dialog):
+                ended = PARKED
+            return (self._menu if command == "menu" else self._help)(turn, ended=ended)
         if command == "cancel":
             if not open_dialog:
                 return Outcome(replies=[Reply("dialog.nothing_to_cancel")], ended=ended)

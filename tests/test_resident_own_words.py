@@ -206,3 +206,25 @@ def test_an_invited_member_accepts_in_own_words_or_with_the_code_alone(rt, phone
     other(phone, MEMBERS[1]).send("MENU")
     other(phone, MEMBERS[1]).send(code).expect("Terima kasih")  # not a menu choice
     assert [status for _name, _role, status in members_of(rt, code)] == ["confirmed"] * 3
+
+
+def test_rapat_for_a_ksm_with_no_members_yet_says_to_invite_them_first(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Meeting
+    from tests.ksm_helpers import add_kelurahan, register
+
+    add_kelurahan(rt, "Sukamaju")
+    register(phone)
+    phone.send("RAPAT besok jam 7 malam balai").expect("ANGGOTA").expect_not("Kirim ke 0")
+    with rt.db.session() as session:
+        assert session.scalars(select(Meeting)).all() == []
+
+
+def test_menu_or_bantuan_mid_dialog_parks_it_for_lanjut(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from tests.ksm_helpers import add_kelurahan
+
+    add_kelurahan(rt, "Sukamaju")
+    phone.send("DAFTAR").send("1").send("Maju Jaya").expect("ketua")
+    phone.send("BANTUAN").expect("DAFTAR")
+    phone.send("LANJUT").expect("ketua")
+    phone.send("MENU").expect("1 DAFTAR")
+    phone.send("lanjut").expect("ketua")

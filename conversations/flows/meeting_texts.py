@@ -10,6 +10,13 @@ _NOT_TOLD = " (Tidak ke Siti Nurhaliza Rahma, Siti Nurhaliza Putr, Ani Rahmawati
             "sudah BERHENTI.)"
 
 define({
+    "rapat.no_members": Text(
+        id="KSM {ksm} belum punya anggota yang setuju, jadi belum ada yang bisa diberi tahu "
+           "rapat. Undang dulu: ANGGOTA nama, L/P, nomor HP.",
+        en="KSM {ksm} has no members who accepted yet, so nobody can be told of a meeting. "
+           "Invite them first: ANGGOTA name, L/P, phone number.",
+        example={"ksm": "Bank Sampah Melati Sejahtera"},
+    ),
     "rapat.menu": Text(id="RAPAT jadwal rapat KSM", en="RAPAT KSM meetings"),
     "rapat.ask.when": Text(
         id="Tulis tanggal, jam dan tempat rapat. Contoh: 5/12 19.30 Balai RW 03",

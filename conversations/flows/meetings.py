@@ -163,6 +163,9 @@ class MeetingFlow(Flow):
 
     def _proceed(self, turn: Turn, data: dict[str, Any]) -> Outcome:
         ksm = data["ksm"]
+        if data["mode"] != CANCEL and not ksm.get("members"):
+            # Nobody to tell: "Kirim ke 0 anggota?" then "Anggota diberi tahu" was a lie.
+            return Outcome(replies=[Reply("rapat.no_members", {"ksm": ksm["name"]})])
         if data["mode"] == CANCEL:
             meeting = turn.directory.next_meeting(ksm["id"], _now(turn))
             if meeting is None:
