@@ -44,6 +44,8 @@ from conversations.registry import Registry, default_registry
 from conversations.unprompted import (
     THANKS,
     after_politeness,
+    asks,
+    for_a_person,
     greeting,
     only_politeness,
     wants,
@@ -177,11 +179,11 @@ class Engine:
             if ended == INTERRUPTED:
                 started.ended = INTERRUPTED
             return started
-        if lexicon.mentions(turn.inbound.text, lexicon.THANKS) and not _asks(turn.inbound.text):
+        if lexicon.mentions(turn.inbound.text, lexicon.THANKS) and not asks(turn.inbound.text):
             # A thank-you note in many words is still thanks, not work for an officer.
             return Outcome(replies=[Reply("greet.thanks")], ended=ended)
         menu = self._menu(turn, ended=ended)
-        if _for_a_person(turn.inbound.text) and menu.dialog is not None:
+        if for_a_person(turn.inbound.text) and menu.dialog is not None:
             # Not the menu alone: the message goes to a person, and the menu still works.
             menu.replies = [Reply("inbox.kept", menu.replies[0].params)]
             menu.effects.append(KeepForOfficers())
@@ -374,23 +376,6 @@ def _command_in(text: str) -> Match | None:
                 and (command.value == "language" or only_politeness(command.rest))):
             return command
     return None
-
-
-def _asks(text: str) -> bool:
-    """A question or a request in the message (``?``, ``apakah``, ``kapan``, ``tolong``)."""
-    return "?" in text or bool(set(lexicon.normalise(text).split()) & _ASKING)
-
-
-_ASKING = {"APAKAH", "KAPAN", "BAGAIMANA", "GIMANA", "GMN", "KENAPA", "KNP", "MENGAPA", "DIMANA",
-           "BERAPA", "BRP", "TOLONG", "MOHON", "BISAKAH", "BOLEHKAH", "TANYA", "NANYA"}
-
-
-def _for_a_person(text: str) -> bool:
-    """A message no service placed that still says something (a question, a request in
-    a few words): a person should read it. One or two words, and thanks or greetings,
-    get the menu instead."""
-    words = [w for w in lexicon.without_polite(text) if any(ch.isalpha() for ch in w)]
-    return len(words) >= 3 and not lexicon.acknowledgement(text)
 
 
 def _with_args(turn: Turn, args: str) -> Turn:

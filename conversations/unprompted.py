@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from conversations.keywords import words
+from conversations import lexicon
+from conversations.keywords import normalise, words
 
 SALAM, HELLO, THANKS = "salam", "hello", "thanks"
 
@@ -120,3 +121,20 @@ def wants(text: str) -> bool:
 def only_politeness(text: str) -> bool:
     """True when ``text`` has no word but polite ones (``pak``, ``ya bu``)."""
     return set(words(text)) <= FILLERS
+
+
+def asks(text: str) -> bool:
+    """A question or a request in the message (``?``, ``apakah``, ``kapan``, ``tolong``)."""
+    return "?" in text or bool(set(normalise(text).split()) & ASKING)
+
+
+ASKING = {"APAKAH", "KAPAN", "BAGAIMANA", "GIMANA", "GMN", "KENAPA", "KNP", "MENGAPA", "DIMANA",
+          "BERAPA", "BRP", "TOLONG", "MOHON", "BISAKAH", "BOLEHKAH", "TANYA", "NANYA"}
+
+
+def for_a_person(text: str) -> bool:
+    """A message no service placed that still says something (a question, a request in
+    a few words): a person should read it. One or two words, and thanks or greetings,
+    get the menu instead."""
+    said = [w for w in lexicon.without_polite(text) if any(ch.isalpha() for ch in w)]
+    return len(said) >= 3 and not lexicon.acknowledgement(text)
