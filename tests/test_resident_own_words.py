@@ -228,3 +228,17 @@ def test_menu_or_bantuan_mid_dialog_parks_it_for_lanjut(rt, phone) -> None:  # t
     phone.send("LANJUT").expect("ketua")
     phone.send("MENU").expect("1 DAFTAR")
     phone.send("lanjut").expect("ketua")
+
+
+def test_the_ksm_status_never_cuts_a_name_mid_word(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from conversations.flows.ksm_status import short_names
+    from tests.ksm_helpers import add_kelurahan, register
+
+    assert short_names(["bu Siti Aminah", "Pak Dedi Kurniawan Saputra", "Budi"]) == [
+        "Siti Aminah", "Dedi", "Budi"]
+    assert short_names(["Siti Nurhaliza Rahma", "Siti Nurhaliza Putri"]) == [
+        "Siti NR", "Siti NP"]
+    add_kelurahan(rt, "Sukamaju")
+    code = register(phone)
+    phone.send("ANGGOTA bu Siti Aminah, P, 081311223301").expect("diundang")
+    phone.send(f"KSM {code}").expect("Siti Aminah(P)").expect_not("amin(")

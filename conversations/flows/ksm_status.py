@@ -18,6 +18,7 @@ from conversations.flows.ksm_common import (
     status_label,
     women_warning,
 )
+from conversations import lexicon
 from conversations.model import Dialog, Outcome, Reply, Turn
 from conversations.unprompted import only_politeness
 
@@ -25,18 +26,33 @@ MEMBERS_BUDGET = 120  # characters of the member list in the status SMS
 SHORT_NAME = 12
 
 
+def _fit(name: str, width: int) -> str:
+    """As many whole words of ``name`` as fit in ``width`` (a first word longer than
+    that is cut, there being nothing else to show)."""
+    words = name.split() or ["?"]
+    shown = words[0][:width]
+    for word in words[1:]:
+        if len(shown) + 1 + len(word) > width:
+            break
+        shown += " " + word
+    return shown
+
+
 def short_names(names: list[str]) -> list[str]:
-    """Names cut to fit a list, still told apart: the first letters of each, and where
-    two read the same, the first word and the initials of the others (``Siti NR``,
-    ``Siti NP``), then more of the name, then a number."""
+    """Names cut to fit a list, whole words only and without the title before them
+    (``bu Siti Aminah`` is ``Siti Aminah``), still told apart: where two read the same,
+    the first word and the initials of the others (``Siti NR``, ``Siti NP``), then more
+    of the name, then a number."""
+    names = [_untitled(name) for name in names]
+
     def initials(name: str) -> str:
         words = name.split() or ["?"]
         if len(words) == 1:
-            return name[:SHORT_NAME].strip()
+            return _fit(name, SHORT_NAME)
         return f"{words[0][:SHORT_NAME - 3]} {''.join(w[0] for w in words[1:])[:3]}"
 
-    shown = [name[:SHORT_NAME].strip() for name in names]
-    for fallback in (initials, lambda name: name[:2 * SHORT_NAME].strip()):
+    shown = [_fit(name, SHORT_NAME) for name in names]
+    for fallback in (initials, lambda name: _fit(name, 2 * SHORT_NAME)):
         shown = [fallback(names[i]) if shown.count(s) > 1 else s for i, s in enumerate(shown)]
     seen: dict[str, int] = {}
     for i, s in enumerate(list(shown)):
@@ -44,6 +60,15 @@ def short_names(names: list[str]) -> list[str]:
             seen[s] = seen.get(s, 0) + 1
             shown[i] = f"{s} {seen[s]}"
     return shown
+
+
+def _untitled(name: str) -> str:
+    """The name without the title a leader may type before it (bu, pak, mbak, kang)."""
+    words = name.split()
+    titles = lexicon.words_of("male_titles") | lexicon.words_of("female_titles")
+    while len(words) > 1 and words[0].upper().rstrip(".") in titles:
+        words = words[1:]
+    return " ".join(words) or name
 
 
 def members_text(members: list[MemberView], language: str) -> str:
