@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.effects import EffectContext, handles
-from bot.models import Contact, InboxItem, Kelurahan, Message, Officer
+from bot.models import InboxItem, Kelurahan, Message, Officer
 from bot.models import inbox as states
 from bot.models import officer as roles
 from bot.outbox import queue_message
@@ -96,8 +96,7 @@ def reply(session: Session, item: InboxItem, officer: Officer, text: str, now: d
     if item.status != states.OPEN:
         raise ReplyError("Pesan ini sudah dibalas.")
     channel = session.scalar(select(Message.channel).where(Message.id == item.message_id))
-    contact = session.get(Contact, item.contact_id)
-    message_id = queue_message(session, contact.id, channel or "sms", text, kind="reply",
+    message_id = queue_message(session, item.contact_id, channel or "sms", text, kind="reply",
                                now=now, reply_to_id=item.message_id)
     item.status, item.answered_by_id, item.answered_at = states.ANSWERED, officer.id, now
     item.reply_message_id = message_id

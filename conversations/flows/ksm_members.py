@@ -253,17 +253,16 @@ class JoinFlow(ArgsQuestionnaire):
     def answers_notice(self, turn: Turn) -> Outcome | None:
         """An invited member's answer in their own words (``iya saya mau gabung``) or
         the KSM's code alone: accepting the one invitation waiting for them."""
-        if turn.directory is None:
+        text = turn.inbound.text
+        typed_code = parse_code(text) if is_code(text) else None
+        # The words first: most unprompted messages are no answer, and need no look-up.
+        if turn.directory is None or not (typed_code or "GABUNG" in lexicon.without_polite(text)
+                                          or lexicon.yes_or_no(text) is True):
             return None
         pending = [m.ksm for m in turn.directory.my_ksms() if m.status == INVITED]
-        if len(pending) != 1:
+        if len(pending) != 1 or typed_code not in (None, pending[0].code):
             return None
-        text = turn.inbound.text
         code = pending[0].code
-        typed_code = is_code(text) and parse_code(text) == code
-        if not (typed_code or "GABUNG" in lexicon.without_polite(text)
-                or lexicon.yes_or_no(text) is True):
-            return None
         return self.start(Turn(inbound=turn.inbound, conversation=turn.conversation,
                                directory=turn.directory, args=code))
 
