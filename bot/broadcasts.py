@@ -10,10 +10,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.db import upsert
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 
@@ -78,7 +77,7 @@ def add_recipients(session: Session, broadcast_id: int, contacts: Select[Any] | 
     else:
         ids = list(contacts)
         chunks = [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert(session)
     added = 0
     for chunk in chunks:
         source = select(

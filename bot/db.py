@@ -4,7 +4,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -108,3 +110,10 @@ def is_unavailable(exc: BaseException) -> bool:
     if module.startswith("sqlite3"):
         return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
     return False
+
+
+def upsert(executor: Session | Connection):  # type: ignore[no-untyped-def]
+    """The ``insert`` with ``on_conflict_do_*`` of the database ``executor`` (a session
+    or a connection) runs on: PostgreSQL's or SQLite's."""
+    dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
+    return pg_insert if dialect.name == "postgresql" else sqlite_insert

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.db import upsert
 from bot.models import GatewayDevice, GatewayEvent, Kelurahan
 from bot.models.gateway import EVENT_MEMORY
 from workers.channels import Phone
@@ -32,9 +31,8 @@ PING_RESOLUTION = timedelta(seconds=60)
 
 def heard_from(session: Any, device_id: str, now: datetime) -> None:
     """The phone ``device_id`` sent an event: it exists and its app runs."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(TABLE).values(device_id=device_id, last_ping_at=now, recent_failures=0,
-                                created_at=now)
+    stmt = upsert(session)(TABLE).values(device_id=device_id, last_ping_at=now,
+                                         recent_failures=0, created_at=now)
     session.execute(stmt.on_conflict_do_update(
         index_elements=[TABLE.c.device_id],
         set_={"last_ping_at": now},
@@ -52,8 +50,7 @@ def sent_by(session: Any, device_id: str, now: datetime) -> None:
 def first_delivery(session: Any, event_id: str, now: datetime) -> bool:
     """Whether the gateway event ``event_id`` arrives for the first time (it is kept so
     that a re-delivery is known as one)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return session.execute(insert(EVENTS).values(event_id=event_id, received_at=now)
+    return session.execute(upsert(session)(EVENTS).values(event_id=event_id, received_at=now)
                            .on_conflict_do_nothing(index_elements=[EVENTS.c.event_id])
                            .returning(EVENTS.c.event_id)).first() is not None
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import case, delete, update
 
+from bot.db import upsert
 from bot.models.rate_count import RateCount
 
 TABLE = RateCount.__table__
@@ -24,9 +23,7 @@ def add(session: Any, key: str, window: timedelta, now: datetime, limit: int) ->
     A count within ``limit`` keeps the window open for ``window`` from now; one past it
     does not (being refused does not lengthen the wait). An ended window starts at 1.
     """
-    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
-    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(TABLE).values(key=key, count=1, expires_at=now + window)
+    stmt = upsert(session)(TABLE).values(key=key, count=1, expires_at=now + window)
     live = TABLE.c.expires_at > now
     stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
         "count": case((live, TABLE.c.count + 1), else_=1),

@@ -10,10 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.db import upsert
 from bot.effects import EffectContext, handles
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder, Rsvp
 from bot.models import ksm as k
@@ -120,8 +119,7 @@ def _rsvp(effect: RecordRsvp, ctx: EffectContext) -> None:
         KsmMember.contact_id == ctx.contact_id, KsmMember.status == k.CONFIRMED))
     if meeting is None or member is None:
         raise MeetingError("only a member answers for a meeting")
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Rsvp).values(meeting_id=meeting.id, contact_id=ctx.contact_id,
+    stmt = upsert(session)(Rsvp).values(meeting_id=meeting.id, contact_id=ctx.contact_id,
                                answer=effect.answer, answered_at=ctx.now)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["meeting_id", "contact_id"],
