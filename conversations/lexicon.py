@@ -21,6 +21,7 @@ from conversations.keywords import normalise
 YES, NO, MALE, FEMALE, OPT_OUT, OPT_IN = "yes", "no", "male", "female", "opt_out", "opt_in"
 THANKS, ANONYMOUS_ON, ANONYMOUS_OFF = "thanks", "anonymous_on", "anonymous_off"
 ATTEND, DECLINE = "attend", "decline"
+AGREE, REFUSE = "agree", "refuse"
 _HERE = Path(__file__).resolve().parent / "lexicon"
 # WhatsApp's keycap digits: the digit, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP.
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
@@ -115,6 +116,27 @@ def yes_or_no(text: str, language: str = "id") -> bool | None:
     """True for yes, False for no, None when it is neither (or both): the whole message,
     else its first clause (``YA. semua anggota perempuan``)."""
     return _whole_or_first_clause(text, lambda t: _yes_or_no(t, language))
+
+
+def answer_yes_or_no(text: str, language: str = "id") -> bool | None:
+    """The answer to a question that asked for YA or TIDAK: :func:`yes_or_no`, else the
+    first word when no word of the other answer follows (``iyaa perempuan smua``, ``y
+    pk bsk sy ke balai``; not ``ya tapi tidak semua``). Only where a yes or no was
+    asked for: elsewhere ``ya, di RW 05`` is an answer of its own."""
+    found = yes_or_no(text, language)
+    if found is not None:
+        return found
+    yes, no = words_of(YES, language), words_of(NO, language)
+    bare = _bare(text, yes | no, language)
+    if not bare or bare[0].isdigit():
+        return None
+    first = _fold(bare[0])
+    rest = {_fold(w) for w in bare[1:]}
+    if first in yes and not rest & no:
+        return True
+    if first in no and not rest & yes:
+        return False
+    return None
 
 
 def _gender(text: str, language: str) -> str | None:
@@ -216,7 +238,7 @@ def rsvp(text: str, language: str = "id") -> str | None:
     own words (a decline outweighs an attend: ``gak bisa datang``), else None."""
     if mentions(text, DECLINE, language):
         return "tidak"
-    if mentions(text, ATTEND, language) or yes_or_no(text, language) is True:
+    if mentions(text, ATTEND, language) or answer_yes_or_no(text, language) is True:
         return "hadir"
     return None
 
@@ -238,3 +260,149 @@ def asks_to_stop(text: str, language: str = "id") -> bool:
 def without_polite(text: str, language: str = "id") -> list[str]:
     """The words of ``text`` without the polite ones (``123456789 ya min`` -> the code)."""
     return _bare(text, language=language)
+
+
+
+
+def _first_meaningful(text: str, language: str) -> str | None:
+    bare = _bare(text, language=language)
+    return bare[0] if bare else None
+
+
+def consent(text: str, language: str = "id") -> bool | None:
+    """A yes or no to joining a KSM, or to someone's request to join, in own words
+    (``mau bu, sy ikut gabung``, ``Tolak aja bu, bukan warga sini``, ``kagak dah bang``):
+    False when it refuses (a refusal outweighs: ``jgn diterima dulu``), True when it
+    agrees, None when it says neither."""
+    rest = _without_thanks(text, language)  # "terima kasih" is thanks, not "terima"
+    if rest != normalise(keycaps_to_digits(text)) and not _bare(rest, language=language):
+        return None  # thanks and polite words ("makasih ya bu"), nothing else
+    text = rest
+    first = _first_meaningful(text, language)
+    if mentions(text, REFUSE, language) or (first is not None and _fold(first) in words_of(NO, language)):
+        return False
+    if mentions(text, AGREE, language) or yes_or_no(text, language) is True:
+        return True
+    return None
+
+
+def _without_thanks(text: str, language: str) -> str:
+    """``text`` (normalised) without its phrases of thanks that are not also a yes."""
+    typed = normalise(keycaps_to_digits(text)).split()
+    thanks = [p.split() for p in words_of(THANKS, language)
+              if p not in words_of(AGREE, language) and p not in words_of(YES, language)]
+    kept: list[str] = []
+    i = 0
+    while i < len(typed):
+        n = next((len(p) for p in sorted(thanks, key=len, reverse=True)
+                  if [_fold(w) for w in typed[i:i + len(p)]] == [_fold(w) for w in p]), 0)
+        if n:
+            i += n
+        else:
+            kept.append(typed[i])
+            i += 1
+    return " ".join(kept)
+
+
+def asks_for_messages_again(text: str, language: str = "id") -> bool:
+    """An opt-in in own words: a word for the messages with ``lagi``/``kembali`` beside
+    it and no word of stopping or refusing just before (``mau dapet sms lagi``,
+    ``tlg sambungin lg pesan2nya``; not ``jangan sms saya lagi``)."""
+    again, messages = words_of("again_words", language), words_of("message_words", language)
+    against = words_of("stop_words", language) | words_of(NO, language)
+    typed = [_fold(w) for w in normalise(text).split()]
+    for i, word in enumerate(typed):
+        if word not in messages:
+            continue
+        near = typed[max(0, i - 3):i] + typed[i + 1:i + 4]
+        if any(w in again for w in near) and not any(w in against for w in typed[max(0, i - 3):i]):
+            return True
+    return False
+
+
+_DIGITS_X = re.compile(r"(?<![0-9])(\d{1,3})[xX](?![a-zA-Z0-9])")
+_PERCENT = re.compile(r"\d+\s*%")
+
+
+def count(text: str, every: int | None = None, language: str = "id") -> int | None:
+    """How many, as a leader writes it (``3x``, ``tiga kali pak``, ``blm pernah rapat``
+    = 0, ``semuanya aktif`` = ``every``, ``tinggal sy sendiri`` = 1): the first clause
+    first, then the whole message; None when it names no one count."""
+    for part in (leading_clause(text), text):
+        found = _count(part, every, language)
+        if found is not None:
+            return found
+    return None
+
+
+def _count(text: str, every: int | None, language: str) -> int | None:
+    text = _DIGITS_X.sub(r"\1", _PERCENT.sub(" ", keycaps_to_digits(text or "")))
+    if mentions(text, "none", language):
+        return 0
+    numbers = _load(language)["numbers"]
+    typed = [_fold(w) for w in normalise(text).split()]
+    seen = {int(w) for w in typed if w.isdigit() and len(w) <= 3}
+    seen |= {numbers[w] for w in typed if w in numbers}
+    for i in range(len(typed) - 1):  # two-word numbers: DUA BELAS
+        pair = f"{typed[i]} {typed[i + 1]}"
+        if pair in numbers:
+            seen = (seen - {numbers.get(typed[i]), numbers.get(typed[i + 1])}) | {numbers[pair]}
+    if len(seen) == 1:
+        return seen.pop()
+    if not seen and every is not None and mentions(text, "all", language):
+        return every
+    if not seen and mentions(text, "single", language):
+        return 1
+    return None
+
+
+PROGRESS_STAGES = ("progress_not_started", "progress_under_way", "progress_finished")
+
+
+def progress(text: str, language: str = "id") -> int | None:
+    """The stage a KSM's activity is at (0 not started, 1 under way, 2 finished), in own
+    words: the earliest phrase of a stage in the message, the longest where two begin
+    together (``blm rampung`` is under way, ``blm mulai`` not started)."""
+    typed = [_fold(w) for w in normalise(keycaps_to_digits(text)).split()]
+    best: tuple[int, int, int] | None = None  # (start, -length, stage)
+    for stage, kind in enumerate(PROGRESS_STAGES):
+        for phrase in words_of(kind, language):
+            wanted = [_fold(w) for w in phrase.split()]
+            n = len(wanted)
+            for i in range(len(typed) - n + 1):
+                if typed[i:i + n] == wanted:
+                    candidate = (i, -n, stage)
+                    best = candidate if best is None or candidate < best else best
+                    break
+    return best[2] if best is not None else None
+
+
+def no_problem(text: str, language: str = "id") -> bool:
+    """``Alhamdulillah lancar``, ``aman pak, ga ada masalah``, ``Mboten wonten``: the
+    first clause says there is no problem."""
+    return mentions(leading_clause(text) or text, "no_problem", language)
+
+
+def asks_after_complaint(text: str, language: str = "id") -> bool:
+    """A question about one's own complaint (``aduan sy sampai mana?``, ``kumaha aduan
+    abdi``, ``laporan saya kok blm ada kabar``): a word of asking after it, and the
+    complaint's code or a word for the complaint said to be one's own (``aduan sy``,
+    ``lapornya``); a complaint about a report (``laporan keuangan gimana``) is not one."""
+    if not mentions(text, "asks_after", language):
+        return False
+    if complaint_code_in(text) is not None:
+        return True
+    typed = [_fold(w) for w in normalise(text).split()]
+    about, own = words_of("complaint_words", language), words_of("own_words", language)
+    return any(word in about and (word.endswith("NYA") or (after in own))
+               for word, after in zip(typed, [*typed[1:], ""]))
+
+
+_COMPLAINT_CODE = re.compile(r"(?<![\d])(\d(?:[ .\-]?\d){8})(?![\d])")
+
+
+def complaint_code_in(text: str) -> str | None:
+    """The nine digits of a complaint code anywhere in ``text``, typed whole or in groups
+    (``904 294 976``, ``904-294-976``, ``9042 94976``); None when there is none."""
+    found = _COMPLAINT_CODE.search(text or "")
+    return re.sub(r"\D", "", found[1]) if found else None

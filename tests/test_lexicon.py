@@ -127,3 +127,80 @@ def test_every_thanks_word_and_an_emoji_is_an_acknowledgement() -> None:
         assert lexicon.acknowledgement(typed), typed
     for typed in ("Sukamaju RW 05", "Pak Ketua", "2jt"):
         assert not lexicon.acknowledgement(typed), typed
+
+
+def test_every_agree_and_refuse_phrase_answers_an_invitation_or_a_request() -> None:
+    for phrase in LEXICON["agree"]:
+        assert lexicon.consent(phrase) is True, phrase
+        assert lexicon.consent(f"{phrase.lower()} bu") is True, phrase
+    for phrase in LEXICON["refuse"]:
+        assert lexicon.consent(phrase) is False, phrase
+        # A refusal outweighs the words of joining around it.
+        assert lexicon.consent(f"maaf {phrase.lower()} gabung ya") is False, phrase
+    for typed in ("Jgn diterima dulu, udh penuh", "kagak dah bang", "gk sy trm"):
+        assert lexicon.consent(typed) is False, typed
+    assert lexicon.consent("jalan rusak di RW 05") is None
+
+
+@pytest.mark.parametrize(("typed", "again"), [
+    ("mau dapet sms lagi", True), ("SAYA INGIN MENERIMA KEMBALI PESAN", True),
+    ("tlg sambungin lg pesan2nya pak", True), ("Nggih, kulo badhe nampi pesan malih", True),
+    ("Maaf kmrn sy minta berhenti, skrg mau dikirimi info lagi", True),
+    ("jangan sms saya lagi", False), ("SAYA TIDAK MAU DIKIRIMI PESAN LAGI", False),
+    ("rapat lagi kapan", False),
+])
+def test_asking_for_the_messages_again(typed: str, again: bool) -> None:
+    assert lexicon.asks_for_messages_again(typed) is again
+    for word in LEXICON["again_words"]:
+        assert lexicon.asks_for_messages_again(f"mau sms {word.lower()}"), word
+    for word in LEXICON["message_words"]:
+        assert lexicon.asks_for_messages_again(f"kirim {word.lower()} lagi"), word
+
+
+def test_every_count_word_counts() -> None:
+    for phrase in LEXICON["none"]:
+        assert lexicon.count(f"{phrase.lower()} pak", every=5) == 0, phrase
+    for phrase in LEXICON["all"]:
+        assert lexicon.count(phrase, every=5) == 5, phrase
+    for phrase in LEXICON["single"]:
+        assert lexicon.count(f"tinggal {phrase.lower()}", every=5) == 1, phrase
+    for typed, value in (("3x", 3), ("4\ufe0f\u20e3 kali kak", 4), ("Sampun kaping kalih", 2),
+                         ("EMPAT ORANG AKTIF, SATU SUDAH PINDAH", 4), ("udh 60% jalan", None),
+                         ("2 atau 3", None), ("gk ada yg aktif, pd kerja semua", 0)):
+        assert lexicon.count(typed, every=5) == value, typed
+
+
+def test_every_progress_phrase_is_its_stage() -> None:
+    for stage, kind in enumerate(lexicon.PROGRESS_STAGES):
+        for phrase in LEXICON[kind]:
+            assert lexicon.progress(f"{phrase.lower()} pak") == stage, phrase
+    # The earliest phrase counts, the longest where two start together.
+    assert lexicon.progress("masih proses bu, blm rampung") == 1
+    assert lexicon.progress("blm mulai, nunggu dana cair") == 0
+    assert lexicon.progress("terima kasih") is None
+
+
+def test_every_no_problem_phrase_and_a_problem() -> None:
+    for phrase in LEXICON["no_problem"]:
+        assert lexicon.no_problem(f"{phrase.lower()} pak"), phrase
+    for typed in ("Ada, 2 anggota ga mau iuran lagi", "Semen naik harga, dana kurang"):
+        assert not lexicon.no_problem(typed), typed
+
+
+def test_asking_after_ones_own_complaint() -> None:
+    for word in LEXICON["asks_after"]:
+        assert lexicon.asks_after_complaint(f"aduan saya {word.lower()}"), word
+    for word in LEXICON["own_words"]:
+        assert lexicon.asks_after_complaint(f"aduan {word.lower()} gimana"), word
+    for word in LEXICON["complaint_words"]:
+        assert lexicon.asks_after_complaint(f"{word.lower()} sy sampai mana"), word
+    assert lexicon.asks_after_complaint("status 904 294 976 gmn bu")
+    # A complaint about a report is not a question about one's complaint.
+    assert not lexicon.asks_after_complaint("laporan keuangan KSM gimana, tidak jelas")
+    assert lexicon.complaint_code_in("kode 904-294-976 ya") == "904294976"
+    assert lexicon.complaint_code_in("udah 2 minggu") is None
+
+
+def test_thanks_is_no_consent() -> None:
+    for typed in ("terima kasih", "trm ksh", "Terima kasih banyak bu", "makasih ya bu"):
+        assert lexicon.consent(typed) is None, typed
