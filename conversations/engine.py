@@ -103,7 +103,7 @@ class Engine:
 
     def _route(self, turn: Turn) -> Outcome:
         dialog = turn.conversation.dialog
-        command = _command_in(turn.inbound.text)
+        command = _command_in(turn.inbound.text, turn.conversation.opted_out)
         if command is not None:
             return self._command(command.value, command.rest, turn)
 
@@ -138,6 +138,8 @@ class Engine:
         if keyword is None:
             # No dialog (or only the menu) is waiting for an answer here.
             keyword = match(turn.inbound.text, self.registry.idle_keywords)
+            if keyword is not None and not self.registry.by_name[keyword.value].addressed(keyword.rest):
+                keyword = None
         if keyword is not None:
             flow = self.registry.by_name[keyword.value]
             started = flow.start(_with_args(turn, keyword.rest))
@@ -358,13 +360,17 @@ class Engine:
         )
 
 
-def _command_in(text: str) -> Match | None:
+def _command_in(text: str, opted_out: bool = False) -> Match | None:
     """The global command ``text`` is: the command alone (``BATAL``), BAHASA with its
     language, or the command typed right with only polite words around it (``batal
-    pak``, ``ok batal``, ``sy mau berhenti``), which is never an answer to a question."""
+    pak``, ``ok batal``, ``sy mau berhenti``), which is never an answer to a question.
+    Someone who opted out asking for the messages again in own words (``mau dapet sms
+    lagi``, ``kmrn sy minta berhenti, skrg mau dikirimi info lagi``) opts in."""
     command = match(text, COMMANDS)
     if command is not None and (command.value == "language" or not command.rest):
         return command
+    if opted_out and lexicon.asks_for_messages_again(text):
+        return Match(value="start", rest="", typos=0)
     # Opting out and in as residents say it: "jangan sms saya lagi", "unreg", "mulai lagi".
     if lexicon.asks_to_stop(text):
         return Match(value="stop", rest="", typos=0)

@@ -58,12 +58,14 @@ COMPLAINT_STEMS = (
     "MOTONG", "NYATUT", "MALSU", "NGADU", "CORET", "PERIKSA",
 )
 # Something that should have happened and did not: "dana tdk sampai", "blm diperbaiki".
-NOT_WORDS = {"TIDAK", "TDK", "GAK", "GK", "GA", "NGGAK", "ENGGAK", "BELUM", "BLM", "BLUM"}
+NOT_WORDS = {"TIDAK", "TDK", "GAK", "GK", "GA", "NGGAK", "ENGGAK", "BELUM", "BLM", "BLUM",
+             "KAGAK", "KAGA", "TRA", "NDAK", "ORA", "TEU", "INDAK"}
 NOT_DONE_STEMS = ("SAMPAI", "NYAMPE", "DITERIMA", "TERIMA", "CAIR", "DIBAYAR", "DIKERJAKAN",
-                  "DIPERBAIKI", "ADIL", "TRANSPARAN", "JELAS", "DIBAGI", "DISALURKAN")
+                  "DIPERBAIKI", "ADIL", "TRANSPARAN", "JELAS", "DIBAGI", "DISALURKAN",
+                  "KELUAR", "GUNA", "BERFUNGSI", "NYALA", "MENGALIR")
 # Damage or loss residents report in a few words: "Tolong pak jalan rusak".
 DAMAGE_STEMS = ("RUSAK", "HILANG", "MANGKRAK", "AMBRUK", "JEBOL", "KECEWA", "DIPERAS", "RETAK",
-                "BOCOR", "SETENGAH")
+                "BOCOR", "SETENGAH", "NGUTANG")
 MIN_COMPLAINT_WORDS = 4
 
 
@@ -79,7 +81,24 @@ def greeting(text: str) -> str | None:
     core = " ".join(w for w in typed if w not in FILLERS) or norm
     if core in GREETINGS:
         return GREETINGS[core]
-    return None
+    return _greetings_in_a_row(core.split())
+
+
+def _greetings_in_a_row(typed: list[str]) -> str | None:
+    """``Assalamualaikum pak/bu, selamat pagi``: greetings one after another, and
+    nothing else; the kind of the first."""
+    kinds: list[str] = []
+    i = 0
+    while i < len(typed):
+        for n in range(min(len(typed) - i, 5), 0, -1):
+            phrase = " ".join(typed[i:i + n])
+            if phrase in GREETINGS:
+                kinds.append(GREETINGS[phrase])
+                i += n
+                break
+        else:
+            return None
+    return kinds[0] if kinds else None
 
 
 def reads_like_complaint(text: str) -> bool:

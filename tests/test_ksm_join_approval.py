@@ -66,8 +66,8 @@ def test_the_leader_accepts_and_the_member_counts(phone, rt, kelurahan) -> None:
     joiner = _ask_to_join(phone, code)
     number = _request_number(rt)
 
-    phone.send("TERIMA").expect("Permintaan gabung", f"{number} Dewi Lestari(P)")
-    phone.send(f"terima {number}").expect("Dewi Lestari kini anggota KSM Maju Jaya")
+    # TERIMA alone answers the one request waiting (the reply names who is taken in).
+    phone.send("TERIMA").expect("Dewi Lestari kini anggota KSM Maju Jaya")
     assert ("Dewi Lestari", "member", "confirmed") in members_of(rt, code)
     assert ksm_row(rt, code).status == "waiting_verification"
     told = queued_to(rt, STRANGER)

@@ -4,23 +4,30 @@ what it says, checked in the database where there is something to store.
 
 tests/data/outside-*.jsonl: {"situation", "channel", "message", "label"}; the first
 (120) across the flows, the second (100) in regional and generational styles (Javanese,
-Sundanese, Betawi, Minang, Bugis, Batak, Banjar, Madurese, NTT, Papua; slang, all caps).
+Sundanese, Betawi, Minang, Bugis, Batak, Banjar, Madurese, NTT, Papua; slang, all caps);
+the third and fourth (145 each, written on 2026-12-07 by two more outside writers) add
+the replies to a reminder, an invitation and a join request, the monev questions,
+opting in again and asking after a complaint.
 """
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.models import Complaint, Contact, InboxItem, Ksm, KsmMember, Rsvp
-from tests.ksm_helpers import add_kelurahan
+from bot.models import Complaint, Contact, InboxItem, Ksm, KsmMember, MonevReport, Rsvp
+from bot.models import ksm as k
+from tests.ksm_helpers import MEMBERS, add_kelurahan, members_of, other, register
 from tests.meeting_helpers import WIB, fast, make_ksm, say
 from tests.transcript import Phone
 
-CORPORA = ("outside-2026-12-07.jsonl", "outside-2-2026-12-07.jsonl")
+CORPORA = ("outside-2026-12-07.jsonl", "outside-2-2026-12-07.jsonl",
+           "outside-3-2026-12-07.jsonl", "outside-4-2026-12-07.jsonl")
 CORPUS = [json.loads(line) for name in CORPORA
           for line in (Path(__file__).parent / "data" / name).read_text().splitlines()
           if line.strip()]
@@ -121,9 +128,101 @@ def _menu_choice(rt: Any, client: Any, case: dict[str, str]) -> None:
     assert expected[case["label"]].lower() in phone.reply.lower(), phone.reply
 
 
+def _meeting_reminder(rt: Any, client: Any, case: dict[str, str]) -> None:
+    from tests.test_meetings import utc
+    from workers.meeting_sweep import send_meeting_reminders
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=3)
+    say(rt, ksm["leader"], "RAPAT 5/12 19.30 Balai RW 05", utc(12, 1, 3))
+    say(rt, ksm["leader"], "YA", utc(12, 1, 3))
+    assert send_meeting_reminders(rt, utc(12, 4, 1)) == 1  # 08.00 WIB the day before
+    reply = say(rt, ksm["members"][0], case["message"], utc(12, 4, 2))
+    answers = [r.answer for r in _one(rt, Rsvp)]
+    assert answers == ["hadir" if case["label"] == "attend" else "tidak"], reply
+
+
+def _invitation(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    leader = Phone(client)
+    code = register(leader)
+    leader.send(f"ANGGOTA Ani Rahayu, P, {MEMBERS[0]}").expect("diundang")
+    member = other(leader, MEMBERS[0])
+    member.whatsapp = case["channel"] == "whatsapp"
+    member.send(re.sub(r"48[ .\-]?213", code, case["message"]))  # the code as typed, spaced or not
+    status = {name: state for name, _, state in members_of(rt, code)}["Ani Rahayu"]
+    assert status == (k.CONFIRMED if case["label"] == "join" else k.DECLINED), member.reply
+
+
+def _join_request(rt: Any, client: Any, case: dict[str, str]) -> None:
+    add_kelurahan(rt, "Sukamaju")
+    leader = Phone(client, whatsapp=case["channel"] == "whatsapp")
+    code = register(leader)
+    joiner = other(leader, "+6281377770001")
+    joiner.send(f"GABUNG {code}").send("Budi Santoso").send("L").expect("dikirim ke ketuanya")
+    number = re.search(r"TERIMA (\d+)", leader_notices(rt)[-1])[1]  # type: ignore[index]
+    leader.send(re.sub(r"\b3\b", number, case["message"]))
+    status = {name: state for name, _, state in members_of(rt, code)}["Budi Santoso"]
+    assert status == (k.CONFIRMED if case["label"] == "accept" else k.REFUSED), leader.reply
+
+
+def leader_notices(rt: Any) -> list[str]:
+    from tests.ksm_helpers import LEADER, queued_to
+
+    return queued_to(rt, LEADER)
+
+
+MONEV_DUE = datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
+# The monev questions in order, with an answer a leader gives when that step is not the
+# one the case is about.
+MONEV_STEPS = (("monev_meetings", "2"), ("monev_active", "3"), ("monev_progress", "2"),
+               ("monev_problems", "TIDAK ADA"))
+
+
+def _monev(rt: Any, client: Any, case: dict[str, str]) -> None:
+    from workers.monev_sweep import open_monev_periods
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=5, verified_at=datetime(2026, 10, 15, 3, 0, tzinfo=UTC))
+    assert open_monev_periods(rt, MONEV_DUE) == 1
+    now = datetime(2026, 11, 16, 3, 0, tzinfo=UTC)
+    reply = say(rt, ksm["leader"], "MONEV", now)
+    for step, usual in MONEV_STEPS:
+        reply = say(rt, ksm["leader"], case["message"] if step == case["situation"] else usual, now)
+    [report] = _one(rt, MonevReport)
+    label = case["label"]
+    got = {"monev_meetings": report.meetings_held, "monev_active": report.members_active,
+           "monev_progress": report.progress,
+           "monev_problems": "none" if report.problems is None else "problem"}[case["situation"]]
+    assert str(got) == label, reply
+
+
+def _opted_out(rt: Any, client: Any, case: dict[str, str]) -> None:
+    phone = _phone(client, case)
+    phone.send("STOP")
+    assert _one(rt, Contact)[0].opted_out
+    phone.send(case["message"])
+    assert not _one(rt, Contact)[0].opted_out, phone.reply
+
+
+FILED_CODE = "904294976"
+
+
+def _check_status(rt: Any, client: Any, case: dict[str, str]) -> None:
+    phone = _phone(client, case)
+    phone.send("ADUAN dana BLM dipotong ketua KSM").send("LEWATI").send("BATAL")
+    with rt.db.session() as session:
+        session.scalars(select(Complaint)).one().code = FILED_CODE
+    phone.send(case["message"])
+    assert f"Aduan {FILED_CODE}:" in phone.reply, phone.reply
+
+
 SITUATIONS = {"fresh": _fresh, "meeting_notice": _meeting_notice, "yes_no_question": _yes_no,
               "gender_question": _gender, "location_question": _location,
-              "menu_choice": _menu_choice}
+              "menu_choice": _menu_choice, "meeting_reminder": _meeting_reminder,
+              "invitation": _invitation, "join_request": _join_request,
+              "monev_meetings": _monev, "monev_active": _monev, "monev_progress": _monev,
+              "monev_problems": _monev, "opted_out": _opted_out, "check_status": _check_status}
 
 
 @pytest.mark.clock("2026-11-18T10:00:00+07:00")

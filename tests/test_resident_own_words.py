@@ -242,3 +242,28 @@ def test_the_ksm_status_never_cuts_a_name_mid_word(rt, phone) -> None:  # type: 
     code = register(phone)
     phone.send("ANGGOTA bu Siti Aminah, P, 081311223301").expect("diundang")
     phone.send(f"KSM {code}").expect("Siti Aminah(P)").expect_not("amin(")
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+def test_a_new_rapat_while_a_read_back_waits_replaces_it_and_ya_keeps_the_other(rt, phone) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Meeting
+    from tests.ksm_helpers import add_kelurahan, form_ksm
+
+    add_kelurahan(rt, "Sukamaju")
+    form_ksm(phone, rt)
+    phone.send("RAPAT 5/12 19.30 Balai RW").send("YA").expect("Anggota diberi tahu")
+    # The leader starts to cancel it, then sends a new meeting instead of answering.
+    phone.send("RAPAT BATAL").expect("Batalkan rapat")
+    phone.send("RAPAT 12/12 19.30 Masjid").expect("tetap berjalan", "12/12", "Masjid",
+                                                  "YA atau TIDAK")
+    phone.send("ya").expect("Anggota diberi tahu")  # the new one, not the cancel
+    with rt.db.session() as session:
+        meetings = session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+        assert [(m.place, m.status) for m in meetings] == [("Balai RW", "scheduled"),
+                                                          ("Masjid", "scheduled")]
+    # A read-back of a new meeting replaced by another: the first is not saved.
+    phone.send("RAPAT 19/12 19.30 Balai").expect("YA atau TIDAK")
+    phone.send("RAPAT 20/12 19.30 Balai").expect("tidak disimpan", "20/12")
+    phone.send("oke").expect("Anggota diberi tahu")
+    with rt.db.session() as session:
+        assert session.scalar(select(Meeting.starts_at).order_by(Meeting.starts_at.desc())).day == 20

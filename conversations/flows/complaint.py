@@ -191,6 +191,10 @@ class ComplaintFlow(Questionnaire):
     them (its text, which stores it) and beside them (media sent at any step).
     """
 
+    def addressed(self, args: str) -> bool:
+        # "ADUAN saya sampai mana pak": asking after a complaint, not filing one.
+        return not lexicon.asks_after_complaint(f"ADUAN {args}")
+
     name: str = FLOW_NAME
     keywords: Mapping[str, str] = field(default_factory=lambda: KEYWORDS)
     menu_key: str | None = "complaint.menu"

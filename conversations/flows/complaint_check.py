@@ -58,7 +58,8 @@ class ComplaintCheckFlow(Flow):
         return looks_like_code(" ".join(lexicon.without_polite(args)))
 
     def start(self, turn: Turn) -> Outcome:
-        code = complaint_code.clean(turn.args)
+        # The nine digits where words around them hold other numbers ("udah 2 minggu").
+        code = lexicon.complaint_code_in(turn.args) or complaint_code.clean(turn.args)
         if len(code) == KSM_CODE_DIGITS:
             # STATUS 49341: a KSM code (5 digits) cannot be a complaint code (9 digits).
             from conversations.flows.ksm_status import StatusFlow
@@ -67,6 +68,16 @@ class ComplaintCheckFlow(Flow):
         if not code:
             return self._own(turn)
         return self.check(turn, code)
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """``aduan sy sampai mana?``, ``kumaha aduan abdi``, ``status pengaduan 904 294
+        976 gimana``: a resident asking after their complaint in own words, answered as
+        CEK (with the code they typed, else their own complaints)."""
+        text = turn.inbound.text
+        if turn.directory is None or not lexicon.asks_after_complaint(text):
+            return None
+        code = lexicon.complaint_code_in(text)
+        return self.check(turn, code) if code else self._own(turn)
 
     def _own(self, turn: Turn) -> Outcome:
         """CEK with no code: the number's own complaint, or a list of them to pick from;

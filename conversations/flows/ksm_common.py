@@ -136,6 +136,14 @@ def plain_text(text: str, max_length: int) -> str:
     return value
 
 
+def prose(text: str, max_length: int) -> str:
+    """A free-text account (a monev problem): plain as :func:`plain_text`, with the emoji
+    residents end it with (``dana kurang 😔``) left out instead of refused."""
+    letters = to_gsm7_letters(text)
+    kept = "".join(ch for ch in letters if not non_gsm7_chars(ch))
+    return plain_text(" ".join(kept.split()) if kept.strip() else letters, max_length)
+
+
 def to_gsm7_letters(text: str) -> str:
     """NFKC (full-width to plain letters), plain quotes and dashes, and letters with
     an accent GSM-7 lacks without it (``Ramírez`` -> ``Ramirez``; ``é`` is kept)."""
@@ -173,7 +181,7 @@ def parse_yes_no(text: str) -> bool:
     """YA/TIDAK in the resident's words (setuju, siap, bkn, tdk usah...: the lexicon)."""
     if not (text or "").strip():
         raise Invalid("error.empty")
-    answer = lexicon.yes_or_no(text)
+    answer = lexicon.answer_yes_or_no(text)
     if answer is None:
         raise Invalid("ksm.error.yes_no")
     return answer

@@ -35,8 +35,12 @@ from conversations.flows.ksm_common import (
     parse_phone,
 )
 from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+from conversations.unprompted import reads_like_complaint
 
 NAME_MAX = 40
+# An answer to an invitation or a request in own words is a short message; a long one
+# is something else told (a complaint, a question) and goes its own way.
+ANSWER_WORDS_MAX = 16
 
 
 @dataclass(frozen=True)
@@ -251,20 +255,37 @@ class JoinFlow(ArgsQuestionnaire):
     """GABUNG, and the answer to an invitation without it."""
 
     def answers_notice(self, turn: Turn) -> Outcome | None:
-        """An invited member's answer in their own words (``iya saya mau gabung``) or
-        the KSM's code alone: accepting the one invitation waiting for them."""
+        """An invited member's answer in their own words (``iya saya mau gabung``, ``maaf
+        bu sy gk bisa ikut``) or the KSM's code alone, to the one invitation waiting for
+        them: joining, or declining it."""
         text = turn.inbound.text
         typed_code = parse_code(text) if is_code(text) else None
         # The words first: most unprompted messages are no answer, and need no look-up.
-        if turn.directory is None or not (typed_code or "GABUNG" in lexicon.without_polite(text)
-                                          or lexicon.yes_or_no(text) is True):
+        said = None if typed_code else _answer_to_invitation(text)
+        if turn.directory is None or (typed_code is None and said is None):
             return None
         pending = [m.ksm for m in turn.directory.my_ksms() if m.status == INVITED]
         if len(pending) != 1 or typed_code not in (None, pending[0].code):
             return None
+        if said is False:
+            return decline(pending[0])
         code = pending[0].code
         return self.start(Turn(inbound=turn.inbound, conversation=turn.conversation,
                                directory=turn.directory, args=code))
+
+
+def _answer_to_invitation(text: str) -> bool | None:
+    """Yes or no to an invitation in own words; None for a message that reads as
+    something else (a complaint that happens to say ``mau``)."""
+    if reads_like_complaint(text) or len(text.split()) > ANSWER_WORDS_MAX:
+        return None
+    return lexicon.consent(text)
+
+
+def decline(view: KsmView) -> Outcome:
+    """The sender declines the invitation to ``view`` (or leaves it); the leader is told."""
+    return Outcome(replies=[Reply("ksm.declined", {"ksm": view.name})],
+                   effects=[DeclineKsm(ksm_id=view.id)])
 
 
 def join_flow() -> ArgsQuestionnaire:
@@ -301,9 +322,12 @@ class DeclineFlow(Flow):
         return is_code(args) or request_number(args) is not None
 
     def start(self, turn: Turn) -> Outcome:
-        if turn.args.strip():
+        if any(ch.isdigit() for ch in turn.args):
             return self._decline(turn, turn.args)
         pending = [m for m in turn.directory.my_ksms() if m.status == INVITED]
+        waiting = _waiting_requests(turn)
+        if len(waiting) == 1 and not pending:  # "tolak aja bu": the one request they were sent
+            return answer_request(turn, waiting[0], accept=False)
         if len(pending) == 1:
             return self._decline(turn, pending[0].ksm.code)
         if not pending and (_waiting_requests(turn) or turn.directory.ksms_led()):
@@ -322,16 +346,20 @@ class DeclineFlow(Flow):
                 return answer_request(turn, request, accept=False)
             if number < 1000:  # too short for a KSM code: it meant a request
                 return no_request(turn)
+        leading = _LEADING_CODE.match(text)  # "48 213, sa su ikut kelompok lain"
         try:
-            code = parse_code(text)
+            code = parse_code(leading[1] if leading is not None else text)
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply], dialog=keep)
         view = turn.directory.ksm_by_code(code)
         status = turn.directory.my_status_in(view.id) if view is not None else None
         if view is None or status not in (INVITED, CONFIRMED) or view.leader_contact_id == turn.directory.contact_id:
             return Outcome(replies=[Reply("ksm.decline.none")])
-        return Outcome(replies=[Reply("ksm.declined", {"ksm": view.name})],
-                       effects=[DeclineKsm(ksm_id=view.id)])
+        return decline(view)
+
+
+# TOLAK <code> with the reason after it: the code typed first (its digits may be spaced).
+_LEADING_CODE = re.compile(r"\W*(\d[\d .\-]{2,10}\d)(?=[\s,.;:!?]+[A-Za-z])")
 
 
 # TERIMA / TOLAK <n>: the leader answers a request to join ------------------------------
@@ -411,6 +439,9 @@ class AcceptFlow(Flow):
     def start(self, turn: Turn) -> Outcome:
         number = request_number(turn.args)
         if number is None:
+            waiting = _waiting_requests(turn)
+            if len(waiting) == 1:  # the leader answers the one request they were sent
+                return answer_request(turn, waiting[0], accept=True)
             return request_list(turn)
         request = _request(turn, number)
         if request is None:
@@ -419,3 +450,19 @@ class AcceptFlow(Flow):
 
     def resume(self, turn: Turn, dialog: Dialog) -> Outcome:  # it keeps no dialog
         return request_list(turn)
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """A leader's yes or no in own words (``ok terima aja``, ``jgn pak, sudah
+        penuh``) to the one request to join that waits for them."""
+        text = turn.inbound.text
+        if turn.directory is None or reads_like_complaint(text) \
+                or len(text.split()) > ANSWER_WORDS_MAX:
+            return None
+        said = lexicon.consent(text)
+        if said is None or (said and (lexicon.means(text, lexicon.YES)
+                                      or lexicon.means(text, lexicon.THANKS))):
+            return None  # a bare "ok" or "siap" is too little to take someone in
+        waiting = _waiting_requests(turn)
+        if len(waiting) != 1:
+            return None
+        return answer_request(turn, waiting[0], accept=said)

@@ -143,12 +143,23 @@ class MeetingFlow(Flow):
             found = match(text, _RAPAT)
             data["text"] = found.rest if found is not None else text
             return self._proceed(turn, data)
+        again = match(text, _RAPAT)
+        if again is not None and again.rest.strip():
+            # A new RAPAT instead of YA/TIDAK: the read-back waiting is dropped (and
+            # said so), the new one read back, so the next "ya" is about it alone.
+            started = self.start(Turn(inbound=turn.inbound, conversation=turn.conversation,
+                                      directory=turn.directory, args=again.rest))
+            started.replies.insert(0, self._not_done(data))
+            return started
         try:
             yes = parse_yes_no(text)
         except Invalid as invalid:
             return Outcome(replies=[invalid.reply], dialog=dialog)
-        return self._confirmed(data) if yes else Outcome(replies=[Reply(
-            "rapat.batal.kept" if data["mode"] == CANCEL else "rapat.not_saved")])
+        return self._confirmed(data) if yes else Outcome(replies=[self._not_done(data)])
+
+    @staticmethod
+    def _not_done(data: dict[str, Any]) -> Reply:
+        return Reply("rapat.batal.kept" if data["mode"] == CANCEL else "rapat.not_saved")
 
     # -- steps -------------------------------------------------------------------------
 
@@ -302,6 +313,13 @@ class RsvpFlow(Flow):
         if len(chosen) == 1:
             return self._record(turn, answer, chosen[0])
         return self._ask(turn, answer, chosen, None)
+
+    def addressed(self, args: str) -> bool:
+        """``TIDAK setuju``, ``tdk bersedia bu``: a no to something else than a meeting
+        (an invitation, a request to join), read as if no keyword were there."""
+        if not lexicon.mentions(args, lexicon.AGREE) or answer_date(args) is not None:
+            return True
+        return lexicon.mentions(args, lexicon.ATTEND) or lexicon.mentions(args, lexicon.DECLINE)
 
     def answers_notice(self, turn: Turn) -> Outcome | None:
         """``iya bu insyaallah hadir``, ``maaf gak bisa datang ada acara``: an answer to

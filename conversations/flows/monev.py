@@ -12,16 +12,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 import conversations.flows.monev_texts  # noqa: F401
+from conversations import lexicon
 from conversations.flow import Invalid, Question, invalid_choice
-from conversations.flows.ksm_common import ArgsQuestionnaire, options_text, plain_text
+from conversations.flows.ksm_common import ArgsQuestionnaire, options_text, prose
 from conversations.keywords import normalise
 from conversations.model import Effect, Outcome, Reply, Turn
 
 MAX_MEETINGS = 31  # in a month; more is a typo
 PROBLEMS_MAX = 200
 PROGRESS = ("belum", "berjalan", "selesai")
-PROGRESS_WORDS = {"BELUM": 0, "BELUM MULAI": 0, "BERJALAN": 1, "JALAN": 1, "SEDANG": 1,
-                  "SELESAI": 2, "SUDAH": 2, "SUDAH SELESAI": 2}
 KIND_LABELS = {"id": {"monthly": "bulanan", "quarterly": "3 bulanan", "semiannual": "6 bulanan"},
                "en": {"monthly": "monthly", "quarterly": "3-monthly", "semiannual": "6-monthly"}}
 NO_PROBLEM = {"TIDAK ADA", "TIDAK", "TDK ADA", "NIHIL", "AMAN", "BAIK", "GAK ADA", "NONE", "NO"}
@@ -82,29 +81,32 @@ def _parse_period(text: str, turn: Turn, data: dict[str, Any]) -> dict[str, Any]
 
 
 def _number(text: str, maximum: int, key: str) -> int:
-    norm = normalise(text)
-    if not norm:
+    """A count as leaders write it (``3x``, ``tiga kali pak``, ``blm pernah rapat``,
+    ``semua aktif`` for the members): :func:`lexicon.count`."""
+    if not normalise(text):
         raise Invalid("error.empty")
-    if not norm.isdigit() or int(norm) > maximum:
+    found = lexicon.count(text, every=maximum)
+    if found is None or found > maximum:
         raise Invalid(key, max=maximum)
-    return int(norm)
+    return found
 
 
 def _parse_progress(text: str, turn: Turn, data: dict[str, Any]) -> str:
-    norm = normalise(text)
-    if not norm:
+    if not normalise(text):
         raise Invalid("error.empty")
-    if norm.isdigit() and 1 <= int(norm) <= len(PROGRESS):
-        return PROGRESS[int(norm) - 1]
-    if norm in PROGRESS_WORDS:
-        return PROGRESS[PROGRESS_WORDS[norm]]
+    choice = lexicon.number(text)  # "2", "3 rampung", "1 bu, belum jalan": the number
+    if choice is not None and 1 <= choice <= len(PROGRESS):
+        return PROGRESS[choice - 1]
+    stage = lexicon.progress(text)  # "lg jalan mas", "Sampun rampung", "blm mulai"
+    if stage is not None:
+        return PROGRESS[stage]
     raise invalid_choice(len(PROGRESS))
 
 
 def _parse_problems(text: str, turn: Turn, data: dict[str, Any]) -> str | None:
-    if normalise(text) in NO_PROBLEM:
+    if normalise(text) in NO_PROBLEM or lexicon.no_problem(text):
         return None
-    return plain_text(text, PROBLEMS_MAX)
+    return prose(text, PROBLEMS_MAX)
 
 
 def _finish(turn: Turn, data: dict[str, Any]) -> Outcome:
