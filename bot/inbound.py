@@ -28,10 +28,10 @@ from bot import effects, sender_limits
 from bot import inbound_store as store
 from bot.db import is_unavailable
 from bot.directory import DbDirectory
+from bot.inbound_message import InboundMessage
 from bot.models import messaging as m
 from bot.runtime import Runtime
 from bot.spool import Spool, spool_of
-from bot.twilio_form import InboundMessage
 from conversations.catalogue import DEFAULT_LANGUAGE, render
 from conversations.model import (
     INTERRUPTED,

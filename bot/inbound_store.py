@@ -24,17 +24,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.inbound_message import InboundMessage
 from bot.models import Contact, ConversationSession, Message
 from bot.models import messaging as m
 from conversations.model import WHATSAPP
-
-if TYPE_CHECKING:
-    from bot.twilio_form import InboundMessage
 
 _contact = Contact.__table__
 _message = Message.__table__

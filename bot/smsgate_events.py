@@ -23,8 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.inbound_message import InboundMessage
 from bot.phone import InvalidPhone, normalise
-from bot.twilio_form import MAX_BODY, InboundMessage
+from bot.twilio_form import MAX_BODY
 from conversations.model import SMS
 
 # How far X-Timestamp may be from our clock: a captured event cannot be replayed later.

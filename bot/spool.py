@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from bot.twilio_form import InboundMessage
+from bot.inbound_message import InboundMessage
 from conversations.model import Media
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from bot.inbound_message import InboundMessage
 from bot.models.contact import Contact
 from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
 from conversations.model import SMS, WHATSAPP, Media
@@ -47,31 +48,6 @@ _INTEGER = re.compile(r"-?[0-9]+")
 
 class BadInbound(ValueError):
     """The request cannot be a Twilio message; the text is a one-line reason."""
-
-
-@dataclass(frozen=True)
-class InboundMessage:
-    """A parsed inbound message (Twilio's form, or a gateway event).
-
-    ``provider`` and ``device_id`` say which way it came, so that its replies go back
-    the same way. ``sid`` is its unique key: Twilio's MessageSid, or for the gateway
-    ``gw-event:`` and the event id (``bot.smsgate_events``).
-    """
-
-    sid: str
-    phone: str
-    channel: str
-    body: str
-    media: tuple[Media, ...] = ()
-    profile_name: str | None = None
-    provider: str = "twilio"
-    device_id: str | None = None
-
-    @property
-    def answered_inline(self) -> bool:
-        """Whether the webhook's answer carries the replies (Twilio's TwiML). The
-        gateway has no such answer: its replies are queued and sent as messages."""
-        return self.provider == "twilio"
 
 
 @dataclass(frozen=True)

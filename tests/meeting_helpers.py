@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.inbound import InboundMessage, receive
+from bot.inbound import receive
+from bot.inbound_message import InboundMessage
 from bot.models import Contact, Kelurahan, Ksm, KsmMember
 from bot.models import ksm as k
 

@@ -148,7 +148,7 @@ def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp
     and a message that reached the database meanwhile is not handled twice."""
     from datetime import datetime, timedelta, timezone
 
-    from bot.twilio_form import InboundMessage
+    from bot.inbound_message import InboundMessage
     from bot.spool import Spool
 
     spool = Spool(rt)
@@ -216,7 +216,7 @@ def _last_spooled(rt: Any) -> tuple[Any, Any]:
     """The second MENU as the spool keeps it (for a second replay)."""
     from datetime import datetime, timezone
 
-    from bot.inbound import InboundMessage
+    from bot.inbound_message import InboundMessage
 
     with rt.db.session() as session:
         sid = session.execute(select(Message.twilio_sid).where(Message.direction == "in")

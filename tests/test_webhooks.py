@@ -210,7 +210,8 @@ def test_healthz_reports_database_and_redis(client) -> None:  # type: ignore[no-
 def test_the_contact_row_follows_channels_number_state_and_the_whatsapp_window(rt) -> None:  # type: ignore[no-untyped-def]
     from datetime import datetime, timedelta, timezone
 
-    from bot.inbound import InboundMessage, receive
+    from bot.inbound import receive
+    from bot.inbound_message import InboundMessage
 
     number = "+6281234567890"
     t0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)

@@ -1,0 +1,36 @@
+"""The one provider-neutral form of a received message.
+
+Every provider's parser (``bot.twilio_form``, ``bot.smsgate_events``) produces it; the
+receiving path (``bot.inbound``), its statements (``bot.inbound_store``) and the spool
+(``bot.spool``) know only this.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.model import Media
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A parsed inbound message (Twilio's form, or a gateway event).
+
+    ``provider`` and ``device_id`` say which way it came, so that its replies go back
+    the same way. ``sid`` is its unique key: Twilio's MessageSid, or for the gateway
+    ``gw-event:`` and the event id (``bot.smsgate_events``).
+    """
+
+    sid: str
+    phone: str
+    channel: str
+    body: str
+    media: tuple[Media, ...] = ()
+    profile_name: str | None = None
+    provider: str = "twilio"
+    device_id: str | None = None
+
+    @property
+    def answered_inline(self) -> bool:
+        """Whether the webhook's answer carries the replies (Twilio's TwiML). The
+        gateway has no such answer: its replies are queued and sent as messages."""
+        return self.provider == "twilio"
