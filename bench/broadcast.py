@@ -132,7 +132,7 @@ def run(size: int, rate: float, workers: int, fake: multiprocessing.connection.C
     engine = create_engine(normalise_database_url(DATABASE_URL))
     with engine.connect() as conn:
         row = conn.execute(text(
-            "SELECT count(*) FILTER (WHERE status = 'sent'), count(DISTINCT twilio_sid), "
+            "SELECT count(*) FILTER (WHERE status = 'sent'), count(DISTINCT external_id), "
             "count(DISTINCT contact_id), extract(epoch FROM max(sent_at) - min(sent_at)) "
             "FROM broadcast_send WHERE broadcast_id = :b"), {"b": broadcast_id}).one()
     engine.dispose()

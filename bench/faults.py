@@ -284,16 +284,16 @@ def db_state(engine, sids: list[str]) -> dict:  # type: ignore[no-untyped-def]
 
     with engine.connect() as conn:
         inbound = conn.execute(text(
-            "SELECT twilio_sid, id, status FROM message WHERE direction = 'in'"
+            "SELECT external_id, id, status FROM message WHERE direction = 'in'"
         )).all()
         replies = conn.execute(text(
-            "SELECT i.twilio_sid, r.id, r.status, r.twilio_sid, r.body, c.phone"
+            "SELECT i.external_id, r.id, r.status, r.external_id, r.body, c.phone"
             " FROM message r JOIN message i ON i.id = r.reply_to_id"
             " JOIN contact c ON c.id = r.contact_id"
             " WHERE r.kind = 'reply' AND i.direction = 'in'"
         )).all()
         outbound = conn.execute(text(
-            "SELECT m.id, m.status, m.twilio_sid, m.body, c.phone, m.kind FROM message m"
+            "SELECT m.id, m.status, m.external_id, m.body, c.phone, m.kind FROM message m"
             " JOIN contact c ON c.id = m.contact_id WHERE m.direction = 'out'"
         )).all()
     return {"inbound": inbound, "replies": replies, "outbound": outbound}

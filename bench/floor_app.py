@@ -43,10 +43,10 @@ LOCK_CONTACT = (
 # Stores the inbound message and reads the contact's open session, in one statement.
 INSERT_INBOUND_READ_SESSION = (
     "WITH c AS (SELECT id FROM contact WHERE phone = %(phone)s),"
-    " inbound AS (INSERT INTO message (contact_id, direction, channel, body, twilio_sid,"
+    " inbound AS (INSERT INTO message (contact_id, direction, channel, body, external_id,"
     " status, attempts, created_at, updated_at)"
     " SELECT c.id, 'in', 'sms', %(body)s, %(sid)s, 'handled', 0, %(now)s, %(now)s FROM c"
-    " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id)"
+    " ON CONFLICT (external_id) DO NOTHING RETURNING id)"
     " SELECT c.id, (SELECT id FROM inbound), s.id FROM c LEFT JOIN LATERAL"
     " (SELECT id FROM conversation_session WHERE contact_id = c.id AND status = 'active'"
     " LIMIT 1) AS s ON true"

@@ -239,7 +239,7 @@ def stored_inbound(database_url: str) -> tuple[int, set[str], int, int]:
 
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as conn:
-        sids = conn.execute(text("SELECT twilio_sid FROM message WHERE direction = 'in'")).scalars().all()
+        sids = conn.execute(text("SELECT external_id FROM message WHERE direction = 'in'")).scalars().all()
         unhandled = conn.execute(
             text("SELECT count(*) FROM message WHERE direction = 'in' AND status <> 'handled'")
         ).scalar_one()

@@ -15,8 +15,9 @@ from bot.runtime import Runtime
 from workers.outbound import mark_contact_for_error
 
 
-def record_status(rt: Runtime, sid: str, status: str, error_code: int | None) -> bool:
-    """Apply one callback; returns False when no stored message or send row has that SID.
+def record_status(rt: Runtime, external_id: str, status: str, error_code: int | None) -> bool:
+    """Apply one callback; returns False when no stored message or send row has that
+    provider id (``external_id``).
 
     Statuses only move forward (a late ``sent`` never overwrites ``delivered``);
     a failure is always recorded, with its error code and what it means for the contact.
@@ -26,18 +27,18 @@ def record_status(rt: Runtime, sid: str, status: str, error_code: int | None) ->
     with rt.db.session() as session:
         for table, ranks in ((Message.__table__, m.OUT_STATUS_RANK),
                              (BroadcastSend.__table__, b.SEND_STATUS_RANK)):
-            if _advance(session, table, ranks, sid, status, error_code, now):
+            if _advance(session, table, ranks, external_id, status, error_code, now):
                 return True
     return False
 
 
-def _advance(session: Session, table: Table, ranks: Mapping[str, int], sid: str, status: str,
-             error_code: int | None, now: datetime) -> bool:
-    """Move the row of ``table`` with ``sid`` to ``status`` if that is forward; False when
+def _advance(session: Session, table: Table, ranks: Mapping[str, int], external_id: str,
+             status: str, error_code: int | None, now: datetime) -> bool:
+    """Move the row of ``table`` with ``external_id`` to ``status`` if that is forward; False when
     there is no such row. A status without a rank (failed, skipped...) never moves on."""
     row: Any = session.execute(
         select(table.c.id, table.c.status, table.c.contact_id)
-        .where(table.c.twilio_sid == sid)
+        .where(table.c.external_id == external_id)
         .with_for_update()
     ).first()
     if row is None:

@@ -1,7 +1,7 @@
 """One inbound message, from Twilio's form to the replies (the webhook's hot path).
 
-1. the message is stored under its MessageSid in the same transaction that locks the
-   contact's row, so a retry (or the same request in another process) waits, then
+1. the message is stored under its provider's id (``external_id``) in the same
+   transaction that locks the contact's row, so a retry (or the same request in another process) waits, then
    finds the stored row and returns the stored replies instead of acting again;
 2. the engine and effects run in that transaction: if they fail, it is rolled back
    whole and a second one keeps the message, marked failed, and the resident gets an
@@ -53,14 +53,16 @@ def typed_message(phone: str, body: str, channel: str, source: str) -> InboundMe
     It takes Twilio's path, answered inline, so the engine and the stored replies treat
     it as that channel does; ``source`` starts its unique key.
     """
-    return InboundMessage(sid=source + uuid.uuid4().hex, phone=phone, channel=channel, body=body)
+    return InboundMessage(external_id=source + uuid.uuid4().hex, phone=phone, channel=channel,
+                          body=body)
 
 
 def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
             replayed: bool = False) -> list[str]:
     """Store ``message``, run the engine once, and return the reply texts.
 
-    A second delivery of the same MessageSid returns the replies stored the first time.
+    A second delivery of the same message (its ``external_id``) returns the replies
+    stored the first time.
     ``replayed``: the message comes from the spool (``bot.spool``), received while the
     database was down. Its replies, like those of a message whose webhook answer cannot
     carry them (the gateway's: ``message.answered_inline`` is False), are queued to be
@@ -78,7 +80,7 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
         if not is_unavailable(exc):
             raise
         log.warning("database unavailable (%s) for message %s", exc.__class__.__name__,
-                    message.sid)
+                    message.external_id)
         return _held(spool, message, now)
 
 
@@ -95,10 +97,10 @@ def _receive_retrying(rt: Runtime, message: InboundMessage, now: datetime,
             return _receive(rt, message, now, replayed)
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;
-            # receiving is idempotent (MessageSid), so one retry on a fresh one is safe.
+            # receiving is idempotent (``external_id``), so one retry on a fresh one is safe.
             if attempt == 2 or not exc.connection_invalidated:
                 raise
-            log.warning("database connection lost; retrying message %s", message.sid)
+            log.warning("database connection lost; retrying message %s", message.external_id)
     raise AssertionError("unreachable")
 
 
@@ -117,13 +119,13 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
             conn = session.connection()
             contact, inbound_id, open_row = store.open_message(conn, message, now)
             if inbound_id is None and not replayed:
-                return [] if queue_replies else store.stored_replies(conn, message.sid)
+                return [] if queue_replies else store.stored_replies(conn, message.external_id)
             if inbound_id is None:
                 # Stored, and spooled all the same: the connection dropped while the
                 # COMMIT's answer came back. The resident got only the holding reply, so
                 # the replies stored as answered inline are sent as messages.
                 texts = []
-                queued.extend(store.queue_answered_replies(conn, message.sid, now))
+                queued.extend(store.queue_answered_replies(conn, message.external_id, now))
             elif (limited := sender_limits.verdict(conn, contact.id, now, rt.settings)) is not None:
                 log.warning("contact %s is over its message limit (%s)", contact.id,
                             limited or "quiet")
@@ -146,7 +148,7 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
                 except Exception as exc:
                     raise _HandlingFailed() from exc
     except _HandlingFailed:
-        log.exception("handling message %s failed", message.sid)
+        log.exception("handling message %s failed", message.external_id)
         return _store_failed(rt, message, now, queue_replies)
     enqueue_sends(rt, queued)
     if broadcasts:
@@ -168,7 +170,7 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime,
         conn = session.connection()
         contact, inbound_id, _ = store.open_message(conn, message, now, m.FAILED_HANDLING)
         if inbound_id is None:  # stored meanwhile by a retry in another process
-            return [] if queue_replies else store.stored_replies(conn, message.sid)
+            return [] if queue_replies else store.stored_replies(conn, message.external_id)
         texts = [render("error.internal", contact.language)]
         queued = store.store_replies(conn, contact.id, inbound_id, message, texts,
                                      now, queue_replies)

@@ -16,11 +16,11 @@ class InboundMessage:
     """A parsed inbound message (Twilio's form, or a gateway event).
 
     ``provider`` and ``device_id`` say which way it came, so that its replies go back
-    the same way. ``sid`` is its unique key: Twilio's MessageSid, or for the gateway
-    ``gw-event:`` and the event id (``bot.smsgate_events``).
+    the same way. ``external_id`` is its unique key, the provider's: Twilio's MessageSid,
+    or for the gateway ``gw-event:`` and the event id (``bot.smsgate_events``).
     """
 
-    sid: str
+    external_id: str
     phone: str
     channel: str
     body: str

@@ -85,7 +85,7 @@ def message_values(contact_id: int, message: InboundMessage, now: datetime,
     media = [{"url": x.url, "type": x.content_type} for x in message.media] or None
     return {
         "contact_id": contact_id, "direction": m.IN, "channel": message.channel,
-        "body": message.body, "media": media, "twilio_sid": message.sid, "status": status,
+        "body": message.body, "media": media, "external_id": message.external_id, "status": status,
         "attempts": 0, "created_at": now, "updated_at": now,
         "provider": message.provider, "device_id": message.device_id,
     }
@@ -124,7 +124,7 @@ def _upsert(insert_of: Any) -> Any:
 
 
 def _store_inbound(insert_of: Any) -> Any:
-    return (insert_of(_message).on_conflict_do_nothing(index_elements=[_message.c.twilio_sid])
+    return (insert_of(_message).on_conflict_do_nothing(index_elements=[_message.c.external_id])
             .returning(_message.c.id))
 
 
@@ -167,19 +167,19 @@ def open_message(
     return contact, inbound_id, open_row
 
 
-def stored_replies(conn: Connection, sid: str) -> list[str]:
-    """The replies stored for the inbound message ``sid`` (a retried webhook's answer)."""
+def stored_replies(conn: Connection, external_id: str) -> list[str]:
+    """The replies stored for the inbound message ``external_id`` (a retried webhook's answer)."""
     inbound = _message.alias("inbound")
     return list(conn.scalars(
         select(_message.c.body)
         .join(inbound, _message.c.reply_to_id == inbound.c.id)
-        .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply")
+        .where(inbound.c.external_id == external_id, _message.c.kind == "reply")
         .order_by(_message.c.id)
     ))
 
 
-def queue_answered_replies(conn: Connection, sid: str, now: datetime) -> list[int]:
-    """Queue, to be sent as messages, the replies of the inbound message ``sid`` that
+def queue_answered_replies(conn: Connection, external_id: str, now: datetime) -> list[int]:
+    """Queue, to be sent as messages, the replies of the inbound message ``external_id`` that
     were stored as answered inline (TwiML) though the answer never went out.
 
     Returns:
@@ -188,7 +188,7 @@ def queue_answered_replies(conn: Connection, sid: str, now: datetime) -> list[in
     inbound = _message.alias("inbound")
     replies = (select(_message.c.id)
                .join(inbound, _message.c.reply_to_id == inbound.c.id)
-               .where(inbound.c.twilio_sid == sid, _message.c.kind == "reply",
+               .where(inbound.c.external_id == external_id, _message.c.kind == "reply",
                       _message.c.status == m.ANSWERED))
     ids = sorted(conn.scalars(replies))
     if ids:

@@ -39,7 +39,7 @@ PING = "system:ping"
 # A delivery report's event and the outbound status it moves the message to.
 STATUS_OF = {SENT: "sent", DELIVERED: "delivered", FAILED: "failed"}
 
-# Unique-key prefixes in ``message.twilio_sid`` (see migration 0008).
+# Unique-key prefixes in ``message.external_id`` (see migrations 0008 and 0026).
 EVENT_KEY = "gw-event:"
 SENT_KEY = "gw:"
 
@@ -67,7 +67,7 @@ class Event:
 class DeliveryReport:
     """``sms:sent`` / ``sms:delivered`` / ``sms:failed`` for a message we sent."""
 
-    sid: str  # the message's key: "gw:" + the id the gateway gave it
+    external_id: str  # the message's key: "gw:" + the id the gateway gave it
     status: str
     reason: str | None = None
 
@@ -134,7 +134,7 @@ def received_message(event: Event) -> InboundMessage:
     if not isinstance(text, str):
         raise BadEvent("missing payload.message")
     return InboundMessage(
-        sid=EVENT_KEY + event.id,
+        external_id=EVENT_KEY + event.id,
         phone=e164,
         channel=SMS,
         body=_CONTROL.sub(" ", text[:MAX_BODY]),
@@ -151,7 +151,7 @@ def delivery_report(event: Event) -> DeliveryReport:
     """
     message_id = _id(event.payload, "messageId", "payload.messageId")
     reason = event.payload.get("reason")
-    return DeliveryReport(sid=SENT_KEY + message_id, status=STATUS_OF[event.kind],
+    return DeliveryReport(external_id=SENT_KEY + message_id, status=STATUS_OF[event.kind],
                           reason=reason if isinstance(reason, str) else None)
 
 

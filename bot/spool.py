@@ -69,6 +69,8 @@ def _decode(raw: str | bytes) -> tuple[InboundMessage, datetime]:
     data = json.loads(raw)
     received_at = datetime.fromisoformat(data.pop("received_at"))
     data.pop("entry", None)
+    if "sid" in data:  # spooled before the key was named external_id (migration 0026)
+        data["external_id"] = data.pop("sid")
     data["media"] = tuple(Media(**m) for m in data.get("media") or ())
     return InboundMessage(**data), received_at
 
@@ -135,10 +137,11 @@ class Spool:
                     self._memory.append(raw)
                 log.error("message %s kept in memory only: the database and Redis are down "
                           "and %s is not writable; it is lost if this process stops",
-                          message.sid, self.directory)
+                          message.external_id, self.directory)
         with self._lock:
             self._phones = self._phones | {message.phone}
-        log.warning("message %s spooled (%s) until the database is back", message.sid, where)
+        log.warning("message %s spooled (%s) until the database is back", message.external_id,
+                    where)
         self.start_replaying()
         return where
 
@@ -197,7 +200,7 @@ class Spool:
                         if is_unavailable(exc):
                             return done  # still down: try again later
                         log.exception("spooled message %s could not be received; set aside",
-                                      message.sid)
+                                      message.external_id)
                         _write_file(self.directory / "failed", raw, received_at,
                                     message.phone)
                     remove()

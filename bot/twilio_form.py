@@ -89,7 +89,7 @@ def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:
     # ButtonPayload is what a WhatsApp quick-reply button carries instead of typed text.
     body = form.get("Body") or form.get("ButtonPayload") or ""
     return InboundMessage(
-        sid=sid,
+        external_id=sid,
         phone=phone,
         channel=channel,
         body=_printable(body[:MAX_BODY]),

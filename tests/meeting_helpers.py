@@ -56,7 +56,7 @@ def make_ksm(rt: Any, time_zone: str = WIB, members: int = 3, status: str = k.VE
 
 def say(rt: Any, phone: str, text: str, now: datetime) -> str:
     """``phone`` texts ``text`` at ``now`` (the webhook's path, with a chosen clock)."""
-    message = InboundMessage(sid="SM" + uuid.uuid4().hex, phone=phone, channel="sms", body=text)
+    message = InboundMessage(external_id="SM" + uuid.uuid4().hex, phone=phone, channel="sms", body=text)
     return "\n".join(receive(rt, message, now=now))
 
 

@@ -49,7 +49,7 @@ def test_an_sms_goes_out_through_twilio_with_a_status_callback(rt, run_jobs, twi
     assert sent["Body"] == "Rapat KSM besok jam 19.30"
     assert sent["StatusCallback"] == "https://bot.example.org/webhooks/twilio/status"
     stored = _message(rt, message_id)
-    assert stored.status == "sent" and stored.twilio_sid == sent["_sid"]
+    assert stored.status == "sent" and stored.external_id == sent["_sid"]
 
 
 def test_whatsapp_goes_from_the_whatsapp_sender(rt, run_jobs, twilio) -> None:  # type: ignore[no-untyped-def]

@@ -95,7 +95,7 @@ def test_a_resident_texts_the_gateway_phone_and_is_answered_from_it(client, rt, 
     response = sms(client, "MENU", phone="081234567890", event_id="ev-1")
     assert response.status_code == 200
     [inbound] = _messages(rt, "in")
-    assert (inbound.twilio_sid, inbound.provider, inbound.device_id) == (
+    assert (inbound.external_id, inbound.provider, inbound.device_id) == (
         "gw-event:ev-1", "smsgate", DEVICE)
     [reply] = _messages(rt, "out")
     assert (reply.status, reply.provider, reply.device_id) == ("queued", "smsgate", DEVICE)
@@ -108,7 +108,7 @@ def test_a_resident_texts_the_gateway_phone_and_is_answered_from_it(client, rt, 
     assert sent["withDeliveryReport"] is True
     assert not twilio.messages  # nothing through Twilio
     [reply] = _messages(rt, "out")
-    assert (reply.status, reply.twilio_sid) == ("sent", "gw:" + sent["_id"])
+    assert (reply.status, reply.external_id) == ("sent", "gw:" + sent["_id"])
     auth = [r["auth"] for r in gateway.requests]
     assert all(a.startswith("Basic ") for a in auth)
 
@@ -139,7 +139,7 @@ def test_the_same_text_twice_is_two_messages_though_its_message_id_is_the_same(c
     # messageId is derived from the content: two "MENU" from one phone share it.
     sms(client, "MENU", event_id="ev-a", message_id="same")
     sms(client, "MENU", event_id="ev-b", message_id="same")
-    assert [m.twilio_sid for m in _messages(rt, "in")] == ["gw-event:ev-a", "gw-event:ev-b"]
+    assert [m.external_id for m in _messages(rt, "in")] == ["gw-event:ev-a", "gw-event:ev-b"]
 
 
 @pytest.mark.parametrize("phone", ["081234567890", "6281234567890", "+6281234567890",
@@ -453,7 +453,7 @@ def test_with_the_database_down_an_event_is_spooled_then_answered_through_its_ph
             proxy.restore()
             assert spool_of(rt).replay() == 2
             [inbound] = _messages(rt, "in")
-            assert (inbound.twilio_sid, inbound.device_id) == ("gw-event:ev-down", DEVICE)
+            assert (inbound.external_id, inbound.device_id) == ("gw-event:ev-down", DEVICE)
             _run(rt)
             [sent] = gateway.messages  # no holding reply: only the real one, once
             assert sent["deviceId"] == DEVICE and "1 DAFTAR" in sent["textMessage"]["text"]

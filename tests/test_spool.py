@@ -157,15 +157,30 @@ def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp
     start = datetime.now(timezone.utc)
     texts = ["ADUAN lampu jalan mati", "MENU", "BATAL"]
     for i, body in enumerate(texts):
-        spool.put(InboundMessage(sid=f"SM{i:032x}", phone="+6281234567890", channel="sms",
-                                 body=body), start + timedelta(seconds=i))
+        spool.put(InboundMessage(external_id=f"SM{i:032x}", phone="+6281234567890",
+                                 channel="sms", body=body), start + timedelta(seconds=i))
     # The same MessageSid spooled twice (Twilio retried while the database was down).
-    spool.put(InboundMessage(sid=f"SM{0:032x}", phone="+6281234567890", channel="sms",
+    spool.put(InboundMessage(external_id=f"SM{0:032x}", phone="+6281234567890", channel="sms",
                              body=texts[0]), start)
     assert spool.pending()
     assert spool.replay() == 4
     assert [body for body, _ in _inbound(rt)] == texts
     assert not spool.pending()
+
+
+def test_an_entry_spooled_before_the_key_was_named_external_id_is_still_read() -> None:
+    """A spool outlives a deploy: entries written with ``sid`` (before migration 0026)."""
+    import json
+
+    from bot.spool import _decode
+
+    old = {"sid": "gw-event:ev-1", "phone": "+6281234567890", "channel": "sms", "body": "MENU",
+           "media": [], "profile_name": None, "provider": "smsgate", "device_id": "phone-1",
+           "received_at": "2026-11-18T03:00:00+00:00", "entry": "e" * 32}
+    message, received_at = _decode(json.dumps(old))
+    assert (message.external_id, message.provider, message.body) == (
+        "gw-event:ev-1", "smsgate", "MENU")
+    assert received_at.isoformat() == "2026-11-18T03:00:00+00:00"
 
 
 def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
@@ -219,9 +234,9 @@ def _last_spooled(rt: Any) -> tuple[Any, Any]:
     from bot.inbound_message import InboundMessage
 
     with rt.db.session() as session:
-        sid = session.execute(select(Message.twilio_sid).where(Message.direction == "in")
+        sid = session.execute(select(Message.external_id).where(Message.direction == "in")
                               .order_by(Message.id.desc())).scalars().first()
-    return (InboundMessage(sid=sid, phone="+6281234567890", channel="sms", body="MENU"),
+    return (InboundMessage(external_id=sid, phone="+6281234567890", channel="sms", body="MENU"),
             datetime.now(timezone.utc))
 
 

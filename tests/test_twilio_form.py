@@ -170,7 +170,7 @@ def sent_message(rt) -> tuple[int, str]:  # type: ignore[no-untyped-def]
         session.add(contact)
         session.flush()
         message_id = queue_message(session, contact.id, "sms", "Rapat besok")
-        session.get(Message, message_id).twilio_sid = sid
+        session.get(Message, message_id).external_id = sid
         session.get(Message, message_id).status = "sent"
     return message_id, sid
 

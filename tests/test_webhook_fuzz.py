@@ -175,7 +175,7 @@ def _sent_messages(rt: Any, rng: random.Random) -> list[str]:
         session.flush()
         for sid in sids:
             session.add(Message(contact_id=contact.id, direction=m.OUT, channel="sms",
-                                body="Rapat besok", status=m.SENT, twilio_sid=sid, attempts=1))
+                                body="Rapat besok", status=m.SENT, external_id=sid, attempts=1))
     return sids
 
 
@@ -224,13 +224,13 @@ def test_signed_fuzz_never_fails_and_stores_exactly_what_it_answers(client, rt) 
 
     with rt.db.session() as session:
         stored = session.execute(
-            select(Message.twilio_sid, Message.status).where(Message.direction == m.IN)
+            select(Message.external_id, Message.status).where(Message.direction == m.IN)
         ).all()
         outbound = session.execute(
-            select(Message.status, Message.error_code).where(Message.twilio_sid.in_(sent_sids))
+            select(Message.status, Message.error_code).where(Message.external_id.in_(sent_sids))
         ).all()
         contacts = session.execute(select(Contact.phone, Contact.name)).all()
-    stored_sids = [row.twilio_sid for row in stored]
+    stored_sids = [row.external_id for row in stored]
     assert len(stored_sids) == len(set(stored_sids))  # each stored once
     assert set(stored_sids) == answered  # every 200 stored, nothing refused stored
     assert len(answered) > 300  # the valid messages did reach the engine

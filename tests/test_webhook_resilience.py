@@ -26,7 +26,7 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_message_answered(client
     assert phone.last
     with rt.db.session() as session:
         stored = session.execute(
-            text("SELECT count(*) FROM message WHERE twilio_sid = :sid"), {"sid": "SM" + "d" * 32}
+            text("SELECT count(*) FROM message WHERE external_id = :sid"), {"sid": "SM" + "d" * 32}
         ).scalar_one()
     assert stored == 1
 

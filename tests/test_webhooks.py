@@ -173,7 +173,7 @@ def test_status_callbacks_move_a_message_forward_only(client, rt) -> None:  # ty
         session.add(contact)
         session.flush()
         message_id = queue_message(session, contact.id, "sms", "Rapat besok")
-        session.get(Message, message_id).twilio_sid = "SM" + "abc" * 10 + "ab"
+        session.get(Message, message_id).external_id = "SM" + "abc" * 10 + "ab"
         session.get(Message, message_id).status = "sent"
 
     def callback(status: str, code: str = "") -> int:
@@ -217,7 +217,7 @@ def test_the_contact_row_follows_channels_number_state_and_the_whatsapp_window(r
     t0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
 
     def message(sid: str, channel: str = "sms") -> InboundMessage:
-        return InboundMessage(sid=sid, phone=number, channel=channel, body="MENU")
+        return InboundMessage(external_id=sid, phone=number, channel=channel, body="MENU")
 
     def contact() -> Contact:
         with rt.db.session() as session:

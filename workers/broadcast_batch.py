@@ -1,7 +1,7 @@
 """Sending one claimed batch of broadcast rows, one database commit per message.
 
 Each row that goes out is marked ``sending`` in a commit before its provider call. Its
-result (sid or error) is written in the same commit that marks the NEXT row ``sending``:
+result (provider id or error) is written in the same commit that marks the NEXT row ``sending``:
 one fsync per message instead of two, and still at most one row of this worker is
 ever ``sending`` in the database. A result is flushed on its own before any wait
 longer than ``FLUSH_BEFORE_WAIT`` (slow rates, the end of a batch) so statuses are not
@@ -134,13 +134,14 @@ class BatchSender:
             self._not_started(conn, recipient, claimed)
             return
         try:
-            sid = self.rt.sender.send(self._outgoing(recipient.phone, route))
+            external_id = self.rt.sender.send(self._outgoing(recipient.phone, route))
         except SendError as error:
             self._provider_error(conn, key, recipient, started.attempts, error)
             return
         stamp = clock.now(self.rt)
         self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
-            status=b.SENT, twilio_sid=sid, sent_at=stamp, error_code=None, updated_at=stamp))
+            status=b.SENT, external_id=external_id, sent_at=stamp, error_code=None,
+            updated_at=stamp))
         self.outcomes["sent"] += 1
 
     def _not_started(self, conn: Connection, recipient: Any, claimed: Any) -> None:

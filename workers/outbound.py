@@ -226,7 +226,7 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
     """Hand the message to the provider and record the result on the row."""
     claimed = call.claim
     try:
-        sid = rt.sender.send(claimed.outgoing)
+        external_id = rt.sender.send(claimed.outgoing)
     except SendError as error:
         if error.code in SLOW_DOWN_CODES or error.http_status == 429:
             limiter_for(rt).slow_down(_rate_key(rt, claimed.outgoing)[0])
@@ -235,12 +235,12 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
     with rt.db.session() as session:
         session.execute(
             update(TABLE).where(*_in_flight(call))
-            .values(status=m.SENT, twilio_sid=sid, sent_at=stamp, error_code=None,
+            .values(status=m.SENT, external_id=external_id, sent_at=stamp, error_code=None,
                     next_attempt_at=None, channel=claimed.outgoing.channel,
                     provider=claimed.outgoing.provider, device_id=claimed.outgoing.device_id,
                     updated_at=stamp)
         )
-    return f"sent {sid}"
+    return f"sent {external_id}"
 
 
 def _rate_key(rt: Any, outgoing: Outgoing) -> tuple[str, float]:

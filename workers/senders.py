@@ -59,7 +59,8 @@ class SendError(Exception):
 
 class Sender(Protocol):
     def send(self, message: Outgoing) -> str:
-        """Hand ``message`` to the provider; returns its id (the Twilio SID)."""
+        """Hand ``message`` to the provider; returns the provider's id for it (stored as
+        ``external_id``: status reports name it)."""
         ...
 
 

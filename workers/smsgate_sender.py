@@ -68,7 +68,7 @@ class SmsGateSender:
                             http_status=status) from exc
         except (requests.RequestException, OSError) as exc:
             raise SendError(f"gateway unreachable: {exc}", code=None, http_status=None) from exc
-        # Stored under this key (message.twilio_sid): what its delivery reports name.
+        # Stored under this key (message.external_id): what its delivery reports name.
         return SENT_KEY + state.id
 
 

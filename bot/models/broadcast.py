@@ -25,7 +25,7 @@ CANCELLED = "cancelled"  # pending rows were skipped; sent ones stay sent
 PENDING = "pending"  # waiting; ``not_before`` holds it (quiet hours, provider backoff)
 CLAIMED = "claimed"  # in a worker's batch, not yet handed to the provider: safe to retry
 IN_FLIGHT = "sending"  # the provider call may have happened: never retried automatically
-SENT = "sent"  # the provider accepted it (``twilio_sid`` set)
+SENT = "sent"  # the provider accepted it (``external_id`` set)
 DELIVERED = "delivered"
 READ = "read"
 UNDELIVERED = "undelivered"
@@ -107,7 +107,7 @@ class BroadcastSend(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_channel: Mapped[str | None] = mapped_column(String(10))
     via: Mapped[str | None] = mapped_column(String(10))
-    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     error_code: Mapped[int | None] = mapped_column(Integer)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -40,8 +40,9 @@ FINAL_FAILURES = {UNDELIVERED, FAILED}
 class Message(Base):
     """One SMS or WhatsApp message, either way.
 
-    Inbound rows are unique on ``twilio_sid`` so a retried webhook finds its row (a
-    gateway event's is ``gw-event:<event id>``, a gateway send's ``gw:<message id>``).
+    Rows are unique on ``external_id``, the provider's key, so a retried webhook finds its
+    row: Twilio's SID, a gateway event's ``gw-event:<event id>``, a gateway send's
+    ``gw:<message id>``.
     Outbound replies point at the inbound message they answer (``reply_to_id``).
     """
 
@@ -90,7 +91,7 @@ class Message(Base):
     channel: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text, default="")
     media: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
-    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(12))
     error_code: Mapped[int | None] = mapped_column(Integer)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)

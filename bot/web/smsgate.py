@@ -76,10 +76,11 @@ def event() -> Response:
         if parsed.kind in events.STATUS_OF:
             report = events.delivery_report(parsed)
             if report.reason:
-                log.warning("gateway reports %s %s: %s", report.sid, report.status, report.reason)
+                log.warning("gateway reports %s %s: %s", report.external_id, report.status,
+                            report.reason)
             # A report for a message this bot did not send (one typed on the phone) is
             # answered 2xx too: re-delivering it for two days would change nothing.
-            record_status(get_runtime(), report.sid, report.status, None)
+            record_status(get_runtime(), report.external_id, report.status, None)
             _note_phone(parsed)
             return _answer("recorded")
     except events.BadEvent as exc:
