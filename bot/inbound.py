@@ -30,6 +30,7 @@ from bot.db import is_unavailable
 from bot.directory import DbDirectory
 from bot.inbound_message import InboundMessage
 from bot.models import messaging as m
+from bot.providers import provider
 from bot.runtime import Runtime
 from bot.spool import Spool, spool_of
 from conversations.catalogue import DEFAULT_LANGUAGE, render
@@ -65,7 +66,7 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
     stored the first time.
     ``replayed``: the message comes from the spool (``bot.spool``), received while the
     database was down. Its replies, like those of a message whose webhook answer cannot
-    carry them (the gateway's: ``message.answered_inline`` is False), are queued to be
+    carry them (the gateway's: its provider's ``replies_inline`` is False), are queued to be
     sent instead of returned: then nothing is returned.
     """
     now = now or datetime.now(timezone.utc)
@@ -87,7 +88,8 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
 def _held(spool: Spool, message: InboundMessage, now: datetime) -> list[str]:
     spool.put(message, now)
     # Only an inline answer can tell the resident to wait: nothing can be queued now.
-    return [render("inbound.held", DEFAULT_LANGUAGE)] if message.answered_inline else []
+    inline = provider(message.provider).replies_inline
+    return [render("inbound.held", DEFAULT_LANGUAGE)] if inline else []
 
 
 def _receive_retrying(rt: Runtime, message: InboundMessage, now: datetime,
@@ -111,7 +113,7 @@ class _HandlingFailed(Exception):
 def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool) -> list[str]:
     # Replies go back in the webhook's answer, or (a replayed message, a channel with no
     # inline answer) are queued and sent as messages.
-    queue_replies = replayed or not message.answered_inline
+    queue_replies = replayed or not provider(message.provider).replies_inline
     queued: list[int] = []
     broadcasts: list[int] = []
     try:

@@ -28,9 +28,3 @@ class InboundMessage:
     profile_name: str | None = None
     provider: str = "twilio"
     device_id: str | None = None
-
-    @property
-    def answered_inline(self) -> bool:
-        """Whether the webhook's answer carries the replies (Twilio's TwiML). The
-        gateway has no such answer: its replies are queued and sent as messages."""
-        return self.provider == "twilio"

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from bot.inbound_message import InboundMessage
+from bot.providers import provider
 from conversations.model import Media
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class Spool:
             try:
                 _write_file(self.directory, raw, received_at, message.phone)
             except OSError:
-                if not message.answered_inline:
+                if not provider(message.provider).replies_inline:
                     raise  # the gateway delivers the event again until it gets a 2xx
                 # Twilio never retries: this process's memory is the last place left.
                 where = "memory"
