@@ -1,5 +1,5 @@
-"""Twilio status callbacks: move a stored outbound message (or broadcast send row)
-along its statuses."""
+"""Delivery reports (Twilio's status callbacks, the gateway's events): move a stored
+outbound message (or broadcast send row) along its statuses."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,32 +8,36 @@ from typing import Any, Mapping
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
+from bot import send_outcome
 from bot.models import BroadcastSend, Message
 from bot.models import broadcast as b
 from bot.models import messaging as m
+from bot.providers import provider
 from bot.runtime import Runtime
-from workers.outbound import mark_contact_for_error
 
 
-def record_status(rt: Runtime, external_id: str, status: str, error_code: int | None) -> bool:
+def record_status(rt: Runtime, provider_name: str, external_id: str, status: str,
+                  error_code: int | None) -> bool:
     """Apply one callback; returns False when no stored message or send row has that
     provider id (``external_id``).
 
     Statuses only move forward (a late ``sent`` never overwrites ``delivered``);
-    a failure is always recorded, with its error code and what it means for the contact.
+    a failure is always recorded, with its error code and what it means for the contact
+    (the provider's ``error_outcome``).
     """
     status = status.lower()
     now = datetime.now(timezone.utc)
+    outcome = provider(provider_name).error_outcome(error_code, None)
     with rt.db.session() as session:
         for table, ranks in ((Message.__table__, m.OUT_STATUS_RANK),
                              (BroadcastSend.__table__, b.SEND_STATUS_RANK)):
-            if _advance(session, table, ranks, external_id, status, error_code, now):
+            if _advance(session, table, ranks, external_id, status, error_code, outcome, now):
                 return True
     return False
 
 
 def _advance(session: Session, table: Table, ranks: Mapping[str, int], external_id: str,
-             status: str, error_code: int | None, now: datetime) -> bool:
+             status: str, error_code: int | None, outcome: str, now: datetime) -> bool:
     """Move the row of ``table`` with ``external_id`` to ``status`` if that is forward; False when
     there is no such row. A status without a rank (failed, skipped...) never moves on."""
     row: Any = session.execute(
@@ -48,5 +52,5 @@ def _advance(session: Session, table: Table, ranks: Mapping[str, int], external_
         session.execute(update(table).where(table.c.id == row.id)
                         .values(status=status, error_code=error_code, updated_at=now))
     if failed:
-        mark_contact_for_error(session, row.contact_id, error_code, now)
+        send_outcome.mark_contact(session, row.contact_id, outcome, now)
     return True

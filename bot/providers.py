@@ -7,8 +7,10 @@ A provider's own modules hold its webhook parsing, its sending and what its erro
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import smsgate_events, twilio_form
 from bot.models.messaging import SMSGATE, TWILIO
 
 
@@ -20,15 +22,23 @@ class Provider:
         name: as stored in ``message.provider``.
         replies_inline: the webhook's answer carries the replies (Twilio's TwiML); else
             they are queued and sent as messages (the gateway has no such answer).
+        error_outcome: what an error means, from the provider's error code and the HTTP
+            status of a refused send (None: no answer, or a status report), as one of
+            ``bot.send_outcome``'s words.
+        slow_down: whether an error (same arguments) asks the sender to slow down.
     """
 
     name: str
     replies_inline: bool
+    error_outcome: Callable[[int | None, int | None], str]
+    slow_down: Callable[[int | None, int | None], bool]
 
 
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (
-    Provider(TWILIO, replies_inline=True),
-    Provider(SMSGATE, replies_inline=False),
+    Provider(TWILIO, replies_inline=True, error_outcome=twilio_form.error_outcome,
+             slow_down=twilio_form.slow_down),
+    Provider(SMSGATE, replies_inline=False, error_outcome=smsgate_events.error_outcome,
+             slow_down=smsgate_events.slow_down),
 )}
 
 

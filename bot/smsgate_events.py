@@ -12,7 +12,8 @@ re-delivery act once. A received SMS's ``payload.messageId`` is derived from its
 content (two "YA" from one phone share it), so it is never the key on its own.
 
 Nothing here touches the database; an event that is refused (:class:`BadEvent`, a 400)
-stores nothing.
+stores nothing. :func:`error_outcome` and :func:`slow_down` say what a refused send
+means (``workers.smsgate_sender``).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot import send_outcome
 from bot.inbound_message import InboundMessage
 from bot.phone import InvalidPhone, normalise
 from bot.twilio_form import MAX_BODY
@@ -70,6 +72,20 @@ class DeliveryReport:
     external_id: str  # the message's key: "gw:" + the id the gateway gave it
     status: str
     reason: str | None = None
+
+
+def error_outcome(code: int | None, http_status: int | None) -> str:
+    """What a refused send means (``bot.send_outcome``). The gateway gives no error
+    codes, and none says anything of the number: 429, 5xx and no answer
+    (``http_status`` None) are worth another try, any other refusal fails the message."""
+    if http_status is None or http_status == 429 or http_status >= 500:
+        return send_outcome.RETRY
+    return send_outcome.FAILED
+
+
+def slow_down(code: int | None, http_status: int | None) -> bool:
+    """Whether the error asks for a slower rate from this phone."""
+    return http_status == 429
 
 
 def signature_ok(key: str, body: bytes, timestamp: str, signature: str, now: float) -> bool:

@@ -1,4 +1,5 @@
-"""Twilio's webhook forms read into what the app acts on, or refused with a reason.
+"""Twilio's webhook forms read into what the app acts on, or refused with a reason; and
+what Twilio's error codes mean (:func:`error_outcome`, :func:`slow_down`).
 
 Nothing here touches the database: a form that passes gives values every column can
 hold (no NUL, nothing longer than its column), so storing it cannot fail half-way, and
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from bot import send_outcome
 from bot.inbound_message import InboundMessage
 from bot.models.contact import Contact
 from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
@@ -40,6 +42,14 @@ TWILIO_STATUSES = frozenset({
     "delivered", "undelivered", "receiving", "received", "read", "partially_delivered",
 })
 
+# Error codes (of a refused send, or in a status callback) that end a message for good,
+# and what they say of the contact; those worth another try; those that ask the
+# sender to slow down (too many requests, WhatsApp's rate limit).
+OPTED_OUT_CODES = {21610}
+INVALID_NUMBER_CODES = {21211, 21614}
+RETRY_CODES = {20429, 30003, 63018}
+SLOW_DOWN_CODES = {20429, 63018}
+
 _INT32 = (-(2**31), 2**31 - 1)  # the error_code columns are INTEGER
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -57,6 +67,24 @@ class StatusCallback:
     sid: str
     status: str
     error_code: int | None = None
+
+
+def error_outcome(code: int | None, http_status: int | None) -> str:
+    """What Twilio's error means (``bot.send_outcome``): 21610 the number sent STOP,
+    21211/21614 no number Twilio can text; 429, 5xx, no answer (``http_status`` None)
+    and :data:`RETRY_CODES` are worth another try; anything else fails the message."""
+    if code in OPTED_OUT_CODES:
+        return send_outcome.OPTED_OUT
+    if code in INVALID_NUMBER_CODES:
+        return send_outcome.INVALID_NUMBER
+    if http_status is None or http_status == 429 or http_status >= 500 or code in RETRY_CODES:
+        return send_outcome.RETRY
+    return send_outcome.FAILED
+
+
+def slow_down(code: int | None, http_status: int | None) -> bool:
+    """Whether the error asks for a slower rate from this sender."""
+    return code in SLOW_DOWN_CODES or http_status == 429
 
 
 def parse_twilio_form(form: Mapping[str, str]) -> InboundMessage:

@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.engine import Connection
 
-from bot import gateway_devices
+from bot import gateway_devices, send_outcome
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
+from bot.providers import provider
 from workers import clock
 from workers.channels import Phone, Route, choose_route, sms_provider
-from workers.outbound import mark_contact_for_error
 from workers.quiet_hours import quiet_until
-from workers.rate_limit import SLOW_DOWN_CODES, sender_key
+from workers.rate_limit import sender_key
 from workers.senders import Outgoing, SendError
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class BatchSender:
         try:
             external_id = self.rt.sender.send(self._outgoing(recipient.phone, route))
         except SendError as error:
-            self._provider_error(conn, key, recipient, started.attempts, error)
+            self._provider_error(conn, key, route.provider, recipient, started.attempts, error)
             return
         stamp = clock.now(self.rt)
         self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
@@ -160,13 +160,15 @@ class BatchSender:
             provider=route.provider, device_id=route.device_id,
         )
 
-    def _provider_error(self, conn: Connection, key: str, recipient: Any, attempts: int,
-                        error: SendError) -> None:
+    def _provider_error(self, conn: Connection, key: str, provider_name: str, recipient: Any,
+                        attempts: int, error: SendError) -> None:
         stamp = clock.now(self.rt)
         in_flight = self._mine(recipient.send_id, b.IN_FLIGHT)
-        if error.code in SLOW_DOWN_CODES or error.http_status == 429:
+        carrier = provider(provider_name)
+        if carrier.slow_down(error.code, error.http_status):
             self.limiter.slow_down(key)
-        if error.retryable and attempts < MAX_ATTEMPTS:
+        outcome = carrier.error_outcome(error.code, error.http_status)
+        if outcome == send_outcome.RETRY and attempts < MAX_ATTEMPTS:
             wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
             log.warning("broadcast send %s: retryable error %s; again in %ss",
                         recipient.send_id, error.code, wait)
@@ -182,7 +184,7 @@ class BatchSender:
             self._later.clear()
             conn.execute(update(TABLE).where(in_flight)
                          .values(status=b.FAILED, error_code=error.code, updated_at=stamp))
-            mark_contact_for_error(conn, recipient.contact_id, error.code, stamp)
+            send_outcome.mark_contact(conn, recipient.contact_id, outcome, stamp)
         self.outcomes["failed"] += 1
 
 

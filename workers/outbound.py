@@ -42,16 +42,17 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from bot import gateway_devices
+from bot import gateway_devices, send_outcome
 from bot.models import Contact, Kelurahan, Message
 from bot.models import messaging as m
 from bot.models import privacy
+from bot.providers import provider
 from workers import clock
 from workers.channels import choose_route, sms_provider
 from workers.clock import quiet_hours_on
 from workers.quiet_hours import is_quiet
-from workers.rate_limit import SLOW_DOWN_CODES, acquire, limiter_for, sender_key
-from workers.senders import INVALID_NUMBER_CODES, OPTED_OUT_CODES, Outgoing, SendError
+from workers.rate_limit import acquire, limiter_for, sender_key
+from workers.senders import Outgoing, SendError
 
 log = logging.getLogger(__name__)
 
@@ -228,9 +229,10 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
     try:
         external_id = rt.sender.send(claimed.outgoing)
     except SendError as error:
-        if error.code in SLOW_DOWN_CODES or error.http_status == 429:
+        carrier = provider(claimed.outgoing.provider)
+        if carrier.slow_down(error.code, error.http_status):
             limiter_for(rt).slow_down(_rate_key(rt, claimed.outgoing)[0])
-        return _failed(rt, call, error)
+        return _failed(rt, call, error, carrier.error_outcome(error.code, error.http_status))
     stamp = clock.now(rt)
     with rt.db.session() as session:
         session.execute(
@@ -253,12 +255,13 @@ def _in_flight(call: ProviderCall) -> tuple[Any, ...]:
             TABLE.c.claimed_at == call.started_at)
 
 
-def _failed(rt: Any, call: ProviderCall, error: SendError) -> str:
+def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
     message_id = call.claim.message_id
     now = clock.now(rt)
-    if error.retryable:
+    retryable = outcome == send_outcome.RETRY
+    if retryable:
         _phone_failed(rt, call.claim.outgoing, now)
-    if error.retryable and call.attempts < MAX_ATTEMPTS:
+    if retryable and call.attempts < MAX_ATTEMPTS:
         due = now + timedelta(seconds=BACKOFF[call.attempts - 1])
         with rt.db.session() as session:
             queued = session.execute(
@@ -276,7 +279,7 @@ def _failed(rt: Any, call: ProviderCall, error: SendError) -> str:
             update(TABLE).where(*_in_flight(call))
             .values(status=m.FAILED, error_code=error.code, next_attempt_at=None, updated_at=now)
         )
-        mark_contact_for_error(session, call.claim.contact_id, error.code, now)
+        send_outcome.mark_contact(session, call.claim.contact_id, outcome, now)
     log.warning("message %s failed for good after %s attempts: %s %s",
                 message_id, call.attempts, error.code, error)
     return f"failed {error.code}"
@@ -319,16 +322,6 @@ def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
     if requeued:
         enqueue_sends(rt, [message_id])
     return bool(requeued)
-
-
-def mark_contact_for_error(session, contact_id: int, code: int | None, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """21610: the number sent STOP to Twilio; 21211/21614: not a number we can text."""
-    if code in OPTED_OUT_CODES:
-        session.execute(
-            update(Contact).where(Contact.id == contact_id).values(opted_out=True, opted_out_at=now)
-        )
-    elif code in INVALID_NUMBER_CODES:
-        session.execute(update(Contact).where(Contact.id == contact_id).values(invalid_number=True))
 
 
 def _status_callback(public_base_url: str | None) -> str | None:

@@ -14,8 +14,8 @@ Without it a shared schedule loses every missed slot and a busy machine reached 
 of the configured rate (0.25 s still lost ~5%); with it, at most ``CATCH_UP * rate``
 extra messages go back to back, which Twilio queues at the sender's own pace.
 
-When the provider answers 429 or 63018 (too many requests / WhatsApp rate limit) the
-sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
+When the provider asks for it (its ``slow_down`` in ``bot.providers``: a 429, Twilio's
+63018 WhatsApp rate limit) the sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
 On the embedded default the same algorithm runs in-process.
 """
 from __future__ import annotations
@@ -24,7 +24,6 @@ import threading
 import time
 from typing import Any, Protocol
 
-SLOW_DOWN_CODES = {20429, 63018}
 CATCH_UP = 1.0  # seconds
 SLOW_DOWN_SECONDS = 60
 MAX_SLOW_DOWN = 32

@@ -11,11 +11,6 @@ from typing import Any, Protocol, TextIO
 
 log = logging.getLogger(__name__)
 
-# Twilio error codes that end a message for good, and what they mean for the contact.
-OPTED_OUT_CODES = {21610}
-INVALID_NUMBER_CODES = {21211, 21614}
-RETRY_CODES = {20429, 30003, 63018}
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -35,26 +30,18 @@ class Outgoing:
 
 
 class SendError(Exception):
-    """The provider refused the message.
+    """The provider refused the message. What that means (try again, opted out...) is
+    the provider's ``error_outcome`` (``bot.providers``).
 
     Attributes:
-        code: the provider's error code (21610, 20429, ...) when it gave one.
+        code: the provider's error code (Twilio's 21610, 20429, ...) when it gave one.
         http_status: the HTTP status, or None when the provider could not be reached.
-        retryable: worth trying again later (429, 5xx, unreachable).
     """
 
     def __init__(self, message: str, code: int | None, http_status: int | None) -> None:
         super().__init__(message)
         self.code = code
         self.http_status = http_status
-
-    @property
-    def retryable(self) -> bool:
-        if self.code in OPTED_OUT_CODES or self.code in INVALID_NUMBER_CODES:
-            return False
-        if self.http_status is None or self.http_status == 429 or self.http_status >= 500:
-            return True
-        return self.code in RETRY_CODES
 
 
 class Sender(Protocol):

@@ -22,6 +22,7 @@ from bot import gateway_devices
 from bot import smsgate_events as events
 from bot.delivery import record_status
 from bot.inbound import receive
+from bot.models.messaging import SMSGATE
 from bot.web import get_runtime
 from workers import clock
 
@@ -80,7 +81,7 @@ def event() -> Response:
                             report.reason)
             # A report for a message this bot did not send (one typed on the phone) is
             # answered 2xx too: re-delivering it for two days would change nothing.
-            record_status(get_runtime(), report.external_id, report.status, None)
+            record_status(get_runtime(), SMSGATE, report.external_id, report.status, None)
             _note_phone(parsed)
             return _answer("recorded")
     except events.BadEvent as exc:

@@ -16,6 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.delivery import record_status
 from bot.inbound import receive
+from bot.models.messaging import TWILIO
 from bot.twilio_form import BadInbound, parse_status_form, parse_twilio_form
 from bot.web import get_runtime
 
@@ -96,5 +97,5 @@ def status() -> Response:
         callback = parse_status_form(request.form)
     except BadInbound as exc:
         return _bad_request(str(exc))
-    record_status(get_runtime(), callback.sid, callback.status, callback.error_code)
+    record_status(get_runtime(), TWILIO, callback.sid, callback.status, callback.error_code)
     return Response("", 204)
