@@ -286,8 +286,9 @@ def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
 
 
 def _phone_failed(rt: Any, outgoing: Outgoing, now: datetime) -> None:
-    """A gateway phone that keeps failing goes offline (``workers.channels``)."""
-    if outgoing.provider != "smsgate" or outgoing.device_id is None:
+    """A phone that keeps failing goes offline (``workers.channels``). Only a message
+    leaving from a phone of its own (the gateway's) names one: ``device_id``."""
+    if outgoing.device_id is None:
         return
     try:
         with rt.db.session() as session:
