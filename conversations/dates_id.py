@@ -11,6 +11,13 @@ Forms read, in either order, with or without ``tgl``/``hari``/``jam``/``pukul``:
   ``besok``, ``lusa``, ``kemarin`` (which has passed), ``Senin``, ``Senin depan``;
 - times: ``19.30``, ``19:30``, ``jam 7``, ``jam 7.30``, ``jam 7 malam``, ``7 pagi``,
   ``setengah 8 malam`` (7.30 pm), optionally followed by ``WIB``/``WITA``/``WIT``.
+Also as leaders text them: keypad and regional words (``jm 7 mlm``, ``5 dsmbr``, ``sesok
+bengi``, ``sab``, ``pk 19.30``), glued (``jam19.00``, ``5des``, ``7an``, ``7pm``), a part of day
+before the time (``besok sore jam 4``, ``nanti malam``, ``malam ini``), ``malam minggu``
+(Saturday night), ``minggu depan hari jumat``, ``3 hari lagi``, numbers in words
+(``tanggal dua puluh lima jam tujuh malam``), ``8 kurang seperempat``, ``7 lewat 15``, and
+polite words before and between (``insyaallah sabtu malam jam 8 ya pak``). Measured
+against dateparser in ``bench/dates.py``.
 A day and month without a year that passed in the last six months are questioned
 (``1/12`` on 2 December is a mistake, not next December); longer ago, they mean next
 year (``2/1`` said in December). A weekday means
@@ -23,26 +30,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "pebruari": 2, "peb": 2,
-    "maret": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6,
-    "juli": 7, "jul": 7, "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
-    "nov": 11, "nop": 11, "desember": 12, "des": 12,
-}
-WEEKDAYS = {
-    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jumaat": 4,
-    "sabtu": 5, "minggu": 6, "ahad": 6,
-}
-RELATIVE_DAYS = {"besok": 1, "bsk": 1, "besuk": 1, "lusa": 2,
-                 "kemarin": -1, "kemaren": -1, "kmrn": -1, "kmarin": -1}
-DAY_WORDS = {"tgl", "tanggal", "tg", "tgl."}
-FILLERS = {"tgl", "tanggal", "hari", "pada", "hr", "wib", "wita", "wit"}
-TIME_WORDS = {"jam", "pukul", "pkl", "jm"}
-PARTS_OF_DAY = {"pagi", "siang", "sore", "malam"}
+from conversations.dates_words import (  # noqa: F401  (MONTHS is read by RAPAT too)
+    ALIASES,
+    AROUND,
+    DAY_WORDS,
+    FILLERS,
+    LATER_TODAY,
+    MONTHS,
+    MONTH_PREFIXES,
+    PARTS_OF_DAY,
+    RELATIVE_DAYS,
+    TENS,
+    TIME_WORDS,
+    UNITS,
+    WEEKDAYS,
+    GLUED,
+)
+
 RECENT_PAST = timedelta(days=183)
-
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})(?:\2(\d{2}|\d{4}))?")
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
 _CLOCK = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
@@ -68,50 +75,156 @@ class When:
     rest: str
 
 
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The message's tokens as typed, and each as a word the rules read: lower case,
+    glued parts apart (``jam19.00``, ``5des``, ``19.30wib``, ``7an``, ``7pm``), aliases
+    read (``mlm`` is ``malam``, ``sesok`` is ``besok``, ``sab`` is ``sabtu``)."""
+    typed: list[str] = []
+    words: list[str] = []
+    for token in text.replace(",", " ").split():
+        word = token.lower().rstrip(".?!")
+        glued = GLUED.match(word)
+        parts = [word]
+        if glued is not None:
+            parts = [glued[1], glued[2]] if glued[1] else [glued[3], glued[4]]
+            if parts[1] in ("an", "nan"):  # "jam 7an": about seven
+                parts = parts[:1]
+        for n, part in enumerate(parts):
+            typed.append(token if len(parts) == 1 else (part if n else token[:len(part)]))
+            words.append(ALIASES.get(part, part))
+    return typed, words
+
+
+def _month(word: str) -> int | None:
+    """A month as typed, spelled out, cut short or misspelled (``desembr``, ``dsmbr``,
+    ``novmber``, ``dec``): by its first letters."""
+    if word in MONTHS:
+        return MONTHS[word]
+    if not word.isalpha() or not 3 <= len(word) <= 10:
+        return None
+    if word[:3] in MONTH_PREFIXES:
+        return MONTH_PREFIXES[word[:3]]
+    if word[:2] == "ds" or word.startswith("dsm"):  # "dsmbr": vowels dropped
+        return 12
+    return None
+
+
+def _number_word(words: list[str], i: int) -> tuple[int, int] | None:
+    """A number from 0 to 31 in words at ``words[i]`` (``dua puluh lima``, ``tujuh``,
+    ``selawe``, ``dua belas``): (value, index after it)."""
+    if i >= len(words):
+        return None
+    word = words[i]
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word in TENS:
+        return TENS[word], i + 1
+    if word not in UNITS:
+        return None
+    unit = UNITS[word]
+    if after == "belas":
+        return 10 + unit, i + 2
+    if after == "puluh":
+        more = UNITS.get(words[i + 2]) if i + 2 < len(words) else None
+        return (10 * unit + more, i + 3) if more else (10 * unit, i + 2)
+    return unit, i + 1
+
+
 def parse_when(text: str, now: datetime) -> When:
     """Read the date and time at the start of ``text``, relative to local ``now``.
+
+    Polite and framing words before and between them are skipped (``insyaallah sabtu
+    malam jam 8 ya pak``); the rest of the text, after both, is returned as typed.
 
     Raises:
         WhenError: no date/time found, a date without a time, an impossible date or
             time, or a dated moment already past.
     """
-    tokens = text.replace(",", " ").split()
-    words = [t.lower().rstrip(".") for t in tokens]
+    tokens, words = _tokens(text)
     today = now.date()
     day: date | None = None
     weekday: tuple[int, bool] | None = None  # (0=Monday, "depan")
     clock: time | None = None
+    part: str | None = None  # "besok sore jam 4": the part of day said before the time
     next_day = False  # "jam 12 malam": midnight after the given day
     i = 0
     while i < len(words):
         word, after = words[i], words[i + 1] if i + 1 < len(words) else ""
-        if day is None and weekday is None:
+        if day is None:
             found = _date_at(words, i, today)
             if found is not None:
                 day, i = found
                 continue
-            if word in WEEKDAYS:
-                ahead = after == "depan"
-                weekday, i = (WEEKDAYS[word], ahead), i + (2 if ahead else 1)
+            if word == "malam" and after in WEEKDAYS and clock is None:
+                # "malam minggu": the evening before Sunday, Saturday night.
+                weekday, part, i = ((WEEKDAYS[after] - 1) % 7, False), "malam", i + 2
+                continue
+            if weekday is None and word in WEEKDAYS:
+                found_weekday = _weekday_at(words, i, today)
+                if isinstance(found_weekday, tuple) and isinstance(found_weekday[0], date):
+                    day, i = found_weekday  # "sabtu kemarin": a day that has passed
+                    continue
+                weekday, i = found_weekday
                 continue
         if clock is None:
-            found_time = _time_at(words, i)
+            found_time = _time_at(words, i, part, day is not None or weekday is not None)
             if found_time is not None:
                 clock, next_day, i = found_time
                 continue
+        if word in PARTS_OF_DAY and clock is None:
+            part = word
+            if after == "ini" and day is None and weekday is None:  # "malam ini"
+                day, i = today, i + 2
+                continue
+            i += 1
+            continue
+        if word in LATER_TODAY and after in PARTS_OF_DAY and day is None and weekday is None:
+            day, i = today, i + 1  # "nanti malam": the part of day is read next
+            continue
         if word in FILLERS or (word == "ini" and words[i - 1:i] in (["hari"], ["hr"])):
             if word == "ini" and day is None and weekday is None:
                 day = today
+            i += 1
+            continue
+        if word in ("kemarin", "lagi") and (day is not None or weekday is not None):
+            i += 1  # "rabu 11 nov kemarin": the date is read already
+            continue
+        if (clock is None or (day is None and weekday is None)) and (word in AROUND
+                                                                     or not word.strip("'.")):
             i += 1
             continue
         break
     rest = tokens[i:]
     if rest and rest[0].lower() == "di":
         rest = rest[1:]
+    if all(word in AROUND for word in words[i:]):
+        rest = []  # "... jam 8 ya pak": polite words, not a place
     if clock is None:
         raise WhenError("no_time" if day is not None or weekday is not None else "nothing")
     at = _resolve(now, day, weekday, clock, next_day)
     return When(at=at, rest=" ".join(rest))
+
+
+def _weekday_at(words: list[str], i: int, today: date) -> tuple[Any, int]:
+    """A weekday at ``words[i]``: ((weekday, next week), index after it), or (a date
+    already past, index) for ``sabtu kemarin``. ``depan``/``minggu depan`` after it, or
+    ``minggu depan (hari) jumat`` around it, mean next week's."""
+    target = WEEKDAYS[words[i]]
+    j = i + 1
+    nxt = words[j:j + 3]
+    if words[i] == "minggu" and nxt[:1] == ["depan"]:
+        # "minggu depan (hari) jumat": next week's Friday; alone, next week's Sunday.
+        k = j + 1 + (1 if words[j + 1:j + 2] == ["hari"] else 0)
+        if k < len(words) and words[k] in WEEKDAYS:
+            return (WEEKDAYS[words[k]], True), k + 1
+        return (target, True), j + 1
+    if nxt[:1] == ["depan"]:
+        return (target, True), j + 1
+    if nxt[:2] == ["minggu", "depan"]:
+        return (target, True), j + 2
+    if nxt[:1] == ["kemarin"] or nxt[:2] == ["minggu", "lalu"]:
+        back = (today.weekday() - target) % 7 or 7
+        return (today - timedelta(days=back), j + (1 if nxt[:1] == ["kemarin"] else 2))
+    return (target, False), j
 
 
 def _resolve(now: datetime, day: date | None, weekday: tuple[int, bool] | None,
@@ -139,21 +252,51 @@ def _resolve(now: datetime, day: date | None, weekday: tuple[int, bool] | None,
 def _date_at(words: list[str], i: int, today: date) -> tuple[date, int] | None:
     """A date starting at ``words[i]``: returns it and the index after it."""
     word = words[i]
+    after = words[i + 1] if i + 1 < len(words) else ""
     if word in RELATIVE_DAYS:
         return today + timedelta(days=RELATIVE_DAYS[word]), i + 1
+    if word in ("seminggu", "sminggu") and after == "lagi":
+        return today + timedelta(days=7), i + 2
+    if word.isdigit() and after in ("hari", "minggu") and words[i + 2:i + 3] == ["lagi"]:
+        return today + timedelta(days=int(word) * (7 if after == "minggu" else 1)), i + 3
     match = _NUMERIC_DATE.fullmatch(word) or _DOTTED_DATE.fullmatch(word)
     if match:
         groups = [g for g in match.groups() if g not in ("/", "-")]
         day_, month = int(groups[0]), int(groups[1])
         year = groups[2] if len(groups) > 2 else None
         return _make_date(day_, month, year, today), i + 1
-    if (word in DAY_WORDS and i + 1 < len(words) and words[i + 1].isdigit()
-            and len(words[i + 1]) <= 2 and not (i + 2 < len(words) and words[i + 2] in MONTHS)):
-        return _day_of_month(int(words[i + 1]), today), i + 2
-    if word.isdigit() and len(word) <= 2 and i + 1 < len(words) and words[i + 1] in MONTHS:
-        year = words[i + 2] if i + 2 < len(words) and re.fullmatch(r"\d{4}", words[i + 2]) else None
-        return _make_date(int(word), MONTHS[words[i + 1]], year, today), i + (3 if year else 2)
+    if word in DAY_WORDS:
+        number = _day_number(words, i + 1)
+        if number is not None:
+            value, j = number
+            if j < len(words) and _month(words[j]) is not None:
+                return _with_month(value, words, j, today)
+            return _day_of_month(value, today), j
+        return None
+    month = _month(word)
+    if month is not None and word not in WEEKDAYS and after.isdigit() and len(after) <= 2:
+        return _make_date(int(after), month, None, today), i + 2  # "Dec 5"
+    number = _day_number(words, i) if not word.isdigit() or len(word) <= 2 else None
+    if number is not None and number[1] < len(words) and _month(words[number[1]]) is not None:
+        return _with_month(number[0], words, number[1], today)
     return None
+
+
+def _day_number(words: list[str], i: int) -> tuple[int, int] | None:
+    """A day of the month in digits or words at ``words[i]``."""
+    if i >= len(words):
+        return None
+    if words[i].isdigit() and len(words[i]) <= 2:
+        return int(words[i]), i + 1
+    return _number_word(words, i)
+
+
+def _with_month(day_: int, words: list[str], j: int, today: date) -> tuple[date, int]:
+    """``day_`` of the month at ``words[j]``, with the year after it if one is typed."""
+    month = _month(words[j])
+    assert month is not None
+    year = words[j + 1] if j + 1 < len(words) and re.fullmatch(r"\d{4}", words[j + 1]) else None
+    return _make_date(day_, month, year, today), j + (2 if year else 1)
 
 
 def _day_of_month(day_: int, today: date) -> date:
@@ -189,8 +332,11 @@ def _make_date(day_: int, month: int, year: str | None, today: date) -> date:
     return following
 
 
-def _time_at(words: list[str], i: int) -> tuple[time, bool, int] | None:
-    """A time starting at ``words[i]``: (time, past midnight, index after it)."""
+def _time_at(words: list[str], i: int, said_part: str | None = None,
+             dated: bool = False) -> tuple[time, bool, int] | None:
+    """A time starting at ``words[i]``: (time, past midnight, index after it).
+    ``said_part`` is a part of day said before it (``besok sore jam 4``); ``dated``,
+    whether a date came first (then ``1930`` is a time)."""
     j = i
     marked = words[j] in TIME_WORDS
     if marked:
@@ -201,20 +347,40 @@ def _time_at(words: list[str], i: int) -> tuple[time, bool, int] | None:
     if j >= len(words):
         return None
     match = _CLOCK.fullmatch(words[j])
-    part = words[j + 1] if j + 1 < len(words) and words[j + 1] in PARTS_OF_DAY else None
-    # A bare number is a time only with "jam"/"setengah" before it or a part of day after.
-    if match is None or not (marked or half or part or match.group(2)):
+    spelled = None if match else _number_word(words, j)
+    if match is None and spelled is None and dated and re.fullmatch(r"\d{4}", words[j]):
+        match = re.fullmatch(r"(\d{2})(\d{2})", words[j])  # "14/12 1930"
+    if match is not None:
+        hour, minute, j = int(match.group(1)), int(match.group(2) or 0), j + 1
+    elif spelled is not None and (marked or half):
+        hour, minute, j = spelled[0], 0, spelled[1]
+    else:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if j < len(words) and words[j] in ("kurang", "lewat", "lebih"):
+        # "8 kurang seperempat" is 7.45; "7 lewat 15" is 7.15.
+        amount = 15 if words[j + 1:j + 2] == ["seperempat"] else (
+            int(words[j + 1]) if words[j + 1:j + 2] and words[j + 1].isdigit() else None)
+        if amount is not None and amount < 60:
+            if words[j] == "kurang":
+                hour, minute = hour - 1, 60 - amount
+            else:
+                minute = amount
+            j += 2
+    part = words[j] if j < len(words) and words[j] in PARTS_OF_DAY else None
+    # A bare number is a time only with "jam"/"setengah" before it, a part of day after
+    # it, or minutes.
+    if not (marked or half or part or (match is not None and match.group(2))):
+        return None
     if half:  # "setengah 8" is half past seven
         hour, minute = hour - 1, 30
     if hour > 23 or minute > 59 or hour < 0:
         raise WhenError("bad_time")
     next_day = False
     if part is not None:
-        hour, next_day = _part_of_day(hour, part)
         j += 1
-    return time(hour, minute), next_day, j + 1
+    if part or said_part:
+        hour, next_day = _part_of_day(hour, part or said_part or "")
+    return time(hour, minute), next_day, j
 
 
 def _part_of_day(hour: int, part: str) -> tuple[int, bool]:

@@ -40,6 +40,27 @@ def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> da
     ("BESOK JAM 7 MALAM, Balai Warga", at(11, 28, 19), "Balai Warga"),
     ("besok jam 12 malam", at(11, 29, 0), ""),  # midnight at the end of tomorrow
     ("jam 19.30", at(11, 27, 19, 30), ""),
+    # As leaders write them (bench/data/dates-2026-12-07.jsonl has 170, from outside):
+    ("5 dsmbr jm 7 mlm", at(12, 5, 19), ""),  # keypad month, jm, mlm
+    ("12 desembr jam 3 sore di mushola", at(12, 12, 15), "mushola"),
+    ("7/12 jam19.00", at(12, 7, 19), ""),  # glued
+    ("14/12 1930 aula", at(12, 14, 19, 30), "aula"),
+    ("5des 19.30wib", at(12, 5, 19, 30), ""),
+    ("besok sore jam 4", at(11, 28, 16), ""),  # the part of day before the time
+    ("nanti malam jam 8", at(11, 27, 20), ""),
+    ("malam ini jam 19.30", at(11, 27, 19, 30), ""),
+    ("malam minggu jam 8", at(11, 28, 20), ""),  # Saturday night
+    ("sabtu minggu depan jam 7 malam", at(12, 5, 19), ""),
+    ("minggu depan hari jumat jam 2 siang", at(12, 4, 14), ""),
+    ("sesok bengi jam 7", at(11, 28, 19), ""),  # Javanese
+    ("insyaallah sabtu malam jam 8 ya pak", at(11, 28, 20), ""),
+    ("rapatnya tgl 5 des jm 19.30 di blai rw", at(12, 5, 19, 30), "blai rw"),
+    ("tanggal dua puluh lima desember jam tujuh malam", at(12, 25, 19), ""),
+    ("tgl 30 jam 8 kurang seperempat malam", at(11, 30, 19, 45), ""),
+    ("3 hari lagi jam 7 malam", at(11, 30, 19), ""),
+    ("Dec 5 7pm", at(12, 5, 19), ""),
+    ("jumat jam 7an malam", at(11, 27, 19), ""),
+    ("5/12 19.30 rumah pak RT", at(12, 5, 19, 30), "rumah pak RT"),  # the place keeps "pak"
 ])
 def test_reads_what_people_write(text: str, expected: datetime, rest: str) -> None:
     when = parse_when(text, NOW)
@@ -55,6 +76,8 @@ def test_reads_what_people_write(text: str, expected: datetime, rest: str) -> No
     ("20/11/2026 19.00", "past"),
     ("27/11 08.00", "past"),
     ("Balai RW 03", "nothing"),
+    ("sabtu kemarin jam 8 malam", "past"),
+    ("pak, balai RW jam berapa?", "nothing"),
     ("", "nothing"),
 ])
 def test_says_what_is_wrong(text: str, reason: str) -> None:
