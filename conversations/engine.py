@@ -111,7 +111,7 @@ class Engine:
         if keyword is not None and not self.registry.by_name[keyword.value].addressed(keyword.rest):
             keyword = None
         if keyword is None and dialog is not None and dialog.flow not in (MENU_FLOW, OFFER_FLOW):
-            keyword = self._polite_keyword(turn.inbound.text)
+            keyword = self._polite_keyword(turn.inbound.text) or self._own_words_query(turn)
         if dialog is not None and dialog.flow == OFFER_FLOW:
             answered = self._offer_answer(turn, dialog)
             if answered is not None:
@@ -220,6 +220,15 @@ class Engine:
         if not keyword.rest and not wants(text[: len(text) - len(polite or "")]):
             return None
         return keyword
+
+    def _own_words_query(self, turn: Turn) -> Match | None:
+        """``aduan sy sampai mana?`` inside a dialog: the query, as if its keyword were
+        typed (answered, the open question asked again; not stored as the answer)."""
+        for flow in self.registry.flows:
+            args = flow.asked_in_own_words(turn.inbound.text) if flow.query else None
+            if args is not None:
+                return Match(value=flow.name, rest=args, typos=0)
+        return None
 
     def _offer_answer(self, turn: Turn, dialog: Dialog) -> Outcome | None:
         """YA starts the offered flow with the text already sent; TIDAK drops it."""

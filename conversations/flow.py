@@ -77,6 +77,12 @@ class Flow:
     #: dialog it answers, and that dialog's question is asked again.
     query: bool = False
 
+    def asked_in_own_words(self, text: str) -> str | None:
+        """For a query: the arguments when ``text`` asks it without its keyword (``aduan
+        sy sampai mana?`` is CEK), so that inside a dialog it is answered as a side
+        question; None when it does not. Never, unless a flow says so."""
+        return None
+
     def open_question(self, turn: Turn, dialog: Dialog) -> Reply | None:
         """The question ``dialog`` is waiting on, to ask again after a side question or
         LANJUT; None when this flow cannot say it."""

@@ -31,3 +31,32 @@ def test_keypad_keywords_through_the_android_gateway(client, rt, run_jobs, gatew
     for reply in replies:
         assert segments(reply) == 1 and not non_gsm7_chars(reply), reply
     assert ("Dewi Lestari", "member", "requested") in members_of(rt, code)
+
+
+def test_own_words_through_the_android_gateway(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22's replies in context, typed on a keypad through the gateway phone: an
+    invitation accepted in own words, anonymity asked for after filing, a complaint
+    asked after without its code, opting out and back in in own words."""
+    from sqlalchemy import select
+
+    from bot.models import Complaint, Contact
+
+    add_kelurahan(rt, "Sukamaju")
+    leader = Phone(client, number=LEADER)
+    code = register(leader)
+    leader.send("ANGGOTA Dewi Lestari, P, 081366661234").expect("diundang")
+    for text in ("iya bu sy mau gabung", "ADUAN dana BLM dipotong ketua KSM",
+                 "rahasiakan nama saya", "aduan sy sampai mana pak?", "jangan sms saya lagi",
+                 "mau dapet sms lagi pak"):
+        assert sms(client, text, phone="081366661234").status_code == 200
+        run_jobs()
+    replies = _texts(gateway, JOINER)
+    assert ("Dewi Lestari", "member", "confirmed") in members_of(rt, code), replies
+    with rt.db.session() as session:
+        complaint = session.scalars(select(Complaint)).one()
+        assert complaint.anonymous is True and complaint.location_text is None
+        assert session.scalars(select(Contact).where(Contact.phone == JOINER)).one().opted_out is False
+    assert any(f"Aduan {complaint.code}:" in reply for reply in replies), replies
+    assert any("dirahasiakan" in reply for reply in replies), replies
+    for reply in replies:
+        assert segments(reply) == 1 and not non_gsm7_chars(reply), reply

@@ -69,15 +69,20 @@ class ComplaintCheckFlow(Flow):
             return self._own(turn)
         return self.check(turn, code)
 
-    def answers_notice(self, turn: Turn) -> Outcome | None:
+    def asked_in_own_words(self, text: str) -> str | None:
         """``aduan sy sampai mana?``, ``kumaha aduan abdi``, ``status pengaduan 904 294
-        976 gimana``: a resident asking after their complaint in own words, answered as
-        CEK (with the code they typed, else their own complaints)."""
-        text = turn.inbound.text
-        if turn.directory is None or not lexicon.asks_after_complaint(text):
+        976 gimana``: the code typed, or "" for the number's own complaints."""
+        if not lexicon.asks_after_complaint(text):
             return None
-        code = lexicon.complaint_code_in(text)
-        return self.check(turn, code) if code else self._own(turn)
+        return lexicon.complaint_code_in(text) or ""
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """A resident asking after their complaint in own words, with no dialog open:
+        answered as CEK (with the code they typed, else their own complaints)."""
+        args = self.asked_in_own_words(turn.inbound.text)
+        if turn.directory is None or args is None:
+            return None
+        return self.check(turn, args) if args else self._own(turn)
 
     def _own(self, turn: Turn) -> Outcome:
         """CEK with no code: the number's own complaint, or a list of them to pick from;
