@@ -267,3 +267,22 @@ def test_a_new_rapat_while_a_read_back_waits_replaces_it_and_ya_keeps_the_other(
     phone.send("oke").expect("Anggota diberi tahu")
     with rt.db.session() as session:
         assert session.scalar(select(Meeting.starts_at).order_by(Meeting.starts_at.desc())).day == 20
+
+
+def test_a_leader_says_yes_to_the_monev_reminder_in_own_words(rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from tests.meeting_helpers import WIB, fast, make_ksm, say
+    from workers.monev_sweep import open_monev_periods
+
+    fast(rt)
+    ksm = make_ksm(rt, WIB, members=4, verified_at=datetime(2026, 10, 15, 3, 0, tzinfo=UTC))
+    now = datetime(2026, 11, 16, 3, 0, tzinfo=UTC)
+    # Before anything is due, "siap pak" is no report.
+    assert "Berapa kali KSM rapat" not in say(rt, ksm["leader"], "siap pak", now)
+    assert open_monev_periods(rt, datetime(2026, 11, 15, 3, 0, tzinfo=UTC)) == 1
+    # Thanks alone, or a member's yes, starts nothing.
+    assert "Berapa kali KSM rapat" not in say(rt, ksm["leader"], "makasih pak", now)
+    assert "Berapa kali KSM rapat" not in say(rt, ksm["members"][0], "siap", now)
+    assert "Berapa kali KSM rapat" in say(rt, ksm["leader"], "siap pak, sy isi skrg", now)
+    assert "anggota yang aktif" in say(rt, ksm["leader"], "dua kali", now)

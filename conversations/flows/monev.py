@@ -117,9 +117,24 @@ def _finish(turn: Turn, data: dict[str, Any]) -> Outcome:
                    effects=[effect])
 
 
+class MonevFlow(ArgsQuestionnaire):
+    """MONEV, and a leader's yes to the reminder without it."""
+
+    def answers_notice(self, turn: Turn) -> Outcome | None:
+        """``siap pak``, ``iya nanti sy isi``: a leader whose KSM's report is due (the
+        reminder asked to reply MONEV) starts it; thanks alone does not."""
+        text = turn.inbound.text
+        if (turn.directory is None or lexicon.means(text, lexicon.THANKS)
+                or lexicon.answer_yes_or_no(text) is not True):
+            return None
+        if not turn.directory.ksms_led() or not _due(turn):
+            return None
+        return self.start(turn)
+
+
 def monev_flow() -> ArgsQuestionnaire:
     """The MONEV flow."""
-    return ArgsQuestionnaire(
+    return MonevFlow(
         name="monev",
         keywords={"MONEV": "monev", "LAPORAN MONEV": "monev", "LAPORAN KSM": "monev"},
         menu_key="monev.menu",
