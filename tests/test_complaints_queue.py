@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
-from bot.models import Complaint, ComplaintNotice, Kelurahan
-from bot.services import complaint_actions, complaint_notices
+from bot.models import Complaint, Kelurahan
+from bot.services import complaint_actions
 from bot.services.officers import new_api_token
 from bot.services.working_days import add_working_days, deadline
 from tests.transcript import Phone
+from workers.sweep import release_held_messages
 
 CODE = re.compile(r"Kode aduan: (\d{9})")
 DAY_WIB = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # 10:00 WIB, a Wednesday
@@ -219,8 +221,10 @@ def test_status_changes_are_sent_to_the_complainant(
     assert "Kami akan datang hari Senin." in twilio.messages[-1]["Body"]
     Phone(client, number="+6281255556666").send(f"CEK {code}").expect("Kami akan datang")
 
-    # 22:00 WIB: held until 06:00 WIB, then released by the sweep.
+    # 22:00 WIB: held at the send claim until 06:00 WIB, then released by the sweep.
+    rt.settings = replace(rt.settings, quiet_hours=True)
     monkeypatch.setattr(complaint_actions, "clock", lambda: NIGHT_WIB)
+    rt.extras["clock"] = lambda: NIGHT_WIB
     before = len(twilio.messages)
     client.post(
         f"/complaints/{complaint_id}/status",
@@ -228,32 +232,18 @@ def test_status_changes_are_sent_to_the_complainant(
     )
     run_jobs()
     assert len(twilio.messages) == before
-    with rt.db.session() as s:
-        notice = s.scalar(select(ComplaintNotice))
-        assert notice.not_before == datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # 06:00 WIB
-    assert "tertunda jam tenang" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
-    assert (
-        complaint_notices.release_due_notices(
-            rt, datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)
-        )
-        == 0
-    )
-    assert (
-        complaint_notices.release_due_notices(
-            rt, datetime(2026, 11, 25, 23, 1, tzinfo=timezone.utc)
-        )
-        == 1
-    )
+    assert "ditahan jam tenang" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
+    assert release_held_messages(rt, datetime(2026, 11, 25, 22, 59, tzinfo=timezone.utc)) == 0
+    morning = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # 06:00 WIB
+    rt.extras["clock"] = lambda: morning
+    assert release_held_messages(rt, morning) == 1
     run_jobs()
     assert len(twilio.messages) == before + 1 and "ditindaklanjuti" in twilio.messages[-1]["Body"]
-    assert (
-        complaint_notices.release_due_notices(rt, datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc))
-        == 0
-    )
+    assert release_held_messages(rt, datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)) == 0
 
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     assert "Petugas PPM ppm_a mulai menindaklanjuti aduan." in detail  # who and what, audited
-    assert "tertunda jam tenang" not in detail and "kini sedang ditindaklanjuti" in detail
+    assert "ditahan jam tenang" not in detail and "kini sedang ditindaklanjuti" in detail
 
 
 def test_deadlines_count_working_days_over_a_holiday() -> None:

@@ -24,7 +24,7 @@ from bot.models import broadcast as b
 from bot.providers import provider
 from workers import clock
 from workers.channels import Phone, Route, choose_route, sms_provider
-from workers.quiet_hours import quiet_until
+from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key
 from workers.senders import Outgoing, SendError
 
@@ -91,7 +91,7 @@ class BatchSender:
             self._later.append(update(TABLE).where(claimed).values(status=b.SKIPPED))
             self.outcomes["skipped"] += 1
             return
-        hold = quiet_until(now, recipient.time_zone) if clock.quiet_hours_on(self.rt) else None
+        hold = held_until(self.rt.settings, now, recipient.time_zone)
         if hold is not None:
             self._later.append(update(TABLE).where(claimed).values(
                 status=b.PENDING, not_before=hold, claim_token=None))

@@ -35,10 +35,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import refresh_counts
-from bot.models import Broadcast, BroadcastSend, Contact, Kelurahan
+from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from workers import clock
 from workers.broadcast_batch import CLAIM_HEARTBEAT, BatchSender, pending_due
+from workers.quiet_hours import resident_zone
 from workers.rate_limit import limiter_for
 
 log = logging.getLogger(__name__)
@@ -135,8 +136,8 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
         row.id: row for row in session.execute(
             select(Contact.id, Contact.phone, Contact.opted_out,
                    (Contact.invalid_number | Contact.simulated).label("invalid_number"),
-                   Contact.last_whatsapp_at, Kelurahan.time_zone, Contact.kelurahan_id)
-            .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
+                   Contact.last_whatsapp_at, resident_zone().label("time_zone"),
+                   Contact.kelurahan_id)
             .where(Contact.id.in_([row.contact_id for row in claimed]))
         )
     }

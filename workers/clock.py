@@ -14,7 +14,3 @@ def now(rt: Any) -> datetime:
     clock = rt.extras.get("clock")
     return clock() if clock is not None else datetime.now(timezone.utc)
 
-
-def quiet_hours_on(rt: Any) -> bool:
-    """False only when QUIET_HOURS=off (test suites that must not depend on the hour)."""
-    return bool(getattr(rt.settings, "quiet_hours", True))

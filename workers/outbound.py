@@ -43,14 +43,13 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from bot import gateway_devices, send_outcome
-from bot.models import Contact, Kelurahan, Message
+from bot.models import Contact, Message
 from bot.models import messaging as m
 from bot.models import privacy
 from bot.providers import provider
 from workers import clock
 from workers.channels import choose_route, sms_provider
-from workers.clock import quiet_hours_on
-from workers.quiet_hours import is_quiet
+from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key
 from workers.senders import Outgoing, SendError
 
@@ -156,8 +155,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         contact = session.execute(
             select(Contact.phone, Contact.opted_out, Contact.invalid_number,
                    Contact.simulated, Contact.last_whatsapp_at, Contact.kelurahan_id,
-                   Kelurahan.time_zone)
-            .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
+                   resident_zone().label("time_zone"))
             .where(Contact.id == row.contact_id)
         ).one()
         mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
@@ -166,8 +164,8 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
                 or (contact.opted_out and row.kind not in ASKED_KINDS)):
             session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
-        quiet = quiet_hours_on(rt) and is_quiet(now, contact.time_zone)
-        if row.kind not in PROMPTED_KINDS and quiet:
+        if (row.kind not in PROMPTED_KINDS
+                and held_until(rt.settings, now, contact.time_zone) is not None):
             # The sweep queues it again once it is 06:00 for this contact.
             session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"

@@ -1,14 +1,27 @@
 """Quiet hours: nothing unprompted reaches a resident between 21:00 and 06:00 local time.
 
-Local means the resident's kelurahan time zone (WIB, WITA or WIT); a contact with no
-kelurahan is taken to be in WIB, where most residents live. Pure functions of an
-explicit ``now`` so that tests need no clock.
+The one rule, applied where a worker claims a message to send and nowhere else (the
+single message: ``workers.outbound.claim``; a broadcast's rows:
+``workers.broadcast_batch``): a message waits at the claim, never at enqueue, because the
+hour changes while it waits and ``QUIET_HOURS=off`` must reach every path. The sweep asks
+:func:`held_until` only to know when a held message's morning has come.
+
+Local means the resident's time zone (:func:`resident_zone`); a contact with none is taken
+to be in WIB, where most residents live. Functions of an explicit ``now`` so that tests
+need no clock.
 """
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.models import Complaint, Contact, Kelurahan
 
 DEFAULT_TIME_ZONE = "Asia/Jakarta"
 QUIET_FROM = time(21, 0)
@@ -40,3 +53,27 @@ def quiet_until(now: datetime, time_zone: str | None) -> datetime | None:
     day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
     # Indonesia has no daylight saving time, so 06:00 local always exists.
     return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(now.tzinfo)
+
+
+def held_until(settings: Any, now: datetime, time_zone: str | None) -> datetime | None:
+    """Until when an unprompted message to someone in ``time_zone`` must wait: 06:00 local
+    during the quiet hours; None outside them, or when ``QUIET_HOURS=off``."""
+    if not settings.quiet_hours:
+        return None
+    return quiet_until(now, time_zone)
+
+
+def resident_zone() -> ColumnElement[Any]:
+    """The time zone of the :class:`Contact` in the enclosing query: their kelurahan's,
+    else that of their latest complaint's kelurahan (a complainant in no KSM has no
+    kelurahan of their own), else NULL (WIB)."""
+    own, filed = aliased(Kelurahan), aliased(Kelurahan)
+    return func.coalesce(
+        select(own.time_zone).where(own.id == Contact.kelurahan_id).scalar_subquery(),
+        select(filed.time_zone)
+        .join(Complaint, Complaint.kelurahan_id == filed.id)
+        .where(Complaint.contact_id == Contact.id)
+        .order_by(Complaint.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+    )

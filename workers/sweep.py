@@ -13,9 +13,10 @@ from typing import Callable
 
 from sqlalchemy import and_, select, update
 
-from bot.models import Message
+from bot.models import Contact, Message
 from bot.models import messaging as m
 from workers import clock
+from workers.quiet_hours import held_until, resident_zone
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +88,16 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
 def release_held_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Unprompted messages held by quiet hours go out once it is morning for their contact."""
     from bot.inbound import enqueue_sends
-    from bot.models import Contact, Kelurahan
-    from workers.clock import quiet_hours_on
-    from workers.quiet_hours import is_quiet
 
     with rt.db.session() as session:
         held = session.execute(
-            select(Message.id, Kelurahan.time_zone)
+            select(Message.id, resident_zone().label("time_zone"))
             .join(Contact, Contact.id == Message.contact_id)
-            .outerjoin(Kelurahan, Kelurahan.id == Contact.kelurahan_id)
             .where(Message.status == m.HELD)
             .order_by(Message.id)
             .limit(5000)
         ).all()
-        ids = [row.id for row in held
-               if not (quiet_hours_on(rt) and is_quiet(now, row.time_zone))]
+        ids = [row.id for row in held if held_until(rt.settings, now, row.time_zone) is None]
         if ids:
             session.execute(
                 update(Message).where(Message.id.in_(ids), Message.status == m.HELD)

@@ -2,7 +2,7 @@
 a BKM member, take it, reply. Every action is written to the audit trail and every
 change the complainant should know of becomes a message to them.
 
-Messages go through ``bot.services.complaint_notices`` (quiet hours respected).
+Messages go through ``bot.services.complaint_notices`` (quiet hours: at send time).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The complainants of merged duplicates follow the complaint they were merged into:
 each status change of it (each move up a level, each officer's reply) is sent to them
-too, on their own channel, under their own code, in their own language, with the quiet
-hours of their kelurahan (``complaint_notices.notify``); opt-out is checked at send
-time as for every notice. Nothing about the other complaint or its complainant is in
+too, on their own channel, under their own code, in their own language
+(``complaint_notices.notify``); quiet hours and opt-out are checked at send time as for
+every notice. Nothing about the other complaint or its complainant is in
 their message.
 """
 

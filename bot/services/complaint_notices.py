@@ -1,7 +1,8 @@
-"""Messages to a complainant: sent at once, or held through the kelurahan's 21:00-06:00
-quiet hours as :class:`ComplaintNotice` rows that the sweep releases in the morning.
+"""Messages to a complainant, queued at once on the complaint's channel.
 
-Opt-out is not checked here: the send job checks it at send time.
+Quiet hours and opt-out are not decided here: the send job's claim holds or skips the
+message at send time (``workers.quiet_hours``). :class:`ComplaintNotice` rows are what an
+earlier version held back here at night; the sweep still releases those left over.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from bot.models import Complaint, ComplaintNotice, Kelurahan
 from bot.outbox import queue_message
 from bot.services.working_days import DEFAULT_ZONE
 from conversations.gsm import to_gsm7
-from workers.quiet_hours import quiet_until
 
 
 def time_zone_of(session: Session, complaint: Complaint) -> str:
@@ -31,25 +31,17 @@ def time_zone_of(session: Session, complaint: Complaint) -> str:
 def notify(
     session: Session, complaint: Complaint, body: str, kind: str, now: datetime
 ) -> int | None:
-    """Queue ``body`` for the complainant on the complaint's channel, or hold it until
-    06:00 local. Returns the outbound message id to enqueue after commit, if any."""
+    """Queue ``body`` for the complainant on the complaint's channel. Returns the outbound
+    message id to enqueue after commit, if any."""
     if complaint.contact_id is None:
         return None  # cut from its complainant (retention): nobody to tell
-    body = to_gsm7(body)
-    hold = quiet_until(now, time_zone_of(session, complaint))
-    if hold is not None:
-        session.add(
-            ComplaintNotice(
-                complaint_id=complaint.id, body=body, kind=kind, not_before=hold, created_at=now
-            )
-        )
-        session.flush()
-        return None
-    return queue_message(session, complaint.contact_id, complaint.channel, body, kind=kind, now=now)
+    return queue_message(session, complaint.contact_id, complaint.channel, to_gsm7(body),
+                         kind=kind, now=now)
 
 
 def release_due_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
-    """Sweep task: queue the notices held by quiet hours whose morning has come."""
+    """Sweep task: queue the notices an earlier version held by quiet hours, once their
+    morning has come (new ones are held, if at all, by the send claim)."""
     from bot.inbound import enqueue_sends
 
     queued: list[int] = []
