@@ -13,28 +13,17 @@ need no clock.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import Complaint, Contact, Kelurahan
+from conversations.flows.meeting_common import zone
 
-DEFAULT_TIME_ZONE = "Asia/Jakarta"
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(6, 0)
-
-
-@lru_cache(maxsize=16)
-def zone(name: str | None) -> ZoneInfo:
-    """The time zone called ``name``, WIB when unknown or missing."""
-    try:
-        return ZoneInfo(name or DEFAULT_TIME_ZONE)
-    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
-        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def is_quiet(now: datetime, time_zone: str | None) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event, func,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from bot.models.base import Base, UtcDateTime, utcnow
+from conversations.flows.meeting_common import DEFAULT_ZONE
 
 # Indonesia's three zones: WIB, WITA, WIT.
 TIME_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
@@ -73,7 +74,7 @@ class Kelurahan(Base):
     provinsi: Mapped[str] = mapped_column(String(120))
     kota_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     provinsi_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
-    time_zone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    time_zone: Mapped[str] = mapped_column(String(40), default=DEFAULT_ZONE)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     kota_area: Mapped[Area | None] = relationship(foreign_keys=[kota_area_id])

@@ -55,7 +55,7 @@ def zone_of_province(code: str) -> str:
         return "Asia/Jayapura"
     if province in _PONTIANAK:
         return "Asia/Pontianak"
-    return "Asia/Jakarta"
+    return ZONE_NAMES["WIB"]
 
 
 def normalise_code(raw: str) -> str | None:

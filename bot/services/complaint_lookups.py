@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from conversations.flows.meeting_common import zone
 
 
 @lru_cache(maxsize=None)
@@ -79,7 +79,7 @@ class ComplaintLookups:
                 .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
                 .where(Complaint.id == row.merged_into_id)
             ).first() or row
-        local = row.updated_at.astimezone(ZoneInfo(row.time_zone or "Asia/Jakarta"))
+        local = row.updated_at.astimezone(zone(row.time_zone))
         return {"status": row.status, "date": local.strftime("%d-%m-%Y"),
                 "response": row.public_response}
 

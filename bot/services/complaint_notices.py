@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Complaint, ComplaintNotice, Kelurahan
 from bot.outbox import queue_message
-from bot.services.working_days import DEFAULT_ZONE
+from conversations.flows.meeting_common import DEFAULT_ZONE
 from conversations.gsm import to_gsm7
 
 

@@ -16,7 +16,7 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.services import labels
 from bot.services.complaint_queue import scope
-from bot.services.working_days import DEFAULT_ZONE
+from conversations.flows.meeting_common import DEFAULT_ZONE
 
 
 @dataclass

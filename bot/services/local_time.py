@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bot.models import Kelurahan, Officer
 from bot.models import officer as roles
 from bot.services.area_scope import kelurahan_condition
-from bot.services.working_days import DEFAULT_ZONE, MONTHS_ID
-from conversations.flows.meeting_common import WEEKDAY_NAMES, zone, zone_name
+from bot.services.working_days import MONTHS_ID
+from conversations.flows.meeting_common import DEFAULT_ZONE, WEEKDAY_NAMES, zone, zone_name
 
 SHORT = "%d/%m/%Y %H.%M"
 DAY = "%d/%m/%Y"

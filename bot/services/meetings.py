@@ -18,7 +18,7 @@ from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder, Rsvp
 from bot.models import ksm as k
 from bot.models import meeting as mt
 from bot.services.notices import broadcast_text
-from conversations.flows.meeting_common import local_clock, local_when, reminder_times
+from conversations.flows.meeting_common import DEFAULT_ZONE, local_clock, local_when, reminder_times
 from conversations.flows.meetings import CancelMeeting, RecordRsvp, ScheduleMeeting
 
 NOTICE_KIND = "meeting_notice"
@@ -40,7 +40,7 @@ def members(ksm_id: int, leader_too: bool = True, leader_id: int | None = None) 
 
 def time_zone_of(session: Session, ksm: Ksm) -> str:
     return session.scalar(select(Kelurahan.time_zone).where(Kelurahan.id == ksm.kelurahan_id)) \
-        or "Asia/Jakarta"
+        or DEFAULT_ZONE
 
 
 def schedule(session: Session, ksm: Ksm, starts_at: datetime, place: str, now: datetime,

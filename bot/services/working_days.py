@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-DEFAULT_ZONE = "Asia/Jakarta"
-
+from conversations.flows.meeting_common import DEFAULT_ZONE
 
 # The package's "government" category for Indonesia holds the cuti bersama (joint
 # leave days the government adds around holidays, e.g. 24 Dec 2026); offices are

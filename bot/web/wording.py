@@ -12,10 +12,10 @@ from datetime import datetime
 from flask import Flask, g
 from flask_login import current_user
 
-from bot.services import labels
-from bot.services import local_time
-from bot.services.working_days import DEFAULT_ZONE, last_day, long_date
+from bot.services import labels, local_time
+from bot.services.working_days import last_day, long_date
 from bot.web import get_db
+from conversations.flows.meeting_common import DEFAULT_ZONE
 
 
 def officer_zone() -> str:
