@@ -27,6 +27,7 @@ from bot.models import complaint as c
 from bot.models import ksm as ksm_states
 from bot.models import officer as levels
 from bot.services.working_days import deadline
+from bot.settings import Settings
 from conversations.flows import complaint_code
 from conversations.flows.complaint import (
     MAX_TEXT,
@@ -38,16 +39,17 @@ from conversations.flows.complaint import (
 from conversations.flows.complaint_check import RecordCheckMiss
 from conversations.model import Media
 
-VERIFY_WORKING_DAYS = 3
-FOLLOW_UP_WORKING_DAYS = 5
 
-
-def working_days_allowed(settings: Any, status: str) -> int:
+def working_days_allowed(settings: Settings | None, status: str) -> int:
     """Working days a complaint in ``status`` has before it is overdue: to be verified
-    while new, to be followed up once verified (``bot.settings``)."""
+    while new, to be followed up once verified (``bot.settings``; its defaults when the
+    caller has no settings)."""
+    settings = settings or Settings()
     if status == c.NEW:
-        return int(getattr(settings, "complaint_verify_working_days", VERIFY_WORKING_DAYS))
-    return int(getattr(settings, "complaint_follow_up_working_days", FOLLOW_UP_WORKING_DAYS))
+        return settings.complaint_verify_working_days
+    return settings.complaint_follow_up_working_days
+
+
 ANSWER_FIELDS = {"area", "kind", "accused", "amount", "anonymous"}
 
 
