@@ -141,15 +141,21 @@ def record(
     session.execute(_INSERT_EVENT, values)
 
 
-def flag_names_bkm_member(session: Session, complaint: Complaint, officer_id: int | None,
-                          note: str, now: datetime) -> None:
-    """The complaint names a BKM member: hide it from BKM officers and move it from the
-    kelurahan to the kota (unassigned), audited with ``note``."""
-    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
+def hide_from_bkm(complaint: Complaint) -> None:
+    """The rule for a complaint that names a BKM member: BKM officers no longer see it
+    (``complaint_queue.scope``), and one handled at kelurahan level moves to the kota,
+    unassigned. The callers audit it."""
     complaint.names_bkm_member = True
     if complaint.level == levels.KELURAHAN:
         complaint.level = levels.KOTA
         complaint.assigned_officer_id = None
+
+
+def flag_names_bkm_member(session: Session, complaint: Complaint, officer_id: int | None,
+                          note: str, now: datetime) -> None:
+    """The complaint names a BKM member (:func:`hide_from_bkm`), audited with ``note``."""
+    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
+    hide_from_bkm(complaint)
     complaint.updated_at = now
     record(session, complaint.id, "names_bkm_member", officer_id, before,
            {"names_bkm_member": True, "level": complaint.level}, note=note, now=now)
@@ -309,9 +315,7 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
         ):
             # Whoever is complained about must not handle it: keep it from the BKM at once.
             before["names_bkm_member"], before["level"] = False, complaint.level
-            complaint.names_bkm_member = True
-            if complaint.level == levels.KELURAHAN:
-                complaint.level = levels.KOTA
+            hide_from_bkm(complaint)
             after["names_bkm_member"], after["level"] = True, complaint.level
     complaint.updated_at = ctx.now
     ctx.session.flush()
