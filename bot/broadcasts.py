@@ -5,6 +5,7 @@ call these; the sending itself is ``workers.broadcasts.send_broadcast``.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session
 from bot.db import upsert
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 5000  # ids per INSERT ... SELECT: well under every driver's parameter limit
 
@@ -92,21 +95,29 @@ def add_recipients(session: Session, broadcast_id: int, contacts: Select[Any] | 
     return added
 
 
-def start(rt: Any, broadcast_id: int, parallel: int = 1) -> None:
-    """Publish: the broadcast becomes ``sending`` (committed), then ``parallel`` send jobs
-    are enqueued. If enqueueing fails the sweep starts the jobs instead."""
+def mark_sending(session: Session, broadcast_id: int, now: datetime | None = None) -> None:
+    """Publish, in the caller's transaction: the draft becomes ``sending``. Once that is
+    committed the broadcast goes out: :func:`start_jobs` now, or the sweep."""
+    now = now or datetime.now(timezone.utc)
+    session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == b.DRAFT)
+        .values(status=b.SENDING, started_at=now)
+    )
+    refresh_counts(session, broadcast_id, now)
+
+
+def start_jobs(rt: Any, broadcast_ids: list[int]) -> None:
+    """Enqueue a send job per broadcast marked sending (after the commit); if Redis is
+    down the sweep's ``resume_broadcasts`` starts them."""
     from workers.broadcasts import send_broadcast
 
-    now = datetime.now(timezone.utc)
-    with rt.db.session() as session:
-        session.execute(
-            update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == b.DRAFT)
-            .values(status=b.SENDING, started_at=now)
-        )
-        refresh_counts(session, broadcast_id, now)
-    for _ in range(parallel):
-        rt.jobs.enqueue(send_broadcast, broadcast_id)
+    for broadcast_id in broadcast_ids:
+        try:
+            rt.jobs.enqueue(send_broadcast, broadcast_id)
+        except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
+            log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
+                        exc_info=True)
 
 
 def cancel(session: Session, broadcast_id: int, now: datetime | None = None) -> int:

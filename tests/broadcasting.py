@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.broadcasts import add_recipients, create_broadcast, progress, start
+from bot.broadcasts import add_recipients, create_broadcast, mark_sending, progress, start_jobs
 from bot.models import Contact, Kelurahan
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
@@ -41,7 +41,8 @@ def broadcast_to(rt: Any, contact_ids: list[int], kind: str = "announcement", **
         broadcast_id = create_broadcast(session, kind, fields.pop("body_sms", "Rapat BKM besok"),
                                         templates=rt.settings.whatsapp_templates, **fields)
         add_recipients(session, broadcast_id, contact_ids)
-    start(rt, broadcast_id)
+        mark_sending(session, broadcast_id)
+    start_jobs(rt, [broadcast_id])
     return broadcast_id
 
 

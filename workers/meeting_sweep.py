@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.broadcasts import start_jobs
 from bot.models import Ksm, Meeting, MeetingReminder
 from bot.models import meeting as mt
 from bot.services.meetings import schedule, send_reminder, time_zone_of
-from bot.services.notices import start_jobs
 from conversations.flows.meeting_common import next_routine, zone
 
 BATCH = 500

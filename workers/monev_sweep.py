@@ -14,12 +14,13 @@ from sqlalchemy import case, exists, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.broadcasts import start_jobs
 from bot.models import Ksm, MonevPeriod
 from bot.models import ksm as k
 from bot.models import monev as mv
 from bot.models.base import UtcDateTime
 from bot.services.monev import kind_sql, mark_second_reminders, months_after, months_between
-from bot.services.notices import broadcast_text, start_jobs
+from bot.services.notices import broadcast_text
 
 KIND = "monev_reminder"
 COLUMNS = ["ksm_id", "number", "kind", "due_at"]

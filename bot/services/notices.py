@@ -7,20 +7,19 @@ per language that has recipients.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.broadcasts import add_recipients, create_broadcast, refresh_counts
-from bot.models import Broadcast, BroadcastSend, Contact
-from bot.models import broadcast as b
-from conversations.catalogue import LANGUAGES, render
+from bot.broadcasts import add_recipients, create_broadcast, mark_sending
 
-log = logging.getLogger(__name__)
+# Named here too for bot.inbound, which a parallel change owns; callers use bot.broadcasts.
+from bot.broadcasts import start_jobs as start_jobs  # noqa: PLC0414
+from bot.models import Broadcast, BroadcastSend, Contact
+from conversations.catalogue import LANGUAGES, render
 
 
 def broadcast_text(
@@ -45,7 +44,7 @@ def broadcast_text(
 
     Returns:
         The ids of the broadcasts made; the caller starts them after its commit
-        (:func:`start_jobs`; an effect handler adds them to ``ctx.broadcast_ids``). If
+        (``bot.broadcasts.start_jobs``; an effect handler adds them to ``ctx.broadcast_ids``). If
         that never happens the sweep's ``resume_broadcasts`` starts them.
     """
     made = []
@@ -73,20 +72,7 @@ def broadcast_text(
         if not added:
             session.execute(delete(Broadcast).where(Broadcast.id == broadcast_id))
             continue
-        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
-                        .values(status=b.SENDING, started_at=now))
-        refresh_counts(session, broadcast_id, now)
+        mark_sending(session, broadcast_id, now)
         made.append(broadcast_id)
     return made
 
-
-def start_jobs(rt: Any, broadcast_ids: list[int]) -> None:
-    """Enqueue a send job per broadcast; if Redis is down the sweep starts them."""
-    from workers.broadcasts import send_broadcast
-
-    for broadcast_id in broadcast_ids:
-        try:
-            rt.jobs.enqueue(send_broadcast, broadcast_id)
-        except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
-            log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
-                        exc_info=True)
