@@ -9,14 +9,9 @@ from typing import Any
 
 import click
 
-from bot.settings import SettingsError, from_env
-
-
-def _settings():  # type: ignore[no-untyped-def]
-    try:
-        return from_env()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
+from bot.command_env import command_database, command_settings
+from bot.privacy_cli import privacy
+from bot.settings import SettingsError
 
 
 @click.group()
@@ -41,7 +36,7 @@ def db_upgrade() -> None:
     """Apply all migrations (safe to run on every deploy)."""
     from bot.migrate import upgrade
 
-    settings = _settings()
+    settings = command_settings()
     upgrade(settings.database_url)
     click.echo("database is up to date")
 
@@ -69,7 +64,7 @@ def serve(host: str, port: int | None) -> None:
     from bot import create_app
     from workers.sweep import run_forever_in_thread
 
-    settings = _settings()
+    settings = command_settings()
     port = port or settings.port
     password = _prepare_embedded(settings)
     try:
@@ -100,7 +95,7 @@ def chat(phone: str, whatsapp: bool) -> None:
     from bot.phone import InvalidPhone, normalise
     from workers.queue import InlineJobQueue
 
-    settings = _settings()
+    settings = command_settings()
     try:
         e164 = normalise(phone)
     except InvalidPhone as exc:
@@ -149,7 +144,7 @@ def smsgate_setup() -> None:
     from bot.smsgate_setup import SetupError, setup
 
     try:
-        setup(_settings(), echo=click.echo)
+        setup(command_settings(), echo=click.echo)
     except SetupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("the gateway is set up: text the phone's number to try it")
@@ -165,7 +160,7 @@ def smsgate_assign(device_id: str, kelurahan_code: str | None, to_none: bool) ->
 
     if to_none == (kelurahan_code is not None):
         raise click.UsageError("give a KELURAHAN_CODE or --none")
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             try:
@@ -192,7 +187,7 @@ def create_user(username, role, kelurahan, kota, provinsi, password, full_name) 
     from bot.services.area_lookup import AreaNotFound, find
     from bot.services.officers import OfficerError, create_or_update
 
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             try:
@@ -221,7 +216,7 @@ def api_token(username: str, name: str, days: int) -> None:
     from bot.models import Officer
     from bot.services import api_tokens
 
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             officer = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
@@ -245,7 +240,7 @@ def _on_officer(username: str, act: Any) -> None:
 
     from bot.models import Officer
 
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             found = session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
@@ -286,24 +281,11 @@ def officer_reset_2fa(username: str) -> None:
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo kelurahan (and an admin if there is no officer yet)."""
-    settings = _settings()
+    settings = command_settings()
     password = _prepare_embedded(settings)
     click.echo("demo kelurahan Sukamaju, Kota Bandung is ready")
     if password:
         click.echo(f"admin login: admin / {password}")
-
-
-def _command_database():  # type: ignore[no-untyped-def]
-    """The database: the Flask app's when run as ``flask --app bot ...`` (and in tests),
-    else the one the environment names. Returns (database, whether to dispose it)."""
-    from flask.cli import ScriptInfo
-
-    info = click.get_current_context().find_object(ScriptInfo)
-    if info is not None and info.create_app is not None:
-        return info.load_app().extensions["ksm_runtime"].db, False
-    from bot.db import Database
-
-    return Database(_settings().database_url), True
 
 
 @main.command("import-poor-list")
@@ -332,7 +314,7 @@ def import_poor_list(file: str, kelurahan_name: str, kota: str | None) -> None:
         raise click.ClickException(f"{path.name}: not UTF-8 text; save it as 'CSV UTF-8'") from None
     except (RowError, csv.Error) as exc:
         raise click.ClickException(f"{path.name}: {exc}") from None
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             query = select(Kelurahan).where(func.lower(Kelurahan.name) == kelurahan_name.strip().lower())
@@ -414,7 +396,7 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
     rows = area_import.only(rows, prefixes)
     if not rows:
         raise click.ClickException("no rows to import; nothing was imported")
-    database, dispose = _command_database()
+    database, dispose = command_database()
     try:
         with database.session() as session:
             with click.progressbar(length=len(rows), label="Checking rows", file=sys.stderr) as bar:
@@ -438,8 +420,6 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
         if dispose:
             database.dispose()
 
-
-from bot.privacy_cli import privacy  # noqa: E402  (its commands use this module's helpers)
 
 main.add_command(privacy)
 

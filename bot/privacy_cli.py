@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 import click
 
+from bot.command_env import command_database, command_settings
+
 
 @click.group()
 def privacy() -> None:
@@ -51,11 +53,9 @@ def _database_and_months():  # type: ignore[no-untyped-def]
     (and in tests), else the environment's."""
     from flask.cli import ScriptInfo
 
-    from bot.cli import _command_database, _settings
-
     info = click.get_current_context().find_object(ScriptInfo)
     if info is not None and info.create_app is not None:
         runtime = info.load_app().extensions["ksm_runtime"]
         return runtime.db, False, runtime.settings.retention_months
-    database, dispose = _command_database()
-    return database, dispose, _settings().retention_months
+    database, dispose = command_database()
+    return database, dispose, command_settings().retention_months
