@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
 from bot.services import complaint_actions
-from bot.services.officers import new_api_token
+from bot.services.api_tokens import issue as new_api_token
 from bot.services.working_days import add_working_days, deadline
 from tests.transcript import Phone
 from workers.sweep import release_held_messages

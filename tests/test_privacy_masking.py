@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services.officers import new_api_token
+from bot.services.api_tokens import issue as new_api_token
 from bot.services.pii_mask import mask
 from tests.transcript import Phone
 

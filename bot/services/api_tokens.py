@@ -6,6 +6,7 @@ each with an expiry, and sees and revokes them on the tokens page.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -13,10 +14,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import ApiToken, ApiTokenUse, Officer
-from bot.services.officers import hash_token
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
+
+
+def hash_token(token: str) -> str:
+    """What is stored of ``token``: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue(session: Session, officer: Officer, name: str = "", days: int = DEFAULT_DAYS,

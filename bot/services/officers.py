@@ -1,7 +1,7 @@
-"""Officer accounts: creation, passwords, API tokens, and the area an officer sees."""
+"""Officer accounts: creation, passwords, ending access (sessions and API tokens), and the
+area an officer sees. Issuing and checking tokens: ``bot.services.api_tokens``."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select, update
@@ -115,18 +115,6 @@ def authenticate(session: Session, username: str, password: str) -> Officer | No
         check_password_hash(generate_password_hash("x"), password)
         return None
     return officer if check_password_hash(officer.password_hash, password) else None
-
-
-def new_api_token(session: Session, officer: Officer, name: str = "") -> str:
-    """Issue an API token with the default expiry (shown once; see
-    ``bot.services.api_tokens``)."""
-    from bot.services import api_tokens
-
-    return api_tokens.issue(session, officer, name)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def area_label(officer: Officer, kelurahan: Kelurahan | None) -> str:

@@ -27,12 +27,12 @@ from bot.models import (
 )
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.services import api_tokens
 from bot.services import complaint_actions as actions
 from bot.services import complaint_audit as audit
 from bot.services import complaint_escalation as escalation
 from bot.services import complaint_export
 from bot.services import complaint_queue as queue
-from bot.services.officers import new_api_token
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download
@@ -334,6 +334,6 @@ def api_token():  # type: ignore[no-untyped-def]
     """Issue a new API token for the logged-in officer (replaces the old one)."""
     db = get_db()
     officer = db.get(Officer, current_user.id)
-    token = new_api_token(db, officer)
+    token = api_tokens.issue(db, officer)
     db.commit()
     return render_template("complaints_token.html", token=token)
