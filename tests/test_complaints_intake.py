@@ -215,7 +215,7 @@ class _Directory:
 def test_the_engine_files_the_complaint_in_the_first_turn() -> None:
     from conversations.engine import Engine
     from conversations.flows.complaint import FileComplaint, UpdateComplaint
-    from conversations.flows.complaint_check import RecordCheckMiss
+    from conversations.flows.code_misses import RecordCheckMiss
     from conversations.model import Conversation, Inbound
 
     engine, directory = Engine(), _Directory()

@@ -29,6 +29,7 @@ from bot.models import officer as levels
 from bot.services.working_days import deadline
 from bot.settings import Settings
 from conversations.flows import complaint_code
+from conversations.flows.code_misses import RecordCheckMiss
 from conversations.flows.complaint import (
     MAX_TEXT,
     AttachComplaintMedia,
@@ -36,7 +37,6 @@ from conversations.flows.complaint import (
     FileComplaint,
     UpdateComplaint,
 )
-from conversations.flows.complaint_check import RecordCheckMiss
 from conversations.model import Media
 
 

@@ -2,24 +2,24 @@
 
 Only the number that filed the complaint gets its details, and its own code always
 answers. A code that does not exist, a mistyped one and someone else's code all get the
-same answer, and each counts as a miss; after ``MAX_CHECK_MISSES`` misses in an hour
-(complaint and KSM codes together) the number is told to wait instead (the count is in
-the database, so every process sees it).
+same answer, and each counts as a miss (``conversations.flows.code_misses``). STATUS with a
+5-digit code is a KSM's status (``ksm_status``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from conversations import lexicon
 from conversations.catalogue import render
 from conversations.flow import Flow
 from conversations.flows import complaint_code
+from conversations.flows.code_misses import missed
 from conversations.flows.ksm_common import KSM_CODE_DIGITS
+from conversations.flows.ksm_status import StatusFlow
 from conversations.gsm import segments, to_gsm7
-from conversations.model import Dialog, Effect, Outcome, Reply, Turn
+from conversations.model import Dialog, Outcome, Reply, Turn
 
 CHECK_FLOW_NAME = "complaint_check"
 # Bare STATUS is left to the KSM status service (issue 3); "STATUS ADUAN <code>" is ours
@@ -30,21 +30,12 @@ CHECK_KEYWORDS = {
     "STATUS ADUAN": CHECK_FLOW_NAME,
     "STATUS": CHECK_FLOW_NAME,
 }
-# Wrong CEK codes one number may send in an hour before it is told to wait.
-MAX_CHECK_MISSES = 5
-
-
-@dataclass(frozen=True)
-class RecordCheckMiss(Effect):
-    """A CEK code that is not this number's complaint (counted to slow guessing)."""
-
-
 class ComplaintCheckFlow(Flow):
     """CEK <code>: the complaint's status, for the number that filed it only.
 
     A code that does not exist and someone else's code get the same answer; after
-    ``MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait (its own
-    codes still answer).
+    ``code_misses.MAX_CHECK_MISSES`` wrong codes in an hour the number is told to wait
+    (its own codes still answer).
     """
 
     name = CHECK_FLOW_NAME
@@ -62,8 +53,6 @@ class ComplaintCheckFlow(Flow):
         code = lexicon.complaint_code_in(turn.args) or complaint_code.clean(turn.args)
         if len(code) == KSM_CODE_DIGITS:
             # STATUS 49341: a KSM code (5 digits) cannot be a complaint code (9 digits).
-            from conversations.flows.ksm_status import StatusFlow
-
             return StatusFlow().start(turn)
         if not code:
             return self._own(turn)
@@ -117,14 +106,6 @@ class ComplaintCheckFlow(Flow):
         if found is not None:
             return Outcome(replies=[status_reply(turn.language, code, found)])
         return missed(turn, Reply("complaint.check.not_found"))
-
-
-def missed(turn: Turn, reply: Reply) -> Outcome:
-    """A code (complaint or KSM) that is not this number's: ``reply``, counted as a
-    miss; once the number has ``MAX_CHECK_MISSES`` in the hour, told to wait."""
-    if turn.directory.complaint_check_misses() >= MAX_CHECK_MISSES:
-        return Outcome(replies=[Reply("complaint.check.throttled")])
-    return Outcome(replies=[reply], effects=[RecordCheckMiss()])
 
 
 def looks_like_code(text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import conversations.flows.ksm_texts  # noqa: F401  (defines the texts)
 from conversations.catalogue import render
 from conversations.flow import Flow, Invalid
-from conversations.flows.complaint_check import missed
+from conversations.flows.code_misses import missed
 from conversations.flows.ksm_common import (
     KsmView,
     is_code,
