@@ -15,14 +15,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.inbound import InboundMessage, enqueue_sends, receive
-from bot.models import Complaint, ComplaintNotice, Kelurahan
+from bot.models import Complaint, ComplaintNotice, Kelurahan, Message
+from bot.models import messaging as m
 from bot.outbox import queue_message
-from bot.services import complaint_actions
+from bot.services import complaint_actions, retention
 from bot.services.complaint_notices import release_due_notices
 from bot.services.officers import create_or_update
 from tests.broadcasting import broadcast_to
 from tests.meeting_helpers import WITA, make_ksm, say
 from workers.meeting_sweep import send_meeting_reminders
+from workers.sweep import release_held_messages
 
 NIGHT = "2026-11-25T22:00:00+08:00"  # Wednesday 22:00 WITA: quiet in every zone
 NIGHT_UTC = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
@@ -118,3 +120,24 @@ def test_a_complaint_notice_held_before_the_claim_decided_still_goes_in_the_morn
     assert release_due_notices(rt, morning) == 1
     run_jobs()
     assert [m["Body"] for m in twilio.messages] == ["Aduan diverifikasi"]
+
+
+@pytest.mark.clock(NIGHT)
+def test_a_notice_held_for_the_morning_is_not_sent_once_its_complaint_is_cut_from_the_number(
+    rt, twilio, run_jobs
+) -> None:
+    rt.settings = replace(rt.settings, quiet_hours=True)
+    _reply(rt, lambda: None)
+    _complaint_notice(rt, lambda: None)
+    run_jobs()
+    with rt.db.session() as session:
+        complaint = session.scalar(select(Complaint))
+        [notice] = session.scalars(select(Message).where(Message.status == m.HELD)).all()
+        retention.detach(session, [complaint], NIGHT_UTC, "purged")
+    rt.extras["clock"] = lambda: datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # 06:00 WIB
+    twilio.reset()
+    assert release_held_messages(rt, rt.extras["clock"]()) == 0
+    run_jobs()
+    assert twilio.messages == []
+    with rt.db.session() as session:
+        assert session.get(Message, notice.id).status == m.SKIPPED

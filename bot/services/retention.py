@@ -12,8 +12,9 @@ What a purge does to each (``detach``), in one transaction:
   location are masked (``bot.services.pii_mask``);
 - the messages of its thread (the resident's messages, the bot's replies, the notices)
   keep their row, status and time for the sending statistics, but lose their body and
-  media, and the audit trail, notices and media no longer point at them; notices still
-  held by quiet hours are dropped (nobody is left to receive them);
+  media, and the audit trail, notices and media no longer point at them; notices not
+  sent yet (held by quiet hours, still queued) are skipped: nobody is left to receive
+  them;
 - an audit entry says so (``purged``), with the number of months and nothing personal.
 
 The complaint itself, its code, kind, area, amount, dates, status and audit trail stay
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from bot import gateway_devices, rate_counts
 from bot.models import Complaint, ComplaintEvent, ComplaintMedia, ComplaintNotice, Message
 from bot.models import complaint as c
+from bot.models import messaging as m
 from bot.services import pii_mask
 from bot.services.complaints import record
 
@@ -111,7 +113,15 @@ def detach(session: Session, complaints: list[Complaint], now: datetime, action:
     ids = [x.id for x in complaints]
     if not ids:
         return
-    blank_messages(session, thread_message_ids(session, ids), now)
+    thread = thread_message_ids(session, ids)
+    blank_messages(session, thread, now)
+    for start in range(0, len(thread), BATCH):
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(thread[start:start + BATCH]),
+                   Message.status.in_((m.QUEUED, m.HELD)))
+            .values(status=m.SKIPPED, updated_at=now)
+        )
     session.execute(
         update(ComplaintEvent).where(ComplaintEvent.complaint_id.in_(ids)).values(message_id=None)
     )
