@@ -6,37 +6,13 @@ which are pushed to the job queue after the transaction commits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
+from bot.effect_context import EffectContext
 from bot.models import Contact, ConversationSession
 from conversations.model import PARKED, Effect, OptIn, OptOut, ResumeParked, SetLanguage
-
-
-@dataclass
-class EffectContext:
-    """What a handler may use: the open transaction and the message's facts."""
-
-    session: Session
-    contact_id: int
-    phone: str
-    channel: str
-    inbound_id: int | None
-    now: datetime
-    language: str
-    opted_out: bool
-    # The message came from the dashboard's simulator: contacts made for others are too.
-    simulated: bool = False
-    queued_message_ids: list[int] = field(default_factory=list)
-    # Broadcasts (status sending) whose send jobs start after the commit
-    # (``bot.services.notices.broadcast_text``); if that fails the sweep starts them.
-    broadcast_ids: list[int] = field(default_factory=list)
-    # The runtime's settings (deadlines and the like); None in engine-only tests.
-    settings: Any = None
 
 
 E = TypeVar("E", bound=Effect)

@@ -13,7 +13,8 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import progress
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import (
     Announcement,
     AnnouncementComplaint,

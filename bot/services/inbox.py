@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import InboxItem, Kelurahan, Message, Officer
 from bot.models import inbox as states
 from bot.models import officer as roles

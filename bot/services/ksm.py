@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import Contact, Ksm, KsmMember, Officer
 from bot.models import ksm as k
 from bot.outbox import queue_message

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import Ksm, Officer, PjmProgram, Proposal, ProposalReview
 from bot.models import ksm as k
 from bot.services.ksm import KsmError, notify

@@ -13,7 +13,8 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import upsert
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder, Rsvp
 from bot.models import ksm as k
 from bot.models import meeting as mt

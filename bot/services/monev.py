@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Integer, Select, String, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.effects import EffectContext, handles
+from bot.effect_context import EffectContext
+from bot.effects import handles
 from bot.models import Ksm, KsmMember, MonevPeriod, MonevReport
 from bot.models import ksm as k
 from bot.models import monev as mv
