@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import update
-
 from bot.effect_context import EffectContext
-from bot.models import Contact, ConversationSession
-from conversations.model import PARKED, Effect, OptIn, OptOut, ResumeParked, SetLanguage
+from conversations.model import Effect
 
 
 E = TypeVar("E", bound=Effect)
@@ -49,40 +46,3 @@ def apply(effects: list[Effect], ctx: EffectContext) -> dict[str, Any]:
 def _load_handlers() -> None:
     """Import the domain modules that register handlers (once)."""
     import bot.services  # noqa: F401
-
-
-@handles(SetLanguage)
-def _set_language(effect: SetLanguage, ctx: EffectContext) -> None:
-    ctx.session.execute(
-        update(Contact).where(Contact.id == ctx.contact_id).values(language=effect.language)
-    )
-    ctx.language = effect.language
-
-
-@handles(ResumeParked)
-def _resume_parked(effect: ResumeParked, ctx: EffectContext) -> None:
-    """The parked dialog goes on in a new session; the parked one cannot be taken up twice."""
-    ctx.session.execute(
-        update(ConversationSession)
-        .where(ConversationSession.id == effect.session_id,
-               ConversationSession.contact_id == ctx.contact_id,
-               ConversationSession.status == PARKED)
-        .values(status="resumed", updated_at=ctx.now))
-
-
-@handles(OptOut)
-def _opt_out(effect: OptOut, ctx: EffectContext) -> None:
-    ctx.session.execute(
-        update(Contact)
-        .where(Contact.id == ctx.contact_id)
-        .values(opted_out=True, opted_out_at=ctx.now)
-    )
-    ctx.opted_out = True
-
-
-@handles(OptIn)
-def _opt_in(effect: OptIn, ctx: EffectContext) -> None:
-    ctx.session.execute(
-        update(Contact).where(Contact.id == ctx.contact_id).values(opted_out=False, opted_out_at=None)
-    )
-    ctx.opted_out = False

@@ -9,3 +9,4 @@ from bot.services import complaints  # noqa: F401  (ADUAN/CEK effect handlers)
 from bot.services import announcements, meetings, monev  # noqa: F401
 from bot.services import erasure  # noqa: F401  (HAPUS DATA effect handler)
 from bot.services import inbox  # noqa: F401  (messages kept for officers)
+from bot.services import contacts  # noqa: F401  (language, opt-out, LANJUT)
