@@ -269,7 +269,8 @@ def replies(session: Session,
 
 
 @handles(ReplyToAnnouncement)
-def _reply(effect: ReplyToAnnouncement, ctx: EffectContext) -> None:
+def reply_to_announcement(effect: ReplyToAnnouncement, ctx: EffectContext) -> None:
+    """A resident's answer to an announcement, filed as a complaint linked to it."""
     session = ctx.session
     announcement = session.get(Announcement, effect.announcement_id)
     if announcement is None or announcement.status != an.PUBLISHED:

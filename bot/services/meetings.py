@@ -84,7 +84,8 @@ def _tell_members(ctx: EffectContext, meeting: Meeting, ksm: Ksm, key: str) -> N
 
 
 @handles(ScheduleMeeting)
-def _schedule(effect: ScheduleMeeting, ctx: EffectContext) -> None:
+def schedule_meeting(effect: ScheduleMeeting, ctx: EffectContext) -> None:
+    """RAPAT from a KSM's leader: the meeting is stored and its members are told."""
     session = ctx.session
     ksm = _own_ksm(session, effect.ksm_id, ctx.contact_id)
     meeting = schedule(session, ksm, effect.starts_at, effect.place, ctx.now,
@@ -93,7 +94,8 @@ def _schedule(effect: ScheduleMeeting, ctx: EffectContext) -> None:
 
 
 @handles(CancelMeeting)
-def _cancel(effect: CancelMeeting, ctx: EffectContext) -> None:
+def cancel_meeting(effect: CancelMeeting, ctx: EffectContext) -> None:
+    """The leader calls a meeting off: its reminders are dropped and its members told."""
     session = ctx.session
     meeting = session.get(Meeting, effect.meeting_id, with_for_update=True)
     if meeting is None:
@@ -112,7 +114,8 @@ def _cancel(effect: CancelMeeting, ctx: EffectContext) -> None:
 
 
 @handles(RecordRsvp)
-def _rsvp(effect: RecordRsvp, ctx: EffectContext) -> None:
+def record_rsvp(effect: RecordRsvp, ctx: EffectContext) -> None:
+    """A member's HADIR or TIDAK for a meeting."""
     session = ctx.session
     meeting = session.get(Meeting, effect.meeting_id)
     member = session.scalar(select(KsmMember.id).where(

@@ -61,7 +61,8 @@ def kind_sql(number: Any) -> Any:
 
 
 @handles(SubmitMonevReport)
-def _submit(effect: SubmitMonevReport, ctx: EffectContext) -> None:
+def submit_report(effect: SubmitMonevReport, ctx: EffectContext) -> None:
+    """A KSM leader's monev report for one period."""
     session = ctx.session
     period = session.get(MonevPeriod, effect.period_id, with_for_update=True)
     ksm = session.get(Ksm, period.ksm_id) if period is not None else None
