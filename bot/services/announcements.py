@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot.broadcasts import progress
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import (
     Announcement,
     AnnouncementComplaint,
@@ -268,7 +267,6 @@ def replies(session: Session,
         .order_by(AnnouncementComplaint.id))]
 
 
-@handles(ReplyToAnnouncement)
 def reply_to_announcement(effect: ReplyToAnnouncement, ctx: EffectContext) -> None:
     """A resident's answer to an announcement, filed as a complaint linked to it."""
     session = ctx.session

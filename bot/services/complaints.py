@@ -11,7 +11,6 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import (
     Complaint,
     ComplaintCheckMiss,
@@ -214,7 +213,6 @@ def best_kelurahan(session: Session, contact_id: int) -> Kelurahan | None:
     return session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
 
 
-@handles(FileComplaint)
 def file_complaint(effect: FileComplaint, ctx: EffectContext) -> None:
     open_complaint(effect, ctx)
 
@@ -274,7 +272,6 @@ _OPEN_COMPLAINT = select(Complaint).where(
 )
 
 
-@handles(ContinueComplaint)
 def continue_complaint(effect: ContinueComplaint, ctx: EffectContext) -> None:
     """The rest of a complaint the phone cut in two: appended to its text."""
     complaint = _open_complaint(ctx, effect.ref)
@@ -288,7 +285,6 @@ def continue_complaint(effect: ContinueComplaint, ctx: EffectContext) -> None:
            message_id=ctx.inbound_id, now=ctx.now)
 
 
-@handles(UpdateComplaint)
 def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
     complaint = _open_complaint(ctx, effect.ref)
     if complaint is None or effect.field not in ANSWER_FIELDS:
@@ -335,7 +331,6 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
         keep_from_bkm(ctx.session, complaint, ctx.now)
 
 
-@handles(AttachComplaintMedia)
 def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> None:
     complaint = _open_complaint(ctx, effect.ref)
     if complaint is None:
@@ -351,7 +346,6 @@ def attach_media(effect: AttachComplaintMedia, ctx: EffectContext) -> None:
     )
 
 
-@handles(RecordCheckMiss)
 def record_check_miss(effect: RecordCheckMiss, ctx: EffectContext) -> None:
     ctx.session.execute(
         insert(ComplaintCheckMiss.__table__).values(contact_id=ctx.contact_id, created_at=ctx.now)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import Contact, ConversationSession
 from conversations.model import PARKED, OptIn, OptOut, ResumeParked, SetLanguage
 
 
-@handles(SetLanguage)
 def set_language(effect: SetLanguage, ctx: EffectContext) -> None:
     ctx.session.execute(
         update(Contact).where(Contact.id == ctx.contact_id).values(language=effect.language)
@@ -18,7 +16,6 @@ def set_language(effect: SetLanguage, ctx: EffectContext) -> None:
     ctx.language = effect.language
 
 
-@handles(ResumeParked)
 def resume_parked(effect: ResumeParked, ctx: EffectContext) -> None:
     """The parked dialog goes on in a new session; the parked one cannot be taken up twice."""
     ctx.session.execute(
@@ -29,7 +26,6 @@ def resume_parked(effect: ResumeParked, ctx: EffectContext) -> None:
         .values(status="resumed", updated_at=ctx.now))
 
 
-@handles(OptOut)
 def opt_out(effect: OptOut, ctx: EffectContext) -> None:
     ctx.session.execute(
         update(Contact)
@@ -39,7 +35,6 @@ def opt_out(effect: OptOut, ctx: EffectContext) -> None:
     ctx.opted_out = True
 
 
-@handles(OptIn)
 def opt_in(effect: OptIn, ctx: EffectContext) -> None:
     ctx.session.execute(
         update(Contact).where(Contact.id == ctx.contact_id).values(opted_out=False, opted_out_at=None)

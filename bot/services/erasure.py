@@ -32,7 +32,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import (
     Complaint,
     ComplaintCheckMiss,
@@ -65,7 +64,6 @@ class ErasureError(Exception):
     """A decision that cannot be taken; the message says why, in Indonesian."""
 
 
-@handles(RequestErasure)
 def request_erasure(effect: RequestErasure, ctx: EffectContext) -> None:
     """Record the request, unless this number already has one waiting. A simulated
     contact (the dashboard's simulator) gets the same answer and no request: there is

@@ -16,7 +16,6 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import InboxItem, Kelurahan, Message, Officer
 from bot.models import inbox as states
 from bot.models import officer as roles
@@ -28,7 +27,6 @@ from conversations.model import KeepForOfficers
 MAX_REPLY = 300
 
 
-@handles(KeepForOfficers)
 def keep(effect: KeepForOfficers, ctx: EffectContext) -> None:
     kelurahan = (best_kelurahan(ctx.session, ctx.contact_id)
                  or channel_kelurahan(ctx.session, ctx.inbound_id))

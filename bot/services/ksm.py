@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import Contact, Ksm, KsmMember, Officer
 from bot.models import ksm as k
 from bot.outbox import queue_message
@@ -124,7 +123,6 @@ def _tell_leader(session: Session, ksm: Ksm, key: str, member: str, ctx: EffectC
                                              **warning.params))
 
 
-@handles(RegisterKsm)
 def register(effect: RegisterKsm, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
     ksm = Ksm(
@@ -151,7 +149,6 @@ def register(effect: RegisterKsm, ctx: EffectContext) -> dict[str, object]:
     return {"code": ksm.code}
 
 
-@handles(AddKsmMember)
 def add_member(effect: AddKsmMember, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
     ksm = session.get(Ksm, effect.ksm_id)
@@ -194,7 +191,6 @@ def _open_ksm_and_membership(
     return ksm, member
 
 
-@handles(JoinKsm)
 def join(effect: JoinKsm, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
     ksm, member = _open_ksm_and_membership(session, effect.ksm_id, ctx.contact_id)
@@ -227,7 +223,6 @@ def _next_request_no(session: Session, leader_contact_id: int) -> int:
     return (last or 0) + 1
 
 
-@handles(RequestToJoinKsm)
 def request_to_join(effect: RequestToJoinKsm, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
     leader_id = session.scalar(select(Ksm.leader_contact_id).where(Ksm.id == effect.ksm_id))
@@ -253,7 +248,6 @@ def request_to_join(effect: RequestToJoinKsm, ctx: EffectContext) -> dict[str, o
     return {"code": ksm.code}
 
 
-@handles(AnswerJoinRequest)
 def answer_join_request(effect: AnswerJoinRequest, ctx: EffectContext) -> dict[str, object]:
     session = ctx.session
     ksm = locked_ksm(session, effect.ksm_id)
@@ -287,7 +281,6 @@ def _phone_of(session: Session, contact_id: int) -> str:
     return session.scalar(select(Contact.phone).where(Contact.id == contact_id)) or ""
 
 
-@handles(DeclineKsm)
 def decline(effect: DeclineKsm, ctx: EffectContext) -> None:
     session = ctx.session
     ksm = locked_ksm(session, effect.ksm_id)

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import Ksm, Officer, PjmProgram, Proposal, ProposalReview
 from bot.models import ksm as k
 from bot.services.ksm import KsmError, notify
@@ -42,7 +41,6 @@ def create(session: Session, ksm: Ksm, title: str, pjm_program_id: int, field: s
     return proposal
 
 
-@handles(SubmitProposal)
 def submit(effect: SubmitProposal, ctx: EffectContext) -> dict[str, object]:
     ksm = ctx.session.get(Ksm, effect.ksm_id)
     if ksm is None or ksm.leader_contact_id != ctx.contact_id:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot.db import upsert
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import Kelurahan, Ksm, KsmMember, Meeting, MeetingReminder, Rsvp
 from bot.models import ksm as k
 from bot.models import meeting as mt
@@ -83,7 +82,6 @@ def _tell_members(ctx: EffectContext, meeting: Meeting, ksm: Ksm, key: str) -> N
         kelurahan_id=ksm.kelurahan_id))
 
 
-@handles(ScheduleMeeting)
 def schedule_meeting(effect: ScheduleMeeting, ctx: EffectContext) -> None:
     """RAPAT from a KSM's leader: the meeting is stored and its members are told."""
     session = ctx.session
@@ -93,7 +91,6 @@ def schedule_meeting(effect: ScheduleMeeting, ctx: EffectContext) -> None:
     _tell_members(ctx, meeting, ksm, "rapat.notice")
 
 
-@handles(CancelMeeting)
 def cancel_meeting(effect: CancelMeeting, ctx: EffectContext) -> None:
     """The leader calls a meeting off: its reminders are dropped and its members told."""
     session = ctx.session
@@ -113,7 +110,6 @@ def cancel_meeting(effect: CancelMeeting, ctx: EffectContext) -> None:
     _tell_members(ctx, meeting, ksm, "rapat.cancelled")
 
 
-@handles(RecordRsvp)
 def record_rsvp(effect: RecordRsvp, ctx: EffectContext) -> None:
     """A member's HADIR or TIDAK for a meeting."""
     session = ctx.session

@@ -15,7 +15,6 @@ from sqlalchemy import Integer, Select, String, bindparam, case, cast, func, lit
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
-from bot.effects import handles
 from bot.models import Ksm, KsmMember, MonevPeriod, MonevReport
 from bot.models import ksm as k
 from bot.models import monev as mv
@@ -60,7 +59,6 @@ def kind_sql(number: Any) -> Any:
                 else_=literal(mv.MONTHLY))
 
 
-@handles(SubmitMonevReport)
 def submit_report(effect: SubmitMonevReport, ctx: EffectContext) -> None:
     """A KSM leader's monev report for one period."""
     session = ctx.session
