@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import conversations.texts  # noqa: F401  (defines the engine's catalogue texts)
 from conversations import lexicon
 from conversations.catalogue import render
+from conversations.directory import Directory
 from conversations.flow import Flow, invalid_choice
 from conversations.keywords import Match, match, normalise
 from conversations.model import (
@@ -80,14 +80,14 @@ class Engine:
         self.registry = registry if registry is not None else default_registry()
 
     def handle(
-        self, conversation: Conversation, inbound: Inbound, directory: Any = None
+        self, conversation: Conversation, inbound: Inbound, directory: Directory | None = None
     ) -> Outcome:
         """Decide what to answer ``inbound`` and what should happen.
 
         Args:
             conversation: the contact's language, opt-out flag and open dialog.
             inbound: the message.
-            directory: read-only look-ups for flows (see ``conversations.model.Directory``).
+            directory: read-only look-ups for flows (see ``conversations.directory.Directory``).
 
         Returns:
             The outcome. When an expired dialog preceded this message, its first reply

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 SMS = "sms"
 WHATSAPP = "whatsapp"
@@ -125,20 +125,14 @@ class ResumeParked(Effect):
     session_id: int
 
 
-class Directory(Protocol):
-    """Read-only facts a flow may look up (kelurahan names, a KSM by code, ...).
-
-    ``bot`` implements it over the database; tests use an in-memory one. Flows add the
-    look-ups they need here as methods.
-    """
-
-
 @dataclass(frozen=True)
 class Turn:
     """Everything a flow gets for one message."""
 
     inbound: Inbound
     conversation: Conversation
+    # A conversations.directory.Directory. Any here: that module names the flows' views,
+    # and the flows import this module.
     directory: Any = None
     args: str = ""
 
