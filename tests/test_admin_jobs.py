@@ -36,3 +36,14 @@ def test_admin_requeues_a_failed_rq_job(rt, client, officer_login, run_jobs, csr
     assert rt.jobs.queue.count == 1 and rt.jobs.queue.failed_job_registry.count == 0
     assert client.post("/admin/jobs/nope/requeue",
                        data={"csrf_token": csrf_token(page.data)}).status_code == 404
+
+
+def test_a_job_queued_by_its_dotted_name_runs_as_the_function(rt, client, officer_login,
+                                                               run_jobs) -> None:
+    # bot.outbox queues "workers.outbound.send_message" by name, so bot/ never imports
+    # workers: RQ and the in-process runner both find the function from its name.
+    rt.jobs.enqueue(f"{broken_job.__module__}.broken_job", 43)
+    run_jobs()
+    officer_login("root", "admin")
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "broken_job" in page and "meeting 43 exploded" in page

@@ -1,12 +1,16 @@
 """Where jobs go: RQ on Redis in production, an in-process runner on the embedded default.
 
 Both take the same call: ``enqueue(func, *args, job_id=..., retry=..., delay=...)`` with
-a plain function and ids. The in-process runner is a single background thread with the
-same retry semantics, so a newcomer without Redis sees the same behaviour.
+a plain function, or its dotted name (``"workers.outbound.send_message"``), and ids. The
+domain queues by name (``bot.outbox``) so that it never imports ``workers``: RQ takes a
+name as it is, the in-process runner imports it when the job runs. The in-process runner
+is a single background thread with the same retry semantics, so a newcomer without Redis
+sees the same behaviour.
 """
 from __future__ import annotations
 
 import heapq
+import importlib
 import itertools
 import logging
 import threading
@@ -33,10 +37,18 @@ class RetryPolicy:
 SEND_RETRY: RetryPolicy | None = None
 
 
+def job_function(func: Callable[..., Any] | str) -> Callable[..., Any]:
+    """The function a job runs: ``func`` itself, or the one its dotted name names."""
+    if not isinstance(func, str):
+        return func
+    module, _, name = func.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
 class JobQueue(Protocol):
     def enqueue(
         self,
-        func: Callable[..., Any],
+        func: Callable[..., Any] | str,
         *args: Any,
         job_id: str | None = None,
         retry: RetryPolicy | None = None,
@@ -96,7 +108,7 @@ class RqJobQueue:
 class _Job:
     run_at: float
     seq: int
-    func: Callable[..., Any] = None  # type: ignore[assignment]
+    func: Callable[..., Any] | str = None  # type: ignore[assignment]
     args: tuple[Any, ...] = ()
     retry: RetryPolicy | None = None
     attempt: int = 0
@@ -185,9 +197,10 @@ class InlineJobQueue:
 
     def _run(self, job: _Job) -> None:
         try:
-            job.func(*job.args)
+            job_function(job.func)(*job.args)
         except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the runner
-            name = getattr(job.func, "__name__", repr(job.func))
+            name = (job.func.rpartition(".")[2] if isinstance(job.func, str)
+                    else getattr(job.func, "__name__", repr(job.func)))
             if job.retry is not None and job.attempt < job.retry.max:
                 intervals = job.retry.intervals or (0,)
                 wait = intervals[min(job.attempt, len(intervals) - 1)] * self.backoff_scale
