@@ -214,9 +214,8 @@ NOTICE = "Rapat BKM Kamis 19.30 di balai warga"
 def queue_busy_notices(env: dict[str, str], count_: int) -> None:
     """``count_`` notices to residents, queued as the outbox queues them."""
     from bot import runtime as runtime_module
-    from bot.inbound import enqueue_sends
     from bot.models import Contact
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
     from bot.settings import from_env
 
     rt = runtime_module.build(from_env({**os.environ, **env}, testing=True))

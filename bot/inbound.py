@@ -30,6 +30,7 @@ from bot.db import is_unavailable
 from bot.directory import DbDirectory
 from bot.inbound_message import InboundMessage
 from bot.models import messaging as m
+from bot.outbox import enqueue_sends
 from bot.providers import provider
 from bot.runtime import Runtime
 from bot.spool import Spool, spool_of
@@ -178,23 +179,6 @@ def _store_failed(rt: Runtime, message: InboundMessage, now: datetime,
                                      now, queue_replies)
     enqueue_sends(rt, queued)
     return [] if queue_replies else texts
-
-
-def enqueue_sends(rt: Runtime, message_ids: list[int]) -> None:
-    """Push send jobs for stored outbound messages; if Redis is down the sweep will."""
-    if not message_ids:
-        return
-    from workers.outbound import send_message
-    from workers.queue import SEND_RETRY
-
-    for position, message_id in enumerate(message_ids):
-        try:
-            rt.jobs.enqueue(send_message, message_id, retry=SEND_RETRY)
-        except Exception as exc:  # noqa: BLE001 - the rows stay queued; the sweep picks them up
-            # The rest would meet the same Redis: leave them all to the sweep.
-            log.warning("could not enqueue messages %s (%s); the sweep will",
-                        message_ids[position:], exc)
-            return
 
 
 def _handle(

@@ -105,9 +105,8 @@ def test_broadcast_held_until_six_local_in_each_zone(rt, twilio, run_jobs) -> No
 
 
 def test_unprompted_single_message_held_at_night_reply_is_not(rt, twilio, run_jobs) -> None:
-    from bot.inbound import enqueue_sends
     from bot.models import Message
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
     from workers.sweep import release_held_messages
 
     rt.settings = replace(rt.settings, quiet_hours=True)

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.inbound import InboundMessage, enqueue_sends, receive
+from bot.inbound import InboundMessage, receive
 from bot.models import Complaint, ComplaintNotice, Kelurahan, Message
 from bot.models import messaging as m
-from bot.outbox import queue_message
+from bot.outbox import enqueue_sends, queue_message
 from bot.services import complaint_actions, retention
 from bot.services.complaint_notices import release_due_notices
 from bot.services.officers import create_or_update

@@ -159,8 +159,7 @@ def test_a_worker_busy_sending_rides_out_a_redis_outage_and_sweeps_again(
         tmp_path: Any) -> None:
     """Redis dies while the worker is in the middle of sending: the worker stays up,
     reconnects when Redis is back, and the sweep (the safety net) runs again."""
-    from bot.inbound import enqueue_sends
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
 
     rt = redis_app.extensions["ksm_runtime"]
     twilio.delay = 0.05

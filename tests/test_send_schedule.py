@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text, update
 
 from bot.models import Contact, Message
-from bot.outbox import queue_message
+from bot.outbox import enqueue_sends, queue_message
 from tests.conftest import SERVER_DB, libpq_url
 from workers import outbound
 from workers.outbound import BACKOFF, CLAIM_LEASE, IN_FLIGHT_LEASE, MAX_ATTEMPTS, send_message
@@ -40,7 +40,6 @@ class Clock:
 
 
 def _queue(rt: Any, at: datetime = T0, body: str = "Rapat KSM besok jam 19.30") -> int:
-    from bot.inbound import enqueue_sends
 
     with rt.db.session() as session:
         contact = Contact(phone="+6281200000001")

@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import update
 
 from bot.models import Contact, Message
-from bot.outbox import queue_message
+from bot.outbox import enqueue_sends, queue_message
 from workers.outbound import BACKOFF, send_message
 from workers.queue import InlineJobQueue
 
 
 def _queue(rt, channel: str = "sms", body: str = "Rapat KSM besok jam 19.30", **contact) -> int:  # type: ignore[no-untyped-def]
-    from bot.inbound import enqueue_sends
 
     with rt.db.session() as session:
         row = Contact(phone="+6281200000001", **contact)

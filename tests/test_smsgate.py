@@ -319,8 +319,7 @@ def test_a_timeout_is_retried(client, rt, gateway) -> None:  # type: ignore[no-u
 
 
 def _queue_notice(rt: Any, channel: str = "sms", **contact: Any) -> int:
-    from bot.inbound import enqueue_sends
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
 
     with rt.db.session() as session:
         row = Contact(phone=RESIDENT, **contact)
@@ -375,8 +374,7 @@ def test_with_sms_provider_twilio_unprompted_sms_go_through_twilio_replies_still
 
 
 def _queue_notice_for_existing(rt: Any) -> None:
-    from bot.inbound import enqueue_sends
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
 
     with rt.db.session() as session:
         contact_id = session.scalar(select(Contact.id))

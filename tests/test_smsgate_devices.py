@@ -50,8 +50,7 @@ def kelurahan(rt: Any, name: str) -> int:
 
 
 def notices(rt: Any, count: int, kelurahan_id: int | None = None) -> list[int]:
-    from bot.inbound import enqueue_sends
-    from bot.outbox import queue_message
+    from bot.outbox import enqueue_sends, queue_message
 
     ids = []
     with rt.db.session() as session:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.models import Contact, Message
-from bot.outbox import queue_message
+from bot.outbox import enqueue_sends, queue_message
 
 # The worker runs in its own process, on the machine's clock: so does this side.
 pytestmark = [pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (server mode)"),
@@ -30,7 +30,6 @@ def _env(database_url: str, twilio) -> dict[str, str]:  # type: ignore[no-untype
 
 
 def test_the_worker_process_sends_what_the_web_process_queued(rt, twilio, database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.inbound import enqueue_sends
     from workers.sweep import SWEEP_JOB_ID
 
     with rt.db.session() as session:
@@ -54,7 +53,6 @@ def test_a_number_in_a_worker_log_line_is_masked(rt, twilio, database_url, tmp_p
     """Twilio's refusal repeats the resident's number ("The 'To' number ... is not a valid
     phone number"); the worker logs it, and the log shows the number masked, like the web's
     and the CLI's logs do."""
-    from bot.inbound import enqueue_sends
 
     number = "+6281200000019"
     with rt.db.session() as session:

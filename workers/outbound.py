@@ -43,9 +43,9 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from bot import gateway_devices, send_outcome
-from bot.models import Contact, Message
+from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
-from bot.models import privacy
+from bot.outbox import enqueue_sends
 from bot.providers import provider
 from workers import clock
 from workers.channels import choose_route, sms_provider
@@ -311,7 +311,6 @@ def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
     Returns:
         False when the message is not (or no longer) unknown.
     """
-    from bot.inbound import enqueue_sends
 
     with rt.db.session() as session:
         requeued = session.execute(

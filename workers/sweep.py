@@ -15,6 +15,7 @@ from sqlalchemy import and_, select, update
 
 from bot.models import Contact, Message
 from bot.models import messaging as m
+from bot.outbox import enqueue_sends
 from workers import clock
 from workers.quiet_hours import held_until, resident_zone
 
@@ -41,7 +42,6 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
     Returns:
         How many messages it enqueued.
     """
-    from bot.inbound import enqueue_sends
     from workers.outbound import CLAIM_LEASE, IN_FLIGHT_LEASE
 
     table = Message.__table__
@@ -87,7 +87,6 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
 
 def release_held_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Unprompted messages held by quiet hours go out once it is morning for their contact."""
-    from bot.inbound import enqueue_sends
 
     with rt.db.session() as session:
         held = session.execute(

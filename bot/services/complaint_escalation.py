@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, ComplaintEvent, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
+from bot.outbox import enqueue_sends
 from bot.services import complaint_queue as queue
 from bot.services.complaint_actions import LEVEL_NAMES, _language
 from bot.services.complaint_followers import tell_followers
@@ -37,7 +38,6 @@ def escalate_overdue(rt: Any, now: datetime) -> int:
     Returns:
         How many complaints moved.
     """
-    from bot.inbound import enqueue_sends
 
     settings = rt.settings
     queued: list[int] = []

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, ComplaintNotice, Kelurahan
-from bot.outbox import queue_message
+from bot.outbox import enqueue_sends, queue_message
 from conversations.flows.meeting_common import DEFAULT_ZONE
 from conversations.gsm import to_gsm7
 
@@ -42,7 +42,6 @@ def notify(
 def release_due_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Sweep task: queue the notices an earlier version held by quiet hours, once their
     morning has come (new ones are held, if at all, by the send claim)."""
-    from bot.inbound import enqueue_sends
 
     queued: list[int] = []
     with rt.db.session() as session:

@@ -17,9 +17,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot.broadcasts import start_jobs
-from bot.inbound import enqueue_sends
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
+from bot.outbox import enqueue_sends
 from bot.services import announcements as svc
 from bot.services import labels, local_time
 from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area

@@ -10,9 +10,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from bot.inbound import enqueue_sends
 from bot.models import Complaint
 from bot.models import complaint as c
+from bot.outbox import enqueue_sends
 from bot.services import complaint_duplicates as duplicates
 from bot.services import complaint_merge as merging
 from bot.services import complaint_queue as queue

@@ -14,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from bot.inbound import enqueue_sends
 from bot.models import (
     Complaint,
     ComplaintEvent,
@@ -27,11 +26,11 @@ from bot.models import (
 )
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.services import api_tokens
+from bot.outbox import enqueue_sends
+from bot.services import api_tokens, complaint_export
 from bot.services import complaint_actions as actions
 from bot.services import complaint_audit as audit
 from bot.services import complaint_escalation as escalation
-from bot.services import complaint_export
 from bot.services import complaint_queue as queue
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role

@@ -21,11 +21,11 @@ from typing import Any, Callable
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from bot.inbound import enqueue_sends
 from bot.models import ApiToken, Officer
+from bot.outbox import enqueue_sends
+from bot.services import api_tokens
 from bot.services import complaint_actions as actions
 from bot.services import complaint_queue as queue
-from bot.services import api_tokens
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from bot.inbound import enqueue_sends
+from bot.outbox import enqueue_sends
 from bot.services import inbox
 from bot.web import get_db, get_runtime
 

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from bot.inbound import enqueue_sends
 from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposal
 from bot.models import ksm as k
+from bot.outbox import enqueue_sends
 from bot.phone import display, mask
 from bot.services import ksm_bursts, labels, local_time, poor_list
 from bot.services.ksm import KsmError, reject, verify

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.inbound import enqueue_sends
 from bot.models import Kelurahan, Ksm, Officer, PjmProgram, Proposal
 from bot.models import ksm as k
+from bot.outbox import enqueue_sends
 from bot.services import ksm_proposals, labels
 from bot.services.ksm import KsmError
 from bot.services.ksm_area import (

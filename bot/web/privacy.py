@@ -12,9 +12,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from bot.inbound import enqueue_sends
 from bot.models import Complaint, Contact, ErasureRequest, KsmMember, Message, Officer
 from bot.models import privacy as p
+from bot.outbox import enqueue_sends
 from bot.phone import display
 from bot.services import erasure
 from bot.web import get_db, get_runtime
