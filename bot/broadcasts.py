@@ -1,7 +1,9 @@
-"""Making a broadcast, starting it, and reading its progress.
+"""Making a broadcast, cancelling it, and reading its progress.
 
 The dashboard, effect handlers (meeting notices, priority announcements) and the sweep
-call these; the sending itself is ``workers.broadcasts.send_broadcast``.
+call these; starting one is ``bot.outbox`` (:func:`bot.outbox.mark_broadcast_sending`,
+then :func:`bot.outbox.start_broadcasts`), the sending itself
+``workers.broadcasts.send_broadcast``.
 """
 from __future__ import annotations
 
@@ -93,31 +95,6 @@ def add_recipients(session: Session, broadcast_id: int, contacts: Select[Any] | 
         )
         added += max(result.rowcount, 0)
     return added
-
-
-def mark_sending(session: Session, broadcast_id: int, now: datetime | None = None) -> None:
-    """Publish, in the caller's transaction: the draft becomes ``sending``. Once that is
-    committed the broadcast goes out: :func:`start_jobs` now, or the sweep."""
-    now = now or datetime.now(timezone.utc)
-    session.execute(
-        update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.status == b.DRAFT)
-        .values(status=b.SENDING, started_at=now)
-    )
-    refresh_counts(session, broadcast_id, now)
-
-
-def start_jobs(rt: Any, broadcast_ids: list[int]) -> None:
-    """Enqueue a send job per broadcast marked sending (after the commit); if Redis is
-    down the sweep's ``resume_broadcasts`` starts them."""
-    from workers.broadcasts import send_broadcast
-
-    for broadcast_id in broadcast_ids:
-        try:
-            rt.jobs.enqueue(send_broadcast, broadcast_id)
-        except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
-            log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
-                        exc_info=True)
 
 
 def cancel(session: Session, broadcast_id: int, now: datetime | None = None) -> int:

@@ -30,7 +30,7 @@ from bot.db import is_unavailable
 from bot.directory import DbDirectory
 from bot.inbound_message import InboundMessage
 from bot.models import messaging as m
-from bot.outbox import enqueue_sends
+from bot.outbox import enqueue_sends, start_broadcasts
 from bot.providers import provider
 from bot.runtime import Runtime
 from bot.spool import Spool, spool_of
@@ -155,9 +155,7 @@ def _receive(rt: Runtime, message: InboundMessage, now: datetime, replayed: bool
         return _store_failed(rt, message, now, queue_replies)
     enqueue_sends(rt, queued)
     if broadcasts:
-        from bot.services.notices import start_jobs
-
-        start_jobs(rt, broadcasts)
+        start_broadcasts(rt, broadcasts)
     return [] if queue_replies else texts
 
 

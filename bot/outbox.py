@@ -1,14 +1,23 @@
-"""Queueing outbound messages: a row first (status queued), a send job after commit."""
+"""The outbox: every outbound message and broadcast goes out through here.
+
+A message is a row first (status queued, :func:`queue_message`), then, after the
+caller's commit, a send job (:func:`enqueue_sends`). A broadcast is marked sending in
+the caller's transaction (:func:`mark_broadcast_sending`), then, after the commit, gets
+its send job (:func:`start_broadcasts`). Whatever fails to be enqueued the sweep finds
+in the database.
+"""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from bot.models import Message
+from bot.broadcasts import refresh_counts
+from bot.models import Broadcast, Message
+from bot.models import broadcast as b
 from bot.models import messaging as m
 
 log = logging.getLogger(__name__)
@@ -62,3 +71,28 @@ def enqueue_sends(rt: Any, message_ids: list[int]) -> None:
             log.warning("could not enqueue messages %s (%s); the sweep will",
                         message_ids[position:], exc)
             return
+
+
+def mark_broadcast_sending(session: Session, broadcast_id: int, now: datetime | None = None) -> None:
+    """Publish, in the caller's transaction: the draft becomes ``sending``. Once that is
+    committed the broadcast goes out: :func:`start_broadcasts` now, or the sweep."""
+    now = now or datetime.now(timezone.utc)
+    session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == b.DRAFT)
+        .values(status=b.SENDING, started_at=now)
+    )
+    refresh_counts(session, broadcast_id, now)
+
+
+def start_broadcasts(rt: Any, broadcast_ids: list[int]) -> None:
+    """Enqueue a send job per broadcast marked sending (after the commit); if Redis is
+    down the sweep's ``resume_broadcasts`` starts them."""
+    from workers.broadcasts import send_broadcast
+
+    for broadcast_id in broadcast_ids:
+        try:
+            rt.jobs.enqueue(send_broadcast, broadcast_id)
+        except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
+            log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
+                        exc_info=True)

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.broadcasts import add_recipients, create_broadcast, mark_sending, progress, start_jobs
+from bot.broadcasts import add_recipients, create_broadcast, progress
 from bot.models import Contact, Kelurahan
+from bot.outbox import mark_broadcast_sending, start_broadcasts
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 
@@ -41,8 +42,8 @@ def broadcast_to(rt: Any, contact_ids: list[int], kind: str = "announcement", **
         broadcast_id = create_broadcast(session, kind, fields.pop("body_sms", "Rapat BKM besok"),
                                         templates=rt.settings.whatsapp_templates, **fields)
         add_recipients(session, broadcast_id, contact_ids)
-        mark_sending(session, broadcast_id)
-    start_jobs(rt, [broadcast_id])
+        mark_broadcast_sending(session, broadcast_id)
+    start_broadcasts(rt, [broadcast_id])
     return broadcast_id
 
 

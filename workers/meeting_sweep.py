@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.broadcasts import start_jobs
 from bot.models import Ksm, Meeting, MeetingReminder
 from bot.models import meeting as mt
+from bot.outbox import start_broadcasts
 from bot.services.meetings import schedule, send_reminder, time_zone_of
 from conversations.flows.meeting_common import next_routine, zone
 
@@ -31,7 +31,7 @@ def send_meeting_reminders(rt: Any, now: datetime) -> int:
         for reminder in reminders:
             started.extend(send_reminder(session, reminder, now))
         count = len(reminders)
-    start_jobs(rt, started)
+    start_broadcasts(rt, started)
     return count
 
 

@@ -14,11 +14,11 @@ from sqlalchemy import case, exists, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.broadcasts import start_jobs
 from bot.models import Ksm, MonevPeriod
 from bot.models import ksm as k
 from bot.models import monev as mv
 from bot.models.base import UtcDateTime
+from bot.outbox import start_broadcasts
 from bot.services.monev import kind_sql, mark_second_reminders, months_after, months_between
 from bot.services.notices import broadcast_text
 
@@ -78,7 +78,7 @@ def open_monev_periods(rt: Any, now: datetime) -> int:
                               Ksm.status == k.VERIFIED))
             made += broadcast_text(session, KIND, f"monev.remind.{kind}", {}, leaders, now,
                                    templates=rt.settings.whatsapp_templates)
-    start_jobs(rt, made)
+    start_broadcasts(rt, made)
     return max(opened, 0)
 
 
@@ -94,7 +94,7 @@ def second_monev_reminders(rt: Any, now: datetime) -> int:
                        .where(MonevPeriod.second_reminded_at == now, Ksm.status == k.VERIFIED))
             made = broadcast_text(session, KIND, "monev.remind.second", {}, leaders, now,
                                   templates=rt.settings.whatsapp_templates)
-    start_jobs(rt, made)
+    start_broadcasts(rt, made)
     return count
 
 

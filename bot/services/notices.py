@@ -14,11 +14,9 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.broadcasts import add_recipients, create_broadcast, mark_sending
-
-# Named here too for bot.inbound, which a parallel change owns; callers use bot.broadcasts.
-from bot.broadcasts import start_jobs as start_jobs  # noqa: PLC0414
+from bot.broadcasts import add_recipients, create_broadcast
 from bot.models import Broadcast, BroadcastSend, Contact
+from bot.outbox import mark_broadcast_sending
 from conversations.catalogue import LANGUAGES, render
 
 
@@ -44,7 +42,7 @@ def broadcast_text(
 
     Returns:
         The ids of the broadcasts made; the caller starts them after its commit
-        (``bot.broadcasts.start_jobs``; an effect handler adds them to ``ctx.broadcast_ids``). If
+        (``bot.outbox.start_broadcasts``; an effect handler adds them to ``ctx.broadcast_ids``). If
         that never happens the sweep's ``resume_broadcasts`` starts them.
     """
     made = []
@@ -72,7 +70,7 @@ def broadcast_text(
         if not added:
             session.execute(delete(Broadcast).where(Broadcast.id == broadcast_id))
             continue
-        mark_sending(session, broadcast_id, now)
+        mark_broadcast_sending(session, broadcast_id, now)
         made.append(broadcast_id)
     return made
 

@@ -16,10 +16,9 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.broadcasts import start_jobs
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
-from bot.outbox import enqueue_sends
+from bot.outbox import enqueue_sends, start_broadcasts
 from bot.services import announcements as svc
 from bot.services import labels, local_time
 from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
@@ -160,7 +159,7 @@ def publish(announcement_id: int):  # type: ignore[no-untyped-def]
     except svc.AnnouncementError as exc:
         flash(str(exc), "info")
         return redirect(url_for("announcements.detail", announcement_id=announcement_id))
-    start_jobs(rt, broadcasts)
+    start_broadcasts(rt, broadcasts)
     enqueue_sends(rt, messages)
     flash("Pengumuman diterbitkan dan sedang dikirim.", "info")
     return redirect(url_for("announcements.detail", announcement_id=announcement_id))
