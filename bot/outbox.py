@@ -5,6 +5,10 @@ caller's commit, a send job (:func:`enqueue_sends`). A broadcast is marked sendi
 the caller's transaction (:func:`mark_broadcast_sending`), then, after the commit, gets
 its send job (:func:`start_broadcasts`). Whatever fails to be enqueued the sweep finds
 in the database.
+
+The jobs are queued by their dotted names (:data:`SEND_MESSAGE`, :data:`SEND_BROADCAST`):
+``bot/`` never imports ``workers``, which imports ``bot/`` (``workers.queue`` runs a job
+named this way on RQ and in process alike).
 """
 from __future__ import annotations
 
@@ -21,6 +25,9 @@ from bot.models import broadcast as b
 from bot.models import messaging as m
 
 log = logging.getLogger(__name__)
+
+SEND_MESSAGE = "workers.outbound.send_message"
+SEND_BROADCAST = "workers.broadcasts.send_broadcast"
 
 
 def queue_message(
@@ -60,12 +67,11 @@ def enqueue_sends(rt: Any, message_ids: list[int]) -> None:
     """Push send jobs for stored outbound messages; if Redis is down the sweep will."""
     if not message_ids:
         return
-    from workers.outbound import send_message
-    from workers.queue import SEND_RETRY
-
     for position, message_id in enumerate(message_ids):
         try:
-            rt.jobs.enqueue(send_message, message_id, retry=SEND_RETRY)
+            # No queue retry: the row holds its next attempt and the job enqueues itself
+            # for then (workers/outbound.py); a queue retry counted per job chain.
+            rt.jobs.enqueue(SEND_MESSAGE, message_id)
         except Exception as exc:  # noqa: BLE001 - the rows stay queued; the sweep picks them up
             # The rest would meet the same Redis: leave them all to the sweep.
             log.warning("could not enqueue messages %s (%s); the sweep will",
@@ -73,7 +79,8 @@ def enqueue_sends(rt: Any, message_ids: list[int]) -> None:
             return
 
 
-def mark_broadcast_sending(session: Session, broadcast_id: int, now: datetime | None = None) -> None:
+def mark_broadcast_sending(session: Session, broadcast_id: int,
+                           now: datetime | None = None) -> None:
     """Publish, in the caller's transaction: the draft becomes ``sending``. Once that is
     committed the broadcast goes out: :func:`start_broadcasts` now, or the sweep."""
     now = now or datetime.now(timezone.utc)
@@ -88,11 +95,9 @@ def mark_broadcast_sending(session: Session, broadcast_id: int, now: datetime | 
 def start_broadcasts(rt: Any, broadcast_ids: list[int]) -> None:
     """Enqueue a send job per broadcast marked sending (after the commit); if Redis is
     down the sweep's ``resume_broadcasts`` starts them."""
-    from workers.broadcasts import send_broadcast
-
     for broadcast_id in broadcast_ids:
         try:
-            rt.jobs.enqueue(send_broadcast, broadcast_id)
+            rt.jobs.enqueue(SEND_BROADCAST, broadcast_id)
         except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
             log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
                         exc_info=True)

@@ -40,7 +40,6 @@ class Clock:
 
 
 def _queue(rt: Any, at: datetime = T0, body: str = "Rapat KSM besok jam 19.30") -> int:
-
     with rt.db.session() as session:
         contact = Contact(phone="+6281200000001")
         session.add(contact)

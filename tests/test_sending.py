@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import update
 
 from bot.models import Contact, Message
-from bot.outbox import enqueue_sends, queue_message
+from bot.outbox import SEND_BROADCAST, SEND_MESSAGE, enqueue_sends, queue_message
+from workers.broadcasts import send_broadcast
 from workers.outbound import BACKOFF, send_message
-from workers.queue import InlineJobQueue
+from workers.queue import InlineJobQueue, job_function
 
 
 def _queue(rt, channel: str = "sms", body: str = "Rapat KSM besok jam 19.30", **contact) -> int:  # type: ignore[no-untyped-def]
-
     with rt.db.session() as session:
         row = Contact(phone="+6281200000001", **contact)
         session.add(row)
@@ -194,3 +194,10 @@ def test_outbox_sender_is_the_default_without_twilio_credentials() -> None:
     from workers.senders import OutboxSender
 
     assert isinstance(make_sender(Settings()), OutboxSender)
+
+
+def test_the_outbox_names_the_send_jobs_that_exist() -> None:
+    # bot.outbox queues jobs by dotted name (bot/ does not import workers): a renamed
+    # job must fail here, not in a queue at run time.
+    assert job_function(SEND_MESSAGE) is send_message
+    assert job_function(SEND_BROADCAST) is send_broadcast

@@ -25,7 +25,7 @@ Life of an outbound message row (statuses in ``bot/models/messaging.py``)::
 - Retries have one mechanism, the row: a retryable error (429, 5xx, unreachable) puts
   it back to ``queued`` with ``next_attempt_at`` from :data:`BACKOFF`, and the job
   enqueues itself delayed to that time. The queue's own retry is not used
-  (``workers.queue.SEND_RETRY`` is None): it counted attempts per job chain, and every
+  (``bot.outbox.enqueue_sends`` passes none): it counted attempts per job chain, and every
   job the sweep started began a fresh chain (28 attempts in 3.7 minutes against 503s).
   The budget is the row's ``attempts``: after :data:`MAX_ATTEMPTS` provider calls the
   message is ``failed`` with the last error code. The sweep is the safety net: it

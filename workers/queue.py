@@ -32,11 +32,6 @@ class RetryPolicy:
     intervals: Sequence[int]
 
 
-# Send jobs are not retried by the queue: the message row holds its next attempt and the
-# job enqueues itself for then (workers/outbound.py). A queue retry counted per job chain.
-SEND_RETRY: RetryPolicy | None = None
-
-
 def job_function(func: Callable[..., Any] | str) -> Callable[..., Any]:
     """The function a job runs: ``func`` itself, or the one its dotted name names."""
     if not isinstance(func, str):
