@@ -4,7 +4,8 @@ A message is a row first (status queued, :func:`queue_message`), then, after the
 caller's commit, a send job (:func:`enqueue_sends`). A broadcast is marked sending in
 the caller's transaction (:func:`mark_broadcast_sending`), then, after the commit, gets
 its send job (:func:`start_broadcasts`). Whatever fails to be enqueued the sweep finds
-in the database.
+in the database. An officer sends an ``unknown`` message again with
+:func:`requeue_unknown`.
 
 The jobs are queued by their dotted names (:data:`SEND_MESSAGE`, :data:`SEND_BROADCAST`):
 ``bot/`` never imports ``workers``, which imports ``bot/`` (``workers.queue`` runs a job
@@ -101,3 +102,21 @@ def start_broadcasts(rt: Any, broadcast_ids: list[int]) -> None:
         except Exception:  # noqa: BLE001 - the broadcast is 'sending': the sweep resumes it
             log.warning("could not enqueue broadcast %s; the sweep will", broadcast_id,
                         exc_info=True)
+
+
+def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
+    """An officer's decision: send an ``unknown`` message again (it may arrive twice).
+
+    Its attempts are kept: past the budget it gets this one provider call, no retries.
+
+    Returns:
+        False when the message is not (or no longer) unknown.
+    """
+    with rt.db.session() as session:
+        requeued = session.execute(
+            update(Message).where(Message.id == message_id, Message.status == m.UNKNOWN)
+            .values(status=m.QUEUED, next_attempt_at=None, claimed_at=None, updated_at=now)
+        ).rowcount
+    if requeued:
+        enqueue_sends(rt, [message_id])
+    return bool(requeued)

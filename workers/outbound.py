@@ -45,7 +45,6 @@ from sqlalchemy import or_, select, update
 from bot import gateway_devices, send_outcome
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
-from bot.outbox import enqueue_sends
 from bot.providers import provider
 from workers import clock
 from workers.channels import choose_route, sms_provider
@@ -301,25 +300,6 @@ def _enqueue_at(rt: Any, message_id: int, delay: timedelta) -> None:
     except Exception:  # noqa: BLE001 - the row is queued with its due time; the sweep will
         log.warning("could not enqueue the retry of message %s; the sweep will", message_id,
                     exc_info=True)
-
-
-def requeue_unknown(rt: Any, message_id: int, now: datetime) -> bool:
-    """An officer's decision: send an ``unknown`` message again (it may arrive twice).
-
-    Its attempts are kept: past the budget it gets this one provider call, no retries.
-
-    Returns:
-        False when the message is not (or no longer) unknown.
-    """
-
-    with rt.db.session() as session:
-        requeued = session.execute(
-            update(TABLE).where(TABLE.c.id == message_id, TABLE.c.status == m.UNKNOWN)
-            .values(status=m.QUEUED, next_attempt_at=None, claimed_at=None, updated_at=now)
-        ).rowcount
-    if requeued:
-        enqueue_sends(rt, [message_id])
-    return bool(requeued)
 
 
 def _status_callback(public_base_url: str | None) -> str | None:
