@@ -2,7 +2,7 @@
 
 Seeds the database with ``INSERT ... SELECT generate_series`` (indexes dropped during
 the load and rebuilt after), then times the queries the queue page runs, through the
-same service functions the dashboard and API use (``bot.services.complaint_queue``),
+same service functions the dashboard and API use (``bot.complaints.queue``),
 plus the server-side execution time from ``EXPLAIN ANALYZE`` and one full HTTP request
 of the dashboard page.
 
@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bot.models import Complaint, Officer  # noqa: E402
-from bot.services import complaint_queue as queue  # noqa: E402
+from bot.complaints import queue  # noqa: E402
 from bot.settings import normalise_database_url  # noqa: E402
 
 KELURAHAN = 1000  # 10 per kota, 100 kota, 10 provinsi
@@ -139,7 +139,7 @@ def seed(url: str, rows: int) -> None:
 
 
 def _officers(session: Session) -> dict[str, Officer]:
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     kel = create_or_update(
         session,
@@ -248,7 +248,7 @@ def run(url: str, rows: int, reseed: bool) -> None:
                 f"{label:46} {page_ms:7.1f}ms {count_ms:8.1f}ms {server:7.1f}ms "
                 f"{count_server:7.1f}ms  {shown}"
             )
-        from bot.services.complaint_recap import recap
+        from bot.complaints.recap import recap
 
         recap_ms = _ms(lambda: recap(session, officers["admin"], None), runs=3)
         print(f"{'monthly recap, admin (all areas)':46} {recap_ms:7.1f}ms")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from bot.services.complaint_duplicates import (  # noqa: E402
+from bot.complaints.duplicates import (  # noqa: E402
     MAX_CANDIDATES,
     THRESHOLD,
     normalise,

@@ -59,10 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_app(app)
     if not settings.testing:  # tests build many apps: neither is worth it there
-        from bot.services.working_days import warm_up
+        from bot.areas.working_days import warm_up
 
         warm_up()
-        from bot.services import pii_mask
+        from bot.privacy import pii_mask
 
         pii_mask.install()  # NIK and numbers: masked in logs (root's and gunicorn's handlers)
         # Everything made so far lives as long as the process: freezing it keeps the

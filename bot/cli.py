@@ -21,7 +21,7 @@ def main() -> None:
     # Alembic announces each of its plugins at every start: noise before the bot's
     # own lines (the migrations it runs are still logged).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    from bot.services import pii_mask
+    from bot.privacy import pii_mask
 
     pii_mask.install()  # a resident's NIK or number in a log line is written masked
 
@@ -44,7 +44,7 @@ def db_upgrade() -> None:
 def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
     from bot.db import Database
     from bot.migrate import upgrade
-    from bot.services.demo import ensure_demo
+    from bot.areas.demo import ensure_demo
 
     upgrade(settings.database_url)
     database = Database(settings.database_url)
@@ -184,8 +184,8 @@ def smsgate_assign(device_id: str, kelurahan_code: str | None, to_none: bool) ->
 @click.option("--full-name", default="")
 def create_user(username, role, kelurahan, kota, provinsi, password, full_name) -> None:  # type: ignore[no-untyped-def]
     """Create an officer account, or reset its password, role and area."""
-    from bot.services.area_lookup import AreaNotFound, find
-    from bot.services.officers import OfficerError, create_or_update
+    from bot.areas.lookup import AreaNotFound, find
+    from bot.officers.accounts import OfficerError, create_or_update
 
     database, dispose = command_database()
     try:
@@ -214,7 +214,7 @@ def api_token(username: str, name: str, days: int) -> None:
     from sqlalchemy import select
 
     from bot.models import Officer
-    from bot.services import api_tokens
+    from bot.officers import api_tokens
 
     database, dispose = command_database()
     try:
@@ -256,7 +256,7 @@ def _on_officer(username: str, act: Any) -> None:
 @click.argument("username")
 def officer_deactivate(username: str) -> None:
     """An officer leaves: their logins, sessions and API tokens end at once."""
-    from bot.services import officers
+    from bot.officers import accounts as officers
 
     def act(session: Any, found: Any) -> str:
         officers.deactivate(session, found)
@@ -269,7 +269,7 @@ def officer_deactivate(username: str) -> None:
 @click.argument("username")
 def officer_reset_2fa(username: str) -> None:
     """Forget an officer's second factor (lost phone); they enrol again at next login."""
-    from bot.services import second_factor
+    from bot.officers import second_factor
 
     def act(session: Any, found: Any) -> str:
         second_factor.reset(session, found)
@@ -304,8 +304,8 @@ def import_poor_list(file: str, kelurahan_name: str, kota: str | None) -> None:
     from sqlalchemy import func, select
 
     from bot.models import Kelurahan, PoorResident
-    from bot.services.poor_import import check_rows, count_rows, read_rows
-    from bot.services.poor_list import RowError, replace_list
+    from bot.ksm.poor_import import check_rows, count_rows, read_rows
+    from bot.ksm.poor_list import RowError, replace_list
 
     path = Path(file)
     try:
@@ -375,7 +375,7 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
     """
     from pathlib import Path
 
-    from bot.services import area_import
+    from bot.areas import imports as area_import
 
     if file:
         path = Path(file)

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from bot.models import ConversationSession
 
-from bot.services.announcements import AnnouncementLookups
-from bot.services.complaint_lookups import ComplaintLookups
-from bot.services.ksm_lookups import KsmLookups
-from bot.services.meeting_lookups import MeetingLookups
-from bot.services.monev import MonevLookups
-from bot.services.public_info import PublicInfoLookups
+from bot.ksm.announcements import AnnouncementLookups
+from bot.complaints.lookups import ComplaintLookups
+from bot.ksm.lookups import KsmLookups
+from bot.ksm.meeting_lookups import MeetingLookups
+from bot.ksm.monev import MonevLookups
+from bot.areas.public_info import PublicInfoLookups
 from conversations.model import PARKED, Dialog
 
 

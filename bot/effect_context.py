@@ -28,7 +28,7 @@ class EffectContext:
     simulated: bool = False
     queued_message_ids: list[int] = field(default_factory=list)
     # Broadcasts (status sending) whose send jobs start after the commit
-    # (``bot.services.notices.broadcast_text``); if that fails the sweep starts them.
+    # (``bot.messaging.notices.broadcast_text``); if that fails the sweep starts them.
     broadcast_ids: list[int] = field(default_factory=list)
     # The runtime's settings (deadlines and the like); None in engine-only tests.
     settings: Any = None

@@ -9,17 +9,15 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from bot.effect_context import EffectContext
-from bot.services import (
-    announcements,
-    complaints,
-    contacts,
-    erasure,
-    inbox,
-    ksm,
-    ksm_proposals,
-    meetings,
-    monev,
-)
+from bot.ksm import announcements
+from bot.complaints import intake as complaints
+from bot.messaging import contacts
+from bot.privacy import erasure
+from bot.officers import inbox
+from bot.ksm import registration as ksm
+from bot.ksm import proposals as ksm_proposals
+from bot.ksm import meetings
+from bot.ksm import monev
 from conversations.flows.announcement_reply import ReplyToAnnouncement
 from conversations.flows.code_misses import RecordCheckMiss
 from conversations.flows.complaint import (

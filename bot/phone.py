@@ -8,7 +8,7 @@ import phonenumbers
 
 DEFAULT_REGION = "ID"
 WHATSAPP_PREFIX = "whatsapp:"
-# A contact whose number was erased (HAPUS DATA, bot.services.erasure) keeps its row
+# A contact whose number was erased (HAPUS DATA, bot.privacy.erasure) keeps its row
 # with ``hapus:<id>`` instead of a number; it reads as ERASED_LABEL everywhere.
 ERASED_PREFIX = "hapus:"
 ERASED_LABEL = "(dihapus)"

@@ -1,4 +1,4 @@
-"""``ksm-bot privacy purge [--dry-run]``: the retention policy by hand (bot.services.retention)."""
+"""``ksm-bot privacy purge [--dry-run]``: the retention policy by hand (bot.privacy.retention)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,7 +26,7 @@ def purge(dry_run: bool, months: int | None) -> None:
     complaint, its code, kind, area, dates and status remain. Prints counts and complaint
     codes only, never a number.
     """
-    from bot.services import retention
+    from bot.privacy import retention
 
     database, dispose, default_months = _database_and_months()
     months = months or default_months

@@ -53,7 +53,7 @@ class Settings:
     complaint_verify_working_days: int = 3
     complaint_follow_up_working_days: int = 5
     # Months after which a closed complaint (and an idle anonymous one) is cut from its
-    # complainant's number (bot.services.retention).
+    # complainant's number (bot.privacy.retention).
     retention_months: int = 24
     # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
     # that carries each message (workers.channels decides): an SMS segment through

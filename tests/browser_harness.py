@@ -248,7 +248,7 @@ class Browser:
 
 
 def make_officer(rt: Any, username: str, role: str, kelurahan: Any = None) -> None:
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as session:
         if kelurahan is not None:

@@ -244,7 +244,7 @@ def phone(client: Any) -> Phone:
 def officer_login(app: Any, client: Any) -> Any:
     """Create an officer and log the test client in as them."""
     from bot.models import Kelurahan
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     def login(username: str = "admin", role: str = "admin", kelurahan: Kelurahan | None = None,
               kota: str | None = None, provinsi: str | None = None) -> Any:

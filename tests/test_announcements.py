@@ -101,7 +101,7 @@ def test_other_area_and_roles(rt, client, officer_login) -> None:
 
 
 def test_the_sms_cuts_a_long_title_after_a_whole_word() -> None:
-    from bot.services.announcements import SHORT_TITLE, cut_at_word
+    from bot.ksm.announcements import SHORT_TITLE, cut_at_word
 
     title = "Pelatihan menjahit untuk 4 anggota KSM perempuan RW 05"
     short = cut_at_word(title, SHORT_TITLE)

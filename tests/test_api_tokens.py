@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.models import ApiToken, ApiTokenUse
-from bot.services.api_tokens import hash_token
+from bot.officers.api_tokens import hash_token
 from tests.conftest import _csrf
 
 

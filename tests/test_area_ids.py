@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.models import Area, Complaint, Kelurahan, Officer
-from bot.services import complaint_queue as queue
-from bot.services.api_tokens import issue as new_api_token
-from bot.services.officers import create_or_update
+from bot.complaints import queue
+from bot.officers.api_tokens import issue as new_api_token
+from bot.officers.accounts import create_or_update
 from tests.test_complaints_oversight import _queue
 from tests.test_complaints_placement import _logout
 from tests.test_complaints_queue import _api, _file, _id

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.models import Complaint, Contact, Kelurahan, Ksm, KsmMember, Officer, PoorResident
 from bot.models.announcement import Announcement
-from bot.services import area_scope
-from bot.services.officers import OfficerError, create_or_update
+from bot.areas import scope as area_scope
+from bot.officers.accounts import OfficerError, create_or_update
 
 # Two kelurahan of the same name in two kota of the same name, in two provinces.
 HERE = ("32.73.14.1004", "Sukamaju", "Kota Bandung", "Jawa Barat")

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.models import Kelurahan
-from bot.services.area_import import zone_of_province
+from bot.areas.imports import zone_of_province
 
 FILE = (
     "kode,nama\n"
@@ -72,7 +72,7 @@ def test_errors_are_reported_row_by_row_and_nothing_is_imported(runner, rt, tmp_
 
 
 def test_reimport_updates_by_code(runner, rt, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.demo import ensure_demo
+    from bot.areas.demo import ensure_demo
 
     with rt.db.session() as session:
         demo, _ = ensure_demo(session)

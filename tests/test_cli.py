@@ -26,7 +26,7 @@ def _env(database_url: str) -> dict[str, str]:
 
 
 def test_create_user_scopes_an_officer_to_a_kelurahan(app, rt, database_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.demo import ensure_demo
+    from bot.areas.demo import ensure_demo
 
     with rt.db.session() as session:
         ensure_demo(session)

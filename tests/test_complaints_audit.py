@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services import complaint_actions
-from bot.services.complaint_audit import local_stamp, sentence
+from bot.complaints import actions as complaint_actions
+from bot.complaints.audit import local_stamp, sentence
 from tests.meeting_helpers import say
 from workers.sweep import escalate_overdue_complaints
 

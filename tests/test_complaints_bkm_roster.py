@@ -8,8 +8,8 @@ import re
 from sqlalchemy import select
 
 from bot.models import Complaint
-from bot.services.bkm_roster import matches
-from bot.services.officers import create_or_update
+from bot.complaints.bkm_roster import matches
+from bot.officers.accounts import create_or_update
 from tests.test_complaints_queue import _id, _kelurahan, _token
 from tests.transcript import Phone
 

@@ -8,9 +8,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services import complaint_actions
-from bot.services.api_tokens import issue as new_api_token
-from bot.services.working_days import add_working_days, is_working_day
+from bot.complaints import actions as complaint_actions
+from bot.officers.api_tokens import issue as new_api_token
+from bot.areas.working_days import add_working_days, is_working_day
 from tests.meeting_helpers import say
 
 WED_2_DEC_10_WIB = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.services.complaint_duplicates import THRESHOLD, normalise, similarity
+from bot.complaints.duplicates import THRESHOLD, normalise, similarity
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from duplicates import load, measure  # noqa: E402

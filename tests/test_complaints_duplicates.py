@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Officer
-from bot.services import complaint_actions
+from bot.complaints import actions as complaint_actions
 from tests.conftest import SERVER_DB
 from tests.test_complaints_queue import DAY_WIB, _file, _id, _kelurahan, _token
 from tests.transcript import Phone
@@ -243,9 +243,9 @@ def test_a_merged_complainant_hears_when_the_other_moves_up_by_itself(
 def test_two_officers_merging_each_way_at_once_make_no_loop(rt, client, filed) -> None:
     import threading
 
-    from bot.services import complaint_merge
-    from bot.services.complaint_actions import ActionError
-    from bot.services.officers import create_or_update
+    from bot.complaints import merge as complaint_merge
+    from bot.complaints.actions import ActionError
+    from bot.officers.accounts import create_or_update
 
     sukamaju, _cibeureum, codes = filed
     a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, ComplaintEvent, Kelurahan
-from bot.services import complaint_actions
+from bot.complaints import actions as complaint_actions
 from bot.settings import SettingsError, from_env
 from tests.meeting_helpers import say
 from tests.test_complaints_placement import _logout
@@ -80,7 +80,7 @@ def test_an_unverified_complaint_climbs_to_kota_after_three_working_days(
 def test_a_verified_complaint_not_followed_up_climbs_too(rt, sukamaju) -> None:
     complaint = _file_at(rt, WED_10_WIB)
     with rt.db.session() as s:
-        from bot.services.officers import create_or_update
+        from bot.officers.accounts import create_or_update
 
         officer = create_or_update(s, "ppm_suka", "password-123", "ppm", s.merge(sukamaju))
         complaint_actions.change_status(s, s.get(Complaint, complaint.id), officer, "verified",

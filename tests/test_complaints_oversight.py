@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services.officers import OfficerError, create_or_update
+from bot.officers.accounts import OfficerError, create_or_update
 from tests.test_complaints_placement import _logout
 from tests.test_complaints_queue import _file, _id, _token
 

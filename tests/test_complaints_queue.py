@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services import complaint_actions
-from bot.services.api_tokens import issue as new_api_token
-from bot.services.working_days import add_working_days, deadline
+from bot.complaints import actions as complaint_actions
+from bot.officers.api_tokens import issue as new_api_token
+from bot.areas.working_days import add_working_days, deadline
 from tests.transcript import Phone
 from workers.sweep import release_held_messages
 
@@ -113,7 +113,7 @@ def _api(client, token: str, path: str, json: dict | None = None):  # type: igno
 
 
 def _issue(rt, username: str, role: str, kelurahan=None, kota=None) -> str:  # type: ignore[no-untyped-def]
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as s:
         officer = create_or_update(

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, ComplaintEvent, Officer
-from bot.services.officers import create_or_update
+from bot.officers.accounts import create_or_update
 from tests.test_complaints_queue import _file, _id, _kelurahan, _token
 
 

@@ -54,7 +54,7 @@ def test_unknown_provinsi_and_kelurahan_are_refused_with_suggestions(runner, rt)
 
 
 def test_kelurahan_by_code_and_ambiguous_names(runner, rt) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.demo import ensure_demo
+    from bot.areas.demo import ensure_demo
 
     with rt.db.session() as session:
         ensure_demo(session)

@@ -14,7 +14,7 @@ def test_every_dashboard_page_needs_a_login(client, path: str) -> None:  # type:
 
 
 def test_login_with_a_wrong_password_is_refused(client, rt) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as session:
         create_or_update(session, "ika", "benar-sekali", "bkm")
@@ -26,7 +26,7 @@ def test_login_with_a_wrong_password_is_refused(client, rt) -> None:  # type: ig
 
 
 def test_login_form_without_csrf_token_is_refused(client, rt) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as session:
         create_or_update(session, "ika", "benar-sekali", "bkm")
@@ -47,7 +47,7 @@ def test_login_then_logout(officer_login, client) -> None:  # type: ignore[no-un
 
 
 def test_login_redirect_stays_on_this_site(officer_login, client, rt) -> None:  # type: ignore[no-untyped-def]
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as session:
         create_or_update(session, "agus", "password-123", "bkm")

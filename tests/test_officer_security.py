@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.services.officers import create_or_update
+from bot.officers.accounts import create_or_update
 
 
 def _login(client: Any, csrf_token: Any, username: str, password: str,

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Complaint, Kelurahan
-from bot.services.api_tokens import issue as new_api_token
-from bot.services.pii_mask import mask
+from bot.officers.api_tokens import issue as new_api_token
+from bot.privacy.pii_mask import mask
 from tests.transcript import Phone
 
 CODE = re.compile(r"Kode aduan: (\d{9})")
@@ -68,7 +68,7 @@ def _file(client, number: str, anonymous: bool) -> str:  # type: ignore[no-untyp
 
 
 def _api_token(rt, username: str, role: str, kelurahan=None) -> str:  # type: ignore[no-untyped-def]
-    from bot.services.officers import create_or_update
+    from bot.officers.accounts import create_or_update
 
     with rt.db.session() as s:
         officer = create_or_update(
@@ -159,7 +159,7 @@ def test_complaint_numbers_never_reach_the_logs_in_clear(
 
 
 def test_the_log_filter_masks_a_number_that_reaches_a_log_line() -> None:
-    from bot.services.pii_mask import MaskingFilter
+    from bot.privacy.pii_mask import MaskingFilter
 
     record = logging.LogRecord("x", logging.WARNING, __file__, 1,
                                "could not file %r", (TEXT,), None)
@@ -176,7 +176,7 @@ def test_a_worker_logger_with_its_own_handler_writes_numbers_masked_tracebacks_t
     the filter on those too, and a failed job's traceback is masked like its message."""
     import io
 
-    from bot.services import pii_mask
+    from bot.privacy import pii_mask
 
     written = io.StringIO()
     own = logging.getLogger("rq.job.test-masking")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.models import Complaint, ComplaintEvent, Contact, Kelurahan, Message
 from bot.models import complaint as c
-from bot.services.retention import months_before
+from bot.privacy.retention import months_before
 from tests.transcript import Phone
 
 CODE = re.compile(r"Kode aduan: (\d{9})")

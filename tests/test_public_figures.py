@@ -21,8 +21,8 @@ from bot.models import (
 )
 from bot.models import complaint as c
 from bot.models import ksm as k
-from bot.services import complaint_actions
-from bot.services.officers import create_or_update
+from bot.complaints import actions as complaint_actions
+from bot.officers.accounts import create_or_update
 from conversations.gsm import segments
 from tests.transcript import Phone
 
@@ -317,7 +317,7 @@ def test_info_for_an_ambiguous_name_lists_three_with_their_kota(rt, client) -> N
 
 
 def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt) -> None:
-    from bot.services.figure_cache import FigureCache
+    from bot.areas.figure_cache import FigureCache
 
     first, second = FigureCache(rt.redis, ttl=1), FigureCache(rt.redis, ttl=1)
     computed = []
@@ -333,7 +333,7 @@ def test_a_figure_one_web_process_computed_serves_the_others_until_it_expires(rt
 
 def test_pages_still_answer_when_redis_is_down(rt, client) -> None:
     from bot.runtime import redis_client
-    from bot.services.figure_cache import FigureCache
+    from bot.areas.figure_cache import FigureCache
 
     kel = _area(rt, SUKAMAJU, "Sukamaju")
     _complaints(rt, kel, c.OTHER, 3)
@@ -423,7 +423,7 @@ def test_kota_page_breaks_the_month_down_per_kelurahan_with_the_same_masking(rt,
 
 
 def test_a_page_shows_new_figures_as_soon_as_its_cached_figures_expire(rt, client) -> None:
-    from bot.services.figure_cache import FigureCache
+    from bot.areas.figure_cache import FigureCache
 
     kel = _area(rt, SUKAMAJU, "Sukamaju")
     _complaints(rt, kel, c.OTHER, 3)

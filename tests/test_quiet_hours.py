@@ -18,9 +18,10 @@ from bot.inbound import InboundMessage, receive
 from bot.models import Complaint, ComplaintNotice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends, queue_message
-from bot.services import complaint_actions, retention
-from bot.services.complaint_notices import release_due_notices
-from bot.services.officers import create_or_update
+from bot.complaints import actions as complaint_actions
+from bot.privacy import retention
+from bot.complaints.notices import release_due_notices
+from bot.officers.accounts import create_or_update
 from tests.broadcasting import broadcast_to
 from tests.meeting_helpers import WITA, make_ksm, say
 from workers.meeting_sweep import send_meeting_reminders

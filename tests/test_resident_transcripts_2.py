@@ -97,7 +97,7 @@ def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
     import re
 
     from bot.models import Complaint
-    from bot.services import complaint_actions
+    from bot.complaints import actions as complaint_actions
     from tests.transcript import Phone
 
     resident = Phone(client, number="+6281299990001")

@@ -12,7 +12,7 @@ import segno
 from sqlalchemy import select
 
 from bot.models import Officer, RecoveryCode
-from bot.services.officers import create_or_update
+from bot.officers.accounts import create_or_update
 from tests.conftest import _csrf
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from bot.models import Complaint, Contact, Message, PoorResident
-from bot.services.ksm import contact_for
+from bot.ksm.registration import contact_for
 from tests.ksm_helpers import LEADER, MEMBERS, add_kelurahan, members_of, queued_to, register
 from tests.simulator_helpers import SimPhone
 from tests.transcript import Phone
@@ -83,7 +83,7 @@ def test_simulated_complaints_count_nowhere_but_open_when_asked_for(rt, client, 
     import csv
     import io
 
-    from bot.services import complaint_queue as queue
+    from bot.complaints import queue
 
     add_kelurahan(rt, "Sukamaju")
     officer_login()

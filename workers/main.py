@@ -40,7 +40,7 @@ def run_worker(burst: bool = False) -> None:
     """
     from rq.logutils import setup_loghandlers
 
-    from bot.services import pii_mask
+    from bot.privacy import pii_mask
 
     settings = from_env()
     if not settings.redis_url:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.models import Ksm, Meeting, MeetingReminder
 from bot.models import meeting as mt
 from bot.outbox import start_broadcasts
-from bot.services.meetings import schedule, send_reminder, time_zone_of
+from bot.ksm.meetings import schedule, send_reminder, time_zone_of
 from conversations.flows.meeting_common import next_routine, zone
 
 BATCH = 500

@@ -19,8 +19,8 @@ from bot.models import ksm as k
 from bot.models import monev as mv
 from bot.models.base import UtcDateTime
 from bot.outbox import start_broadcasts
-from bot.services.monev import kind_sql, mark_second_reminders, months_after, months_between
-from bot.services.notices import broadcast_text
+from bot.ksm.monev import kind_sql, mark_second_reminders, months_after, months_between
+from bot.messaging.notices import broadcast_text
 
 KIND = "monev_reminder"
 COLUMNS = ["ksm_id", "number", "kind", "due_at"]

@@ -143,21 +143,21 @@ def monev_second_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped
 
 def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Complaint notices held back by the quiet hours, once their morning has come."""
-    from bot.services.complaint_notices import release_due_notices
+    from bot.complaints.notices import release_due_notices
 
     return release_due_notices(rt, now)
 
 
 def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Wrong CEK codes older than a day stop counting against a number."""
-    from bot.services.complaints import forget_old_check_misses as forget
+    from bot.complaints.intake import forget_old_check_misses as forget
 
     return forget(rt, now)
 
 
 def escalate_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Complaints not verified or not followed up in time climb one level."""
-    from bot.services.complaint_escalation import escalate_overdue
+    from bot.complaints.escalation import escalate_overdue
 
     return escalate_overdue(rt, now)
 
@@ -175,8 +175,8 @@ _retention_days: set[str] = set()
 
 def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Once a day: complaints past RETENTION_MONTHS lose their complainant's number
-    (bot.services.retention). The first sweep of each UTC day runs it."""
-    from bot.services.retention import purge_due
+    (bot.privacy.retention). The first sweep of each UTC day runs it."""
+    from bot.privacy.retention import purge_due
 
     day = now.strftime("%Y-%m-%d")
     if rt.redis is not None:
@@ -200,8 +200,8 @@ def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-un
 
 def erase_approved_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """HAPUS DATA requests an admin approved: the number is erased once the resident's
-    last SMS has gone (bot.services.erasure)."""
-    from bot.services.erasure import erase_due
+    last SMS has gone (bot.privacy.erasure)."""
+    from bot.privacy.erasure import erase_due
 
     return erase_due(rt, now)
 

@@ -39,7 +39,7 @@ RESOLVED = "resolved"
 REJECTED = "rejected"
 NOT_OUR_AUTHORITY = "not_our_authority"
 # A duplicate joined to another complaint (``merged_into_id``): handled there, its
-# complainant told of that one's status (bot.services.complaint_merge).
+# complainant told of that one's status (bot.complaints.merge).
 MERGED = "merged"
 STATUSES = (NEW, VERIFIED, IN_FOLLOW_UP, RESOLVED, REJECTED, NOT_OUR_AUTHORITY, MERGED)
 CLOSED = (RESOLVED, REJECTED, NOT_OUR_AUTHORITY, MERGED)
@@ -107,7 +107,7 @@ class Complaint(Base):
     )
     code: Mapped[str] = mapped_column(String(12), unique=True)
     # None once the retention policy has cut the complaint from its complainant
-    # (``bot.services.retention``, ``purged_at``).
+    # (``bot.privacy.retention``, ``purged_at``).
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     # The inbound message that opened the complaint: later answers find it by this.
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), unique=True)

@@ -42,5 +42,5 @@ class Contact(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Set when the resident's data was erased (HAPUS DATA): ``phone`` then holds a
-    # pseudonym, not a number, and the name is gone (``bot.services.erasure``).
+    # pseudonym, not a number, and the name is gone (``bot.privacy.erasure``).
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

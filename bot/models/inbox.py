@@ -1,5 +1,5 @@
 """Messages for a person: what a resident wrote that no service of the bot placed,
-kept for the officers of their area to read and answer (``bot.services.inbox``)."""
+kept for the officers of their area to read and answer (``bot.officers.inbox``)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,8 +1,8 @@
 """KSM (community self-help groups), their members, the PJM programs and proposals.
 
 Statuses are documented next to their constants; the rules they follow (3 members,
-30% women, poor-list rules per unit) live in ``bot.services.ksm`` and
-``bot.services.poor_list``.
+30% women, poor-list rules per unit) live in ``bot.ksm.registration`` and
+``bot.ksm.poor_list``.
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ class Ksm(Base):
     cycle_stage: Mapped[str] = mapped_column(String(6), default="KSM-2")
     leader_contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     # Registered by a simulated leader (the dashboard's simulator): counted nowhere unless
-    # an officer asks for it (``bot.services.ksm_area.real_ksm``).
+    # an officer asks for it (``bot.ksm.area.real_ksm``).
     simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

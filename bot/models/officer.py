@@ -61,7 +61,7 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Raised by logout and a password reset: every session made before stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # The second factor (``bot.services.second_factor``): the TOTP secret once enrolled,
+    # The second factor (``bot.officers.second_factor``): the TOTP secret once enrolled,
     # and the last time step used, so a code works once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)

@@ -19,9 +19,10 @@ from sqlalchemy import select
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.outbox import enqueue_sends, start_broadcasts
-from bot.services import announcements as svc
-from bot.services import labels, local_time
-from bot.services.ksm_area import area_condition, in_area, kelurahan_in_area
+from bot.ksm import announcements as svc
+from bot.officers import labels
+from bot.areas import local_time
+from bot.ksm.area import area_condition, in_area, kelurahan_in_area
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from workers import clock

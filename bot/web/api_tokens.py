@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from bot.services import api_tokens
+from bot.officers import api_tokens
 from bot.web import get_db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/tokens")

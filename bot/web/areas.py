@@ -10,9 +10,9 @@ from sqlalchemy.orm import aliased
 from bot.models import Area, Complaint, Kelurahan, Ksm, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.services import area_scope
-from bot.services.complaint_queue import not_simulated
-from bot.services.ksm_area import real_ksm
+from bot.areas import scope as area_scope
+from bot.complaints.queue import not_simulated
+from bot.ksm.area import real_ksm
 from bot.web import get_db
 from bot.web.auth import require_role
 

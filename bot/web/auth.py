@@ -21,8 +21,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.models import Officer
-from bot.services import second_factor
-from bot.services.officers import authenticate
+from bot.officers import second_factor
+from bot.officers.accounts import authenticate
 from bot.web import get_db, get_runtime
 from bot.web.login_attempts import LoginAttempts
 

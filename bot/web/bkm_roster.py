@@ -1,5 +1,5 @@
 """Admins keep each kelurahan's BKM roster: the names that keep a complaint from the BKM
-when a resident names one of them (``bot.services.bkm_roster``)."""
+when a resident names one of them (``bot.complaints.bkm_roster``)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from bot.models import BkmMember, Kelurahan
-from bot.services import bkm_roster
+from bot.complaints import bkm_roster
 from bot.web import get_db
 from bot.web.auth import require_role
 

@@ -13,10 +13,10 @@ from flask_login import current_user
 from bot.models import Complaint
 from bot.models import complaint as c
 from bot.outbox import enqueue_sends
-from bot.services import complaint_duplicates as duplicates
-from bot.services import complaint_merge as merging
-from bot.services import complaint_queue as queue
-from bot.services.complaint_actions import ActionError
+from bot.complaints import duplicates
+from bot.complaints import merge as merging
+from bot.complaints import queue
+from bot.complaints.actions import ActionError
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 

@@ -1,7 +1,7 @@
 """The officers' complaint queue in the dashboard: list with filters, detail with the
 thread, media and audit trail, and the actions (status, escalate, BKM flag, take, reply).
 
-Every query goes through ``bot.services.complaint_queue`` so an officer only ever sees
+Every query goes through ``bot.complaints.queue`` so an officer only ever sees
 complaints of their level and area; an out-of-scope id is a 404 like a missing one.
 """
 
@@ -27,11 +27,12 @@ from bot.models import (
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.outbox import enqueue_sends
-from bot.services import api_tokens, complaint_export
-from bot.services import complaint_actions as actions
-from bot.services import complaint_audit as audit
-from bot.services import complaint_escalation as escalation
-from bot.services import complaint_queue as queue
+from bot.officers import api_tokens
+from bot.complaints import export as complaint_export
+from bot.complaints import actions
+from bot.complaints import audit
+from bot.complaints import escalation
+from bot.complaints import queue
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download

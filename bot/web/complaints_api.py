@@ -1,9 +1,9 @@
 """JSON API for the complaint queue, with per-officer bearer tokens.
 
 ``Authorization: Bearer <token>``; the token's SHA-256 is looked up among the
-officers' tokens (``bot.services.api_tokens``), which expire and can be revoked. Every
+officers' tokens (``bot.officers.api_tokens``), which expire and can be revoked. Every
 request made with a known token, refused or not, is logged in ``api_token_use``.
-The same scoping and privacy rule as the HTML queue (``bot.services.complaint_queue``).
+The same scoping and privacy rule as the HTML queue (``bot.complaints.queue``).
 
 - ``GET  /api/complaints?status=&kind=&level=&kelurahan=&overdue=1&mine=1&before=``
 - ``GET  /api/complaints/<id>``
@@ -23,9 +23,9 @@ from sqlalchemy import select
 
 from bot.models import ApiToken, Officer
 from bot.outbox import enqueue_sends
-from bot.services import api_tokens
-from bot.services import complaint_actions as actions
-from bot.services import complaint_queue as queue
+from bot.officers import api_tokens
+from bot.complaints import actions
+from bot.complaints import queue
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")

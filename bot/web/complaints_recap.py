@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from bot.services import complaint_queue as queue
-from bot.services.complaint_recap import CSV_KINDS, csv_rows, recap as build_recap
+from bot.complaints import queue
+from bot.complaints.recap import CSV_KINDS, csv_rows, recap as build_recap
 from bot.web import get_db
 from bot.web.auth import require_role
 from bot.web.csv_download import download

@@ -1,6 +1,6 @@
 """The dashboard's CSV downloads: one header row and the rows, every cell safe to open
-in a spreadsheet. Headers and values are in Indonesian (``bot.services.labels``) and
-times in the area's zone (``bot.services.local_time``); the callers say them."""
+in a spreadsheet. Headers and values are in Indonesian (``bot.officers.labels``) and
+times in the area's zone (``bot.areas.local_time``); the callers say them."""
 
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ from bot.models import Broadcast, Complaint, Contact, Kelurahan, Ksm, Message, M
 from bot.models import broadcast as b
 from bot.models import complaint as c
 from bot.models import ksm as k
-from bot.services import complaint_queue
-from bot.services.ksm_area import area_condition, real_ksm
-from bot.services.monev import overdue_condition
-from bot.services.officers import area_label
+from bot.complaints import queue as complaint_queue
+from bot.ksm.area import area_condition, real_ksm
+from bot.ksm.monev import overdue_condition
+from bot.officers.accounts import area_label
 from bot.web import get_db, get_runtime
 from workers import clock
 

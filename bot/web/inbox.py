@@ -1,5 +1,5 @@
 """/inbox/: residents' messages no service placed, for the officers of their area to
-answer (``bot.services.inbox``)."""
+answer (``bot.officers.inbox``)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from bot.outbox import enqueue_sends
-from bot.services import inbox
+from bot.officers import inbox
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")

@@ -1,7 +1,7 @@
 """The BKM's KSM pages: KSMs by status with verify/reject, one KSM, per-kelurahan
 figures with a chart, and CSV exports. Everything is scoped to the officer's area, and
 KSMs registered from the simulator count only when asked for (``?simulated=1``, as in
-the complaint queue; ``bot.services.ksm_area.real_ksm``). One opens when asked for."""
+the complaint queue; ``bot.ksm.area.real_ksm``). One opens when asked for."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -14,11 +14,14 @@ from bot.models import Contact, Kelurahan, Ksm, KsmMember, PoorResident, Proposa
 from bot.models import ksm as k
 from bot.outbox import enqueue_sends
 from bot.phone import display, mask
-from bot.services import ksm_bursts, labels, local_time, poor_list
-from bot.services.ksm import KsmError, reject, verify
-from bot.services.ksm_area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
-from bot.services.ksm_lookups import ksm_views
-from bot.services.ksm_stats import TARGET, kelurahan_stats
+from bot.ksm import bursts as ksm_bursts
+from bot.officers import labels
+from bot.areas import local_time
+from bot.ksm import poor_list
+from bot.ksm.registration import KsmError, reject, verify
+from bot.ksm.area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
+from bot.ksm.lookups import ksm_views
+from bot.ksm.stats import TARGET, kelurahan_stats
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download

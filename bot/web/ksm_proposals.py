@@ -11,16 +11,17 @@ from sqlalchemy import select
 from bot.models import Kelurahan, Ksm, Officer, PjmProgram, Proposal
 from bot.models import ksm as k
 from bot.outbox import enqueue_sends
-from bot.services import ksm_proposals, labels
-from bot.services.ksm import KsmError
-from bot.services.ksm_area import (
+from bot.ksm import proposals as ksm_proposals
+from bot.officers import labels
+from bot.ksm.registration import KsmError
+from bot.ksm.area import (
     area_condition,
     in_area,
     kelurahan_in_area,
     ksm_condition,
     wants_simulated,
 )
-from bot.services.poor_list import beneficiaries_ok
+from bot.ksm.poor_list import beneficiaries_ok
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from conversations.flow import Invalid

@@ -8,9 +8,9 @@ from sqlalchemy import and_, func, select
 
 from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
 from bot.models import ksm as k
-from bot.services import labels
-from bot.services.ksm_area import ksm_condition
-from bot.services.monev import overdue_condition, status_of
+from bot.officers import labels
+from bot.ksm.area import ksm_condition
+from bot.ksm.monev import overdue_condition, status_of
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from workers import clock

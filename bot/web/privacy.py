@@ -1,4 +1,4 @@
-"""Admins decide residents' HAPUS DATA requests (``bot.services.erasure``).
+"""Admins decide residents' HAPUS DATA requests (``bot.privacy.erasure``).
 
 Admin role only: the page shows residents' numbers, and approving erases one. Each
 request shows what the number has with us (complaints, KSM memberships, messages) so
@@ -16,7 +16,7 @@ from bot.models import Complaint, Contact, ErasureRequest, KsmMember, Message, O
 from bot.models import privacy as p
 from bot.outbox import enqueue_sends
 from bot.phone import display
-from bot.services import erasure
+from bot.privacy import erasure
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 

@@ -1,6 +1,6 @@
 """Public pages, no login: each kelurahan's and kota's monthly figures, and an index.
 
-Figures come from ``bot.services.public_figures`` (masked, cached per area and month).
+Figures come from ``bot.areas.public_figures`` (masked, cached per area and month).
 The pages set no cookie and say ``Cache-Control: public`` so a proxy may serve them too.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from bot.models import complaint as c
-from bot.services import labels
-from bot.services import public_figures as figures
-from bot.services.figure_cache import TTL_SECONDS, FigureCache, cache_for
-from bot.services.working_days import MONTHS_ID
+from bot.officers import labels
+from bot.areas import public_figures as figures
+from bot.areas.figure_cache import TTL_SECONDS, FigureCache, cache_for
+from bot.areas.working_days import MONTHS_ID
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("public", __name__, url_prefix="/publik")

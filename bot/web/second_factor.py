@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request, session
 from flask_login import current_user, login_required
 
 from bot.models import Officer
-from bot.services import second_factor
+from bot.officers import second_factor
 from bot.web import get_db
 
 bp = Blueprint("second_factor", __name__, url_prefix="/2fa")

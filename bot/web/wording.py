@@ -1,5 +1,5 @@
 """What every template shares to say codes and times in Indonesian: the ``local`` and
-``due_day`` filters and the label maps of ``bot.services.labels``.
+``due_day`` filters and the label maps of ``bot.officers.labels``.
 
 ``{{ x.created_at | local(zone) }}`` says a UTC time in ``zone`` with its label; with no
 zone (a page that belongs to no one kelurahan) in the logged-in officer's area's zone.
@@ -12,8 +12,9 @@ from datetime import datetime
 from flask import Flask, g
 from flask_login import current_user
 
-from bot.services import labels, local_time
-from bot.services.working_days import last_day, long_date
+from bot.officers import labels
+from bot.areas import local_time
+from bot.areas.working_days import last_day, long_date
 from bot.web import get_db
 from conversations.flows.meeting_common import DEFAULT_ZONE
 

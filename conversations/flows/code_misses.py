@@ -1,7 +1,7 @@
 """Codes asked about that are not the sender's: complaint codes (CEK) and KSM codes (KSM
 <code>, STATUS <5 digits>) count together, so that neither can be listed by guessing.
 
-Each miss is an effect the service records (``bot.services.complaints``); after
+Each miss is an effect the service records (``bot.complaints.intake``); after
 ``MAX_CHECK_MISSES`` in an hour the number is told to wait instead (the count is in the
 database, so every process sees it).
 """

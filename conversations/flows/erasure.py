@@ -2,7 +2,7 @@
 
 The bot confirms receipt in one SMS and records the request (``RequestErasure``); an
 admin approves or refuses it on the dashboard (``bot.web.privacy``); the resident gets
-a last SMS before the number is erased (``bot.services.erasure``). Not in the menu: a
+a last SMS before the number is erased (``bot.privacy.erasure``). Not in the menu: a
 resident who wants it names it.
 """
 from __future__ import annotations

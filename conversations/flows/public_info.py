@@ -1,6 +1,6 @@
 """INFO <kelurahan name or code>: this month's public figures of a kelurahan in one SMS.
 
-The figures are the public page's (``bot.services.public_figures``): counts under 3 as
+The figures are the public page's (``bot.areas.public_figures``): counts under 3 as
 ``<3``, sums of them as ranges, simulated data left out. Bare ``INFO`` stays the help
 menu and ``INFO KSM`` the KSM status (longer keywords win).
 """

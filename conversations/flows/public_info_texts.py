@@ -4,7 +4,7 @@ from __future__ import annotations
 from conversations.catalogue import Text, define
 
 define({
-    # Figures as the public page shows them (<3 and ranges: bot.services.public_figures).
+    # Figures as the public page shows them (<3 and ranges: bot.areas.public_figures).
     "public.info.figures": Text(
         id="INFO {name} {month}: aduan masuk {received}, selesai {resolved} ({on_time} tepat "
            "waktu). KSM baru {ksm_total}, terverifikasi {ksm_verified}. Usulan didanai {funded}.",

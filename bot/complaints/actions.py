@@ -1,0 +1,374 @@
+"""What officers do to a complaint: change its status, escalate it, mark that it names
+a BKM member, take it, reply. Every action is written to the audit trail and every
+change the complainant should know of becomes a message to them.
+
+Messages go through ``bot.complaints.notices`` (quiet hours: at send time).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Complaint, Contact, Kelurahan, Officer
+from bot.models import complaint as c
+from bot.models import officer as roles
+from bot.officers import labels
+from bot.complaints.bkm_roster import keep_from_bkm
+from bot.complaints.followers import tell_followers
+from bot.complaints.notices import notify, time_zone_of
+from bot.complaints.queue import ACT_ROLES, get_visible, in_area
+from bot.complaints.intake import flag_names_bkm_member, place, record, working_days_allowed
+from bot.areas.working_days import deadline
+from conversations.catalogue import render
+
+MAX_REASON = 500
+REPLY_ROLES = (roles.ADMIN, roles.PPM)
+MAX_REPLY = 400
+LEVEL_NAMES = labels.LEVEL_IN_SENTENCE
+
+
+def clock() -> datetime:
+    """The current time; tests replace it to act inside or outside the quiet hours."""
+    return datetime.now(timezone.utc)
+
+
+class ActionError(ValueError):
+    """The action is not allowed or incomplete; the text says why (in Indonesian)."""
+
+
+def _language(session: Session, complaint: Complaint) -> str:
+    return (
+        session.scalar(select(Contact.language).where(Contact.id == complaint.contact_id)) or "id"
+    )
+
+
+def _check_role(officer: Officer) -> None:
+    if officer.role not in ACT_ROLES:
+        raise ActionError("Peran Anda hanya boleh melihat aduan.")
+
+
+def _clean(text: str | None, limit: int) -> str:
+    return " ".join(str(text or "").split())[:limit]
+
+
+def change_status(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    new_status: str,
+    reason: str | None = None,
+    response: str | None = None,
+    now: datetime | None = None,
+    settings: Any = None,
+) -> list[int]:
+    """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
+    rejected / not our authority, with a reason) and tell the complainant.
+
+    Returns:
+        Outbound message ids to enqueue after the caller commits.
+
+    Raises:
+        ActionError: the transition is not allowed or the reason is missing.
+    """
+    _check_role(officer)
+    now = now or clock()
+    allowed = c.TRANSITIONS.get(complaint.status, ())
+    if new_status not in allowed:
+        raise ActionError(
+            f"Status {labels.say(labels.COMPLAINT_STATUS, complaint.status)} tidak bisa menjadi "
+            f"{labels.say(labels.COMPLAINT_STATUS, new_status, 'kosong')}."
+        )
+    reason = _clean(reason, MAX_REASON)
+    response = _clean(response, MAX_REASON)
+    if new_status in c.NEEDS_REASON and not reason:
+        raise ActionError("Alasan wajib diisi untuk status ini.")
+    before = {
+        "status": complaint.status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
+    complaint.status = new_status
+    complaint.status_reason = reason or None
+    if response:
+        complaint.public_response = response
+    elif reason:
+        # The complainant is told the reason; CEK shows it as the last response too.
+        complaint.public_response = reason
+    if new_status == c.VERIFIED:
+        complaint.due_at = deadline(
+            now, working_days_allowed(settings, c.VERIFIED), time_zone_of(session, complaint)
+        )
+    elif new_status in c.CLOSED:
+        complaint.due_at = None
+    # In follow-up it keeps the follow-up deadline it was verified with.
+    if new_status in c.CLOSED:
+        complaint.closed_at = now
+    if complaint.assigned_officer_id is None:
+        complaint.assigned_officer_id = officer.id
+    complaint.updated_at = now
+    after = {
+        "status": new_status,
+        "due_at": _iso(complaint.due_at),
+        "public_response": complaint.public_response,
+    }
+    def body_for(language: str, code: str) -> str:
+        detail = (
+            render("complaint.notice.reason", language, text=reason) if reason else (response or "")
+        )
+        return render(
+            "complaint.notice.status",
+            language,
+            code=code,
+            status=render(f"complaint.status.{new_status}", language),
+            detail=detail,
+        ).strip()
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code), "notice", now
+    )
+    record(
+        session,
+        complaint.id,
+        "status",
+        officer.id,
+        before,
+        after,
+        note=reason or None,
+        message_id=message_id,
+        now=now,
+    )
+    followed = tell_followers(session, complaint, body_for, {"status": new_status}, now)
+    return ([message_id] if message_id else []) + followed
+
+
+def escalate(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> list[int]:
+    """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat)."""
+    _check_role(officer)
+    now = now or clock()
+    reason = _clean(reason, MAX_REASON)
+    if not reason:
+        raise ActionError("Alasan eskalasi wajib diisi.")
+    if complaint.status in c.CLOSED:
+        raise ActionError("Aduan yang sudah ditutup tidak bisa dieskalasi.")
+    index = roles.LEVELS.index(complaint.level)
+    if index + 1 >= len(roles.LEVELS):
+        raise ActionError("Aduan sudah di tingkat pusat.")
+    new_level = roles.LEVELS[index + 1]
+    before = {"level": complaint.level, "assigned_officer_id": complaint.assigned_officer_id}
+    complaint.level = new_level
+    complaint.assigned_officer_id = None
+    complaint.updated_at = now
+    def body_for(language: str, code: str) -> str:
+        return render(
+            "complaint.notice.escalated", language, code=code, level=LEVEL_NAMES[new_level]
+        )
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code), "notice", now
+    )
+    record(
+        session,
+        complaint.id,
+        "escalated",
+        officer.id,
+        before,
+        {"level": new_level, "assigned_officer_id": None},
+        note=reason,
+        message_id=message_id,
+        now=now,
+    )
+    followed = tell_followers(session, complaint, body_for, {"level": new_level}, now)
+    return ([message_id] if message_id else []) + followed
+
+
+def mark_names_bkm_member(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """The complaint names a BKM member: hide it from BKM officers and move it to kota."""
+    _check_role(officer)
+    now = now or clock()
+    reason = _clean(reason, MAX_REASON)
+    if not reason:
+        raise ActionError("Alasan wajib diisi.")
+    flag_names_bkm_member(session, complaint, officer.id, reason, now)
+
+
+def place_in(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    kelurahan_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Give a complaint without an area its kelurahan (one in the officer's area)."""
+    _check_role(officer)
+    now = now or clock()
+    if complaint.kelurahan_id is not None:
+        raise ActionError("Aduan ini sudah punya wilayah.")
+    kelurahan = session.get(Kelurahan, kelurahan_id) if kelurahan_id else None
+    if kelurahan is None:
+        raise ActionError("Pilih kelurahan.")
+    if not in_area(officer, kelurahan):
+        raise ActionError("Kelurahan itu bukan wilayah Anda.")
+    before = {"kelurahan_id": None, "level": complaint.level}
+    place(complaint, kelurahan)
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "placed",
+        officer.id,
+        before,
+        {"kelurahan_id": kelurahan.id, "level": complaint.level},
+        note=f"{kelurahan.name}, {kelurahan.kota}, {kelurahan.provinsi}",
+        now=now,
+    )
+    keep_from_bkm(session, complaint, now)  # now that its BKM is known
+
+
+def take(
+    session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
+) -> None:
+    """Assign the complaint to ``officer`` ("assigned to me").
+
+    An officer above the complaint's level takes it over: it moves up to their level,
+    so the level below stops handling it.
+    """
+    _check_role(officer)
+    now = now or clock()
+    before = {"assigned_officer_id": complaint.assigned_officer_id, "level": complaint.level}
+    note = None
+    if officer.level in roles.LEVELS and roles.LEVELS.index(officer.level) > roles.LEVELS.index(
+        complaint.level
+    ):
+        note = f"diambil alih oleh tingkat {LEVEL_NAMES[officer.level]}"
+        complaint.level = officer.level
+    complaint.assigned_officer_id = officer.id
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "taken_over" if note else "assigned",
+        officer.id,
+        before,
+        {"assigned_officer_id": officer.id, "level": complaint.level},
+        note=note,
+        now=now,
+    )
+
+
+def colleagues(session: Session, officer: Officer, limit: int = 200) -> list[Officer]:
+    """Active officers who act on complaints in ``officer``'s own area at their level:
+    the people a complaint may be handed to. Admin may hand to any acting officer."""
+    query = select(Officer).where(Officer.active.is_(True), Officer.role.in_(ACT_ROLES))
+    if officer.role != roles.ADMIN:
+        query = query.where(
+            Officer.level == officer.level,
+            Officer.kelurahan_id.is_(officer.kelurahan_id)
+            if officer.kelurahan_id is None
+            else Officer.kelurahan_id == officer.kelurahan_id,
+            Officer.area_id.is_(None) if officer.area_id is None else Officer.area_id == officer.area_id,
+        )
+    return list(session.scalars(query.order_by(Officer.username).limit(limit)))
+
+
+def colleagues_for(session: Session, officer: Officer, complaint: Complaint) -> list[Officer]:
+    """The colleagues who may take ``complaint``: each must be able to see it (a BKM
+    officer never gets a complaint that names a BKM member)."""
+    return [
+        x for x in colleagues(session, officer) if get_visible(session, x, complaint.id) is not None
+    ]
+
+
+def assign(
+    session: Session,
+    complaint: Complaint,
+    officer: Officer,
+    assignee_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Hand ``complaint`` to a colleague of the officer's area who may see it.
+
+    Raises:
+        ActionError: the assignee is not such a colleague.
+    """
+    _check_role(officer)
+    now = now or clock()
+    if complaint.status in c.CLOSED:
+        raise ActionError("Aduan yang sudah ditutup tidak ditugaskan lagi.")
+    assignee = session.get(Officer, assignee_id) if assignee_id else None
+    if assignee is None or assignee.id not in {x.id for x in colleagues(session, officer)}:
+        raise ActionError("Pilih petugas di wilayah Anda.")
+    if get_visible(session, assignee, complaint.id) is None:
+        raise ActionError(f"{assignee.username} tidak boleh menangani aduan {complaint.code}.")
+    before = {"assigned_officer_id": complaint.assigned_officer_id}
+    complaint.assigned_officer_id = assignee.id
+    complaint.updated_at = now
+    record(
+        session,
+        complaint.id,
+        "assigned",
+        officer.id,
+        before,
+        {"assigned_officer_id": assignee.id},
+        now=now,
+    )
+
+
+def reply(
+    session: Session, complaint: Complaint, officer: Officer, text: str, now: datetime | None = None
+) -> list[int]:
+    """Send the officer's answer on the complaint's channel; it becomes the last public
+    response that CEK shows."""
+    if officer.role not in REPLY_ROLES:
+        # The message is signed "Petugas PPM": a BKM officer must not speak as the PPM.
+        raise ActionError("Hanya petugas PPM yang membalas pengadu.")
+    now = now or clock()
+    text = _clean(text, MAX_REPLY)
+    if not text:
+        raise ActionError("Balasan kosong.")
+    before = {"public_response": complaint.public_response}
+    complaint.public_response = text
+    complaint.updated_at = now
+
+    def body_for(language: str, code: str) -> str:
+        return render("complaint.notice.reply", language, code=code, text=text)
+
+    message_id = notify(
+        session, complaint, body_for(_language(session, complaint), complaint.code),
+        "officer_reply", now,
+    )
+    record(
+        session,
+        complaint.id,
+        "reply",
+        officer.id,
+        before,
+        {"public_response": text},
+        note=text,
+        message_id=message_id,
+        now=now,
+    )
+    # The merged complainants already read this answer with CEK (their code answers with
+    # this complaint's response): they are sent it too, under their own code.
+    followed = tell_followers(session, complaint, body_for, {"reply": True}, now,
+                              kind="officer_reply")
+    return ([message_id] if message_id else []) + followed
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

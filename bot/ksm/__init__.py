@@ -1,0 +1,1 @@
+"""KSMs: registration and members, proposals, meetings, monev, the BKM's announcements."""

@@ -1,0 +1,104 @@
+"""The officers' inbox: residents' messages no service of the bot placed.
+
+The engine keeps such a message (``KeepForOfficers``) and tells the resident a person
+will read it. It waits here for the officers of the resident's kelurahan (a kota or
+provinsi officer sees those of their area too, so where no one is assigned at the
+kelurahan the kota's officer answers); one with no known kelurahan is read at the
+national level. Officers see the text with NIK and phone numbers masked, never the
+resident's number: the answer goes back through the bot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from bot.effect_context import EffectContext
+from bot.models import InboxItem, Kelurahan, Message, Officer
+from bot.models import inbox as states
+from bot.models import officer as roles
+from bot.outbox import queue_message
+from bot.areas import scope as area_scope
+from bot.privacy import pii_mask
+from bot.complaints.intake import best_kelurahan, channel_kelurahan
+from conversations.model import KeepForOfficers
+
+MAX_REPLY = 300
+
+
+def keep(effect: KeepForOfficers, ctx: EffectContext) -> None:
+    kelurahan = (best_kelurahan(ctx.session, ctx.contact_id)
+                 or channel_kelurahan(ctx.session, ctx.inbound_id))
+    ctx.session.add(InboxItem(
+        message_id=ctx.inbound_id, contact_id=ctx.contact_id,
+        kelurahan_id=kelurahan.id if kelurahan else None,
+        kota_area_id=kelurahan.kota_area_id if kelurahan else None,
+        provinsi_area_id=kelurahan.provinsi_area_id if kelurahan else None,
+        status=states.OPEN, created_at=ctx.now))
+
+
+def _in_area(officer: Officer):  # type: ignore[no-untyped-def]
+    placed = area_scope.condition(officer, InboxItem.kelurahan_id, InboxItem.kota_area_id,
+                                  InboxItem.provinsi_area_id)
+    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
+        return or_(placed, InboxItem.kelurahan_id.is_(None))
+    return and_(placed, InboxItem.kelurahan_id.is_not(None))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An open message as an officer reads it."""
+
+    id: int
+    text: str
+    kelurahan: str | None
+    received_at: datetime
+    channel: str
+
+
+def _waiting() -> Select:  # type: ignore[type-arg]
+    return (select(InboxItem.id, Message.body, Kelurahan.name, InboxItem.created_at,
+                   Message.channel)
+            .join(Message, Message.id == InboxItem.message_id)
+            .outerjoin(Kelurahan, Kelurahan.id == InboxItem.kelurahan_id))
+
+
+def open_items(session: Session, officer: Officer, limit: int = 100) -> list[Waiting]:
+    """The officer's open messages, oldest first (they have waited longest)."""
+    rows = session.execute(_waiting().where(InboxItem.status == states.OPEN, _in_area(officer))
+                           .order_by(InboxItem.id).limit(limit)).all()
+    return [Waiting(r[0], pii_mask.mask(r[1] or ""), r[2], r[3], r[4]) for r in rows]
+
+
+def find(session: Session, officer: Officer, item_id: int) -> InboxItem | None:
+    """The item if it is in the officer's area, else None (a 404 to them)."""
+    return session.scalar(select(InboxItem).where(InboxItem.id == item_id, _in_area(officer)))
+
+
+class ReplyError(ValueError):
+    """A reply that cannot be sent; the text says why, in Indonesian."""
+
+
+def reply(session: Session, item: InboxItem, officer: Officer, text: str, now: datetime) -> int:
+    """Queue the officer's answer to the resident (the caller enqueues it after the
+    commit) and close the item; returns the outbound message's id.
+
+    Raises:
+        ReplyError: empty, too long, or answered already.
+    """
+    text = " ".join((text or "").split())
+    if not text:
+        raise ReplyError("Balasan kosong.")
+    if len(text) > MAX_REPLY:
+        raise ReplyError(f"Balasan terlalu panjang (maks. {MAX_REPLY} huruf).")
+    if item.status != states.OPEN:
+        raise ReplyError("Pesan ini sudah dibalas.")
+    channel = session.scalar(select(Message.channel).where(Message.id == item.message_id))
+    message_id = queue_message(session, item.contact_id, channel or "sms", text, kind="reply",
+                               now=now, reply_to_id=item.message_id)
+    item.status, item.answered_by_id, item.answered_at = states.ANSWERED, officer.id, now
+    item.reply_message_id = message_id
+    session.flush()
+    return message_id
