@@ -2,7 +2,7 @@
 stamped in the kelurahan's local time with its zone (``Senin 7 Desember 2026 14.05 WIB``).
 
 The entries themselves stay as recorded (action, before/after values, note) by
-``bot.complaints.intake.record``; this module only says them.
+``bot.complaints.events.record``; this module only says them.
 """
 
 from __future__ import annotations

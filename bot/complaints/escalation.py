@@ -21,7 +21,8 @@ from bot.complaints import queue
 from bot.complaints.actions import LEVEL_NAMES, _language
 from bot.complaints.followers import tell_followers
 from bot.complaints.notices import notify, time_zone_of
-from bot.complaints.intake import record, working_days_allowed
+from bot.complaints.events import record
+from bot.complaints.intake import working_days_allowed
 from bot.areas.working_days import deadline
 from conversations.catalogue import render
 

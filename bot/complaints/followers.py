@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.models import Complaint, Contact
 from bot.models import complaint as c
 from bot.complaints.notices import notify
-from bot.complaints.intake import record
+from bot.complaints.events import record
 
 
 def followers(session: Session, root: Complaint) -> list[Complaint]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -14,7 +13,6 @@ from bot.effect_context import EffectContext
 from bot.models import (
     Complaint,
     ComplaintCheckMiss,
-    ComplaintEvent,
     ComplaintMedia,
     Contact,
     GatewayDevice,
@@ -27,6 +25,7 @@ from bot.models import complaint as c
 from bot.models import ksm as ksm_states
 from bot.models import officer as levels
 from bot.areas.working_days import deadline
+from bot.complaints.events import record
 from bot.settings import Settings
 from conversations.flows import complaint_code
 from conversations.flows.code_misses import RecordCheckMiss
@@ -108,37 +107,6 @@ def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Ke
     if len(found) == 1:
         return found[0]
     return next((k for k in found if k.id == preferred_id), None)
-
-
-# Built once: each answer in ADUAN records one. A Core insert on the table: through the
-# ORM (a bulk insert that also fetched the new id) it cost ~230 us of CPU, ~145 us so.
-_INSERT_EVENT = insert(ComplaintEvent.__table__)
-
-
-def record(
-    session: Session,
-    complaint_id: int,
-    action: str,
-    officer_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str | None = None,
-    message_id: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Append one entry to the complaint's audit trail."""
-    values: dict[str, Any] = dict(
-        complaint_id=complaint_id,
-        officer_id=officer_id,
-        action=action,
-        before=before,
-        after=after,
-        note=note,
-        message_id=message_id,
-    )
-    if now is not None:
-        values["created_at"] = now
-    session.execute(_INSERT_EVENT, values)
 
 
 def hide_from_bkm(complaint: Complaint) -> None:

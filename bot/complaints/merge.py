@@ -22,7 +22,7 @@ from bot.complaints import actions
 from bot.complaints.actions import ActionError
 from bot.complaints.notices import notify
 from bot.complaints.queue import ACT_ROLES, get_visible
-from bot.complaints.intake import record
+from bot.complaints.events import record
 from conversations.catalogue import render
 from conversations.flows import complaint_code
 

@@ -39,7 +39,7 @@ from bot.models import Complaint, ComplaintEvent, ComplaintMedia, ComplaintNotic
 from bot.models import complaint as c
 from bot.models import messaging as m
 from bot.privacy import pii_mask
-from bot.complaints.intake import record
+from bot.complaints.events import record
 
 BATCH = 500  # complaints per transaction: a first purge of years of data goes in steps
 
