@@ -22,7 +22,8 @@ from bot.complaints.followers import tell_followers
 from bot.complaints.notices import notify, time_zone_of
 from bot.complaints.queue import ACT_ROLES, get_visible, in_area
 from bot.complaints.events import record
-from bot.complaints.intake import flag_names_bkm_member, place, working_days_allowed
+from bot.complaints.bkm_roster import flag_names_bkm_member
+from bot.complaints.intake import place, working_days_allowed
 from bot.areas.working_days import deadline
 from conversations.catalogue import render
 

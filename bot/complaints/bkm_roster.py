@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.models import BkmMember, Complaint, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
-from bot.complaints import intake as complaints
+from bot.complaints.events import record
 
 MAX_NAME = 120
 # Honorifics and role words say nothing about who the person is: "Pak Rahman, ketua
@@ -76,6 +76,26 @@ def member_named(session: Session, complaint: Complaint) -> str | None:
     )
 
 
+def hide_from_bkm(complaint: Complaint) -> None:
+    """The rule for a complaint that names a BKM member: BKM officers no longer see it
+    (``complaint_queue.scope``), and one handled at kelurahan level moves to the kota,
+    unassigned. The callers audit it."""
+    complaint.names_bkm_member = True
+    if complaint.level == roles.KELURAHAN:
+        complaint.level = roles.KOTA
+        complaint.assigned_officer_id = None
+
+
+def flag_names_bkm_member(session: Session, complaint: Complaint, officer_id: int | None,
+                          note: str, now: datetime) -> None:
+    """The complaint names a BKM member (:func:`hide_from_bkm`), audited with ``note``."""
+    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
+    hide_from_bkm(complaint)
+    complaint.updated_at = now
+    record(session, complaint.id, "names_bkm_member", officer_id, before,
+           {"names_bkm_member": True, "level": complaint.level}, note=note, now=now)
+
+
 def keep_from_bkm(session: Session, complaint: Complaint, now: datetime) -> bool:
     """Flag ``complaint`` as naming a BKM member when it names someone on the roster,
     moving it to kota level; audited. Returns True when it was flagged now."""
@@ -84,8 +104,7 @@ def keep_from_bkm(session: Session, complaint: Complaint, now: datetime) -> bool
     name = member_named(session, complaint)
     if name is None:
         return False
-    complaints.flag_names_bkm_member(session, complaint, None,
-                                     f"Cocok dengan roster BKM: {name}", now)
+    flag_names_bkm_member(session, complaint, None, f"Cocok dengan roster BKM: {name}", now)
     return True
 
 

@@ -25,6 +25,7 @@ from bot.models import complaint as c
 from bot.models import ksm as ksm_states
 from bot.models import officer as levels
 from bot.areas.working_days import deadline
+from bot.complaints.bkm_roster import hide_from_bkm, keep_from_bkm
 from bot.complaints.events import record
 from bot.settings import Settings
 from conversations.flows import complaint_code
@@ -107,26 +108,6 @@ def match_kelurahan(session: Session, text: str, preferred_id: int | None) -> Ke
     if len(found) == 1:
         return found[0]
     return next((k for k in found if k.id == preferred_id), None)
-
-
-def hide_from_bkm(complaint: Complaint) -> None:
-    """The rule for a complaint that names a BKM member: BKM officers no longer see it
-    (``complaint_queue.scope``), and one handled at kelurahan level moves to the kota,
-    unassigned. The callers audit it."""
-    complaint.names_bkm_member = True
-    if complaint.level == levels.KELURAHAN:
-        complaint.level = levels.KOTA
-        complaint.assigned_officer_id = None
-
-
-def flag_names_bkm_member(session: Session, complaint: Complaint, officer_id: int | None,
-                          note: str, now: datetime) -> None:
-    """The complaint names a BKM member (:func:`hide_from_bkm`), audited with ``note``."""
-    before = {"names_bkm_member": complaint.names_bkm_member, "level": complaint.level}
-    hide_from_bkm(complaint)
-    complaint.updated_at = now
-    record(session, complaint.id, "names_bkm_member", officer_id, before,
-           {"names_bkm_member": True, "level": complaint.level}, note=note, now=now)
 
 
 def _attach(
@@ -294,8 +275,6 @@ def update_complaint(effect: UpdateComplaint, ctx: EffectContext) -> None:
         now=ctx.now,
     )
     if effect.field in ("accused", "area") and complaint.accused:
-        from bot.complaints.bkm_roster import keep_from_bkm  # it records through this module
-
         keep_from_bkm(ctx.session, complaint, ctx.now)
 
 
