@@ -4,6 +4,22 @@ from __future__ import annotations
 from typing import Iterable
 
 from conversations.flow import Flow
+from conversations.flows.announcement_reply import AnnouncementReplyFlow
+from conversations.flows.complaint import ComplaintFlow
+from conversations.flows.complaint_check import ComplaintCheckFlow
+from conversations.flows.erasure import ErasureFlow
+from conversations.flows.ksm_members import (
+    AcceptFlow,
+    DeclineFlow,
+    add_member_flow,
+    join_flow,
+)
+from conversations.flows.ksm_proposal import proposal_flow
+from conversations.flows.ksm_registration import registration_flow
+from conversations.flows.ksm_status import StatusFlow
+from conversations.flows.meetings import MeetingFlow, RsvpFlow
+from conversations.flows.monev import monev_flow
+from conversations.flows.public_info import PublicInfoFlow
 
 
 class Registry:
@@ -28,12 +44,28 @@ class Registry:
         return [flow for flow in self.flows if flow.menu_key]
 
 
+def default_flows() -> list[Flow]:
+    """The product's flows, in the order the menu lists them; each lives in its own
+    module under ``conversations.flows``, and adding a flow means adding it here."""
+    return [
+        registration_flow(),
+        ComplaintFlow(),
+        ComplaintCheckFlow(),
+        join_flow(),
+        StatusFlow(),
+        proposal_flow(),
+        add_member_flow(),
+        DeclineFlow(),
+        AcceptFlow(),
+        MeetingFlow(),
+        RsvpFlow(),
+        monev_flow(),
+        AnnouncementReplyFlow(),
+        ErasureFlow(),
+        PublicInfoFlow(),
+    ]
+
+
 def default_registry() -> Registry:
-    """Every flow of the product, in menu order.
-
-    Each dialog flow lives in its own module under ``conversations.flows``; adding a
-    flow means adding it here.
-    """
-    from conversations.flows import default_flows
-
+    """Every flow of the product, in menu order."""
     return Registry(default_flows())

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from bot.complaints.intake import new_unique_code
+from bot.models import Complaint, ComplaintCheckMiss, Kelurahan
 from conversations.flows.meeting_common import zone
 
 
 @lru_cache(maxsize=None)
 def _code_of() -> Select[Any]:
     """Built once (asked on each answer of the ADUAN dialog)."""
-    from bot.models import Complaint
-
     return select(Complaint.code).where(Complaint.inbound_message_id == bindparam("ref"),
                                         Complaint.contact_id == bindparam("contact_id"))
 
@@ -23,8 +23,6 @@ def _code_of() -> Select[Any]:
 @lru_cache(maxsize=None)
 def _check_misses() -> Select[Any]:
     """Built once (asked on each CEK)."""
-    from bot.models import ComplaintCheckMiss
-
     return (select(func.count()).select_from(ComplaintCheckMiss)
             .where(ComplaintCheckMiss.contact_id == bindparam("contact_id"),
                    ComplaintCheckMiss.created_at >= bindparam("since")))
@@ -38,8 +36,6 @@ class ComplaintLookups:
 
     def new_complaint_code(self) -> str:
         """A random complaint code no complaint has yet, for the flow to file under."""
-        from bot.complaints.intake import new_unique_code
-
         return new_unique_code(self.session)
 
     def complaint_code(self, ref: int | None) -> str | None:
@@ -50,8 +46,6 @@ class ComplaintLookups:
 
     def own_complaint_codes(self, limit: int = 4) -> list[str]:
         """The codes of this contact's newest complaints, newest first."""
-        from bot.models import Complaint
-
         return list(self.session.scalars(
             select(Complaint.code).where(Complaint.contact_id == self.contact_id)
             .order_by(Complaint.id.desc()).limit(limit)))
@@ -62,8 +56,6 @@ class ComplaintLookups:
         Someone else's code gives None exactly like a code that does not exist. A
         complaint merged into another answers with that one's status and response.
         """
-        from bot.models import Complaint, Kelurahan
-
         facts = (Complaint.status, Complaint.updated_at, Complaint.public_response,
                  Kelurahan.time_zone, Complaint.merged_into_id)
         row = self.session.execute(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.effect_context import EffectContext
 from bot.models import Ksm, Officer, PjmProgram, Proposal, ProposalReview
 from bot.models import ksm as k
+from bot.ksm.poor_list import beneficiaries_ok
 from bot.ksm.registration import KsmError, notify
 from conversations.flows.ksm_common import FIELDS
 from conversations.flows.ksm_proposal import SubmitProposal
@@ -110,6 +111,4 @@ def _clean(text: str | None) -> str:
 
 def breaks_rule(proposal: Proposal) -> bool:
     """The proposal breaks its unit's BLM beneficiary rule (``poor_list.beneficiaries_ok``)."""
-    from bot.ksm.poor_list import beneficiaries_ok
-
     return not beneficiaries_ok(proposal.unit, proposal.beneficiaries, proposal.poor_beneficiaries)

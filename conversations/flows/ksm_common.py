@@ -13,6 +13,7 @@ from typing import Any
 import phonenumbers
 
 from conversations import lexicon
+from conversations.catalogue import render
 from conversations.flow import Invalid, Questionnaire, check_text, invalid_choice
 from conversations.gsm import PLAIN_PUNCTUATION, non_gsm7_chars
 from conversations.keywords import edit_distance, normalise
@@ -288,15 +289,11 @@ def missing_members(view: KsmView) -> int:
 
 
 def status_label(status: str, language: str) -> str:
-    from conversations.catalogue import render
-
     return render(f"ksm.label.{status}", language)
 
 
 def progress_text(view: KsmView, language: str) -> str:
     """What the leader still needs (members), or where the KSM stands now."""
-    from conversations.catalogue import render
-
     if view.status == FORMING:
         return render("ksm.progress.missing", language, confirmed=view.confirmed,
                       missing=missing_members(view))
