@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.areas import scope as area_scope
 from bot.models import (
     Complaint,
     Contact,
@@ -168,3 +169,20 @@ def test_a_national_admin_reaches_every_area(  # type: ignore[no-untyped-def]
             wrong.append(f"{method} {path} ({endpoint}): {status}")
     assert wrong == []
 
+
+
+def test_the_front_door_and_the_list_filter_agree(rt, two_areas) -> None:  # type: ignore[no-untyped-def]
+    a, mine, _b, theirs = two_areas
+    models = {"complaint": Complaint, "ksm": Ksm, "member": KsmMember, "proposal": Proposal,
+              "announcement": Announcement, "inbox": InboxItem}
+    with rt.db.session() as s:
+        officer = Officer(username="ppm_x", password_hash="-", role="bkm", level="kelurahan",
+                          kelurahan_id=a.id)
+        for name, model in models.items():
+            assert area_scope.find_in_area(s, officer, model, mine[name]) is not None, name
+            assert area_scope.find_in_area(s, officer, model, theirs[name]) is None, name
+            with pytest.raises(area_scope.NotInArea):
+                area_scope.get_in_area(s, officer, model, theirs[name])
+            listed = set(s.scalars(select(model.id).where(
+                area_scope.in_area_filter(officer, model, simulated=True))))
+            assert mine[name] in listed and theirs[name] not in listed, name

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, select, true
 from sqlalchemy.orm import Session
 
 from bot.models import Area, Complaint, Contact, Kelurahan, Officer
@@ -20,56 +20,22 @@ from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.phone import display
 from bot.areas import scope as areas
+from bot.areas.scope import (
+    COMPLAINT_VIEW_ROLES,
+    complaint_area,
+    hide_from_bkm,
+    levels_overseen,
+    not_simulated,
+    sees_unplaced,
+)
 from bot.privacy import pii_mask
 from bot.complaints.notices import time_zone_of
 from bot.areas.working_days import last_day
 
 PAGE_SIZE = 50
-VIEW_ROLES = (roles.ADMIN, roles.PPM, roles.BKM, roles.FASILITATOR)
+VIEW_ROLES = COMPLAINT_VIEW_ROLES
 ACT_ROLES = (roles.ADMIN, roles.PPM, roles.BKM)
 ANONYMOUS_LABEL = "Anonim (identitas dirahasiakan)"
-
-
-def _area(officer: Officer) -> Any:
-    """The officer's area as a condition; nothing when the area is missing."""
-    return areas.condition(
-        officer, Complaint.kelurahan_id, Complaint.kota_area_id, Complaint.provinsi_area_id
-    )
-
-
-def _hide_from_bkm(officer: Officer, cond: Any) -> Any:
-    if officer.role == roles.BKM:
-        return and_(cond, Complaint.names_bkm_member == false())
-    return cond
-
-
-def sees_unplaced(officer: Officer) -> bool:
-    """Who sees the "needs an area" list: national (pusat) officers and admins. Nothing
-    tells which kota or provinsi an unplaced complaint belongs to (a gateway phone tied
-    to a kelurahan places it: ``complaints.channel_kelurahan``), so no regional officer
-    may read the country's."""
-    return officer.role == roles.ADMIN or (
-        officer.role in VIEW_ROLES
-        and officer.role != roles.BKM
-        and officer.level == roles.PUSAT
-    )
-
-
-def levels_overseen(officer: Officer) -> tuple[str, ...]:
-    """The officer's own handling level and every level below it."""
-    if officer.level not in roles.LEVELS:
-        return ()
-    return roles.LEVELS[: roles.LEVELS.index(officer.level) + 1]
-
-
-def not_simulated() -> Any:
-    """The complaint was not filed from the dashboard's simulator."""
-    # A complaint cut from its complainant (retention) was a real one: NOT IN alone
-    # would drop it (NULL NOT IN (...) is not true).
-    return or_(
-        Complaint.contact_id.is_(None),
-        Complaint.contact_id.not_in(select(Contact.id).where(Contact.simulated.is_(True))),
-    )
 
 
 def scope(officer: Officer, simulated: bool = False) -> Any:
@@ -79,18 +45,10 @@ def scope(officer: Officer, simulated: bool = False) -> Any:
 
     Admin sees everything. A BKM officer never sees a complaint that names a BKM member.
     Complaints filed from the simulator count nowhere (queues, home page, recaps,
-    escalation) unless ``simulated`` asks for them.
+    escalation) unless ``simulated`` asks for them. The rule is
+    ``bot.areas.scope``'s, the same the complaint pages load by.
     """
-    if officer.role not in VIEW_ROLES:
-        return false()
-    if officer.role == roles.ADMIN:
-        cond = true()
-    else:
-        cond = and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))
-        if sees_unplaced(officer):
-            cond = or_(cond, Complaint.kelurahan_id.is_(None))
-        cond = _hide_from_bkm(officer, cond)
-    return cond if simulated else and_(cond, not_simulated())
+    return areas.in_area_filter(officer, Complaint, simulated)
 
 
 @dataclass(frozen=True)
@@ -221,11 +179,11 @@ def scope_parts(officer: Officer) -> list[Any]:
     reads a whole index for an OR of the two."""
     if officer.role not in VIEW_ROLES or officer.role == roles.ADMIN:
         return [scope(officer)]
-    parts = [and_(Complaint.level.in_(levels_overseen(officer)), _area(officer))]
+    parts = [and_(Complaint.level.in_(levels_overseen(officer)), complaint_area(officer))]
     if sees_unplaced(officer):
         # An area is always a placed complaint's (complaints.place): no overlap.
         parts.append(Complaint.kelurahan_id.is_(None))
-    return [and_(_hide_from_bkm(officer, part), not_simulated()) for part in parts]
+    return [and_(hide_from_bkm(officer, part), not_simulated()) for part in parts]
 
 
 def overdue_count(session: Session, officer: Officer, now: datetime | None = None) -> int:
@@ -265,7 +223,7 @@ def in_area(officer: Officer, kelurahan: Kelurahan) -> bool:
 def get_visible(session: Session, officer: Officer, complaint_id: int) -> Complaint | None:
     """The complaint if ``officer`` may see it; None when missing or out of scope alike.
     A simulated one opens too: the officer asked for it in the list."""
-    return session.scalar(scoped(officer, simulated=True).where(Complaint.id == complaint_id))
+    return areas.find_in_area(session, officer, Complaint, complaint_id)
 
 
 def shows_identity(officer: Officer, complaint: Complaint) -> bool:
@@ -390,4 +348,4 @@ def area_scope(officer: Officer) -> Any:
         return true()
     if officer.role not in VIEW_ROLES:
         return false()
-    return _hide_from_bkm(officer, _area(officer))
+    return hide_from_bkm(officer, complaint_area(officer))

@@ -48,6 +48,4 @@ def kelurahan_in_area(session: Session, officer: Officer) -> list[Kelurahan]:
 
 def in_area(session: Session, officer: Officer, kelurahan_id: Any) -> bool:
     """True when ``kelurahan_id`` lies in the officer's area."""
-    return session.scalar(
-        select(Kelurahan.id).where(Kelurahan.id == kelurahan_id, area_condition(officer))
-    ) is not None
+    return area_scope.find_in_area(session, officer, Kelurahan, kelurahan_id) is not None

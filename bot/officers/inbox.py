@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.effect_context import EffectContext
 from bot.models import InboxItem, Kelurahan, Message, Officer
 from bot.models import inbox as states
-from bot.models import officer as roles
 from bot.outbox import queue_message
 from bot.areas import scope as area_scope
 from bot.privacy import pii_mask
@@ -37,14 +36,6 @@ def keep(effect: KeepForOfficers, ctx: EffectContext) -> None:
         kota_area_id=kelurahan.kota_area_id if kelurahan else None,
         provinsi_area_id=kelurahan.provinsi_area_id if kelurahan else None,
         status=states.OPEN, created_at=ctx.now))
-
-
-def _in_area(officer: Officer):  # type: ignore[no-untyped-def]
-    placed = area_scope.condition(officer, InboxItem.kelurahan_id, InboxItem.kota_area_id,
-                                  InboxItem.provinsi_area_id)
-    if officer.role == roles.ADMIN or officer.level == roles.PUSAT:
-        return or_(placed, InboxItem.kelurahan_id.is_(None))
-    return and_(placed, InboxItem.kelurahan_id.is_not(None))
 
 
 @dataclass(frozen=True)
@@ -67,14 +58,15 @@ def _waiting() -> Select:  # type: ignore[type-arg]
 
 def open_items(session: Session, officer: Officer, limit: int = 100) -> list[Waiting]:
     """The officer's open messages, oldest first (they have waited longest)."""
-    rows = session.execute(_waiting().where(InboxItem.status == states.OPEN, _in_area(officer))
+    rows = session.execute(_waiting().where(InboxItem.status == states.OPEN,
+                                             area_scope.in_area_filter(officer, InboxItem))
                            .order_by(InboxItem.id).limit(limit)).all()
     return [Waiting(r[0], pii_mask.mask(r[1] or ""), r[2], r[3], r[4]) for r in rows]
 
 
 def find(session: Session, officer: Officer, item_id: int) -> InboxItem | None:
     """The item if it is in the officer's area, else None (a 404 to them)."""
-    return session.scalar(select(InboxItem).where(InboxItem.id == item_id, _in_area(officer)))
+    return area_scope.find_in_area(session, officer, InboxItem, item_id)
 
 
 class ReplyError(ValueError):

@@ -8,6 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from bot.areas.scope import NotInArea
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -80,6 +82,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return _page(400, "Formulir kedaluwarsa atau tidak lengkap. Silakan muat ulang halaman dan coba lagi.")
+
+    @app.errorhandler(NotInArea)
+    def _not_in_area(error: NotInArea):  # type: ignore[no-untyped-def]
+        # The same page as a missing row: a guessed id must not tell that it exists.
+        return _page(404, message_for(404))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
