@@ -22,6 +22,7 @@ from bot.outbox import enqueue_sends, start_broadcasts
 from bot.ksm import announcements as svc
 from bot.officers import labels
 from bot.areas import local_time
+from bot.areas import scope as area_scope
 from bot.ksm.area import area_condition, in_area, kelurahan_in_area
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
@@ -38,13 +39,7 @@ def rupiah(amount: float) -> str:
 
 
 def _in_area(announcement_id: int) -> Announcement:
-    found = get_db().execute(
-        select(Announcement).join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
-        .where(Announcement.id == announcement_id, area_condition(current_user))
-    ).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    return area_scope.get_in_area(get_db(), current_user, Announcement, announcement_id)
 
 
 @bp.get("/")

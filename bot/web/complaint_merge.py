@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from bot.models import Complaint
@@ -16,6 +16,7 @@ from bot.outbox import enqueue_sends
 from bot.complaints import duplicates
 from bot.complaints import merge as merging
 from bot.complaints import queue
+from bot.areas import scope as area_scope
 from bot.complaints.actions import ActionError
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
@@ -50,9 +51,7 @@ def duplicate_panel(complaint: Complaint) -> dict[str, Any]:
 def merge(complaint_id: int):  # type: ignore[no-untyped-def]
     """Merge this complaint into the one whose code is ``into``."""
     db = get_db()
-    duplicate = queue.get_visible(db, current_user, complaint_id)
-    if duplicate is None:
-        abort(404)
+    duplicate = area_scope.get_in_area(db, current_user, Complaint, complaint_id)
     back = redirect(url_for("complaints.detail", complaint_id=complaint_id))
     root = merging.find_target(db, current_user, request.form.get("into", ""))
     if root is None:

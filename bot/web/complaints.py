@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -33,6 +33,7 @@ from bot.complaints import actions
 from bot.complaints import audit
 from bot.complaints import escalation
 from bot.complaints import queue
+from bot.areas import scope as area_scope
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download
@@ -71,10 +72,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _visible_or_404(complaint_id: int):  # type: ignore[no-untyped-def]
-    complaint = queue.get_visible(get_db(), current_user, complaint_id)
-    if complaint is None:
-        abort(404)
-    return complaint
+    return area_scope.get_in_area(get_db(), current_user, Complaint, complaint_id)
 
 
 def _thread(db, complaint):  # type: ignore[no-untyped-def]

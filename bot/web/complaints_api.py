@@ -21,11 +21,12 @@ from typing import Any, Callable
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from bot.models import ApiToken, Officer
+from bot.models import ApiToken, Complaint, Officer
 from bot.outbox import enqueue_sends
 from bot.officers import api_tokens
 from bot.complaints import actions
 from bot.complaints import queue
+from bot.areas import scope as area_scope
 from bot.web import get_db, get_runtime
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")
@@ -100,7 +101,7 @@ def list_complaints():  # type: ignore[no-untyped-def]
 
 
 def _visible(complaint_id: int):  # type: ignore[no-untyped-def]
-    return queue.get_visible(get_db(), g.api_officer, complaint_id)
+    return area_scope.find_in_area(get_db(), g.api_officer, Complaint, complaint_id)
 
 
 @bp.get("/<int:complaint_id>")

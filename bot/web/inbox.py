@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from bot.outbox import enqueue_sends
+from bot.areas import scope as area_scope
+from bot.models import InboxItem
 from bot.officers import inbox
 from bot.web import get_db, get_runtime
 
@@ -25,9 +27,7 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def reply(item_id: int):  # type: ignore[no-untyped-def]
     db = get_db()
-    item = inbox.find(db, current_user, item_id)
-    if item is None:
-        abort(404)
+    item = area_scope.get_in_area(db, current_user, InboxItem, item_id)
     try:
         message_id = inbox.reply(db, item, current_user, request.form.get("text", ""),
                                  datetime.now(timezone.utc))

@@ -17,9 +17,10 @@ from bot.phone import display, mask
 from bot.ksm import bursts as ksm_bursts
 from bot.officers import labels
 from bot.areas import local_time
+from bot.areas import scope as area_scope
 from bot.ksm import poor_list
 from bot.ksm.registration import KsmError, reject, verify
-from bot.ksm.area import area_condition, kelurahan_in_area, ksm_condition, wants_simulated
+from bot.ksm.area import kelurahan_in_area, ksm_condition, wants_simulated
 from bot.ksm.lookups import ksm_views
 from bot.ksm.stats import TARGET, kelurahan_stats
 from bot.web import get_db, get_runtime
@@ -38,13 +39,7 @@ def sees_poor_list() -> bool:
 
 def _ksm_in_area(ksm_id: int) -> Ksm:
     """The KSM, or 404 when it does not exist or lies outside the officer's area."""
-    ksm = get_db().execute(
-        select(Ksm).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(Ksm.id == ksm_id, area_condition(current_user))
-    ).scalar_one_or_none()
-    if ksm is None:
-        abort(404)
-    return ksm
+    return area_scope.get_in_area(get_db(), current_user, Ksm, ksm_id)
 
 
 @bp.get("/")
@@ -142,9 +137,7 @@ def set_stage(ksm_id: int):  # type: ignore[no-untyped-def]
 @require_role("bkm")
 def confirm_poor_match(member_id: int):  # type: ignore[no-untyped-def]
     db = get_db()
-    member = db.get(KsmMember, member_id)
-    if member is None:
-        abort(404)
+    member = area_scope.get_in_area(db, current_user, KsmMember, member_id)
     ksm = _ksm_in_area(member.ksm_id)
     resident = db.get(PoorResident, request.form.get("resident_id", type=int) or 0)
     if resident is None or resident.kelurahan_id != ksm.kelurahan_id:

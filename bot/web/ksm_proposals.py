@@ -14,6 +14,7 @@ from bot.outbox import enqueue_sends
 from bot.ksm import proposals as ksm_proposals
 from bot.officers import labels
 from bot.ksm.registration import KsmError
+from bot.areas import scope as area_scope
 from bot.ksm.area import (
     area_condition,
     in_area,
@@ -61,12 +62,7 @@ def queue():  # type: ignore[no-untyped-def]
 @require_role("bkm")
 def review(proposal_id: int):  # type: ignore[no-untyped-def]
     db = get_db()
-    found = db.execute(
-        select(Proposal).join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(Proposal.id == proposal_id, area_condition(current_user))
-    ).scalar_one_or_none()
-    if found is None:
-        abort(404)
+    found = area_scope.get_in_area(db, current_user, Proposal, proposal_id)
     try:
         message_ids = ksm_proposals.review(
             db, found, current_user, request.form.get("status", ""), request.form.get("notes", ""),
