@@ -143,7 +143,7 @@ ANALYZE contact, message, broadcast, broadcast_send;
 def test_the_sweep_does_not_read_the_history(rt, database_url) -> None:  # type: ignore[no-untyped-def]
     """Every query the periodic sweep runs touches a few pages when nothing is due,
     whatever the tables hold: 20,000 old messages and broadcast sends here."""
-    from workers import clock
+    from bot import clock
     from workers.sweep import TASKS
 
     url = libpq_url(database_url)

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from bot import clock
 from bot import gateway_devices, send_outcome
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.providers import provider
-from workers import clock
 from workers.channels import Phone, Route, choose_route, sms_provider
 from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key

@@ -34,10 +34,10 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
-from workers import clock
 from workers.broadcast_batch import CLAIM_HEARTBEAT, BatchSender, pending_due
 from workers.quiet_hours import resident_zone
 from workers.rate_limit import limiter_for

@@ -42,11 +42,11 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
+from bot import clock
 from bot import gateway_devices, send_outcome
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
 from bot.providers import provider
-from workers import clock
 from workers.channels import choose_route, sms_provider
 from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key

@@ -13,10 +13,10 @@ from typing import Callable
 
 from sqlalchemy import and_, select, update
 
+from bot import clock
 from bot.models import Contact, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends
-from workers import clock
 from workers.quiet_hours import held_until, resident_zone
 
 log = logging.getLogger(__name__)

@@ -13,13 +13,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from bot import clock
 from bot import gateway_devices
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import requeue_unknown
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from workers import clock
 from workers.channels import phone_online
 from workers.queue import InlineJobQueue, RqJobQueue
 

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from bot import clock
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.outbox import enqueue_sends, start_broadcasts
@@ -26,7 +27,6 @@ from bot.areas import scope as area_scope
 from bot.ksm.area import area_condition, in_area, kelurahan_in_area
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from workers import clock
 
 bp = Blueprint("announcements", __name__, url_prefix="/announcements")
 VIEWERS = ("bkm", "fasilitator")

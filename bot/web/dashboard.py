@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.models import Broadcast, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
 from bot.models import broadcast as b
 from bot.models import complaint as c
@@ -19,7 +20,6 @@ from bot.ksm.area import area_condition, real_ksm
 from bot.ksm.monev import overdue_condition
 from bot.officers.accounts import area_label
 from bot.web import get_db, get_runtime
-from workers import clock
 
 bp = Blueprint("dashboard", __name__)
 KSM_ROLES = ("admin", "bkm", "fasilitator")

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 
+from bot import clock
 from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
 from bot.models import ksm as k
 from bot.officers import labels
@@ -13,7 +14,6 @@ from bot.ksm.area import ksm_condition
 from bot.ksm.monev import overdue_condition, status_of
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from workers import clock
 
 bp = Blueprint("monev", __name__, url_prefix="/monev")
 VIEWERS = ("bkm", "fasilitator")

@@ -18,13 +18,13 @@ import time
 
 from flask import Blueprint, Response, abort, request
 
+from bot import clock
 from bot import gateway_devices
 from bot import smsgate_events as events
 from bot.delivery import record_status
 from bot.inbound import receive
 from bot.models.messaging import SMSGATE
 from bot.web import get_runtime
-from workers import clock
 
 log = logging.getLogger(__name__)
 
