@@ -1,7 +1,7 @@
 """What the bot knows of each gateway phone: when it was last heard from, its sends.
 
 Written by the webhook (events name their phone) and the send job (the API's answer for
-a send to a chosen phone); read by ``workers.channels`` to pick the phone a message
+a send to a chosen phone); read by ``bot.channels`` to pick the phone a message
 leaves from, and by the admin jobs page. Bookkeeping only: nothing here may stop an
 event from being stored or a message from being sent.
 
@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from bot.channels import Phone
 from bot.db import upsert
 from bot.models import GatewayDevice, GatewayEvent, Kelurahan
 from bot.models.gateway import EVENT_MEMORY
-from workers.channels import Phone
 
 log = logging.getLogger(__name__)
 TABLE = GatewayDevice.__table__
@@ -68,7 +68,7 @@ def failed_on(session: Any, device_id: str, now: datetime) -> None:
 
 def phones(session: Any, now: datetime) -> list[Phone]:
     """Every known phone with its kelurahan and whether it is online at ``now``."""
-    from workers.channels import phone_online
+    from bot.channels import phone_online
 
     rows = session.execute(
         select(TABLE.c.device_id, TABLE.c.kelurahan_id, TABLE.c.last_ping_at,

@@ -56,7 +56,7 @@ class Settings:
     # complainant's number (bot.privacy.retention).
     retention_months: int = 24
     # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
-    # that carries each message (workers.channels decides): an SMS segment through
+    # that carries each message (bot.channels decides): an SMS segment through
     # Twilio, an SMS segment from a gateway phone's SIM (the operator's tariff), a
     # WhatsApp text inside the 24-hour window, a WhatsApp template outside it.
     sms_price_per_segment: float = 350.0

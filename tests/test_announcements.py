@@ -370,7 +370,7 @@ def test_the_estimate_includes_the_notices_to_leaders_not_chosen_and_equals_what
     page = client.get(ann["url"] + "/confirm").get_data(as_text=True)
     # Members: 7 by SMS (1 segment) x Rp 350 + 1 WhatsApp x Rp 100 = Rp 2.550.
     # Leaders not chosen: one by SMS, the notice is 2 segments: Rp 700; one by WhatsApp
-    # (its route, as workers.channels decides): Rp 100. 10 messages, Rp 3.350, 9 SMS.
+    # (its route, as bot.channels decides): Rp 100. 10 messages, Rp 3.350, 9 SMS.
     assert ("Kirim 10 pesan (8 anggota KSM, 2 ketua KSM yang belum terpilih), "
             "perkiraan biaya Rp 3.350 (9 SMS)") in page, page
     assert "di luar perkiraan" not in page

@@ -511,7 +511,7 @@ def test_smsgate_setup_stops_on_a_failing_gateway(gateway) -> None:  # type: ign
 
 def test_one_place_decides_the_sms_provider() -> None:
     from bot.settings import from_env
-    from workers.channels import sms_provider
+    from bot.channels import sms_provider
 
     both = from_env({"SMSGATE_URL": "https://gw.example/3rdparty/v1", "SMSGATE_PASSWORD": "p",
                      "SMSGATE_SIGNING_KEY": "k", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,

@@ -19,7 +19,7 @@ from tests.test_smsgate import (  # noqa: F401 - fixtures
     post,
     sms,
 )
-from workers.channels import Phone, choose_phone
+from bot.channels import Phone, choose_phone
 from workers.outbound import BACKOFF, send_message
 
 RESIDENT = "+6281234567890"

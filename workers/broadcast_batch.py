@@ -20,10 +20,10 @@ from sqlalchemy.engine import Connection
 
 from bot import clock
 from bot import gateway_devices, send_outcome
+from bot.channels import Phone, Route, choose_route, sms_provider
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.providers import provider
-from workers.channels import Phone, Route, choose_route, sms_provider
 from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key
 from workers.senders import Outgoing, SendError

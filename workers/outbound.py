@@ -44,10 +44,10 @@ from sqlalchemy import or_, select, update
 
 from bot import clock
 from bot import gateway_devices, send_outcome
+from bot.channels import choose_route, sms_provider
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
 from bot.providers import provider
-from workers.channels import choose_route, sms_provider
 from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key
 from workers.senders import Outgoing, SendError
@@ -283,7 +283,7 @@ def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
 
 
 def _phone_failed(rt: Any, outgoing: Outgoing, now: datetime) -> None:
-    """A phone that keeps failing goes offline (``workers.channels``). Only a message
+    """A phone that keeps failing goes offline (``bot.channels``). Only a message
     leaving from a phone of its own (the gateway's) names one: ``device_id``."""
     if outgoing.device_id is None:
         return

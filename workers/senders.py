@@ -24,7 +24,7 @@ class Outgoing:
     content_sid: str | None = None
     content_variables: str | None = None
     # Who carries it ("twilio" or "smsgate") and, for the gateway, from which phone
-    # (None: the gateway picks one). Decided by workers.channels.choose_route.
+    # (None: the gateway picks one). Decided by bot.channels.choose_route.
     provider: str = "twilio"
     device_id: str | None = None
 

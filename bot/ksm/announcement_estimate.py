@@ -1,14 +1,14 @@
 """What publishing an announcement would cost: who gets it, by which provider, how many
 SMS segments, at what estimated price.
 
-Each recipient's route is asked of ``workers.channels`` (the one place that decides
+Each recipient's route is asked of ``bot.channels`` (the one place that decides
 SMS vs WhatsApp, template or fallback, Twilio vs the gateway), as it would be decided
 if the message left now; the WhatsApp window may close before it does, hence an
 estimate. Recipients are those the broadcast would reach: confirmed members of the
 kelurahan's KSMs, opted-out, invalid and simulated numbers excluded (they are skipped
 at send time); and the notices publishing queues for the leaders of KSMs not chosen,
 each in its leader's language on the channel ``ksm.notice_channel`` gives it, priced by
-the route ``workers.channels`` would give a queued notice (the notice kind's template).
+the route ``bot.channels`` would give a queued notice (the notice kind's template).
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels import SMSGATE, TEMPLATE, Route, choose_route, sms_provider
 from bot.models import Contact
 from bot.ksm.registration import NOTICE, notice_channel
 from conversations.catalogue import LANGUAGES, render
 from conversations.gsm import segments
-from workers.channels import SMSGATE, TEMPLATE, Route, choose_route, sms_provider
 
 # What an officer reads for each way a message goes.
 SMS_VIA_GATEWAY = "SMS lewat ponsel gateway (SIM lokal)"

@@ -1,7 +1,7 @@
 """The phones of SMS Gateway for Android that serve this deployment.
 
 A row appears the first time a phone's event reaches the webhook (``bot.web.smsgate``);
-an officer may tie it to a kelurahan. ``workers.channels`` reads these rows to choose
+an officer may tie it to a kelurahan. ``bot.channels`` reads these rows to choose
 the phone an SMS leaves from, and skips the phones that look offline.
 """
 from __future__ import annotations

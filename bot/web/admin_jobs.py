@@ -1,7 +1,7 @@
 """Admins' view of the job queues: queued, running, scheduled and failed jobs (RQ), with
 a button to retry a failed job. On the embedded default it shows the in-process runner.
 Then the SMS gateway's phones, each with its last ping and whether routing counts it
-online (``workers.channels``), and a form to tie it to a kelurahan by official code
+online (``bot.channels``), and a form to tie it to a kelurahan by official code
 (``bot.gateway_devices.assign``). Below them, messages whose fate is unknown (a worker died during the provider call,
 ``workers/outbound.py``), with a button to send one again.
 Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot import gateway_devices
+from bot.channels import phone_online
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import requeue_unknown
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from workers.channels import phone_online
 from workers.queue import InlineJobQueue, RqJobQueue
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
