@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.models.gateway import FAILURE_LIMIT, PING_TIMEOUT
+
 WHATSAPP_WINDOW = timedelta(hours=24)
 
 TWILIO = "twilio"
@@ -63,8 +65,6 @@ class Phone:
 def phone_online(last_ping_at: datetime | None, recent_failures: int,
                  last_failed_at: datetime | None, now: datetime) -> bool:
     """Whether a gateway phone may be given messages at ``now``."""
-    from bot.models.gateway import FAILURE_LIMIT, PING_TIMEOUT
-
     if last_ping_at is None or now - last_ping_at > PING_TIMEOUT:
         return False
     failing = (recent_failures >= FAILURE_LIMIT and last_failed_at is not None

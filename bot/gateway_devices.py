@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from bot.channels import Phone
+from bot.channels import Phone, phone_online
 from bot.db import upsert
 from bot.models import GatewayDevice, GatewayEvent, Kelurahan
 from bot.models.gateway import EVENT_MEMORY
@@ -68,8 +68,6 @@ def failed_on(session: Any, device_id: str, now: datetime) -> None:
 
 def phones(session: Any, now: datetime) -> list[Phone]:
     """Every known phone with its kelurahan and whether it is online at ``now``."""
-    from bot.channels import phone_online
-
     rows = session.execute(
         select(TABLE.c.device_id, TABLE.c.kelurahan_id, TABLE.c.last_ping_at,
                TABLE.c.recent_failures, TABLE.c.last_failed_at)
