@@ -97,7 +97,7 @@ def main() -> None:
     from bot.models import Broadcast, BroadcastSend, MonevPeriod
     from bot.settings import Settings, normalise_database_url
     from workers.monev_sweep import open_monev_periods, second_monev_reminders
-    from workers.queue import RqJobQueue
+    from bot.jobs import RqJobQueue
     from workers.senders import OutboxSender
 
     url = normalise_database_url(DATABASE_URL)

@@ -93,7 +93,7 @@ def chat(phone: str, whatsapp: bool) -> None:
     from bot import runtime as runtime_module
     from bot.inbound import receive, typed_message
     from bot.phone import InvalidPhone, normalise
-    from workers.queue import InlineJobQueue
+    from bot.jobs import InlineJobQueue
 
     settings = command_settings()
     try:

@@ -8,7 +8,7 @@ in the database. An officer sends an ``unknown`` message again with
 :func:`requeue_unknown`.
 
 The jobs are queued by their dotted names (:data:`SEND_MESSAGE`, :data:`SEND_BROADCAST`):
-``bot/`` never imports ``workers``, which imports ``bot/`` (``workers.queue`` runs a job
+``bot/`` never imports ``workers``, which imports ``bot/`` (``bot.jobs`` runs a job
 named this way on RQ and in process alike).
 """
 from __future__ import annotations

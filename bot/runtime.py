@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.db import Database
+from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
 from bot.settings import Settings
 from conversations.engine import Engine
-from workers.queue import InlineJobQueue, JobQueue, RqJobQueue
 from workers.senders import OutboxSender, ProviderSender, Sender, TwilioSender
 
 log = logging.getLogger(__name__)

@@ -127,14 +127,14 @@ def jobs() -> Any:
     if SERVER_REDIS:
         from redis import Redis
 
-        from workers.queue import RqJobQueue
+        from bot.jobs import RqJobQueue
 
         redis = Redis.from_url(SERVER_REDIS)
         redis.flushdb()
         yield RqJobQueue(redis)
         redis.close()
     else:
-        from workers.queue import InlineJobQueue
+        from bot.jobs import InlineJobQueue
 
         queue = InlineJobQueue(autostart=False)
         yield queue
@@ -223,7 +223,7 @@ def run_jobs(rt: Any) -> Any:
     """Run every job that is due now, as a worker would; returns how many ran."""
 
     def run() -> int:
-        from workers.queue import InlineJobQueue, RqJobQueue
+        from bot.jobs import InlineJobQueue, RqJobQueue
 
         if isinstance(rt.jobs, InlineJobQueue):
             return rt.jobs.run_pending()

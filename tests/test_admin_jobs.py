@@ -21,7 +21,7 @@ def test_admin_sees_failed_jobs_others_do_not(rt, client, officer_login, run_job
 
 
 def test_admin_requeues_a_failed_rq_job(rt, client, officer_login, run_jobs, csrf_token) -> Any:
-    from workers.queue import RqJobQueue
+    from bot.jobs import RqJobQueue
 
     if not isinstance(rt.jobs, RqJobQueue):
         return

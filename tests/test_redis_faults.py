@@ -100,7 +100,7 @@ def test_the_web_queue_waits_one_short_timeout_then_skips_redis(redis_server: Re
 
     from bot.runtime import redis_client
     from workers.outbound import send_message
-    from workers.queue import JobQueuePaused, RqJobQueue
+    from bot.jobs import JobQueuePaused, RqJobQueue
 
     queue = RqJobQueue(redis_client(redis_server.url), pause_after_failure=0.3)
     queue.enqueue(send_message, 1)

@@ -21,7 +21,7 @@ from bot.outbox import enqueue_sends, queue_message
 from tests.conftest import SERVER_DB, libpq_url
 from workers import outbound
 from workers.outbound import BACKOFF, CLAIM_LEASE, IN_FLIGHT_LEASE, MAX_ATTEMPTS, send_message
-from workers.queue import InlineJobQueue
+from bot.jobs import InlineJobQueue
 from workers.sweep import STALE_QUEUED, requeue_stale_messages, sweep
 
 T0 = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)

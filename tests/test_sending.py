@@ -10,7 +10,7 @@ from bot.models import Contact, Message
 from bot.outbox import SEND_BROADCAST, SEND_MESSAGE, enqueue_sends, queue_message
 from workers.broadcasts import send_broadcast
 from workers.outbound import BACKOFF, send_message
-from workers.queue import InlineJobQueue, job_function
+from bot.jobs import InlineJobQueue, job_function
 
 
 def _queue(rt, channel: str = "sms", body: str = "Rapat KSM besok jam 19.30", **contact) -> int:  # type: ignore[no-untyped-def]

@@ -383,7 +383,7 @@ def _queue_notice_for_existing(rt: Any) -> None:
 
 
 def _run(rt: Any) -> None:
-    from workers.queue import InlineJobQueue
+    from bot.jobs import InlineJobQueue
 
     if isinstance(rt.jobs, InlineJobQueue):
         rt.jobs.run_pending()

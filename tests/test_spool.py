@@ -104,7 +104,7 @@ def test_postgres_and_redis_down_messages_are_spooled_on_disk_and_replayed(
         app, database_url, twilio, run_jobs, proxy, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from redis import Redis
 
-    from workers.queue import RqJobQueue
+    from bot.jobs import RqJobQueue
 
     with RedisServer() as redis_server:
         redis = Redis.from_url(redis_server.url)
@@ -250,7 +250,7 @@ def test_with_nowhere_durable_to_spool_a_message_is_kept_in_memory_and_alerted(
 
     from redis import Redis
 
-    from workers.queue import RqJobQueue
+    from bot.jobs import RqJobQueue
 
     (tmp_path / "not-a-directory").write_text("")
     with RedisServer() as redis_server:

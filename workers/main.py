@@ -15,8 +15,8 @@ import time
 from typing import Any
 
 from bot import runtime as runtime_module
+from bot.jobs import QUEUE_NAME
 from bot.settings import SettingsError, from_env
-from workers.queue import QUEUE_NAME
 from workers.sweep import keep_scheduled_in_thread, schedule_next
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from bot import clock
 from bot import gateway_devices
 from bot.channels import phone_online
+from bot.jobs import InlineJobQueue, RqJobQueue
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import requeue_unknown
 from bot.web import get_db, get_runtime
 from bot.web.auth import require_role
-from workers.queue import InlineJobQueue, RqJobQueue
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 SHOWN = 100
