@@ -98,7 +98,7 @@ def main() -> None:
     from bot.settings import Settings, normalise_database_url
     from workers.monev_sweep import open_monev_periods, second_monev_reminders
     from bot.jobs import RqJobQueue
-    from workers.senders import OutboxSender
+    from bot.senders import OutboxSender
 
     url = normalise_database_url(DATABASE_URL)
     print(f"seeding {args.ksms:,} verified KSMs ...", flush=True)

@@ -11,9 +11,9 @@ from typing import Any
 
 from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
+from bot.senders import OutboxSender, ProviderSender, Sender, TwilioSender
 from bot.settings import Settings
 from conversations.engine import Engine
-from workers.senders import OutboxSender, ProviderSender, Sender, TwilioSender
 
 log = logging.getLogger(__name__)
 

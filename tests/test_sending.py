@@ -128,7 +128,7 @@ def test_rate_limits_and_server_errors_are_retried(rt, run_jobs, twilio, status,
 
 
 def test_an_unreachable_twilio_is_retried(rt) -> None:  # type: ignore[no-untyped-def]
-    from workers.senders import TwilioSender
+    from bot.senders import TwilioSender
 
     rt.sender = TwilioSender("AC" + "0" * 32, "token", sms_from="+15005550006",
                              api_base_url="http://127.0.0.1:9", timeout=2)
@@ -191,7 +191,7 @@ def test_the_sweep_requeues_messages_whose_job_was_lost(rt, run_jobs, twilio) ->
 def test_outbox_sender_is_the_default_without_twilio_credentials() -> None:
     from bot.runtime import make_sender
     from bot.settings import Settings
-    from workers.senders import OutboxSender
+    from bot.senders import OutboxSender
 
     assert isinstance(make_sender(Settings()), OutboxSender)
 

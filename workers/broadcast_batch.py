@@ -24,9 +24,9 @@ from bot.channels import Phone, Route, choose_route, sms_provider
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.providers import provider
+from bot.senders import Outgoing, SendError
 from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key
-from workers.senders import Outgoing, SendError
 
 log = logging.getLogger(__name__)
 

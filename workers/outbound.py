@@ -48,9 +48,9 @@ from bot.channels import choose_route, sms_provider
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
 from bot.providers import provider
+from bot.senders import Outgoing, SendError
 from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key
-from workers.senders import Outgoing, SendError
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from android_sms_gateway import APIClient, Message, TextMessage
 from android_sms_gateway.errors import APIError
 from android_sms_gateway.http import RequestsHttpClient
 
+from bot.senders import Outgoing, SendError
 from bot.smsgate_events import SENT_KEY
-from workers.senders import Outgoing, SendError
 
 log = logging.getLogger(__name__)
 
