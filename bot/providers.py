@@ -2,7 +2,7 @@
 
 A provider's own modules hold its webhook parsing, its sending and what its errors mean
 (Twilio: ``bot.twilio_form``, ``bot.senders``; SMS Gateway for Android:
-``bot.smsgate_events``, ``workers.smsgate_sender``). Code that knows only a message's
+``bot.smsgate_events``, ``bot.smsgate_sender``). Code that knows only a message's
 ``provider`` asks this table instead of naming one.
 """
 from __future__ import annotations

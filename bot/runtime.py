@@ -92,7 +92,7 @@ def make_sender(settings: Settings) -> Sender:
     twilio = _twilio_sender(settings)
     if not settings.smsgate_url:
         return twilio
-    from workers.smsgate_sender import SmsGateSender
+    from bot.smsgate_sender import SmsGateSender
 
     gateway = SmsGateSender(settings.smsgate_url, settings.smsgate_username,
                             settings.smsgate_password or "")

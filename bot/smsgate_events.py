@@ -13,7 +13,7 @@ content (two "YA" from one phone share it), so it is never the key on its own.
 
 Nothing here touches the database; an event that is refused (:class:`BadEvent`, a 400)
 stores nothing. :func:`error_outcome` and :func:`slow_down` say what a refused send
-means (``workers.smsgate_sender``).
+means (``bot.smsgate_sender``).
 """
 from __future__ import annotations
 

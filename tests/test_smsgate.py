@@ -296,7 +296,7 @@ def test_client_errors_fail_the_message_for_good(client, rt, run_jobs, gateway, 
 
 def test_an_unreachable_gateway_is_retried(client, rt) -> None:  # type: ignore[no-untyped-def]
     from bot.senders import ProviderSender
-    from workers.smsgate_sender import SmsGateSender
+    from bot.smsgate_sender import SmsGateSender
 
     rt.sender = ProviderSender({"smsgate": SmsGateSender("http://127.0.0.1:9/3rdparty/v1",
                                                          "u", "p", timeout=2)})
@@ -308,7 +308,7 @@ def test_an_unreachable_gateway_is_retried(client, rt) -> None:  # type: ignore[
 
 def test_a_timeout_is_retried(client, rt, gateway) -> None:  # type: ignore[no-untyped-def]
     from bot.senders import ProviderSender
-    from workers.smsgate_sender import SmsGateSender
+    from bot.smsgate_sender import SmsGateSender
 
     rt.sender = ProviderSender({"smsgate": SmsGateSender(gateway.url, "u", "p", timeout=0.3)})
     gateway.fail(0, times=1, delay=1.0)
