@@ -1,7 +1,7 @@
 """Each provider's answers to the questions generic code asks, found by provider name.
 
 A provider's own modules hold its webhook parsing, its sending and what its errors mean
-(Twilio: ``bot.twilio_form``, ``bot.senders``; SMS Gateway for Android:
+(Twilio: ``bot.twilio_form``, ``bot.twilio_sender``; SMS Gateway for Android:
 ``bot.smsgate_events``, ``bot.smsgate_sender``). Code that knows only a message's
 ``provider`` asks this table instead of naming one.
 """

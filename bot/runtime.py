@@ -11,8 +11,9 @@ from typing import Any
 
 from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
-from bot.senders import OutboxSender, ProviderSender, Sender, TwilioSender
+from bot.senders import OutboxSender, ProviderSender, Sender
 from bot.settings import Settings
+from bot.twilio_sender import TwilioSender
 from conversations.engine import Engine
 
 log = logging.getLogger(__name__)
