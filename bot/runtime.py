@@ -12,7 +12,8 @@ from typing import Any
 from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
 from bot.senders import OutboxSender, ProviderSender, Sender
-from bot.settings import Settings
+from bot.settings import Settings, from_env
+from bot.smsgate_sender import SmsGateSender
 from bot.twilio_sender import TwilioSender
 from conversations.engine import Engine
 
@@ -93,8 +94,6 @@ def make_sender(settings: Settings) -> Sender:
     twilio = _twilio_sender(settings)
     if not settings.smsgate_url:
         return twilio
-    from bot.smsgate_sender import SmsGateSender
-
     gateway = SmsGateSender(settings.smsgate_url, settings.smsgate_username,
                             settings.smsgate_password or "")
     return ProviderSender({"twilio": twilio, "smsgate": gateway})
@@ -123,7 +122,5 @@ def current() -> Runtime:
     """The installed runtime; a worker process builds one from the environment."""
     global _current
     if _current is None:
-        from bot.settings import from_env
-
         _current = build(from_env(), for_worker=True)
     return _current
