@@ -33,7 +33,7 @@ from bot.models import messaging as m
 from bot.outbox import enqueue_sends, start_broadcasts
 from bot.providers import provider
 from bot.runtime import Runtime
-from bot.spool import Spool, spool_of
+from bot.spool import Spool
 from conversations.catalogue import DEFAULT_LANGUAGE, render
 from conversations.model import (
     INTERRUPTED,
@@ -84,6 +84,14 @@ def receive(rt: Runtime, message: InboundMessage, now: datetime | None = None,
         log.warning("database unavailable (%s) for message %s", exc.__class__.__name__,
                     message.external_id)
         return _held(spool, message, now)
+
+
+def spool_of(rt: Runtime) -> Spool:
+    """The process's spool for ``rt`` (made on first use), replaying into :func:`receive`."""
+    spool = rt.extras.get("spool")
+    if spool is None:
+        spool = rt.extras.setdefault("spool", Spool(rt, receive))
+    return spool
 
 
 def _held(spool: Spool, message: InboundMessage, now: datetime) -> list[str]:

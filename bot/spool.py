@@ -37,8 +37,9 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from bot.db import is_unavailable
 from bot.inbound_message import InboundMessage
 from bot.providers import provider
 from conversations.model import Media
@@ -58,6 +59,11 @@ RETRY_SECONDS = 2.0
 PENDING_TTL = 1.0
 BATCH = 200
 
+# ``bot.inbound.receive``, handed in by whoever makes the spool (``bot.inbound.spool_of``):
+# the spool replays into it, and receiving spools through the spool, so passing it in
+# keeps the two modules out of a circle.
+Receive = Callable[..., list[str]]
+
 def _encode(message: InboundMessage, received_at: datetime) -> str:
     data = asdict(message)
     data["received_at"] = received_at.isoformat()
@@ -76,19 +82,12 @@ def _decode(raw: str | bytes) -> tuple[InboundMessage, datetime]:
     return InboundMessage(**data), received_at
 
 
-def spool_of(rt: Runtime) -> Spool:
-    """The process's spool for ``rt`` (made on first use)."""
-    spool = rt.extras.get("spool")
-    if spool is None:
-        spool = rt.extras.setdefault("spool", Spool(rt))
-    return spool
-
-
 class Spool:
     """The spool of one runtime: where to keep messages, and this process's replayer."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, receive: Receive) -> None:
         self.rt = rt
+        self.receive = receive
         self.directory = Path(rt.settings.spool_dir)
         self._lock = threading.Lock()
         self._phones: frozenset[str] = frozenset()  # residents with something spooled
@@ -187,16 +186,13 @@ class Spool:
         One replayer at a time: a Redis lock for the Redis list, a file lock for this
         machine's directory (each owner replays what it holds).
         """
-        from bot.db import is_unavailable
-        from bot.inbound import receive
-
         done = 0
         with _redis_lock(self.rt) as redis_ok, _directory_lock(self.directory) as dir_ok:
             while entries := self._next_entries(redis_ok, dir_ok):
                 for received_at, raw, remove in entries:
                     message, _ = _decode(raw)
                     try:
-                        receive(self.rt, message, received_at, replayed=True)
+                        self.receive(self.rt, message, received_at, replayed=True)
                     except Exception as exc:  # noqa: BLE001
                         if is_unavailable(exc):
                             return done  # still down: try again later

@@ -431,7 +431,7 @@ def test_the_per_phone_rate_spaces_sends(database_url, twilio, jobs, gateway) ->
 def test_with_the_database_down_an_event_is_spooled_then_answered_through_its_phone(
         app, database_url, twilio, jobs, gateway, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot import create_app
-    from bot.spool import spool_of
+    from bot.inbound import spool_of
     from tests.fault_services import TcpProxy
 
     with TcpProxy.for_database(database_url) as proxy:

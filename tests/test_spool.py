@@ -45,7 +45,7 @@ def _inbound(rt: Any) -> list[tuple[str, str]]:
 
 
 def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) -> None:
-    from bot.spool import spool_of
+    from bot.inbound import spool_of
 
     rt = app.extensions["ksm_runtime"]
     spool_of(rt).retry_seconds = 3600  # the test replays by hand, at a known moment
@@ -149,9 +149,10 @@ def test_a_spooled_message_is_received_once_however_often_it_is_replayed(rt, tmp
     from datetime import datetime, timedelta, timezone
 
     from bot.inbound_message import InboundMessage
+    from bot.inbound import receive
     from bot.spool import Spool
 
-    spool = Spool(rt)
+    spool = Spool(rt, receive)
     spool.directory = tmp_path / "spool"
     spool.retry_seconds = 3600
     start = datetime.now(timezone.utc)
@@ -195,7 +196,7 @@ def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
-    from bot.spool import spool_of
+    from bot.inbound import spool_of
 
     spool_of(rt).retry_seconds = 3600
     phone = Phone(app.test_client())

@@ -14,6 +14,7 @@ from typing import Callable
 from sqlalchemy import and_, select, update
 
 from bot import clock
+from bot.inbound import spool_of
 from bot.models import Contact, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends
@@ -164,8 +165,6 @@ def escalate_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-un
 
 def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Messages spooled while the database was down are received, in order (bot.spool)."""
-    from bot.spool import spool_of
-
     return spool_of(rt).replay()
 
 

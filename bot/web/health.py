@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from bot.spool import spool_of
+from bot.inbound import spool_of
 from bot.web import get_runtime
 
 bp = Blueprint("health", __name__)
