@@ -10,6 +10,7 @@ from flask import Flask
 
 from bot import runtime as runtime_module
 from bot.settings import from_env
+from bot.web.blueprints import init_app
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=settings.trusted_proxies)
-    from bot.web import init_app
 
     init_app(app)
     if not settings.testing:  # tests build many apps: neither is worth it there

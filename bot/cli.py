@@ -61,6 +61,8 @@ def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
 @click.option("--port", type=int, default=None, help="default: $PORT or 5000")
 def serve(host: str, port: int | None) -> None:
     """Run the web app; on the embedded default also the in-process jobs and sweep."""
+    # Here, not at the top: the worker and the other commands start without Flask and
+    # the web app (the app in turn registers these commands for `flask --app bot`).
     from bot import create_app
     from workers.sweep import run_forever_in_thread
 

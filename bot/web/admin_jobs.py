@@ -20,7 +20,7 @@ from bot.jobs import InlineJobQueue, RqJobQueue
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import requeue_unknown
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")

@@ -25,7 +25,7 @@ from bot.officers import labels
 from bot.areas import local_time
 from bot.areas import scope as area_scope
 from bot.ksm.area import area_condition, in_area, kelurahan_in_area
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
 bp = Blueprint("announcements", __name__, url_prefix="/announcements")

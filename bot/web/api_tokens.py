@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from bot.officers import api_tokens
-from bot.web import get_db
+from bot.web.request import get_db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/tokens")
 

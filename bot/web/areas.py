@@ -13,7 +13,7 @@ from bot.models import officer as roles
 from bot.areas import scope as area_scope
 from bot.complaints.queue import not_simulated
 from bot.ksm.area import real_ksm
-from bot.web import get_db
+from bot.web.request import get_db
 from bot.web.auth import require_role
 
 bp = Blueprint("areas", __name__, url_prefix="/admin/areas")

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length
 from bot.models import Officer
 from bot.officers import second_factor
 from bot.officers.accounts import authenticate
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.login_attempts import LoginAttempts
 
 bp = Blueprint("auth", __name__)

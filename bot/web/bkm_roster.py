@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.models import BkmMember, Kelurahan
 from bot.complaints import bkm_roster
-from bot.web import get_db
+from bot.web.request import get_db
 from bot.web.auth import require_role
 
 bp = Blueprint("bkm_roster", __name__, url_prefix="/admin/bkm-roster")

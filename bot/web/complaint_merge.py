@@ -18,7 +18,7 @@ from bot.complaints import merge as merging
 from bot.complaints import queue
 from bot.areas import scope as area_scope
 from bot.complaints.actions import ActionError
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
 bp = Blueprint("complaint_merge", __name__, url_prefix="/complaints")

@@ -34,7 +34,7 @@ from bot.complaints import audit
 from bot.complaints import escalation
 from bot.complaints import queue
 from bot.areas import scope as area_scope
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download
 from bot.web.wording import officer_zone

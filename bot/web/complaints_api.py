@@ -27,7 +27,7 @@ from bot.officers import api_tokens
 from bot.complaints import actions
 from bot.complaints import queue
 from bot.areas import scope as area_scope
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/complaints")
 

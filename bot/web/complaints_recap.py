@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from bot.complaints import queue
 from bot.complaints.recap import CSV_KINDS, csv_rows, recap as build_recap
-from bot.web import get_db
+from bot.web.request import get_db
 from bot.web.auth import require_role
 from bot.web.csv_download import download
 

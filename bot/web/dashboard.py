@@ -19,7 +19,7 @@ from bot.complaints import queue as complaint_queue
 from bot.ksm.area import area_condition, real_ksm
 from bot.ksm.monev import overdue_condition
 from bot.officers.accounts import area_label
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 
 bp = Blueprint("dashboard", __name__)
 KSM_ROLES = ("admin", "bkm", "fasilitator")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.inbound import spool_of
-from bot.web import get_runtime
+from bot.web.request import get_runtime
 
 bp = Blueprint("health", __name__)
 

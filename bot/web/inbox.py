@@ -11,7 +11,7 @@ from bot.outbox import enqueue_sends
 from bot.areas import scope as area_scope
 from bot.models import InboxItem
 from bot.officers import inbox
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 

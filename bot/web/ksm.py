@@ -23,7 +23,7 @@ from bot.ksm.registration import KsmError, reject, verify
 from bot.ksm.area import kelurahan_in_area, ksm_condition, wants_simulated
 from bot.ksm.lookups import ksm_views
 from bot.ksm.stats import TARGET, kelurahan_stats
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 from bot.web.csv_download import download
 

@@ -23,7 +23,7 @@ from bot.ksm.area import (
     wants_simulated,
 )
 from bot.ksm.poor_list import beneficiaries_ok
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 from conversations.flow import Invalid
 from conversations.flows.ksm_common import FIELDS

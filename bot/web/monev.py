@@ -12,7 +12,7 @@ from bot.models import ksm as k
 from bot.officers import labels
 from bot.ksm.area import ksm_condition
 from bot.ksm.monev import overdue_condition, status_of
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
 bp = Blueprint("monev", __name__, url_prefix="/monev")

@@ -17,7 +17,7 @@ from bot.models import privacy as p
 from bot.outbox import enqueue_sends
 from bot.phone import display
 from bot.privacy import erasure
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/privacy")

@@ -13,7 +13,7 @@ from bot.officers import labels
 from bot.areas import public_figures as figures
 from bot.areas.figure_cache import TTL_SECONDS, FigureCache, cache_for
 from bot.areas.working_days import MONTHS_ID
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 
 bp = Blueprint("public", __name__, url_prefix="/publik")
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from bot.models import Officer
 from bot.officers import second_factor
-from bot.web import get_db
+from bot.web.request import get_db
 
 bp = Blueprint("second_factor", __name__, url_prefix="/2fa")
 

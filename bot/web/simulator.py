@@ -24,7 +24,7 @@ from sqlalchemy import exists, insert, select
 from bot.inbound import receive, typed_message
 from bot.models import Contact, Message, PoorResident
 from bot.phone import InvalidPhone, normalise
-from bot.web import get_db, get_runtime
+from bot.web.request import get_db, get_runtime
 from conversations.gsm import is_gsm7, segments
 from conversations.model import SMS, WHATSAPP
 

@@ -24,7 +24,7 @@ from bot import smsgate_events as events
 from bot.delivery import record_status
 from bot.inbound import receive
 from bot.models.messaging import SMSGATE
-from bot.web import get_runtime
+from bot.web.request import get_runtime
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.delivery import record_status
 from bot.inbound import receive
 from bot.models.messaging import TWILIO
 from bot.twilio_form import BadInbound, parse_status_form, parse_twilio_form
-from bot.web import get_runtime
+from bot.web.request import get_runtime
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from bot.officers import labels
 from bot.areas import local_time
 from bot.areas.working_days import last_day, long_date
-from bot.web import get_db
+from bot.web.request import get_db
 from conversations.flows.meeting_common import DEFAULT_ZONE
 
 
