@@ -38,6 +38,7 @@ from bot import clock
 from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
+from bot.runtime import current
 from workers.broadcast_batch import CLAIM_HEARTBEAT, BatchSender, pending_due
 from workers.quiet_hours import resident_zone
 from workers.rate_limit import limiter_for
@@ -81,8 +82,6 @@ def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
     Returns:
         A summary of what this run did, for the job's result.
     """
-    from bot.runtime import current
-
     rt = current()
     token = uuid.uuid4().hex
     limiter = limiter_for(rt)

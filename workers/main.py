@@ -16,6 +16,7 @@ from typing import Any
 
 from bot import runtime as runtime_module
 from bot.jobs import QUEUE_NAME
+from bot.privacy import pii_mask
 from bot.settings import SettingsError, from_env
 from workers.sweep import keep_scheduled_in_thread, schedule_next
 
@@ -39,8 +40,6 @@ def run_worker(burst: bool = False) -> None:
         SettingsError: when REDIS_URL is not set (the embedded default needs no worker).
     """
     from rq.logutils import setup_loghandlers
-
-    from bot.privacy import pii_mask
 
     settings = from_env()
     if not settings.redis_url:

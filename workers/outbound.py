@@ -48,6 +48,7 @@ from bot.channels import choose_route, sms_provider
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
 from bot.providers import provider
+from bot.runtime import current
 from bot.senders import Outgoing, SendError
 from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key
@@ -100,8 +101,6 @@ def send_message(message_id: int) -> str:
     Returns:
         What happened, for the job's result.
     """
-    from bot.runtime import current
-
     rt = current()
     claimed = claim(rt, message_id, clock.now(rt))
     if isinstance(claimed, str):

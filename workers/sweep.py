@@ -14,10 +14,20 @@ from typing import Callable
 from sqlalchemy import and_, select, update
 
 from bot import clock
+from bot.complaints import intake as complaint_intake
+from bot.complaints.escalation import escalate_overdue
+from bot.complaints.notices import release_due_notices
 from bot.inbound import spool_of
 from bot.models import Contact, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends
+from bot.privacy.erasure import erase_due
+from bot.privacy.retention import purge_due
+from bot.runtime import current
+from workers import broadcasts
+from workers.meeting_sweep import roll_meetings, send_meeting_reminders
+from workers.monev_sweep import open_monev_periods, second_monev_reminders
+from workers.outbound import CLAIM_LEASE, IN_FLIGHT_LEASE
 from workers.quiet_hours import held_until, resident_zone
 
 log = logging.getLogger(__name__)
@@ -43,7 +53,6 @@ def requeue_stale_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped
     Returns:
         How many messages it enqueued.
     """
-    from workers.outbound import CLAIM_LEASE, IN_FLIGHT_LEASE
 
     table = Message.__table__
     stale = now - STALE_QUEUED
@@ -109,57 +118,41 @@ def release_held_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-
 
 def resume_broadcasts(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Broadcasts with due rows and no live worker get a send job (workers/broadcasts.py)."""
-    from workers.broadcasts import resume_broadcasts as resume
-
-    return resume(rt, now)
+    return broadcasts.resume_broadcasts(rt, now)
 
 
 def meeting_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Due meeting reminders become broadcasts (workers/meeting_sweep.py)."""
-    from workers.meeting_sweep import send_meeting_reminders
-
     return send_meeting_reminders(rt, now)
 
 
 def past_meetings(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Past meetings are closed; routine ones get their next date."""
-    from workers.meeting_sweep import roll_meetings
-
     return roll_meetings(rt, now)
 
 
 def monev_periods(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Due monev periods are opened and their leaders reminded (workers/monev_sweep.py)."""
-    from workers.monev_sweep import open_monev_periods
-
     return open_monev_periods(rt, now)
 
 
 def monev_second_reminders(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Leaders who have not reported MONEV_REMINDER_DAYS after the reminder, again."""
-    from workers.monev_sweep import second_monev_reminders
-
     return second_monev_reminders(rt, now)
 
 
 def release_complaint_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Complaint notices held back by the quiet hours, once their morning has come."""
-    from bot.complaints.notices import release_due_notices
-
     return release_due_notices(rt, now)
 
 
 def forget_old_check_misses(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Wrong CEK codes older than a day stop counting against a number."""
-    from bot.complaints.intake import forget_old_check_misses as forget
-
-    return forget(rt, now)
+    return complaint_intake.forget_old_check_misses(rt, now)
 
 
 def escalate_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Complaints not verified or not followed up in time climb one level."""
-    from bot.complaints.escalation import escalate_overdue
-
     return escalate_overdue(rt, now)
 
 
@@ -175,7 +168,6 @@ _retention_days: set[str] = set()
 def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Once a day: complaints past RETENTION_MONTHS lose their complainant's number
     (bot.privacy.retention). The first sweep of each UTC day runs it."""
-    from bot.privacy.retention import purge_due
 
     day = now.strftime("%Y-%m-%d")
     if rt.redis is not None:
@@ -200,7 +192,6 @@ def purge_expired_personal_data(rt, now: datetime) -> int:  # type: ignore[no-un
 def erase_approved_personal_data(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """HAPUS DATA requests an admin approved: the number is erased once the resident's
     last SMS has gone (bot.privacy.erasure)."""
-    from bot.privacy.erasure import erase_due
 
     return erase_due(rt, now)
 
@@ -228,7 +219,6 @@ def sweep() -> dict[str, int] | str:
     Returns:
         How many items each task enqueued, or ``"busy"``.
     """
-    from bot.runtime import current
 
     rt = current()
     now = clock.now(rt)
@@ -247,7 +237,6 @@ def sweep() -> dict[str, int] | str:
 
 def sweep_and_reschedule() -> dict[str, int] | str:
     """The RQ job: sweep, then schedule the next sweep under a fixed job id."""
-    from bot.runtime import current
 
     try:
         return sweep()
