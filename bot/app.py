@@ -9,6 +9,9 @@ from typing import Any
 from flask import Flask
 
 from bot import runtime as runtime_module
+from bot.areas.working_days import warm_up
+from bot.migrate import upgrade
+from bot.privacy import pii_mask
 from bot.settings import from_env
 from bot.web.blueprints import init_app
 
@@ -47,8 +50,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["ksm_runtime"] = rt
     if rt.db.is_sqlite and not settings.testing:
         # The embedded default keeps itself migrated so a newcomer needs no extra step.
-        from bot.migrate import upgrade
-
         upgrade(settings.database_url)
 
     if settings.trusted_proxies:
@@ -59,11 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_app(app)
     if not settings.testing:  # tests build many apps: neither is worth it there
-        from bot.areas.working_days import warm_up
-
         warm_up()
-        from bot.privacy import pii_mask
-
         pii_mask.install()  # NIK and numbers: masked in logs (root's and gunicorn's handlers)
         # Everything made so far lives as long as the process: freezing it keeps the
         # collector's full passes from walking it. One full pass over the ~155,000

@@ -30,7 +30,8 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.inbound_message import InboundMessage
-from bot.models import Contact, ConversationSession, Message
+from bot.models import BroadcastSend, Contact, ConversationSession, Message
+from bot.models import broadcast as b
 from bot.models import messaging as m
 from conversations.model import WHATSAPP
 
@@ -251,9 +252,6 @@ def contain_simulated(conn: Connection, message_ids: list[int],
     marked skipped. Returns the message ids still to be sent (to simulated contacts,
     where the send job skips them too, so the simulator shows them).
     """
-    from bot.models import BroadcastSend
-    from bot.models import broadcast as b
-
     real = select(_contact.c.id).where(_contact.c.simulated.is_(False))
     if message_ids:
         conn.execute(update(_message)

@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
+from bot.phone import mask
+
 log = logging.getLogger(__name__)
 
 
@@ -76,7 +78,5 @@ class OutboxSender:
     def send(self, message: Outgoing) -> str:
         self.sent.append(message)
         if self.stream is not None:
-            from bot.phone import mask
-
             print(f"[outbox {message.channel} -> {mask(message.to)}] {message.body}", file=self.stream)
         return "OB" + uuid.uuid4().hex

@@ -7,14 +7,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.models import ksm as k
+from bot import runtime
 from bot.areas import public_figures as figures
 from bot.areas.figure_cache import FigureCache, cache_for
 from bot.areas.public_areas import find_kelurahan, nearest_names
 
 
 def _cache() -> FigureCache | None:
-    from bot import runtime
-
     if runtime._current is None:  # no app or worker built one: compute, do not cache
         return None
     return cache_for(runtime._current)
