@@ -37,10 +37,30 @@ def _load(language: str = "id") -> dict[str, Any]:
     return {"words": words, "numbers": numbers}
 
 
+@lru_cache(maxsize=8192)
 def _fold(phrase: str) -> str:
     """Letters held down count once: IYAAA -> IYA, OKEE -> OKE (the lists are folded
-    the same way, so a word that really has a double letter still matches)."""
+    the same way, so a word that really has a double letter still matches). Cached:
+    every message is read against many lists, word by word."""
     return _HELD.sub(r"\1", phrase)
+
+
+@lru_cache(maxsize=256)
+def _folded_words(text: str) -> tuple[str, ...]:
+    """The message's words, normalised and folded, once per message (each step and
+    each notice reads the same text against several lists)."""
+    return tuple(_fold(w) for w in normalise(keycaps_to_digits(text)).split())
+
+
+@lru_cache(maxsize=None)
+def _phrase_index(kind: str, language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The folded phrases of ``kind`` by their first word, for :func:`mentions`."""
+    index: dict[str, set[tuple[str, ...]]] = {}
+    for phrase in words_of(kind, language):
+        words = tuple(_fold(w) for w in phrase.split())
+        if words:
+            index.setdefault(words[0], set()).add(words)
+    return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in index.items()}
 
 
 def keycaps_to_digits(text: str) -> str:
@@ -224,13 +244,10 @@ def acknowledgement(text: str, language: str = "id") -> bool:
 def mentions(text: str, kind: str, language: str = "id") -> bool:
     """Whether a phrase of ``kind`` appears anywhere in ``text``, word for word
     (``maaf gak bisa datang ada acara`` mentions the decline ``GAK BISA``)."""
-    typed = [_fold(w) for w in normalise(keycaps_to_digits(text)).split()]
-    for phrase in words_of(kind, language):
-        wanted = [_fold(w) for w in phrase.split()]
-        n = len(wanted)
-        if any(typed[i:i + n] == wanted for i in range(len(typed) - n + 1)):
-            return True
-    return False
+    typed = _folded_words(text)
+    index = _phrase_index(kind, language)
+    return any(typed[i:i + len(phrase)] == phrase
+               for i, word in enumerate(typed) for phrase in index.get(word, ()))
 
 
 def rsvp(text: str, language: str = "id") -> str | None:
@@ -286,16 +303,28 @@ def consent(text: str, language: str = "id") -> bool | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _thanks_index(language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases of thanks that are not also a yes (``terima kasih``, not ``ok``), by
+    their first folded word, longest first."""
+    agree, yes = words_of(AGREE, language), words_of(YES, language)
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in words_of(THANKS, language):
+        if phrase not in agree and phrase not in yes:
+            words = tuple(_fold(w) for w in phrase.split())
+            index.setdefault(words[0], []).append(words)
+    return {first: tuple(sorted(set(found), key=len, reverse=True)) for first, found in index.items()}
+
+
 def _without_thanks(text: str, language: str) -> str:
     """``text`` (normalised) without its phrases of thanks that are not also a yes."""
     typed = normalise(keycaps_to_digits(text)).split()
-    thanks = [p.split() for p in words_of(THANKS, language)
-              if p not in words_of(AGREE, language) and p not in words_of(YES, language)]
+    folded = _folded_words(text)
+    index = _thanks_index(language)
     kept: list[str] = []
     i = 0
     while i < len(typed):
-        n = next((len(p) for p in sorted(thanks, key=len, reverse=True)
-                  if [_fold(w) for w in typed[i:i + len(p)]] == [_fold(w) for w in p]), 0)
+        n = next((len(p) for p in index.get(folded[i], ()) if folded[i:i + len(p)] == p), 0)
         if n:
             i += n
         else:
