@@ -52,15 +52,20 @@ def _folded_words(text: str) -> tuple[str, ...]:
     return tuple(_fold(w) for w in normalise(keycaps_to_digits(text)).split())
 
 
-@lru_cache(maxsize=None)
-def _phrase_index(kind: str, language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The folded phrases of ``kind`` by their first word, for :func:`mentions`."""
+def _index(phrases: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Folded ``phrases`` by their first word, longest first under each."""
     index: dict[str, set[tuple[str, ...]]] = {}
-    for phrase in words_of(kind, language):
+    for phrase in phrases:
         words = tuple(_fold(w) for w in phrase.split())
         if words:
             index.setdefault(words[0], set()).add(words)
     return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _phrase_index(kind: str, language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases of ``kind`` by their first folded word, for :func:`mentions`."""
+    return _index(words_of(kind, language))
 
 
 def keycaps_to_digits(text: str) -> str:
@@ -307,13 +312,7 @@ def consent(text: str, language: str = "id") -> bool | None:
 def _thanks_index(language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """The phrases of thanks that are not also a yes (``terima kasih``, not ``ok``), by
     their first folded word, longest first."""
-    agree, yes = words_of(AGREE, language), words_of(YES, language)
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in words_of(THANKS, language):
-        if phrase not in agree and phrase not in yes:
-            words = tuple(_fold(w) for w in phrase.split())
-            index.setdefault(words[0], []).append(words)
-    return {first: tuple(sorted(set(found), key=len, reverse=True)) for first, found in index.items()}
+    return _index(words_of(THANKS, language) - words_of(AGREE, language) - words_of(YES, language))
 
 
 def _without_thanks(text: str, language: str) -> str:

@@ -277,9 +277,14 @@ class JoinFlow(ArgsQuestionnaire):
 def _answer_to_invitation(text: str) -> bool | None:
     """Yes or no to an invitation in own words; None for a message that reads as
     something else (a complaint that happens to say ``mau``)."""
-    if reads_like_complaint(text) or len(text.split()) > ANSWER_WORDS_MAX:
+    if not _short_answer(text):
         return None
     return lexicon.consent(text)
+
+
+def _short_answer(text: str) -> bool:
+    """Short enough to answer an invitation or a request, and not a complaint told."""
+    return len(text.split()) <= ANSWER_WORDS_MAX and not reads_like_complaint(text)
 
 
 def decline(view: KsmView) -> Outcome:
@@ -455,8 +460,7 @@ class AcceptFlow(Flow):
         """A leader's yes or no in own words (``ok terima aja``, ``jgn pak, sudah
         penuh``) to the one request to join that waits for them."""
         text = turn.inbound.text
-        if turn.directory is None or reads_like_complaint(text) \
-                or len(text.split()) > ANSWER_WORDS_MAX:
+        if turn.directory is None or not _short_answer(text):
             return None
         said = lexicon.consent(text)
         if said is None or (said and (lexicon.means(text, lexicon.YES)
