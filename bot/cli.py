@@ -93,7 +93,7 @@ def serve(host: str, port: int | None) -> None:
 def chat(phone: str, whatsapp: bool) -> None:
     """Chat with the bot in the terminal, with the real engine and storage."""
     from bot import runtime as runtime_module
-    from bot.inbound import receive, typed_message
+    from bot.messaging.handling import answer_typed
     from bot.phone import InvalidPhone, normalise
     from bot.jobs import InlineJobQueue
 
@@ -115,8 +115,7 @@ def chat(phone: str, whatsapp: bool) -> None:
             except EOFError:
                 click.echo()
                 break
-            message = typed_message(e164, line, channel, "CHAT")
-            for reply in receive(rt, message):
+            for reply in answer_typed(rt, e164, line, channel, "CHAT"):
                 click.echo(f"bot: {reply}")
             jobs.run_pending()
     finally:

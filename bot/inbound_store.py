@@ -1,10 +1,13 @@
-"""Storing one inbound message and what its handling decided (``bot.inbound``).
+"""The statements of receiving (``bot.inbound``) and handling
+(``bot.messaging.handling``) a message.
 
 Every statement here is SQLAlchemy Core built from the models' tables, the same on
 PostgreSQL and SQLite: the one data path of the project, so a column's Python-side
-default applies here as everywhere else. A message costs, in one transaction: the
-contact upsert, the contact read, the inbound insert, the open-session read, then the
-session and reply writes and the commit.
+default applies here as everywhere else. Receiving costs, in one transaction: the
+contact upsert, the contact's id, the inbound insert, and the commit. Handling costs,
+in another: the contact's lock, the oldest received message, the contact, the open
+session, then what the engine decided (effects, session, replies, the message marked
+handled) and the commit.
 
 There was hand-written SQL on raw libpq here once, two round trips per message. It
 shared the connection with psycopg, whose ``DEALLOCATE ALL`` after any rollback dropped
@@ -135,41 +138,121 @@ def _store_inbound(insert_of: Any) -> Any:
 _UPSERT_CONTACT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 _STORE_INBOUND = {"postgresql": _store_inbound(postgresql.insert),
                   "sqlite": _store_inbound(sqlite.insert)}
-_CONTACT_BY_PHONE = _CONTACT_READ.where(_contact.c.phone == bindparam("phone"))
+_CONTACT_ID_BY_PHONE = select(_contact.c.id).where(_contact.c.phone == bindparam("phone"))
 _OPEN_SESSION_OF = _OPEN_SESSION.where(_session.c.contact_id == bindparam("contact_id"))
 _UPDATE_SESSION = update(_session).where(_session.c.id == bindparam("session_id"))
 _INSERT_SESSION = insert(_session)
 
 
-def open_message(
-    conn: Connection, message: InboundMessage, now: datetime, status: str = m.HANDLED
-) -> tuple[ContactRow, int | None, Any]:
-    """Create or lock the contact, insert the inbound message unless its MessageSid is
-    stored, and read the contact's open session.
-
-    The message is stored with its final ``status`` at once (handled): the same
-    transaction handles it, and if handling fails that transaction is rolled back and
-    the message stored again, as failed.
+def store_received(conn: Connection, message: InboundMessage, now: datetime) -> tuple[int, bool]:
+    """Create or lock the contact and store ``message`` as received, unless its
+    ``external_id`` is stored already (a retried webhook, a replayed spool entry).
 
     Returns:
-        (the contact; the new message's id, or None when the MessageSid was stored
-        before; the open session's row or None).
+        (the contact's id; whether the message waits to be handled: the new one, or one
+        stored before whose handling has not run yet).
     """
     dialect = conn.dialect.name
     conn.execute(_UPSERT_CONTACT[dialect],
                  {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
-    row = conn.execute(_CONTACT_BY_PHONE, {"phone": message.phone}).one()
-    contact = ContactRow(row.id, row.language, row.opted_out, row.phone, row.simulated)
+    contact_id = conn.execute(_CONTACT_ID_BY_PHONE, {"phone": message.phone}).scalar_one()
     inbound_id = conn.execute(_STORE_INBOUND[dialect],
-                              message_values(contact.id, message, now, status)).scalar()
-    if inbound_id is None:
-        return contact, None, None
-    open_row = conn.execute(_OPEN_SESSION_OF, {"contact_id": contact.id}).first()
-    return contact, inbound_id, open_row
+                              message_values(contact_id, message, now, m.RECEIVED)).scalar()
+    if inbound_id is not None:
+        return contact_id, True
+    status = conn.execute(select(_message.c.status)
+                          .where(_message.c.external_id == message.external_id)).scalar()
+    return contact_id, status == m.RECEIVED
 
 
-def stored_replies(conn: Connection, external_id: str) -> list[str]:
-    """The replies stored for the inbound message ``external_id`` (a retried webhook's answer)."""
+@dataclass(frozen=True)
+class Received:
+    """A stored inbound message waiting to be handled."""
+
+    id: int
+    body: str
+    channel: str
+    media: list[dict[str, Any]] | None
+    created_at: datetime
+    provider: str | None
+    device_id: str | None
+    attempts: int
+
+
+_NEXT_RECEIVED = (
+    select(_message.c.id, _message.c.body, _message.c.channel, _message.c.media,
+           _message.c.created_at, _message.c.provider, _message.c.device_id,
+           _message.c.attempts)
+    .where(_message.c.contact_id == bindparam("contact_id"),
+           _message.c.status == m.RECEIVED, _message.c.direction == m.IN)
+    .order_by(_message.c.id).limit(1)
+)
+_CONTACT_BY_ID = _CONTACT_READ.where(_contact.c.id == bindparam("contact_id"))
+# The key space of the handling lock (PostgreSQL advisory locks are two int4s).
+_HANDLING_LOCK = 0x6B736D  # "ksm"
+
+
+def lock_contact(conn: Connection, contact_id: int) -> None:
+    """Hold the contact's handling lock until this transaction ends.
+
+    On PostgreSQL an advisory transaction lock on the contact's id: a second handler of
+    the same contact, on any worker or machine, waits here. The webhook does not take it,
+    so storing a message never waits for one being handled. SQLite's write lock (BEGIN
+    IMMEDIATE) orders every writer anyway.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, contact_id)))
+
+
+def next_received(conn: Connection, contact_id: int) -> Received | None:
+    """The contact's oldest message still waiting to be handled."""
+    row = conn.execute(_NEXT_RECEIVED, {"contact_id": contact_id}).first()
+    return None if row is None else Received(**row._asdict())
+
+
+def contact_by_id(conn: Connection, contact_id: int) -> ContactRow:
+    row = conn.execute(_CONTACT_BY_ID, {"contact_id": contact_id}).one()
+    return ContactRow(row.id, row.language, row.opted_out, row.phone, row.simulated)
+
+
+def open_session(conn: Connection, contact_id: int) -> Any:
+    """The contact's open dialog's row, or None."""
+    return conn.execute(_OPEN_SESSION_OF, {"contact_id": contact_id}).first()
+
+
+def mark_handled(conn: Connection, message_id: int, now: datetime,
+                 status: str = m.HANDLED) -> None:
+    conn.execute(update(_message).where(_message.c.id == message_id)
+                 .values(status=status, updated_at=now))
+
+
+def count_failure(conn: Connection, message_id: int, now: datetime) -> int | None:
+    """One more failed handling of a received message; its attempts so far, or None when
+    it is no longer waiting."""
+    return conn.execute(
+        update(_message).where(_message.c.id == message_id, _message.c.status == m.RECEIVED)
+        .values(attempts=_message.c.attempts + 1, updated_at=now)
+        .returning(_message.c.attempts)
+    ).scalar()
+
+
+def received_by_id(conn: Connection, message_id: int) -> Any:
+    """An inbound message's row (what a reply to it copies), with its contact."""
+    return conn.execute(select(_message).where(_message.c.id == message_id)).one()
+
+
+def contacts_with_stale_received(conn: Connection, before: datetime, limit: int) -> list[int]:
+    """Contacts with a message received before ``before`` and still not handled."""
+    return list(conn.scalars(
+        select(_message.c.contact_id)
+        .where(_message.c.status == m.RECEIVED, _message.c.direction == m.IN,
+               _message.c.created_at < before)
+        .group_by(_message.c.contact_id).order_by(func.min(_message.c.id)).limit(limit)
+    ))
+
+
+def replies_to(conn: Connection, external_id: str) -> list[str]:
+    """The replies stored for the inbound message ``external_id``."""
     inbound = _message.alias("inbound")
     return list(conn.scalars(
         select(_message.c.body)
@@ -179,50 +262,19 @@ def stored_replies(conn: Connection, external_id: str) -> list[str]:
     ))
 
 
-def queue_answered_replies(conn: Connection, external_id: str, now: datetime) -> list[int]:
-    """Queue, to be sent as messages, the replies of the inbound message ``external_id`` that
-    were stored as answered inline (TwiML) though the answer never went out.
-
-    Returns:
-        Their ids, in order; none once they are queued (a second replay sends nothing).
-    """
-    inbound = _message.alias("inbound")
-    replies = (select(_message.c.id)
-               .join(inbound, _message.c.reply_to_id == inbound.c.id)
-               .where(inbound.c.external_id == external_id, _message.c.kind == "reply",
-                      _message.c.status == m.ANSWERED))
-    ids = sorted(conn.scalars(replies))
-    if ids:
-        conn.execute(update(_message).where(_message.c.id.in_(ids))
-                     .values(status=m.QUEUED, updated_at=now))
-    return ids
-
-
-def store_replies(conn: Connection, contact_id: int, inbound_id: int,
-                  message: InboundMessage, texts: list[str], now: datetime,
-                  queued: bool = False) -> list[int]:
-    """Store the reply texts, on the channel, provider and device ``message`` came by;
-    ``queued``: to be sent by a job (a message replayed from the spool, whose answer to
-    Twilio is long gone, or one from the gateway, which has no inline answer), else
-    answered inline.
-
-    Returns:
-        The ids of queued replies (none when answered inline).
-    """
-    if not texts:
-        return []
-    rows = [
-        {"contact_id": contact_id, "direction": m.OUT, "channel": message.channel,
-         "body": text, "status": m.QUEUED if queued else m.ANSWERED,
-         "reply_to_id": inbound_id, "kind": "reply", "attempts": 0, "created_at": now,
-         "updated_at": now, "provider": message.provider, "device_id": message.device_id}
+def store_replies(conn: Connection, contact_id: int, received: Received, texts: list[str],
+                  now: datetime) -> list[int]:
+    """Store the reply texts as queued, on the channel, provider and device the message
+    ``received`` came by; returns their ids, in order, for the send jobs."""
+    return [
+        conn.execute(insert(_message).values(
+            contact_id=contact_id, direction=m.OUT, channel=received.channel, body=text,
+            status=m.QUEUED, reply_to_id=received.id, kind="reply", attempts=0,
+            created_at=now, updated_at=now, provider=received.provider,
+            device_id=received.device_id,
+        ).returning(_message.c.id)).scalar_one()
         for text in texts
     ]
-    if not queued:
-        conn.execute(insert(_message), rows)
-        return []
-    return [conn.execute(insert(_message).values(row).returning(_message.c.id)).scalar_one()
-            for row in rows]
 
 
 def update_session(conn: Connection, session_id: int, step: str, data: dict[str, Any],

@@ -20,8 +20,8 @@ class Provider:
 
     Attributes:
         name: as stored in ``message.provider``.
-        replies_inline: the webhook's answer carries the replies (Twilio's TwiML); else
-            they are queued and sent as messages (the gateway has no such answer).
+        redelivers: the provider delivers a webhook again until it gets a 2xx (the
+            gateway); Twilio never does, so what it sent must be kept at any cost.
         error_outcome: what an error means, from the provider's error code and the HTTP
             status of a refused send (None: no answer, or a status report), as one of
             ``bot.send_outcome``'s words.
@@ -29,15 +29,15 @@ class Provider:
     """
 
     name: str
-    replies_inline: bool
+    redelivers: bool
     error_outcome: Callable[[int | None, int | None], str]
     slow_down: Callable[[int | None, int | None], bool]
 
 
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (
-    Provider(TWILIO, replies_inline=True, error_outcome=twilio_form.error_outcome,
+    Provider(TWILIO, redelivers=False, error_outcome=twilio_form.error_outcome,
              slow_down=twilio_form.slow_down),
-    Provider(SMSGATE, replies_inline=False, error_outcome=smsgate_events.error_outcome,
+    Provider(SMSGATE, redelivers=True, error_outcome=smsgate_events.error_outcome,
              slow_down=smsgate_events.slow_down),
 )}
 

@@ -36,6 +36,9 @@ class Settings:
     port: int = 5000
     session_timeout_minutes: int = 60
     sweep_interval_seconds: int = 30
+    # Tries at handling one inbound message (bot.messaging.handling) before it is marked
+    # failed and the resident gets an apology; the sweep makes each try after the first.
+    handling_attempts: int = 3
     # Replies per resident's number: past these counts their messages are stored and
     # answered once with "too many messages", then not answered for a while.
     sender_messages_per_minute: int = 10
@@ -206,6 +209,7 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         session_timeout_minutes=_int(env, "SESSION_TIMEOUT_MINUTES",
                                      default.session_timeout_minutes),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", default.sweep_interval_seconds),
+        handling_attempts=_int(env, "HANDLING_ATTEMPTS", default.handling_attempts),
         sender_messages_per_minute=_int(env, "SENDER_MESSAGES_PER_MINUTE",
                                         default.sender_messages_per_minute),
         sender_messages_per_day=_int(env, "SENDER_MESSAGES_PER_DAY",

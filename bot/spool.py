@@ -2,16 +2,15 @@
 
 Twilio does not retry a webhook that got an answer (even a 500), so a message that
 cannot be stored when it arrives would be lost. Instead it is written here (as
-RapidPro's courier spools what it receives when its database is down), the resident
-gets a short holding reply, and once the database answers again the messages are
-received in the order they came (``bot.inbound.receive(..., replayed=True)``), their
-real replies sent as messages. A gateway event (``bot.web.smsgate``) is spooled the same
-way and answered 2xx, without a holding reply: its webhook's answer carries no text.
+RapidPro's courier spools what it receives when its database is down), the webhook
+answers as usual, and once the database answers again the messages are received in the
+order they came (``bot.inbound.receive(..., replayed=True)``) and handled as any other.
+A gateway event (``bot.web.smsgate``) is spooled the same way and answered 2xx.
 
 Where a message is kept:
 - in a Redis list when Redis answers: any process replays it (the sweep does);
 - else in a directory on this machine (``SPOOL_DIR``), one file per message, written
-  and synced before the holding reply: only this machine's processes replay it;
+  and synced before the webhook answers: only this machine's processes replay it;
 - else (the directory cannot be written either) a Twilio message in this process's
   memory, logged as an error and reported by /healthz: lost only if the process stops
   before the database returns. A gateway event is then answered 5xx instead, and the
@@ -62,7 +61,7 @@ BATCH = 200
 # ``bot.inbound.receive``, handed in by whoever makes the spool (``bot.inbound.spool_of``):
 # the spool replays into it, and receiving spools through the spool, so passing it in
 # keeps the two modules out of a circle.
-Receive = Callable[..., list[str]]
+Receive = Callable[..., None]
 
 def _encode(message: InboundMessage, received_at: datetime) -> str:
     data = asdict(message)
@@ -129,7 +128,7 @@ class Spool:
             try:
                 _write_file(self.directory, raw, received_at, message.phone)
             except OSError:
-                if not provider(message.provider).replies_inline:
+                if provider(message.provider).redelivers:
                     raise  # the gateway delivers the event again until it gets a 2xx
                 # Twilio never retries: this process's memory is the last place left.
                 where = "memory"

@@ -112,12 +112,6 @@ define({
         id="Pilihan tidak ada. Hanya ada satu pilihan: ketik 1, atau BATAL.",
         en="No such choice. There is only one: reply 1, or BATAL.",
     ),
-    # The answer to a message kept in the spool while the database is down; the real
-    # reply follows as a message once it is back (bot.spool).
-    "inbound.held": Text(
-        id="Pesan Anda sudah kami terima. Balasan menyusul sebentar lagi.",
-        en="We have your message. Our reply will follow shortly.",
-    ),
     "limit.minute": Text(
         id="Terlalu banyak pesan. Semua sudah kami simpan; kami balas lagi 10 menit lagi.",
         en="Too many messages. All are saved; we will answer again in 10 minutes.",

@@ -117,6 +117,7 @@ def fake_twilio() -> Iterator[FakeTwilio]:
 def twilio(fake_twilio: FakeTwilio) -> FakeTwilio:
     """The fake Twilio API, emptied for this test."""
     fake_twilio.reset()
+    fake_twilio.runtime = None
     return fake_twilio
 
 
@@ -175,7 +176,9 @@ def app(database_url: str, twilio: FakeTwilio, jobs: Any) -> Iterator[Any]:
 
     _empty_tables(database_url)
     app = create_app(app_config(database_url, twilio, jobs))
+    twilio.runtime = app.extensions["ksm_runtime"]
     yield app
+    twilio.runtime = None
     app.extensions["ksm_runtime"].db.dispose()
 
 

@@ -5,6 +5,8 @@ way Twilio does (JSON body with code/message/status). Nothing else is faked.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import threading
 import time
@@ -34,6 +36,7 @@ class FakeTwilio:
     record_bodies: bool = True
     count: int = 0
     delay: float = 0.0  # seconds each send takes (a worker busy sending)
+    runtime: Any = None  # the app's, to tell replies apart (:attr:`notices`)
 
     @property
     def url(self) -> str:
@@ -95,6 +98,24 @@ class FakeTwilio:
         """Accepted Messages.create requests, in order."""
         with self.lock:
             return [r for r in self.requests if r.get("_accepted")]
+
+    @property
+    def notices(self) -> list[dict[str, object]]:
+        """Accepted sends other than the replies a test phone has read already from the
+        outbox (``tests.transcript``): what a test of notices, reminders and officers'
+        answers reads. Needs the app's runtime (set by the ``app`` fixture)."""
+        sent = self.messages
+        read = self.runtime.extras.get("replies_read") if self.runtime is not None else None
+        if not read:
+            return sent
+        from sqlalchemy import select
+
+        from bot.models import Message
+
+        with self.runtime.db.session() as session:
+            replies = set(session.scalars(select(Message.external_id).where(
+                Message.id.in_(read), Message.external_id.in_([m["_sid"] for m in sent]))))
+        return [m for m in sent if m["_sid"] not in replies]
 
     def _answer(self, path: str, form: dict[str, object]) -> tuple[int, dict[str, object]]:
         if not path.endswith("/Messages.json"):

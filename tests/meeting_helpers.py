@@ -14,6 +14,7 @@ from bot.inbound import receive
 from bot.inbound_message import InboundMessage
 from bot.models import Contact, Kelurahan, Ksm, KsmMember
 from bot.models import ksm as k
+from tests.transcript import handle_and_read_replies
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 _numbers = itertools.count(1)
@@ -57,8 +58,9 @@ def make_ksm(rt: Any, time_zone: str = WIB, members: int = 3, status: str = k.VE
 def say(rt: Any, phone: str, text: str, now: datetime) -> str:
     """``phone`` texts ``text`` at ``now`` (the webhook's path, with a chosen clock)."""
     message = InboundMessage(external_id="SM" + uuid.uuid4().hex, phone=phone, channel="sms", body=text)
-    return "\n".join(receive(rt, message, now=now))
+    receive(rt, message, now=now)
+    return "\n".join(handle_and_read_replies(rt, message.external_id))
 
 
 def bodies_to(twilio: Any, phone: str) -> list[str]:
-    return [str(m["Body"]) for m in twilio.messages if str(m["To"]) == phone]
+    return [str(m["Body"]) for m in twilio.notices if str(m["To"]) == phone]

@@ -28,7 +28,7 @@ def test_text_is_gsm7_within_budget(key: str, text, language: str) -> None:  # t
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_real_menu_fits_its_budget(language: str) -> None:
-    from bot.inbound import render_replies
+    from bot.messaging.handling import render_replies
 
     outcome = Engine().handle(Conversation(language=language), Inbound(text="MENU"))
     text = render_replies(outcome.replies, language, {})[0]

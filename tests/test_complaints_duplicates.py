@@ -96,7 +96,7 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
                            data={"csrf_token": _token(client), "into": codes["a"]})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/{a_id}")
     run_jobs()
-    told = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_B]
+    told = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_B]
     assert len(told) == 1 and f"Aduan {codes['b']} digabung" in told[0]
     assert codes["a"] not in told[0]  # nothing of the other complaint
 
@@ -121,8 +121,8 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
         "csrf_token": _token(client), "status": "resolved",
         "response": "Dana sudah dikembalikan ke KSM Mawar."})
     run_jobs()
-    to_b = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_B]
-    to_a = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_A]
+    to_b = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_B]
+    to_a = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_A]
     assert len(to_b) == 4 and len(to_a) == 3
     assert f"Aduan {codes['b']} kini selesai" in to_b[-1] and "dikembalikan" in to_b[-1]
     assert f"Aduan {codes['a']} kini selesai" in to_a[-1]

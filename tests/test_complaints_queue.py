@@ -203,7 +203,7 @@ def test_status_changes_are_sent_to_the_complainant(
     )
     assert response.status_code == 302
     run_jobs()
-    sent = [m for m in twilio.messages if m["To"] == "+6281255556666"]
+    sent = [m for m in twilio.notices if m["To"] == "+6281255556666"]
     assert len(sent) == 1 and code in sent[0]["Body"] and "diverifikasi" in sent[0]["Body"]
 
     client.post(
@@ -225,20 +225,20 @@ def test_status_changes_are_sent_to_the_complainant(
     rt.settings = replace(rt.settings, quiet_hours=True)
     monkeypatch.setattr(complaint_actions, "clock", lambda: NIGHT_WIB)
     rt.extras["clock"] = lambda: NIGHT_WIB
-    before = len(twilio.messages)
+    before = len(twilio.notices)
     client.post(
         f"/complaints/{complaint_id}/status",
         data={"csrf_token": _token(client), "status": "in_follow_up"},
     )
     run_jobs()
-    assert len(twilio.messages) == before
+    assert len(twilio.notices) == before
     assert "ditahan jam tenang" in client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
     assert release_held_messages(rt, datetime(2026, 11, 25, 22, 59, tzinfo=timezone.utc)) == 0
     morning = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # 06:00 WIB
     rt.extras["clock"] = lambda: morning
     assert release_held_messages(rt, morning) == 1
     run_jobs()
-    assert len(twilio.messages) == before + 1 and "ditindaklanjuti" in twilio.messages[-1]["Body"]
+    assert len(twilio.notices) == before + 1 and "ditindaklanjuti" in twilio.notices[-1]["Body"]
     assert release_held_messages(rt, datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)) == 0
 
     detail = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)

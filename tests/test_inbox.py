@@ -45,7 +45,7 @@ def test_an_unplaceable_message_reaches_the_kelurahans_officer_who_answers_it(
         "csrf_token": _csrf(page), "text": "Boleh bu, datang saja Kamis jam 9 di balai."})
     assert answer.status_code == 302
     run_jobs()
-    assert [m["Body"] for m in twilio.messages if m["To"] == "+6281233334444"] == [
+    assert [m["Body"] for m in twilio.notices if m["To"] == "+6281233334444"] == [
         "Boleh bu, datang saja Kamis jam 9 di balai."]
     with rt.db.session() as s:
         assert s.get(InboxItem, item.id).status == "answered"

@@ -82,7 +82,7 @@ def test_usul_dialog_and_review(phone, rt, verified, client, csrf_token, run_job
           notes="Rencana sudah lengkap", interview_done="1", field_visit_done="1")
     assert "LAYAK oleh UPK" in queued_to(rt, phone.number)[-1]
     run_jobs()
-    assert sum(1 for m in twilio.messages if m["To"] == phone.number and "Usulan no." in m["Body"]) == 2
+    assert sum(1 for m in twilio.notices if m["To"] == phone.number and "Usulan no." in m["Body"]) == 2
 
 
 def test_social_proposal_warns_about_its_rule(phone, rt, verified) -> None:  # type: ignore[no-untyped-def]

@@ -182,7 +182,7 @@ def test_reminders_respect_opt_out_and_quiet_hours(rt, twilio, run_jobs) -> None
     say(rt, ksm["members"][1], "BERHENTI", created)
     assert send_meeting_reminders(rt, utc(12, 4, 1)) == 1  # 08:00 WIB the day before
     run_jobs()
-    assert ksm["members"][1] not in [str(m["To"]) for m in twilio.messages]
+    assert ksm["members"][1] not in [str(m["To"]) for m in twilio.notices]
     twilio.reset()
     rt.settings = replace(rt.settings, quiet_hours=True)
     clock = {"now": utc(12, 4, 21, 30)}  # 04:30 WIB

@@ -37,6 +37,6 @@ def test_gateway_errors_never_blame_the_number(http_status, outcome, slower) -> 
     assert gateway.error_outcome(21610, 400) == FAILED
 
 
-def test_only_twilio_answers_in_the_webhook() -> None:
-    assert {name: p.replies_inline for name, p in PROVIDERS.items()} == {
-        "twilio": True, "smsgate": False}
+def test_only_the_gateway_delivers_a_webhook_again() -> None:
+    assert {name: p.redelivers for name, p in PROVIDERS.items()} == {
+        "twilio": False, "smsgate": True}

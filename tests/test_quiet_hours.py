@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.inbound import InboundMessage, receive
+from tests.transcript import handle_and_read_replies
 from bot.models import Complaint, ComplaintNotice, Kelurahan, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends, queue_message
@@ -36,10 +37,12 @@ def _reply(rt: Any, settle: Callable[[], None]) -> None:
     with rt.db.session() as session:
         session.add(Kelurahan(name="Mandonga", kota="Kota Kendari",
                               provinsi="Sulawesi Tenggara", time_zone=WITA))
-    # Replayed from the spool: its replies are queued as messages, not answered inline.
+    # Received at night and handled by a worker: its replies are queued messages.
     for text in ("ADUAN dana BLM dipotong", "Mandonga"):
-        receive(rt, InboundMessage(external_id="SM" + uuid.uuid4().hex, phone=COMPLAINANT,
-                                   channel="sms", body=text), now=NIGHT_UTC, replayed=True)
+        message = InboundMessage(external_id="SM" + uuid.uuid4().hex, phone=COMPLAINANT,
+                                 channel="sms", body=text)
+        receive(rt, message, now=NIGHT_UTC)
+        handle_and_read_replies(rt, message.external_id)
 
 
 def _complaint_notice(rt: Any, settle: Callable[[], None]) -> None:

@@ -21,7 +21,7 @@ from bot.models.messaging import FAILED_HANDLING, IN, Message
 from conversations.gsm import is_gsm7
 from tests.ksm_helpers import add_kelurahan
 from tests.meeting_helpers import make_ksm
-from tests.transcript import Phone, replies_of, signed_post
+from tests.transcript import Phone, handle_and_read_replies, signed_post
 
 INPUTS = [
     "MENU", "INFO", "BANTUAN", "BATAL", "STOP", "BERHENTI", "MULAI", "BAHASA EN",
@@ -65,7 +65,7 @@ def test_random_walk_never_fails_and_stores_every_message(client, rt):
         if response.status_code != 200:
             problems.append((phone.number, text[:40], response.status_code))
             continue
-        for reply in replies_of(response):
+        for reply in handle_and_read_replies(rt, form["MessageSid"]):
             if not reply.strip():
                 problems.append((phone.number, text[:40], "blank reply"))
             if not phone.whatsapp and is_gsm7(text) and not is_gsm7(reply):

@@ -117,7 +117,7 @@ def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
     client.post(f"/complaints/{complaint_id}/reply",
                 data={"csrf_token": token.group(1), "text": "Kami akan datang hari Senin."})
     run_jobs()
-    assert [m for m in twilio.messages if m["To"] == "+6281299990001"] == []
+    assert [m for m in twilio.notices if m["To"] == "+6281299990001"] == []
     # Asked for, the answer is there: CEK still shows it.
     resident.send(f"CEK {code}").expect("Kami akan datang")
 

@@ -15,6 +15,7 @@ from bot.models import Contact, Message
 from bot.smsgate_events import sign
 from tests.conftest import _empty_tables, app_config
 from tests.fake_smsgate import FakeSmsGate
+from tests.transcript import handle_and_read_replies
 from workers.outbound import BACKOFF, send_message
 
 KEY = "test-signing-key-0123456789"
@@ -80,9 +81,16 @@ def post(client: Any, body: bytes, key: str | None = KEY, timestamp: int | None 
 
 def sms(client: Any, text: str, phone: str = RESIDENT, event_id: str | None = None,
         message_id: str = "content-derived-id") -> Any:
+    """The gateway phone reports an SMS it received; a worker then handles it at once
+    (``tests.transcript.handle_and_read_replies``)."""
     payload = {"messageId": message_id, "message": text, "phoneNumber": phone,
                "simNumber": 1, "receivedAt": "2026-12-08T09:15:00.000+07:00"}
-    return post(client, event("sms:received", payload, event_id))
+    event_id = event_id or uuid.uuid4().hex[:21]
+    response = post(client, event("sms:received", payload, event_id))
+    if response.status_code < 300:
+        handle_and_read_replies(client.application.extensions["ksm_runtime"],
+                                "gw-event:" + event_id)
+    return response
 
 
 def _messages(rt: Any, direction: str) -> list[Message]:

@@ -1,5 +1,5 @@
-"""Messages received while the database is down are kept, answered with a holding
-reply, and handled in order once it is back (bot.spool).
+"""Messages received while the database is down are kept (the webhook answers as
+usual, with nothing to say yet), and handled in order once it is back (bot.spool).
 
 PostgreSQL is cut through a TCP proxy of the test's own; the shared server is never
 touched. Redis is the run's Redis, or a private redis-server the test kills.
@@ -7,6 +7,7 @@ touched. Redis is the run's Redis, or a private redis-server the test kills.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 import pytest
@@ -15,9 +16,7 @@ from sqlalchemy import select
 from bot.models import Complaint, Message
 from tests.conftest import SERVER_DB, SERVER_REDIS, app_config
 from tests.fault_services import RedisServer, TcpProxy
-from tests.transcript import Phone
-
-HELD = "Balasan menyusul"
+from tests.transcript import Phone, signed_post
 
 needs_postgres = pytest.mark.skipif(not SERVER_DB, reason="needs PostgreSQL (server mode)")
 
@@ -52,32 +51,34 @@ def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) 
     client = app.test_client()
     phone = Phone(client)
     phone.send("MENU").expect("1 DAFTAR")
+    run_jobs()  # its reply is sent
 
     proxy.cut()
-    phone.send("ADUAN dana BLM dipotong ketua").expect(HELD)
-    phone.send("MENU").expect(HELD)
+    phone.send("ADUAN dana BLM dipotong ketua").expect_nothing()
+    phone.send("MENU").expect_nothing()
     assert client.get("/healthz").status_code == 503
 
     proxy.restore()
     # The first health check after the outage finds a live connection.
     assert client.get("/healthz").status_code == 200
     # Still behind what is spooled: this one waits its turn too.
-    phone.send("CEK 000000").expect(HELD)
+    phone.send("CEK 000000").expect_nothing()
     # Someone with nothing spooled is not held back behind the others.
     Phone(client, number="+6281299990000").send("MENU").expect("1 DAFTAR")
 
     assert spool_of(rt).replay() == 3
     assert not spool_of(rt).pending()
+    # Received again in the order they came; a worker handles them, and their replies go
+    # out as messages, in order.
+    twilio.reset()
+    run_jobs()
     assert _inbound(rt) == [("MENU", "handled"), ("MENU", "handled"),
                             ("ADUAN dana BLM dipotong ketua", "handled"),
                             ("MENU", "handled"), ("CEK 000000", "handled")]
     with rt.db.session() as session:
         complaint = session.execute(select(Complaint)).scalar_one()
         assert complaint.text.startswith("dana BLM dipotong")
-    # The real replies go out as messages, in order.
-    twilio.reset()
-    run_jobs()
-    bodies = [r["Body"] for r in twilio.messages]
+    bodies = [r["Body"] for r in twilio.messages if r["To"] == phone.number]
     assert len(bodies) >= 3, bodies
     assert complaint.code in bodies[0]  # the complaint, filed first
     assert any("1 DAFTAR" in body for body in bodies[1:]), bodies  # then the menu
@@ -105,6 +106,7 @@ def test_postgres_and_redis_down_messages_are_spooled_on_disk_and_replayed(
     from redis import Redis
 
     from bot.jobs import RqJobQueue
+    from bot.messaging.handling import contacts_waiting
 
     with RedisServer() as redis_server:
         redis = Redis.from_url(redis_server.url)
@@ -116,7 +118,7 @@ def test_postgres_and_redis_down_messages_are_spooled_on_disk_and_replayed(
             phone.send("MENU").expect("1 DAFTAR")
             redis_server.kill()
             proxy.cut()
-            phone.send("ADUAN jalan rusak tidak diperbaiki").expect(HELD)
+            phone.send("ADUAN jalan rusak tidak diperbaiki").expect_nothing()
             assert len(list((tmp_path / "spool").glob("*.json"))) == 1
             proxy.restore()
             # This process's replayer finds the database back by itself.
@@ -126,13 +128,12 @@ def test_postgres_and_redis_down_messages_are_spooled_on_disk_and_replayed(
             assert [body for body, _ in _inbound(rt)] == [
                 "MENU", "ADUAN jalan rusak tidak diperbaiki"]
             assert not list((tmp_path / "spool").glob("*.json"))
-            with rt.db.session() as session:
-                # Redis is still down: the reply waits queued for the sweep.
-                queued = session.execute(
-                    select(Message.body).where(Message.direction == "out",
-                                               Message.status == "queued")
-                    .order_by(Message.id)).scalars().all()
-            assert len(queued) == 2 and "Kode aduan" in queued[0], queued
+            # Redis is still down: its handling job could not be queued; the message waits,
+            # received, for the sweep.
+            assert _inbound(rt) == [("MENU", "handled"),
+                                    ("ADUAN jalan rusak tidak diperbaiki", "received")]
+            later = datetime.now(timezone.utc) + timedelta(minutes=2)
+            assert len(contacts_waiting(rt, later)) == 1
         finally:
             rt.db.dispose()
             redis.close()
@@ -184,12 +185,11 @@ def test_an_entry_spooled_before_the_key_was_named_external_id_is_still_read() -
     assert received_at.isoformat() == "2026-11-18T03:00:00+00:00"
 
 
-def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
+def test_a_message_whose_commit_went_through_unseen_is_handled_once(
         app, rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
-    """The connection drops while COMMIT is on its way back: the message and its
-    replies are stored (as answered inline), but the webhook saw the database fail,
-    spooled the message and answered with the holding reply. Its replay finds the
-    MessageSid stored; the replies the resident never saw must still be sent."""
+    """The connection drops while COMMIT is on its way back: the message is stored, but
+    the webhook saw the database fail and spooled it. Its replay finds the MessageSid
+    stored and not handled yet: the handling is queued (once), and the reply sent once."""
     import psycopg
     import sqlite3
 
@@ -199,8 +199,9 @@ def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
     from bot.inbound import spool_of
 
     spool_of(rt).retry_seconds = 3600
-    phone = Phone(app.test_client())
-    phone.send("MENU").expect("1 DAFTAR")
+    client = app.test_client()
+    Phone(client).send("MENU").expect("1 DAFTAR")
+    run_jobs()  # its reply is sent
     cut = {"armed": True}
 
     def commit_answer_lost(session: Any) -> None:
@@ -209,23 +210,26 @@ def test_a_message_whose_commit_went_through_unseen_gets_its_real_reply_sent(
                     if SERVER_DB else sqlite3.OperationalError("disk I/O error"))
             raise OperationalError("COMMIT", {}, orig)
 
+    form = {"MessageSid": "SM" + "5" * 32, "From": "+6281234567890", "To": "+6281100000000",
+            "Body": "MENU"}
     event.listen(rt.db.sessions, "after_commit", commit_answer_lost)
     try:
-        phone.send("MENU").expect(HELD)
+        assert signed_post(client, "/webhooks/twilio/messages", form).status_code == 200
     finally:
         event.remove(rt.db.sessions, "after_commit", commit_answer_lost)
-    assert [body for body, _ in _inbound(rt)] == ["MENU", "MENU"]  # stored all the same
+    assert _inbound(rt) == [("MENU", "handled"), ("MENU", "received")]  # stored all the same
 
     twilio.reset()
     assert spool_of(rt).replay() == 1
     run_jobs()
     bodies = [r["Body"] for r in twilio.messages]
     assert len(bodies) == 1 and "1 DAFTAR" in bodies[0], bodies
-    # Replayed again (the spool entry outlived a crash): not sent twice.
+    # Replayed again (the spool entry outlived a crash): not handled or sent twice.
     spool_of(rt).put(*_last_spooled(rt))
     assert spool_of(rt).replay() == 1
     run_jobs()
     assert len(twilio.messages) == 1
+    assert _inbound(rt) == [("MENU", "handled"), ("MENU", "handled")]
 
 
 def _last_spooled(rt: Any) -> tuple[Any, Any]:
@@ -245,8 +249,7 @@ def _last_spooled(rt: Any) -> tuple[Any, Any]:
 def test_with_nowhere_durable_to_spool_a_message_is_kept_in_memory_and_alerted(
         app, database_url, twilio, run_jobs, proxy, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL and Redis down and the spool directory unwritable: Twilio does not retry
-    a 500, so the message is kept in this process's memory, the resident gets the holding
-    reply, the error is logged and /healthz says unhealthy until it is replayed."""
+    a 500, so the message is kept in this process's memory, the webhook answers, the error is logged and /healthz says unhealthy until it is replayed."""
     import logging
 
     from redis import Redis
@@ -267,7 +270,7 @@ def test_with_nowhere_durable_to_spool_a_message_is_kept_in_memory_and_alerted(
             redis_server.kill()
             proxy.cut()
             caplog.set_level(logging.ERROR)
-            phone.send("ADUAN jalan rusak tidak diperbaiki").expect(HELD)
+            phone.send("ADUAN jalan rusak tidak diperbaiki").expect_nothing()
             assert "kept in memory only" in caplog.text
             health = client.get("/healthz")
             assert health.status_code == 503 and "memory" in health.get_json()["spool"]

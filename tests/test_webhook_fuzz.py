@@ -179,7 +179,7 @@ def _sent_messages(rt: Any, rng: random.Random) -> list[str]:
     return sids
 
 
-def test_signed_fuzz_never_fails_and_stores_exactly_what_it_answers(client, rt) -> None:  # type: ignore[no-untyped-def]
+def test_signed_fuzz_never_fails_and_stores_exactly_what_it_answers(client, rt, run_jobs) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(SEED)
     sent_sids = _sent_messages(rt, rng)
     answered: set[str] = set()  # MessageSids answered 200
@@ -222,6 +222,7 @@ def test_signed_fuzz_never_fails_and_stores_exactly_what_it_answers(client, rt) 
     assert not server_errors, server_errors[:5]
     assert not unexpected, unexpected[:5]
 
+    run_jobs()  # the workers: every stored message handled, its replies sent
     with rt.db.session() as session:
         stored = session.execute(
             select(Message.external_id, Message.status).where(Message.direction == m.IN)

@@ -33,11 +33,16 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_message_answered(client
 
 def test_a_message_whose_handling_fails_in_sql_spoils_nothing_after_it(client, rt, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A statement error rolls the message's transaction back (psycopg then drops its
-    prepared statements with DEALLOCATE ALL). That message is kept, marked failed, with
-    an apology; the messages after it on the same pooled connection are answered."""
+    prepared statements with DEALLOCATE ALL). That message is kept, marked failed (its
+    one try: HANDLING_ATTEMPTS=1), with an apology; the messages after it on the same
+    pooled connection are answered."""
+    from dataclasses import replace
+
     from sqlalchemy import select
 
     from bot.models import Message
+
+    rt.settings = replace(rt.settings, handling_attempts=1)
 
     handle = rt.engine.handle
 

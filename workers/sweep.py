@@ -18,6 +18,7 @@ from bot.complaints import intake as complaint_intake
 from bot.complaints.escalation import escalate_overdue
 from bot.complaints.notices import release_due_notices
 from bot.inbound import spool_of
+from bot.messaging import handling
 from bot.models import Contact, Message
 from bot.models import messaging as m
 from bot.outbox import enqueue_sends
@@ -161,6 +162,15 @@ def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untype
     return spool_of(rt).replay()
 
 
+def handle_waiting_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Received messages whose handling job was lost, or failed and may be tried again,
+    are handled (bot.messaging.handling)."""
+    contacts = handling.contacts_waiting(rt, now)
+    for contact_id in contacts:
+        handling.queue_handling(rt, contact_id)
+    return len(contacts)
+
+
 RETENTION_LOCK = "ksm-bot:retention-day:"
 _retention_days: set[str] = set()
 
@@ -198,6 +208,7 @@ def erase_approved_personal_data(rt, now: datetime) -> int:  # type: ignore[no-u
 
 TASKS: list[Callable[..., int]] = [
     replay_spooled_messages,
+    handle_waiting_messages,
     requeue_stale_messages,
     release_held_messages,
     release_complaint_notices,

@@ -76,6 +76,15 @@ class Message(Base):
             postgresql_using="brin",
             postgresql_with={"pages_per_range": 32, "autosummarize": "on"},
         ),
+        # Handling's look-up of a contact's oldest message still to handle, and the
+        # sweep's of messages whose handling job was lost (bot.messaging.handling).
+        Index(
+            "ix_message_received",
+            "contact_id",
+            "id",
+            postgresql_where=text("status = 'received'"),
+            sqlite_where=text("status = 'received'"),
+        ),
         # The sweep's look-up of messages held by quiet hours (workers.sweep).
         Index(
             "ix_message_held",

@@ -1,7 +1,7 @@
 """The officers' inbox: residents' messages no service of the bot placed.
 
 The engine keeps such a message (``KeepForOfficers``) and tells the resident a person
-will read it. It waits here for the officers of the resident's kelurahan (a kota or
+will read it; a message the bot failed to handle, after its tries, comes here too. It waits here for the officers of the resident's kelurahan (a kota or
 provinsi officer sees those of their area too, so where no one is assigned at the
 kelurahan the kota's officer answers); one with no known kelurahan is read at the
 national level. Officers see the text with NIK and phone numbers masked, never the
@@ -28,14 +28,21 @@ MAX_REPLY = 300
 
 
 def keep(effect: KeepForOfficers, ctx: EffectContext) -> None:
-    kelurahan = (best_kelurahan(ctx.session, ctx.contact_id)
-                 or channel_kelurahan(ctx.session, ctx.inbound_id))
-    ctx.session.add(InboxItem(
-        message_id=ctx.inbound_id, contact_id=ctx.contact_id,
+    keep_message(ctx.session, ctx.inbound_id, ctx.contact_id, ctx.now)
+
+
+def keep_message(session: Session, message_id: int, contact_id: int, now: datetime) -> None:
+    """Put the inbound message ``message_id`` before the officers of its resident's area:
+    one the engine kept for them, or one whose handling failed for good
+    (``bot.messaging.handling``)."""
+    kelurahan = (best_kelurahan(session, contact_id)
+                 or channel_kelurahan(session, message_id))
+    session.add(InboxItem(
+        message_id=message_id, contact_id=contact_id,
         kelurahan_id=kelurahan.id if kelurahan else None,
         kota_area_id=kelurahan.kota_area_id if kelurahan else None,
         provinsi_area_id=kelurahan.provinsi_area_id if kelurahan else None,
-        status=states.OPEN, created_at=ctx.now))
+        status=states.OPEN, created_at=now))
 
 
 @dataclass(frozen=True)

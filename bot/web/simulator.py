@@ -11,7 +11,7 @@ them (``workers.outbound``), what they set off for real contacts is skipped
 unless an officer asks for them.
 
 The officer picks the channel, SMS or WhatsApp: the message takes the path a real one
-by that channel takes (``bot.inbound.typed_message``, as ``ksm-bot chat --whatsapp``),
+by that channel takes (``bot.messaging.handling.answer_typed``, as ``ksm-bot chat --whatsapp``),
 the contact is marked as using that channel (so notices follow it), and the thread
 shows what each SMS costs in segments (GSM-7 160/153, UCS-2 70/67).
 """
@@ -21,7 +21,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 from sqlalchemy import exists, insert, select
 
-from bot.inbound import receive, typed_message
+from bot.messaging.handling import answer_typed
 from bot.models import Contact, Message, PoorResident
 from bot.phone import InvalidPhone, normalise
 from bot.web.request import get_db, get_runtime
@@ -85,7 +85,7 @@ def send():  # type: ignore[no-untyped-def]
         return jsonify(error=REAL_RESIDENT), 403
     _simulated_contact(phone, channel)
     text = (request.values.get("text") or "")[:MAX_TEXT]
-    replies = receive(get_runtime(), typed_message(phone, text, channel, "SIM"))
+    replies = answer_typed(get_runtime(), phone, text, channel, "SIM")
     return jsonify(replies=replies)
 
 

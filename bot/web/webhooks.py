@@ -1,5 +1,8 @@
 """Twilio's webhooks: inbound messages and delivery status callbacks.
 
+An inbound message is stored and its handling queued (``bot.inbound``); the answer is
+an empty TwiML at once, and the replies follow as messages.
+
 Every request must carry a valid X-Twilio-Signature for the public URL (or the request
 URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing is accepted.
 A signed form that is not as Twilio writes it gets a 400 with a one-line reason before
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import hmac
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator
@@ -23,11 +25,9 @@ from bot.web.request import get_runtime
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 
 
-def twiml(texts: list[str]) -> Response:
-    """A TwiML answer with one <Message> per text (none: an empty <Response/>)."""
-    body = "".join(f"<Message>{escape(text)}</Message>" for text in texts)
-    xml = f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
-    return Response(xml, mimetype="text/xml")
+# Twilio's answer: nothing to say now. The replies are queued messages, sent as every
+# other (``bot.messaging.handling``).
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def _public_url() -> str:
@@ -87,7 +87,8 @@ def messages() -> Response:
         message = parse_twilio_form(request.form)
     except BadInbound as exc:
         return _bad_request(str(exc))
-    return twiml(receive(get_runtime(), message))
+    receive(get_runtime(), message)
+    return Response(EMPTY_TWIML, mimetype="text/xml")
 
 
 @bp.post("/status")
