@@ -46,7 +46,7 @@ from bench.faults import Workers  # noqa: E402
 from bench.webhook import (  # noqa: E402
     ACCOUNT_SID, APP_SPEC, AUTH_TOKEN, BOT_NUMBER, Server, free_port,
 )
-from bot.smsgate_events import sign  # noqa: E402
+from bot.providers.smsgate import sign  # noqa: E402
 from tests.fake_smsgate import FakeSmsGate  # noqa: E402
 from tests.fake_twilio import FakeTwilio  # noqa: E402
 

@@ -142,7 +142,7 @@ def smsgate() -> None:
 @smsgate.command("setup")
 def smsgate_setup() -> None:
     """Register the bot's webhooks with the gateway, set its signing key, check health."""
-    from bot.smsgate_setup import SetupError, setup
+    from bot.providers.smsgate_setup import SetupError, setup
 
     try:
         setup(command_settings(), echo=click.echo)

@@ -12,7 +12,7 @@ from bot import send_outcome
 from bot.models import BroadcastSend, Message
 from bot.models import broadcast as b
 from bot.models import messaging as m
-from bot.providers import provider
+from bot.providers.registry import provider
 from bot.runtime import Runtime
 
 

@@ -1,6 +1,6 @@
 """The one provider-neutral form of a received message.
 
-Every provider's parser (``bot.twilio_form``, ``bot.smsgate_events``) produces it; the
+Every provider's parser (``bot.providers.twilio``, ``bot.providers.smsgate``) produces it; the
 receiving path (``bot.inbound``), its statements (``bot.inbound_store``) and the spool
 (``bot.spool``) know only this.
 """
@@ -17,7 +17,7 @@ class InboundMessage:
 
     ``provider`` and ``device_id`` say which way it came, so that its replies go back
     the same way. ``external_id`` is its unique key, the provider's: Twilio's MessageSid,
-    or for the gateway ``gw-event:`` and the event id (``bot.smsgate_events``).
+    or for the gateway ``gw-event:`` and the event id (``bot.providers.smsgate``).
     """
 
     external_id: str

@@ -13,8 +13,8 @@ from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
 from bot.senders import OutboxSender, ProviderSender, Sender
 from bot.settings import Settings, from_env
-from bot.smsgate_sender import SmsGateSender
-from bot.twilio_sender import TwilioSender
+from bot.providers.smsgate import SmsGateSender
+from bot.providers.twilio import TwilioSender
 from conversations.engine import Engine
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """What a provider's error means, in words every provider shares, and for the contact.
 
 Each provider maps its own error codes to one of these (``error_outcome`` in its module,
-found through ``bot.providers``); the send jobs and the status reports act on the
+found through ``bot.providers.registry``); the send jobs and the status reports act on the
 outcome only.
 """
 from __future__ import annotations

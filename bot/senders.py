@@ -1,5 +1,5 @@
-"""One sender interface: Twilio's REST API (``bot.twilio_sender``) and SMS Gateway for
-Android's (``bot.smsgate_sender``) in production (:class:`ProviderSender` hands each
+"""One sender interface: Twilio's REST API (``bot.providers.twilio``) and SMS Gateway for
+Android's (``bot.providers.smsgate``) in production (:class:`ProviderSender` hands each
 message to its provider's), an outbox on the embedded default."""
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Outgoing:
 
 class SendError(Exception):
     """The provider refused the message. What that means (try again, opted out...) is
-    the provider's ``error_outcome`` (``bot.providers``).
+    the provider's ``error_outcome`` (``bot.providers.registry``).
 
     Attributes:
         code: the provider's error code (Twilio's 21610, 20429, ...) when it gave one.

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from bot.db import is_unavailable
 from bot.inbound_message import InboundMessage
-from bot.providers import provider
+from bot.providers.registry import provider
 from conversations.model import Media
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.providers import PROVIDERS, provider
+from bot.providers.registry import PROVIDERS, provider
 from bot.send_outcome import FAILED, INVALID_NUMBER, OPTED_OUT, RETRY
 
 

@@ -128,7 +128,7 @@ def test_rate_limits_and_server_errors_are_retried(rt, run_jobs, twilio, status,
 
 
 def test_an_unreachable_twilio_is_retried(rt) -> None:  # type: ignore[no-untyped-def]
-    from bot.twilio_sender import TwilioSender
+    from bot.providers.twilio import TwilioSender
 
     rt.sender = TwilioSender("AC" + "0" * 32, "token", sms_from="+15005550006",
                              api_base_url="http://127.0.0.1:9", timeout=2)

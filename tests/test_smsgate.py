@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Contact, Message
-from bot.smsgate_events import sign
+from bot.providers.smsgate import sign
 from tests.conftest import _empty_tables, app_config
 from tests.fake_smsgate import FakeSmsGate
 from tests.transcript import handle_and_read_replies
@@ -304,7 +304,7 @@ def test_client_errors_fail_the_message_for_good(client, rt, run_jobs, gateway, 
 
 def test_an_unreachable_gateway_is_retried(client, rt) -> None:  # type: ignore[no-untyped-def]
     from bot.senders import ProviderSender
-    from bot.smsgate_sender import SmsGateSender
+    from bot.providers.smsgate import SmsGateSender
 
     rt.sender = ProviderSender({"smsgate": SmsGateSender("http://127.0.0.1:9/3rdparty/v1",
                                                          "u", "p", timeout=2)})
@@ -316,7 +316,7 @@ def test_an_unreachable_gateway_is_retried(client, rt) -> None:  # type: ignore[
 
 def test_a_timeout_is_retried(client, rt, gateway) -> None:  # type: ignore[no-untyped-def]
     from bot.senders import ProviderSender
-    from bot.smsgate_sender import SmsGateSender
+    from bot.providers.smsgate import SmsGateSender
 
     rt.sender = ProviderSender({"smsgate": SmsGateSender(gateway.url, "u", "p", timeout=0.3)})
     gateway.fail(0, times=1, delay=1.0)
@@ -509,7 +509,7 @@ def test_smsgate_setup_says_in_one_line_what_is_wrong(gateway, tmp_path, change,
 
 def test_smsgate_setup_stops_on_a_failing_gateway(gateway) -> None:  # type: ignore[no-untyped-def]
     from bot.settings import from_env
-    from bot.smsgate_setup import SetupError, setup
+    from bot.providers.smsgate_setup import SetupError, setup
 
     gateway.health = "fail"
     with pytest.raises(SetupError, match="failing"):

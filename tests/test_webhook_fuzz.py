@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from bot.models import Contact, Message
 from bot.models import messaging as m
-from bot.twilio_form import TWILIO_STATUSES
+from bot.providers.twilio import TWILIO_STATUSES
 from tests.transcript import AUTH_TOKEN, PUBLIC_BASE_URL
 
 SEED = 20261201

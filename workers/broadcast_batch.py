@@ -23,7 +23,7 @@ from bot import gateway_devices, send_outcome
 from bot.channels import Phone, Route, choose_route, sms_provider
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
-from bot.providers import provider
+from bot.providers.registry import provider
 from bot.senders import Outgoing, SendError
 from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key

@@ -47,7 +47,7 @@ from bot import gateway_devices, send_outcome
 from bot.channels import choose_route, sms_provider
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
-from bot.providers import provider
+from bot.providers.registry import provider
 from bot.runtime import current
 from bot.senders import Outgoing, SendError
 from workers.quiet_hours import held_until, resident_zone

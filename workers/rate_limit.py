@@ -14,7 +14,7 @@ Without it a shared schedule loses every missed slot and a busy machine reached 
 of the configured rate (0.25 s still lost ~5%); with it, at most ``CATCH_UP * rate``
 extra messages go back to back, which Twilio queues at the sender's own pace.
 
-When the provider asks for it (its ``slow_down`` in ``bot.providers``: a 429, Twilio's
+When the provider asks for it (its ``slow_down`` in ``bot.providers.registry``: a 429, Twilio's
 63018 WhatsApp rate limit) the sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
 On the embedded default the same algorithm runs in-process.
 """

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, request
 
 from bot import clock
 from bot import gateway_devices
-from bot import smsgate_events as events
+from bot.providers import smsgate as events
 from bot.delivery import record_status
 from bot.inbound import receive
 from bot.models.messaging import SMSGATE

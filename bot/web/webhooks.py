@@ -6,7 +6,7 @@ an empty TwiML at once, and the replies follow as messages.
 Every request must carry a valid X-Twilio-Signature for the public URL (or the request
 URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing is accepted.
 A signed form that is not as Twilio writes it gets a 400 with a one-line reason before
-anything is stored (``bot.twilio_form``).
+anything is stored (``bot.providers.twilio``).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 from bot.delivery import record_status
 from bot.inbound import receive
 from bot.models.messaging import TWILIO
-from bot.twilio_form import BadInbound, parse_status_form, parse_twilio_form
+from bot.providers.twilio import BadInbound, parse_status_form, parse_twilio_form
 from bot.web.request import get_runtime
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")

@@ -35,7 +35,7 @@ OTHER = "other"
 KINDS = (QUESTION, SUGGESTION, MISUSE_OF_FUNDS, PROCEDURE, OTHER)
 MISUSE = MISUSE_OF_FUNDS
 # The complaint is kept whole up to what one inbound message can carry (Twilio's and
-# the gateway's body limit, ``bot.twilio_form.MAX_BODY``).
+# the gateway's body limit, ``bot.providers.twilio.MAX_BODY``).
 MAX_TEXT = 1600
 
 

@@ -1,17 +1,16 @@
 """Each provider's answers to the questions generic code asks, found by provider name.
 
-A provider's own modules hold its webhook parsing, its sending and what its errors mean
-(Twilio: ``bot.twilio_form``, ``bot.twilio_sender``; SMS Gateway for Android:
-``bot.smsgate_events``, ``bot.smsgate_sender``). Code that knows only a message's
-``provider`` asks this table instead of naming one.
+A provider's own module holds its webhook parsing, its sending and what its errors mean
+(Twilio: ``bot.providers.twilio``; SMS Gateway for Android: ``bot.providers.smsgate``).
+Code that knows only a message's ``provider`` asks this table instead of naming one.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import smsgate_events, twilio_form
 from bot.models.messaging import SMSGATE, TWILIO
+from bot.providers import smsgate, twilio
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,10 @@ class Provider:
 
 
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (
-    Provider(TWILIO, redelivers=False, error_outcome=twilio_form.error_outcome,
-             slow_down=twilio_form.slow_down),
-    Provider(SMSGATE, redelivers=True, error_outcome=smsgate_events.error_outcome,
-             slow_down=smsgate_events.slow_down),
+    Provider(TWILIO, redelivers=False, error_outcome=twilio.error_outcome,
+             slow_down=twilio.slow_down),
+    Provider(SMSGATE, redelivers=True, error_outcome=smsgate.error_outcome,
+             slow_down=smsgate.slow_down),
 )}
 
 

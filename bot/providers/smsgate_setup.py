@@ -16,7 +16,7 @@ from android_sms_gateway.errors import APIError
 from requests import RequestException
 
 from bot.settings import Settings
-from bot.smsgate_sender import gateway_client
+from bot.providers.smsgate import gateway_client
 
 # What the bot acts on (bot.web.smsgate); system:ping tells it the phone is alive.
 EVENTS = (WebhookEvent.SMS_RECEIVED, WebhookEvent.SMS_SENT, WebhookEvent.SMS_DELIVERED,

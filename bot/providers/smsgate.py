@@ -1,4 +1,6 @@
-"""SMS Gateway for Android's webhook events read into what the app acts on.
+"""SMS Gateway for Android: its webhook events read into what the app acts on, what a
+refused send means (:func:`error_outcome`, :func:`slow_down`), and sending through its
+API with its own client (:class:`SmsGateSender`).
 
 The gateway (an app on a phone with a local SIM, with a cloud or private server) posts
 one JSON event per request::
@@ -10,25 +12,40 @@ It signs each with the account's signing key (:func:`signature_ok`) and re-deliv
 event until it gets a 2xx, for about two days: the event ``id`` is what makes a
 re-delivery act once. A received SMS's ``payload.messageId`` is derived from its
 content (two "YA" from one phone share it), so it is never the key on its own.
+Nothing in the reading touches the database; an event that is refused
+(:class:`BadEvent`, a 400) stores nothing.
 
-Nothing here touches the database; an event that is refused (:class:`BadEvent`, a 400)
-stores nothing. :func:`error_outcome` and :func:`slow_down` say what a refused send
-means (``bot.smsgate_sender``).
+Sending: the gateway's API (cloud ``https://api.sms-gate.app/3rdparty/v1``, a private
+server, or the phone's local server) takes a message and answers at once with its id
+and state ``Pending``; the phone sends it later and reports ``sms:sent``/
+``sms:delivered``/``sms:failed`` to the webhook. Errors become :class:`SendError` so the
+send job's retry schedule and leases (``workers.outbound``) apply unchanged: 5xx, 429,
+timeouts and an unreachable server are retried; any other 4xx fails the message with
+the gateway's reason.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
+import requests
+from android_sms_gateway import APIClient, Message, TextMessage
+from android_sms_gateway.errors import APIError
+from android_sms_gateway.http import RequestsHttpClient
+
 from bot import send_outcome
 from bot.inbound_message import InboundMessage
 from bot.phone import InvalidPhone, normalise
-from bot.twilio_form import MAX_BODY
+from bot.providers.twilio import MAX_BODY
+from bot.senders import Outgoing, SendError
 from conversations.model import SMS
+
+log = logging.getLogger(__name__)
 
 # How far X-Timestamp may be from our clock: a captured event cannot be replayed later.
 MAX_SKEW_SECONDS = 300
@@ -179,3 +196,61 @@ def _id(data: dict[str, Any], name: str, label: str | None = None) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise BadEvent(f"{label} is not an id")
     return value
+
+
+# Sending
+
+
+
+class _TimedSession(requests.Session):
+    """A requests session with a timeout on every call: the client sets none, and a
+    hung server would hold the send job past its lease."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, method: str, url: str,  # type: ignore[override]
+                *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def gateway_client(url: str, username: str | None, password: str,
+                   timeout: float = 10.0) -> APIClient:
+    """The real ``android-sms-gateway`` client for ``url``: Basic auth with a username,
+    else ``password`` is a token (Bearer)."""
+    http = RequestsHttpClient(session=_TimedSession(timeout))
+    return APIClient(username, password, base_url=url, http=http)
+
+
+class SmsGateSender:
+    """Sends SMS through one gateway account (all its phones)."""
+
+    def __init__(self, url: str, username: str | None, password: str,
+                 timeout: float = 10.0) -> None:
+        self.client = gateway_client(url, username, password, timeout)
+
+    def send(self, message: Outgoing) -> str:
+        request = Message(
+            phone_numbers=[message.to],
+            text_message=TextMessage(text=message.body),
+            with_delivery_report=True,
+            device_id=message.device_id,
+        )
+        try:
+            state = self.client.send(request)
+        except APIError as exc:
+            status = exc.status_code
+            raise SendError(f"gateway refused: {_reason(exc)}", code=None,
+                            http_status=status) from exc
+        except (requests.RequestException, OSError) as exc:
+            raise SendError(f"gateway unreachable: {exc}", code=None, http_status=None) from exc
+        # Stored under this key (message.external_id): what its delivery reports name.
+        return SENT_KEY + state.id
+
+
+def _reason(exc: APIError) -> str:
+    """The gateway's own message when its error body has one."""
+    body = exc.response if isinstance(exc.response, dict) else {}
+    return str(body.get("message") or body.get("error") or exc)[:200]
