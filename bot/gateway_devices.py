@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 
 from bot.channels import Phone, phone_online
 from bot.db import upsert
+from bot.inbound_message import PhoneReport
 from bot.models import GatewayDevice, GatewayEvent, Kelurahan
 from bot.models.gateway import EVENT_MEMORY
 
@@ -27,6 +28,16 @@ EVENTS = GatewayEvent.__table__
 # A busy phone's every event would otherwise be a write: once a minute is enough for a
 # 15-minute timeout.
 PING_RESOLUTION = timedelta(seconds=60)
+
+
+def note(session: Any, report: PhoneReport, now: datetime) -> None:
+    """What a webhook event says of its phone: heard from, and its sending went well
+    (``"sent"``) or not (``"failed"``, counted once however often it is re-delivered)."""
+    heard_from(session, report.device_id, now)
+    if report.outcome == "sent":
+        sent_by(session, report.device_id, now)
+    elif report.outcome == "failed" and first_delivery(session, report.event_id, now):
+        failed_on(session, report.device_id, now)
 
 
 def heard_from(session: Any, device_id: str, now: datetime) -> None:

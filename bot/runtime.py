@@ -11,10 +11,9 @@ from typing import Any
 
 from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
-from bot.senders import OutboxSender, ProviderSender, Sender
+from bot.providers.registry import make_sender
+from bot.senders import Sender
 from bot.settings import Settings, from_env
-from bot.providers.smsgate import SmsGateSender
-from bot.providers.twilio import TwilioSender
 from conversations.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -86,30 +85,6 @@ def redis_client(url: str, for_worker: bool = False) -> Any:
     timeout = WORKER_REDIS_TIMEOUT if for_worker else WEB_REDIS_TIMEOUT
     return Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=min(timeout, 2.0),
                           retry=Retry(NoBackoff(), 0))
-
-
-def make_sender(settings: Settings) -> Sender:
-    """Twilio's sender (or the printing outbox without an account) and, when the
-    gateway is configured, the gateway's beside it: each message names its provider."""
-    twilio = _twilio_sender(settings)
-    if not settings.smsgate_url:
-        return twilio
-    gateway = SmsGateSender(settings.smsgate_url, settings.smsgate_username,
-                            settings.smsgate_password or "")
-    return ProviderSender({"twilio": twilio, "smsgate": gateway})
-
-
-def _twilio_sender(settings: Settings) -> Sender:
-    if settings.twilio_account_sid and settings.twilio_auth_token:
-        return TwilioSender(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token,
-            sms_from=settings.twilio_sms_from,
-            messaging_service_sid=settings.twilio_messaging_service_sid,
-            whatsapp_from=settings.twilio_whatsapp_from,
-            api_base_url=settings.twilio_api_base_url,
-        )
-    return OutboxSender()
 
 
 def install(runtime: Runtime) -> Runtime:

@@ -5,7 +5,7 @@ cannot be stored when it arrives would be lost. Instead it is written here (as
 RapidPro's courier spools what it receives when its database is down), the webhook
 answers as usual, and once the database answers again the messages are received in the
 order they came (``bot.inbound.receive(..., replayed=True)``) and handled as any other.
-A gateway event (``bot.web.smsgate``) is spooled the same way and answered 2xx.
+A gateway event (``bot.web.webhooks``) is spooled the same way and answered 2xx.
 
 Where a message is kept:
 - in a Redis list when Redis answers: any process replays it (the sweep does);

@@ -40,3 +40,17 @@ def test_gateway_errors_never_blame_the_number(http_status, outcome, slower) -> 
 def test_only_the_gateway_delivers_a_webhook_again() -> None:
     assert {name: p.redelivers for name, p in PROVIDERS.items()} == {
         "twilio": False, "smsgate": True}
+
+
+def test_a_webhook_path_no_provider_reads_is_not_found(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/webhooks/nobody", data={"Body": "x"}).status_code == 404
+    assert client.post("/webhooks/twilio/other", data={"Body": "x"}).status_code == 404
+    assert client.post("/webhooks/smsgate/other", data=b"{}").status_code == 404
+
+
+def test_every_provider_reads_its_webhook_and_builds_its_sender() -> None:
+    from bot.settings import Settings
+
+    for entry in PROVIDERS.values():
+        # Unconfigured (the embedded default): no sender of its own.
+        assert entry.make_sender(Settings()) is None, entry.name

@@ -189,7 +189,7 @@ def test_the_sweep_requeues_messages_whose_job_was_lost(rt, run_jobs, twilio) ->
 
 
 def test_outbox_sender_is_the_default_without_twilio_credentials() -> None:
-    from bot.runtime import make_sender
+    from bot.providers.registry import make_sender
     from bot.settings import Settings
     from bot.senders import OutboxSender
 

@@ -1,6 +1,6 @@
 """The phones of SMS Gateway for Android that serve this deployment.
 
-A row appears the first time a phone's event reaches the webhook (``bot.web.smsgate``);
+A row appears the first time a phone's event reaches the webhook (``bot.web.webhooks``);
 an officer may tie it to a kelurahan. ``bot.channels`` reads these rows to choose
 the phone an SMS leaves from, and skips the phones that look offline.
 """

@@ -39,7 +39,7 @@ from android_sms_gateway.errors import APIError
 from android_sms_gateway.http import RequestsHttpClient
 
 from bot import send_outcome
-from bot.inbound_message import InboundMessage
+from bot.inbound_message import InboundMessage, PhoneReport, Refused, StatusReport, WebhookRead
 from bot.phone import InvalidPhone, normalise
 from bot.providers.twilio import MAX_BODY
 from bot.senders import Outgoing, SendError
@@ -196,6 +196,63 @@ def _id(data: dict[str, Any], name: str, label: str | None = None) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise BadEvent(f"{label} is not an id")
     return value
+
+
+# The webhook
+
+def read_webhook(kind: str, request: Any, settings: Any, now: float) -> WebhookRead:
+    """Read the gateway's request to ``/webhooks/smsgate``: one event.
+
+    Every request must carry ``X-Signature`` (hex HMAC-SHA256 with SMSGATE_SIGNING_KEY
+    of the raw body followed by ``X-Timestamp``) and an ``X-Timestamp`` within five
+    minutes of ``now``. With no signing key configured nothing is accepted. A received
+    SMS is to be stored (or spooled) before the 2xx; a delivery report recorded; events
+    this bot does not act on (``system:ping``: the phone is alive) get a 2xx too, so the
+    gateway stops re-delivering them.
+
+    Raises:
+        Refused: 403 (no key), 401 (bad or stale signature), 400 (no event, or a field
+            it needs missing, with a one-line reason), 404 (a path below the webhook).
+    """
+    if kind:
+        raise Refused(404, "no such gateway webhook")
+    body = request.get_data(cache=False)
+    key = settings.smsgate_signing_key
+    if not key:
+        raise Refused(403, "gateway webhooks are disabled: SMSGATE_SIGNING_KEY is not set")
+    signature = request.headers.get("X-Signature", "")
+    timestamp = request.headers.get("X-Timestamp", "")
+    if not signature or not signature_ok(key, body, timestamp, signature, now):
+        raise Refused(401, "invalid or stale gateway signature")
+    try:
+        event = parse_event(body)
+        phone = (PhoneReport(event.device_id, event.id, _PHONE_OUTCOME.get(event.kind))
+                 if event.device_id is not None else None)
+        if event.kind == RECEIVED:
+            return WebhookRead(messages=(received_message(event),), phone=phone,
+                               body="stored\n")
+        if event.kind in STATUS_OF:
+            report = delivery_report(event)
+            # A report for a message this bot did not send (one typed on the phone) is
+            # answered 2xx too: re-delivering it for two days would change nothing.
+            return WebhookRead(statuses=(StatusReport(report.external_id, report.status,
+                                                      None, report.reason),),
+                               phone=phone, body="recorded\n")
+    except BadEvent as exc:
+        raise Refused(400, str(exc)) from None
+    return WebhookRead(phone=phone, body="ignored\n")
+
+
+# What an event says of the phone's sending (``bot.gateway_devices``).
+_PHONE_OUTCOME = {SENT: "sent", DELIVERED: "sent", FAILED: "failed"}
+
+
+def make_sender(settings: Any) -> SmsGateSender | None:
+    """The gateway's sender, or None when no gateway is configured."""
+    if not settings.smsgate_url:
+        return None
+    return SmsGateSender(settings.smsgate_url, settings.smsgate_username,
+                         settings.smsgate_password or "")
 
 
 # Sending

@@ -18,7 +18,7 @@ from requests import RequestException
 from bot.settings import Settings
 from bot.providers.smsgate import gateway_client
 
-# What the bot acts on (bot.web.smsgate); system:ping tells it the phone is alive.
+# What the bot acts on (bot.web.webhooks, bot.providers.smsgate); system:ping tells it the phone is alive.
 EVENTS = (WebhookEvent.SMS_RECEIVED, WebhookEvent.SMS_SENT, WebhookEvent.SMS_DELIVERED,
           WebhookEvent.SMS_FAILED, WebhookEvent.SYSTEM_PING)
 

@@ -15,12 +15,16 @@ only in Twilio's exact shape, and the fields that name the message must agree.
 """
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
+from twilio.request_validator import RequestValidator
+
 from bot import send_outcome
-from bot.inbound_message import InboundMessage
+from bot.inbound_message import InboundMessage, Refused, StatusReport, WebhookRead
 from bot.models.contact import Contact
 from bot.phone import WHATSAPP_PREFIX, InvalidPhone, twilio_sender
 from bot.senders import Outgoing, SendError
@@ -207,6 +211,101 @@ def _printable(text: str) -> str:
     into spaces: a database text cannot hold NUL, and the rest has no meaning in an
     SMS. Line breaks and tabs stay."""
     return _CONTROL.sub(" ", text)
+
+
+# The webhook
+
+# Twilio's answer to a message: nothing to say now. The replies are queued messages,
+# sent as every other (``bot.messaging.handling``).
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def read_webhook(kind: str, request: Any, settings: Any, now: float) -> WebhookRead:
+    """Read Twilio's request to ``/webhooks/twilio/<kind>``: ``messages`` (a message
+    received) or ``status`` (a delivery status callback).
+
+    Every request must carry a valid X-Twilio-Signature for the public URL (or the
+    request URL when PUBLIC_BASE_URL is not set). With no auth token configured nothing
+    is accepted.
+
+    Raises:
+        Refused: 403 (no token, bad signature), 400 (not as Twilio writes it, with a
+            one-line reason), 404 (no such kind).
+    """
+    if kind not in ("messages", "status"):
+        raise Refused(404, "no such Twilio webhook")
+    _check_signature(request, settings)
+    try:
+        if kind == "messages":
+            return WebhookRead(messages=(parse_twilio_form(request.form),), body=EMPTY_TWIML,
+                               mimetype="text/xml")
+        callback = parse_status_form(request.form)
+    except BadInbound as exc:
+        raise Refused(400, str(exc)) from None
+    return WebhookRead(statuses=(StatusReport(callback.sid, callback.status,
+                                              callback.error_code),), status=204)
+
+
+def _public_url(request: Any, settings: Any) -> str:
+    base = settings.public_base_url
+    if not base:
+        return request.url
+    query = request.query_string.decode()
+    return base + request.path + (f"?{query}" if query else "")
+
+
+class _SignedForm(dict):  # type: ignore[type-arg]
+    """The form as RequestValidator reads it: every value of each field.
+
+    ``getall`` is the first look-up RequestValidator tries; a plain dict would make it
+    raise and catch two exceptions per field on every request.
+    """
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+
+@lru_cache(maxsize=4)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
+def signature_ok(token: str, url: str, form: Any, signature: str) -> bool:
+    """Whether ``signature`` is Twilio's for ``url`` and ``form`` (every value of each
+    field)."""
+    validator = _validator(token)
+    signed = _SignedForm(form.lists())
+    # Twilio signs the URL as configured: one HMAC settles nearly every request.
+    # validate() tries it with and without the port (two HMACs), so it is kept for
+    # the rest.
+    expected = validator.compute_signature(url, signed)
+    if hmac.compare_digest(expected.encode(), signature.encode()):
+        return True
+    return validator.validate(url, signed, signature)
+
+
+def _check_signature(request: Any, settings: Any) -> None:
+    token = settings.twilio_auth_token
+    if not token:
+        raise Refused(403, "webhooks are disabled: TWILIO_AUTH_TOKEN is not set")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not signature_ok(token, _public_url(request, settings), request.form,
+                                         signature):
+        raise Refused(403, "invalid Twilio signature")
+
+
+def make_sender(settings: Any) -> TwilioSender | None:
+    """The account's sender, or None when no account is configured."""
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return None
+    return TwilioSender(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        sms_from=settings.twilio_sms_from,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        whatsapp_from=settings.twilio_whatsapp_from,
+        api_base_url=settings.twilio_api_base_url,
+    )
 
 
 # Sending

@@ -26,7 +26,6 @@ from bot.web import (
     public,
     second_factor,
     simulator,
-    smsgate,
     webhooks,
     wording,
 )
@@ -41,7 +40,6 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     wording.init_app(app)
     app.register_blueprint(webhooks.bp)
-    app.register_blueprint(smsgate.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(second_factor.bp)
@@ -64,7 +62,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(inbox.bp)
     app.register_blueprint(public.bp)
     csrf.exempt(webhooks.bp)
-    csrf.exempt(smsgate.bp)
     csrf.exempt(health.bp)
     app.teardown_appcontext(close_db)
     errors.init_app(app)
