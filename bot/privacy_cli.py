@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import click
 
 from bot.command_env import command_database, command_settings
+from bot.privacy import retention
 
 
 @click.group()
@@ -26,8 +27,6 @@ def purge(dry_run: bool, months: int | None) -> None:
     complaint, its code, kind, area, dates and status remain. Prints counts and complaint
     codes only, never a number.
     """
-    from bot.privacy import retention
-
     database, dispose, default_months = _database_and_months()
     months = months or default_months
     try:
@@ -51,7 +50,7 @@ def purge(dry_run: bool, months: int | None) -> None:
 def _database_and_months():  # type: ignore[no-untyped-def]
     """The database and RETENTION_MONTHS: the Flask app's when run as ``flask --app bot``
     (and in tests), else the environment's."""
-    from flask.cli import ScriptInfo
+    from flask.cli import ScriptInfo  # when a command runs: the worker runs without Flask
 
     info = click.get_current_context().find_object(ScriptInfo)
     if info is not None and info.create_app is not None:

@@ -21,7 +21,7 @@ from bot.models import complaint as c
 from bot.complaints import actions
 from bot.complaints.actions import ActionError
 from bot.complaints.notices import notify
-from bot.complaints.queue import ACT_ROLES, get_visible
+from bot.complaints.queue import ACT_ROLES, get_visible, scoped
 from bot.complaints.events import record
 from conversations.catalogue import render
 from conversations.flows import complaint_code
@@ -141,8 +141,6 @@ def root_of(session: Session, officer: Officer, complaint: Complaint) -> Complai
 
 def merged_here(session: Session, officer: Officer, complaint: Complaint) -> list[Complaint]:
     """The duplicates merged into ``complaint`` that the officer sees."""
-    from bot.complaints.queue import scoped
-
     return list(
         session.scalars(
             scoped(officer, simulated=True)
