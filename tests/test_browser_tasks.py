@@ -125,9 +125,9 @@ def test_an_officer_chats_in_the_simulator(browser, rt) -> None:  # type: ignore
     Select(browser.find("#channel")).select_by_value("whatsapp")
     browser.fill("#text", "BAHASA ID")
     browser.click("#composer button", navigates=False)
-    browser.wait_for(lambda: "WhatsApp - answered" in browser.find("#thread").text,
+    browser.wait_for(lambda: "WhatsApp - balasan bot" in browser.find("#thread").text,
                      "the WhatsApp reply")
-    assert "SMS - answered - 1 SMS" in browser.find("#thread").text
+    assert "SMS - balasan bot - 1 SMS" in browser.find("#thread").text
     browser.check("the simulator by WhatsApp")
     # An admin ties the gateway phone to a kelurahan on the jobs page.
     with rt.db.session() as session:

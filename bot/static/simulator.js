@@ -11,7 +11,7 @@
     div.className = "bubble " + (message.direction === "in" ? "mine" : "bot");
     div.textContent = message.body;
     const meta = document.createElement("small");
-    let label = (message.channel === "whatsapp" ? "WhatsApp" : "SMS") + " - " + message.status;
+    let label = (message.channel === "whatsapp" ? "WhatsApp" : "SMS") + " - " + message.label;
     if (message.segments) {
       label += " - " + message.segments + " SMS" + (message.gsm7 ? "" : " (bukan GSM-7)");
     }

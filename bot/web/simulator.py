@@ -103,16 +103,30 @@ def thread():  # type: ignore[no-untyped-def]
         return jsonify(messages=[])
     rows = db.execute(
         select(Message.id, Message.direction, Message.channel, Message.body, Message.status,
-               Message.created_at)
+               Message.kind, Message.created_at)
         .where(Message.contact_id == contact_id)
         .order_by(Message.id.desc())
         .limit(100)
     ).all()
     return jsonify(messages=[
         {"id": r.id, "direction": r.direction, "channel": r.channel, "body": r.body,
-         "status": r.status, "at": r.created_at.isoformat(), **_sms_cost(r.channel, r.body)}
+         "status": r.status, "label": _label(r.direction, r.status, r.kind),
+         "at": r.created_at.isoformat(), **_sms_cost(r.channel, r.body)}
         for r in reversed(rows)
     ])
+
+
+# What each message is, as the officer reads it: a simulated contact's messages are
+# never sent, so what matters is who wrote it and what became of it.
+_IN_LABELS = {"received": "menunggu diproses", "handled": "pesan warga",
+              "failed": "gagal diproses"}
+_OUT_LABELS = {"reply": "balasan bot", "notice": "pemberitahuan", "reminder": "pengingat"}
+
+
+def _label(direction: str, status: str, kind: str | None) -> str:
+    if direction == "in":
+        return _IN_LABELS.get(status, "pesan warga")
+    return _OUT_LABELS.get(kind or "", "pesan bot")
 
 
 def _sms_cost(channel: str, body: str | None) -> dict[str, object]:
