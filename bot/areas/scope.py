@@ -195,6 +195,12 @@ def in_area_filter(officer: Officer, model: type, simulated: bool = False) -> An
     return RULES[model](officer, simulated)
 
 
+def kelurahan_in_area(session: Session, officer: Officer) -> list[Kelurahan]:
+    """The kelurahan of the officer's area, by name (a page's choice of kelurahan)."""
+    return list(session.scalars(
+        select(Kelurahan).where(in_area_filter(officer, Kelurahan)).order_by(Kelurahan.name)))
+
+
 def find_in_area(session: Session, officer: Officer, model: type[Row], row_id: Any) -> Row | None:
     """The row of ``model`` with id ``row_id`` if the officer may see it, else None
     (missing and out of the area alike). A simulated row opens too: the officer asked for

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from bot.areas import scope as area_scope
 from bot.models import Kelurahan, Ksm, KsmMember, Officer, Proposal
 from bot.models import ksm as k
-from bot.ksm.area import area_condition, real_ksm
+from bot.ksm.area import real_ksm
 
 TARGET = 0.30
 
@@ -50,7 +51,7 @@ def kelurahan_stats(session: Session, officer: Officer,
     count only when ``simulated`` asks for them."""
     stats = {
         kel.id: KelurahanStats(kel.id, kel.name, kel.kota)
-        for kel in session.execute(select(Kelurahan).where(area_condition(officer)).order_by(Kelurahan.name)).scalars()
+        for kel in session.execute(select(Kelurahan).where(area_scope.in_area_filter(officer, Kelurahan)).order_by(Kelurahan.name)).scalars()
     }
     if not stats:
         return []

@@ -24,7 +24,6 @@ from bot.ksm import announcements as svc
 from bot.officers import labels
 from bot.areas import local_time
 from bot.areas import scope as area_scope
-from bot.ksm.area import area_condition, in_area, kelurahan_in_area
 from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
 
@@ -49,9 +48,9 @@ def index():  # type: ignore[no-untyped-def]
     rows = db.execute(
         select(Announcement, Kelurahan.name)
         .join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
-        .where(area_condition(current_user)).order_by(Announcement.id.desc()).limit(200)).all()
+        .where(area_scope.in_area_filter(current_user, Kelurahan)).order_by(Announcement.id.desc()).limit(200)).all()
     return render_template("announcements_list.html", rows=rows,
-                           kelurahan=kelurahan_in_area(db, current_user),
+                           kelurahan=area_scope.kelurahan_in_area(db, current_user),
                            zones=local_time.zones_of(db, (a.kelurahan_id for a, _ in rows)))
 
 
@@ -60,7 +59,7 @@ def index():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     db = get_db()
     kelurahan_id = request.values.get("kelurahan_id", type=int)
-    if kelurahan_id is None or not in_area(db, current_user, kelurahan_id):
+    if kelurahan_id is None or area_scope.find_in_area(db, current_user, Kelurahan, kelurahan_id) is None:
         abort(404)
     proposals = svc.eligible(db, kelurahan_id)
     if request.method == "POST":

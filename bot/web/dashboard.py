@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from bot.areas import scope as area_scope
 from bot import clock
 from bot.models import Broadcast, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
 from bot.models import broadcast as b
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.complaints import queue as complaint_queue
-from bot.ksm.area import area_condition, real_ksm
+from bot.ksm.area import real_ksm
 from bot.ksm.monev import overdue_condition
 from bot.officers.accounts import area_label
 from bot.web.request import get_db, get_runtime
@@ -31,7 +32,7 @@ def _count(db: Session, query: Any) -> int:
 
 
 def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
-    in_area = area_condition(current_user)
+    in_area = area_scope.in_area_filter(current_user, Kelurahan)
     ksms = (select(Ksm.id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
             .where(in_area, real_ksm()))
     latest = (select(MonevPeriod.ksm_id, func.max(MonevPeriod.number).label("number"))

@@ -20,7 +20,7 @@ from bot.areas import local_time
 from bot.areas import scope as area_scope
 from bot.ksm import poor_list
 from bot.ksm.registration import KsmError, reject, verify
-from bot.ksm.area import kelurahan_in_area, ksm_condition, wants_simulated
+from bot.ksm.area import wants_simulated
 from bot.ksm.lookups import ksm_views
 from bot.ksm.stats import TARGET, kelurahan_stats
 from bot.web.request import get_db, get_runtime
@@ -50,7 +50,7 @@ def index():  # type: ignore[no-untyped-def]
         status = k.WAITING
     db = get_db()
     simulated = wants_simulated(request.args)
-    counted = ksm_condition(current_user, simulated)
+    counted = area_scope.in_area_filter(current_user, Ksm, simulated)
     views = ksm_views(db, Ksm.status == status, counted)
     counts = dict.fromkeys(k.KSM_STATUSES, 0)
     counts.update(db.execute(
@@ -163,7 +163,7 @@ def stats():  # type: ignore[no-untyped-def]
 def export_ksms():  # type: ignore[no-untyped-def]
     db = get_db()
     simulated = wants_simulated(request.args)
-    counted = ksm_condition(current_user, simulated)
+    counted = area_scope.in_area_filter(current_user, Ksm, simulated)
     rows = db.execute(
         select(Ksm, Kelurahan.name, Kelurahan.kota, Kelurahan.time_zone)
         .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
@@ -191,7 +191,7 @@ def export_members():  # type: ignore[no-untyped-def]
         select(KsmMember, Ksm.code, Ksm.name, Kelurahan.name, Contact.phone)
         .join(Ksm, Ksm.id == KsmMember.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .join(Contact, Contact.id == KsmMember.contact_id)
-        .where(ksm_condition(current_user, wants_simulated(request.args)))
+        .where(area_scope.in_area_filter(current_user, Ksm, wants_simulated(request.args)))
         .order_by(Ksm.code, KsmMember.id)
     ).all()
     header = ["Kode KSM", "Nama KSM", "Kelurahan", "Anggota", "L/P", "Peran", "Status", "HP"]
@@ -213,7 +213,7 @@ def export_members():  # type: ignore[no-untyped-def]
 def poor_residents():  # type: ignore[no-untyped-def]
     """The kelurahan's daftar jiwa miskin, with who of them is in a KSM (bkm/admin only)."""
     db = get_db()
-    areas = kelurahan_in_area(db, current_user)
+    areas = area_scope.kelurahan_in_area(db, current_user)
     chosen = next((kel for kel in areas if kel.id == request.args.get("kelurahan_id", type=int)),
                   areas[0] if len(areas) == 1 else None)
     rows = []

@@ -15,13 +15,7 @@ from bot.ksm import proposals as ksm_proposals
 from bot.officers import labels
 from bot.ksm.registration import KsmError
 from bot.areas import scope as area_scope
-from bot.ksm.area import (
-    area_condition,
-    in_area,
-    kelurahan_in_area,
-    ksm_condition,
-    wants_simulated,
-)
+from bot.ksm.area import wants_simulated
 from bot.ksm.poor_list import beneficiaries_ok
 from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
@@ -44,7 +38,7 @@ def queue():  # type: ignore[no-untyped-def]
         .join(Ksm, Ksm.id == Proposal.ksm_id).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
         .outerjoin(PjmProgram, PjmProgram.id == Proposal.pjm_program_id)
         .outerjoin(Officer, Officer.id == Proposal.reviewed_by_id)
-        .where(ksm_condition(current_user, simulated))
+        .where(area_scope.in_area_filter(current_user, Ksm, simulated))
         .order_by(Proposal.id)
     )
     if unit in k.UNITS:
@@ -93,11 +87,11 @@ def new():  # type: ignore[no-untyped-def]
     db = get_db()
     ksms = db.execute(
         select(Ksm).join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
-        .where(Ksm.status == k.VERIFIED, ksm_condition(current_user)).order_by(Ksm.name)
+        .where(Ksm.status == k.VERIFIED, area_scope.in_area_filter(current_user, Ksm)).order_by(Ksm.name)
     ).scalars().all()
     programs = db.execute(
         select(PjmProgram).join(Kelurahan, Kelurahan.id == PjmProgram.kelurahan_id)
-        .where(PjmProgram.active.is_(True), area_condition(current_user)).order_by(PjmProgram.name)
+        .where(PjmProgram.active.is_(True), area_scope.in_area_filter(current_user, Kelurahan)).order_by(PjmProgram.name)
     ).scalars().all()
     if request.method == "POST":
         ksm = next((x for x in ksms if x.id == request.form.get("ksm_id", type=int)), None)
@@ -136,7 +130,7 @@ def programs():  # type: ignore[no-untyped-def]
             abort(403)
         kelurahan_id = request.form.get("kelurahan_id", type=int)
         name = " ".join((request.form.get("name") or "").split())
-        if not in_area(db, current_user, kelurahan_id):
+        if area_scope.find_in_area(db, current_user, Kelurahan, kelurahan_id) is None:
             abort(404)
         if not 1 <= len(name) <= 120:
             flash("Nama program wajib diisi (maks 120 huruf).", "error")
@@ -147,6 +141,6 @@ def programs():  # type: ignore[no-untyped-def]
         return redirect(url_for("ksm_proposals.programs"))
     rows = db.execute(
         select(PjmProgram, Kelurahan.name).join(Kelurahan, Kelurahan.id == PjmProgram.kelurahan_id)
-        .where(area_condition(current_user)).order_by(Kelurahan.name, PjmProgram.id)
+        .where(area_scope.in_area_filter(current_user, Kelurahan)).order_by(Kelurahan.name, PjmProgram.id)
     ).all()
-    return render_template("ksm_programs.html", rows=rows, kelurahan=kelurahan_in_area(db, current_user))
+    return render_template("ksm_programs.html", rows=rows, kelurahan=area_scope.kelurahan_in_area(db, current_user))

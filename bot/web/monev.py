@@ -6,11 +6,11 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 
+from bot.areas import scope as area_scope
 from bot import clock
 from bot.models import Kelurahan, Ksm, MonevPeriod, MonevReport
 from bot.models import ksm as k
 from bot.officers import labels
-from bot.ksm.area import ksm_condition
 from bot.ksm.monev import overdue_condition, status_of
 from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
@@ -39,7 +39,7 @@ def index():  # type: ignore[no-untyped-def]
         .outerjoin(MonevPeriod, and_(MonevPeriod.ksm_id == Ksm.id,
                                      MonevPeriod.number == latest.c.number))
         .outerjoin(MonevReport, MonevReport.period_id == MonevPeriod.id)
-        .where(Ksm.status == k.VERIFIED, ksm_condition(current_user))
+        .where(Ksm.status == k.VERIFIED, area_scope.in_area_filter(current_user, Ksm))
     )
     overdue_count = db.scalar(select(func.count()).select_from(
         query.where(overdue_condition(now, days)).subquery()))
