@@ -7,6 +7,7 @@ budget.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -51,4 +52,23 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text ``key`` in ``language`` (falling back to Indonesian) with ``params``."""
     text = _TEXTS[key]
     template = text.en if language == "en" else text.id
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    if "ksm" in params:  # every text writes "KSM {ksm}"
+        params = {**params, "ksm": ksm_name(str(params["ksm"]))}
+    return template.format(**params)
+
+
+_KSM_WORD = re.compile(r"\s*ksm\b[\s.:-]*", re.IGNORECASE)
+
+
+def ksm_name(name: str) -> str:
+    """A KSM's name without the word "KSM" that residents often start it with: texts
+    and pages write "KSM {name}", and "KSM KSM Mawar" reads as a mistake."""
+    rest = _KSM_WORD.sub("", name, count=1) if _KSM_WORD.match(name) else name
+    return rest.strip() or name
+
+
+def ksm_title(name: str) -> str:
+    """``KSM Mawar`` for a KSM named ``Mawar`` or ``KSM Mawar``."""
+    return f"KSM {ksm_name(name)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import conversations.engine  # noqa: F401  (loads the engine's texts)
-from conversations.catalogue import entries
+from conversations.catalogue import entries, render
 from conversations.engine import Engine
 from conversations.gsm import non_gsm7_chars, segments
 from conversations.model import Conversation, Inbound
@@ -44,3 +44,14 @@ def test_segment_arithmetic() -> None:
     assert segments("\u2019" + "a" * 69) == 1  # a curly quote forces UCS-2: 70 per segment
     assert segments("\u2019" + "a" * 70) == 2
     assert segments("[" * 80) == 1 and segments("[" * 81) == 2  # extension chars count twice
+
+
+def test_a_ksm_named_with_the_word_ksm_is_not_called_ksm_twice() -> None:
+    from conversations.catalogue import ksm_title
+
+    text = render("rapat.next", "id", ksm="KSM Mawar", when="Sabtu 19.30", place="balai")
+    assert "KSM Mawar" in text and "KSM KSM" not in text
+    assert render("rapat.next", "id", ksm="Mawar", when="x", place="y") == render(
+        "rapat.next", "id", ksm="ksm. Mawar", when="x", place="y")
+    assert [ksm_title(n) for n in ("KSM Mawar", "Mawar", "Ksm-Jaya")] == [
+        "KSM Mawar", "KSM Mawar", "KSM Jaya"]

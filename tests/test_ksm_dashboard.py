@@ -161,3 +161,18 @@ def test_a_burst_of_registrations_in_one_kelurahan_is_flagged_to_the_bkm(rt, cli
     assert "Pendaftaran beruntun" in page and "20 KSM dalam 10 menit" in page
     assert "Pendaftaran beruntun" in client.get(f"/ksm/{burst}").get_data(as_text=True)
     assert "Pendaftaran beruntun" not in client.get(f"/ksm/{lone}").get_data(as_text=True)
+
+
+def test_a_ksm_named_ksm_is_headed_ksm_once(rt, officer_login) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from bot.models import Kelurahan, Ksm
+    from tests.meeting_helpers import make_ksm
+
+    ksm = make_ksm(rt, kelurahan="Sukamaju")
+    with rt.db.session() as session:
+        session.execute(update(Ksm).where(Ksm.id == ksm["id"]).values(name="KSM Mawar"))
+        kelurahan = session.get(Kelurahan, ksm["kelurahan_id"])
+    client = officer_login("bkm_suka", "bkm", kelurahan=kelurahan)
+    page = client.get(f"/ksm/{ksm['id']}").get_data(as_text=True)
+    assert "<h1>KSM Mawar <small" in page and "KSM KSM" not in page

@@ -34,7 +34,7 @@ from bot.complaints.intake import open_complaint
 from bot.ksm.registration import notify
 from bot.ksm.area import real_ksm
 from bot.messaging.notices import broadcast_text
-from conversations.catalogue import LANGUAGES, render
+from conversations.catalogue import LANGUAGES, ksm_title, render
 from conversations.flows.announcement_reply import ReplyToAnnouncement
 from conversations.flows.complaint import FileComplaint
 from conversations.gsm import segments, to_gsm7
@@ -146,12 +146,12 @@ def text_params(session: Session, announcement: Announcement) -> dict[str, Any]:
     # Everything that goes into the texts is made plain GSM-7: one curly apostrophe in
     # a KSM's name would make the whole SMS UCS-2 (70 characters a segment, not 160).
     short = "; ".join(f"{i.rank} {cut_at_word(to_gsm7(p.title), SHORT_TITLE)} "
-                      f"(KSM {to_gsm7(s.name)})" for i, p, s in chosen)
-    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - KSM {to_gsm7(s.name)}: {i.reason}"
+                      f"({to_gsm7(ksm_title(s.name))})" for i, p, s in chosen)
+    full = "\n".join(f"{i.rank}. {to_gsm7(p.title)} - {to_gsm7(ksm_title(s.name))}: {i.reason}"
                      for i, p, s in chosen)
     return {"kelurahan": to_gsm7(kelurahan.name) if kelurahan else "",
             "title": announcement.title, "items": short, "items_full": full,
-            "others": "; ".join(f"{to_gsm7(p.title)} (KSM {to_gsm7(s.name)})"
+            "others": "; ".join(f"{to_gsm7(p.title)} ({to_gsm7(ksm_title(s.name))})"
                                 for _, p, s in others) or "-"}
 
 

@@ -16,6 +16,7 @@ from bot.officers import labels
 from bot.areas import local_time
 from bot.areas.working_days import last_day, long_date
 from bot.web.request import get_db
+from conversations.catalogue import ksm_title
 from conversations.flows.meeting_common import DEFAULT_ZONE
 
 
@@ -65,4 +66,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.add_template_filter(due_day, "due_day")
     app.add_template_filter(label, "label")
+    app.add_template_filter(ksm_title, "ksm_title")
     app.context_processor(_labels)
