@@ -18,6 +18,7 @@ from bot.models import (
     Announcement,
     AnnouncementComplaint,
     AnnouncementItem,
+    Broadcast,
     Complaint,
     Contact,
     Kelurahan,
@@ -27,6 +28,7 @@ from bot.models import (
     Proposal,
 )
 from bot.models import announcement as an
+from bot.models import broadcast as b
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.ksm.announcement_estimate import estimate
@@ -225,14 +227,32 @@ def publish(session: Session, announcement: Announcement, now: datetime,
 
 def sending_progress(session: Session, announcement: Announcement,
                      now: datetime | None = None) -> dict[str, int]:
-    """Queued / sent / delivered / failed / skipped over the announcement's broadcasts
-    (``bot.broadcasts.progress``: "sent" includes the delivered ones)."""
+    """Queued / held / sent / failed / skipped over the announcement's broadcasts, each
+    message in one of them, so they add up to the total; "delivered" is the part of
+    "sent" the phones confirmed (``bot.broadcasts.progress`` counts the held among the
+    queued: here they are apart, as the officer reads them side by side)."""
     total = dict.fromkeys(("queued", "held", "sent", "delivered", "failed", "unknown",
                            "skipped", "total"), 0)
     for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
         for key, value in progress(session, int(broadcast_id), now).items():
             total[key] = total.get(key, 0) + value
+    total["queued"] -= total["held"]
     return total
+
+
+def still_sending(session: Session, announcements: list[Announcement]) -> set[int]:
+    """The ids of ``announcements`` whose messages are still going out (a broadcast of
+    theirs is sending): what the home page counts as "sedang dikirim" and the list shows,
+    so the two agree. A meeting's notices are broadcasts too, but no announcement."""
+    ids = {a.id: {int(x) for x in (a.broadcast_ids or "").split(",") if x}
+           for a in announcements if a.status == an.PUBLISHED}
+    wanted = set().union(*ids.values()) if ids else set()
+    if not wanted:
+        return set()
+    sending = set(session.scalars(select(Broadcast.id).where(
+        Broadcast.id.in_(wanted), Broadcast.status == b.SENDING)))
+    return {announcement_id for announcement_id, broadcasts in ids.items()
+            if broadcasts & sending}
 
 
 # What the officer reads about the sending as a whole.
@@ -250,8 +270,8 @@ def sending_state(session: Session, announcement: Announcement,
     if announcement.status != an.PUBLISHED:
         state, done = STATE_DRAFT, False
     else:
-        done = counts["queued"] == 0
-        held = not done and counts["held"] == counts["queued"]
+        done = counts["queued"] + counts["held"] == 0
+        held = not done and counts["queued"] == 0
         state = STATE_DONE if done else STATE_HELD if held else STATE_SENDING
     summary = (f"Antre {counts['queued']}, Terkirim {counts['sent']}, "
                f"Diterima {counts['delivered']}, Gagal {counts['failed']}")

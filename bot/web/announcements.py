@@ -48,8 +48,14 @@ def index():  # type: ignore[no-untyped-def]
     rows = db.execute(
         select(Announcement, Kelurahan.name)
         .join(Kelurahan, Kelurahan.id == Announcement.kelurahan_id)
-        .where(area_scope.in_area_filter(current_user, Kelurahan)).order_by(Announcement.id.desc()).limit(200)).all()
-    return render_template("announcements_list.html", rows=rows,
+        .where(area_scope.in_area_filter(current_user, Announcement))
+        .order_by(Announcement.id.desc()).limit(200)).all()
+    sending = svc.still_sending(db, [a for a, _ in rows])
+    only_sending = request.args.get("sending") == "1"
+    if only_sending:
+        rows = [row for row in rows if row[0].id in sending]
+    return render_template("announcements_list.html", rows=rows, sending=sending,
+                           only_sending=only_sending,
                            kelurahan=area_scope.kelurahan_in_area(db, current_user),
                            zones=local_time.zones_of(db, (a.kelurahan_id for a, _ in rows)))
 

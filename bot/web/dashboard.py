@@ -11,9 +11,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from bot.areas import scope as area_scope
+from bot.ksm import announcements
 from bot import clock
-from bot.models import Broadcast, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
-from bot.models import broadcast as b
+from bot.models import Announcement, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
+from bot.models import announcement as an
 from bot.models import complaint as c
 from bot.models import ksm as k
 from bot.complaints import queue as complaint_queue
@@ -45,8 +46,10 @@ def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
     proposals = (select(Proposal.id).join(Ksm, Ksm.id == Proposal.ksm_id)
                  .join(Kelurahan, Kelurahan.id == Ksm.kelurahan_id)
                  .where(in_area, real_ksm(), Proposal.status == k.SUBMITTED))
-    sending = (select(Broadcast.id).join(Kelurahan, Kelurahan.id == Broadcast.kelurahan_id)
-               .where(in_area, Broadcast.status == b.SENDING))
+    published = db.scalars(select(Announcement).where(
+        Announcement.status == an.PUBLISHED,
+        area_scope.in_area_filter(current_user, Announcement))).all()
+    sending = len(announcements.still_sending(db, list(published)))
     return [
         {"count": _count(db, ksms.where(Ksm.status == k.WAITING)), "label": "KSM menunggu verifikasi",
          "href": url_for("ksm.index", status=k.WAITING), "warn": False},
@@ -54,8 +57,8 @@ def _ksm_work(db: Session, now: datetime, days: int) -> list[dict[str, Any]]:
          "href": url_for("ksm_proposals.queue"), "warn": False},
         {"count": _count(db, monev_late), "label": "KSM terlambat lapor monev",
          "href": url_for("monev.index", overdue=1), "warn": True},
-        {"count": _count(db, sending), "label": "pengumuman sedang dikirim",
-         "href": url_for("announcements.index"), "warn": False},
+        {"count": sending, "label": "pengumuman sedang dikirim",
+         "href": url_for("announcements.index", sending=1), "warn": False},
     ]
 
 
