@@ -176,3 +176,10 @@ def test_a_ksm_named_ksm_is_headed_ksm_once(rt, officer_login) -> None:  # type:
     client = officer_login("bkm_suka", "bkm", kelurahan=kelurahan)
     page = client.get(f"/ksm/{ksm['id']}").get_data(as_text=True)
     assert "<h1>KSM Mawar <small" in page and "KSM KSM" not in page
+
+
+def test_a_missing_value_in_a_csv_is_a_plain_dash() -> None:
+    from bot.web.csv_download import safe_cell
+
+    assert [safe_cell(v) for v in ("-", "-1+2", "=A1", "Mawar", None)] == [
+        "-", "'-1+2", "'=A1", "Mawar", None]

@@ -276,7 +276,23 @@ def test_unknown_codes_get_a_404_page_in_indonesian(rt, client) -> None:
         assert response.status_code == 404, path
         html = response.get_data(as_text=True)
         assert "Wilayah tidak ditemukan" in html and "Set-Cookie" not in response.headers
-    assert client.get("/publik/32.73.14.1004?bulan=2099-01").status_code == 200  # bad month: now
+
+
+def test_a_month_with_no_figures_is_said_so_not_swapped_for_this_one(rt, client) -> None:
+    _area(rt, SUKAMAJU, "Sukamaju")
+    for month in ("2026-13", "2099-01", "kemarin", "2026-1"):
+        response = client.get(f"/publik/32.73.14.1004?bulan={month}")
+        assert response.status_code == 400, month
+        html = response.get_data(as_text=True)
+        assert "Bulan tidak dikenal" in html and "?bulan=2026-11" in html, month
+    assert client.get("/publik/kota/32.73?bulan=2026-13").status_code == 400
+    assert client.get("/publik/32.73.14.1004?bulan=2026-10").status_code == 200
+
+
+def test_the_computation_time_is_the_areas_local_time(rt, client) -> None:
+    _area(rt, SUKAMAJU, "Sukamaju")
+    html = client.get("/publik/32.73.14.1004").get_data(as_text=True)
+    assert "Dihitung 18/11/2026 10." in html and " WIB;" in html and "UTC" not in html
 
 
 def test_info_by_sms_answers_this_months_figures_in_one_segment(rt, client) -> None:

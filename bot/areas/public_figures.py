@@ -57,6 +57,7 @@ from bot.models import (
 from bot.models import announcement as an
 from bot.models import complaint as c
 from bot.models import ksm as k
+from bot.areas import local_time
 from bot.areas.imports import normalise_code
 from bot.complaints.queue import not_simulated
 from bot.complaints.recap import month_bounds
@@ -311,7 +312,7 @@ def kelurahan_figures(session: Session, kelurahan: Kelurahan, month: str | None 
         "complaints": _complaint_table(lambda kind, m: [counts.get((kelurahan.id, kind, m), 0)]),
         "ksm": _ksm_table(lambda status: [ksms.get((kelurahan.id, status), 0)]),
         "funded": _funded_summary(funded(session, [kelurahan.id], start, end)),
-        "computed_at": datetime.now(timezone.utc).isoformat(),  # to the microsecond: it names the figures
+        **_computed(kelurahan.time_zone),
     }
 
 
@@ -342,8 +343,17 @@ def kota_figures(session: Session, kota: Kota, month: str | None = None) -> dict
         "ksm": _ksm_table(lambda status: [ksms.get((i, status), 0) for i in ids]),
         "funded": _funded_summary([item for _kel_id, item in funded_rows]),
         "breakdown": _breakdown(members, counts, ksms, [kel_id for kel_id, _item in funded_rows]),
-        "computed_at": datetime.now(timezone.utc).isoformat(),  # to the microsecond: it names the figures
+        **_computed(session.scalar(select(Kelurahan.time_zone)
+                                   .where(Kelurahan.kota_area_id == kota.area_id).limit(1))),
     }
+
+
+def _computed(time_zone: str | None) -> dict[str, str]:
+    """When the figures were computed: to the microsecond (it names them: the rendered
+    page's cache key), and as a reader of the area reads the time (``07/12/2026 14.05
+    WITA``)."""
+    now = datetime.now(timezone.utc)
+    return {"computed_at": now.isoformat(), "computed_local": local_time.short(now, time_zone)}
 
 
 def month_key(month: str | None) -> str:

@@ -16,8 +16,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
-    """``value``, quoted when a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+    """``value``, quoted when a spreadsheet would run it as a formula. A lone ``-``
+    (the mark of a missing value) is no formula and stays as it is."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and value != "-":
         return "'" + value
     return value
 

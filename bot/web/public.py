@@ -34,9 +34,23 @@ def month_label(month: str) -> str:
     return f"{MONTHS_ID[int(number) - 1]} {year}"
 
 
+class _BadMonth(Exception):
+    """``?bulan=`` names no month with figures (``2026-13``, a future month, words)."""
+
+
 def _month_arg() -> str | None:
-    month = (request.args.get("bulan") or "").strip()[:7]
-    return month if month and figures.is_known_month(month) else None
+    month = (request.args.get("bulan") or "").strip()
+    if not month:
+        return None
+    if len(month) != 7 or not figures.is_known_month(month):
+        raise _BadMonth(month[:20])
+    return month
+
+
+def _bad_month(month: str) -> Response:
+    return _public(render_template("public/bad_month.html", month=month,
+                                   months=[(m, month_label(m)) for m in figures.recent_months()]),
+                   400)
 
 
 def _public(html: str, status: int = 200) -> Response:
@@ -84,11 +98,17 @@ def index() -> Response:
 
 @bp.get("/kota/<code>")
 def kota(code: str) -> Response:
-    data = figures.kota_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    try:
+        data = figures.kota_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    except _BadMonth as exc:
+        return _bad_month(str(exc))
     return _not_found() if data is None else _render("public/area.html", data)
 
 
 @bp.get("/<code>")
 def kelurahan(code: str) -> Response:
-    data = figures.kelurahan_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    try:
+        data = figures.kelurahan_page(cache_for(get_runtime()), get_db, code, _month_arg())
+    except _BadMonth as exc:
+        return _bad_month(str(exc))
     return _not_found() if data is None else _render("public/area.html", data)
