@@ -160,3 +160,44 @@ def test_poor_list_page_is_for_bkm_of_the_area(runner, rt, sukamaju, tmp_path, o
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").data)})
     client = officer_login("fas", "fasilitator", kelurahan=sukamaju)
     assert client.get("/ksm/poor-list").status_code == 403
+
+
+def test_verifying_a_ksm_that_breaks_its_rule_needs_a_reason(runner, rt, sukamaju, tmp_path, phone, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    """As for a proposal: one tap does not verify a KSM whose page says the poor-list
+    rule fails; the officer writes why it is verified all the same, and the page keeps it."""
+    from bot.models import Ksm
+
+    assert _import(runner, _write(tmp_path, GOOD)).exit_code == 0
+    code = form_ksm(phone, rt)  # Budi is not matched: 2/3 on the list
+    ksm = ksm_row(rt, code)
+    client = officer_login("bkm", "bkm", kelurahan=sukamaju)
+    page = client.get(f"/ksm/{ksm.id}").data.decode()
+    assert 'name="rule_override"' in page  # the form asks for the reason up front
+    token = csrf_token(page.encode())
+    refused = client.post(f"/ksm/{ksm.id}/verify", data={"csrf_token": token},
+                          follow_redirects=True).data.decode()
+    assert "belum memenuhi aturan daftar miskin" in refused and "alasan pengecualian" in refused
+    with rt.db.session() as session:
+        assert session.get(Ksm, ksm.id).status == "waiting_verification"
+
+    client.post(f"/ksm/{ksm.id}/verify", data={
+        "csrf_token": token, "rule_override": "Budi baru pindah, masuk daftar bulan depan"})
+    with rt.db.session() as session:
+        verified = session.get(Ksm, ksm.id)
+        assert verified.status == "verified"
+        assert verified.rule_override_reason == "Budi baru pindah, masuk daftar bulan depan"
+    page = client.get(f"/ksm/{ksm.id}").data.decode()
+    assert "Diverifikasi dengan pengecualian: Budi baru pindah" in page
+
+
+def test_without_a_poor_list_the_rule_cannot_be_judged_and_verifying_needs_no_reason(rt, sukamaju, phone, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import Ksm
+
+    code = form_ksm(phone, rt)
+    ksm = ksm_row(rt, code)
+    client = officer_login("bkm", "bkm", kelurahan=sukamaju)
+    page = client.get(f"/ksm/{ksm.id}").data.decode()
+    assert "belum dapat dinilai" in page and "daftar miskin kelurahan ini belum diimpor" in page
+    client.post(f"/ksm/{ksm.id}/verify", data={"csrf_token": csrf_token(page.encode())})
+    with rt.db.session() as session:
+        assert session.get(Ksm, ksm.id).status == "verified"

@@ -194,7 +194,12 @@ class Standing:
 
 def standing(session: Session, ksm: Ksm) -> Standing:
     """UPK: every member on the list, one per household. UPS: proposals 100% poor
-    beneficiaries. UPL: proposals mostly (more than half) poor beneficiaries."""
+    beneficiaries. UPL: proposals mostly (more than half) poor beneficiaries. Without a
+    list imported for the kelurahan the rule cannot be judged (None)."""
+    has_list = session.scalar(select(PoorResident.id)
+                              .where(PoorResident.kelurahan_id == ksm.kelurahan_id).limit(1))
+    if has_list is None:
+        return Standing(None, "daftar miskin kelurahan ini belum diimpor", 0, 0)
     rows = session.execute(
         select(KsmMember.poor_resident_id, PoorResident.household)
         .outerjoin(PoorResident, PoorResident.id == KsmMember.poor_resident_id)

@@ -17,6 +17,7 @@ from bot.models import ksm as k
 from bot.outbox import queue_message
 from bot.phone import display
 from bot.ksm.lookups import ksm_view
+from bot.ksm import poor_list
 from bot.ksm.poor_list import match_member
 from conversations.catalogue import render
 from conversations.flows.ksm_common import (
@@ -297,10 +298,21 @@ def decline(effect: DeclineKsm, ctx: EffectContext) -> None:
     _tell_leader(session, ksm, "ksm.notice.declined", member.name, ctx)
 
 
-def verify(session: Session, ksm: Ksm, officer: Officer, now: datetime) -> list[int]:
-    """The BKM verifies a KSM waiting for it; returns the leader's message ids to send."""
+def verify(session: Session, ksm: Ksm, officer: Officer, now: datetime,
+           rule_override: str = "") -> list[int]:
+    """The BKM verifies a KSM waiting for it; returns the leader's message ids to send.
+
+    A KSM whose poor-list rule fails (``poor_list.standing``) is verified only with a
+    reason for the exception, kept on the KSM, as a proposal's (``bot.ksm.proposals``).
+    """
     if ksm.status != k.WAITING:
         raise KsmError("Hanya KSM yang menunggu verifikasi dapat diverifikasi.")
+    rule_override = to_gsm7(" ".join((rule_override or "").split()))[:REASON_MAX]
+    standing = poor_list.standing(session, ksm)
+    if standing.ok is False and not rule_override:
+        raise KsmError(f"KSM ini belum memenuhi aturan daftar miskin ({standing.summary}): "
+                       "tulis alasan pengecualian untuk memverifikasinya.")
+    ksm.rule_override_reason = rule_override if standing.ok is False else None
     ksm.status = k.VERIFIED
     ksm.verified_at = now
     ksm.verified_by_id = officer.id

@@ -63,6 +63,8 @@ class Ksm(Base):
     values_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(24), default=FORMING, index=True)
     rejection_reason: Mapped[str | None] = mapped_column(String(300))
+    # Verified though the poor-list rule failed: the BKM officer's reason, kept.
+    rule_override_reason: Mapped[str | None] = mapped_column(String(300))
     cycle_stage: Mapped[str] = mapped_column(String(6), default="KSM-2")
     leader_contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     # Registered by a simulated leader (the dashboard's simulator): counted nowhere unless

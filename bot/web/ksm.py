@@ -93,7 +93,9 @@ def detail(ksm_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:ksm_id>/verify")
 @require_role("bkm")
 def verify_ksm(ksm_id: int):  # type: ignore[no-untyped-def]
-    return _decide(ksm_id, lambda db, ksm, now: verify(db, ksm, current_user, now), "KSM diverifikasi.")
+    override = request.form.get("rule_override", "")
+    return _decide(ksm_id, lambda db, ksm, now: verify(db, ksm, current_user, now, override),
+                   "KSM diverifikasi.")
 
 
 @bp.post("/<int:ksm_id>/reject")
