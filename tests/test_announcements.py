@@ -426,3 +426,17 @@ def test_the_home_pages_sending_figure_is_the_list_behind_it(rt, client, officer
     count, href = figure()
     assert count == 0 and "sedang dikirim" not in client.get("/announcements/").get_data(
         as_text=True).replace("Sedang dikirim", "")
+
+
+def test_a_proposal_already_announced_as_chosen_is_not_offered_again(
+        rt, client, officer_login, csrf_token) -> None:  # type: ignore[no-untyped-def]
+    ann = published(rt, client, officer_login, csrf_token)
+    with rt.db.session() as session:
+        kelurahan = session.scalar(select(Kelurahan).where(Kelurahan.name == "Sukamaju"))
+    new_page = f"/announcements/new?kelurahan_id={kelurahan.id}"
+    # A draft does not take it away yet...
+    assert "Perbaikan jalan setapak" in client.get(new_page).get_data(as_text=True)
+    client.post(ann["url"] + "/publish", data={"csrf_token": ann["token"], "messages": "7"})
+    # ...once published, the chosen one is done; the one not chosen may go again.
+    page = client.get(new_page).get_data(as_text=True)
+    assert "Perbaikan jalan setapak" not in page and "Pelatihan menjahit" in page

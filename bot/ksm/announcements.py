@@ -62,10 +62,15 @@ class Choice:
 
 
 def eligible(session: Session, kelurahan_id: int) -> list[tuple[Proposal, Ksm]]:
-    """The proposals that went to the priority meeting (found eligible by their unit)."""
+    """The proposals that go to the priority meeting: found eligible by their unit, and
+    not chosen already in a published announcement (one not chosen may go again)."""
+    announced = (select(AnnouncementItem.proposal_id)
+                 .join(Announcement, Announcement.id == AnnouncementItem.announcement_id)
+                 .where(Announcement.status == an.PUBLISHED, AnnouncementItem.chosen))
     return [tuple(row) for row in session.execute(  # type: ignore[misc]
         select(Proposal, Ksm).join(Ksm, Ksm.id == Proposal.ksm_id)
-        .where(Ksm.kelurahan_id == kelurahan_id, Proposal.status == k.ELIGIBLE, real_ksm())
+        .where(Ksm.kelurahan_id == kelurahan_id, Proposal.status == k.ELIGIBLE, real_ksm(),
+               Proposal.id.not_in(announced))
         .order_by(Proposal.id))]
 
 
