@@ -178,3 +178,23 @@ def test_the_cli_resets_a_lost_second_factor(rt, app, client, runner) -> None:  
     assert client.get("/").status_code == 302  # the session on the lost phone ended
     assert _password(client, "root").headers["Location"].endswith("/2fa/")  # enrol again
     assert runner.invoke(args=["officer", "reset-2fa", "nobody"]).exit_code != 0
+
+
+def test_after_enrolling_the_officer_goes_on_and_a_spent_code_says_wait_for_the_next(
+        rt, client) -> None:  # type: ignore[no-untyped-def]
+    _officer(rt, "root", "admin")
+    _password(client, "root")
+    page = client.get("/2fa/").get_data(as_text=True)
+    secret = re.search(r"Kunci: <code>([A-Z2-7]+)</code>", page).group(1)
+    done = client.post("/2fa/", data={"code": pyotp.TOTP(secret).now(),
+                                      "csrf_token": _csrf(client.get("/2fa/").data)})
+    assert 'href="/">Lanjut ke beranda</a>' in done.get_data(as_text=True)  # a way onward
+    _logout(client)
+    _password(client, "root")
+    # Logging in again within the same 30 seconds: the code on the phone is the one the
+    # enrolment spent. The officer is told to wait for the next one, not that it is wrong.
+    again = _code(client, pyotp.TOTP(secret).now())
+    assert again.status_code == 401
+    text = again.get_data(as_text=True)
+    assert "baru saja dipakai" in text and "kode berikutnya" in text
+    assert _code(client, _next(secret)).status_code == 302

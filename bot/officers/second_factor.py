@@ -103,6 +103,15 @@ def verify(session: Session, officer: Officer, code: str, now: datetime | None =
     return True
 
 
+def just_used(officer: Officer, code: str, now: datetime | None = None) -> bool:
+    """Whether ``code`` is a right TOTP code already spent (this 30-second step or one
+    before): the officer waits for the next one, the code is not wrong."""
+    if not officer.totp_secret or officer.totp_last_step is None:
+        return False
+    step = _step(officer.totp_secret, code, now or datetime.now(timezone.utc))
+    return step is not None and step <= officer.totp_last_step
+
+
 def reset(session: Session, officer: Officer) -> None:
     """Forget the officer's second factor (lost phone): they enrol again at next login.
 

@@ -146,7 +146,11 @@ def code():  # type: ignore[no-untyped-def]
             return _complete(officer, pending.get("next") or url_for("dashboard.index"))
         db.rollback()
         attempts.failed(officer.username, request.remote_addr)
-        flash("Kode salah atau sudah dipakai.", "error")
+        if second_factor.just_used(officer, form.code.data):
+            flash("Kode ini baru saja dipakai. Tunggu kode berikutnya di aplikasi "
+                  "(paling lama 30 detik), lalu masukkan.", "error")
+        else:
+            flash("Kode salah atau sudah dipakai.", "error")
         return render_template("login_code.html", form=form), 401
     if form.is_submitted():
         _say_form_problem(form)
