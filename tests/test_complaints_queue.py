@@ -379,3 +379,91 @@ def test_only_ppm_and_admin_reply_to_the_complainant(rt, client, officer_login, 
     ppm = _issue(rt, "ppm_a", "ppm", kelurahan=kel)
     assert _api(client, ppm, f"/api/complaints/{complaint_id}/reply",
                 {"text": "Kami cek besok"}).status_code == 200
+
+
+def test_the_queue_opens_on_open_complaints_overdue_first_with_bulk_tools_behind_a_button(
+        rt, client, officer_login) -> None:
+    """A tired officer's first screen: what is still to do, the late ones on top; the
+    closed ones one choice away; the bulk tools folded until asked for."""
+    from datetime import timedelta
+
+    from bot.models import Contact
+    from conversations.flows.complaint_code import new_code
+
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    now = datetime.now(timezone.utc)
+    codes: dict[str, str] = {}
+    with rt.db.session() as s:
+        contact = Contact(phone="+6281200009998")
+        s.add(contact)
+        s.flush()
+        for name, status, due in (("late_old", "new", now - timedelta(days=3)),
+                                  ("fresh", "new", now + timedelta(days=2)),
+                                  ("late_new", "verified", now - timedelta(hours=1)),
+                                  ("done", "resolved", None),
+                                  ("newest", "in_follow_up", now + timedelta(days=4))):
+            codes[name] = new_code()
+            s.add(Complaint(code=codes[name], contact_id=contact.id, channel="sms",
+                            text=f"aduan {name}", kelurahan_id=kel.id,
+                            kota_area_id=kel.kota_area_id, provinsi_area_id=kel.provinsi_area_id,
+                            level="kelurahan", status=status, due_at=due, anonymous=True,
+                            names_bkm_member=False))
+    officer_login("ppm_a", "ppm", kelurahan=kel)
+    page = client.get("/complaints/").get_data(as_text=True)
+    order = [name for name in sorted(codes, key=lambda n: page.find(codes[n]))
+             if codes[name] in page]
+    assert order == ["late_new", "late_old", "newest", "fresh"]  # no resolved one
+    everything = client.get("/complaints/?status=all").get_data(as_text=True)
+    assert codes["done"] in everything
+    # The bulk tools are folded behind one button.
+    assert re.search(r'<details class="bulk">\s*<summary>Tindakan untuk aduan terpilih</summary>',
+                     page)
+
+
+def test_overdue_first_pages_walk_every_open_complaint_once(rt, client, officer_login) -> None:
+    from datetime import timedelta
+
+    from bot.models import Contact
+    from conversations.flows.complaint_code import new_code
+
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    now = datetime.now(timezone.utc)
+    with rt.db.session() as s:
+        contact = Contact(phone="+6281200009997")
+        s.add(contact)
+        s.flush()
+        for i in range(130):
+            late = i % 3 == 0
+            s.add(Complaint(code=new_code(), contact_id=contact.id, channel="sms",
+                            text=f"aduan {i}", kelurahan_id=kel.id, kota_area_id=kel.kota_area_id,
+                            provinsi_area_id=kel.provinsi_area_id, level="kelurahan",
+                            status="new", anonymous=True, names_bkm_member=False,
+                            due_at=now + timedelta(days=-1 if late else 1)))
+    officer_login("ppm_a", "ppm", kelurahan=kel)
+    seen: list[int] = []
+    url: str | None = "/complaints/"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += [int(x) for x in re.findall(r'href="/complaints/(\d+)"', page)]
+        found = re.search(r'href="([^"]+)">berikutnya', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(seen) == 130 == len(set(seen))
+    with rt.db.session() as s:
+        late = {x.id for x in s.scalars(select(Complaint).where(Complaint.due_at < now))}
+    assert set(seen[:len(late)]) == late  # every late one before any other
+    assert seen[:len(late)] == sorted(seen[:len(late)], reverse=True)
+    assert seen[len(late):] == sorted(seen[len(late):], reverse=True)
+
+
+def test_a_ppm_officer_hands_to_ppm_colleagues_first(rt, officer_login) -> None:  # type: ignore[no-untyped-def]
+    from bot.complaints.actions import colleagues
+    from bot.models import Officer
+    from bot.officers.accounts import create_or_update
+
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    with rt.db.session() as s:
+        kel = s.merge(kel)
+        for username, role in (("anwar_bkm", "bkm"), ("zaki_ppm", "ppm"), ("budi_ppm", "ppm")):
+            create_or_update(s, username, "password-123", role, kel)
+        me = s.scalar(select(Officer).where(Officer.username == "zaki_ppm"))
+        assert [o.username for o in colleagues(s, me)] == ["budi_ppm", "zaki_ppm", "anwar_bkm"]

@@ -285,7 +285,9 @@ def colleagues(session: Session, officer: Officer, limit: int = 200) -> list[Off
             else Officer.kelurahan_id == officer.kelurahan_id,
             Officer.area_id.is_(None) if officer.area_id is None else Officer.area_id == officer.area_id,
         )
-    return list(session.scalars(query.order_by(Officer.username).limit(limit)))
+    # The officer's own role first (a PPM officer hands to PPM colleagues before BKM).
+    return list(session.scalars(query.order_by(Officer.role != officer.role, Officer.username)
+                                .limit(limit)))
 
 
 def colleagues_for(session: Session, officer: Officer, complaint: Complaint) -> list[Officer]:

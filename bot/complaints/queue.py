@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, false, func, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.models import Area, Complaint, Contact, Kelurahan, Officer
@@ -62,28 +62,34 @@ class Filters:
     overdue: bool = False
     mine: bool = False
     unplaced: bool = False  # only the complaints that need an area
-    before: int | None = None  # keyset cursor: show complaints with a smaller id
+    # Keyset cursor: "o<id>" (among the overdue, those with a smaller id) or "n<id>"
+    # (among the others): the queue lists the overdue first (:func:`page`).
+    before: str | None = None
     simulated: bool = False  # include complaints filed from the dashboard's simulator
     q: str | None = None  # a complaint code (or its start), else words in the text
 
     @classmethod
-    def parse(cls, args: Mapping[str, str]) -> Filters:
+    def parse(cls, args: Mapping[str, str], default_status: str | None = "open") -> Filters:
+        """The filters of a query string. With no ``status`` the officers' queue opens on
+        the open complaints (``default_status``; the API's default is every status);
+        ``status=all`` asks for every status."""
         def number(name: str) -> int | None:
             raw = (args.get(name) or "").strip()
             return int(raw) if raw.isdigit() else None
 
-        status = args.get("status") or None
+        status = args.get("status") or default_status
+        status = None if status == "all" else status
         kind = args.get("kind") or None
         level = args.get("level") or None
         return cls(
             status=status if status in c.STATUSES or status == "open" else None,
+            before=_cursor(args.get("before") or ""),
             kind=kind if kind in c.KINDS else None,
             level=level if level in roles.LEVELS else None,
             kelurahan_id=number("kelurahan"),
             overdue=(args.get("overdue") or "") in ("1", "true", "on"),
             mine=(args.get("mine") or "") in ("1", "true", "on"),
             unplaced=(args.get("area") or "") == "none",
-            before=number("before"),
             simulated=(args.get("simulated") or "") in ("1", "true", "on"),
             q=" ".join((args.get("q") or "").split())[:MAX_SEARCH] or None,
         )
@@ -91,7 +97,7 @@ class Filters:
     def query_args(self, **changes: Any) -> dict[str, Any]:
         """These filters as query-string arguments (for links to the next page)."""
         values = {
-            "status": self.status,
+            "status": None if self.status == "open" else self.status or "all",
             "kind": self.kind,
             "level": self.level,
             "kelurahan": self.kelurahan_id,
@@ -104,6 +110,15 @@ class Filters:
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def _cursor(raw: str) -> str | None:
+    """A page cursor as :func:`page` writes it (``o123``, ``n123``); bare digits, as older
+    links wrote them, are among the others; anything else is the first page."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return "n" + raw
+    return raw if raw[:1] in ("o", "n") and raw[1:].isdigit() else None
 
 
 def scoped(officer: Officer, simulated: bool = False) -> Select[Any]:
@@ -158,19 +173,31 @@ def page(
     filters: Filters,
     now: datetime | None = None,
     size: int = PAGE_SIZE,
-) -> tuple[list[Complaint], int | None]:
-    """One page of the queue, newest first, and the cursor of the next page (or None).
+) -> tuple[list[Complaint], str | None]:
+    """One page of the queue, the overdue first, each part newest first, and the cursor
+    of the next page (or None).
 
-    Keyset pagination (``id < before``) keeps every page as fast as the first one.
+    Keyset pagination in two parts (``o``: due before now; ``n``: the rest), each by
+    ``id < before``, keeps every page as fast as the first one.
     """
     now = now or datetime.now(timezone.utc)
     query = filtered(officer, filters, now)
-    if filters.before:
-        query = query.where(Complaint.id < filters.before)
-    rows = list(session.scalars(query.order_by(Complaint.id.desc()).limit(size + 1)))
+    parts = [("o", Complaint.due_at < now),
+             ("n", or_(Complaint.due_at.is_(None), Complaint.due_at >= now))]
+    start = filters.before[0] if filters.before else "o"
+    rows: list[tuple[str, Complaint]] = []
+    for part, condition in parts[[p for p, _ in parts].index(start):]:
+        part_query = query.where(condition)
+        if filters.before and part == start:
+            part_query = part_query.where(Complaint.id < int(filters.before[1:]))
+        rows += [(part, row) for row in session.scalars(
+            part_query.order_by(Complaint.id.desc()).limit(size + 1 - len(rows)))]
+        if len(rows) > size:
+            break
     more = len(rows) > size
     rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    cursor = f"{rows[-1][0]}{rows[-1][1].id}" if more and rows else None
+    return [row for _, row in rows], cursor
 
 
 def scope_parts(officer: Officer) -> list[Any]:

@@ -90,7 +90,7 @@ def list_complaints():  # type: ignore[no-untyped-def]
     db = get_db()
     now = datetime.now(timezone.utc)
     officer = g.api_officer
-    filters = queue.Filters.parse(request.args)
+    filters = queue.Filters.parse(request.args, default_status=None)
     rows, next_before = queue.page(db, officer, filters, now)
     names = queue.kelurahan_names(db, rows)
     return jsonify(
