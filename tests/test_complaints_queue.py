@@ -3,6 +3,7 @@ flow with its notices to the complainant, quiet hours and working-day deadlines.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import replace
@@ -467,3 +468,26 @@ def test_a_ppm_officer_hands_to_ppm_colleagues_first(rt, officer_login) -> None:
             create_or_update(s, username, "password-123", role, kel)
         me = s.scalar(select(Officer).where(Officer.username == "zaki_ppm"))
         assert [o.username for o in colleagues(s, me)] == ["budi_ppm", "zaki_ppm", "anwar_bkm"]
+
+
+def test_the_complaint_page_shows_the_whole_conversation_that_filed_it(
+        rt, client, officer_login) -> None:  # type: ignore[no-untyped-def]
+    """Every answer the resident typed in the ADUAN dialog and the bot's closing message,
+    in order; nothing from before the complaint or after its dialog."""
+    kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
+    phone = Phone(client, number="+6281255550001")
+    phone.send("MENU")  # before: not part of it
+    phone.send("ADUAN dana BLM dipotong ketua")
+    code = CODE.search(phone.reply).group(1)
+    phone.send("Sukamaju RW 02").send("3").send("LEWATI").send("tidak tahu").send("1")
+    closing = phone.reply
+    assert "Terima kasih" in closing
+    phone.send("BAHASA EN")  # after: not part of it
+    officer_login("ppm_a", "ppm", kelurahan=kel)
+    page = client.get(f"/complaints/{_id(rt, code)}").get_data(as_text=True)
+    thread = page[page.find('class="thread"'):page.find("</div>\n</div>", page.find('class="thread"'))]
+    mine = re.findall(r'<div class="bubble mine"><small>[^<]*</small>([^<]*)</div>', thread)
+    assert mine == ["ADUAN dana BLM dipotong ketua", "Sukamaju RW 02", "3", "LEWATI",
+                    "tidak tahu", "1"]
+    assert html.escape(closing.splitlines()[0]) in thread  # the bot's closing message
+    assert "BAHASA EN" not in thread and "Balas nomor/kata" not in thread

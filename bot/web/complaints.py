@@ -12,22 +12,21 @@ from functools import partial
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from bot.models import (
     Complaint,
-    ComplaintEvent,
     ComplaintMedia,
     ComplaintNotice,
     Contact,
     Kelurahan,
-    Message,
     Officer,
 )
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.outbox import enqueue_sends
 from bot.officers import api_tokens
+from bot.complaints import thread as complaint_thread
 from bot.complaints import export as complaint_export
 from bot.complaints import actions
 from bot.complaints import audit
@@ -73,35 +72,6 @@ def index():  # type: ignore[no-untyped-def]
 
 def _visible_or_404(complaint_id: int):  # type: ignore[no-untyped-def]
     return area_scope.get_in_area(get_db(), current_user, Complaint, complaint_id)
-
-
-def _thread(db, complaint):  # type: ignore[no-untyped-def]
-    """The messages of this complaint: those its events and released notices name, and
-    the bot's replies to them."""
-    ids = [
-        i
-        for i in db.scalars(
-            select(ComplaintEvent.message_id).where(
-                ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.message_id.is_not(None)
-            )
-        )
-    ]
-    ids += [
-        i
-        for i in db.scalars(
-            select(ComplaintNotice.message_id).where(
-                ComplaintNotice.complaint_id == complaint.id,
-                ComplaintNotice.message_id.is_not(None),
-            )
-        )
-    ]
-    if not ids:
-        return []
-    return db.scalars(
-        select(Message)
-        .where(or_(Message.id.in_(ids), Message.reply_to_id.in_(ids)))
-        .order_by(Message.id)
-    ).all()
 
 
 EXPORT_LIMIT = 10_000
@@ -162,7 +132,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         complaint=complaint,
         events=audit.trail(db, complaint, zone),
         media=media,
-        thread=_thread(db, complaint),
+        thread=complaint_thread.messages(db, complaint),
         kelurahan=kelurahan,
         now=now,
         held=db.scalars(
