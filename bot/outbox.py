@@ -39,11 +39,14 @@ def queue_message(
     kind: str = "notice",
     now: datetime | None = None,
     reply_to_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> int:
     """Store an outbound message as queued and return its id.
 
     The caller pushes the id to the job queue after its transaction commits
-    (:func:`enqueue_sends`); if that fails the sweep finds the row.
+    (:func:`enqueue_sends`); if that fails the sweep finds the row. ``not_before``: not
+    sent before then (a notice an officer may still take back); the send job finds it
+    not due, and the sweep sends it once it is.
     """
     now = now or datetime.now(timezone.utc)
     return session.execute(
@@ -56,6 +59,7 @@ def queue_message(
             status=m.QUEUED,
             kind=kind,
             reply_to_id=reply_to_id,
+            next_attempt_at=not_before,
             attempts=0,
             created_at=now,
             updated_at=now,

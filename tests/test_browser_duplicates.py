@@ -36,8 +36,22 @@ def test_a_ppm_officer_merges_a_suggested_duplicate(browser, rt, client) -> None
     browser.login("ppm1").get(f"/complaints/{first.id}")
     assert "Mungkin aduan yang sama" in browser.text() and second.code in browser.text()
     browser.click(f"form[action$='/complaints/{second.id}/merge'] button")
+    # One tap only asks: both codes named, nothing merged yet.
+    assert f"Gabungkan aduan {second.code} ke aduan {first.code}?" in browser.text()
+    browser.check("the merge asks first")
+    with rt.db.session() as session:
+        assert session.get(Complaint, second.id).status != "merged"
+    browser.click("form input[name=confirm] ~ button")
     assert f"Aduan {second.code} digabung ke aduan {first.code}." in browser.text()
     assert "Aduan yang digabung ke sini" in browser.text()
     with rt.db.session() as session:
         assert session.get(Complaint, second.id).status == "merged"
+    # A mistake: taken back from the same page, within the window.
+    browser.click(f"form[action$='/complaints/{second.id}/unmerge'] button")
+    assert f"Penggabungan dibatalkan: aduan {second.code} kembali ditangani sendiri" in browser.text()
+    with rt.db.session() as session:
+        assert session.get(Complaint, second.id).status == "new"
+    browser.get(f"/complaints/{first.id}")
+    browser.click(f"form[action$='/complaints/{second.id}/merge'] button")
+    browser.click("form input[name=confirm] ~ button")
     browser.get(f"/complaints/{second.id}").get("/complaints/recap")

@@ -93,8 +93,19 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
     a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])
     officer_login("ppm_a", "ppm", kelurahan=sukamaju)
     response = client.post(f"/complaints/{b_id}/merge",
-                           data={"csrf_token": _token(client), "into": codes["a"]})
+                           data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/{a_id}")
+    run_jobs()
+    # Not while the merge may still be taken back...
+    assert [m for m in twilio.notices if m["To"] == NUMBER_B] == []
+    # ...then, once the window is over, the sweep sends it.
+    from datetime import timedelta
+
+    from workers.sweep import requeue_stale_messages
+
+    later = DAY_WIB + timedelta(minutes=13)
+    rt.extras["clock"] = lambda: later
+    assert requeue_stale_messages(rt, later) >= 1
     run_jobs()
     told = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_B]
     assert len(told) == 1 and f"Aduan {codes['b']} digabung" in told[0]
@@ -142,7 +153,7 @@ def test_merge_is_scoped_checked_and_csrf_protected(
 
     def merge(source: str, into: str) -> str:
         return client.post(f"/complaints/{ids[source]}/merge", follow_redirects=True,
-                           data={"csrf_token": _token(client), "into": into}).get_data(as_text=True)
+                           data={"confirm": "1", "csrf_token": _token(client), "into": into}).get_data(as_text=True)
 
     assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", codes["bogor"])
     assert "Aduan tujuan tidak ditemukan di wilayah Anda." in merge("a", "bukan kode")
@@ -151,9 +162,9 @@ def test_merge_is_scoped_checked_and_csrf_protected(
         "0" if codes["b"][-1] != "0" else "1"))  # a typo in the check digit
     assert "tidak bisa digabung ke dirinya sendiri" in merge("a", codes["a"])
     assert client.post(f"/complaints/{ids['a']}/merge",
-                       data={"into": codes["b"]}).status_code == 400  # no CSRF token
+                       data={"confirm": "1", "into": codes["b"]}).status_code == 400  # no CSRF token
     assert client.post(f"/complaints/{ids['bogor']}/merge",
-                       data={"csrf_token": _token(client), "into": codes["a"]}).status_code == 404
+                       data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]}).status_code == 404
 
     assert f"digabung ke aduan {codes['a']}" in merge("b", codes["a"])
     assert f"sudah digabung ke aduan {codes['a']}: gabungkan ke sana" in merge("other", codes["b"])
@@ -166,12 +177,12 @@ def test_merge_is_scoped_checked_and_csrf_protected(
 
     officer_login("fas_a", "fasilitator", kelurahan=sukamaju)
     assert client.post(f"/complaints/{ids['other']}/merge",
-                       data={"csrf_token": _token(client), "into": codes["a"]}).status_code == 403
+                       data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]}).status_code == 403
     page = client.get(f"/complaints/{ids['other']}").get_data(as_text=True)
     assert "Gabungkan" not in page  # it may look, not merge
     officer_login("ppm_b", "ppm", kelurahan=cibeureum)
     assert client.post(f"/complaints/{ids['a']}/merge",
-                       data={"csrf_token": _token(client), "into": codes["bogor"]}
+                       data={"confirm": "1", "csrf_token": _token(client), "into": codes["bogor"]}
                        ).status_code == 404
 
 
@@ -184,7 +195,7 @@ def test_a_complaint_naming_the_bkm_joins_only_one_hidden_from_it(
     client.post(f"/complaints/{b_id}/bkm",
                 data={"csrf_token": _token(client), "reason": "menyebut ketua BKM"})
     page = client.post(f"/complaints/{b_id}/merge", follow_redirects=True,
-                       data={"csrf_token": _token(client), "into": codes["a"]}
+                       data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]}
                        ).get_data(as_text=True)
     assert "menyebut anggota BKM: gabungkan hanya ke aduan yang juga disembunyikan" in page
     assert _complaint(rt, codes["b"]).status == "new"
@@ -203,7 +214,7 @@ def test_a_simulated_complaint_is_never_merged_with_a_real_one(
     page_a = client.get(f"/complaints/{_id(rt, codes['a'])}").get_data(as_text=True)
     assert codes["b"] not in page_a  # simulated complaints count nowhere
     page = client.post(f"/complaints/{_id(rt, codes['b'])}/merge", follow_redirects=True,
-                       data={"csrf_token": _token(client), "into": codes["a"]}
+                       data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]}
                        ).get_data(as_text=True)
     assert "Aduan dari simulator tidak digabung dengan aduan sungguhan." in page
     assert _complaint(rt, codes["b"]).status == "new"
@@ -227,7 +238,7 @@ def test_a_merged_complainant_hears_when_the_other_moves_up_by_itself(
             select(Complaint.id, Complaint.code).order_by(Complaint.id)).all()
     monkeypatch.setattr(complaint_actions, "clock", lambda: wednesday)
     officer_login("ppm_a", "ppm", kelurahan=sukamaju)
-    client.post(f"/complaints/{b_id}/merge", data={"csrf_token": _token(client), "into": a_code})
+    client.post(f"/complaints/{b_id}/merge", data={"confirm": "1", "csrf_token": _token(client), "into": a_code})
 
     tuesday = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # A not verified in 3 days
     assert escalate_overdue_complaints(rt, tuesday) == 1  # A only: B left the queue
@@ -297,7 +308,7 @@ def test_the_api_and_the_csv_name_the_complaint_it_joined_only_to_who_sees_it(
     officer_login("ppm_bdg", "ppm", kota="Kota Bandung")
     # A names a BKM member: the BKM of Sukamaju does not see it, but sees B.
     client.post(f"/complaints/{a_id}/bkm", data={"csrf_token": _token(client), "reason": "ketua BKM"})
-    client.post(f"/complaints/{b_id}/merge", data={"csrf_token": _token(client), "into": codes["a"]})
+    client.post(f"/complaints/{b_id}/merge", data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]})
 
     token = _issue(rt, "ppm_api", "ppm", kota="Kota Bandung")
     b = _api(client, token, f"/api/complaints/{b_id}").get_json()
@@ -331,7 +342,7 @@ def test_a_reply_on_the_root_reaches_its_merged_complainants_under_their_own_cod
     officer_login("ppm_a", "ppm", kelurahan=sukamaju)
     for duplicate in ("b", "other"):
         client.post(f"/complaints/{_id(rt, codes[duplicate])}/merge",
-                    data={"csrf_token": _token(client), "into": codes["a"]})
+                    data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]})
     Phone(client, number="+6281211110003").send("BERHENTI")
     run_jobs()
     assert "Pengadunya juga menerima kabar status dan balasan petugas pada aduan ini." in \
@@ -352,3 +363,51 @@ def test_a_reply_on_the_root_reaches_its_merged_complainants_under_their_own_cod
     assert "Pengadu diberi tahu: balasan petugas pada aduan tempat aduan ini digabung" in page_b
     assert "Pengadu diberi tahu: balasan petugas" in client.get(
         f"/complaints/{other_id}").get_data(as_text=True)  # queued, skipped at send time
+
+
+def test_merging_asks_first_and_can_be_taken_back_for_ten_minutes(
+        rt, client, officer_login, filed, twilio, run_jobs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    sukamaju, _cibeureum, codes = filed
+    a_id, b_id = _id(rt, codes["a"]), _id(rt, codes["b"])
+    before = _complaint(rt, codes["b"])
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB)
+    officer_login("ppm_a", "ppm", kelurahan=sukamaju)
+    asked = client.post(f"/complaints/{b_id}/merge",
+                        data={"csrf_token": _token(client), "into": codes["a"]})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert f"Gabungkan aduan {codes['b']} ke aduan {codes['a']}?" in page
+    assert _complaint(rt, codes["b"]).status == before.status  # nothing done yet
+
+    client.post(f"/complaints/{b_id}/merge",
+                data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]})
+    page_a = client.get(f"/complaints/{a_id}").get_data(as_text=True)
+    assert f"Batalkan penggabungan {codes['b']}" in page_a
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB + timedelta(minutes=9))
+    undone = client.post(f"/complaints/{b_id}/unmerge", data={"csrf_token": _token(client)},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Penggabungan dibatalkan" in undone
+    b = _complaint(rt, codes["b"])
+    assert (b.status, b.merged_into_id, b.due_at) == (before.status, None, before.due_at)
+    assert "membatalkan penggabungan" in undone  # the audit trail says so
+    run_jobs()
+    with rt.db.session() as session:
+        from bot.models import Message
+
+        notice = session.scalars(select(Message.status).where(
+            Message.body.contains("digabung"), Message.direction == "out")).all()
+    assert notice == ["skipped"]  # the complainant never hears of the merge taken back
+
+    # Merged again, and past the window: no taking back.
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB + timedelta(minutes=20))
+    client.post(f"/complaints/{b_id}/merge",
+                data={"confirm": "1", "csrf_token": _token(client), "into": codes["a"]})
+    monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB + timedelta(minutes=31))
+    assert f"Batalkan penggabungan {codes['b']}" not in client.get(
+        f"/complaints/{a_id}").get_data(as_text=True)
+    late = client.post(f"/complaints/{b_id}/unmerge", data={"csrf_token": _token(client)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "tidak bisa dibatalkan lagi" in late
+    assert _complaint(rt, codes["b"]).status == "merged"

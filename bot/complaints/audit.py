@@ -183,7 +183,7 @@ def sentence(
 
 # Merging duplicates (bot.complaints.merge). The other complaint is not named:
 # the officer reading this trail may not be allowed to see it; the page links it when so.
-MERGE_ACTIONS = ("merged_into", "merged_from", "root_changed")
+MERGE_ACTIONS = ("merged_into", "merged_from", "root_changed", "unmerged", "unmerged_from")
 
 
 def _merge_sentence(action: str, after: Mapping[str, Any], who: str) -> str:
@@ -195,8 +195,14 @@ def _merge_sentence(action: str, after: Mapping[str, Any], who: str) -> str:
     if action == "merged_into":
         return (
             f"{who} menggabungkan aduan ini ke aduan lain tentang kejadian yang sama; "
-            "pengadu diberi tahu dan menerima setiap perubahan status aduan itu."
+            "selama 10 menit penggabungan dapat dibatalkan, lalu pengadu diberi tahu dan "
+            "menerima setiap perubahan status aduan itu."
         )
+    if action == "unmerged":
+        return (f"{who} membatalkan penggabungan: aduan ini kembali ditangani sendiri; "
+                "pengadu tidak diberi tahu tentang penggabungan itu.")
+    if action == "unmerged_from":
+        return f"{who} membatalkan penggabungan aduan lain ke aduan ini."
     if action == "merged_from":
         return (
             f"{who} menggabungkan aduan lain tentang kejadian yang sama ke aduan ini; "

@@ -11,12 +11,13 @@ trail keeps what happened).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Contact, Officer
+from bot.models import Complaint, ComplaintEvent, Contact, Message, Officer
+from bot.models import messaging as m
 from bot.models import complaint as c
 from bot.complaints import actions
 from bot.complaints.actions import ActionError
@@ -115,15 +116,100 @@ def merge(
     language = (
         session.scalar(select(Contact.language).where(Contact.id == duplicate.contact_id)) or "id"
     )
+    # The complainant hears of it once it can no longer be taken back.
     message_id = notify(
         session, duplicate, render("complaint.notice.merged", language, code=duplicate.code),
-        "notice", now,
+        "notice", now, not_before=now + UNDO_WINDOW,
     )
     record(session, duplicate.id, "merged_into", officer.id, before,
            {"status": c.MERGED, "merged_into_id": root.id}, message_id=message_id, now=now)
     record(session, root.id, "merged_from", officer.id, None, {"merged_from_id": duplicate.id},
            now=now)
     return [message_id] if message_id else []
+
+
+# How long a merge may be taken back; the complainant is told of it only after.
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def undo_until(session: Session, duplicate: Complaint) -> datetime | None:
+    """Until when the merge of ``duplicate`` may be taken back (None: it may not: not
+    merged, or merged longer ago than :data:`UNDO_WINDOW`)."""
+    event = _merge_event(session, duplicate)
+    if event is None or duplicate.status != c.MERGED:
+        return None
+    return _aware(event.created_at) + UNDO_WINDOW
+
+
+def unmerge(session: Session, duplicate: Complaint, officer: Officer,
+            now: datetime | None = None) -> Complaint:
+    """Take back the merge of ``duplicate`` within :data:`UNDO_WINDOW`: it is open again
+    as it was (status, deadline), the complaints that followed it follow it again, the
+    notice to its complainant is not sent, and both trails say so. Returns the complaint
+    it had been merged into.
+
+    Raises:
+        ActionError: not allowed (text in Indonesian says why).
+    """
+    if officer.role not in ACT_ROLES:
+        raise ActionError("Peran Anda hanya boleh melihat aduan.")
+    now = now or actions.clock()
+    if get_visible(session, officer, duplicate.id) is None:
+        raise ActionError("Aduan tidak ditemukan di wilayah Anda.")
+    session.execute(select(Complaint.id).where(Complaint.id == duplicate.id)
+                    .with_for_update()).all()
+    session.refresh(duplicate)
+    until = undo_until(session, duplicate)
+    if until is None or now > until:
+        raise ActionError(f"Penggabungan aduan {duplicate.code} tidak bisa dibatalkan lagi "
+                          f"(hanya dalam {int(UNDO_WINDOW.total_seconds() // 60)} menit).")
+    event = _merge_event(session, duplicate)
+    if event is None:
+        raise ActionError(f"Aduan {duplicate.code} tidak sedang digabung.")
+    root = session.get(Complaint, duplicate.merged_into_id)
+    # The complaints that had followed it and moved to its root with it follow it again.
+    for child in session.scalars(select(Complaint).where(
+            Complaint.merged_into_id == duplicate.merged_into_id, Complaint.id != duplicate.id)):
+        moved = session.scalar(select(ComplaintEvent).where(
+            ComplaintEvent.complaint_id == child.id, ComplaintEvent.action == "merged_into",
+            ComplaintEvent.created_at == event.created_at))
+        if moved is not None and (moved.before or {}).get("merged_into_id") == duplicate.id:
+            child.merged_into_id = duplicate.id
+            child.updated_at = now
+    before = event.before or {}
+    due_at = before.get("due_at")
+    duplicate.status = before.get("status") or c.NEW
+    duplicate.due_at = datetime.fromisoformat(due_at) if due_at else None
+    duplicate.merged_into_id = None
+    duplicate.closed_at = None
+    duplicate.updated_at = now
+    if event.message_id is not None:  # not sent yet: the window is its delay
+        session.execute(update(Message).where(Message.id == event.message_id,
+                                              Message.status == m.QUEUED)
+                        .values(status=m.SKIPPED, updated_at=now))
+    record(session, duplicate.id, "unmerged", officer.id,
+           {"status": c.MERGED, "merged_into_id": root.id if root else None},
+           {"status": duplicate.status}, now=now)
+    if root is not None:
+        record(session, root.id, "unmerged_from", officer.id, {"merged_from_id": duplicate.id},
+               None, now=now)
+    session.flush()
+    return root
+
+
+def _merge_event(session: Session, duplicate: Complaint) -> ComplaintEvent | None:
+    """The officer's merge of ``duplicate`` (not a move of its root's), the latest."""
+    for event in session.scalars(
+            select(ComplaintEvent).where(ComplaintEvent.complaint_id == duplicate.id,
+                                         ComplaintEvent.action == "merged_into")
+            .order_by(ComplaintEvent.id.desc()).limit(5)):
+        if not (event.after or {}).get("moved"):
+            return event
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _simulated(session: Session, complaint: Complaint) -> bool:

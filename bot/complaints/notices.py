@@ -29,14 +29,16 @@ def time_zone_of(session: Session, complaint: Complaint) -> str:
 
 
 def notify(
-    session: Session, complaint: Complaint, body: str, kind: str, now: datetime
+    session: Session, complaint: Complaint, body: str, kind: str, now: datetime,
+    not_before: datetime | None = None,
 ) -> int | None:
-    """Queue ``body`` for the complainant on the complaint's channel. Returns the outbound
-    message id to enqueue after commit, if any."""
+    """Queue ``body`` for the complainant on the complaint's channel (not sent before
+    ``not_before``, if given). Returns the outbound message id to enqueue after commit,
+    if any."""
     if complaint.contact_id is None:
         return None  # cut from its complainant (retention): nobody to tell
     return queue_message(session, complaint.contact_id, complaint.channel, to_gsm7(body),
-                         kind=kind, now=now)
+                         kind=kind, now=now, not_before=not_before)
 
 
 def release_due_notices(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
