@@ -113,8 +113,17 @@ def test_bulk_status_and_assign_touch_only_what_the_officer_sees(
     page = client.get("/complaints/").get_data(as_text=True)
     assert 'form="bulk"' in page and 'data-label="Pilih"' in page
 
-    response = client.post("/complaints/bulk", follow_redirects=True, data={
+    # A status change tells every complainant: the officer is asked first, and sees
+    # only the complaints they may see.
+    asked = client.post("/complaints/bulk", data={
         "csrf_token": _token(client), "ids": all_ids, "action": "status", "status": "verified"})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ubah status 2 aduan ke" in text
+    assert codes[0] in text and codes[1] in text and codes[2] not in text
+    assert [_complaint(rt, code).status for code in codes] == ["new", "new", "new"]
+    response = client.post("/complaints/bulk", follow_redirects=True, data={
+        "csrf_token": _token(client), "ids": all_ids, "action": "status", "status": "verified",
+        "confirm": "1"})
     assert "2 aduan diubah." in response.get_data(as_text=True)
     assert [_complaint(rt, code).status for code in codes] == ["verified", "verified", "new"]
 
@@ -127,7 +136,7 @@ def test_bulk_status_and_assign_touch_only_what_the_officer_sees(
     # A transition that is not allowed is named, the others still happen.
     response = client.post("/complaints/bulk", follow_redirects=True, data={
         "csrf_token": _token(client), "ids": all_ids[:2], "action": "status",
-        "status": "rejected"})
+        "status": "rejected", "confirm": "1"})
     text = response.get_data(as_text=True)
     assert "0 aduan diubah." in text and "Alasan wajib diisi" in text
     with rt.db.session() as s:
@@ -143,5 +152,5 @@ def test_bulk_status_and_assign_touch_only_what_the_officer_sees(
     assert 'form="bulk"' not in client.get("/complaints/").get_data(as_text=True)
     assert client.post("/complaints/bulk", data={
         "csrf_token": _token(client), "ids": all_ids, "action": "status",
-        "status": "in_follow_up"}).status_code in (302, 403)
+        "status": "in_follow_up", "confirm": "1"}).status_code in (302, 403)
     assert _complaint(rt, codes[0]).status == "verified"

@@ -263,6 +263,11 @@ def bulk():  # type: ignore[no-untyped-def]
         flash("Centang aduan dan pilih tindakan.", "error")
         return redirect(url_for(".index"))
     raw = form.get("officer_id", "")
+    if what == "status" and form.get("confirm") != "1":
+        # A status change tells every complainant: the officer sees which first.
+        chosen = [x for x in (queue.get_visible(db, current_user, i) for i in ids) if x]
+        return render_template("complaints_bulk_confirm.html", complaints=chosen,
+                               status=form.get("status", ""), reason=form.get("reason", ""))
     queued: list[int] = []
     done, refused = 0, []
     for complaint_id in ids:
