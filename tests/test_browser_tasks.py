@@ -162,3 +162,44 @@ def test_an_officer_answers_a_residents_message_from_the_inbox(browser, rt, clie
     assert "Balasan dikirim" in browser.text()
     with rt.db.session() as session:
         assert session.scalar(select(InboxItem.status)) == states.ANSWERED
+
+
+def test_new_to_resolved_with_a_reply_takes_five_taps_each_in_the_first_screen(
+        browser, rt, client) -> None:  # type: ignore[no-untyped-def]
+    """The work first: the complaint page opens on its status, deadline and actions, and
+    every action comes back to them. Taps are counted; typing is not a tap, the tap that
+    puts the cursor in the field is."""
+    with rt.db.session() as session:
+        session.add(Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                              time_zone="Asia/Jakarta"))
+    resident = Phone(client, number="+6281211110009")
+    resident.send("ADUAN dana BLM dipotong ketua KSM tanpa alasan")
+    resident.send("Sukamaju RW 02").send("3").send("Pak Budi").send("5jt").send("2")
+    with rt.db.session() as session:
+        complaint_id = session.scalar(select(Complaint.id))
+    make_officer(rt, "ppm1", "ppm", _kelurahan(rt, "Sukamaju"))
+    browser.login("ppm1").get("/complaints/")
+    taps = 0
+
+    def tap(css: str, navigates: bool = True) -> None:
+        nonlocal taps
+        if taps:  # on the complaint page: no scrolling to reach it
+            top, height = browser.driver.execute_script(
+                "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+                "return [r.top, window.innerHeight];", css)
+            assert 0 <= top < height, f"{css} is {top:.0f} px down a {height} px screen"
+        taps += 1
+        browser.click(css, navigates=navigates)
+
+    status_button = "form[action$='/status'] button"
+    tap(f"a[href$='/complaints/{complaint_id}']")
+    tap(status_button)  # Diverifikasi (the first next status)
+    tap(status_button)  # Ditindaklanjuti
+    tap("form[action$='/status'] input[name=response]", navigates=False)
+    browser.find("form[action$='/status'] input[name=response]").send_keys(
+        "Dana sudah dikembalikan ke KSM.")
+    tap(status_button)  # Selesai, with the answer to the complainant
+    assert taps <= 5
+    with rt.db.session() as session:
+        done = session.get(Complaint, complaint_id)
+        assert (done.status, done.public_response) == ("resolved", "Dana sudah dikembalikan ke KSM.")

@@ -22,7 +22,7 @@ NUMBER_A, NUMBER_B = "+6281211110001", "+6281211110002"
 def _panel(page: str) -> str:
     """The "Mungkin aduan yang sama" part of a complaint page ('' when absent)."""
     start = page.find("Mungkin aduan yang sama")
-    return page[start:page.index("Percakapan", start)] if start >= 0 else ""
+    return page[start:page.index("Jejak audit", start)] if start >= 0 else ""
 
 
 def _complaint(rt, code: str) -> Complaint:  # type: ignore[no-untyped-def]

@@ -175,13 +175,14 @@ def _act(complaint_id: int, action) -> object:  # type: ignore[no-untyped-def]
     except actions.ActionError as exc:
         db.rollback()
         flash(str(exc), "error")
-        return redirect(url_for(".detail", complaint_id=complaint_id))
+        return redirect(url_for(".detail", complaint_id=complaint_id, _anchor="tindakan"))
     db.commit()
     enqueue_sends(get_runtime(), queued)
     flash("Tersimpan.", "info")
     if queue.get_visible(db, current_user, complaint_id) is None:
         return redirect(url_for(".index"))  # escalated or moved out of this officer's scope
-    return redirect(url_for(".detail", complaint_id=complaint_id))
+    # Back to the actions, where the officer was: the next step is one tap away.
+    return redirect(url_for(".detail", complaint_id=complaint_id, _anchor="tindakan"))
 
 
 @bp.post("/<int:complaint_id>/status")
