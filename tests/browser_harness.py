@@ -28,6 +28,29 @@ PASSWORD = "password-123"
 SHOTS = os.environ.get("KSM_BROWSER_SHOTS")
 
 # Lists the elements that stick out past the viewport, to say what overflows.
+# Tap targets a phone user must hit: at least 44 CSS px high (WCAG 2.5.5's size; links
+# inside running text are exempt, as WCAG exempts them). A checkbox or radio counts by
+# the label around it.
+_SMALL_TARGETS_JS = """
+const out = [];
+const seen = new Set();
+const targets = document.querySelectorAll(
+  'button, select, textarea, summary, .menu-button, nav a, a.tile, '
+  + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), '
+  + 'label:has(> input[type=checkbox]), label:has(> input[type=radio])');
+for (const el of targets) {
+  const r = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+  if (r.height < 43.5) {
+    const name = el.tagName.toLowerCase() + (el.name ? '[name=' + el.name + ']' : '')
+      + ' "' + (el.innerText || el.value || '').trim().slice(0, 30) + '"';
+    if (!seen.has(name)) { seen.add(name); out.push(name + ' ' + Math.round(r.height) + 'px'); }
+  }
+}
+return out;
+"""
+
 _OVERFLOW_JS = """
 const width = document.documentElement.clientWidth;
 const out = [];
@@ -140,6 +163,13 @@ class Browser:
             self.wait_for(self._new_page_loaded, f"the page after clicking {css}")
         return self.check(f"after clicking {css}")
 
+    def open_menu(self) -> "Browser":
+        """Unfold the menu where it is folded (phones): tap its Menu button."""
+        button = self.find("label.menu-button")
+        if button.is_displayed():
+            self.click("label.menu-button", navigates=False)
+        return self
+
     def fill(self, css: str, text: str, within: Any = None) -> "Browser":
         element = self.find(css, within)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
@@ -189,7 +219,9 @@ class Browser:
             from tests.conftest import totp_now
 
             self.fill("input[name=code]", totp_now()).click("form button[type=submit]")
-        if username not in self.text():
+        menu = self.driver.execute_script(
+            "const m = document.getElementById('menu'); return m ? m.textContent : '';")
+        if username not in menu:  # the menu names who is logged in (folded on phones)
             self.fail([f"not logged in: {self.text()[:300]!r}"], "login")
         return self
 
@@ -209,6 +241,10 @@ class Browser:
         if scroll > min(client, inner, self.width):
             problems.append(f"horizontal overflow: page is {scroll} px wide in a {self.width} px "
                             f"viewport; sticking out: {', '.join(wide) or '?'}")
+        if self.phone:
+            small = self.driver.execute_script(_SMALL_TARGETS_JS)
+            if small:
+                problems.append(f"tap targets under 44 px: {', '.join(small[:8])}")
         for entry in self.driver.get_log("browser"):
             if entry["level"] == "SEVERE":
                 problems.append(f"console error: {entry['message']}")

@@ -7,6 +7,11 @@ from tests.browser_harness import browser, chrome, make_officer, served  # noqa:
 def test_an_officer_logs_in_and_out(browser, rt) -> None:  # type: ignore[no-untyped-def]
     make_officer(rt, "yuli", "fasilitator")
     browser.login("yuli")
+    if browser.phone:  # a compact menu: one row until asked for
+        header = browser.find("header").size["height"]
+        assert header <= 64, header
+        assert "Beranda" not in browser.text()
+    browser.open_menu()
     assert "Beranda" in browser.text()
     browser.click("header form button[type=submit]")
     assert "Masuk petugas" in browser.text()
