@@ -51,6 +51,17 @@ for (const el of targets) {
 return out;
 """
 
+# axe-core, run on every page at phone width: serious and critical violations fail it.
+AXE_JS = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+_AXE_RUN_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations'],
+                   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+  .catch(e => done(['axe failed: ' + e]));
+"""
+
 _OVERFLOW_JS = """
 const width = document.documentElement.clientWidth;
 const out = [];
@@ -245,6 +256,9 @@ class Browser:
             small = self.driver.execute_script(_SMALL_TARGETS_JS)
             if small:
                 problems.append(f"tap targets under 44 px: {', '.join(small[:8])}")
+            self.driver.execute_script(AXE_JS)
+            problems += [f"accessibility (axe): {v}" for v in
+                         self.driver.execute_async_script(_AXE_RUN_JS)]
         for entry in self.driver.get_log("browser"):
             if entry["level"] == "SEVERE":
                 problems.append(f"console error: {entry['message']}")
