@@ -26,7 +26,11 @@ What it does, in one run:
 3. starts the real app with the Procfile's ``web:`` command (same workers/threads for
    both targets; ``WEB_CONCURRENCY``/``WEB_THREADS`` override as in production) bound
    to 127.0.0.1, and ``bench/bare_app.py`` with the same command and settings, which
-   answers the TwiML the app gave for the same Body; warms both up;
+   answers the same empty TwiML; warms both up. Since receiving is only receiving
+   (6976077) the app's webhook checks the signature, stores the message as
+   ``received`` with the contact's upsert, queues the contact's handling job in Redis
+   and answers the empty TwiML; no worker runs here, so nothing is handled and no reply
+   is sent: this bench measures receiving only;
 4. sends the requests with wrk on ``--connections`` keep-alive connections, one per
    wrk thread (``bench/wrk_load.py``, ``bench/wrk_signed.lua``: the client must stay
    cheap, the two cores also run gunicorn and PostgreSQL), each MessageSid once, in
@@ -35,22 +39,28 @@ What it does, in one run:
    lasting as long as the app round before it (its requests repeated): a change in
    the machine's background load then weighs on both alike;
 5. re-sends the requests a round's time limit left without an answer (as Twilio
-   retries them), then checks storage: inbound messages stored == distinct
-   MessageSids answered with 200, every one of them, handled and answered; then
-   re-sends a sample of answered requests (Twilio's retries) and a batch of fresh
-   ones twice at the same instant, and checks each MessageSid is stored once and
-   answered with the same TwiML both times;
-6. prints requests/s of both, the ratio app/bare (overall and per round), p50/p99
-   latency of both (each request's own, measured in wrk's Lua; wrk's own p99, which
-   adds samples for coordinated omission, is printed beside it), CPU per request of
-   the workers, PostgreSQL and wrk, and PASS/FAIL against the target (ratio >= 0.35,
-   app p99 < 100 ms, no message lost or doubled). Exit status 1 when a check fails.
+   retries them), then checks storage: inbound rows stored == distinct MessageSids
+   answered with 200, none lost or doubled, every one still ``received`` (nothing
+   handles them here), every answer the empty TwiML, and every contact with a
+   received message has a handling job waiting in the RQ queue (jobs may be fewer
+   than messages: one job handles all a contact has waiting); then re-sends a sample
+   of answered requests (Twilio's retries) and a batch of fresh ones twice at the
+   same instant, and checks each MessageSid is stored once and answered with the
+   same empty TwiML both times;
+6. prints requests/s of all targets, the ratios app/floor and app/bare (overall and
+   per round), p50/p99 latency (each request's own, measured in wrk's Lua; wrk's own
+   p99, which adds samples for coordinated omission, is printed beside it), CPU per
+   request of the gunicorn workers, PostgreSQL and wrk, and PASS/FAIL against the
+   targets: app/floor >= 0.8 (needs ``--floor``) and app p99 < 50 ms at 16
+   connections. The targets are printed, not enforced: the machine is shared and
+   its noise moves them. Exit status 1 when a message was lost or doubled, a request
+   got no 200, or an answer or the stored state was not as above.
 
-``--floor`` adds a third target to every round, ``bench/floor_app.py``: the signature
-check and the hot path's two round trips of SQL, with nothing else (no engine, ORM or
-checks), on a database of its own. It prints its ratio to bare, the most any app that
-stores each message and its reply before answering could reach on this machine, and
-the app's ratio to it.
+``--floor`` adds a third target to every round, ``bench/floor_app.py``, as the issue
+defines the floor: the signature check, then the message and a reply row stored in one
+transaction (two round trips of its own SQL, nothing else: no engine, ORM, job queue
+or checks), on a database of its own. It prints its ratio to bare, and the app's ratio
+to it, the figure the target is set on.
 
 ``--profile FILE`` records one app worker with py-spy (``--gil``: where it spends
 CPU) during the timed rounds: a flame graph if FILE ends in .svg, else collapsed
@@ -59,7 +69,7 @@ stacks. Sampling costs CPU, so the figures of such a run are lower.
 from __future__ import annotations
 
 import argparse
-import json
+import collections
 import os
 import random
 import signal
@@ -68,6 +78,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -81,14 +92,18 @@ PUBLIC_BASE_URL = "https://bot.example.org"
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "0" * 32
 BOT_NUMBER = "+6281100000000"
-TARGET_RATIO = 0.35
-TARGET_P99_MS = 100.0
+# Targets (printed, not enforced: see the docstring): the app against the floor, and
+# the app's p99 at TARGET_CONNECTIONS connections.
+TARGET_APP_FLOOR = 0.8
+TARGET_P99_MS = 50.0
+TARGET_CONNECTIONS = 16
 APP_SPEC = "'bot:create_app()'"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 FLOOR_DATABASE_URL = os.environ.get(
     "BENCH_FLOOR_DATABASE_URL", "postgresql://postgres@127.0.0.1/ksm_bench_floor"
 )
+HANDLE_CONTACT = "workers.handling.handle_contact"
 BARE_SPEC = "'bench.bare_app:app'"
 FLOOR_SPEC = "'bench.floor_app:app'"
 
@@ -231,8 +246,18 @@ def prepare_database(database_url: str, redis_url: str) -> None:
     Redis.from_url(redis_url).flushdb()
 
 
-def stored_inbound(database_url: str) -> tuple[int, set[str], int, int]:
-    """(inbound rows, their MessageSids, inbound not handled, inbound without a reply)."""
+@dataclass
+class Stored:
+    """What the app's database holds after the run."""
+
+    rows: int  # inbound rows
+    sids: set[str]  # their MessageSids
+    statuses: dict[str, int]  # inbound rows by status
+    outbound: int  # outbound rows (replies are a worker's: none here)
+    waiting_contacts: set[int]  # contacts with a 'received' message
+
+
+def stored_inbound(database_url: str) -> Stored:
     from sqlalchemy import create_engine, text
 
     from bot.settings import normalise_database_url
@@ -240,15 +265,33 @@ def stored_inbound(database_url: str) -> tuple[int, set[str], int, int]:
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as conn:
         sids = conn.execute(text("SELECT external_id FROM message WHERE direction = 'in'")).scalars().all()
-        unhandled = conn.execute(
-            text("SELECT count(*) FROM message WHERE direction = 'in' AND status <> 'handled'")
+        statuses = dict(conn.execute(text(
+            "SELECT status, count(*) FROM message WHERE direction = 'in' GROUP BY status"
+        )).all())
+        outbound = conn.execute(
+            text("SELECT count(*) FROM message WHERE direction = 'out'")
         ).scalar_one()
-        unanswered = conn.execute(text(
-            "SELECT count(*) FROM message i WHERE i.direction = 'in' AND NOT EXISTS "
-            "(SELECT 1 FROM message r WHERE r.reply_to_id = i.id AND r.kind = 'reply')"
-        )).scalar_one()
+        waiting = conn.execute(text(
+            "SELECT DISTINCT contact_id FROM message WHERE direction = 'in' AND status = 'received'"
+        )).scalars().all()
     engine.dispose()
-    return len(sids), set(sids), unhandled, unanswered
+    return Stored(len(sids), set(sids), statuses, outbound, set(waiting))
+
+
+def queued_handling(redis_url: str) -> tuple[int, collections.Counter[int]]:
+    """(jobs in the app's RQ queue, handling jobs queued per contact id)."""
+    from redis import Redis
+    from rq import Queue
+
+    from bot.jobs import QUEUE_NAME
+
+    redis = Redis.from_url(redis_url)
+    try:
+        jobs = Queue(QUEUE_NAME, connection=redis).jobs
+    finally:
+        redis.close()
+    per_contact = collections.Counter(job.args[0] for job in jobs if job.func_name == HANDLE_CONTACT)
+    return len(jobs), per_contact
 
 
 # ---------------------------------------------------------------- main
@@ -359,7 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"client: {version.splitlines()[0] if version else 'wrk'}, one connection per thread")
 
     if args.floor and args.app_only:
-        parser.error("--floor needs the bare app's answers: drop --app-only")
+        parser.error("--floor is compared with bare: drop --app-only")
+    from bench.bare_app import EMPTY
+    from bot.web.webhooks import EMPTY_TWIML
+
+    if EMPTY != EMPTY_TWIML:
+        raise SystemExit("bench/bare_app.py's EMPTY is not the app's EMPTY_TWIML: update it")
+    empty = EMPTY_TWIML.encode()
     if args.floor:
         prepare_database(FLOOR_DATABASE_URL, redis_url)
     prepare_database(database_url, redis_url)
@@ -389,18 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         warm = run_load(app.port, warmup, args.connections, 60)
         if not args.app_only:
-            # The bare app answers each Body with the TwiML the app gave for it.
-            twiml_by_body: dict[str, str] = {}
-            for req in warmup:
-                if req.sid in warm.answers:
-                    twiml_by_body.setdefault(req.body, warm.answers[req.sid].decode())
-            bare = Server("bare", BARE_SPEC, free_port(),
-                          {"BARE_TWIML": json.dumps(twiml_by_body)}, logdir)
+            bare = Server("bare", BARE_SPEC, free_port(), {}, logdir)
             run_load(bare.port, warmup, args.connections, 60)
         if args.floor:
             floor = Server("floor", FLOOR_SPEC, free_port(), {
-                "BARE_TWIML": json.dumps(twiml_by_body), "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-                "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "FLOOR_DATABASE_URL": FLOOR_DATABASE_URL,
+                "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+                "FLOOR_DATABASE_URL": FLOOR_DATABASE_URL,
             }, logdir)
             floor_warmup, floor_load = floor_load[:args.warmup], floor_load[args.warmup:]
             run_load(floor.port, floor_warmup, args.connections, 60)
@@ -462,34 +505,51 @@ def main(argv: list[str] | None = None) -> int:
         if floor is not None:
             floor.stop()
 
-    print(f"results ({rounds} rounds, app and bare alternating)")
+    print(f"results ({rounds} rounds, app, bare and floor in turn)")
     report("app", app_result, app_cpu[0], (app_cpu[1], app_cpu[2]))
     bare_result = merge(bare_rounds) if bare_rounds else None
     if bare_result is not None:
         report("bare", bare_result, bare_cpu[0], (bare_cpu[1], bare_cpu[2]))
-        # The app's answer to a Body depends on the resident's dialog; the bare app
-        # gives, per Body, one the app gave (its reply sizes are the app's).
-        app_answers = set(app_result.answers.values()) | set(warm.answers.values())
-        if not set(bare_result.answers.values()) <= app_answers:
-            failures.append("the bare app answered TwiML the app never gave")
+        if set(bare_result.answers.values()) - {empty}:
+            failures.append("the bare app answered other than the empty TwiML")
     floor_result = merge(floor_rounds) if floor_rounds else None
     if floor_result is not None:
         report("floor", floor_result, floor_cpu[0], (floor_cpu[1], floor_cpu[2]))
         if floor_result.errors or set(floor_result.statuses) - {200}:
             failures.append(f"floor: {len(floor_result.errors)} errors, statuses {floor_result.statuses}")
     answered = {**warm.answers, **app_result.answers, **resent.answers, **twinned.answers}
-    rows, stored_sids, unhandled, unanswered = stored_inbound(database_url)
+    not_empty = [s for s, body in answered.items() if body != empty]
+    if not_empty:
+        failures.append(f"{len(not_empty)} answers other than the empty TwiML,"
+                        f" e.g. {answered[not_empty[0]][:120]!r}")
+    stored = stored_inbound(database_url)
     sent_sids = set(answered)
-    lost = sent_sids - stored_sids
-    extra = stored_sids - sent_sids
-    print(f"  stored inbound {rows} == distinct MessageSids answered {len(sent_sids)}: "
-          f"{'yes' if rows == len(sent_sids) and not lost and not extra else 'NO'}"
-          f" (lost {len(lost)}, unexpected {len(extra)}, not handled {unhandled},"
-          f" without reply {unanswered})")
-    if rows != len(sent_sids) or lost or extra:
-        failures.append("stored inbound messages differ from requests answered")
-    if unhandled or unanswered:
-        failures.append(f"{unhandled} inbound not handled, {unanswered} without a reply")
+    lost = sent_sids - stored.sids
+    extra = stored.sids - sent_sids
+    doubled = stored.rows - len(stored.sids)
+    received = stored.statuses.get("received", 0)
+    print(f"  stored inbound {stored.rows} == distinct MessageSids answered {len(sent_sids)}: "
+          f"{'yes' if stored.rows == len(sent_sids) and not lost and not extra else 'NO'}"
+          f" (lost {len(lost)}, unexpected {len(extra)}, doubled {doubled});"
+          f" statuses {stored.statuses} (no worker runs: all 'received'),"
+          f" outbound rows {stored.outbound}; answers not the empty TwiML {len(not_empty)}")
+    if stored.rows != len(sent_sids) or lost or extra or doubled:
+        failures.append(f"stored inbound messages differ from requests answered: lost {len(lost)},"
+                        f" unexpected {len(extra)}, doubled {doubled}")
+    if received != stored.rows or stored.outbound:
+        failures.append(f"inbound statuses {stored.statuses}, outbound {stored.outbound}:"
+                        " with no worker every message should be 'received' and none answered")
+    try:
+        jobs, per_contact = queued_handling(redis_url)
+    except Exception as exc:  # noqa: BLE001 - reported, not a loss
+        print(f"  handling jobs: could not read the RQ queue ({exc})")
+    else:
+        without_job = stored.waiting_contacts - set(per_contact)
+        print(f"  handling jobs queued {sum(per_contact.values())} (RQ queue {jobs}) for"
+              f" {len(per_contact)} contacts; contacts with a received message"
+              f" {len(stored.waiting_contacts)}, of them without a queued job {len(without_job)}")
+        if without_job:
+            failures.append(f"{len(without_job)} contacts with a received message and no handling job")
     if set(resent.answers) != cut_off:
         missing = len(cut_off - set(resent.answers))
         failures.append(f"{missing} cut-off requests not answered when re-sent")
@@ -503,37 +563,48 @@ def main(argv: list[str] | None = None) -> int:
           f"{retried.done} answered MessageSids re-sent, {len(twins)} requests = "
           f"{len(twins_fresh)} fresh MessageSids each sent twice at once: "
           f"answers differing from the first {len(mismatched)}, "
-          f"errors {len(retried.errors) + len(twinned.errors)}")
+          f"errors {len(retried.errors) + len(twinned.errors)}"
+          " (stored once each: the count above)")
     if mismatched or retried.errors or twinned.errors or retried.done != len(sample) \
             or twinned.done != len(twins):
         failures.append("a retried MessageSid was not answered like the first time")
 
     if bare_result is not None:
         ratios = [a.done / a.elapsed / (b.done / b.elapsed) for a, b in zip(app_rounds, bare_rounds)]
-        print("  ratio app/bare per round: " + ", ".join(f"{x:.2f}" for x in ratios))
+        print("  ratio app/bare per round: " + ", ".join(f"{x:.2f}" for x in ratios)
+              + f"; overall {app_result.rate / bare_result.rate:.2f}")
     if floor_result is not None and bare_result is not None:
         floor_ratios = [f.done / f.elapsed / (b.done / b.elapsed) for f, b in zip(floor_rounds, bare_rounds)]
         print("  ratio floor/bare per round: " + ", ".join(f"{x:.2f}" for x in floor_ratios)
-              + f"; overall {floor_result.done / floor_result.elapsed / (bare_result.done / bare_result.elapsed):.2f}"
-              " (the most an app storing each message before answering reaches here)")
-        print(f"  ratio app/floor {app_result.done / app_result.elapsed / (floor_result.done / floor_result.elapsed):.2f}"
-              " (what routing, flows and checks leave of the floor)")
+              + f"; overall {floor_result.rate / bare_result.rate:.2f}")
 
-    app_rps = app_result.done / app_result.elapsed
+    # The targets: printed, not the exit status (the shared machine moves them).
+    targets: list[str] = []
+    if floor_result is not None:
+        app_floor = [a.rate / f.rate for a, f in zip(app_rounds, floor_rounds)]
+        ratio = app_result.rate / floor_result.rate
+        ok = ratio >= TARGET_APP_FLOOR
+        print(f"  ratio app/floor {ratio:.2f} (per round "
+              + ", ".join(f"{x:.2f}" for x in app_floor)
+              + f"): target >= {TARGET_APP_FLOOR}: {'PASS' if ok else 'FAIL'}")
+        if not ok:
+            targets.append(f"app/floor {ratio:.2f} < {TARGET_APP_FLOOR}")
+    else:
+        print(f"  ratio app/floor: not measured (run with --floor; target >= {TARGET_APP_FLOOR})")
     app_p99 = app_result.percentile(99)
-    if bare_result is not None:
-        bare_rps = bare_result.done / bare_result.elapsed
-        ratio = app_rps / bare_rps
-        print(f"  ratio app/bare {ratio:.2f} (target >= {TARGET_RATIO})")
-        if ratio < TARGET_RATIO:
-            failures.append(f"ratio {ratio:.2f} < {TARGET_RATIO}")
-    print(f"  app p99 {app_p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)")
-    if app_p99 >= TARGET_P99_MS:
-        failures.append(f"app p99 {app_p99:.1f} ms >= {TARGET_P99_MS:.0f} ms")
+    ok = app_p99 < TARGET_P99_MS
+    at = "" if args.connections == TARGET_CONNECTIONS else \
+        f" (measured at {args.connections} connections, the target is at {TARGET_CONNECTIONS})"
+    print(f"  app p99 {app_p99:.1f} ms: target < {TARGET_P99_MS:.0f} ms: "
+          f"{'PASS' if ok else 'FAIL'}{at}")
+    if not ok:
+        targets.append(f"app p99 {app_p99:.1f} ms >= {TARGET_P99_MS:.0f} ms")
     print(f"  server logs: {logdir}")
     if args.profile:
         print(f"  profile: {args.profile}")
-    print("PASS" if not failures else "FAIL: " + "; ".join(failures))
+    print("targets: " + ("PASS" if not targets else "FAIL: " + "; ".join(targets))
+          + " (not the exit status)")
+    print("checks: " + ("PASS" if not failures else "FAIL: " + "; ".join(failures)))
     return 1 if failures else 0
 
 
