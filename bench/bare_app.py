@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-# The same bytes as the app's answer (``bot.web.webhooks.EMPTY_TWIML``; the benchmark
+# The same bytes as the app's answer (``bot.providers.twilio.EMPTY_TWIML``; the benchmark
 # checks they agree). Not imported: the bare app loads nothing of the bot.
 EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 

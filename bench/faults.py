@@ -84,7 +84,7 @@ from bench.webhook import (  # noqa: E402
     ACCOUNT_SID, APP_SPEC, AUTH_TOKEN, BOT_NUMBER, PATH, PUBLIC_BASE_URL, Server, free_port,
     twilio_form,
 )
-from bot.web.webhooks import EMPTY_TWIML  # noqa: E402
+from bot.providers.twilio import EMPTY_TWIML  # noqa: E402
 from tests.fake_twilio import FakeTwilio  # noqa: E402
 from tests.fault_services import RedisServer, TcpProxy  # noqa: E402
 
@@ -482,7 +482,8 @@ def count(outcome: Outcome, engine, twilio: FakeTwilio, drained: float,
                f" (the apology sent)")
     out.append(f"replies                       {len(replies)} stored for {len(replies_of)}"
                f" messages (handled without a reply {len(without_reply)}); sent"
-               f" {len(sent_replies)} + unknown {len(maybe)}, skipped {len(skipped)}, not sent {len(unsent)},"
+               f" {len(sent_replies)} + unknown {len(maybe)}, skipped {len(skipped)},"
+               f" not sent {len(unsent)},"
                f" sent but not seen by the fake Twilio {len(unseen)}")
     out.append(f"fake Twilio accepted          {len(accepted)} messages in all")
     out.append(f"duplicates                    MessageSid stored twice {len(doubled)},"
@@ -513,9 +514,11 @@ def count(outcome: Outcome, engine, twilio: FakeTwilio, drained: float,
     if not_handled:
         failures.append(f"{len(not_handled)} stored messages not handled, e.g. {not_handled[:3]}")
     if without_reply:
-        failures.append(f"{len(without_reply)} handled messages without a reply, e.g. {without_reply[:3]}")
+        failures.append(f"{len(without_reply)} handled messages without a reply,"
+                        f" e.g. {without_reply[:3]}")
     if unsent or unseen:
-        failures.append(f"replies: {len(unsent)} not sent, {len(unseen)} sent but not seen by the fake")
+        failures.append(f"replies: {len(unsent)} not sent,"
+                        f" {len(unseen)} sent but not seen by the fake")
     if inversions or handled_inversions:
         failures.append(f"order inversions: {inversions} stored, {handled_inversions} handled")
 

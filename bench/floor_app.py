@@ -31,7 +31,7 @@ from flask import Flask, Response, request
 from psycopg.types.json import Jsonb
 
 from bench.bare_app import EMPTY
-from bot.web.webhooks import signature_ok
+from bot.providers.twilio import signature_ok
 
 PATH = "/webhooks/twilio/messages"
 # The reply row's text: the floor runs no engine; a menu's size, as most replies are.
@@ -109,7 +109,8 @@ def create_app() -> Flask:
 
     @app.post(PATH)
     def messages() -> Response:
-        if not signature_ok(token, url, request.headers.get("X-Twilio-Signature", "")):
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature_ok(token, url, request.form, signature):
             return Response("invalid Twilio signature\n", 403)
         form = request.form
         conn = getattr(local, "conn", None)

@@ -264,7 +264,9 @@ def stored_inbound(database_url: str) -> Stored:
 
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as conn:
-        sids = conn.execute(text("SELECT external_id FROM message WHERE direction = 'in'")).scalars().all()
+        sids = conn.execute(
+            text("SELECT external_id FROM message WHERE direction = 'in'")
+        ).scalars().all()
         statuses = dict(conn.execute(text(
             "SELECT status, count(*) FROM message WHERE direction = 'in' GROUP BY status"
         )).all())
@@ -272,7 +274,8 @@ def stored_inbound(database_url: str) -> Stored:
             text("SELECT count(*) FROM message WHERE direction = 'out'")
         ).scalar_one()
         waiting = conn.execute(text(
-            "SELECT DISTINCT contact_id FROM message WHERE direction = 'in' AND status = 'received'"
+            "SELECT DISTINCT contact_id FROM message"
+            " WHERE direction = 'in' AND status = 'received'"
         )).scalars().all()
     engine.dispose()
     return Stored(len(sids), set(sids), statuses, outbound, set(waiting))
@@ -290,7 +293,8 @@ def queued_handling(redis_url: str) -> tuple[int, collections.Counter[int]]:
         jobs = Queue(QUEUE_NAME, connection=redis).jobs
     finally:
         redis.close()
-    per_contact = collections.Counter(job.args[0] for job in jobs if job.func_name == HANDLE_CONTACT)
+    per_contact = collections.Counter(job.args[0] for job in jobs
+                                      if job.func_name == HANDLE_CONTACT)
     return len(jobs), per_contact
 
 
@@ -404,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor and args.app_only:
         parser.error("--floor is compared with bare: drop --app-only")
     from bench.bare_app import EMPTY
-    from bot.web.webhooks import EMPTY_TWIML
+    from bot.providers.twilio import EMPTY_TWIML
 
     if EMPTY != EMPTY_TWIML:
         raise SystemExit("bench/bare_app.py's EMPTY is not the app's EMPTY_TWIML: update it")
@@ -549,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
               f" {len(per_contact)} contacts; contacts with a received message"
               f" {len(stored.waiting_contacts)}, of them without a queued job {len(without_job)}")
         if without_job:
-            failures.append(f"{len(without_job)} contacts with a received message and no handling job")
+            failures.append(f"{len(without_job)} contacts with a received message"
+                            " and no handling job")
     if set(resent.answers) != cut_off:
         missing = len(cut_off - set(resent.answers))
         failures.append(f"{missing} cut-off requests not answered when re-sent")
