@@ -3,7 +3,7 @@ provider's API, on the production shape (issue 25).
 
 Run from the repository root, with PostgreSQL up (``redis-server`` installed)::
 
-    python bench/e2e.py                       # the default run, about 4 minutes
+    python bench/e2e.py                       # the default run, 4-5 minutes
     python bench/e2e.py --seconds 20 --max-seconds 10     # a quicker look
     python bench/e2e.py --max-workers '' --no-floor       # the 50/s phase only
 
@@ -36,7 +36,8 @@ Phases:
    ``--max-seconds`` (20) after a short warm-up. Throughput: messages / (first send
    .. last of their replies at the fake).
 3. ``floor``: ``bench/floor_app.py`` (the signature check and the two round trips of
-   SQL that store a message and its reply; nothing else) under the same gunicorn
+   SQL that store a message and its reply; nothing else; served through
+   ``bench/e2e_floor.py``, which keeps it importable) under the same gunicorn
    command, on a database of its own (``ksm_bench_e2e_floor``), ``--floor-requests``
    requests on 16 keep-alive connections as fast as answered: its CPU per request
    (gunicorn workers + that database's backends), as ``bench/webhook.py --floor``
@@ -98,7 +99,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.faults import Workers, texts  # noqa: E402
 from bench.webhook import (  # noqa: E402
-    ACCOUNT_SID, APP_SPEC, AUTH_TOKEN, BOT_NUMBER, FLOOR_SPEC, PATH, PUBLIC_BASE_URL,
+    ACCOUNT_SID, APP_SPEC, AUTH_TOKEN, BOT_NUMBER, PATH, PUBLIC_BASE_URL,
     Server, free_port, twilio_form,
 )
 from bot.providers.smsgate import sign  # noqa: E402
@@ -111,6 +112,8 @@ DATABASE_URL = os.environ.get("BENCH_E2E_DATABASE_URL",
                               "postgresql+psycopg://postgres@127.0.0.1/ksm_bench_e2e")
 FLOOR_DATABASE_URL = os.environ.get("BENCH_E2E_FLOOR_DATABASE_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1/ksm_bench_e2e_floor")
+# bench/floor_app.py, through a module that keeps it importable (bench/e2e_floor.py).
+FLOOR_SPEC = "'bench.e2e_floor:app'"
 GATE_PATH = "/webhooks/smsgate"
 GATE_KEY = "bench-signing-key-0123456789"
 WHATSAPP_FROM = "whatsapp:+14155238886"
@@ -711,8 +714,9 @@ def cpu_lines(cpu: dict[str, float], messages: int, floor: float | None) -> tupl
 # ---------------------------------------------------------------- the floor
 
 
-def floor_cpu(args: argparse.Namespace, logdir: Path, run: str) -> float:
-    """The floor's CPU per request (gunicorn workers + its database's backends)."""
+def floor_cpu(args: argparse.Namespace, logdir: Path, run: str) -> float | None:
+    """The floor's CPU per request (gunicorn workers + its database's backends), or None
+    when it did not answer every request."""
     from bench.pgdb import fresh_database
 
     fresh_database(FLOOR_DATABASE_URL)
@@ -743,6 +747,11 @@ def floor_cpu(args: argparse.Namespace, logdir: Path, run: str) -> float:
         server.stop()
         backends.close()
     ok = sum(1 for m in load if m.status == 200)
+    if ok < len(load):
+        statuses = collections.Counter(m.status for m in load)
+        print(f"  floor: only {ok} of {len(load)} answered 200 ({dict(statuses)}; see"
+              f" {logdir / 'floor.log'}): no floor figure", flush=True)
+        return None
     per_web = 1000 * cpu["web"] / max(ok, 1)
     per_db = 1000 * cpu["postgres"] / max(ok, 1)
     print(f"  floor: {ok} of {len(load)} answered 200 in {cpu['elapsed']:.1f} s"
