@@ -36,8 +36,8 @@ Phases:
    ``--max-seconds`` (20) after a short warm-up. Throughput: messages / (first send
    .. last of their replies at the fake).
 3. ``floor``: ``bench/floor_app.py`` (the signature check and the two round trips of
-   SQL that store a message and its reply; nothing else; served through
-   ``bench/e2e_floor.py``, which keeps it importable) under the same gunicorn
+   SQL that store a message and its reply; nothing else; as ``bench/webhook.py
+   --floor`` serves it) under the same gunicorn
    command, on a database of its own (``ksm_bench_e2e_floor``), ``--floor-requests``
    requests on 16 keep-alive connections as fast as answered: its CPU per request
    (gunicorn workers + that database's backends), as ``bench/webhook.py --floor``
@@ -112,8 +112,7 @@ DATABASE_URL = os.environ.get("BENCH_E2E_DATABASE_URL",
                               "postgresql+psycopg://postgres@127.0.0.1/ksm_bench_e2e")
 FLOOR_DATABASE_URL = os.environ.get("BENCH_E2E_FLOOR_DATABASE_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1/ksm_bench_e2e_floor")
-# bench/floor_app.py, through a module that keeps it importable (bench/e2e_floor.py).
-FLOOR_SPEC = "'bench.e2e_floor:app'"
+FLOOR_SPEC = "'bench.floor_app:app'"
 GATE_PATH = "/webhooks/smsgate"
 GATE_KEY = "bench-signing-key-0123456789"
 WHATSAPP_FROM = "whatsapp:+14155238886"
