@@ -201,3 +201,37 @@ def test_the_outbox_names_the_send_jobs_that_exist() -> None:
     # job must fail here, not in a queue at run time.
     assert job_function(SEND_MESSAGE) is send_message
     assert job_function(SEND_BROADCAST) is send_broadcast
+
+
+def _replies(rt, texts: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    with rt.db.session() as session:
+        contact = Contact(phone="+6281234500001", uses_sms=True)
+        session.add(contact)
+        session.flush()
+        return [queue_message(session, contact.id, "sms", text, kind="reply") for text in texts]
+
+
+def test_a_residents_replies_go_out_in_the_order_they_were_written(rt, twilio) -> None:  # type: ignore[no-untyped-def]
+    """Two replies to one message (the complaint's code, then the next question): the
+    second's job, run first, sends the first before it; the first's job then finds it
+    gone."""
+    first, second = _replies(rt, ["Pengaduan diterima. Kode aduan: 123456789",
+                                  "Di kelurahan/desa mana kejadiannya?"])
+    assert send_message(second).startswith("sent")
+    assert send_message(first) == "not queued"
+    assert [m["Body"] for m in twilio.messages] == [
+        "Pengaduan diterima. Kode aduan: 123456789", "Di kelurahan/desa mana kejadiannya?"]
+
+
+def test_two_workers_sending_one_residents_replies_keep_their_order(rt, twilio) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    texts = [f"balasan {i}" for i in range(6)]
+    ids = _replies(rt, texts)
+    twilio.delay = 0.05  # each send takes a while: the jobs overlap
+    threads = [threading.Thread(target=send_message, args=(i,)) for i in reversed(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [m["Body"] for m in twilio.messages] == texts

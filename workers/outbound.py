@@ -36,11 +36,13 @@ Life of an outbound message row (statuses in ``bot/models/messaging.py``)::
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot import clock
 from bot import gateway_devices, send_outcome
@@ -98,10 +100,70 @@ def send_message(message_id: int) -> str:
     (and the contact opted out or invalid); retryable ones queue it again for its next
     attempt and enqueue this job for then (see the module docstring).
 
+    A reply goes out in the order the replies to its resident were written: under the
+    contact's send lock, the job first sends that contact's earlier replies still queued
+    and due (the confirmation before the next question, one message's replies before the
+    next one's), whichever job runs first on whichever worker.
+
     Returns:
         What happened, for the job's result.
     """
     rt = current()
+    contact_id = _reply_contact(rt, message_id)
+    if contact_id is None:
+        return _send_one(rt, message_id)
+    with _contact_send_lock(rt, contact_id):
+        for earlier in _earlier_replies(rt, contact_id, message_id):
+            _send_one(rt, earlier)
+        return _send_one(rt, message_id)
+
+
+def _reply_contact(rt: Any, message_id: int) -> int | None:
+    """The contact of ``message_id`` if it is a reply still queued, else None."""
+    with rt.db.session() as session:
+        return session.scalar(select(TABLE.c.contact_id).where(
+            TABLE.c.id == message_id, TABLE.c.kind == "reply", TABLE.c.status == m.QUEUED))
+
+
+def _earlier_replies(rt: Any, contact_id: int, message_id: int) -> list[int]:
+    """The contact's replies written before ``message_id`` and still queued and due."""
+    now = clock.now(rt)
+    with rt.db.session() as session:
+        return list(session.scalars(
+            select(TABLE.c.id).where(
+                TABLE.c.contact_id == contact_id, TABLE.c.kind == "reply",
+                TABLE.c.status == m.QUEUED, TABLE.c.id < message_id,
+                or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= now))
+            .order_by(TABLE.c.id).limit(20)))
+
+
+_SEND_LOCK = 0x6B736E  # the key space of the contacts' send locks ("ksn")
+_local_send_locks: dict[int, threading.Lock] = {}
+_local_send_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _contact_send_lock(rt: Any, contact_id: int) -> Iterator[None]:
+    """One sender of a contact's replies at a time: on PostgreSQL a session advisory lock
+    (every worker, every machine), held on a connection of its own while the replies go
+    out; on SQLite (one process) a lock of this process."""
+    if rt.db.is_sqlite:
+        with _local_send_locks_guard:
+            lock = _local_send_locks.setdefault(contact_id, threading.Lock())
+        with lock:
+            yield
+        return
+    with rt.db.engine.connect() as conn:
+        conn.execute(select(func.pg_advisory_lock(_SEND_LOCK, contact_id)))
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(select(func.pg_advisory_unlock(_SEND_LOCK, contact_id)))
+            conn.commit()
+
+
+def _send_one(rt: Any, message_id: int) -> str:
     claimed = claim(rt, message_id, clock.now(rt))
     if isinstance(claimed, str):
         return claimed
