@@ -248,10 +248,14 @@ def test_word_search_uses_the_trigram_index_within_the_scope(
     # Odd numbers are Sumatera Selatan's, even ones Jawa Barat's.
     assert "000000008" in page and "000000007" not in page
     searches = [(s, p) for s, p in ran if "ILIKE" in s.upper() and "LIMIT" in s.upper()]
-    assert len(searches) == 1, ran
+    # The queue reads the overdue part, then the rest (bot.complaints.queue.page).
+    assert 1 <= len(searches) <= 2, ran
     with psycopg.connect(url) as conn:
-        (plan,) = conn.execute("EXPLAIN (FORMAT JSON) " + searches[0][0], searches[0][1]).fetchone()
-        assert "ix_complaint_search_trgm" in str(plan), plan
-        # The index's posting lists, not the table (a scan reads all of it, ~1,100 pages).
         table = conn.execute("SELECT relpages FROM pg_class WHERE relname = 'complaint'").fetchone()
-        assert pages_read(conn, *searches[0]) < table[0] / 2
+        plans = [str(conn.execute("EXPLAIN (FORMAT JSON) " + search[0], search[1]).fetchone())
+                 for search in searches]
+        # The rest by the trigram index; the overdue part (few rows) as the planner likes.
+        assert "ix_complaint_search_trgm" in plans[-1], plans[-1]
+        for search in searches:
+            # Index pages, not the table (a scan reads all of it, ~1,100 pages).
+            assert pages_read(conn, *search) < table[0] / 2
