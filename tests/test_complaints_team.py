@@ -3,6 +3,9 @@ one by code or words, and assign or change the status of several from the list."
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -154,3 +157,46 @@ def test_bulk_status_and_assign_touch_only_what_the_officer_sees(
         "csrf_token": _token(client), "ids": all_ids, "action": "status",
         "status": "in_follow_up", "confirm": "1"}).status_code in (302, 403)
     assert _complaint(rt, codes[0]).status == "verified"
+
+
+def test_a_bulk_status_change_can_be_taken_back_for_ten_minutes(
+    rt, client, officer_login, team, run_jobs, twilio, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from bot.complaints import actions as complaint_actions
+    from bot.models import Message
+
+    a, _b, _ids, codes = team
+    now = datetime.now(timezone.utc)
+    monkeypatch.setattr(complaint_actions, "clock", lambda: now)
+    officer_login("ppm_a", "ppm", kelurahan=a)
+    all_ids = [_id(rt, code) for code in codes]
+    client.post("/complaints/bulk", data={
+        "csrf_token": _token(client), "ids": all_ids, "action": "status", "status": "verified",
+        "confirm": "1"})
+    assert [_complaint(rt, code).status for code in codes] == ["verified", "verified", "new"]
+    run_jobs()
+    assert twilio.notices == []  # the complainants hear of it once it can't be taken back
+    page = client.get("/complaints/").get_data(as_text=True)
+    assert "Batalkan perubahan status 2 aduan" in page
+    batch = re.search(r'name="batch" value="([0-9a-f]+)"', page).group(1)
+
+    monkeypatch.setattr(complaint_actions, "clock", lambda: now + timedelta(minutes=9))
+    done = client.post("/complaints/bulk/undo", data={"csrf_token": _token(client),
+                                                      "batch": batch}, follow_redirects=True)
+    assert "Perubahan status 2 aduan dibatalkan" in done.get_data(as_text=True)
+    assert [_complaint(rt, code).status for code in codes] == ["new", "new", "new"]
+    with rt.db.session() as s:
+        notices = s.scalars(select(Message.status).where(
+            Message.direction == "out", Message.body.contains("diverifikasi"))).all()
+    assert notices and set(notices) == {"skipped"}
+    trail = client.get(f"/complaints/{all_ids[0]}").get_data(as_text=True)
+    assert "membatalkan perubahan status" in trail
+
+    # Another change, then past the window: no taking back.
+    client.post("/complaints/bulk", data={
+        "csrf_token": _token(client), "ids": all_ids[:1], "action": "status",
+        "status": "verified", "confirm": "1"})
+    monkeypatch.setattr(complaint_actions, "clock", lambda: now + timedelta(minutes=25))
+    assert "Batalkan perubahan status" not in client.get("/complaints/").get_data(as_text=True)

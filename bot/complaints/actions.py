@@ -7,13 +7,14 @@ Messages go through ``bot.complaints.notices`` (quiet hours: at send time).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Contact, Kelurahan, Officer
+from bot.models import Complaint, ComplaintEvent, Contact, Kelurahan, Message, Officer
+from bot.models import messaging as m
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.officers import labels
@@ -66,9 +67,14 @@ def change_status(
     response: str | None = None,
     now: datetime | None = None,
     settings: Any = None,
+    batch: str | None = None,
 ) -> list[int]:
     """Move ``complaint`` along new -> verified -> in follow-up -> resolved (or to
     rejected / not our authority, with a reason) and tell the complainant.
+
+    ``batch``: one of many changes an officer made at once (the queue's bulk tools). It
+    may be taken back for :data:`UNDO_WINDOW` (:func:`undo_batch`), so its notices wait
+    out that window.
 
     Returns:
         Outbound message ids to enqueue after the caller commits.
@@ -93,6 +99,7 @@ def change_status(
         "due_at": _iso(complaint.due_at),
         "public_response": complaint.public_response,
     }
+    before_reason, before_closed = complaint.status_reason, _iso(complaint.closed_at)
     complaint.status = new_status
     complaint.status_reason = reason or None
     if response:
@@ -117,6 +124,10 @@ def change_status(
         "due_at": _iso(complaint.due_at),
         "public_response": complaint.public_response,
     }
+    if batch:
+        after["batch"] = batch
+    not_before = now + UNDO_WINDOW if batch else None
+
     def body_for(language: str, code: str) -> str:
         detail = (
             render("complaint.notice.reason", language, text=reason) if reason else (response or "")
@@ -130,8 +141,11 @@ def change_status(
         ).strip()
 
     message_id = notify(
-        session, complaint, body_for(_language(session, complaint), complaint.code), "notice", now
+        session, complaint, body_for(_language(session, complaint), complaint.code), "notice",
+        now, not_before=not_before,
     )
+    before["status_reason"] = before_reason
+    before["closed_at"] = before_closed
     record(
         session,
         complaint.id,
@@ -143,8 +157,68 @@ def change_status(
         message_id=message_id,
         now=now,
     )
-    followed = tell_followers(session, complaint, body_for, {"status": new_status}, now)
+    followed = tell_followers(session, complaint, body_for, {"status": new_status}, now,
+                              not_before=not_before)
     return ([message_id] if message_id else []) + followed
+
+
+# How long an officer's bulk status change may be taken back; its notices wait as long.
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def undo_batch(session: Session, officer: Officer, batch: str,
+               now: datetime | None = None) -> tuple[int, list[str]]:
+    """Take back the officer's bulk status change ``batch`` within :data:`UNDO_WINDOW`:
+    each complaint still in the status it was given goes back to the one before (its
+    deadline, reason and response too), the notices to its complainant and followers are
+    not sent, and its audit trail says so.
+
+    Returns:
+        How many were taken back, and the codes that had changed again since (kept).
+
+    Raises:
+        ActionError: the change is older than the window, or not this officer's.
+    """
+    _check_role(officer)
+    now = now or clock()
+    events = [e for e in session.scalars(
+        select(ComplaintEvent).where(ComplaintEvent.action == "status",
+                                     ComplaintEvent.officer_id == officer.id,
+                                     ComplaintEvent.created_at >= now - UNDO_WINDOW))
+        if (e.after or {}).get("batch") == batch]
+    if not events:
+        raise ActionError("Perubahan itu tidak bisa dibatalkan lagi (hanya dalam "
+                          f"{int(UNDO_WINDOW.total_seconds() // 60)} menit).")
+    undone, kept = 0, []
+    for event in events:
+        complaint = session.get(Complaint, event.complaint_id)
+        before, after = event.before or {}, event.after or {}
+        if complaint is None or complaint.status != after.get("status"):
+            if complaint is not None:
+                kept.append(complaint.code)
+            continue
+        due_at = before.get("due_at")
+        closed_at = before.get("closed_at")
+        complaint.status = before.get("status") or c.NEW
+        complaint.due_at = datetime.fromisoformat(due_at) if due_at else None
+        complaint.public_response = before.get("public_response")
+        complaint.status_reason = before.get("status_reason")
+        complaint.closed_at = datetime.fromisoformat(closed_at) if closed_at else None
+        complaint.updated_at = now
+        messages = [event.message_id] + list(session.scalars(
+            select(ComplaintEvent.message_id).where(
+                ComplaintEvent.action == "root_changed",
+                ComplaintEvent.created_at == event.created_at,
+                ComplaintEvent.complaint_id.in_(
+                    select(Complaint.id).where(Complaint.merged_into_id == complaint.id)))))
+        session.execute(update(Message).where(
+            Message.id.in_([i for i in messages if i is not None]), Message.status == m.QUEUED)
+            .values(status=m.SKIPPED, updated_at=now))
+        record(session, complaint.id, "status_undone", officer.id, after,
+               {"status": complaint.status}, now=now)
+        undone += 1
+    session.flush()
+    return undone, kept
 
 
 def escalate(

@@ -166,6 +166,10 @@ def sentence(
             f"{who} mengambil alih aduan; aduan naik dari tingkat {_level(before.get('level'))} "
             f"ke tingkat {_level(after.get('level'))}."
         )
+    if action == "status_undone":
+        return (f"{who} membatalkan perubahan status (dari tindakan massal): aduan kembali "
+                f"{STATUS_NAMES.get(str(after.get('status')), after.get('status'))}; pengadu "
+                "tidak diberi tahu tentang perubahan itu.")
     if action == "reply":
         return f'{who} membalas pengadu: "{note or after.get("public_response") or ""}".'
     if action in MERGE_ACTIONS:

@@ -38,6 +38,7 @@ def tell_followers(
     after: dict[str, object],
     now: datetime,
     kind: str = "notice",
+    not_before: datetime | None = None,
 ) -> list[int]:
     """Send ``body_for(language, code)`` to each follower's complainant and note it in
     the follower's audit trail. Returns the outbound message ids to enqueue after commit.
@@ -51,7 +52,8 @@ def tell_followers(
             session.scalar(select(Contact.language).where(Contact.id == follower.contact_id))
             or "id"
         )
-        message_id = notify(session, follower, body_for(language, follower.code), kind, now)
+        message_id = notify(session, follower, body_for(language, follower.code), kind, now,
+                            not_before=not_before)
         record(
             session,
             follower.id,

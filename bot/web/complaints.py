@@ -7,10 +7,11 @@ complaints of their level and area; an out-of-scope id is a 404 like a missing o
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -67,7 +68,20 @@ def index():  # type: ignore[no-untyped-def]
             actions.colleagues(db, current_user) if current_user.role in queue.ACT_ROLES else []
         ),
         bulk_statuses=(c.VERIFIED, c.IN_FOLLOW_UP, c.RESOLVED, c.REJECTED, c.NOT_OUR_AUTHORITY),
+        bulk_undo=_bulk_undo_offer(now),
     )
+
+
+def _bulk_undo_offer(now: datetime) -> dict[str, object] | None:
+    """The officer's last bulk status change, while it may still be taken back."""
+    offer = session.get("bulk_undo")
+    if not offer:
+        return None
+    until = datetime.fromisoformat(offer["until"])
+    if actions.clock() > until:
+        session.pop("bulk_undo", None)
+        return None
+    return {**offer, "until": until}
 
 
 def _visible_or_404(complaint_id: int):  # type: ignore[no-untyped-def]
@@ -271,6 +285,7 @@ def bulk():  # type: ignore[no-untyped-def]
                                status=form.get("status", ""), reason=form.get("reason", ""))
     queued: list[int] = []
     done, refused = 0, []
+    batch = uuid.uuid4().hex[:16] if what == "status" else None
     for complaint_id in ids:
         complaint = queue.get_visible(db, current_user, complaint_id)
         if complaint is None:
@@ -281,7 +296,7 @@ def bulk():  # type: ignore[no-untyped-def]
             else:
                 queued += actions.change_status(
                     db, complaint, current_user, form.get("status", ""), form.get("reason"),
-                    settings=get_runtime().settings,
+                    settings=get_runtime().settings, batch=batch,
                 )
             done += 1
         except actions.ActionError as exc:
@@ -291,6 +306,33 @@ def bulk():  # type: ignore[no-untyped-def]
     flash(f"{done} aduan diubah.", "info")
     for line in refused[:10]:
         flash(f"Tidak diubah: {line}", "error")
+    if batch and done:
+        # Offered on the queue until the window ends (the notices wait as long).
+        session["bulk_undo"] = {"batch": batch, "count": done,
+                                "until": (actions.clock() + actions.UNDO_WINDOW).isoformat()}
+    return redirect(url_for(".index"))
+
+
+@bp.post("/bulk/undo")
+@require_role(*queue.ACT_ROLES)
+def bulk_undo():  # type: ignore[no-untyped-def]
+    """Take back the officer's last bulk status change (within ``actions.UNDO_WINDOW``)."""
+    db = get_db()
+    offered = session.pop("bulk_undo", None) or {}
+    batch = request.form.get("batch", "")
+    if not batch or batch != offered.get("batch"):
+        flash("Tidak ada perubahan massal yang bisa dibatalkan.", "error")
+        return redirect(url_for(".index"))
+    try:
+        undone, kept = actions.undo_batch(db, current_user, batch)
+    except actions.ActionError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".index"))
+    db.commit()
+    flash(f"Perubahan status {undone} aduan dibatalkan; pengadunya tidak diberi tahu.", "info")
+    if kept:
+        flash(f"Sudah berubah lagi, tidak dibatalkan: {', '.join(kept[:10])}", "error")
     return redirect(url_for(".index"))
 
 
