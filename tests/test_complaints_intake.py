@@ -293,3 +293,14 @@ def test_status_with_a_complaint_code_or_a_ksm_code_answers_the_right_one(client
     add_kelurahan(rt, "Sukamaju")
     ksm_code = register(owner, name="Maju Jaya")
     owner.send(f"status {ksm_code}").expect("Maju Jaya", ksm_code)
+
+
+def test_every_question_of_the_complaint_dialog_fills_a_column_of_its_name() -> None:
+    """A new question needs its column, not a change in the intake: the intake takes the
+    flow's own list of questions (``area`` is placed in a kelurahan instead)."""
+    from bot.complaints.intake import ANSWER_FIELDS
+    from bot.models import Complaint
+    from conversations.flows.complaint import QUESTIONS
+
+    assert ANSWER_FIELDS == {q.name for q in QUESTIONS}
+    assert ANSWER_FIELDS - {"area"} <= set(Complaint.__table__.c.keys())

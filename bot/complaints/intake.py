@@ -32,6 +32,7 @@ from conversations.flows import complaint_code
 from conversations.flows.code_misses import RecordCheckMiss
 from conversations.flows.complaint import (
     MAX_TEXT,
+    QUESTIONS,
     AttachComplaintMedia,
     ContinueComplaint,
     FileComplaint,
@@ -50,7 +51,9 @@ def working_days_allowed(settings: Settings | None, status: str) -> int:
     return settings.complaint_follow_up_working_days
 
 
-ANSWER_FIELDS = {"area", "kind", "accused", "amount", "anonymous"}
+# The complaint's columns the ADUAN dialog's questions fill: the flow's own list, so a new
+# question with a column of its name needs no change here ("area" is placed, below).
+ANSWER_FIELDS = frozenset(question.name for question in QUESTIONS)
 
 
 def new_unique_code(session: Session) -> str:
