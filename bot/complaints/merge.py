@@ -11,7 +11,7 @@ trail keeps what happened).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -128,8 +128,9 @@ def merge(
     return [message_id] if message_id else []
 
 
-# How long a merge may be taken back; the complainant is told of it only after.
-UNDO_WINDOW = timedelta(minutes=10)
+# How long a merge may be taken back (as a bulk status change); the complainant is told
+# of it only after.
+UNDO_WINDOW = actions.UNDO_WINDOW
 
 
 def undo_until(session: Session, duplicate: Complaint) -> datetime | None:
