@@ -5,7 +5,9 @@ source with ``ast`` (nothing is imported), draws an edge for every ``import`` an
 ``from ... import`` anywhere in a module (top level, functions, ``TYPE_CHECKING`` blocks),
 and prints each strongly connected component of more than one module: a circle.
 ``from pkg import name`` counts as an import of ``pkg.name`` when that is a module, else
-of ``pkg``; the implicit import of a parent package's ``__init__`` is not counted.
+of ``pkg``; ``importlib.import_module("pkg.mod")`` with a literal name counts as an
+import of it (loading by name does not hide an arrow); the implicit import of a parent
+package's ``__init__`` is not counted.
 """
 from __future__ import annotations
 
@@ -45,6 +47,10 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
                 base = ".".join(anchor + ([base] if base else []))
             targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
                        for alias in node.names]
+        elif (isinstance(node, ast.Call) and _called(node.func) in ("import_module", "__import__")
+              and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)):
+            targets = [node.args[0].value]
         for target in targets:
             # ``import bot.models.messaging`` names a module; keep the longest known prefix.
             while target and target not in known:
@@ -52,6 +58,14 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
             if target and target != name:
                 edges.add(target)
     return edges
+
+
+def _called(func: ast.expr) -> str:
+    """The name a call calls: ``import_module`` for both ``import_module(...)`` and
+    ``importlib.import_module(...)``."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -3,7 +3,6 @@ import-poor-list, areas import, smsgate setup and assign."""
 from __future__ import annotations
 
 import csv
-import importlib
 import logging
 import sys
 from pathlib import Path
@@ -34,7 +33,6 @@ from bot.providers.smsgate_setup import SetupError, setup
 from bot.privacy_cli import privacy
 from bot.settings import SettingsError
 from workers.main import run_worker
-from workers.sweep import run_forever_in_thread
 
 
 @click.group()
@@ -62,8 +60,9 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
-
+def prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
+    """On the embedded default: the schema up to date and the demo kelurahan with its
+    admin; the admin's password when it was just made (shown once)."""
     upgrade(settings.database_url)
     database = Database(settings.database_url)
     try:
@@ -72,37 +71,6 @@ def _prepare_embedded(settings) -> str | None:  # type: ignore[no-untyped-def]
     finally:
         database.dispose()
     return password
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=None, help="default: $PORT or 5000")
-def serve(host: str, port: int | None) -> None:
-    """Run the web app; on the embedded default also the in-process jobs and sweep."""
-    # The web app is loaded by name, as a job is run by name (bot.jobs): the CLI sits
-    # below the app, which registers these commands for `flask --app bot`, and the
-    # worker and the other commands start without Flask.
-    create_app = importlib.import_module("bot.app").create_app
-
-    settings = command_settings()
-    port = port or settings.port
-    password = _prepare_embedded(settings)
-    try:
-        app = create_app()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    if settings.embedded:
-        run_forever_in_thread(settings.sweep_interval_seconds)
-    url = f"http://{host}:{port}"
-    click.echo(f"\nksm-bot is running on {'the embedded default (SQLite, in-process jobs)' if settings.embedded else settings.database_url.split('@')[-1]}")
-    click.echo(f"  simulator: {url}/simulator/")
-    click.echo(f"  dashboard: {url}/")
-    if password:
-        click.echo(f"  admin login: admin / {password}   (shown once; reset: ksm-bot create-user admin --role admin)")
-    else:
-        click.echo("  admin login: created on the first run (reset: ksm-bot create-user admin --role admin)")
-    click.echo("  demo kelurahan: Sukamaju, Kota Bandung\n")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
 @main.command()
@@ -117,7 +85,7 @@ def chat(phone: str, whatsapp: bool) -> None:
     except InvalidPhone as exc:
         raise click.ClickException(str(exc)) from None
     if settings.embedded:
-        _prepare_embedded(settings)
+        prepare_embedded(settings)
     jobs = InlineJobQueue(autostart=False)
     rt = runtime_module.install(runtime_module.build(settings, jobs=jobs))
     channel = "whatsapp" if whatsapp else "sms"
@@ -285,7 +253,7 @@ def officer_reset_2fa(username: str) -> None:
 def seed_demo() -> None:
     """Create the demo kelurahan (and an admin if there is no officer yet)."""
     settings = command_settings()
-    password = _prepare_embedded(settings)
+    password = prepare_embedded(settings)
     click.echo("demo kelurahan Sukamaju, Kota Bandung is ready")
     if password:
         click.echo(f"admin login: admin / {password}")

@@ -66,3 +66,16 @@ def test_a_missing_production_setting_stops_start_up_with_one_line(tmp_path) -> 
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: SECRET_KEY is required when DATABASE_URL is a server database")
+
+
+def test_the_installed_command_has_serve_and_every_other_command() -> None:
+    """``ksm-bot`` as pyproject installs it: ``serve`` (which loads the web app) beside
+    the commands of ``bot.cli``."""
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, name = scripts["ksm-bot"].partition(":")
+    command = getattr(importlib.import_module(module), name)
+    assert {"serve", "chat", "worker", "db", "create-user", "smsgate"} <= set(command.commands)

