@@ -355,3 +355,23 @@ def test_control_characters_in_a_message_become_spaces_and_nothing_is_cut(client
         inbound = session.execute(select(Message).where(Message.direction == "in")).scalar_one()
         assert inbound.body == "ADUAN jalan rusak  di RT 3\nmohon dibantu"
         assert inbound.status == "handled"
+
+
+def test_the_handling_job_sends_its_replies_itself(client, rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+    """One job per message: the job that handles a resident's message sends the replies
+    it wrote (in order, under the contact's send lock), with no send job queued after it."""
+    from bot.jobs import InlineJobQueue
+
+    assert signed_post(client, "/webhooks/twilio/messages", _form(Body="MENU")).status_code == 200
+    if isinstance(rt.jobs, InlineJobQueue):
+        assert rt.jobs.run_pending() == 1
+    else:
+        from rq.registry import FinishedJobRegistry
+
+        run_jobs()
+        finished = FinishedJobRegistry(queue=rt.jobs.queue)
+        assert [job.func_name for job in rt.jobs.queue.job_class.fetch_many(
+            finished.get_job_ids(), connection=rt.redis)] == ["workers.handling.handle_contact"]
+    assert [m["To"] for m in twilio.messages] == ["+6281234567890"]
+    with rt.db.session() as session:
+        assert session.scalars(select(Message.status).where(Message.direction == "out")).all() == ["sent"]

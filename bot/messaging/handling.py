@@ -10,8 +10,11 @@ default) runs :func:`handle_contact`. Each message is one transaction:
    were stored, whichever job happens to run;
 3. the engine and the effects; the dialog's new state; the replies stored as queued
    outbound rows; the message marked ``handled``; one commit;
-4. after the commit, the send jobs (``bot.outbox``): every reply, on every channel,
-   goes out as any other message does.
+4. after the commit, the replies go out as any other message does (every reply, on
+   every channel, takes the outbox): the handling job sends them itself
+   (``workers.handling.send_replies``: one job per message, not one more per reply);
+   called without a sender (the simulator, the terminal chat), it queues their send
+   jobs (``bot.outbox.enqueue_sends``).
 
 If the engine or an effect raises, that transaction is rolled back whole and the
 message stays ``received`` with one more attempt counted; the contact's later messages
@@ -28,7 +31,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -58,6 +61,8 @@ from conversations.model import (
 log = logging.getLogger(__name__)
 
 HANDLE_CONTACT = "workers.handling.handle_contact"
+# What a handler does with the ids of the outbound rows a message's handling committed.
+SendReplies = Callable[[Runtime, list[int]], None]
 # A received message older than this with no handling done: its job was lost (Redis
 # down, a worker killed) or its handling failed; the sweep queues it again.
 STALE_RECEIVED = timedelta(minutes=1)
@@ -73,8 +78,9 @@ def queue_handling(rt: Runtime, contact_id: int) -> None:
                     contact_id, exc)
 
 
-def handle_contact(rt: Runtime, contact_id: int) -> int:
-    """Handle every message ``contact_id`` has waiting, oldest first.
+def handle_contact(rt: Runtime, contact_id: int, send: SendReplies = enqueue_sends) -> int:
+    """Handle every message ``contact_id`` has waiting, oldest first; after each
+    message's commit, ``send`` its replies (by default: queue their send jobs).
 
     Returns:
         How many were handled (failed for good included).
@@ -84,7 +90,7 @@ def handle_contact(rt: Runtime, contact_id: int) -> int:
         received for the next job or the sweep.
     """
     done = 0
-    while (outcome := _handle_next_retrying(rt, contact_id)) is not None:
+    while (outcome := _handle_next_retrying(rt, contact_id, send)) is not None:
         if outcome is False:  # failed, with attempts left: the sweep tries again
             break
         done += 1
@@ -112,10 +118,10 @@ def contacts_waiting(rt: Runtime, now: datetime, limit: int = 5000) -> list[int]
                                                   now - STALE_RECEIVED, limit)
 
 
-def _handle_next_retrying(rt: Runtime, contact_id: int) -> bool | None:
+def _handle_next_retrying(rt: Runtime, contact_id: int, send: SendReplies) -> bool | None:
     for attempt in (1, 2):
         try:
-            return _handle_next(rt, contact_id)
+            return _handle_next(rt, contact_id, send)
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here; the
             # transaction was rolled back whole, so one retry on a fresh one is safe.
@@ -133,7 +139,7 @@ class _HandlingFailed(Exception):
         self.message_id = message_id
 
 
-def _handle_next(rt: Runtime, contact_id: int) -> bool | None:
+def _handle_next(rt: Runtime, contact_id: int, send: SendReplies) -> bool | None:
     """Handle the contact's oldest received message. Returns None when there is none,
     True when it was handled (or failed for good), False when it failed and waits."""
     queued: list[int] = []
@@ -171,14 +177,14 @@ def _handle_next(rt: Runtime, contact_id: int) -> bool | None:
                 raise _HandlingFailed(received.id) from exc
     except _HandlingFailed as failed:
         log.exception("handling message %s failed", failed.message_id)
-        return _count_failure(rt, failed.message_id)
-    enqueue_sends(rt, queued)
+        return _count_failure(rt, failed.message_id, send)
+    send(rt, queued)
     if broadcasts:
         start_broadcasts(rt, broadcasts)
     return True
 
 
-def _count_failure(rt: Runtime, message_id: int) -> bool:
+def _count_failure(rt: Runtime, message_id: int, send: SendReplies) -> bool:
     """One more failed attempt at ``message_id``; past the budget it is marked failed
     and the resident gets an apology. Returns whether the contact's queue goes on."""
     now = clock.now(rt)
@@ -196,7 +202,7 @@ def _count_failure(rt: Runtime, message_id: int) -> bool:
         queued = store.store_replies(conn, contact.id, received,
                                      [render("error.internal", contact.language)], now)
         inbox.keep_message(session, message_id, contact.id, now)  # a person reads it
-    enqueue_sends(rt, queued)
+    send(rt, queued)
     return True
 
 
