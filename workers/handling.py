@@ -7,7 +7,7 @@ import logging
 from bot.messaging import handling
 from bot.outbox import enqueue_sends
 from bot.runtime import Runtime, current
-from workers.outbound import send_message
+from workers.outbound import send_messages
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +23,11 @@ def send_replies(rt: Runtime, message_ids: list[int]) -> None:
     a job of its own per reply. The message is handled whatever happens here: if sending
     breaks off (Redis or the database gone), the rest get their send jobs, or the sweep
     finds them still queued."""
-    for position, message_id in enumerate(message_ids):
-        try:
-            send_message(message_id)
-        except Exception as exc:  # noqa: BLE001 - the rows are queued or given back
-            log.warning("sending messages %s from the handling job stopped (%s); "
-                        "queuing their send jobs", message_ids[position:], exc)
-            enqueue_sends(rt, message_ids[position:])
-            return
+    if not message_ids:
+        return
+    try:
+        send_messages(message_ids)
+    except Exception as exc:  # noqa: BLE001 - the rows are queued or given back
+        log.warning("sending messages %s from the handling job stopped (%s); "
+                    "queuing their send jobs", message_ids, exc)
+        enqueue_sends(rt, message_ids)  # a row already sent: its job finds it not queued
