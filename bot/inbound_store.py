@@ -192,6 +192,14 @@ _CONTACT_BY_ID = _CONTACT_READ.where(_contact.c.id == bindparam("contact_id"))
 _HANDLING_LOCK = 0x6B736D  # "ksm"
 
 
+_LOCK_CONTACT = select(func.pg_advisory_xact_lock(_HANDLING_LOCK, bindparam("contact_id")))
+# Built once: the handling of every message runs these (no statement to build and no
+# cache key to compute each time).
+_MARK_HANDLED = (update(_message).where(_message.c.id == bindparam("message_id"))
+                 .values(status=bindparam("new_status"), updated_at=bindparam("now")))
+_STORE_REPLY = insert(_message).returning(_message.c.id)  # the values: the row's columns
+
+
 def lock_contact(conn: Connection, contact_id: int) -> None:
     """Hold the contact's handling lock until this transaction ends.
 
@@ -201,7 +209,7 @@ def lock_contact(conn: Connection, contact_id: int) -> None:
     IMMEDIATE) orders every writer anyway.
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, contact_id)))
+        conn.execute(_LOCK_CONTACT, {"contact_id": contact_id})
 
 
 def next_received(conn: Connection, contact_id: int) -> Received | None:
@@ -222,8 +230,7 @@ def open_session(conn: Connection, contact_id: int) -> Any:
 
 def mark_handled(conn: Connection, message_id: int, now: datetime,
                  status: str = m.HANDLED) -> None:
-    conn.execute(update(_message).where(_message.c.id == message_id)
-                 .values(status=status, updated_at=now))
+    conn.execute(_MARK_HANDLED, {"message_id": message_id, "new_status": status, "now": now})
 
 
 def count_failure(conn: Connection, message_id: int, now: datetime) -> int | None:
@@ -267,12 +274,11 @@ def store_replies(conn: Connection, contact_id: int, received: Received, texts: 
     """Store the reply texts as queued, on the channel, provider and device the message
     ``received`` came by; returns their ids, in order, for the send jobs."""
     return [
-        conn.execute(insert(_message).values(
-            contact_id=contact_id, direction=m.OUT, channel=received.channel, body=text,
-            status=m.QUEUED, reply_to_id=received.id, kind="reply", attempts=0,
-            created_at=now, updated_at=now, provider=received.provider,
-            device_id=received.device_id,
-        ).returning(_message.c.id)).scalar_one()
+        conn.execute(_STORE_REPLY, {
+            "contact_id": contact_id, "direction": m.OUT, "channel": received.channel,
+            "body": text, "status": m.QUEUED, "reply_to_id": received.id, "kind": "reply",
+            "attempts": 0, "created_at": now, "updated_at": now,
+            "provider": received.provider, "device_id": received.device_id}).scalar_one()
         for text in texts
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import bindparam, case, delete, update
 
 from bot.db import upsert
 from bot.models.rate_count import RateCount
@@ -23,15 +23,28 @@ def add(session: Any, key: str, window: timedelta, now: datetime, limit: int) ->
     A count within ``limit`` keeps the window open for ``window`` from now; one past it
     does not (being refused does not lengthen the wait). An ended window starts at 1.
     """
-    stmt = upsert(session)(TABLE).values(key=key, count=1, expires_at=now + window)
-    live = TABLE.c.expires_at > now
-    stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
-        "count": case((live, TABLE.c.count + 1), else_=1),
-        "expires_at": case((live & (TABLE.c.count >= limit), TABLE.c.expires_at),
-                           else_=now + window),
-    }).returning(TABLE.c.count, TABLE.c.expires_at)
-    row = session.execute(stmt).one()
+    insert_of = upsert(session)
+    stmt = _ADD.get(insert_of)
+    if stmt is None:
+        stmt = _ADD[insert_of] = _add_statement(insert_of)
+    row = session.execute(stmt, {"counted_key": key, "now": now, "ends": now + window,
+                                 "limit": limit}).one()
     return row.count, row.expires_at
+
+
+def _add_statement(insert_of: Any) -> Any:
+    live = TABLE.c.expires_at > bindparam("now")
+    return insert_of(TABLE).values(
+        key=bindparam("counted_key"), count=1, expires_at=bindparam("ends"),
+    ).on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+        "count": case((live, TABLE.c.count + 1), else_=1),
+        "expires_at": case((live & (TABLE.c.count >= bindparam("limit")), TABLE.c.expires_at),
+                           else_=bindparam("ends")),
+    }).returning(TABLE.c.count, TABLE.c.expires_at)
+
+
+# The upsert, built once per database kind: every message a resident sends counts twice.
+_ADD: dict[Any, Any] = {}
 
 
 def hold_until(session: Any, key: str, until: datetime) -> None:
