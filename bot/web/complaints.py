@@ -222,7 +222,8 @@ def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
 def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
     return _act(
         complaint_id,
-        lambda db, x: actions.escalate(db, x, current_user, request.form.get("reason", "")),
+        lambda db, x: actions.escalate(db, x, current_user, request.form.get("reason", ""),
+                                       settings=get_runtime().settings),
     )
 
 
@@ -261,7 +262,8 @@ def assign(complaint_id: int):  # type: ignore[no-untyped-def]
     raw = request.form.get("officer_id", "")
     return _act(
         complaint_id,
-        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None),
+        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None,
+                                     settings=get_runtime().settings),
     )
 
 
@@ -292,7 +294,9 @@ def bulk():  # type: ignore[no-untyped-def]
             continue  # not this officer's: say nothing about it
         try:
             if what == "assign":
-                actions.assign(db, complaint, current_user, int(raw) if raw.isdigit() else None)
+                queued += actions.assign(db, complaint, current_user,
+                                         int(raw) if raw.isdigit() else None,
+                                         settings=get_runtime().settings)
             else:
                 queued += actions.change_status(
                     db, complaint, current_user, form.get("status", ""), form.get("reason"),
