@@ -35,6 +35,8 @@ class OfficerPhoneCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Typed right (the number is verified), or replaced by a newer code.
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The message that carried it: its body loses the code once the code is spent.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
 
 
 class OfficerAlert(Base):

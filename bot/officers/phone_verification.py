@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Officer, OfficerPhoneCode
+from bot.models import Contact, Message, Officer, OfficerPhoneCode
+from bot.models import messaging as m
 from bot.models.officer_notify import CHANNELS
 from bot.officers import notify
 from bot.outbox import queue_message
@@ -25,6 +26,7 @@ CODE_TTL = timedelta(minutes=15)
 MAX_TRIES = 5  # per code; then a new code is needed
 MAX_CODES_PER_HOUR = 3  # per officer: the page must not become a way to spam a number
 CODE_KIND = "officer_code"  # Message.kind
+SPENT_TEXT = "ksm-bot: kode verifikasi nomor petugas (sudah tidak berlaku)."
 
 
 class VerificationError(ValueError):
@@ -64,15 +66,33 @@ def request_code(session: Session, officer: Officer, raw_phone: str, channel: st
     if recent >= MAX_CODES_PER_HOUR:
         raise VerificationError("Terlalu banyak permintaan kode. Coba lagi satu jam lagi.")
     contact = notify.contact_for(session, phone)
-    session.execute(update(OfficerPhoneCode).where(
-        OfficerPhoneCode.officer_id == officer.id, OfficerPhoneCode.used_at.is_(None))
-        .values(used_at=now))
+    _spend(session, officer.id, now)
     code, salt = f"{secrets.randbelow(10**6):06d}", secrets.token_hex(16)
+    message_id = queue_message(session, contact.id, channel, code_text(code), kind=CODE_KIND,
+                               now=now)
     session.add(OfficerPhoneCode(officer_id=officer.id, contact_id=contact.id, channel=channel,
                                  code_hash=_hash(salt, code), salt=salt, tries=0,
-                                 created_at=now, expires_at=now + CODE_TTL))
-    return queue_message(session, contact.id, channel, code_text(code), kind=CODE_KIND,
-                         now=now)
+                                 created_at=now, expires_at=now + CODE_TTL,
+                                 message_id=message_id))
+    return message_id
+
+
+def _spend(session: Session, officer_id: int, now: datetime) -> None:
+    """The officer's codes not yet spent stop working; a code message still waiting is
+    not sent, and every code message of theirs no longer in flight loses its code (the
+    outbox's copy of it is the only one in clear)."""
+    session.execute(update(OfficerPhoneCode).where(
+        OfficerPhoneCode.officer_id == officer_id, OfficerPhoneCode.used_at.is_(None))
+        .values(used_at=now))
+    theirs = select(OfficerPhoneCode.message_id).where(
+        OfficerPhoneCode.officer_id == officer_id).scalar_subquery()
+    session.execute(update(Message).where(Message.id.in_(theirs),
+                                          Message.status.in_((m.QUEUED, m.HELD)))
+                    .values(status=m.SKIPPED, updated_at=now))
+    session.execute(update(Message).where(Message.id.in_(theirs),
+                                          Message.status.not_in((m.CLAIMED, m.SENDING)),
+                                          Message.body != SPENT_TEXT)
+                    .values(body=SPENT_TEXT))
 
 
 def pending(session: Session, officer: Officer, now: datetime) -> OfficerPhoneCode | None:
@@ -118,8 +138,7 @@ def confirm_code(session: Session, officer: Officer, typed: str, now: datetime) 
         if left <= 0:
             raise VerificationError("Kode salah. Terlalu banyak percobaan. Minta kode baru.")
         raise VerificationError(f"Kode salah. Sisa {left} kali percobaan.")
-    session.execute(update(OfficerPhoneCode).where(OfficerPhoneCode.id == row.id)
-                    .values(used_at=now))
+    _spend(session, officer.id, now)
     contact = session.get(Contact, row.contact_id)
     notify.verified(session, officer, contact, row.channel, now)
     return contact
