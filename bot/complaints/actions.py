@@ -384,9 +384,11 @@ def assign(
     assignee_id: int | None,
     now: datetime | None = None,
     settings: Any = None,
+    tell: bool = True,
 ) -> list[int]:
     """Hand ``complaint`` to a colleague of the officer's area who may see it; they are
-    told at once if they chose so (``settings``: the link's address).
+    told at once if they chose so (``settings``: the link's address), unless ``tell`` is
+    False (the queue's bulk tool tells them once of all: ``officer_alerts.on_assigned_many``).
 
     Returns:
         Outbound message ids to enqueue after the caller commits.
@@ -415,6 +417,8 @@ def assign(
         {"assigned_officer_id": assignee.id},
         now=now,
     )
+    if not tell:
+        return []
     return officer_alerts.on_assigned(session, complaint, assignee, officer, now, settings)
 
 

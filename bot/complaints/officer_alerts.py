@@ -23,6 +23,7 @@ from bot.outbox import enqueue_sends
 # Every text fits one SMS with a link of up to ~70 characters (tests check the longest).
 TEXTS = {
     "assigned": "Aduan {code} ditugaskan kepada Anda oleh {by}.",
+    "assigned_many": "{count} aduan ditugaskan kepada Anda oleh {by}.",
     "escalated": "Aduan {code} dinaikkan ke tingkat {level}, wilayah Anda.",
     "auto_escalated": "Aduan {code} lewat tenggat, naik otomatis ke tingkat {level}, wilayah Anda.",
     "moved_away": "Aduan {code} yang Anda tangani lewat tenggat, naik otomatis ke tingkat {level}.",
@@ -32,7 +33,7 @@ TEXTS = {
 }
 EXAMPLE = {"code": "123456789", "by": "petugas_ppm_kota_12", "level": "kota/kabupaten",
            "status": "ditindaklanjuti", "day": "30/11", "assigned": 120, "escalated": 120,
-           "overdue": 1200}
+           "overdue": 1200, "count": 50}
 OVERDUE_WITHIN = timedelta(days=1)  # older deadlines were told, or are in the digest
 BATCH = 500
 
@@ -64,6 +65,24 @@ def on_assigned(session: Session, complaint: Complaint, assignee: Officer, by: O
     message_id = notify.tell_officer(
         session, assignee, render("assigned", code=complaint.code, by=by.username[:20]),
         complaint_link(settings, complaint), now=now)
+    return [message_id] if message_id else []
+
+
+def on_assigned_many(session: Session, complaints: list[Complaint], assignee_id: int | None,
+                     by: Officer, now: datetime, settings: Any) -> list[int]:
+    """A colleague handed several complaints to one officer at once: one message, with a
+    link to their own queue (one complaint: as :func:`on_assigned`)."""
+    assignee = session.get(Officer, assignee_id) if assignee_id else None
+    if assignee is None or assignee.id == by.id:
+        return []
+    complaints = [x for x in complaints if sees(session, assignee, x)]
+    if len(complaints) == 1:
+        return on_assigned(session, complaints[0], assignee, by, now, settings)
+    if not complaints:
+        return []
+    message_id = notify.tell_officer(
+        session, assignee, render("assigned_many", count=len(complaints), by=by.username[:20]),
+        notify.page_url(settings, "/complaints/?mine=1"), now=now)
     return [message_id] if message_id else []
 
 
