@@ -162,6 +162,26 @@ def test_an_officer_registers_a_phone_and_hears_of_an_assignment_by_a_colleague(
     assert _to(twilio, OFFICER_PHONE) == []
 
 
+def test_many_complaints_assigned_at_once_are_one_message(app, rt, run_jobs, twilio,
+                                                           sukamaju) -> None:
+    mine = _officer(rt, "ppm_suka", sukamaju)
+    _officer(rt, "ppm_rekan", sukamaju)
+    _verified(rt, mine)
+    ids = [_file(rt) for _ in range(3)]
+    twilio.reset()
+    colleague = _login(app, "ppm_rekan")
+    token = _csrf(colleague.get("/complaints/").data)
+    colleague.post("/complaints/bulk", data={"ids": [str(i) for i in ids], "action": "assign",
+                                             "officer_id": str(mine), "csrf_token": token})
+    run_jobs()
+    told = _to(twilio, OFFICER_PHONE)
+    assert len(told) == 1, told
+    assert "3 aduan ditugaskan" in _text(told[0])
+    assert f"{PUBLIC_BASE_URL}/complaints/?mine=1" in _text(told[0])
+    with rt.db.session() as s:
+        assert {s.get(Complaint, i).assigned_officer_id for i in ids} == {mine}
+
+
 def _verified(rt: Any, officer_id: int, phone: str = OFFICER_PHONE, channel: str = "sms",
               mode: str = notify.IMMEDIATE) -> None:
     """An officer whose number is verified (the page's steps are tested above)."""
@@ -368,6 +388,9 @@ def test_a_wrong_code_is_refused_and_too_many_tries_block_it(
 
         assert all(code not in (row.code_hash, row.salt)
                    for row in s.scalars(select(OfficerPhoneCode)))
+        # Only the code still waiting to be typed is in clear, in the outbox's copy.
+        bodies = list(s.scalars(select(Message.body).where(Message.kind == "officer_code")))
+        assert len(bodies) == 3 and sum(bool(re.search(r"\d{6}", b)) for b in bodies) == 1
         assert s.get(Officer, mine).notify_contact_id is None
 
 
