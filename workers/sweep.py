@@ -15,7 +15,9 @@ from sqlalchemy import and_, select, update
 
 from bot import clock
 from bot.complaints import intake as complaint_intake
+from bot.complaints.digest import send_digests
 from bot.complaints.escalation import escalate_overdue
+from bot.complaints.officer_alerts import tell_overdue
 from bot.complaints.notices import release_due_notices
 from bot.inbound import spool_of
 from bot.messaging import handling
@@ -157,6 +159,18 @@ def escalate_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-un
     return escalate_overdue(rt, now)
 
 
+def tell_overdue_complaints(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Officers who chose to be told at once hear of a deadline passed, once
+    (bot.complaints.officer_alerts)."""
+    return tell_overdue(rt, now)
+
+
+def officer_digests(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """At 07.00 in their area, the daily digest of officers who chose it
+    (bot.complaints.digest)."""
+    return send_digests(rt, now)
+
+
 def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Messages spooled while the database was down are received, in order (bot.spool)."""
     return spool_of(rt).replay()
@@ -214,6 +228,8 @@ TASKS: list[Callable[..., int]] = [
     release_complaint_notices,
     forget_old_check_misses,
     escalate_overdue_complaints,
+    tell_overdue_complaints,
+    officer_digests,
     purge_expired_personal_data,
     erase_approved_personal_data,
     past_meetings,

@@ -18,6 +18,7 @@ from bot.models import messaging as m
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.officers import labels
+from bot.complaints import officer_alerts
 from bot.complaints.bkm_roster import keep_from_bkm
 from bot.complaints.followers import tell_followers
 from bot.complaints.notices import notify, time_zone_of
@@ -227,8 +228,11 @@ def escalate(
     officer: Officer,
     reason: str,
     now: datetime | None = None,
+    settings: Any = None,
 ) -> list[int]:
-    """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat)."""
+    """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat); the
+    officers of that level who chose to be told at once are (``settings``: the link's
+    address)."""
     _check_role(officer)
     now = now or clock()
     reason = _clean(reason, MAX_REASON)
@@ -264,7 +268,8 @@ def escalate(
         now=now,
     )
     followed = tell_followers(session, complaint, body_for, {"level": new_level}, now)
-    return ([message_id] if message_id else []) + followed
+    told = officer_alerts.on_escalated(session, complaint, officer, now, settings)
+    return ([message_id] if message_id else []) + followed + told
 
 
 def mark_names_bkm_member(
@@ -378,8 +383,15 @@ def assign(
     officer: Officer,
     assignee_id: int | None,
     now: datetime | None = None,
-) -> None:
-    """Hand ``complaint`` to a colleague of the officer's area who may see it.
+    settings: Any = None,
+    tell: bool = True,
+) -> list[int]:
+    """Hand ``complaint`` to a colleague of the officer's area who may see it; they are
+    told at once if they chose so (``settings``: the link's address), unless ``tell`` is
+    False (the queue's bulk tool tells them once of all: ``officer_alerts.on_assigned_many``).
+
+    Returns:
+        Outbound message ids to enqueue after the caller commits.
 
     Raises:
         ActionError: the assignee is not such a colleague.
@@ -405,6 +417,9 @@ def assign(
         {"assigned_officer_id": assignee.id},
         now=now,
     )
+    if not tell:
+        return []
+    return officer_alerts.on_assigned(session, complaint, assignee, officer, now, settings)
 
 
 def reply(

@@ -2,7 +2,8 @@
 what an agency leaves untouched): not verified, or not followed up, within the working
 days of ``bot.settings``. The sweep runs :func:`escalate_overdue`.
 
-Both levels are told in their queue (:func:`recent_for`), the complainant by message.
+Both levels are told in their queue (:func:`recent_for`), the complainant by message,
+and the officers who chose so by message too (``officer_alerts``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.models import Complaint, ComplaintEvent, Kelurahan, Officer
 from bot.models import complaint as c
 from bot.models import officer as roles
 from bot.outbox import enqueue_sends
-from bot.complaints import queue
+from bot.complaints import officer_alerts, queue
 from bot.complaints.actions import LEVEL_NAMES, _language
 from bot.complaints.followers import tell_followers
 from bot.complaints.notices import notify, time_zone_of
@@ -55,10 +56,13 @@ def escalate_overdue(rt: Any, now: datetime) -> int:
             .with_for_update(skip_locked=True)
         ).all()
         for complaint in due:
+            had_it = complaint.assigned_officer_id
             message_id = _move_up(session, complaint, settings, now)
             if message_id:
                 queued.append(message_id)
             queued += _tell_followers(session, complaint, now)
+            queued += officer_alerts.on_escalated(session, complaint, None, now, settings,
+                                                  previous_assignee_id=had_it)
         moved = len(due)
     enqueue_sends(rt, queued)
     return moved

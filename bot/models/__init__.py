@@ -25,6 +25,7 @@ from bot.models.meeting import Meeting, MeetingReminder, Rsvp
 from bot.models.messaging import ConversationSession, Message
 from bot.models.monev import MonevPeriod, MonevReport
 from bot.models.officer import Officer, RecoveryCode
+from bot.models.officer_notify import OfficerAlert, OfficerPhoneCode
 from bot.models.poor import PoorResident
 from bot.models.privacy import ErasureRequest
 from bot.models.rate_count import RateCount
@@ -33,5 +34,5 @@ __all__ = [
     "Announcement", "AnnouncementComplaint", "Area", "AnnouncementItem", "ApiToken", "ApiTokenUse", "Base", "BkmMember", "Broadcast", "BroadcastSend", "Complaint", "ComplaintCheckMiss", "ComplaintEvent",
     "ComplaintMedia", "ComplaintNotice", "Contact", "ConversationSession", "ErasureRequest", "GatewayDevice", "GatewayEvent", "InboxItem", "Kelurahan", "Ksm",
     "KsmMember", "Meeting", "MeetingReminder", "Message", "MonevPeriod", "MonevReport",
-    "Officer", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RateCount", "RecoveryCode", "Rsvp", "utcnow",
+    "Officer", "OfficerAlert", "OfficerPhoneCode", "PjmProgram", "PoorResident", "Proposal", "ProposalReview", "RateCount", "RecoveryCode", "Rsvp", "utcnow",
 ]

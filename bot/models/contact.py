@@ -37,6 +37,9 @@ class Contact(Base):
     invalid_number: Mapped[bool] = mapped_column(Boolean, default=False)
     simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("kelurahan.id"))
+    # The contact's own time zone when known without a kelurahan: an officer's phone
+    # keeps their area's (quiet hours: ``workers.quiet_hours.resident_zone``).
+    time_zone: Mapped[str | None] = mapped_column(String(40))
     # WhatsApp free text is allowed only within 24 hours of the resident's last message.
     last_whatsapp_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -65,6 +65,12 @@ class Officer(Base):
     # and the last time step used, so a code works once.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # How they hear of their work (``bot.officers.notify``): the verified phone (a
+    # contact, so BERHENTI from it opts out as a resident's does), the channel, and the
+    # mode (``bot.models.officer_notify``: segera, harian, mati).
+    notify_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    notify_channel: Mapped[str] = mapped_column(String(10), default="sms", server_default="sms")
+    notify_mode: Mapped[str] = mapped_column(String(10), default="mati", server_default="mati")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     area: Mapped[Area | None] = relationship(lazy="selectin")

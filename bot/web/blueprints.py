@@ -22,6 +22,7 @@ from bot.web import (
     ksm,
     ksm_proposals,
     monev,
+    officer_notify,
     privacy,
     public,
     second_factor,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(second_factor.bp)
+    app.register_blueprint(officer_notify.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api_tokens.bp)
     app.register_blueprint(simulator.bp)

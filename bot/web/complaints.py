@@ -33,6 +33,7 @@ from bot.complaints import actions
 from bot.complaints import audit
 from bot.complaints import escalation
 from bot.complaints import queue
+from bot.complaints import officer_alerts
 from bot.areas import scope as area_scope
 from bot.web.request import get_db, get_runtime
 from bot.web.auth import require_role
@@ -222,7 +223,8 @@ def change_status(complaint_id: int):  # type: ignore[no-untyped-def]
 def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
     return _act(
         complaint_id,
-        lambda db, x: actions.escalate(db, x, current_user, request.form.get("reason", "")),
+        lambda db, x: actions.escalate(db, x, current_user, request.form.get("reason", ""),
+                                       settings=get_runtime().settings),
     )
 
 
@@ -261,7 +263,8 @@ def assign(complaint_id: int):  # type: ignore[no-untyped-def]
     raw = request.form.get("officer_id", "")
     return _act(
         complaint_id,
-        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None),
+        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None,
+                                     settings=get_runtime().settings),
     )
 
 
@@ -284,7 +287,7 @@ def bulk():  # type: ignore[no-untyped-def]
         return render_template("complaints_bulk_confirm.html", complaints=chosen,
                                status=form.get("status", ""), reason=form.get("reason", ""))
     queued: list[int] = []
-    done, refused = 0, []
+    done, refused, assigned = 0, [], []
     batch = uuid.uuid4().hex[:16] if what == "status" else None
     for complaint_id in ids:
         complaint = queue.get_visible(db, current_user, complaint_id)
@@ -292,7 +295,9 @@ def bulk():  # type: ignore[no-untyped-def]
             continue  # not this officer's: say nothing about it
         try:
             if what == "assign":
-                actions.assign(db, complaint, current_user, int(raw) if raw.isdigit() else None)
+                actions.assign(db, complaint, current_user,
+                               int(raw) if raw.isdigit() else None, tell=False)
+                assigned.append(complaint)
             else:
                 queued += actions.change_status(
                     db, complaint, current_user, form.get("status", ""), form.get("reason"),
@@ -301,6 +306,9 @@ def bulk():  # type: ignore[no-untyped-def]
             done += 1
         except actions.ActionError as exc:
             refused.append(f"{complaint.code}: {exc}")
+    queued += officer_alerts.on_assigned_many(db, assigned, int(raw) if raw.isdigit() else None,
+                                              current_user, actions.clock(),
+                                              get_runtime().settings)
     db.commit()
     enqueue_sends(get_runtime(), queued)
     flash(f"{done} aduan diubah.", "info")

@@ -176,5 +176,6 @@ def escalate(complaint_id: int):  # type: ignore[no-untyped-def]
     body = _body()
     return _act(
         complaint_id,
-        lambda db, x: actions.escalate(db, x, g.api_officer, str(body.get("reason") or "")),
+        lambda db, x: actions.escalate(db, x, g.api_officer, str(body.get("reason") or ""),
+                                       settings=get_runtime().settings),
     )
