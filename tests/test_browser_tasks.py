@@ -216,3 +216,36 @@ def test_the_admin_pages_hold_at_phone_width(browser, rt) -> None:  # type: igno
     for path in ("/admin/areas/", "/admin/bkm-roster/", "/tokens/", "/2fa/",
                  "/complaints/?status=all", "/admin/jobs/", "/admin/privacy/"):
         browser.get(path)
+
+
+def test_the_complaint_actions_stay_in_reach_while_the_officer_reads(
+        browser, rt, client) -> None:  # type: ignore[no-untyped-def]
+    """A bar of the actions stays at the foot of the screen while the officer reads the
+    complaint and its whole thread; its "Balas" brings the reply box into view."""
+    with rt.db.session() as session:
+        session.add(Kelurahan(name="Sukamaju", kota="Kota Bandung", provinsi="Jawa Barat",
+                              time_zone="Asia/Jakarta"))
+    resident = Phone(client, number="+6281211110011")
+    resident.send("ADUAN dana BLM dipotong ketua KSM tanpa alasan yang jelas kepada warga")
+    resident.send("Sukamaju RW 02").send("3").send("Pak Budi").send("5jt").send("2")
+    for _ in range(4):  # a long thread below the details
+        resident.send("CEK")
+    with rt.db.session() as session:
+        complaint_id = session.scalar(select(Complaint.id))
+    make_officer(rt, "ppm1", "ppm", _kelurahan(rt, "Sukamaju"))
+    browser.login("ppm1").get(f"/complaints/{complaint_id}")
+
+    def in_view(css: str) -> bool:
+        return browser.driver.execute_script(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight;", css)
+
+    browser.driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    assert browser.driver.execute_script("return window.scrollY") > 0, "the page fits one screen"
+    assert in_view("nav.action-bar")
+    browser.driver.execute_script("window.scrollTo(0, document.body.scrollHeight / 2)")
+    assert in_view("nav.action-bar")
+    assert [a.text for a in browser.find_all("nav.action-bar a")] == [
+        "Ubah status", "Balas", "Eskalasi", "Tugaskan"]
+    browser.click("nav.action-bar a[href='#balas']", navigates=False)
+    assert in_view("#balas textarea")
