@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.inbound_message import InboundMessage
@@ -96,6 +96,10 @@ def message_values(contact_id: int, message: InboundMessage, now: datetime,
 
 
 def _upsert(insert_of: Any) -> Any:
+    return _upsert_of(insert_of(_contact))
+
+
+def _upsert_of(stmt: Any) -> Any:
     """Create the contact, or lock (and, when due, touch) the one with this phone.
 
     On PostgreSQL ON CONFLICT DO UPDATE locks the row even when its WHERE is false, so
@@ -103,7 +107,6 @@ def _upsert(insert_of: Any) -> Any:
     process) waits here for the one before to commit. SQLite's write lock (BEGIN
     IMMEDIATE) orders everything anyway.
     """
-    stmt = insert_of(_contact)
     excluded = stmt.excluded
     old = bindparam("touch_before", type_=_contact.c.last_seen_at.type)
     return stmt.on_conflict_do_update(
@@ -139,6 +142,34 @@ _UPSERT_CONTACT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(s
 _STORE_INBOUND = {"postgresql": _store_inbound(postgresql.insert),
                   "sqlite": _store_inbound(sqlite.insert)}
 _CONTACT_ID_BY_PHONE = select(_contact.c.id).where(_contact.c.phone == bindparam("phone"))
+
+
+def _receive_in_one_statement() -> Any:
+    """PostgreSQL: the contact's upsert, its id and the inbound insert as one statement
+    (one round trip instead of three; the receiving webhook's hot path). It returns no
+    row when the message is stored already (a retry) or when the contact's row came
+    from a transaction that committed while this statement waited for it (a new
+    resident's first two messages at once): :func:`store_received` then takes the
+    steps one by one."""
+    contact_keys = list(contact_values(_SAMPLE, _EPOCH))
+    values = {key: bindparam("c_" + key, type_=_contact.c[key].type) for key in contact_keys}
+    # The columns' scalar defaults, written out: a CTE's INSERT gets no Python defaults.
+    values.update({col.key: col.default.arg for col in _contact.c
+                   if col.key not in values and col.default is not None
+                   and col.default.is_scalar})
+    upserted = _upsert_of(postgresql.insert(_contact).values(values)).returning(_contact.c.id).cte("up")
+    contact = union_all(
+        select(upserted.c.id),
+        select(_contact.c.id).where(_contact.c.phone == bindparam("c_phone"),
+                                    ~exists(select(upserted.c.id))),
+    ).subquery("found")
+    message_keys = [k for k in message_values(0, _SAMPLE, _EPOCH, m.RECEIVED) if k != "contact_id"]
+    row = select(contact.c.id, *[bindparam("m_" + k, type_=_message.c[k].type)
+                                 for k in message_keys])
+    return (postgresql.insert(_message).from_select(["contact_id", *message_keys], row)
+            .add_cte(upserted)
+            .on_conflict_do_nothing(index_elements=[_message.c.external_id])
+            .returning(_message.c.id, _message.c.contact_id))
 _OPEN_SESSION_OF = _OPEN_SESSION.where(_session.c.contact_id == bindparam("contact_id"))
 _UPDATE_SESSION = update(_session).where(_session.c.id == bindparam("session_id"))
 _INSERT_SESSION = insert(_session)
@@ -153,6 +184,13 @@ def store_received(conn: Connection, message: InboundMessage, now: datetime) -> 
         stored before whose handling has not run yet).
     """
     dialect = conn.dialect.name
+    if dialect == "postgresql":
+        row = conn.execute(_RECEIVE_PG, {
+            **{"c_" + k: v for k, v in contact_values(message, now).items()},
+            **{"m_" + k: v for k, v in message_values(0, message, now, m.RECEIVED).items()},
+            "touch_before": now - TOUCH_EVERY}).first()
+        if row is not None:
+            return row.contact_id, True
     conn.execute(_UPSERT_CONTACT[dialect],
                  {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
     contact_id = conn.execute(_CONTACT_ID_BY_PHONE, {"phone": message.phone}).scalar_one()
@@ -325,3 +363,8 @@ def contain_simulated(conn: Connection, message_ids: list[int],
         return []
     return list(conn.execute(select(_message.c.id).where(
         _message.c.id.in_(message_ids), _message.c.status == m.QUEUED)).scalars())
+
+
+_SAMPLE = InboundMessage(external_id="", phone="", channel="sms", body="")
+_EPOCH = datetime(2000, 1, 1)
+_RECEIVE_PG = _receive_in_one_statement()

@@ -375,3 +375,42 @@ def test_the_handling_job_sends_its_replies_itself(client, rt, twilio, run_jobs)
     assert [m["To"] for m in twilio.messages] == ["+6281234567890"]
     with rt.db.session() as session:
         assert session.scalars(select(Message.status).where(Message.direction == "out")).all() == ["sent"]
+
+
+def test_a_new_residents_two_first_messages_at_once_are_both_stored(rt) -> None:  # type: ignore[no-untyped-def]
+    """The second message waits on the first one's new contact row; once that commits it
+    is stored too, under the same contact (on PostgreSQL the one-statement path cannot
+    see a row committed while it waited, and must fall back)."""
+    import pytest
+
+    from bot import clock
+    from bot.inbound_message import InboundMessage
+    from bot.inbound_store import store_received
+
+    if rt.db.is_sqlite:
+        pytest.skip("SQLite's write lock orders every writer: no such race")
+    now = clock.now(rt)
+    first = InboundMessage(external_id="SM-first", phone="+6281299990001", channel="sms", body="MENU")
+    second = InboundMessage(external_id="SM-second", phone="+6281299990001", channel="sms", body="1")
+    stored: list[tuple[int, bool]] = []
+    with rt.db.engine.connect() as holding:
+        stored.append(store_received(holding, first, now))  # its contact row, not committed
+
+        def deliver_second() -> None:
+            with rt.db.engine.begin() as conn:
+                stored.append(store_received(conn, second, now))
+
+        thread = threading.Thread(target=deliver_second)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting on the first one's contact row
+        holding.commit()
+    thread.join(10)
+    assert [waiting for _, waiting in stored] == [True, True]
+    assert stored[0][0] == stored[1][0]
+    with rt.db.session() as session:
+        rows = session.execute(select(Message.external_id, Message.contact_id)
+                               .where(Message.direction == "in").order_by(Message.id)).all()
+        assert [(r.external_id, r.contact_id) for r in rows] == [
+            ("SM-first", stored[0][0]), ("SM-second", stored[0][0])]
+        assert session.scalar(select(func.count()).select_from(Contact)) == 1
