@@ -27,7 +27,7 @@ from bot.complaints.incident_match import compare, normalise
 
 __all__ = ["THRESHOLD", "Suggestion", "candidates", "normalise", "similarity", "suggestions"]
 
-THRESHOLD = 60.0
+THRESHOLD = 55.0
 WINDOW_DAYS = 60
 MAX_CANDIDATES = 300
 MAX_SHOWN = 5

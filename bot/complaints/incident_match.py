@@ -8,7 +8,8 @@ mostly place and program words. So the facts are compared as such
 of them (RT 2 against RT 6, Pak Amir against Pak Udin, MCK against sumur, ``belum
 dibayar`` against ``sudah dibayar``) the pair is not suggested, however alike the rest
 (a text that leaves one out is no conflict). Otherwise the score is a text similarity
-of the normalised words plus points for each fact both name alike.
+of the normalised words (without who is named: that is a fact) plus points for each
+fact both name alike.
 """
 
 from __future__ import annotations
@@ -95,12 +96,18 @@ def compare(text_a: str, text_b: str) -> Verdict:
     return Verdict(round(score, 1), tuple(reasons), tuple(conflicts))
 
 
+_WHO = incident_slots.ROLES | incident_slots.TITLES
+
+
 @lru_cache(maxsize=1024)
 def _reading(text: str) -> tuple[Slots, str]:
     """A text's facts and its normalised words, once per text: a complaint page compares
     one text with up to ``MAX_CANDIDATES`` others. The facts are not to be changed."""
     found = incident_slots.read(text or "")
-    return found, " ".join(_stem(w) for w in found.words if w not in STOPWORDS)
+    # Who is named is a fact of its own (a person, a KSM, a title or role): left in the
+    # words, "Pak Joko ketua KSM Sinar" would make any two deeds of his read alike.
+    named = _WHO | set(found.person) | found.ksm
+    return found, " ".join(_stem(w) for w in found.words if w not in STOPWORDS and w not in named)
 
 
 def _facts(a: Slots, b: Slots) -> tuple[list[tuple[str, str]], list[str]]:
