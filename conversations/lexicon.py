@@ -34,7 +34,10 @@ def _load(language: str = "id") -> dict[str, Any]:
     words = {key: frozenset(_fold(w) for w in value) | frozenset(value)
              for key, value in data.items() if isinstance(value, list)}
     numbers = {_fold(w): n for w, n in data["numbers"].items()} | dict(data["numbers"])
-    return {"words": words, "numbers": numbers}
+    # Phrases by their words, for spelt_out: spellings first, then the program's words.
+    spelt = [{tuple(k.split()): tuple(v.split()) for k, v in data[table].items()}
+             for table in ("spellings", "program_words")]
+    return {"words": words, "numbers": numbers, "spelt": spelt}
 
 
 @lru_cache(maxsize=8192)
@@ -434,3 +437,27 @@ def complaint_code_in(text: str) -> str | None:
     (``904 294 976``, ``904-294-976``, ``9042 94976``); None when there is none."""
     found = _COMPLAINT_CODE.search(text or "")
     return re.sub(r"\D", "", found[1]) if found else None
+
+
+def spelt_out(text: str, language: str = "id") -> list[str]:
+    """The words of ``text`` as the program writes them: abbreviations, keypad and
+    dialect spellings spelt out (``pinjmn bglr`` -> PINJAMAN BERGULIR, ``lap keu``), then
+    other names of one thing by the program's word (``kran`` -> HIDRAN, ``digaji`` ->
+    DIBAYAR). Upper case, as :func:`conversations.keywords.normalise` splits them; the
+    longest phrase wins where two start at one word."""
+    words = normalise(keycaps_to_digits(text)).split()
+    for table in _load(language)["spelt"]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in (3, 2, 1):
+                found = table.get(tuple(words[i:i + n])) if i + n <= len(words) else None
+                if found is not None:
+                    out.extend(found)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        words = out
+    return words

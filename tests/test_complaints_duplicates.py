@@ -411,3 +411,14 @@ def test_merging_asks_first_and_can_be_taken_back_for_ten_minutes(
                        follow_redirects=True).get_data(as_text=True)
     assert "tidak bisa dibatalkan lagi" in late
     assert _complaint(rt, codes["b"]).status == "merged"
+
+
+def test_each_suggestion_says_why_in_indonesian(rt, client, officer_login, filed) -> None:  # type: ignore[no-untyped-def]
+    """The officer judges a suggestion at a glance: the facts both complaints name alike
+    (500rb and "lima ratus ribu", KSM Mawar) and whether the words are alike."""
+    sukamaju, _cibeureum, codes = filed
+    officer_login("ppm_a", "ppm", kelurahan=sukamaju)
+    panel = _panel(client.get(f"/complaints/{_id(rt, codes['a'])}").get_data(as_text=True))
+    item = panel[panel.index(codes["b"]):]
+    why = item[item.index("Alasan:"):item.index("</p>", item.index("Alasan:"))]
+    assert "jumlah Rp 500.000 sama" in why and "KSM sama: Mawar" in why and "teks mirip" in why

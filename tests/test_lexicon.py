@@ -204,3 +204,31 @@ def test_asking_after_ones_own_complaint() -> None:
 def test_thanks_is_no_consent() -> None:
     for typed in ("terima kasih", "trm ksh", "Terima kasih banyak bu", "makasih ya bu"):
         assert lexicon.consent(typed) is None, typed
+
+
+@pytest.mark.parametrize("table", ["spellings", "program_words"])
+def test_every_spelling_and_program_word_is_spelt_out_as_its_word(table: str) -> None:
+    for typed, word in LEXICON[table].items():
+        assert lexicon.spelt_out(typed) == word.split(), typed
+        assert len(typed.split()) <= 3, typed  # spelt_out looks three words ahead
+
+
+def test_one_home_for_each_word_no_spelling_leads_to_another_spelling() -> None:
+    spellings, program = LEXICON["spellings"], LEXICON["program_words"]
+    for typed, word in spellings.items():
+        assert word not in spellings, (typed, word)
+    for typed, word in program.items():
+        assert word not in program, (typed, word)
+
+
+@pytest.mark.parametrize(("typed", "spelt"), [
+    ("kok bunga pinjmn bglr", "KOK BUNGA PINJAMAN BERGULIR"),
+    ("lap keu bkm", "LAPORAN KEUANGAN BKM"),
+    ("sdh lns tp msh ditgh", "SUDAH LUNAS TAPI MASIH DITAGIH"),
+    ("pk rt tdk prnh dtg ke kntr", "BAPAK RT TIDAK PERNAH DATANG KE KANTOR"),
+    ("kran umum rt 9", "HIDRAN RT 9"),
+    ("pekerjanya blm digaji", "TUKANG BLM DIBAYAR"),
+    ("WC umum", "MCK"),
+])
+def test_residents_spellings_and_the_programs_words(typed: str, spelt: str) -> None:
+    assert " ".join(lexicon.spelt_out(typed)) == spelt

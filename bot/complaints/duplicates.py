@@ -1,108 +1,42 @@
 """Possible duplicates of a complaint: open complaints of the same kelurahan and kind
-whose text says much the same, shown to the officer on both complaints' pages.
+that tell the same incident, shown to the officer on both complaints' pages with why.
 
-SMS complaints carry no map pin, so the text is all there is. It is normalised the way
-residents write (lowercase, no punctuation, common SMS abbreviations spelt out, RT/RW
-numbers without leading zeros, function words dropped) and scored with rapidfuzz's
-``token_set_ratio``: word order and extra words do not matter, which is how two people
-tell the same incident. It is computed when a page is viewed, over a bounded set (same
-kelurahan, open, filed within ``WINDOW_DAYS`` of each other, at most ``MAX_CANDIDATES``),
-and always inside the officer's scope: nothing the officer may not see is suggested.
-The threshold is measured on tests/data/duplicate_pairs.csv (bench/duplicates.py).
+SMS complaints carry no map pin, so the text is all there is. Two texts are compared by
+what tells incidents apart (RT, RW, road, person, KSM, object, amount, month, state) and
+then by their words, both read through the residents' lexicon
+(:mod:`bot.complaints.incident_match`). It is computed when a page is viewed, over a
+bounded set (same kelurahan, open, filed within ``WINDOW_DAYS`` of each other, at most
+``MAX_CANDIDATES``), and always inside the officer's scope: nothing the officer may not
+see is suggested. The threshold is measured on bench/data/duplicates-tune.csv and
+tests/data/duplicate_pairs.csv, and checked once on a held-out set
+(bench/duplicates.py, bench/RESULTS-duplicates.md).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from bot.models import Complaint, Officer
 from bot.models import complaint as c
 from bot.complaints import queue
+from bot.complaints.incident_match import compare, normalise
 
-THRESHOLD = 60.0
+__all__ = ["THRESHOLD", "Suggestion", "candidates", "normalise", "similarity", "suggestions"]
+
+THRESHOLD = 55.0
 WINDOW_DAYS = 60
 MAX_CANDIDATES = 300
 MAX_SHOWN = 5
 OPEN = (c.NEW, c.VERIFIED, c.IN_FOLLOW_UP)
 
-# How residents shorten words in SMS; each maps to the word spelt out.
-ABBREVIATIONS = {
-    "yg": "yang", "tdk": "tidak", "tak": "tidak", "gak": "tidak", "ga": "tidak",
-    "gk": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak", "dgn": "dengan",
-    "dg": "dengan", "sy": "saya", "sya": "saya", "aq": "saya", "aku": "saya", "dr": "dari",
-    "utk": "untuk", "untk": "untuk", "buat": "untuk", "krn": "karena", "krna": "karena",
-    "karna": "karena", "blum": "belum", "sdh": "sudah", "udh": "sudah", "udah": "sudah",
-    "jg": "juga", "kalo": "kalau", "klo": "kalau", "kl": "kalau", "org": "orang",
-    "pd": "pada", "tsb": "tersebut", "dpt": "dapat", "dapet": "dapat", "sm": "sama",
-    "lg": "lagi", "bln": "bulan", "thn": "tahun", "mgg": "minggu", "rb": "ribu",
-    "jt": "juta", "kel": "kelurahan", "kec": "kecamatan", "bpk": "bapak", "pak": "bapak",
-    "bu": "ibu", "tlg": "tolong", "mhn": "mohon", "dlm": "dalam", "spt": "seperti",
-    "trs": "terus", "tp": "tapi", "tpi": "tapi", "pdhl": "padahal", "msh": "masih",
-    "skrg": "sekarang", "skrng": "sekarang", "kmrn": "kemarin", "bbrp": "beberapa",
-    "smua": "semua", "gmn": "bagaimana", "gimana": "bagaimana", "cm": "cuma",
-    "cuman": "cuma", "hanya": "cuma", "jln": "jalan", "gg": "gang", "ttd": "tanda tangan",
-    "dipake": "dipakai", "pake": "pakai", "duit": "uang", "ket": "keterangan",
-    "blh": "boleh", "spy": "supaya", "jgn": "jangan", "mnt": "minta", "adm": "administrasi",
-    "hp": "handphone", "wa": "whatsapp", "fasilitator": "faskel", "got": "drainase",
-    "saluran": "drainase", "wc": "mck", "pju": "lampu",
-}
-# Words that say nothing about which incident it is.
-STOPWORDS = frozenset(
-    "yang di ke dari dan atau ini itu ada dengan untuk pada dalam sudah belum juga saja aja "
-    "tidak bisa akan karena kalau tapi padahal masih sama oleh jadi kok ya ga kan pun lagi "
-    "saya kami kita warga mohon tolong dong sih nya para apa apakah bagaimana kenapa persen".split()
-)
-# "BLM" is the program's grant (Bantuan Langsung Masyarakat); lowercase "blm" in SMS is
-# usually "belum" (not yet), except right after these words ("dana blm" is the grant).
-_GRANT_BEFORE = frozenset({"dana", "bantuan", "uang", "program"})
-_WORD = re.compile(r"[A-Za-z]+|\d+")
-
-
-def normalise(text: str) -> str:
-    """``text`` as compared: lowercase words, abbreviations spelt out, no function words,
-    numbers without leading zeros (``RT 03`` and ``rt3`` read alike), light stemming."""
-    shouting = text.isupper()
-    words: list[str] = []
-    previous = ""
-    for raw in _WORD.findall(text or ""):
-        word = raw.lower()
-        if raw.isdigit():
-            word = str(int(raw))
-        elif word == "blm":
-            grant = (raw.isupper() and not shouting) or previous in _GRANT_BEFORE
-            word = "blm" if grant else "belum"
-        else:
-            word = ABBREVIATIONS.get(word, word)
-        previous = word
-        if word not in STOPWORDS:
-            words.append(_stem(word))
-    return " ".join(words)
-
-
-def _stem(word: str) -> str:
-    """A light cut of the affixes that vary most between two tellings (``dipotong`` /
-    ``potong``, ``upahnya`` / ``upah``): +0.9 points of recall on the labelled set."""
-    for suffix in ("nya", "kan", "lah"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    if word.startswith("di") and len(word) >= 6:
-        word = word[2:]
-    return word
-
 
 def similarity(text_a: str, text_b: str) -> float:
-    """0-100: how much the two complaint texts say the same (symmetric)."""
-    a, b = normalise(text_a), normalise(text_b)
-    if not a or not b:
-        return 0.0
-    return float(fuzz.token_set_ratio(a, b))
+    """0-100: how much the two complaint texts tell the same incident (symmetric)."""
+    return compare(text_a, text_b).score
 
 
 @dataclass(frozen=True)
@@ -111,6 +45,7 @@ class Suggestion:
 
     complaint: Complaint
     score: int
+    reasons: tuple[str, ...] = ()
 
 
 def candidates(session: Session, officer: Officer, complaint: Complaint) -> list[Complaint]:
@@ -135,16 +70,14 @@ def candidates(session: Session, officer: Officer, complaint: Complaint) -> list
 def suggestions(
     session: Session, officer: Officer, complaint: Complaint, threshold: float = THRESHOLD
 ) -> list[Suggestion]:
-    """The likely duplicates of ``complaint`` among :func:`candidates`, best first."""
-    base = normalise(complaint.text)
-    if not base:
+    """The likely duplicates of ``complaint`` among :func:`candidates`, best first, each
+    with why (the facts both name alike: "RT 2 sama", "orang sama: Pak Amir")."""
+    if not normalise(complaint.text or ""):
         return []
     found = []
     for other in candidates(session, officer, complaint):
-        text = normalise(other.text)
-        score = fuzz.token_set_ratio(base, text) if text else 0.0
-        if score >= threshold:
-            found.append(Suggestion(other, round(score)))
+        verdict = compare(complaint.text or "", other.text or "")
+        if verdict.score >= threshold:
+            found.append(Suggestion(other, round(verdict.score), verdict.reasons))
     found.sort(key=lambda s: (-s.score, -s.complaint.id))
     return found[:MAX_SHOWN]
-

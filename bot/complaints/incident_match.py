@@ -1,0 +1,167 @@
+"""Whether two complaint texts tell one incident, and why, in words an officer reads at a
+glance ("RT 2 sama, objek MCK sama", "orang sama: Pak Amir", "teks mirip").
+
+Two tellings of one incident share the facts that tell incidents apart (RT, RW, road,
+person, KSM, object, amount, month, state) more than they share words: a short SMS is
+mostly place and program words. So the facts are compared as such
+(:mod:`bot.complaints.incident_slots`): when both texts name a different value for one
+of them (RT 2 against RT 6, Pak Amir against Pak Udin, MCK against sumur, ``belum
+dibayar`` against ``sudah dibayar``) the pair is not suggested, however alike the rest
+(a text that leaves one out is no conflict). Otherwise the score is a text similarity
+of the normalised words (without who is named: that is a fact) plus points for each
+fact both name alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from bot.complaints import incident_slots
+from bot.complaints.incident_slots import Slots
+
+# Words that say nothing about which incident it is. The words of state and negation
+# (tidak, belum, sudah, masih) are not among them: "sudah dibayar tapi masih ditagih" and
+# "belum dibayar" are two incidents.
+STOPWORDS = frozenset(
+    "yang di ke dari dan atau ini itu dengan untuk pada dalam juga saja aja bisa akan "
+    "karena kalau tapi padahal sama oleh jadi kok ya kan pun lagi saya kami kita warga "
+    "mohon tolong dong sih nya para apa apakah bagaimana kenapa bapak ibu lapor".split()
+)
+# Points a fact named alike in both adds to the text similarity (tuned on
+# bench/data/duplicates-tune.csv and tests/data/duplicate_pairs.csv; bench/duplicates.py).
+AGREEMENT_POINTS = {"rt": 4, "rw": 2, "place": 6, "house": 4, "person": 8, "ksm": 6,
+                    "objects": 3, "material": 2, "money": 8, "percent": 5, "month": 4,
+                    "stage": 4}
+TEXT_WEIGHT = 0.9
+MAX_AGREEMENT = 20
+# The score of a pair with a conflict: never at the threshold.
+CONFLICT_CAP = 30.0
+SIMILAR_TEXT = 70  # "teks mirip" from this text similarity up
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How alike two complaint texts are: ``score`` 0-100, ``reasons`` (the facts named
+    alike, in Bahasa Indonesia) and ``conflicts`` (the facts named differently)."""
+
+    score: float
+    reasons: tuple[str, ...]
+    conflicts: tuple[str, ...]
+
+
+def normalise(text: str) -> str:
+    """``text`` as compared: lowercase words read through the residents' lexicon
+    (abbreviations, keypad spellings and other names of one thing as the program writes
+    them), numbers without leading zeros (``RT 03`` and ``rt3`` read alike), amounts as
+    one word, no function words, light stemming."""
+    return " ".join(_stem(w) for w in incident_slots.words(text) if w not in STOPWORDS)
+
+
+def _stem(word: str) -> str:
+    """A light cut of the affixes that vary most between two tellings (``dipotong`` /
+    ``potong``, ``upahnya`` / ``upah``)."""
+    for suffix in ("nya", "kan", "lah"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if word.startswith("di") and len(word) >= 6:
+        word = word[2:]
+    return word
+
+
+def text_similarity(a: str, b: str) -> float:
+    """0-100 over normalised texts: rapidfuzz's token_set_ratio, so that one telling
+    inside a longer one still reads alike. What tells two incidents apart is not left
+    to it: a fact named differently vetoes the pair (:func:`compare`)."""
+    if not a or not b:
+        return 0.0
+    return float(fuzz.token_set_ratio(a, b))
+
+
+def compare(text_a: str, text_b: str) -> Verdict:
+    """Whether ``text_a`` and ``text_b`` tell one incident (symmetric)."""
+    (a, norm_a), (b, norm_b) = _reading(text_a), _reading(text_b)
+    text = text_similarity(norm_a, norm_b)
+    agreed, conflicts = _facts(a, b)
+    points = min(MAX_AGREEMENT, sum(AGREEMENT_POINTS[name] for name, _ in agreed))
+    score = min(100.0, TEXT_WEIGHT * text + points)
+    reasons = [shown for _, shown in agreed]
+    if text >= SIMILAR_TEXT:
+        reasons.append("teks mirip")
+    if conflicts:
+        score = min(score, CONFLICT_CAP * score / 100)
+    return Verdict(round(score, 1), tuple(reasons), tuple(conflicts))
+
+
+_WHO = incident_slots.ROLES | incident_slots.TITLES
+
+
+@lru_cache(maxsize=1024)
+def _reading(text: str) -> tuple[Slots, str]:
+    """A text's facts and its normalised words, once per text: a complaint page compares
+    one text with up to ``MAX_CANDIDATES`` others. The facts are not to be changed."""
+    found = incident_slots.read(text or "")
+    # Who is named is a fact of its own (a person, a KSM, a title or role): left in the
+    # words, "Pak Joko ketua KSM Sinar" would make any two deeds of his read alike.
+    named = _WHO | set(found.person) | found.ksm
+    return found, " ".join(_stem(w) for w in found.words if w not in STOPWORDS and w not in named)
+
+
+def _facts(a: Slots, b: Slots) -> tuple[list[tuple[str, str]], list[str]]:
+    """The facts both name alike (slot, as shown) and those they name differently."""
+    agreed: list[tuple[str, str]] = []
+    conflicts: list[str] = []
+    words_a, words_b = set(a.words), set(b.words)
+    for name, label in (("rt", "RT"), ("rw", "RW"), ("house", "rumah no"),
+                        ("money", "jumlah"), ("percent", "angka"), ("month", "bulan"),
+                        ("stage", "tahap"), ("objects", "objek"), ("material", "bahan")):
+        mine, theirs = getattr(a, name), getattr(b, name)
+        common = mine & theirs
+        if common:
+            agreed.append((name, f"{label} {_shown(name, common)} sama"))
+        elif mine and theirs:
+            conflicts.append(f"{label} beda")
+    for name, label in (("person", "orang"), ("ksm", "KSM"), ("place", "tempat")):
+        mine, theirs = getattr(a, name), getattr(b, name)
+        found = _named_in(mine, words_b, set(theirs)) | _named_in(theirs, words_a, set(mine))
+        if found:
+            agreed.append((name, f"{label} sama: {_shown(name, found, mine | theirs)}"))
+        elif mine and theirs:
+            conflicts.append(f"{label} beda")
+    for state in sorted(a.state.keys() & b.state.keys()):
+        if len(a.state[state]) == 1 and a.state[state] != b.state[state] and len(b.state[state]) == 1:
+            conflicts.append(f"keadaan beda: {state}")
+    return agreed, conflicts
+
+
+def _named_in(named: set[str] | dict[str, str], words: set[str], other: set[str]) -> set[str]:
+    """The names of ``named`` the other text has anywhere, titled or not (``pk joko`` and
+    ``JOKO KETUA KSM``). A place (``gang anggrek iii``) is found by its name unless the
+    other text names that place with another number (``gang anggrek i``)."""
+    found = set()
+    for value in named:
+        parts = value.split()
+        key = parts[1] if len(parts) > 1 else value
+        rivals = {o for o in other if o.split()[1:2] == [key] and o != value}
+        if value in other or (key in words and not rivals):
+            found.add(value)
+    return found
+
+
+def _shown(name: str, values: set, shown_as: object = None) -> str:  # type: ignore[type-arg]
+    first = sorted(values, key=str)[0]
+    if name == "money":
+        return "Rp " + f"{first:,}".replace(",", ".")
+    if name == "percent":
+        return f"{first:g}%".replace(".", ",")
+    if name == "person" and isinstance(shown_as, dict):
+        return shown_as.get(first, first.capitalize())
+    if name in ("ksm", "month"):
+        return first.capitalize()
+    if name == "place":
+        return " ".join(w.capitalize() if i else ("Gg" if w == "gang" else "Jl" if w == "jalan" else w.capitalize())
+                        for i, w in enumerate(first.split()))
+    return str(first)
