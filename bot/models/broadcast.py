@@ -91,6 +91,13 @@ class BroadcastSend(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "contact_id", name="uq_broadcast_send_recipient"),
         Index("ix_broadcast_send_claim", "broadcast_id", "status", "id"),
+        # The dashboard's count of recipients expired lately (bot.expired_messages).
+        Index(
+            "ix_broadcast_send_expired",
+            "updated_at",
+            postgresql_where=text("status = 'expired'"),
+            sqlite_where=text("status = 'expired'"),
+        ),
         # The sweep's look-up of claims and provider calls past their lease.
         Index(
             "ix_broadcast_send_lease",

@@ -87,6 +87,14 @@ class Message(Base):
             postgresql_where=text("status = 'received'"),
             sqlite_where=text("status = 'received'"),
         ),
+        # The dashboard's count of messages expired lately, and its list
+        # (bot.expired_messages): the expired ones only, by when they expired.
+        Index(
+            "ix_message_expired",
+            "updated_at",
+            postgresql_where=text("status = 'expired'"),
+            sqlite_where=text("status = 'expired'"),
+        ),
         # The sweep's look-up of messages held by quiet hours (workers.sweep).
         Index(
             "ix_message_held",
