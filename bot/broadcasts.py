@@ -34,6 +34,7 @@ def create_broadcast(
     templates: Mapping[str, str] | None = None,
     kelurahan_id: int | None = None,
     now: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> int:
     """Store a draft broadcast and return its id.
 
@@ -45,6 +46,7 @@ def create_broadcast(
         body_whatsapp: the full text for WhatsApp inside the window (default: body_sms).
         content_variables: the template's variables; default ``{"1": body_sms}``.
         templates: ``Settings.whatsapp_templates``.
+        expires_at: past it, rows not yet sent expire (``bot.usefulness``); None: never.
     """
     now = now or datetime.now(timezone.utc)
     broadcast = Broadcast(
@@ -56,6 +58,7 @@ def create_broadcast(
         status=b.DRAFT,
         kelurahan_id=kelurahan_id,
         created_at=now,
+        expires_at=expires_at,
     )
     session.add(broadcast)
     session.flush()
@@ -118,7 +121,7 @@ def cancel(session: Session, broadcast_id: int, now: datetime | None = None) -> 
 
 def progress(session: Session, broadcast_id: int, now: datetime | None = None) -> dict[str, int]:
     """What the dashboard shows: queued (of which held until morning or backoff),
-    sent, delivered, failed (including unknown), skipped, and the total.
+    sent, delivered, failed (including unknown), skipped, expired, and the total.
 
     "Sent" means handed to the provider, so it includes the delivered and read ones:
     a delivery report moves a row from sent to delivered, and the progress must not
@@ -140,6 +143,7 @@ def progress(session: Session, broadcast_id: int, now: datetime | None = None) -
         "failed": sum(by_status.get(s, 0) for s in (b.FAILED, b.UNDELIVERED, b.UNKNOWN)),
         "unknown": by_status.get(b.UNKNOWN, 0),
         "skipped": by_status.get(b.SKIPPED, 0),
+        "expired": by_status.get(b.EXPIRED, 0),
     }
     counts["total"] = sum(by_status.values())
     return counts

@@ -308,14 +308,15 @@ def replies_to(conn: Connection, external_id: str) -> list[str]:
 
 
 def store_replies(conn: Connection, contact_id: int, received: Received, texts: list[str],
-                  now: datetime) -> list[int]:
+                  now: datetime, expires_at: datetime | None = None) -> list[int]:
     """Store the reply texts as queued, on the channel, provider and device the message
-    ``received`` came by; returns their ids, in order, for the send jobs."""
+    ``received`` came by, not to be sent after ``expires_at`` (``bot.usefulness``);
+    returns their ids, in order, for the send jobs."""
     return [
         conn.execute(_STORE_REPLY, {
             "contact_id": contact_id, "direction": m.OUT, "channel": received.channel,
             "body": text, "status": m.QUEUED, "reply_to_id": received.id, "kind": "reply",
-            "attempts": 0, "created_at": now, "updated_at": now,
+            "attempts": 0, "created_at": now, "updated_at": now, "expires_at": expires_at,
             "provider": received.provider, "device_id": received.device_id}).scalar_one()
         for text in texts
     ]

@@ -24,6 +24,7 @@ from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, Message
 from bot.models import broadcast as b
 from bot.models import messaging as m
+from bot.usefulness import settings_of, useful_until
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +41,20 @@ def queue_message(
     now: datetime | None = None,
     reply_to_id: int | None = None,
     not_before: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> int:
     """Store an outbound message as queued and return its id.
 
     The caller pushes the id to the job queue after its transaction commits
     (:func:`enqueue_sends`); if that fails the sweep finds the row. ``not_before``: not
     sent before then (a notice an officer may still take back); the send job finds it
-    not due, and the sweep sends it once it is.
+    not due, and the sweep sends it once it is. ``expires_at``: not sent after then
+    (it becomes ``expired``); by default the window of its ``kind``, counted from
+    ``not_before`` or now (``bot.usefulness``).
     """
     now = now or datetime.now(timezone.utc)
+    if expires_at is None:
+        expires_at = useful_until(kind, not_before or now, settings_of(session))
     return session.execute(
         insert(Message.__table__)
         .values(
@@ -60,6 +66,7 @@ def queue_message(
             kind=kind,
             reply_to_id=reply_to_id,
             next_attempt_at=not_before,
+            expires_at=expires_at,
             attempts=0,
             created_at=now,
             updated_at=now,

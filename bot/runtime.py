@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import usefulness
 from bot.db import Database
 from bot.jobs import InlineJobQueue, JobQueue, RqJobQueue
 from bot.providers.registry import make_sender
@@ -71,7 +72,12 @@ def build(settings: Settings, sender: Sender | None = None, jobs: JobQueue | Non
             jobs = RqJobQueue(redis, pause_after_failure=0.0 if for_worker else WEB_ENQUEUE_PAUSE)
     if sender is None:
         sender = make_sender(settings)
-    return Runtime(settings=settings, db=db, jobs=jobs, sender=sender, engine=Engine(), redis=redis)
+    runtime = Runtime(settings=settings, db=db, jobs=jobs, sender=sender, engine=Engine(),
+                      redis=redis)
+    # What the outbox needs of the settings without every caller passing them: until
+    # when a message of each kind is useful (bot.usefulness.settings_of).
+    db.sessions.configure(info={usefulness.SETTINGS_KEY: lambda: runtime.settings})
+    return runtime
 
 
 def redis_client(url: str, for_worker: bool = False) -> Any:

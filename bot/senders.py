@@ -7,6 +7,7 @@ import logging
 import sys
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol, TextIO
 
 from bot.phone import mask
@@ -29,6 +30,9 @@ class Outgoing:
     # (None: the gateway picks one). Decided by bot.channels.choose_route.
     provider: str = "twilio"
     device_id: str | None = None
+    # Not to be sent after this (bot.usefulness); a provider that holds messages for
+    # later (the gateway, for a phone offline) is told, so it drops it too.
+    expires_at: datetime | None = None
 
 
 class SendError(Exception):

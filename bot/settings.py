@@ -58,6 +58,13 @@ class Settings:
     # Months after which a closed complaint (and an idle anonymous one) is cut from its
     # complainant's number (bot.privacy.retention).
     retention_months: int = 24
+    # Until when an outbound message is worth sending, counted from when it was queued
+    # (bot.usefulness): a reply (the resident is waiting), a notice (a KSM's or a
+    # complaint's news, a monev reminder), an announcement (the BKM may set its own date
+    # at publishing). Past it a message is not sent but counted expired.
+    reply_useful_hours: int = 6
+    notice_useful_days: int = 3
+    announcement_useful_days: int = 14
     # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
     # that carries each message (bot.channels decides): an SMS segment through
     # Twilio, an SMS segment from a gateway phone's SIM (the operator's tariff), a
@@ -224,6 +231,10 @@ def from_env(environ: Mapping[str, str] | None = None, testing: bool = False) ->
         complaint_follow_up_working_days=_int(env, "COMPLAINT_FOLLOW_UP_WORKING_DAYS",
                                               default.complaint_follow_up_working_days),
         retention_months=_int(env, "RETENTION_MONTHS", default.retention_months),
+        reply_useful_hours=_int(env, "REPLY_USEFUL_HOURS", default.reply_useful_hours),
+        notice_useful_days=_int(env, "NOTICE_USEFUL_DAYS", default.notice_useful_days),
+        announcement_useful_days=_int(env, "ANNOUNCEMENT_USEFUL_DAYS",
+                                      default.announcement_useful_days),
         sms_price_per_segment=_price(env, "SMS_PRICE_PER_SEGMENT", default.sms_price_per_segment),
         smsgate_price_per_segment=_price(env, "SMSGATE_PRICE_PER_SEGMENT",
                                          default.smsgate_price_per_segment),

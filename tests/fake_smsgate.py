@@ -5,6 +5,11 @@ It records every request (method, path, JSON body, Authorization header), answer
 ``POST /messages`` as the gateway does (202, the message's id and state ``Pending``),
 keeps registered webhooks (``/webhooks``), answers ``/health``, and can be told to
 answer sends with errors or to hang past the client's timeout.
+
+It also plays the phone behind the server: while ``phone_offline`` the server accepts
+messages and holds them (as the cloud server does for a phone that is away);
+:meth:`phone_returns` lets the phone fetch them, and, as the app does, it sends those
+still valid and drops those whose ``validUntil`` has passed.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -37,6 +43,8 @@ class FakeSmsGate:
     device_id: str = "dev-fake-1"
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    phone_offline: bool = False
+    held: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -90,12 +98,27 @@ class FakeSmsGate:
             self.webhooks.clear()
             self.settings.clear()
             self.health = "pass"
+            self.phone_offline = False
+            self.held.clear()
 
     def fail(self, status: int, times: int = 1, message: str = "fake error",
              delay: float = 0.0) -> None:
         """Answer the next ``times`` sends with ``status`` (0: hang for ``delay`` s)."""
         with self.lock:
             self.failures.append(Failure(status, times, message, delay))
+
+    def phone_returns(self, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The phone is back at ``now`` and fetches what the server held: (sent, dropped
+        because their ``validUntil`` had passed), each the message as posted plus ``_id``."""
+        with self.lock:
+            held, self.held = self.held, []
+            self.phone_offline = False
+        sent, dropped = [], []
+        for message in held:
+            until = message.get("validUntil")
+            stale = until is not None and now >= datetime.fromisoformat(until)
+            (dropped if stale else sent).append(message)
+        return sent, dropped
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -144,6 +167,9 @@ class FakeSmsGate:
             return failure.status, {"message": failure.message}
         message_id = uuid.uuid4().hex[:21]
         record["id"] = message_id
+        if self.phone_offline:
+            with self.lock:
+                self.held.append(body | {"_id": message_id})
         return 202, {
             "id": message_id, "state": "Pending",
             "deviceId": body.get("deviceId") or self.device_id,

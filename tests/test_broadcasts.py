@@ -114,8 +114,11 @@ def test_unprompted_single_message_held_at_night_reply_is_not(rt, twilio, run_jo
     rt.extras["clock"] = lambda: clock["now"]
     contact_id = residents(rt, 1)[0]
     with rt.db.session() as session:
-        notice = queue_message(session, contact_id, "sms", "Pengumuman", kind="notice")
-        reply = queue_message(session, contact_id, "sms", "Terima kasih", kind="reply")
+        # Queued at the test's own night (each lasts a window from when it was queued).
+        notice = queue_message(session, contact_id, "sms", "Pengumuman", kind="notice",
+                               now=clock["now"])
+        reply = queue_message(session, contact_id, "sms", "Terima kasih", kind="reply",
+                              now=clock["now"])
     enqueue_sends(rt, [notice, reply])
     run_jobs()
     assert [m["Body"] for m in twilio.messages] == ["Terima kasih"]

@@ -25,6 +25,7 @@ from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.providers.registry import provider
 from bot.senders import Outgoing, SendError
+from bot.usefulness import is_past
 from workers.quiet_hours import held_until
 from workers.rate_limit import sender_key
 
@@ -87,11 +88,18 @@ class BatchSender:
     def _one(self, conn: Connection, recipient: Any) -> None:
         now = clock.now(self.rt)
         claimed = self._mine(recipient.send_id, b.CLAIMED)
+        expires_at = self.broadcast.expires_at
+        if is_past(expires_at, now):  # the batch outlived the broadcast's use
+            self._expire(claimed)
+            return
         if recipient.opted_out or recipient.invalid_number:
             self._later.append(update(TABLE).where(claimed).values(status=b.SKIPPED))
             self.outcomes["skipped"] += 1
             return
         hold = held_until(self.rt.settings, now, recipient.time_zone)
+        if is_past(expires_at, hold):  # it would be stale by the morning
+            self._expire(claimed)
+            return
         if hold is not None:
             self._later.append(update(TABLE).where(claimed).values(
                 status=b.PENDING, not_before=hold, claim_token=None))
@@ -144,6 +152,11 @@ class BatchSender:
             updated_at=stamp))
         self.outcomes["sent"] += 1
 
+    def _expire(self, claimed: Any) -> None:
+        self._later.append(update(TABLE).where(claimed).values(
+            status=b.EXPIRED, claim_token=None, updated_at=clock.now(self.rt)))
+        self.outcomes["expired"] += 1
+
     def _not_started(self, conn: Connection, recipient: Any, claimed: Any) -> None:
         """The start update matched nothing: opted out meanwhile, or the claim was lost."""
         with conn.begin():
@@ -158,6 +171,7 @@ class BatchSender:
             status_callback=f"{base}/webhooks/twilio/status" if base else None,
             content_sid=route.content_sid, content_variables=route.content_variables,
             provider=route.provider, device_id=route.device_id,
+            expires_at=self.broadcast.expires_at,
         )
 
     def _provider_error(self, conn: Connection, key: str, provider_name: str, recipient: Any,
@@ -170,6 +184,13 @@ class BatchSender:
         outcome = carrier.error_outcome(error.code, error.http_status)
         if outcome == send_outcome.RETRY and attempts < MAX_ATTEMPTS:
             wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+            if is_past(self.broadcast.expires_at, stamp + timedelta(seconds=wait)):
+                # No time left to try again: expired now, the error kept.
+                self._later.append(update(TABLE).where(in_flight).values(
+                    status=b.EXPIRED, claim_token=None, error_code=error.code,
+                    updated_at=stamp))
+                self.outcomes["expired"] += 1
+                return
             log.warning("broadcast send %s: retryable error %s; again in %ss",
                         recipient.send_id, error.code, wait)
             self._later.append(update(TABLE).where(in_flight).values(
@@ -189,10 +210,12 @@ class BatchSender:
 
 
 def pending_due(session: Any, broadcast_id: int, now: datetime) -> bool:
-    """Whether ``broadcast_id`` has a pending row whose time has come."""
+    """Whether ``broadcast_id`` has a pending row whose time has come (to be sent, or,
+    the broadcast past its use, to expire)."""
+    over = exists().where(Broadcast.id == broadcast_id, Broadcast.expires_at <= now)
     return session.execute(
         select(TABLE.c.id).where(
             TABLE.c.broadcast_id == broadcast_id, TABLE.c.status == b.PENDING,
-            or_(TABLE.c.not_before.is_(None), TABLE.c.not_before <= now))
+            or_(TABLE.c.not_before.is_(None), TABLE.c.not_before <= now, over))
         .limit(1)
     ).first() is not None

@@ -20,6 +20,10 @@ Life of a send row (``bot/models/broadcast.py``)::
   provider) and goes back to ``pending``.
 - Opt-out, invalid number, quiet hours and the WhatsApp window are checked per row at
   send time, not when the broadcast was made.
+- Usefulness (``bot.usefulness``): past the broadcast's ``expires_at`` its pending rows
+  become ``expired`` at the next claim (the sweep starts a job for them: they are due),
+  and a row that quiet hours or a retry would hold past it expires at once
+  (``workers/broadcast_batch.py``).
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ from bot.broadcasts import refresh_counts
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.runtime import current
+from bot.usefulness import is_past
 from workers.broadcast_batch import CLAIM_HEARTBEAT, BatchSender, pending_due
 from workers.quiet_hours import resident_zone
 from workers.rate_limit import limiter_for
@@ -96,7 +101,8 @@ def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
             if broadcast is None or broadcast.status != b.SENDING:
                 break
             session.expunge(broadcast)
-            batch = claim_batch(session, broadcast_id, token, clock.now(rt), batch_size)
+            batch = claim_batch(session, broadcast_id, token, clock.now(rt), batch_size,
+                                broadcast.expires_at)
         if not batch:
             break
         outcomes.update(BatchSender(rt, limiter, broadcast, token).send(batch))
@@ -112,8 +118,20 @@ def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
 
 
 def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
-                size: int) -> list[Recipient]:
-    """Atomically take up to ``size`` due pending rows for this worker (``token``)."""
+                size: int, expires_at: datetime | None = None) -> list[Recipient]:
+    """Atomically take up to ``size`` due pending rows for this worker (``token``).
+
+    Past the broadcast's ``expires_at`` nothing is taken: every pending row, due or
+    held, becomes ``expired`` (never sent, never retried).
+    """
+    if is_past(expires_at, now):
+        session.execute(
+            update(BroadcastSend)
+            .where(BroadcastSend.broadcast_id == broadcast_id, BroadcastSend.status == b.PENDING)
+            .values(status=b.EXPIRED, claim_token=None, updated_at=now))
+        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
+                        .values(heartbeat_at=now))
+        return []
     due = (
         select(BroadcastSend.id)
         .where(BroadcastSend.broadcast_id == broadcast_id, BroadcastSend.status == b.PENDING,

@@ -7,7 +7,7 @@ KSM row is loaded into Python however many there are (bench/monev_sweep.py: 300,
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, exists, literal, select, text, update
@@ -77,9 +77,16 @@ def open_monev_periods(rt: Any, now: datetime) -> int:
                        .where(MonevPeriod.reminded_at == now, MonevPeriod.kind == kind,
                               Ksm.status == k.VERIFIED))
             made += broadcast_text(session, KIND, f"monev.remind.{kind}", {}, leaders, now,
-                                   templates=rt.settings.whatsapp_templates)
+                                   templates=rt.settings.whatsapp_templates,
+                                   expires_at=_until_the_next(rt, now))
     start_broadcasts(rt, made)
     return max(opened, 0)
+
+
+def _until_the_next(rt: Any, now: datetime) -> datetime:
+    """A monev reminder is useful until the next one would come (the second reminder,
+    or for the second, the period counted overdue): MONEV_REMINDER_DAYS."""
+    return now + timedelta(days=rt.settings.monev_reminder_days)
 
 
 def second_monev_reminders(rt: Any, now: datetime) -> int:
@@ -93,7 +100,8 @@ def second_monev_reminders(rt: Any, now: datetime) -> int:
                        .join(MonevPeriod, MonevPeriod.ksm_id == Ksm.id)
                        .where(MonevPeriod.second_reminded_at == now, Ksm.status == k.VERIFIED))
             made = broadcast_text(session, KIND, "monev.remind.second", {}, leaders, now,
-                                  templates=rt.settings.whatsapp_templates)
+                                  templates=rt.settings.whatsapp_templates,
+                                  expires_at=_until_the_next(rt, now))
     start_broadcasts(rt, made)
     return count
 

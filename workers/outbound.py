@@ -12,6 +12,11 @@ Life of an outbound message row (statuses in ``bot/models/messaging.py``)::
 - The claim is one ``UPDATE ... WHERE status = 'queued' AND due``: a second job for the
   same row, or one that comes early, finds nothing and does nothing. Opt-out and quiet
   hours are checked in the claim's transaction.
+- Usefulness (``bot.usefulness``): a claimed row past its ``expires_at``, or one that
+  quiet hours would hold past it, becomes ``expired`` (final: the sweep re-queues only
+  ``queued``, ``claimed`` and ``held`` rows, and each comes back through this claim); a
+  retryable error whose next attempt would fall past it expires the row at once. The
+  gateway is given the same instant (``validUntil``) for what it holds for a phone.
 - "Provably never called": the row becomes ``sending`` in its own commit right before
   the provider call. That UPDATE also counts the attempt, so the normal path costs one
   extra small UPDATE (claim, call marker, result). A row still ``claimed`` after
@@ -52,6 +57,7 @@ from bot.models import messaging as m
 from bot.providers.registry import provider
 from bot.runtime import current
 from bot.senders import Outgoing, SendError
+from bot.usefulness import is_past
 from workers.quiet_hours import held_until, resident_zone
 from workers.rate_limit import acquire, limiter_for, sender_key
 
@@ -79,7 +85,13 @@ _CLAIM = (update(TABLE)
           .where(TABLE.c.id == bindparam("message_id"), TABLE.c.status == m.QUEUED, _DUE)
           .values(status=m.CLAIMED, claimed_at=bindparam("now"), updated_at=bindparam("now"))
           .returning(TABLE.c.contact_id, TABLE.c.channel, TABLE.c.body, TABLE.c.kind,
-                     TABLE.c.media, TABLE.c.provider, TABLE.c.device_id))
+                     TABLE.c.media, TABLE.c.provider, TABLE.c.device_id, TABLE.c.expires_at))
+# A claimed row that is past its use (or would be by the time quiet hours end) leaves
+# the send path for good: not sent, not held, not retried.
+_MARK_EXPIRED = (update(TABLE)
+                 .where(TABLE.c.id == bindparam("message_id"), TABLE.c.status == m.CLAIMED)
+                 .values(status=m.EXPIRED, claimed_at=None, next_attempt_at=None,
+                         updated_at=bindparam("now")))
 _CLAIMED_CONTACT = (select(Contact.phone, Contact.opted_out, Contact.invalid_number,
                            Contact.simulated, Contact.last_whatsapp_at, Contact.kelurahan_id,
                            resident_zone().label("time_zone"))
@@ -258,6 +270,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
 
     Returns:
         The claim, or why there is nothing to send: ``"not queued"``, ``"not due"``,
+        ``"expired"`` (past its ``expires_at``, or would be when quiet hours end),
         ``"skipped"`` (opted out, invalid number, simulated) or ``"held"`` (quiet hours).
     """
     with rt.db.session() as session:
@@ -267,13 +280,21 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
             return "not due" if status == m.QUEUED else "not queued"
         contact = session.execute(_CLAIMED_CONTACT, {"contact_id": row.contact_id}).one()
         mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
+        if is_past(row.expires_at, now):
+            session.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
+            return "expired"
         # A simulated contact is played in the dashboard; its number may be anyone's.
         if (contact.invalid_number or contact.simulated
                 or (contact.opted_out and row.kind not in ASKED_KINDS)):
             session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
-        if (row.kind not in PROMPTED_KINDS
-                and held_until(rt.settings, now, contact.time_zone) is not None):
+        hold = None if row.kind in PROMPTED_KINDS else held_until(rt.settings, now,
+                                                                    contact.time_zone)
+        if is_past(row.expires_at, hold):
+            # Released at 06:00 it would already be stale: it expires now, not then.
+            session.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
+            return "expired"
+        if hold is not None:
             # The sweep queues it again once it is 06:00 for this contact.
             session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"
@@ -294,6 +315,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         media_urls=(tuple(x["url"] for x in (row.media or []))
                     if route.channel == "whatsapp" else ()),
         status_callback=_status_callback(rt.settings.public_base_url),
+        expires_at=row.expires_at,
         content_sid=route.content_sid,
         content_variables=route.content_variables,
         provider=route.provider,
@@ -362,6 +384,8 @@ def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
         _phone_failed(rt, call.claim.outgoing, now)
     if retryable and call.attempts < MAX_ATTEMPTS:
         due = now + timedelta(seconds=BACKOFF[call.attempts - 1])
+        if is_past(call.claim.outgoing.expires_at, due):
+            return _expired_after_error(rt, call, error, now)
         with rt.db.session() as session:
             queued = session.execute(
                 update(TABLE).where(*_in_flight(call))
@@ -382,6 +406,19 @@ def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
     log.warning("message %s failed for good after %s attempts: %s %s",
                 message_id, call.attempts, error.code, error)
     return f"failed {error.code}"
+
+
+def _expired_after_error(rt: Any, call: ProviderCall, error: SendError, now: datetime) -> str:
+    """A retryable error whose next attempt would come after the message's use: it
+    expires now, with the error kept, instead of waiting to expire at its claim."""
+    with rt.db.session() as session:
+        session.execute(
+            update(TABLE).where(*_in_flight(call))
+            .values(status=m.EXPIRED, error_code=error.code, next_attempt_at=None,
+                    updated_at=now))
+    log.warning("message %s: send error %s and no time left to retry; expired",
+                call.claim.message_id, error.code)
+    return f"expired ({error.code})"
 
 
 def _phone_failed(rt: Any, outgoing: Outgoing, now: datetime) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import progress
@@ -203,8 +203,12 @@ def not_chosen_notices(session: Session, announcement: Announcement) -> list[tup
 
 
 def publish(session: Session, announcement: Announcement, now: datetime,
-            templates: Any = None) -> tuple[list[int], list[int]]:
+            templates: Any = None,
+            expires_at: datetime | None = None) -> tuple[list[int], list[int]]:
     """Publish a draft: broadcasts to the members, notices to leaders not chosen.
+
+    ``expires_at``: the "berlaku sampai" the officer chose (:func:`useful_until_of`);
+    the members' messages not sent by then expire. None: the default window.
 
     Returns:
         (broadcast ids to start, message ids to send), both after the caller's commit.
@@ -221,7 +225,8 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     broadcasts = broadcast_text(
         session, KIND, "ann.sms", params, recipients(announcement.kelurahan_id), now,
         kelurahan_id=announcement.kelurahan_id, templates=templates,
-        key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]})
+        key_whatsapp="ann.whatsapp", whatsapp_params={"items": params["items_full"]},
+        expires_at=expires_at)
     messages = [notify(session, contact_id, key, now, **params)
                 for contact_id, key, params in not_chosen_notices(session, announcement)]
     announcement.status = an.PUBLISHED
@@ -230,14 +235,22 @@ def publish(session: Session, announcement: Announcement, now: datetime,
     return broadcasts, messages
 
 
+def useful_until_of(session: Session, announcement: Announcement) -> datetime | None:
+    """The announcement's "berlaku sampai": when its broadcasts stop being sent."""
+    ids = [int(x) for x in (announcement.broadcast_ids or "").split(",") if x]
+    if not ids:
+        return None
+    return session.scalar(select(func.min(Broadcast.expires_at)).where(Broadcast.id.in_(ids)))
+
+
 def sending_progress(session: Session, announcement: Announcement,
                      now: datetime | None = None) -> dict[str, int]:
-    """Queued / held / sent / failed / skipped over the announcement's broadcasts, each
+    """Queued / held / sent / failed / skipped / expired over the announcement's broadcasts, each
     message in one of them, so they add up to the total; "delivered" is the part of
     "sent" the phones confirmed (``bot.broadcasts.progress`` counts the held among the
     queued: here they are apart, as the officer reads them side by side)."""
     total = dict.fromkeys(("queued", "held", "sent", "delivered", "failed", "unknown",
-                           "skipped", "total"), 0)
+                           "skipped", "expired", "total"), 0)
     for broadcast_id in filter(None, (announcement.broadcast_ids or "").split(",")):
         for key, value in progress(session, int(broadcast_id), now).items():
             total[key] = total.get(key, 0) + value
@@ -280,6 +293,8 @@ def sending_state(session: Session, announcement: Announcement,
         state = STATE_DONE if done else STATE_HELD if held else STATE_SENDING
     summary = (f"Antre {counts['queued']}, Terkirim {counts['sent']}, "
                f"Diterima {counts['delivered']}, Gagal {counts['failed']}")
+    if counts["expired"]:
+        summary += f", Kedaluwarsa {counts['expired']}"
     return {"state": state, "done": done, "counts": counts, "summary": summary}
 
 

@@ -2,7 +2,8 @@
 
 Notices and reminders go to the KSM's confirmed members as broadcasts
 (``bot.messaging.notices``); a reminder row is stamped ``sent_at`` in the transaction that
-creates its broadcasts, so it goes out once.
+creates its broadcasts, so it goes out once. Each is useful until the meeting starts
+(``bot.usefulness``): one not sent by then expires.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def _tell_members(ctx: EffectContext, meeting: Meeting, ksm: Ksm, key: str) -> N
     ctx.broadcast_ids.extend(broadcast_text(
         ctx.session, NOTICE_KIND, key, _params(ctx.session, meeting, ksm),
         members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), ctx.now,
-        kelurahan_id=ksm.kelurahan_id))
+        kelurahan_id=ksm.kelurahan_id, expires_at=meeting.starts_at))
 
 
 def schedule_meeting(effect: ScheduleMeeting, ctx: EffectContext) -> None:
@@ -156,18 +157,19 @@ def send_reminder(session: Session, reminder: MeetingReminder, now: datetime) ->
         params = _params(session, meeting, ksm)
         if reminder.kind == mt.DAY_BEFORE:
             made = broadcast_text(session, REMINDER_KIND, "rapat.remind.day_before", params,
-                                  members(ksm.id), now, kelurahan_id=ksm.kelurahan_id)
+                                  members(ksm.id), now, kelurahan_id=ksm.kelurahan_id,
+                                  expires_at=meeting.starts_at)
         elif reminder.kind == mt.SOON:
             made = broadcast_text(
                 session, REMINDER_KIND, "rapat.remind.soon", params,
                 members(ksm.id, leader_too=False, leader_id=ksm.leader_contact_id), now,
-                kelurahan_id=ksm.kelurahan_id)
+                kelurahan_id=ksm.kelurahan_id, expires_at=meeting.starts_at)
         else:
             made = broadcast_text(
                 session, REMINDER_KIND, "rapat.count",
                 {**params, **attendance(session, meeting.id)},
                 select(Ksm.leader_contact_id).where(Ksm.id == ksm.id), now,
-                kelurahan_id=ksm.kelurahan_id)
+                kelurahan_id=ksm.kelurahan_id, expires_at=meeting.starts_at)
     reminder.sent_at = now
     reminder.broadcast_ids = ",".join(map(str, made)) or "skipped"
     return made

@@ -46,6 +46,7 @@ from bot.models import messaging as m
 from bot.officers import inbox
 from bot.outbox import enqueue_sends, start_broadcasts
 from bot.runtime import Runtime
+from bot.usefulness import REPLY, useful_until
 from conversations.catalogue import render
 from conversations.model import (
     INTERRUPTED,
@@ -164,7 +165,8 @@ def _handle_next(rt: Runtime, contact_id: int, send: SendReplies) -> bool | None
                 else:
                     texts = _run_engine(rt, session, contact, received, now, queued,
                                         broadcasts)
-                queued.extend(store.store_replies(conn, contact.id, received, texts, now))
+                queued.extend(store.store_replies(conn, contact.id, received, texts, now,
+                                                   _reply_useful_until(rt, now)))
                 store.mark_handled(conn, received.id, now)
                 session.flush()
                 if contact.simulated:
@@ -184,6 +186,11 @@ def _handle_next(rt: Runtime, contact_id: int, send: SendReplies) -> bool | None
     return True
 
 
+def _reply_useful_until(rt: Runtime, now: datetime) -> datetime:
+    """A reply written as of ``now`` (the message's arrival) is stale after this."""
+    return useful_until(REPLY, now, rt.settings)
+
+
 def _count_failure(rt: Runtime, message_id: int, send: SendReplies) -> bool:
     """One more failed attempt at ``message_id``; past the budget it is marked failed
     and the resident gets an apology. Returns whether the contact's queue goes on."""
@@ -200,7 +207,8 @@ def _count_failure(rt: Runtime, message_id: int, send: SendReplies) -> bool:
         received = store.received_by_id(conn, message_id)
         contact = store.contact_by_id(conn, received.contact_id)
         queued = store.store_replies(conn, contact.id, received,
-                                     [render("error.internal", contact.language)], now)
+                                     [render("error.internal", contact.language)], now,
+                                     _reply_useful_until(rt, now))
         inbox.keep_message(session, message_id, contact.id, now)  # a person reads it
     send(rt, queued)
     return True

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.broadcasts import add_recipients, create_broadcast
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.outbox import mark_broadcast_sending
+from bot.usefulness import settings_of, useful_until
 from conversations.catalogue import LANGUAGES, render
 
 
@@ -31,6 +32,7 @@ def broadcast_text(
     templates: Mapping[str, str] | None = None,
     key_whatsapp: str | None = None,
     whatsapp_params: Mapping[str, Any] | None = None,
+    expires_at: datetime | None = None,
 ) -> list[int]:
     """Create and mark as sending one broadcast per language for ``recipients``.
 
@@ -39,6 +41,8 @@ def broadcast_text(
             (``select(KsmMember.contact_id).where(...)``).
         key_whatsapp: a longer text for WhatsApp, if any; ``whatsapp_params`` override
             ``params`` in it.
+        expires_at: not sent after this (a meeting's start, an announcement's date);
+            by default the window of ``kind`` from ``now`` (``bot.usefulness``).
 
     Returns:
         The ids of the broadcasts made; the caller starts them after its commit
@@ -46,6 +50,8 @@ def broadcast_text(
         that never happens the sweep's ``resume_broadcasts`` starts them.
     """
     made = []
+    if expires_at is None:
+        expires_at = useful_until(kind, now, settings_of(session))
     # An alias, not Contact itself: add_recipients selects FROM contact, and a subquery
     # naming the same table would be correlated to it, i.e. run once per contact row
     # (minutes for 20,000 leaders) instead of once as a hash semi-join.
@@ -56,7 +62,8 @@ def broadcast_text(
         whatsapp = (render(key_whatsapp, language, **{**params, **(whatsapp_params or {})})
                     if key_whatsapp else None)
         broadcast_id = create_broadcast(session, kind, body, whatsapp, templates=templates,
-                                        kelurahan_id=kelurahan_id, now=now)
+                                        kelurahan_id=kelurahan_id, now=now,
+                                        expires_at=expires_at)
         # Contacts with a language we do not have read the Indonesian text.
         lang_filter = (reader.language == language if language != "id"
                        else reader.language.not_in([x for x in LANGUAGES if x != "id"]))

@@ -32,6 +32,7 @@ UNDELIVERED = "undelivered"
 FAILED = "failed"  # refused for good, or out of attempts
 SKIPPED = "skipped"  # opted out or invalid number at send time, or broadcast cancelled
 UNKNOWN = "unknown"  # a worker died during the provider call: maybe sent, not resent
+EXPIRED = "expired"  # the broadcast's ``expires_at`` passed before it went: never sent
 SEND_STATUS_RANK = {PENDING: 0, CLAIMED: 1, IN_FLIGHT: 2, SENT: 3, DELIVERED: 4, READ: 5}
 OPEN_STATUSES = (PENDING, CLAIMED, IN_FLIGHT)
 
@@ -73,6 +74,9 @@ class Broadcast(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Past this instant its rows not yet sent become ``expired`` (bot.usefulness): a
+    # meeting's start, the announcement's "berlaku sampai". NULL: never (older rows).
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Last time a worker took a batch: the sweep starts a worker when this goes stale.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -87,6 +91,13 @@ class BroadcastSend(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "contact_id", name="uq_broadcast_send_recipient"),
         Index("ix_broadcast_send_claim", "broadcast_id", "status", "id"),
+        # The dashboard's count of recipients expired lately (bot.expired_messages).
+        Index(
+            "ix_broadcast_send_expired",
+            "updated_at",
+            postgresql_where=text("status = 'expired'"),
+            sqlite_where=text("status = 'expired'"),
+        ),
         # The sweep's look-up of claims and provider calls past their lease.
         Index(
             "ix_broadcast_send_lease",

@@ -33,6 +33,8 @@ SKIPPED = "skipped"  # not sent: opted out, invalid number or simulated contact
 HELD = "held"  # unprompted, met quiet hours at send time: queued again after 06:00 local
 UNKNOWN = "unknown"  # the worker died during the provider call: maybe sent; never resent
 # automatically, an officer decides (admin jobs page)
+# EXPIRED ("expired", the word a session ends with, imported above): past ``expires_at``
+# when it was to be sent (bot.usefulness): never sent, never retried.
 OUT_STATUS_RANK = {QUEUED: 0, CLAIMED: 1, SENDING: 2, UNKNOWN: 2, SENT: 3, DELIVERED: 4, READ: 5}
 FINAL_FAILURES = {UNDELIVERED, FAILED}
 
@@ -85,6 +87,14 @@ class Message(Base):
             postgresql_where=text("status = 'received'"),
             sqlite_where=text("status = 'received'"),
         ),
+        # The dashboard's count of messages expired lately, and its list
+        # (bot.expired_messages): the expired ones only, by when they expired.
+        Index(
+            "ix_message_expired",
+            "updated_at",
+            postgresql_where=text("status = 'expired'"),
+            sqlite_where=text("status = 'expired'"),
+        ),
         # The sweep's look-up of messages held by quiet hours (workers.sweep).
         Index(
             "ix_message_held",
@@ -110,6 +120,9 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # When a queued message is due again after a retryable error (NULL: at once).
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Past this instant it is not sent but becomes ``expired`` (bot.usefulness); NULL on
+    # inbound messages and rows older than migration 0030.
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Start of the current claim (claimed) or provider call (sending): the lease.
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

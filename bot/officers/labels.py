@@ -99,6 +99,7 @@ MESSAGE_STATUS = {
     m.SKIPPED: "tidak dikirim",
     m.HELD: "ditahan jam tenang",
     m.UNKNOWN: "tidak diketahui",
+    m.EXPIRED: "kedaluwarsa (tidak dikirim)",
 }
 
 YES_NO = {True: "ya", False: "tidak"}

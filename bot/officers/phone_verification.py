@@ -69,7 +69,7 @@ def request_code(session: Session, officer: Officer, raw_phone: str, channel: st
     _spend(session, officer.id, now)
     code, salt = f"{secrets.randbelow(10**6):06d}", secrets.token_hex(16)
     message_id = queue_message(session, contact.id, channel, code_text(code), kind=CODE_KIND,
-                               now=now)
+                               now=now, expires_at=now + CODE_TTL)
     session.add(OfficerPhoneCode(officer_id=officer.id, contact_id=contact.id, channel=channel,
                                  code_hash=_hash(salt, code), salt=salt, tries=0,
                                  created_at=now, expires_at=now + CODE_TTL,

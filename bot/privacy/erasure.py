@@ -56,7 +56,8 @@ ERASED_NAME = "(data dihapus)"
 # The last SMS is waited for this long at most (quiet hours, a gateway phone offline).
 FINAL_MESSAGE_WAIT = timedelta(days=2)
 # Statuses after which the last SMS will not move any more (or never left at all).
-_GONE = {m.SENT, m.DELIVERED, m.READ, m.ANSWERED, m.UNDELIVERED, m.FAILED, m.SKIPPED, m.UNKNOWN}
+_GONE = {m.SENT, m.DELIVERED, m.READ, m.ANSWERED, m.UNDELIVERED, m.FAILED, m.SKIPPED, m.UNKNOWN,
+         m.EXPIRED}
 MAX_REASON = 120
 
 

@@ -294,6 +294,9 @@ class SmsGateSender:
             text_message=TextMessage(text=message.body),
             with_delivery_report=True,
             device_id=message.device_id,
+            # The gateway holds a message for a phone that is offline and sends it when
+            # the phone returns: not after it has become useless (bot.usefulness).
+            valid_until=message.expires_at,
         )
         try:
             state = self.client.send(request)

@@ -20,6 +20,7 @@ from bot import clock
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.outbox import enqueue_sends, start_broadcasts
+from bot.ksm import announcement_useful as useful
 from bot.ksm import announcements as svc
 from bot.officers import labels
 from bot.areas import local_time
@@ -101,6 +102,7 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
         items=svc.items(db, announcement.id),
         preview=svc.preview(db, announcement, rt.settings, clock.now(rt)),
         sending=svc.sending_state(db, announcement, clock.now(rt)),
+        useful_day=_useful_day(db, announcement),
         replies=svc.replies(db, announcement.id), settings=rt.settings)
 
 
@@ -125,11 +127,30 @@ def confirm(announcement_id: int):  # type: ignore[no-untyped-def]
     return _confirm_page(announcement)
 
 
-def _confirm_page(announcement: Announcement, status: int = 200):  # type: ignore[no-untyped-def]
+def _useful_day(db, announcement: Announcement) -> str | None:  # type: ignore[no-untyped-def]
+    """"18/12/2026": the last day its messages are sent on, once published."""
+    expires_at = svc.useful_until_of(db, announcement)
+    if expires_at is None:
+        return None
+    return f"{useful.last_day(expires_at, _zone(announcement)):%d/%m/%Y}"
+
+
+def _zone(announcement: Announcement) -> str | None:
+    return get_db().scalar(select(Kelurahan.time_zone)
+                           .where(Kelurahan.id == announcement.kelurahan_id))
+
+
+def _confirm_page(announcement: Announcement, status: int = 200,
+                  useful_until: str | None = None):  # type: ignore[no-untyped-def]
     rt = get_runtime()
-    preview = svc.preview(get_db(), announcement, rt.settings, clock.now(rt))
-    return render_template("announcement_confirm.html", announcement=announcement,
-                           preview=preview, estimate=preview["estimate"]), status
+    now = clock.now(rt)
+    preview = svc.preview(get_db(), announcement, rt.settings, now)
+    today = useful.today_in(now, _zone(announcement))
+    return render_template(
+        "announcement_confirm.html", announcement=announcement, preview=preview,
+        estimate=preview["estimate"], today=today.isoformat(),
+        useful_until=useful_until or useful.default_date(
+            now, _zone(announcement), rt.settings).isoformat()), status
 
 
 @bp.post("/<int:announcement_id>/publish")
@@ -141,14 +162,22 @@ def publish(announcement_id: int):  # type: ignore[no-untyped-def]
     rt = get_runtime()
     announcement = _in_area(announcement_id)
     agreed = request.form.get("messages", type=int)
+    expires_at = None
     if announcement.status == an.DRAFT:
         if agreed is None:
             return redirect(url_for("announcements.confirm", announcement_id=announcement_id))
+        typed = request.form.get("useful_until")
+        try:
+            _day, expires_at = useful.chosen_until(typed, clock.now(rt), _zone(announcement),
+                                                  rt.settings)
+        except useful.UsefulDateError as exc:
+            flash(str(exc), "error")
+            return _confirm_page(announcement, 400, typed)
         messages = svc.preview(db, announcement, rt.settings, clock.now(rt))["estimate"].messages
         if agreed != messages:
             flash(f"Jumlah pesan berubah menjadi {messages}. Periksa lagi sebelum "
                   "mengirim.", "error")
-            return _confirm_page(announcement, 409)
+            return _confirm_page(announcement, 409, request.form.get("useful_until"))
     db.rollback()  # the checks were reads; the publishing is one write transaction
     try:
         # Its own transaction (BEGIN IMMEDIATE on SQLite): two confirmations at once
@@ -156,7 +185,7 @@ def publish(announcement_id: int):  # type: ignore[no-untyped-def]
         with rt.db.session() as session:
             broadcasts, messages = svc.publish(
                 session, session.get(Announcement, announcement_id), clock.now(rt),
-                rt.settings.whatsapp_templates)
+                rt.settings.whatsapp_templates, expires_at)
     except svc.AnnouncementError as exc:
         flash(str(exc), "info")
         return redirect(url_for("announcements.detail", announcement_id=announcement_id))

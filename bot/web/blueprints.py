@@ -17,6 +17,7 @@ from bot.web import (
     complaints_recap,
     dashboard,
     errors,
+    expired,
     health,
     inbox,
     ksm,
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(monev.bp)
     app.register_blueprint(announcements.bp)
     app.register_blueprint(admin_jobs.bp)
+    app.register_blueprint(expired.bp)
     app.register_blueprint(areas.bp)
     app.register_blueprint(bkm_roster.bp)
     app.register_blueprint(privacy.bp)

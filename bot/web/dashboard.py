@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.areas import scope as area_scope
 from bot.ksm import announcements
-from bot import clock
+from bot import clock, expired_messages
 from bot.models import Announcement, Complaint, Contact, Kelurahan, Ksm, Message, MonevPeriod, Proposal
 from bot.models import announcement as an
 from bot.models import complaint as c
@@ -73,10 +73,13 @@ def _complaint_work(db: Session, now: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _system_counts(db: Session) -> dict[str, int]:
+def _system_counts(db: Session, now: datetime) -> dict[str, int]:
     """Message traffic of the whole system: the admin's view of its health."""
     since = datetime.now(timezone.utc) - timedelta(days=1)
     return {
+        # What went stale before it could go (bot.usefulness): the list behind it is
+        # the same query (bot.web.expired).
+        "expired_7d": expired_messages.count_since(db, now - expired_messages.WINDOW),
         "contacts": db.scalar(select(func.count()).select_from(Contact)) or 0,
         "inbound_24h": db.scalar(
             select(func.count()).select_from(Message)
@@ -100,7 +103,7 @@ def index():  # type: ignore[no-untyped-def]
     work = _complaint_work(db, now)
     if current_user.role in KSM_ROLES:
         work += _ksm_work(db, now, rt.settings.monev_reminder_days)
-    counts = _system_counts(db) if current_user.role == "admin" else None
+    counts = _system_counts(db, now) if current_user.role == "admin" else None
     return render_template(
         "dashboard.html", work=work, counts=counts, area=area_label(current_user, kelurahan)
     )
