@@ -17,40 +17,55 @@ from bot.runtime import Runtime
 
 
 def record_status(rt: Runtime, provider_name: str, external_id: str, status: str,
-                  error_code: int | None) -> bool:
+                  error_code: int | None, device_id: str | None = None,
+                  sim: int | None = None) -> bool:
     """Apply one callback; returns False when no stored message or send row has that
     provider id (``external_id``).
 
     Statuses only move forward (a late ``sent`` never overwrites ``delivered``);
     a failure is always recorded, with its error code and what it means for the contact
-    (the provider's ``error_outcome``).
+    (the provider's ``error_outcome``). A gateway phone's report also says which phone
+    and SIM slot carried a message (``device_id``, ``sim``): kept on the message where
+    it was not known, for the phones' delivery figures (``bot.gateway_health``); a
+    report without a slot (the default SIM) keeps the one an earlier report named.
     """
     status = status.lower()
     now = datetime.now(timezone.utc)
     outcome = provider(provider_name).error_outcome(error_code, None)
+    carrier = {"device_id": device_id, "sim": sim}
     with rt.db.session() as session:
         for table, ranks in ((Message.__table__, m.OUT_STATUS_RANK),
                              (BroadcastSend.__table__, b.SEND_STATUS_RANK)):
-            if _advance(session, table, ranks, external_id, status, error_code, outcome, now):
+            if _advance(session, table, ranks, external_id, status, error_code, outcome, now,
+                        carrier):
                 return True
     return False
 
 
 def _advance(session: Session, table: Table, ranks: Mapping[str, int], external_id: str,
-             status: str, error_code: int | None, outcome: str, now: datetime) -> bool:
+             status: str, error_code: int | None, outcome: str, now: datetime,
+             carrier: Mapping[str, Any]) -> bool:
     """Move the row of ``table`` with ``external_id`` to ``status`` if that is forward; False when
-    there is no such row. A status without a rank (failed, skipped...) never moves on."""
+    there is no such row. A status without a rank (failed, skipped...) never moves on.
+    ``carrier``'s values fill the row's columns of those names that are empty or differ
+    (a table without them, broadcast sends, keeps none)."""
+    known = [name for name, value in carrier.items() if value is not None and name in table.c]
     row: Any = session.execute(
-        select(table.c.id, table.c.status, table.c.contact_id)
+        select(table.c.id, table.c.status, table.c.contact_id, *(table.c[n] for n in known))
         .where(table.c.external_id == external_id)
         .with_for_update()
     ).first()
     if row is None:
         return False
+    values: dict[str, Any] = {name: carrier[name] for name in known
+                              if getattr(row, name) != carrier[name]}
+    if "device_id" in values and row.device_id is not None:
+        del values["device_id"]  # the phone chosen at send time stays the row's phone
     failed = status in m.FINAL_FAILURES
     if failed or ranks.get(status, -1) > ranks.get(row.status, 99):
-        session.execute(update(table).where(table.c.id == row.id)
-                        .values(status=status, error_code=error_code, updated_at=now))
+        values.update(status=status, error_code=error_code, updated_at=now)
+    if values:
+        session.execute(update(table).where(table.c.id == row.id).values(**values))
     if failed:
         send_outcome.mark_contact(session, row.contact_id, outcome, now)
     return True
