@@ -40,13 +40,17 @@ def queue_message(
     now: datetime | None = None,
     reply_to_id: int | None = None,
     not_before: datetime | None = None,
+    provider: str | None = None,
+    device_id: str | None = None,
 ) -> int:
     """Store an outbound message as queued and return its id.
 
     The caller pushes the id to the job queue after its transaction commits
     (:func:`enqueue_sends`); if that fails the sweep finds the row. ``not_before``: not
     sent before then (a notice an officer may still take back); the send job finds it
-    not due, and the sweep sends it once it is.
+    not due, and the sweep sends it once it is. ``provider``/``device_id``: the way an
+    SMS should leave, as a reply records the way its message came (``bot.channels``);
+    None: ``SMS_PROVIDER``'s choice.
     """
     now = now or datetime.now(timezone.utc)
     return session.execute(
@@ -60,6 +64,8 @@ def queue_message(
             kind=kind,
             reply_to_id=reply_to_id,
             next_attempt_at=not_before,
+            provider=provider,
+            device_id=device_id,
             attempts=0,
             created_at=now,
             updated_at=now,
