@@ -303,3 +303,34 @@ def test_the_admin_jobs_page_shows_each_phone_sim_and_kind_with_its_flags(
     assert "<code>ffffffffceb0b1db0000018e<strong>937c815b</strong></code>" in page
     assert 'data-label="SIM">2</td>' in page and "Pemberitahuan" in page
     assert 'data-label="Sampai">1 / 1</td>' in page and "100% / 100%" in page
+
+
+def test_the_sim_slot_is_read_only_when_it_is_one() -> None:
+    from bot.providers.smsgate import sim_number
+
+    assert [sim_number({"simNumber": v}) for v in (1, 2, 3)] == [1, 2, 3]
+    for odd in (None, 0, 10, True, "2", 1.0, [1]):
+        assert sim_number({"simNumber": odd}) is None, odd
+    assert sim_number({}) is None
+
+
+def test_an_alert_avoids_the_phone_it_is_about() -> None:
+    from types import SimpleNamespace
+
+    from bot.gateway_alerts import route_around
+    from bot.gateway_health import Flag, PhoneHealth
+
+    def phone(device: str, row: int, online: bool = True, flagged: bool = False) -> PhoneHealth:
+        p = PhoneHealth(device, row, None, None, 0, online, False)
+        p.flags = [Flag(SILENT)] if flagged else []
+        return p
+
+    gateway_only = SimpleNamespace(twilio_account_sid=None, twilio_sms_from=None,
+                                   twilio_messaging_service_sid=None, smsgate_url="http://gw")
+    a, b, c = phone("a", 1, flagged=True), phone("b", 2, flagged=True), phone("c", 3)
+    assert route_around(gateway_only, [a, b, c], a) == ("smsgate", "c")  # unflagged first
+    assert route_around(gateway_only, [a, b], a) == ("smsgate", "b")  # else another online
+    assert route_around(gateway_only, [a, phone("d", 4, online=False)], a) == (None, None)
+    with_twilio = SimpleNamespace(twilio_account_sid="AC1", twilio_sms_from="+1500",
+                                  twilio_messaging_service_sid=None, smsgate_url="http://gw")
+    assert route_around(with_twilio, [a, c], a) == ("twilio", None)
