@@ -35,12 +35,15 @@ class InboundMessage:
 @dataclass(frozen=True)
 class StatusReport:
     """A provider's report on a message the bot sent: its key (``external_id``), the
-    status it moves to, the provider's error code and reason if any."""
+    status it moves to, the provider's error code and reason if any; from a gateway
+    phone, which phone and which of its SIM slots sent it (``bot.gateway_health``)."""
 
     external_id: str
     status: str
     error_code: int | None = None
     reason: str | None = None
+    device_id: str | None = None
+    sim: int | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def queue_message(
     reply_to_id: int | None = None,
     not_before: datetime | None = None,
     expires_at: datetime | None = None,
+    provider: str | None = None,
+    device_id: str | None = None,
 ) -> int:
     """Store an outbound message as queued and return its id.
 
@@ -50,7 +52,9 @@ def queue_message(
     sent before then (a notice an officer may still take back); the send job finds it
     not due, and the sweep sends it once it is. ``expires_at``: not sent after then
     (it becomes ``expired``); by default the window of its ``kind``, counted from
-    ``not_before`` or now (``bot.usefulness``).
+    ``not_before`` or now (``bot.usefulness``). ``provider``/``device_id``: the way an
+    SMS should leave, as a reply records the way its message came (``bot.channels``);
+    None: ``SMS_PROVIDER``'s choice.
     """
     now = now or datetime.now(timezone.utc)
     if expires_at is None:
@@ -67,6 +71,8 @@ def queue_message(
             reply_to_id=reply_to_id,
             next_attempt_at=not_before,
             expires_at=expires_at,
+            provider=provider,
+            device_id=device_id,
             attempts=0,
             created_at=now,
             updated_at=now,

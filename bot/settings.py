@@ -94,6 +94,26 @@ class Settings:
     # Who carries SMS nobody asked for (notices, reminders, broadcasts): "smsgate" or
     # "twilio". Replies always go back the way the resident wrote.
     sms_provider: str = "twilio"
+    # When a gateway phone is flagged and admins are told (bot.gateway_health). Cautious:
+    # an alarm that cries wolf is muted within a week, so each needs a clear signal.
+    # A sent SMS without a delivery report after this long counts as not delivered.
+    gateway_report_grace_minutes: int = 30
+    # Stops reporting: this many SMS sent this many hours ago still without a report,
+    # and no report of any SMS since, while the phone pings (operators' reports can
+    # take an hour when the recipient's phone is off).
+    gateway_silent_hours: int = 2
+    gateway_silent_messages: int = 3
+    # Stops pinging: no event for this long (routing gives up on it after 15 minutes;
+    # the alarm waits for more than a reboot or a short loss of signal). Phones silent
+    # for more than a week count as retired: shown, not alarmed.
+    gateway_ping_alarm_minutes: int = 60
+    # Keeps failing: this many failures in a row (routing rests it after 3; by this
+    # many it failed again when tried back: no credit, SIM blocked).
+    gateway_failures_alarm: int = 5
+    # Falls sharply: the last day's share delivered under this fraction of the week's,
+    # over at least this many SMS in the day (fewer say nothing).
+    gateway_drop_ratio: float = 0.5
+    gateway_drop_min_messages: int = 20
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -273,7 +293,26 @@ def _smsgate(get: Any, env: Mapping[str, str]) -> dict[str, Any]:
                                            Settings.smsgate_rate_per_minute,
                                            what="a number of SMS per minute"),
         "sms_provider": provider,
+        "gateway_report_grace_minutes": _int(env, "GATEWAY_REPORT_GRACE_MINUTES",
+                                             Settings.gateway_report_grace_minutes),
+        "gateway_silent_hours": _int(env, "GATEWAY_SILENT_HOURS", Settings.gateway_silent_hours),
+        "gateway_silent_messages": _int(env, "GATEWAY_SILENT_MESSAGES",
+                                        Settings.gateway_silent_messages),
+        "gateway_ping_alarm_minutes": _int(env, "GATEWAY_PING_ALARM_MINUTES",
+                                           Settings.gateway_ping_alarm_minutes),
+        "gateway_failures_alarm": _int(env, "GATEWAY_FAILURES_ALARM",
+                                       Settings.gateway_failures_alarm),
+        "gateway_drop_ratio": _ratio(env, "GATEWAY_DROP_RATIO", Settings.gateway_drop_ratio),
+        "gateway_drop_min_messages": _int(env, "GATEWAY_DROP_MIN_MESSAGES",
+                                          Settings.gateway_drop_min_messages),
     }
+
+
+def _ratio(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default, what="a fraction such as 0.5")
+    if value >= 1:
+        raise SettingsError(f"{name} must be under 1, got {env.get(name)!r}")
+    return value
 
 
 def check(settings: Settings) -> Settings:

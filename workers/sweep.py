@@ -19,6 +19,7 @@ from bot.complaints.digest import send_digests
 from bot.complaints.escalation import escalate_overdue
 from bot.complaints.officer_alerts import tell_overdue
 from bot.complaints.notices import release_due_notices
+from bot.gateway_alerts import check_phones
 from bot.inbound import spool_of
 from bot.messaging import handling
 from bot.models import Contact, Message
@@ -171,6 +172,12 @@ def officer_digests(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     return send_digests(rt, now)
 
 
+def tell_admins_of_gateway_phones(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Admins hear of a gateway phone that stops reporting or pinging, keeps failing or
+    delivers far less than in its week, once a day each (bot.gateway_alerts)."""
+    return check_phones(rt, now)
+
+
 def replay_spooled_messages(rt, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """Messages spooled while the database was down are received, in order (bot.spool)."""
     return spool_of(rt).replay()
@@ -230,6 +237,7 @@ TASKS: list[Callable[..., int]] = [
     escalate_overdue_complaints,
     tell_overdue_complaints,
     officer_digests,
+    tell_admins_of_gateway_phones,
     purge_expired_personal_data,
     erase_approved_personal_data,
     past_meetings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
@@ -132,6 +132,9 @@ class Message(Base):
     # (device) for smsgate. A reply copies both from the message it answers.
     provider: Mapped[str | None] = mapped_column(String(10))
     device_id: Mapped[str | None] = mapped_column(String(64))
+    # The gateway phone's SIM slot (1, 2...) its reports named (``simNumber``); NULL: the
+    # phone's default SIM, or no report yet (``bot.gateway_health`` counts per SIM).
+    sim: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 # Providers of a message (``Message.provider``).

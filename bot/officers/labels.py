@@ -102,6 +102,20 @@ MESSAGE_STATUS = {
     m.EXPIRED: "kedaluwarsa (tidak dikirim)",
 }
 
+# What an outbound message was for (``Message.kind``): the gateway phones' figures.
+MESSAGE_KIND = {
+    "reply": "Balasan",
+    "notice": "Pemberitahuan",
+    "officer_reply": "Balasan petugas",
+    "meeting_notice": "Undangan rapat",
+    "meeting_reminder": "Pengingat rapat",
+    "monev_reminder": "Pengingat monev",
+    "announcement": "Pengumuman",
+    "erasure": "Hapus data",
+    "officer_alert": "Pesan untuk petugas",
+    "officer_code": "Kode verifikasi petugas",
+}
+
 YES_NO = {True: "ya", False: "tidak"}
 
 

@@ -2,7 +2,8 @@
 verified phone, with a link to the page to act on.
 
 One front door, :func:`tell_officer`, for every message to an officer (complaints:
-``bot.complaints.officer_alerts`` and ``digest``; later the gateway phones' health). It
+``bot.complaints.officer_alerts`` and ``digest``; the gateway phones' health:
+``bot.gateway_alerts``). It
 goes through the outbox like any resident's notice, so quiet hours (in the officer's
 zone, kept on their contact), opt-out (BERHENTI from that phone, as a resident) and the
 send rate apply at the send claim and nowhere else. The officer's phone is a
@@ -25,7 +26,8 @@ from bot.phone import display
 from conversations.gsm import to_gsm7
 
 __all__ = ["CHANNELS", "DIGEST", "IMMEDIATE", "MODES", "OFF", "ALERT_KIND", "NotifyError",
-           "tell_officer", "told", "page_url", "contact_for", "verified", "choose", "state"]
+           "tell_officer", "told", "told_since", "page_url", "contact_for", "verified",
+           "choose", "state"]
 
 ALERT_KIND = "officer_alert"  # Message.kind; a WhatsApp template may be set for it
 MODE_LABELS = {IMMEDIATE: "Segera", DIGEST: "Ringkasan harian 07.00", OFF: "Mati"}
@@ -38,13 +40,16 @@ class NotifyError(ValueError):
 
 def tell_officer(session: Session, officer: Officer, text: str, link: str,
                  key: str | None = None, now: datetime | None = None,
-                 mode: str = IMMEDIATE, kind: str = ALERT_KIND) -> int | None:
+                 mode: str = IMMEDIATE, kind: str = ALERT_KIND,
+                 provider: str | None = None, device_id: str | None = None) -> int | None:
     """Queue ``text`` and ``link`` for ``officer`` if they chose ``mode`` and have a
     verified phone, once per ``key`` (an event's name: a second call with the same key
     queues nothing).
 
     ``text`` must say what happened without the complainant's name, number or words;
-    with the link it should fit one SMS (160 GSM-7 characters).
+    with the link it should fit one SMS (160 GSM-7 characters). ``provider`` and
+    ``device_id``: the way it should leave by SMS (``bot.outbox.queue_message``), for a
+    caller that must avoid one (a gateway phone in trouble).
 
     Returns:
         The message id to enqueue after the caller commits, or None.
@@ -55,7 +60,8 @@ def tell_officer(session: Session, officer: Officer, text: str, link: str,
     if key is not None and told(session, officer.id, key):
         return None
     message_id = queue_message(session, officer.notify_contact_id, officer.notify_channel,
-                               to_gsm7(f"{text} {link}".strip()), kind=kind, now=now)
+                               to_gsm7(f"{text} {link}".strip()), kind=kind, now=now,
+                               provider=provider, device_id=device_id)
     if key is not None:
         record(session, officer.id, key, message_id, now)
     return message_id
@@ -66,6 +72,14 @@ def told(session: Session, officer_id: int, key: str) -> bool:
     digest)."""
     return session.scalar(select(OfficerAlert.id).where(
         OfficerAlert.officer_id == officer_id, OfficerAlert.key == key)) is not None
+
+
+def told_since(session: Session, officer_id: int, prefix: str, since: datetime) -> bool:
+    """Whether the officer was told of a key starting with ``prefix`` since ``since``
+    (an event told at most once a day: its keys name the day)."""
+    return session.scalar(select(OfficerAlert.id).where(
+        OfficerAlert.officer_id == officer_id, OfficerAlert.key.startswith(prefix),
+        OfficerAlert.created_at >= since).limit(1)) is not None
 
 
 def record(session: Session, officer_id: int, key: str, message_id: int | None,

@@ -62,6 +62,9 @@ STATUS_OF = {SENT: "sent", DELIVERED: "delivered", FAILED: "failed"}
 EVENT_KEY = "gw-event:"
 SENT_KEY = "gw:"
 
+# The highest SIM slot number taken from a report (the client library documents 1 to 3).
+MAX_SIM = 9
+
 # Ids are short tokens (nanoid-like); the key column holds 64 characters.
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,55}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -89,6 +92,7 @@ class DeliveryReport:
     external_id: str  # the message's key: "gw:" + the id the gateway gave it
     status: str
     reason: str | None = None
+    sim: int | None = None  # the SIM slot it left from (1, 2...); None: the default SIM
 
 
 def error_outcome(code: int | None, http_status: int | None) -> str:
@@ -185,7 +189,18 @@ def delivery_report(event: Event) -> DeliveryReport:
     message_id = _id(event.payload, "messageId", "payload.messageId")
     reason = event.payload.get("reason")
     return DeliveryReport(external_id=SENT_KEY + message_id, status=STATUS_OF[event.kind],
-                          reason=reason if isinstance(reason, str) else None)
+                          reason=reason if isinstance(reason, str) else None,
+                          sim=sim_number(event.payload))
+
+
+def sim_number(payload: dict[str, Any]) -> int | None:
+    """The SIM slot a report names (``payload.simNumber``, 1 to 3 on today's phones), or
+    None: the gateway leaves it null when the phone's default SIM sent it, and a value
+    that is no slot number is bookkeeping not worth refusing the report for."""
+    value = payload.get("simNumber")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SIM:
+        return None
+    return value
 
 
 def _id(data: dict[str, Any], name: str, label: str | None = None) -> str:
@@ -236,7 +251,8 @@ def read_webhook(kind: str, request: Any, settings: Any, now: float) -> WebhookR
             # A report for a message this bot did not send (one typed on the phone) is
             # answered 2xx too: re-delivering it for two days would change nothing.
             return WebhookRead(statuses=(StatusReport(report.external_id, report.status,
-                                                      None, report.reason),),
+                                                      None, report.reason,
+                                                      event.device_id, report.sim),),
                                phone=phone, body="recorded\n")
     except BadEvent as exc:
         raise Refused(400, str(exc)) from None

@@ -2,7 +2,10 @@
 a button to retry a failed job. On the embedded default it shows the in-process runner.
 Then the SMS gateway's phones, each with its last ping and whether routing counts it
 online (``bot.channels``), and a form to tie it to a kelurahan by official code
-(``bot.gateway_devices.assign``). Below them, messages whose fate is unknown (a worker died during the provider call,
+(``bot.gateway_devices.assign``), and what each phone delivered, per SIM and per
+message kind, over the last day and week, with its flags (``bot.gateway_health``;
+admins are told of the flags by message too: ``bot.gateway_alerts``). Below them,
+messages whose fate is unknown (a worker died during the provider call,
 ``workers/outbound.py``), with a button to send one again.
 Admin role only: job arguments are ids, but tracebacks can carry residents' data."""
 from __future__ import annotations
@@ -16,6 +19,8 @@ from sqlalchemy import func, select
 from bot import clock
 from bot import gateway_devices
 from bot.channels import phone_online
+from bot.gateway_alerts import age, percent
+from bot.gateway_health import DROP, FAILING, NO_PING, SILENT, Flag, fleet
 from bot.jobs import InlineJobQueue, RqJobQueue
 from bot.models import Contact, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
@@ -69,7 +74,33 @@ def index():  # type: ignore[no-untyped-def]
         overview = {"mode": type(jobs).__name__, "name": "-", "queued": 0, "started": 0,
                     "scheduled": 0, "deferred": 0, "failed_count": 0, "failed": []}
     return render_template("admin_jobs.html", q=overview, unknown=_unknown_messages(),
-                           phones=_gateway_phones())
+                           phones=_gateway_phones(), fleet=_fleet(), flag_sentence=_flag_sentence,
+                           percent=percent,
+                           config_grace=get_runtime().settings.gateway_report_grace_minutes)
+
+
+def _fleet() -> list[Any]:
+    """Each gateway phone's delivery figures and flags (``bot.gateway_health``)."""
+    rt = get_runtime()
+    with rt.db.session() as session:
+        return fleet(session, clock.now(rt), rt.settings)
+
+
+def _flag_sentence(flag: Flag) -> str:
+    """What the page says of a flag, in Indonesian."""
+    rt = get_runtime()
+    if flag.problem == SILENT:
+        return (f"masih ping, tetapi {flag.count} SMS tanpa laporan lebih dari "
+                f"{rt.settings.gateway_silent_hours} jam dan tidak ada laporan sejak itu.")
+    if flag.problem == NO_PING:
+        return f"tidak ping sejak {age(clock.now(rt) - flag.since)}."
+    if flag.problem == FAILING:
+        return f"gagal mengirim {flag.count} kali berturut-turut (pulsa habis? SIM diblokir?)."
+    if flag.problem == DROP:
+        sim = f"SIM {flag.sim}: " if flag.sim else ""
+        return (f"{sim}SMS sampai turun ke {percent(flag.day_share)}% dalam 24 jam "
+                f"(7 hari: {percent(flag.week_share)}%).")
+    return flag.problem
 
 
 def _gateway_phones() -> list[dict[str, Any]]:

@@ -47,7 +47,8 @@ def webhook(name: str, kind: str) -> Response:
         if report.reason:
             log.warning("%s reports %s %s: %s", name, report.external_id, report.status,
                         report.reason)
-        record_status(rt, name, report.external_id, report.status, report.error_code)
+        record_status(rt, name, report.external_id, report.status, report.error_code,
+                      report.device_id, report.sim)
     if read.phone is not None:
         _note_phone(rt, read.phone)  # after: the message comes first
     return Response(read.body, read.status, mimetype=read.mimetype)

@@ -59,6 +59,7 @@ def _labels() -> dict[str, object]:
         "PROPOSAL_LABELS": labels.PROPOSAL_STATUS,
         "ROLE_LABELS": labels.ROLE,
         "CHANNEL_LABELS": labels.CHANNEL,
+        "MESSAGE_KIND_LABELS": labels.MESSAGE_KIND,
     }
 
 
