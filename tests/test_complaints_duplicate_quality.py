@@ -11,9 +11,9 @@ from bot.complaints.duplicates import THRESHOLD, normalise, similarity
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from duplicates import load, measure  # noqa: E402
 
-# Measured 0.954 / 0.897 at the threshold in use (issue 26); a margin for harmless tuning.
+# Measured 0.955 / 0.914 at the threshold in use (issue 26, round 2); a margin for tuning.
 MIN_PRECISION = 0.90
-MIN_RECALL = 0.86
+MIN_RECALL = 0.90
 
 
 def test_labelled_set_is_large_and_balanced_enough() -> None:

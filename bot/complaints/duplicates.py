@@ -7,8 +7,8 @@ then by their words, both read through the residents' lexicon
 (:mod:`bot.complaints.incident_match`). It is computed when a page is viewed, over a
 bounded set (same kelurahan, open, filed within ``WINDOW_DAYS`` of each other, at most
 ``MAX_CANDIDATES``), and always inside the officer's scope: nothing the officer may not
-see is suggested. The threshold is measured on bench/data/duplicates-tune.csv and
-tests/data/duplicate_pairs.csv, and checked once on a held-out set
+see is suggested. The threshold is measured on bench/data/duplicates-tune.csv,
+duplicates-tune2.csv and tests/data/duplicate_pairs.csv, and checked once on a held-out set
 (bench/duplicates.py, bench/RESULTS-duplicates.md).
 """
 

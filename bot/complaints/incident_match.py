@@ -6,7 +6,10 @@ person, KSM, object, amount, month, state) more than they share words: a short S
 mostly place and program words. So the facts are compared as such
 (:mod:`bot.complaints.incident_slots`): when both texts name a different value for one
 of them (RT 2 against RT 6, Pak Amir against Pak Udin, MCK against sumur, ``belum
-dibayar`` against ``sudah dibayar``) the pair is not suggested, however alike the rest
+dibayar`` against ``sudah dibayar``), or a different role, part, problem, program, unit,
+goods, time of day, meeting, counted quantity or kind of message
+(:mod:`bot.complaints.incident_vocabulary`: ``peran berbeda: bendahara / ketua``) the
+pair is not suggested, however alike the rest
 (a text that leaves one out is no conflict). Otherwise the score is a text similarity
 of the normalised words (without who is named: that is a fact) plus points for each
 fact both name alike.
@@ -19,7 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.complaints import incident_slots
+from bot.complaints import incident_slots, incident_vocabulary
 from bot.complaints.incident_slots import Slots
 
 # Words that say nothing about which incident it is. The words of state and negation
@@ -31,10 +34,13 @@ STOPWORDS = frozenset(
     "mohon tolong dong sih nya para apa apakah bagaimana kenapa bapak ibu lapor".split()
 )
 # Points a fact named alike in both adds to the text similarity (tuned on
-# bench/data/duplicates-tune.csv and tests/data/duplicate_pairs.csv; bench/duplicates.py).
+# bench/data/duplicates-tune.csv, duplicates-tune2.csv and tests/data/duplicate_pairs.csv;
+# bench/duplicates.py).
 AGREEMENT_POINTS = {"rt": 4, "rw": 2, "place": 6, "house": 4, "person": 8, "ksm": 6,
                     "objects": 3, "material": 2, "money": 8, "percent": 5, "month": 4,
-                    "stage": 4}
+                    "stage": 4, "role": 3, "part": 3, "problem": 3, "program": 2, "unit": 2,
+                    "goods": 3, "daytime": 2, "meeting": 3, "quantity": 3}
+LABELS = {"role": "peran", "quantity": "banyaknya", "speech": "jenis pesan"}
 TEXT_WEIGHT = 0.9
 MAX_AGREEMENT = 20
 # The score of a pair with a conflict: never at the threshold.
@@ -129,12 +135,39 @@ def _facts(a: Slots, b: Slots) -> tuple[list[tuple[str, str]], list[str]]:
         found = _named_in(mine, words_b, set(theirs)) | _named_in(theirs, words_a, set(mine))
         if found:
             agreed.append((name, f"{label} sama: {_shown(name, found, mine | theirs)}"))
-        elif mine and theirs:
+        if name == "place":  # a gang against a gang, a kelurahan against a kelurahan
+            kinds = {p.split()[0] for p in mine} & {p.split()[0] for p in theirs}
+            if any(not {p for p in found if p.split()[0] == k} for k in kinds):
+                conflicts.append(f"{label} beda")
+        elif mine and theirs and not found:
             conflicts.append(f"{label} beda")
+    _kinds(a.kinds, b.kinds, agreed, conflicts)
     for state in sorted(a.state.keys() & b.state.keys()):
         if len(a.state[state]) == 1 and a.state[state] != b.state[state] and len(b.state[state]) == 1:
             conflicts.append(f"keadaan beda: {state}")
     return agreed, conflicts
+
+
+def _kinds(a: dict[str, set[str]], b: dict[str, set[str]],
+           agreed: list[tuple[str, str]], conflicts: list[str]) -> None:
+    """Who acted, the part, the problem, the program... (:mod:`incident_vocabulary`):
+    alike ("bagian sama: atap") or named differently ("peran berbeda: bendahara /
+    ketua")."""
+    for kind in sorted(a.keys() & b.keys()):
+        mine, theirs = a[kind], b[kind]
+        label = incident_vocabulary.KINDS[kind][0] if kind in incident_vocabulary.KINDS else LABELS[kind]
+        if kind == "role":
+            common = {r for r in mine if any(incident_vocabulary.roles_agree(r, t) for t in theirs)}
+            differ = not common
+        elif kind == "quantity":
+            common, differ = mine & theirs, incident_vocabulary.quantities_conflict(mine, theirs)
+        else:
+            common = mine & theirs
+            differ = not common
+        if differ:
+            conflicts.append(f"{label} berbeda: {', '.join(sorted(mine))} / {', '.join(sorted(theirs))}")
+        elif common and kind != "speech":
+            agreed.append((kind, f"{label} sama: {', '.join(sorted(common))}"))
 
 
 def _named_in(named: set[str] | dict[str, str], words: set[str], other: set[str]) -> set[str]:
@@ -145,6 +178,8 @@ def _named_in(named: set[str] | dict[str, str], words: set[str], other: set[str]
     for value in named:
         parts = value.split()
         key = parts[1] if len(parts) > 1 else value
+        if key.startswith("ke") and key.endswith("an") and key[2:-2] in words:
+            key = key[2:-2]  # KSM kebersihan, KSM Bersih Lestari
         rivals = {o for o in other if o.split()[1:2] == [key] and o != value}
         if value in other or (key in words and not rivals):
             found.add(value)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from conversations import lexicon
+
+from bot.complaints import incident_vocabulary
 
 # "BLM" is the program's grant (Bantuan Langsung Masyarakat); lowercase "blm" in SMS is
 # usually "belum" (not yet), except right after these words ("dana blm" is the grant).
@@ -31,7 +34,7 @@ NEGATORS = frozenset({"tidak", "belum", "bukan", "tanpa"})
 # A state counts as affirmed when said to be so: "sudah dibayar", not "yg dapat rehab".
 AFFIRMERS = frozenset({"sudah", "telah", "pernah"})
 # ... or, for these, said at all: "nama sy ada di daftar", "faskel datang ke pertemuan".
-SELF_ASSERTING = frozenset({"ada", "datang"})
+SELF_ASSERTING = frozenset({"datang"})
 # Roots of what a complaint says was or was not done, each with the state it reads as:
 # ``ditolak`` is ``setuju`` denied.
 PREDICATES = {
@@ -42,6 +45,7 @@ PREDICATES = {
     "kerja": ("dikerjakan", True), "selesai": ("selesai", True), "perbaik": ("diperbaiki", True),
     "setuju": ("disetujui", True), "tolak": ("disetujui", False), "ada": ("ada", True),
     "masuk": ("masuk", True), "nyala": ("menyala", True), "bagi": ("dibagikan", True),
+    "kembali": ("dikembalikan", True),
 }
 OBJECTS = {
     "mck": "MCK", "sumur": "sumur", "jalan": "jalan", "paving": "jalan",
@@ -50,12 +54,20 @@ OBJECTS = {
     "jahit": "menjahit", "pembukuan": "pembukuan", "bunga": "bunga pinjaman",
     "denda": "denda", "keuangan": "laporan keuangan", "sertifikat": "sertifikat",
 }
-MATERIALS = frozenset({"semen", "pasir", "besi", "kayu", "batu", "genteng", "keramik", "bambu"})
+MATERIALS = frozenset({"semen", "pasir", "besi", "kayu", "batu", "genteng", "keramik", "bambu",
+                       "batako", "bata"})
 MONTHS = {m: m for m in ("januari februari maret april mei juni juli agustus september "
                          "oktober november desember").split()}
 MONTHS |= {"jan": "januari", "feb": "februari", "agt": "agustus", "okt": "oktober",
            "sept": "september", "nop": "november"}
-STAGES = frozenset({"tahap", "triwulan", "termin", "semester", "angkatan"})
+STAGES = {"tahap": "tahap", "thp": "tahap", "triwulan": "triwulan", "termin": "termin",
+          "semester": "semester", "angkatan": "angkatan", "putaran": "putaran"}
+# The stage's number however written: "tahap II", "putaran kedua", "tahap awal".
+ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "pertama": 1, "kesatu": 1,
+            "awal": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5}
+# A kelurahan or village named after these; a mosque's name after "masjid".
+AREA_WORDS = frozenset({"kelurahan", "desa", "kampung", "kp"})
+FIRST_PERSON = frozenset({"saya", "abdi", "aku"})
 TITLES = frozenset({"bapak", "ibu", "mbah", "almarhum", "almarhumah", "alm", "haji", "h",
                     "mas", "mbak", "saudara", "kakek", "nenek", "ustad", "ustadz", "sdri"})
 ROLES = frozenset({"rt", "rw", "ketua", "lurah", "camat", "kades", "mandor", "kepala",
@@ -79,6 +91,8 @@ minta upah uang dana pinjaman yg tukang kerja mau punya selalu sering jarang tia
 mengatakan katanya bahwa usaha bersama tersebut lain sebelah depan belakang dekat
 berapa boleh cuma dapat hari kemarin lewat lolos malam sekaligus selisih supaya tahun
 air gang sampai hujan kapan saat ayah sebaiknya siang pagi sore minggu bulan info
+rabat beton lingkungan proyek ikut liat lihat tau tahu tinggal masuk sekarang skrg tetangga
+kami tanya tiap dadakan itu baru sdh udah sejak lagi mabuk suka selalu malah
 """.split()) | ROLES | TITLES | NEGATORS | frozenset(OBJECTS) | MATERIALS | frozenset(MONTHS)
 
 
@@ -99,6 +113,9 @@ class Slots:
     month: set[str] = field(default_factory=set)
     stage: set[str] = field(default_factory=set)
     state: dict[str, set[bool]] = field(default_factory=dict)
+    # role, part, problem, program, unit, goods, daytime, meeting, quantity, speech
+    # (bot.complaints.incident_vocabulary)
+    kinds: dict[str, set[str]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
 
 
@@ -174,6 +191,9 @@ def _amounts(tokens: list[str]) -> list[str]:
         elif _is_number(word) and after == "persen":
             out.append(f"{float(word):g}persen")
             i += 2
+        elif word == "rp" and _is_number(after) and i + 2 < len(tokens) and tokens[i + 2] in _MONEY:
+            out.append(f"rp{round(float(after) * _MONEY[tokens[i + 2]])}")  # Rp10rb
+            i += 3
         elif word == "rp" and _is_number(after):
             out.append(f"rp{round(float(after))}")
             i += 2
@@ -187,6 +207,7 @@ def _is_number(word: str) -> bool:
     return bool(word) and word.replace(".", "", 1).isdigit()
 
 
+@lru_cache(maxsize=8192)
 def root(word: str) -> str:
     """``word`` without the affixes that vary most between two tellings: dibayar,
     membayar, dibayarkan -> bayar; menyetor -> setor; melunasi -> lunas."""
@@ -217,8 +238,12 @@ def read(text: str) -> Slots:
     tokens = words(text)
     slots = Slots(words=tokens)
     named: set[int] = set()
+    capitalised = _capitalised(text)
     for i, word in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (who := _untitled_person(tokens, i, capitalised)) is not None:
+            slots.person[tokens[who]] = tokens[who].capitalize()
+            named.add(who)
         if word in ("rt", "rw") and after.isdigit():
             (slots.rt if word == "rt" else slots.rw).add(int(after))
             then = tokens[i + 2] if i + 2 < len(tokens) else ""
@@ -239,7 +264,7 @@ def read(text: str) -> Slots:
                     slots.ksm.add(name)
                     named.add(j)
                     break
-                if j < len(tokens) and tokens[j] != "perempuan":
+                if j < len(tokens) and tokens[j] not in ("perempuan", "kami"):
                     break
         elif word in PLACE_WORDS and (name := _name_after(tokens, i + 1)):
             suffix = tokens[i + 2] if i + 2 < len(tokens) else ""
@@ -247,9 +272,15 @@ def read(text: str) -> Slots:
             slots.place.add(f"{word} {name} {roman}".strip())
             named.add(i + 1)
         elif word in LANDMARK_BEFORE and after in LANDMARKS:
-            slots.place.add(after)
-        elif word in STAGES and after.isdigit():
-            slots.stage.add(f"{word} {after}")
+            name = _name_after(tokens, i + 3 if tokens[i + 2:i + 3] == ["al"] else i + 2)
+            slots.place.add(f"masjid {name}" if after == "masjid" and name else after)
+        elif word in AREA_WORDS and (name := _name_after(tokens, i + 1)):
+            slots.place.add(f"kelurahan {name}")
+            named.add(i + 1)
+        elif word == "masjid" and (name := _name_after(tokens, i + 2 if after == "al" else i + 1)):
+            slots.place.add(f"masjid {name}")
+        elif (stage := _stage(tokens, i)) is not None:
+            slots.stage.add(stage)
     for i, word in enumerate(tokens):
         if i in named:
             continue
@@ -264,7 +295,7 @@ def read(text: str) -> Slots:
         elif word.endswith("persen") and _is_number(word[:-6]):
             slots.percent.add(float(word[:-6]))
         elif word in STAGES and i + 1 < len(tokens) and tokens[i + 1] in MONTHS:
-            slots.stage.add(f"{word} {tokens[i + 1]}")
+            slots.stage.add(f"{STAGES[word]} {tokens[i + 1]}")
         predicate = PREDICATES.get(root(word)) or PREDICATES.get(word)
         if predicate is not None:
             state, affirmed = predicate
@@ -273,4 +304,48 @@ def read(text: str) -> Slots:
                 slots.state.setdefault(state, set()).add(not affirmed)
             elif not affirmed or state in SELF_ASSERTING or any(w in AFFIRMERS for w in before):
                 slots.state.setdefault(state, set()).add(affirmed)
+    # Names are not read for kinds: KSM "Sinar Pagi" says no time of day.
+    unnamed = ["" if i in named else w for i, w in enumerate(tokens)]
+    asks = (text or "").rstrip().endswith("?")
+    slots.kinds = incident_vocabulary.read(unnamed, [root(w) for w in unnamed], asks)
     return slots
+
+
+def _stage(tokens: list[str], i: int) -> str | None:
+    """``tahap 2``, ``tahap II``, ``thp I``, ``putaran kedua``, ``tahap awal``, ``minggu ke
+    3``: the stage named at ``tokens[i]``, by its number."""
+    word = tokens[i]
+    after = tokens[i + 1:i + 3]
+    if after[:1] == ["ke"] and len(after) == 2 and after[1].isdigit():
+        number: int | None = int(after[1])
+    elif after and after[0].isdigit():
+        number = int(after[0])
+    else:
+        number = ORDINALS.get(after[0]) if after else None
+    if number is None or (word not in STAGES and word != "minggu") or (
+            word == "minggu" and after[0].isdigit()):
+        return None
+    return f"{STAGES.get(word, word)} {number}"
+
+
+def _capitalised(text: str) -> frozenset[str]:
+    """The words written with a capital, lowercase (none when the text shouts)."""
+    if (text or "").isupper():
+        return frozenset()
+    return frozenset(w.lower() for w in re.findall(r"\b[A-Z][a-z]+", text or ""))
+
+
+def _untitled_person(tokens: list[str], i: int, capitalised: frozenset[str]) -> int | None:
+    """Where a person is named without a title: ``sy Suharti`` at the start, ``namanya
+    Jono``, ``mandor Jono``, ``Legiman anggota KSM``. The index of the name, or None."""
+    word = tokens[i]
+    after = i + 1
+    if word in FIRST_PERSON and i <= 2 and (tokens[after:after + 1] and (
+            tokens[after] in capitalised or after + 1 >= len(tokens) or tokens[after + 1] in ("rt", "warga"))):
+        return after if _name_after(tokens, after) else None
+    if word in ("namanya", "bernama") or (word in incident_vocabulary.ROLES and word not in ("anggota", "ketua")):
+        if after < len(tokens) and tokens[after] in capitalised and _name_after(tokens, after):
+            return after
+    if i == 0 and word in capitalised and len(tokens) > 1 and tokens[1] in incident_vocabulary.ROLES:
+        return 0 if _name_after(tokens, 0) else None
+    return None
