@@ -68,8 +68,9 @@ def spool_of(rt: Runtime) -> Spool:
 def _store_and_queue(rt: Runtime, message: InboundMessage, now: datetime) -> None:
     for attempt in (1, 2):
         try:
-            with rt.db.session() as session:
-                contact_id, waiting = store.store_received(session.connection(), message, now)
+            # A connection, not an ORM session: receiving is Core statements only.
+            with rt.db.engine.begin() as conn:
+                contact_id, waiting = store.store_received(conn, message, now)
             break
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;

@@ -92,7 +92,11 @@ class RqJobQueue:
             if delay:
                 self.queue.enqueue_in(delay, func, *args, **options)
             else:
-                self.queue.enqueue(func, *args, **options)
+                # One pipeline of our own: RQ's own enqueue sends two (the queue's name,
+                # then the job and its push); this is one round trip per job.
+                with self.redis.pipeline() as pipe:
+                    self.queue.enqueue(func, *args, pipeline=pipe, **options)
+                    pipe.execute()
         except (RedisError, OSError):
             if self.pause_after_failure:
                 self._paused_until = time.monotonic() + self.pause_after_failure

@@ -186,14 +186,13 @@ def test_an_entry_spooled_before_the_key_was_named_external_id_is_still_read() -
 
 
 def test_a_message_whose_commit_went_through_unseen_is_handled_once(
-        app, rt, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+        app, rt, twilio, run_jobs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The connection drops while COMMIT is on its way back: the message is stored, but
     the webhook saw the database fail and spooled it. Its replay finds the MessageSid
     stored and not handled yet: the handling is queued (once), and the reply sent once."""
     import psycopg
     import sqlite3
 
-    from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
     from bot.inbound import spool_of
@@ -204,19 +203,21 @@ def test_a_message_whose_commit_went_through_unseen_is_handled_once(
     run_jobs()  # its reply is sent
     cut = {"armed": True}
 
-    def commit_answer_lost(session: Any) -> None:
-        if cut.pop("armed", False):
+    dialect = rt.db.engine.dialect
+    real_commit = dialect.do_commit
+
+    def commit_answer_lost(dbapi_connection: Any) -> None:
+        real_commit(dbapi_connection)  # the COMMIT went through ...
+        if cut.pop("armed", False):  # ... and its answer was lost
             orig = (psycopg.OperationalError("server closed the connection unexpectedly")
                     if SERVER_DB else sqlite3.OperationalError("disk I/O error"))
             raise OperationalError("COMMIT", {}, orig)
 
     form = {"MessageSid": "SM" + "5" * 32, "From": "+6281234567890", "To": "+6281100000000",
             "Body": "MENU"}
-    event.listen(rt.db.sessions, "after_commit", commit_answer_lost)
-    try:
-        assert signed_post(client, "/webhooks/twilio/messages", form).status_code == 200
-    finally:
-        event.remove(rt.db.sessions, "after_commit", commit_answer_lost)
+    monkeypatch.setattr(dialect, "do_commit", commit_answer_lost)
+    assert signed_post(client, "/webhooks/twilio/messages", form).status_code == 200
+    monkeypatch.setattr(dialect, "do_commit", real_commit)
     assert _inbound(rt) == [("MENU", "handled"), ("MENU", "received")]  # stored all the same
 
     twilio.reset()
