@@ -35,8 +35,8 @@ def cap(rt: Any, per_sim: int) -> None:
     rt.settings = replace(rt.settings, smsgate_daily_cap_per_sim=per_sim)
 
 
-def phones_of(rt: Any, contact_ids: list[int], *devices: str) -> int:
-    """Ping ``devices`` and tie them to the kelurahan of ``contact_ids``."""
+def kelurahan_of(rt: Any, contact_ids: list[int]) -> int:
+    """The kelurahan of the residents ``contact_ids``."""
     with rt.db.session() as session:
         kelurahan_id = session.scalar(select(Contact.kelurahan_id)
                                       .where(Contact.id == contact_ids[0]))
@@ -63,7 +63,7 @@ def each_once(gateway: Any) -> bool:
 @pytest.mark.clock(WEDNESDAY)
 def test_a_phone_at_its_cap_mid_broadcast_hands_the_rest_to_the_other_phone(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
     ids = residents(rt, 6)
-    online(client, rt, phones_of(rt, ids), "dev-a", "dev-b")
+    online(client, rt, kelurahan_of(rt, ids), "dev-a", "dev-b")
     cap(rt, 5)
     counted = gateway_caps.counts_for(rt)
     today = gateway_caps.local_day(datetime.now(timezone.utc), None)
@@ -79,7 +79,7 @@ def test_a_phone_at_its_cap_mid_broadcast_hands_the_rest_to_the_other_phone(clie
 @pytest.mark.clock(WEDNESDAY)
 def test_with_one_phone_the_rest_wait_for_the_next_day_and_go_then_once(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
     ids = residents(rt, 5)
-    online(client, rt, phones_of(rt, ids), "dev-a")
+    online(client, rt, kelurahan_of(rt, ids), "dev-a")
     cap(rt, 3)
     broadcast_id = broadcast_to(rt, ids)
     run_jobs()
@@ -104,7 +104,7 @@ def test_with_one_phone_the_rest_wait_for_the_next_day_and_go_then_once(client, 
 @pytest.mark.clock(WEDNESDAY)
 def test_rows_kept_for_a_day_that_comes_after_their_date_expire(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
     ids = residents(rt, 4)
-    online(client, rt, phones_of(rt, ids), "dev-a")
+    online(client, rt, kelurahan_of(rt, ids), "dev-a")
     cap(rt, 2)
     broadcast_id = broadcast_to(rt, ids, expires_at=datetime.now(timezone.utc)
                                 + timedelta(hours=3))
@@ -116,7 +116,7 @@ def test_rows_kept_for_a_day_that_comes_after_their_date_expire(client, rt, run_
 @pytest.mark.clock(WEDNESDAY)
 def test_a_dual_sim_phone_alternates_its_sims_and_each_has_its_cap(client, rt, run_jobs, gateway) -> None:  # type: ignore[no-untyped-def]
     ids = residents(rt, 8)
-    online(client, rt, phones_of(rt, ids), "dev-a")
+    online(client, rt, kelurahan_of(rt, ids), "dev-a")
     for n, sim in enumerate((1, 2)):  # its reports named both slots
         post(client, event("sms:delivered", {"messageId": f"m{n}", "simNumber": sim,
                                              "phoneNumber": "+6281299999999"}, device="dev-a"))
