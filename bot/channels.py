@@ -51,6 +51,7 @@ class Route:
     content_variables: str | None = None
     provider: str = TWILIO
     device_id: str | None = None
+    sim: int | None = None  # the phone's SIM slot (bot.gateway_caps); None: its default
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Phone:
     device_id: str
     kelurahan_id: int | None
     online: bool
+    sims: tuple[int, ...] = ()  # the SIM slots its reports named; () or one: its default
+    time_zone: str | None = None  # its kelurahan's (the day of its daily cap)
 
 
 def phone_online(last_ping_at: datetime | None, recent_failures: int,
@@ -87,13 +90,28 @@ def choose_phone(phones: Sequence[Phone], wanted: str | None, kelurahan_id: int 
         phone = known.get(wanted)
         if phone is None or phone.online:
             return wanted
-        kelurahan_id = phone.kelurahan_id or kelurahan_id
+    candidates = phone_order(phones, wanted, kelurahan_id, spread)
+    if not candidates:
+        return wanted  # nothing better: it waits at the gateway for its phone
+    return candidates[0].device_id
+
+
+def phone_order(phones: Sequence[Phone], wanted: str | None, kelurahan_id: int | None,
+                spread: int) -> list[Phone]:
+    """The online phones that may carry a message not bound to its phone, in the order
+    to try them: those of the contact's kelurahan (of ``wanted``'s, for a message that
+    was), else every online phone, starting at ``spread`` (the load shared); the
+    ones after the first take over when it reached its daily cap (``bot.gateway_caps``)."""
+    known = {p.device_id: p for p in phones}
+    if wanted is not None and wanted in known:
+        kelurahan_id = known[wanted].kelurahan_id or kelurahan_id
     online = [p for p in phones if p.online]
     local = [p for p in online if kelurahan_id is not None and p.kelurahan_id == kelurahan_id]
     candidates = local or online
     if not candidates:
-        return wanted  # nothing better: it waits at the gateway for its phone
-    return candidates[spread % len(candidates)].device_id
+        return []
+    first = spread % len(candidates)
+    return candidates[first:] + candidates[:first]
 
 
 def sms_provider(settings: Any, channel: str, recorded: str | None = None,

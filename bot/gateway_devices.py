@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.channels import Phone, phone_online
 from bot.db import upsert
@@ -34,6 +34,8 @@ def note(session: Any, report: PhoneReport, now: datetime) -> None:
     """What a webhook event says of its phone: heard from, and its sending went well
     (``"sent"``) or not (``"failed"``, counted once however often it is re-delivered)."""
     heard_from(session, report.device_id, now)
+    if report.sim is not None:
+        saw_sim(session, report.device_id, report.sim)
     if report.outcome == "sent":
         sent_by(session, report.device_id, now)
     elif report.outcome == "failed" and first_delivery(session, report.event_id, now):
@@ -58,6 +60,25 @@ def sent_by(session: Any, device_id: str, now: datetime) -> None:
                     .values(last_sent_at=now, recent_failures=0))
 
 
+def saw_sim(session: Any, device_id: str, sim: int) -> None:
+    """A report of the phone named its SIM slot ``sim``: kept among its slots (one
+    write the first time a slot is named, none after)."""
+    listed = "," + func.coalesce(TABLE.c.sims, "") + ","
+    known = session.execute(select(TABLE.c.sims).where(
+        TABLE.c.device_id == device_id, listed.contains(f",{sim},"))).first()
+    if known is not None:
+        return
+    sims = session.scalar(select(TABLE.c.sims).where(TABLE.c.device_id == device_id))
+    slots = sorted({*sim_slots(sims), sim})
+    session.execute(update(TABLE).where(TABLE.c.device_id == device_id)
+                    .values(sims=",".join(map(str, slots))))
+
+
+def sim_slots(sims: str | None) -> tuple[int, ...]:
+    """``"1,2"`` -> ``(1, 2)``."""
+    return tuple(int(x) for x in (sims or "").split(",") if x.strip().isdigit())
+
+
 def first_delivery(session: Any, event_id: str, now: datetime) -> bool:
     """Whether the gateway event ``event_id`` arrives for the first time (it is kept so
     that a re-delivery is known as one)."""
@@ -78,14 +99,18 @@ def failed_on(session: Any, device_id: str, now: datetime) -> None:
 
 
 def phones(session: Any, now: datetime) -> list[Phone]:
-    """Every known phone with its kelurahan and whether it is online at ``now``."""
+    """Every known phone with its kelurahan, whether it is online at ``now``, its SIM
+    slots and its kelurahan's time zone (the day of its daily cap)."""
     rows = session.execute(
         select(TABLE.c.device_id, TABLE.c.kelurahan_id, TABLE.c.last_ping_at,
-               TABLE.c.recent_failures, TABLE.c.last_failed_at)
+               TABLE.c.recent_failures, TABLE.c.last_failed_at, TABLE.c.sims,
+               Kelurahan.time_zone)
+        .outerjoin(Kelurahan, Kelurahan.id == TABLE.c.kelurahan_id)
         .order_by(TABLE.c.device_id)
     ).all()
     return [Phone(r.device_id, r.kelurahan_id,
-                  phone_online(r.last_ping_at, r.recent_failures, r.last_failed_at, now))
+                  phone_online(r.last_ping_at, r.recent_failures, r.last_failed_at, now),
+                  sim_slots(r.sims), r.time_zone)
             for r in rows]
 
 

@@ -50,11 +50,12 @@ class StatusReport:
 class PhoneReport:
     """A gateway phone was heard from (``bot.gateway_devices``): ``outcome`` is
     ``"sent"``, ``"failed"`` or None (alive); ``event_id`` makes a re-delivered failure
-    count once."""
+    count once; ``sim``: the SIM slot a delivery report named."""
 
     device_id: str
     event_id: str
     outcome: str | None = None
+    sim: int | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Outgoing:
     # (None: the gateway picks one). Decided by bot.channels.choose_route.
     provider: str = "twilio"
     device_id: str | None = None
+    sim: int | None = None  # the phone's SIM slot (1, 2...); None: its default SIM
     # Not to be sent after this (bot.usefulness); a provider that holds messages for
     # later (the gateway, for a phone offline) is told, so it drops it too.
     expires_at: datetime | None = None

@@ -91,6 +91,13 @@ class Settings:
     # SMS per minute per gateway phone: Android caps how many SMS an app may send, and
     # operators block SIMs that look like spam, so the default is cautious.
     smsgate_rate_per_minute: float = 10.0
+    # SMS per day per SIM of a gateway phone (each SIM of a dual-SIM phone has its own):
+    # operators block SIMs that send like spammers. Past it the phone's other SIM, then
+    # the kelurahan's other phones carry the rest, else it waits for the next local day.
+    smsgate_daily_cap_per_sim: int = 200
+    # A little random spacing between one phone's sends: each send is moved later by up
+    # to this fraction of the interval, without moving the schedule (the rate holds).
+    smsgate_jitter: float = 0.2
     # Who carries SMS nobody asked for (notices, reminders, broadcasts): "smsgate" or
     # "twilio". Replies always go back the way the resident wrote.
     sms_provider: str = "twilio"
@@ -292,6 +299,9 @@ def _smsgate(get: Any, env: Mapping[str, str]) -> dict[str, Any]:
         "smsgate_rate_per_minute": _number(env, "SMSGATE_RATE_PER_MINUTE",
                                            Settings.smsgate_rate_per_minute,
                                            what="a number of SMS per minute"),
+        "smsgate_daily_cap_per_sim": _int(env, "SMSGATE_DAILY_CAP_PER_SIM",
+                                          Settings.smsgate_daily_cap_per_sim),
+        "smsgate_jitter": _fraction(env, "SMSGATE_JITTER", Settings.smsgate_jitter),
         "sms_provider": provider,
         "gateway_report_grace_minutes": _int(env, "GATEWAY_REPORT_GRACE_MINUTES",
                                              Settings.gateway_report_grace_minutes),
@@ -306,6 +316,13 @@ def _smsgate(get: Any, env: Mapping[str, str]) -> dict[str, Any]:
         "gateway_drop_min_messages": _int(env, "GATEWAY_DROP_MIN_MESSAGES",
                                           Settings.gateway_drop_min_messages),
     }
+
+
+def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default, what="a fraction such as 0.2", allow_zero=True)
+    if value > 1:
+        raise SettingsError(f"{name} must be at most 1, got {env.get(name)!r}")
+    return value
 
 
 def _ratio(env: Mapping[str, str], name: str, default: float) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,8 @@ from bot.providers.registry import provider
 from bot.senders import Outgoing, SendError
 from bot.usefulness import is_past
 from workers.quiet_hours import held_until
-from workers.rate_limit import sender_key
+from workers import gateway_slots
+from workers.rate_limit import jitter_for, sender_key
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class BatchSender:
         self.outcomes: Counter[str] = Counter()
         self._later: list[Any] = []  # statements for the next commit
         self._phones: list[Phone] = []  # gateway phones, read once per batch
+        self._full: set[str] = set()  # SIMs found at their daily cap (bot.gateway_caps)
         self._beat_at = clock.now(rt)  # the batch was claimed just now
 
     def send(self, recipients: list[Any]) -> Counter[str]:
@@ -112,9 +115,20 @@ class BatchSender:
                                               phones=self._phones,
                                               kelurahan_id=recipient.kelurahan_id,
                                               spread=recipient.send_id))
+        pick = gateway_slots.with_slot(self.rt, self._phones, route, recipient.kelurahan_id,
+                                       recipient.send_id, now, full=self._full)
+        if pick.wait_until is not None:  # every SIM that may carry it is full today
+            if is_past(expires_at, pick.wait_until):
+                self._expire(claimed)
+                return
+            self._later.append(update(TABLE).where(claimed).values(
+                status=b.PENDING, not_before=pick.wait_until, claim_token=None))
+            self.outcomes["capped"] += 1
+            return
+        route = pick.route
         key, per_second = sender_key(self.rt.settings, route.channel, route.provider,
                                      route.device_id)
-        wait = self.limiter.reserve(key, per_second)
+        wait = self.limiter.reserve(key, per_second, jitter_for(self.rt.settings, key))
         if wait > FLUSH_BEFORE_WAIT and self._later:
             self._flush(conn)
         if wait > 0:
@@ -144,7 +158,7 @@ class BatchSender:
         try:
             external_id = self.rt.sender.send(self._outgoing(recipient.phone, route))
         except SendError as error:
-            self._provider_error(conn, key, route.provider, recipient, started.attempts, error)
+            self._provider_error(conn, key, route, recipient, started.attempts, error)
             return
         stamp = clock.now(self.rt)
         self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
@@ -170,20 +184,22 @@ class BatchSender:
             to=phone, channel=route.channel, body=route.body,
             status_callback=f"{base}/webhooks/twilio/status" if base else None,
             content_sid=route.content_sid, content_variables=route.content_variables,
-            provider=route.provider, device_id=route.device_id,
+            provider=route.provider, device_id=route.device_id, sim=route.sim,
             expires_at=self.broadcast.expires_at,
         )
 
-    def _provider_error(self, conn: Connection, key: str, provider_name: str, recipient: Any,
+    def _provider_error(self, conn: Connection, key: str, route: Route, recipient: Any,
                         attempts: int, error: SendError) -> None:
         stamp = clock.now(self.rt)
         in_flight = self._mine(recipient.send_id, b.IN_FLIGHT)
-        carrier = provider(provider_name)
+        carrier = provider(route.provider)
         if carrier.slow_down(error.code, error.http_status):
             self.limiter.slow_down(key)
         outcome = carrier.error_outcome(error.code, error.http_status)
         if outcome == send_outcome.RETRY and attempts < MAX_ATTEMPTS:
-            wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+            # A phone that does not answer: its row goes at once from another phone.
+            moved = self._rest_phone(route.device_id, stamp)
+            wait = 0 if moved else BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
             if is_past(self.broadcast.expires_at, stamp + timedelta(seconds=wait)):
                 # No time left to try again: expired now, the error kept.
                 self._later.append(update(TABLE).where(in_flight).values(
@@ -207,6 +223,18 @@ class BatchSender:
                          .values(status=b.FAILED, error_code=error.code, updated_at=stamp))
             send_outcome.mark_contact(conn, recipient.contact_id, outcome, stamp)
         self.outcomes["failed"] += 1
+
+
+    def _rest_phone(self, device_id: str | None, now: datetime) -> bool:
+        """The gateway phone ``device_id`` failed to take a send: one more failure in a
+        row (``bot.channels`` rests it after a few), not tried again by this batch.
+        True when another phone is online to take its rows now."""
+        if device_id is None:
+            return False
+        gateway_slots.phone_failed(self.rt, device_id, now)
+        self._phones = [replace(p, online=False) if p.device_id == device_id else p
+                        for p in self._phones]
+        return any(p.online for p in self._phones)
 
 
 def pending_due(session: Any, broadcast_id: int, now: datetime) -> bool:

@@ -59,7 +59,8 @@ from bot.runtime import current
 from bot.senders import Outgoing, SendError
 from bot.usefulness import is_past
 from workers.quiet_hours import held_until, resident_zone
-from workers.rate_limit import acquire, limiter_for, sender_key
+from workers import gateway_slots
+from workers.rate_limit import acquire, jitter_for, limiter_for, sender_key
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,8 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
     Returns:
         The claim, or why there is nothing to send: ``"not queued"``, ``"not due"``,
         ``"expired"`` (past its ``expires_at``, or would be when quiet hours end),
-        ``"skipped"`` (opted out, invalid number, simulated) or ``"held"`` (quiet hours).
+        ``"skipped"`` (opted out, invalid number, simulated), ``"held"`` (quiet hours)
+        or ``"capped until ..."`` (every SIM that may carry it is at its daily cap).
     """
     with rt.db.session() as session:
         row = session.execute(_CLAIM, {"message_id": message_id, "now": now}).first()
@@ -308,6 +310,12 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
                          sms=sms_provider(rt.settings, row.channel, row.provider,
                                           row.device_id, phones, contact.kelurahan_id,
                                           message_id))
+    # The phone's SIM with room today (a reply is counted, never held: bot.gateway_caps).
+    pick = gateway_slots.with_slot(rt, phones, route, contact.kelurahan_id, message_id, now,
+                                   route.device_id if row.kind in PROMPTED_KINDS else None)
+    if pick.wait_until is not None:
+        return gateway_slots.wait_for_cap(rt, message_id, pick.wait_until, row.expires_at, now)
+    route = pick.route
     outgoing = Outgoing(
         to=contact.phone,
         channel=route.channel,
@@ -320,6 +328,7 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         content_variables=route.content_variables,
         provider=route.provider,
         device_id=route.device_id,
+        sim=route.sim,
     )
     return Claim(message_id, row.contact_id, now, outgoing)
 
@@ -333,7 +342,7 @@ def start_provider_call(rt: Any, claimed: Claim) -> ProviderCall | None:
     # Replies share the sender's rate with broadcasts; a reservation per message
     # puts a reply at most one slot per busy worker behind a running broadcast.
     key, per_second = _rate_key(rt, claimed.outgoing)
-    acquire(limiter_for(rt), key, per_second)
+    acquire(limiter_for(rt), key, per_second, jitter_for(rt.settings, key))
     stamp = clock.now(rt)
     with rt.db.session() as session:
         attempts = session.execute(_MARK_SENDING, {
@@ -381,7 +390,7 @@ def _failed(rt: Any, call: ProviderCall, error: SendError, outcome: str) -> str:
     now = clock.now(rt)
     retryable = outcome == send_outcome.RETRY
     if retryable:
-        _phone_failed(rt, call.claim.outgoing, now)
+        gateway_slots.phone_failed(rt, call.claim.outgoing.device_id, now)
     if retryable and call.attempts < MAX_ATTEMPTS:
         due = now + timedelta(seconds=BACKOFF[call.attempts - 1])
         if is_past(call.claim.outgoing.expires_at, due):
@@ -419,18 +428,6 @@ def _expired_after_error(rt: Any, call: ProviderCall, error: SendError, now: dat
     log.warning("message %s: send error %s and no time left to retry; expired",
                 call.claim.message_id, error.code)
     return f"expired ({error.code})"
-
-
-def _phone_failed(rt: Any, outgoing: Outgoing, now: datetime) -> None:
-    """A phone that keeps failing goes offline (``bot.channels``). Only a message
-    leaving from a phone of its own (the gateway's) names one: ``device_id``."""
-    if outgoing.device_id is None:
-        return
-    try:
-        with rt.db.session() as session:
-            gateway_devices.failed_on(session, outgoing.device_id, now)
-    except Exception:  # noqa: BLE001 - bookkeeping; the message's own retry matters more
-        log.warning("could not count a failure of phone %s", outgoing.device_id, exc_info=True)
 
 
 def _enqueue_at(rt: Any, message_id: int, delay: timedelta) -> None:

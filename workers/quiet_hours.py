@@ -8,11 +8,11 @@ hour changes while it waits and ``QUIET_HOURS=off`` must reach every path. The s
 
 Local means the resident's time zone (:func:`resident_zone`); a contact with none is taken
 to be in WIB, where most residents live. Functions of an explicit ``now`` so that tests
-need no clock.
+need no clock. The rule itself (the hours) is ``bot.quiet_hours``.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,28 +20,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import Complaint, Contact, Kelurahan
-from conversations.flows.meeting_common import zone
+from bot.quiet_hours import QUIET_FROM, QUIET_UNTIL, is_quiet, quiet_until
 
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(6, 0)
-
-
-def is_quiet(now: datetime, time_zone: str | None) -> bool:
-    """True when ``now`` (UTC-aware) falls in the quiet hours of ``time_zone``."""
-    local = now.astimezone(zone(time_zone)).time()
-    return local >= QUIET_FROM or local < QUIET_UNTIL
-
-
-def quiet_until(now: datetime, time_zone: str | None) -> datetime | None:
-    """When the quiet hours around ``now`` end (06:00 local, as a UTC-aware datetime),
-    or None when ``now`` is not in quiet hours."""
-    if not is_quiet(now, time_zone):
-        return None
-    tz = zone(time_zone)
-    local = now.astimezone(tz)
-    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
-    # Indonesia has no daylight saving time, so 06:00 local always exists.
-    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(now.tzinfo)
+__all__ = ["QUIET_FROM", "QUIET_UNTIL", "held_until", "is_quiet", "quiet_until", "resident_zone"]
 
 
 def held_until(settings: Any, now: datetime, time_zone: str | None) -> datetime | None:

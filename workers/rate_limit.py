@@ -14,12 +14,20 @@ Without it a shared schedule loses every missed slot and a busy machine reached 
 of the configured rate (0.25 s still lost ~5%); with it, at most ``CATCH_UP * rate``
 extra messages go back to back, which Twilio queues at the sender's own pace.
 
+Spacing (``jitter``, SMSGATE_JITTER for a gateway phone): each send waits a random
+extra of up to ``jitter`` intervals after its slot, counted from the slot, not from
+the previous send, and the schedule does not move: the gaps between one phone's SMS
+vary (a phone that sends like a metronome looks like a machine to its operator) while
+the rate over minutes stays the configured one. The catch-up allowance grows by the
+same amount, so a send late by its own spacing loses no slot.
+
 When the provider asks for it (its ``slow_down`` in ``bot.providers.registry``: a 429, Twilio's
 63018 WhatsApp rate limit) the sender is slowed down for everyone: the interval doubles (up to 32x) for a minute.
 On the embedded default the same algorithm runs in-process.
 """
 from __future__ import annotations
 
+import random
 import threading
 import time
 from typing import Any, Protocol
@@ -39,6 +47,8 @@ local wait = tat - now
 if wait < 0 then wait = 0 end
 redis.call('SET', KEYS[1], string.format('%.6f', tat + interval),
            'PX', math.ceil((wait + interval + tonumber(ARGV[2])) * 1000) + 1000)
+wait = tat + tonumber(ARGV[3]) - now
+if wait < 0 then wait = 0 end
 return string.format('%.6f', wait)
 """
 
@@ -51,8 +61,9 @@ return factor
 
 
 class RateLimiter(Protocol):
-    def reserve(self, key: str, per_second: float) -> float:
-        """Take the next slot for ``key``; returns how many seconds to wait for it."""
+    def reserve(self, key: str, per_second: float, jitter: float = 0.0) -> float:
+        """Take the next slot for ``key``; returns how many seconds to wait for it
+        (spaced by up to ``jitter`` intervals after the slot)."""
         ...
 
     def slow_down(self, key: str) -> None:
@@ -64,9 +75,9 @@ class RateLimiter(Protocol):
         ...
 
 
-def acquire(limiter: RateLimiter, key: str, per_second: float) -> None:
+def acquire(limiter: RateLimiter, key: str, per_second: float, jitter: float = 0.0) -> None:
     """Block until this process may send one more message as ``key``."""
-    wait = limiter.reserve(key, per_second)
+    wait = limiter.reserve(key, per_second, jitter)
     if wait > 0:
         time.sleep(wait)
 
@@ -80,9 +91,11 @@ class RedisRateLimiter:
         self._reserve = redis.register_script(_RESERVE)
         self._slow_down = redis.register_script(_SLOW_DOWN)
 
-    def reserve(self, key: str, per_second: float) -> float:
+    def reserve(self, key: str, per_second: float, jitter: float = 0.0) -> float:
         keys = [self.prefix + key, self.prefix + key + ":slow"]
-        return float(self._reserve(keys=keys, args=[1.0 / per_second, CATCH_UP]))
+        spacing = jitter / per_second
+        return float(self._reserve(keys=keys, args=[1.0 / per_second, CATCH_UP + spacing,
+                                                    random.uniform(0.0, spacing)]))
 
     def slow_down(self, key: str) -> None:
         self._slow_down(keys=[self.prefix + key + ":slow"], args=[MAX_SLOW_DOWN, SLOW_DOWN_SECONDS])
@@ -99,15 +112,16 @@ class LocalRateLimiter:
         self._tat: dict[str, float] = {}
         self._slow: dict[str, tuple[float, float]] = {}  # key -> (factor, until)
 
-    def reserve(self, key: str, per_second: float) -> float:
+    def reserve(self, key: str, per_second: float, jitter: float = 0.0) -> float:
+        spacing = jitter / per_second
         with self._lock:
             now = time.monotonic()
             factor, until = self._slow.get(key, (1.0, 0.0))
             if until < now:
                 factor = 1.0
-            tat = max(self._tat.get(key, now), now - CATCH_UP)
+            tat = max(self._tat.get(key, now), now - CATCH_UP - spacing)
             self._tat[key] = tat + factor / per_second
-            return max(tat - now, 0.0)
+            return max(tat + random.uniform(0.0, spacing) - now, 0.0)
 
     def slow_down(self, key: str) -> None:
         with self._lock:
@@ -129,6 +143,11 @@ def limiter_for(rt: Any) -> RateLimiter:
         limiter = RedisRateLimiter(rt.redis) if rt.redis is not None else LocalRateLimiter()
         rt.extras["rate_limiter"] = limiter
     return limiter
+
+
+def jitter_for(settings: Any, key: str) -> float:
+    """The spacing of the sender ``key`` (:func:`sender_key`'s): a gateway phone's."""
+    return settings.smsgate_jitter if key.startswith("smsgate:") else 0.0
 
 
 def sender_key(settings: Any, channel: str, provider: str = "twilio",

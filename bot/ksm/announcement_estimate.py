@@ -9,21 +9,37 @@ kelurahan's KSMs, opted-out, invalid and simulated numbers excluded (they are sk
 at send time); and the notices publishing queues for the leaders of KSMs not chosen,
 each in its leader's language on the channel ``ksm.notice_channel`` gives it, priced by
 the route ``bot.channels`` would give a queued notice (the notice kind's template).
+
+How long sending takes (:func:`finish_time`, pure): each way out is a set of lanes
+sending side by side, a gateway phone at SMSGATE_RATE_PER_MINUTE with what its SIMs may
+still send today (SMSGATE_DAILY_CAP_PER_SIM each, less what they sent), Twilio's SMS
+sender and WhatsApp at their rates; nothing moves in the quiet hours (21:00-06:00 in the
+kelurahan's zone), a phone at its cap rests until the next local day, and the
+messages of a way finish when its lanes have carried them all. The spacing adds half of
+one interval on average (it moves no slot: ``workers.rate_limit``). The phones are
+those online now (:func:`pace_of`), of the kelurahan, else all, as
+``bot.channels.phone_order`` would use them. The finish is said as the officer reads
+it: "selesai sekitar Selasa 09.40 WIB" (:func:`finish_text`); the progress page says
+it again from what is still open (:func:`remaining_finish`).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.channels import SMSGATE, TEMPLATE, Route, choose_route, sms_provider
-from bot.models import Contact
+from bot import gateway_caps, gateway_devices
+from bot.channels import SMSGATE, TEMPLATE, Route, choose_route, phone_order, sms_provider
+from bot.models import BroadcastSend, Contact
+from bot.models import broadcast as b
+from bot.quiet_hours import quiet_from, quiet_until
 from bot.ksm.registration import NOTICE, notice_channel
 from conversations.catalogue import LANGUAGES, render
+from conversations.flows.meeting_common import WEEKDAY_NAMES, zone, zone_name
 from conversations.gsm import segments
 
 # What an officer reads for each way a message goes.
@@ -43,6 +59,27 @@ class Line:
     cost: float = 0.0
 
 
+@dataclass(frozen=True)
+class Lane:
+    """One sender of a way out: its pace, and for a gateway phone the SMS its SIMs may
+    still send today and may send each day (None: no daily cap)."""
+
+    per_second: float
+    room_today: float | None = None
+    room_per_day: float | None = None
+
+
+@dataclass(frozen=True)
+class Pace:
+    """What the sending time depends on besides the counts: the gateway phones that
+    would carry the SMS (none: SMS through the gateway wait for a phone), the
+    kelurahan's zone, the settings (rates, quiet hours, spacing)."""
+
+    phones: tuple[Lane, ...]
+    time_zone: str | None
+    settings: Any
+
+
 @dataclass
 class Estimate:
     """The confirmation's numbers: "Kirim {messages} pesan ({members} anggota KSM,
@@ -51,6 +88,8 @@ class Estimate:
     members: int = 0
     leaders: int = 0
     lines: dict[str, Line] = field(default_factory=dict)
+    finish: datetime | None = None  # when the last message should leave
+    finish_text: str = ""  # "selesai sekitar Selasa 09.40 WIB", or why it cannot be said
 
     def add(self, label: str, messages: int, sms: int, cost: float) -> None:
         line = self.lines.setdefault(label, Line(label))
@@ -94,7 +133,8 @@ def _sendable() -> Any:
 
 def estimate(session: Session, recipients: Any, bodies: Mapping[str, tuple[str, str]],
              settings: Any, now: datetime, content_sid: str | None = None,
-             notices: Sequence[tuple[int, str, Mapping[str, Any]]] = ()) -> Estimate:
+             notices: Sequence[tuple[int, str, Mapping[str, Any]]] = (),
+             pace: Pace | None = None) -> Estimate:
     """Count the recipients and notices by route and price them.
 
     Args:
@@ -104,6 +144,7 @@ def estimate(session: Session, recipients: Any, bodies: Mapping[str, tuple[str, 
         content_sid: the approved WhatsApp template of announcements, if any.
         notices: the single messages publishing queues, as ``ksm.notify`` takes them:
             (contact id, catalogue key, parameters).
+        pace: the phones and zone (:func:`pace_of`), to say when sending would finish.
     """
     ids = recipients.subquery()
     groups = session.execute(
@@ -123,6 +164,9 @@ def estimate(session: Session, recipients: Any, bodies: Mapping[str, tuple[str, 
         result.price(route, people, settings)
         result.members += people
     _price_notices(session, result, notices, settings, now)
+    if pace is not None:
+        result.finish, result.finish_text = when_done(
+            {label: line.messages for label, line in result.lines.items()}, pace, now)
     return result
 
 
@@ -147,3 +191,128 @@ def _price_notices(session: Session, result: Estimate,
                              sms=sms_provider(settings, channel))
         result.price(route, 1, settings)
         result.leaders += 1
+
+
+# How long sending takes.
+
+NO_PHONE = "waktu selesai belum dapat diperkirakan: tidak ada ponsel gateway yang aktif"
+MAX_STEPS = 10_000  # a finish months away is no estimate
+
+
+def finish_time(messages: int, lanes: Sequence[Lane], now: datetime, time_zone: str | None,
+                quiet: bool = True) -> datetime | None:
+    """When ``messages`` shared over ``lanes`` have all left, sending from ``now``.
+
+    The lanes send side by side at their own pace; one whose room today is used up
+    rests until the next local midnight, when every lane has its day's room again;
+    with ``quiet`` nothing leaves between 21:00 and 06:00 local. None: no lane, or
+    no end in sight.
+    """
+    if messages <= 0:
+        return now
+    if not lanes:
+        return None
+    left, t = float(messages), now
+    room = [lane.room_today for lane in lanes]
+    day_end = gateway_caps.next_day(t, time_zone)
+    for _ in range(MAX_STEPS):
+        if t >= day_end:
+            room = [lane.room_per_day for lane in lanes]
+            day_end = gateway_caps.next_day(t, time_zone)
+        morning = quiet_until(t, time_zone) if quiet else None
+        if morning is not None:
+            t = morning
+            continue
+        active = [i for i, r in enumerate(room) if r is None or r > 1e-9]
+        if not active:
+            t = day_end
+            continue
+        per_second = sum(lanes[i].per_second for i in active)
+        window_end = min(day_end, quiet_from(t, time_zone)) if quiet else day_end
+        step = min([left / per_second, (window_end - t).total_seconds()]
+                   + [room[i] / lanes[i].per_second for i in active if room[i] is not None])
+        for i in active:
+            if room[i] is not None:
+                room[i] = max(0.0, room[i] - lanes[i].per_second * step)
+        left -= per_second * step
+        t += timedelta(seconds=step)
+        if left <= 1e-6:
+            return t
+    return None
+
+
+def when_done(messages: Mapping[str, int], pace: Pace, now: datetime) -> tuple[datetime | None, str]:
+    """The finish of messages counted by way out (the :class:`Estimate` line labels)
+    and its text: the latest of the ways, each on its own lanes."""
+    settings = pace.settings
+    lanes: dict[str, tuple[Lane, ...]] = {
+        SMS_VIA_GATEWAY: pace.phones,
+        SMS_VIA_TWILIO: (Lane(settings.sms_rate_per_second),),
+        WHATSAPP_TEXT: (Lane(settings.whatsapp_rate_per_second),),
+        WHATSAPP_TEMPLATE: (Lane(settings.whatsapp_rate_per_second),),
+    }
+    finishes = []
+    for label, count in messages.items():
+        if not count:
+            continue
+        finish = finish_time(count, lanes[label], now, pace.time_zone, settings.quiet_hours)
+        if finish is None:
+            return None, NO_PHONE
+        if label == SMS_VIA_GATEWAY:  # the last SMS's own spacing, on average
+            finish += timedelta(seconds=settings.smsgate_jitter / 2 * 60
+                                / settings.smsgate_rate_per_minute)
+        finishes.append(finish)
+    if not finishes:
+        return None, ""
+    finish = max(finishes)
+    return finish, finish_text(finish, now, pace.time_zone)
+
+
+def finish_text(finish: datetime, now: datetime, time_zone: str | None) -> str:
+    """"selesai sekitar Selasa 09.40 WIB" (to the nearest minute, the kelurahan's
+    time); a week or more ahead the date too: "Selasa 1/12 09.40 WIB"."""
+    tz = zone(time_zone)
+    local = (finish + timedelta(seconds=30)).astimezone(tz).replace(second=0, microsecond=0)
+    day = WEEKDAY_NAMES["id"][local.weekday()]
+    if (local.date() - now.astimezone(tz).date()).days >= 7:
+        day += f" {local.day}/{local.month}"
+    return f"selesai sekitar {day} {local:%H.%M} {zone_name(time_zone)}"
+
+
+def pace_of(session: Session, counts: gateway_caps.DailyCounts, settings: Any,
+            kelurahan_id: int | None, time_zone: str | None, now: datetime) -> Pace:
+    """The lanes of the gateway phones that would carry the kelurahan's SMS now (its
+    online phones, else every online phone), with what their SIMs sent today
+    (``counts``: ``bot.gateway_caps.counts_for``)."""
+    if not settings.smsgate_url:
+        return Pace((), time_zone, settings)
+    phones = phone_order(gateway_devices.phones(session, now), None, kelurahan_id, 0)
+    used = gateway_caps.used_today(counts, phones, now)
+    cap = settings.smsgate_daily_cap_per_sim
+    lanes = []
+    for phone in phones:
+        mine = gateway_caps.slots(phone)
+        lanes.append(Lane(settings.smsgate_rate_per_minute / 60.0,
+                          float(sum(max(0, cap - used.get(slot, 0)) for slot in mine)),
+                          float(cap * len(mine))))
+    return Pace(tuple(lanes), time_zone, settings)
+
+
+def remaining_finish(session: Session, broadcast_ids: Sequence[int], pace: Pace,
+                     now: datetime) -> tuple[datetime | None, str]:
+    """When what is still open of ``broadcast_ids`` should have left (the progress
+    page): its SMS rows by ``SMS_PROVIDER`` (gateway or Twilio), its WhatsApp rows at
+    WhatsApp's rate (those whose window closed and fall back to SMS are not told apart)."""
+    if not broadcast_ids:
+        return None, ""
+    rows = session.execute(
+        select(BroadcastSend.channel, func.count())
+        .where(BroadcastSend.broadcast_id.in_(broadcast_ids),
+               BroadcastSend.status.in_(b.OPEN_STATUSES))
+        .group_by(BroadcastSend.channel)).all()
+    sms_label = (SMS_VIA_GATEWAY if pace.settings.sms_provider == SMSGATE else SMS_VIA_TWILIO)
+    messages: dict[str, int] = {}
+    for channel, count in rows:
+        label = WHATSAPP_TEXT if channel == "whatsapp" else sms_label
+        messages[label] = messages.get(label, 0) + count
+    return when_done(messages, pace, now)

@@ -31,7 +31,7 @@ from bot.models import announcement as an
 from bot.models import broadcast as b
 from bot.models import complaint as c
 from bot.models import ksm as k
-from bot.ksm.announcement_estimate import estimate
+from bot.ksm.announcement_estimate import Pace, estimate, remaining_finish
 from bot.complaints.intake import open_complaint
 from bot.ksm.registration import notify
 from bot.ksm.area import real_ksm
@@ -179,11 +179,11 @@ def bodies(session: Session, announcement: Announcement) -> dict[str, tuple[str,
 
 
 def preview(session: Session, announcement: Announcement, settings: Any,
-            now: datetime) -> dict[str, Any]:
+            now: datetime, pace: Pace | None = None) -> dict[str, Any]:
     """The texts (Indonesian), the SMS segments of one message, and the estimate of
     sending it now: the broadcast's recipients and the notices to leaders not chosen,
     SMS counted by the provider that carries them, cost
-    (``bot.ksm.announcement_estimate``)."""
+    (``bot.ksm.announcement_estimate``); with ``pace``, when sending would finish."""
     texts = bodies(session, announcement)
     sms, whatsapp = texts["id"]
     return {
@@ -191,7 +191,8 @@ def preview(session: Session, announcement: Announcement, settings: Any,
         "whatsapp": {"text": whatsapp},
         "estimate": estimate(session, recipients(announcement.kelurahan_id), texts, settings,
                              now, content_sid=settings.whatsapp_templates.get(KIND),
-                             notices=not_chosen_notices(session, announcement)),
+                             notices=not_chosen_notices(session, announcement),
+                             pace=pace),
     }
 
 
@@ -281,9 +282,11 @@ STATE_HELD = "Menunggu: jam tenang (21.00-06.00) atau coba lagi nanti"
 
 
 def sending_state(session: Session, announcement: Announcement,
-                  now: datetime | None = None) -> dict[str, Any]:
+                  now: datetime | None = None, pace: Pace | None = None) -> dict[str, Any]:
     """The progress as the dashboard polls it: the counts, whether sending is over,
-    and one Indonesian line ("Antre 0, Terkirim 6, Diterima 2, Gagal 0")."""
+    one Indonesian line ("Antre 0, Terkirim 6, Diterima 2, Gagal 0") and, with
+    ``pace`` while it sends, when what is left should have gone ("selesai sekitar
+    Selasa 09.40 WIB", recomputed from the rows still open and the phones online)."""
     counts = sending_progress(session, announcement, now)
     if announcement.status != an.PUBLISHED:
         state, done = STATE_DRAFT, False
@@ -295,7 +298,12 @@ def sending_state(session: Session, announcement: Announcement,
                f"Diterima {counts['delivered']}, Gagal {counts['failed']}")
     if counts["expired"]:
         summary += f", Kedaluwarsa {counts['expired']}"
-    return {"state": state, "done": done, "counts": counts, "summary": summary}
+    finish = ""
+    if pace is not None and now is not None and announcement.status == an.PUBLISHED and not done:
+        ids = [int(x) for x in (announcement.broadcast_ids or "").split(",") if x]
+        finish = remaining_finish(session, ids, pace, now)[1]
+    return {"state": state, "done": done, "counts": counts, "summary": summary,
+            "finish": finish}
 
 
 def replies(session: Session,

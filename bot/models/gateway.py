@@ -35,6 +35,9 @@ class GatewayDevice(Base):
     last_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recent_failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The SIM slots its reports have named, "1,2" (``bot.gateway_devices.saw_sim``);
+    # None: none named yet, the phone's default SIM.
+    sims: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -241,7 +241,8 @@ def read_webhook(kind: str, request: Any, settings: Any, now: float) -> WebhookR
         raise Refused(401, "invalid or stale gateway signature")
     try:
         event = parse_event(body)
-        phone = (PhoneReport(event.device_id, event.id, _PHONE_OUTCOME.get(event.kind))
+        phone = (PhoneReport(event.device_id, event.id, _PHONE_OUTCOME.get(event.kind),
+                             sim_number(event.payload) if event.kind in STATUS_OF else None)
                  if event.device_id is not None else None)
         if event.kind == RECEIVED:
             return WebhookRead(messages=(received_message(event),), phone=phone,
@@ -310,6 +311,8 @@ class SmsGateSender:
             text_message=TextMessage(text=message.body),
             with_delivery_report=True,
             device_id=message.device_id,
+            # The SIM slot of a dual-SIM phone (bot.gateway_caps); None: its default.
+            sim_number=message.sim,
             # The gateway holds a message for a phone that is offline and sends it when
             # the phone returns: not after it has become useless (bot.usefulness).
             valid_until=message.expires_at,

@@ -26,6 +26,7 @@
     });
     box.querySelector('[data-progress="state"]').textContent = data.state;
     box.querySelector('[data-progress="summary"]').textContent = data.summary;
+    box.querySelector('[data-progress="finish"]').textContent = data.finish || '';
   }
 
   function poll() {

@@ -16,10 +16,11 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot import clock
+from bot import clock, gateway_caps
 from bot.models import Announcement, Kelurahan
 from bot.models import announcement as an
 from bot.outbox import enqueue_sends, start_broadcasts
+from bot.ksm import announcement_estimate as estimate
 from bot.ksm import announcement_useful as useful
 from bot.ksm import announcements as svc
 from bot.officers import labels
@@ -101,7 +102,7 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
         "announcement_detail.html", announcement=announcement,
         items=svc.items(db, announcement.id),
         preview=svc.preview(db, announcement, rt.settings, clock.now(rt)),
-        sending=svc.sending_state(db, announcement, clock.now(rt)),
+        sending=svc.sending_state(db, announcement, clock.now(rt), _pace(announcement)),
         useful_day=_useful_day(db, announcement),
         replies=svc.replies(db, announcement.id), settings=rt.settings)
 
@@ -110,7 +111,9 @@ def detail(announcement_id: int):  # type: ignore[no-untyped-def]
 @require_role(*VIEWERS)
 def progress(announcement_id: int):  # type: ignore[no-untyped-def]
     """The sending progress as JSON, polled by static/announcements.js while it sends."""
-    state = svc.sending_state(get_db(), _in_area(announcement_id), clock.now(get_runtime()))
+    announcement = _in_area(announcement_id)
+    state = svc.sending_state(get_db(), announcement, clock.now(get_runtime()),
+                              _pace(announcement))
     response = jsonify(state)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -135,6 +138,13 @@ def _useful_day(db, announcement: Announcement) -> str | None:  # type: ignore[n
     return f"{useful.last_day(expires_at, _zone(announcement)):%d/%m/%Y}"
 
 
+def _pace(announcement: Announcement) -> estimate.Pace:
+    """The phones online for the announcement's kelurahan, for its finish time."""
+    rt = get_runtime()
+    return estimate.pace_of(get_db(), gateway_caps.counts_for(rt), rt.settings,
+                            announcement.kelurahan_id, _zone(announcement), clock.now(rt))
+
+
 def _zone(announcement: Announcement) -> str | None:
     return get_db().scalar(select(Kelurahan.time_zone)
                            .where(Kelurahan.id == announcement.kelurahan_id))
@@ -144,7 +154,7 @@ def _confirm_page(announcement: Announcement, status: int = 200,
                   useful_until: str | None = None):  # type: ignore[no-untyped-def]
     rt = get_runtime()
     now = clock.now(rt)
-    preview = svc.preview(get_db(), announcement, rt.settings, now)
+    preview = svc.preview(get_db(), announcement, rt.settings, now, _pace(announcement))
     today = useful.today_in(now, _zone(announcement))
     return render_template(
         "announcement_confirm.html", announcement=announcement, preview=preview,
