@@ -1,5 +1,5 @@
 """The ``ksm-bot`` command: serve, chat, worker, db upgrade, create-user, seed-demo,
-import-poor-list, areas import, smsgate setup and assign."""
+import-poor-list, areas import, smsgate setup, assign and probe."""
 from __future__ import annotations
 
 import csv
@@ -29,6 +29,7 @@ from bot.officers import api_tokens, second_factor
 from bot.officers.accounts import OfficerError, create_or_update
 from bot.phone import InvalidPhone, normalise
 from bot.privacy import pii_mask
+from bot.providers.smsgate_probe import probe_command
 from bot.providers.smsgate_setup import SetupError, setup
 from bot.privacy_cli import privacy
 from bot.settings import SettingsError
@@ -118,6 +119,9 @@ def worker(burst: bool) -> None:
 @main.group()
 def smsgate() -> None:
     """SMS Gateway for Android: SMS from a local SIM."""
+
+
+smsgate.add_command(probe_command)  # measure operators' content filters (issue 24)
 
 
 @smsgate.command("setup")

@@ -1,15 +1,19 @@
 """The message catalogue: every text a resident reads, in Indonesian and English.
 
 Flows declare their texts with :func:`define` at import time (pure data, no I/O).
-Each text declares its SMS segment budget; ``tests/test_catalogue.py`` renders every
-text with its example parameters and fails on a non-GSM-7 character or a text over
-budget.
+:func:`render` writes two parameters the same way in every text: ``{ksm}`` without a
+leading "KSM", and ``{code}``, when it is a complaint code, in groups of three
+(``904 294 976``, issue 24). Each text declares its SMS segment budget;
+``tests/test_catalogue.py`` renders every text with its example parameters and fails on
+a non-GSM-7 character or a text over budget.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
+
+from conversations.flows.complaint_code import grouped
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -56,6 +60,8 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
         return template
     if "ksm" in params:  # every text writes "KSM {ksm}"
         params = {**params, "ksm": ksm_name(str(params["ksm"]))}
+    if "code" in params:  # a complaint code in groups, "904 294 976"; KSM codes as they are
+        params = {**params, "code": grouped(str(params["code"]))}
     return template.format(**params)
 
 

@@ -103,7 +103,9 @@ class Directory(Protocol):
         """The codes of the contact's newest complaints, newest first."""
 
     def own_complaint(self, code: str) -> dict[str, Any] | None:
-        """Status facts of complaint ``code`` if this contact filed it, else None."""
+        """Status facts of complaint ``code`` if this contact filed it, else None:
+        ``status``, ``date`` (its last change, a local ``datetime.date``), ``year`` (True
+        when that is not this year) and ``response``."""
 
     def complaint_check_misses(self, within: timedelta = timedelta(hours=1)) -> int:
         """Wrong CEK codes the contact sent within the last ``within``."""

@@ -45,6 +45,9 @@ class FakeSmsGate:
     server: ThreadingHTTPServer | None = None
     phone_offline: bool = False
     held: list[dict[str, Any]] = field(default_factory=list)
+    # What GET /messages/<id> answers for a message (default "Pending"), set by a test:
+    # the phone's delivery reports as the gateway keeps them.
+    states: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -100,6 +103,7 @@ class FakeSmsGate:
             self.health = "pass"
             self.phone_offline = False
             self.held.clear()
+            self.states.clear()
 
     def fail(self, status: int, times: int = 1, message: str = "fake error",
              delay: float = 0.0) -> None:
@@ -137,6 +141,8 @@ class FakeSmsGate:
         route = path.split("?", 1)[0].removeprefix("/3rdparty/v1")
         if method == "POST" and route == "/messages":
             return self._send(record, body)
+        if method == "GET" and route.startswith("/messages/"):
+            return self._state(route.removeprefix("/messages/"))
         if method == "GET" and route == "/health":
             return 200, {"status": self.health, "version": "fake", "checks": {}}
         if route == "/webhooks":
@@ -151,6 +157,19 @@ class FakeSmsGate:
                 self.settings.update(body)
             return 200, {}
         return 404, {"message": "not found"}
+
+    def _state(self, message_id: str) -> tuple[int, Any]:
+        sent = [m for m in self.messages if m["_id"] == message_id]
+        if not sent:
+            return 404, {"message": "message not found"}
+        state = self.states.get(message_id, "Pending")
+        return 200, {
+            "id": message_id, "state": state, "deviceId": self.device_id,
+            "recipients": [{"phoneNumber": p, "state": state,
+                            "error": "RESULT_ERROR_GENERIC_FAILURE" if state == "Failed" else None}
+                           for p in sent[0].get("phoneNumbers", [])],
+            "isHashed": False, "isEncrypted": False,
+        }
 
     def _send(self, record: dict[str, Any], body: Any) -> tuple[int, Any]:
         failure = None

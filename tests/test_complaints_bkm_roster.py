@@ -3,7 +3,6 @@ kelurahan's BKM: the name is matched against the BKM officers' full names and th
 roster an admin keeps."""
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import select
 
@@ -13,14 +12,13 @@ from bot.officers.accounts import create_or_update
 from tests.test_complaints_queue import _id, _kelurahan, _token
 from tests.transcript import Phone
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 
 
 def _file(client, number: str, accused: str,  # type: ignore[no-untyped-def]
           area: str = "Sukamaju RW 02") -> str:
     phone = Phone(client, number=number)
     phone.send("ADUAN dana bantuan dipotong separuh")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send(area).send("3").send(accused).send("5jt").send("1")
     phone.expect("Terima kasih")
     return code

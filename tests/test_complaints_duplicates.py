@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.models import Complaint, Officer
 from bot.complaints import actions as complaint_actions
+from conversations.flows.complaint_code import grouped
 from tests.conftest import SERVER_DB
 from tests.test_complaints_queue import DAY_WIB, _file, _id, _kelurahan, _token
 from tests.transcript import Phone
@@ -108,7 +109,7 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
     assert requeue_stale_messages(rt, later) >= 1
     run_jobs()
     told = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_B]
-    assert len(told) == 1 and f"Aduan {codes['b']} digabung" in told[0]
+    assert len(told) == 1 and f"Aduan {grouped(codes['b'])} digabung" in told[0]
     assert codes["a"] not in told[0]  # nothing of the other complaint
 
     b = _complaint(rt, codes["b"])
@@ -135,7 +136,7 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
     to_b = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_B]
     to_a = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_A]
     assert len(to_b) == 4 and len(to_a) == 3
-    assert f"Aduan {codes['b']} kini selesai" in to_b[-1] and "dikembalikan" in to_b[-1]
+    assert f"Aduan {grouped(codes['b'])} kini selesai" in to_b[-1] and "dikembalikan" in to_b[-1]
     assert f"Aduan {codes['a']} kini selesai" in to_a[-1]
     assert "aduan tempat aduan ini digabung kini berstatus Selesai" in client.get(
         f"/complaints/{b_id}").get_data(as_text=True)
@@ -244,7 +245,7 @@ def test_a_merged_complainant_hears_when_the_other_moves_up_by_itself(
     assert escalate_overdue_complaints(rt, tuesday) == 1  # A only: B left the queue
     run_jobs()
     to_b = [m["Body"] for m in twilio.messages if m["To"] == NUMBER_B]
-    assert f"Aduan {b_code} diteruskan ke tingkat kota/kabupaten" in to_b[-1]
+    assert f"Aduan {grouped(b_code)} diteruskan ke tingkat kota/kabupaten" in to_b[-1]
     officer_login("ppm_bdg", "ppm", kota="Kota Bandung")
     assert "aduan tempat aduan ini digabung naik ke tingkat kota/kabupaten" in client.get(
         f"/complaints/{b_id}").get_data(as_text=True)
@@ -353,9 +354,9 @@ def test_a_reply_on_the_root_reaches_its_merged_complainants_under_their_own_cod
         "csrf_token": _token(client), "text": "Tim PPM akan memeriksa pembukuan BKM Senin depan."})
     run_jobs()
     sent = {m["To"]: m["Body"] for m in twilio.messages[before:]}
-    assert sent[NUMBER_A] == (f"Petugas PPM, aduan {codes['a']}: Tim PPM akan memeriksa "
+    assert sent[NUMBER_A] == (f"Petugas PPM, aduan {grouped(codes['a'])}: Tim PPM akan memeriksa "
                               "pembukuan BKM Senin depan.")
-    assert sent[NUMBER_B] == (f"Petugas PPM, aduan {codes['b']}: Tim PPM akan memeriksa "
+    assert sent[NUMBER_B] == (f"Petugas PPM, aduan {grouped(codes['b'])}: Tim PPM akan memeriksa "
                               "pembukuan BKM Senin depan.")
     assert "+6281211110003" not in sent  # opted out
     assert set(sent) == {NUMBER_A, NUMBER_B}

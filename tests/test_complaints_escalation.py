@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.models import Complaint, ComplaintEvent, Kelurahan
 from bot.complaints import actions as complaint_actions
 from bot.settings import SettingsError, from_env
+from conversations.flows.complaint_code import grouped
 from tests.meeting_helpers import say
 from tests.test_complaints_placement import _logout
 from workers.sweep import TASKS, escalate_overdue_complaints
@@ -64,7 +65,7 @@ def test_an_unverified_complaint_climbs_to_kota_after_three_working_days(
         event = s.scalar(select(ComplaintEvent).where(ComplaintEvent.action == "auto_escalated"))
         assert event.officer_id is None and "3 hari kerja" in event.note
     run_jobs()
-    assert any(complaint.code in m["Body"] and "kota" in m["Body"]
+    assert any(grouped(complaint.code) in m["Body"] and "kota" in m["Body"]
                for m in twilio.messages if m["To"] == RESIDENT)
 
     officer_login("ppm_suka", "ppm", kelurahan=sukamaju)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,6 @@ from conversations.flows import complaint_code
 from conversations.flows.complaint import parse_rupiah
 from tests.transcript import Phone
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 
 
 def _kelurahan(rt, name="Sukamaju", kota="Kota Bandung"):  # type: ignore[no-untyped-def]
@@ -70,7 +69,7 @@ def test_not_an_amount(typed: str) -> None:
 def test_complaint_in_one_message_is_stored_before_any_question(rt, phone: Phone) -> None:
     kel = _kelurahan(rt)
     phone.send("ADUAN dana BLM RW 05 dipotong ketua").expect("Kode aduan", "kelurahan")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     assert complaint_code.is_valid(code)
     stored = _complaint(rt, code)
     assert stored.text == "dana BLM RW 05 dipotong ketua" and stored.status == "new"
@@ -81,7 +80,7 @@ def test_complaint_in_one_message_is_stored_before_any_question(rt, phone: Phone
     phone.send("3").expect("Siapa yang diadukan")
     phone.send("Ketua KSM Mawar").expect("jumlah dana")
     phone.send("Rp 5 juta").expect("Rahasiakan")
-    phone.send("2").expect("Terima kasih", code)
+    phone.send("2").expect("Terima kasih", complaint_code.grouped(code))
     stored = _complaint(rt, code)
     assert (stored.kelurahan_id, stored.level, stored.kind) == (kel, "kelurahan", "misuse_of_funds")
     assert (stored.accused, stored.amount, stored.anonymous) == (
@@ -101,13 +100,13 @@ def test_complaint_in_one_message_is_stored_before_any_question(rt, phone: Phone
 def test_complaint_by_dialog_with_skips_and_bad_answers(rt, phone: Phone) -> None:
     phone.send("lapor").expect("Tulis isi pengaduan")
     phone.send("Pembangunan MCK tidak selesai").expect("Kode aduan", "kelurahan")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("LEWATI").expect("Jenis aduan")
     phone.send("9").expect("1 sampai 5")
     phone.send("4").expect("Siapa")
     phone.send("lewati").expect("Rahasiakan")  # no amount question: not misuse of funds
     phone.send("mungkin").expect("Balas 1")
-    phone.send("lewati").expect("Terima kasih", code)
+    phone.send("lewati").expect("Terima kasih", complaint_code.grouped(code))
     stored = _complaint(rt, code)
     assert stored.kind == "procedure_violation" and stored.amount is None
     # No known area yet: it waits at kota level in the "needs an area" list.
@@ -131,13 +130,13 @@ def test_whatsapp_media_attach_while_the_dialog_is_open(client, rt) -> None:
         "MediaContentType0": "image/jpeg",
     }
     wa.send("ADUAN jembatan ambruk", **photo).expect("Kode aduan")
-    code = CODE.search(wa.reply).group(1)
+    code = wa.complaint_code()
     doc = {
         "NumMedia": "1",
         "MediaUrl0": "https://api.twilio.com/m/2.pdf",
         "MediaContentType0": "application/pdf",
     }
-    wa.send("", **doc).expect("disimpan", code)
+    wa.send("", **doc).expect("disimpan", complaint_code.grouped(code))
     wa.send("lewati").expect("Jenis aduan")
     with rt.db.session() as s:
         urls = s.scalars(
@@ -153,9 +152,9 @@ def test_cek_gives_details_only_to_the_filing_number(client, rt) -> None:
     owner = Phone(client, number="+6281211112222")
     other = Phone(client, number="+6281233334444")
     owner.send("ADUAN dana hilang")
-    code = CODE.search(owner.reply).group(1)
+    code = owner.complaint_code()
     owner.send("BATAL")
-    owner.send(f"CEK {code}").expect(code, "baru diterima", "Belum ada tanggapan")
+    owner.send(f"CEK {code}").expect(complaint_code.grouped(code), "baru diterima", "Belum ada tanggapan")
     assert len(owner.reply) <= 160
 
     other.send(f"cek {code}")
@@ -170,7 +169,7 @@ def test_cek_gives_details_only_to_the_filing_number(client, rt) -> None:
 def test_repeated_wrong_codes_are_slowed_down(client, rt) -> None:
     owner = Phone(client, number="+6281211112222")
     owner.send("ADUAN dana hilang")
-    code = CODE.search(owner.reply).group(1)
+    code = owner.complaint_code()
     owner.send("BATAL")
     for _ in range(5):
         owner.send("CEK 111111111").expect("tidak ada")
@@ -184,11 +183,11 @@ def test_keywords_survive_typos_and_a_new_request_interrupts_the_dialog(rt, phon
     phone.send("LAPR dana hilang").expect(
         "Kode aduan"
     )  # typo keyword inside the dialog: new complaint
-    first = CODE.search(phone.reply).group(1)
-    phone.send(f"CEK {first}").expect(first, "baru diterima")  # not taken as the kelurahan answer
+    first = phone.complaint_code()
+    phone.send(f"CEK {first}").expect(complaint_code.grouped(first), "baru diterima")  # not taken as the kelurahan answer
     assert _complaint(rt, first).location_text is None
     phone.send("keluhan jalan rusak").expect("Kode aduan")
-    second = CODE.search(phone.reply).group(1)
+    second = phone.complaint_code()
     assert second != first and _complaint(rt, second).text == "jalan rusak"
 
 
@@ -246,7 +245,8 @@ def test_status_answer_is_one_sms_even_with_a_long_officer_response() -> None:
     for response in ["Kami \u201ccek\u201d " + "[dana] " * 60, "x" * 500, "ok"]:
         for language in ("id", "en"):
             reply = status_reply(language, "123456789",
-                                 {"status": "in_follow_up", "date": "27-11-2026", "response": response})
+                                 {"status": "in_follow_up", "date": date(2026, 11, 27),
+                                  "response": response})
             text = render(reply.key, language, **reply.params)
             assert segments(text) == 1 and not non_gsm7_chars(text), text
 
@@ -275,7 +275,7 @@ def test_photo_before_the_text_is_kept_for_the_complaint(client, rt) -> None:
              "MediaContentType0": "image/jpeg"}
     wa.send("", **photo).expect("Sekarang tulis")
     wa.send("Gorong-gorong tersumbat").expect("Kode aduan")
-    code = CODE.search(wa.reply).group(1)
+    code = wa.complaint_code()
     with rt.db.session() as s:
         urls = s.scalars(select(ComplaintMedia.url).join(Complaint).where(Complaint.code == code)).all()
     assert urls == ["https://api.twilio.com/m/9.jpg"]
@@ -286,9 +286,9 @@ def test_status_with_a_complaint_code_or_a_ksm_code_answers_the_right_one(client
 
     owner = Phone(client, number="+6281211112222")
     owner.send("ADUAN dana hilang")
-    code = CODE.search(owner.reply).group(1)
+    code = owner.complaint_code()
     owner.send("BATAL")
-    owner.send(f"STATUS {code}").expect(code, "baru diterima")
+    owner.send(f"STATUS {code}").expect(complaint_code.grouped(code), "baru diterima")
 
     add_kelurahan(rt, "Sukamaju")
     ksm_code = register(owner, name="Maju Jaya")

@@ -16,10 +16,10 @@ from bot.models import Complaint, Kelurahan
 from bot.complaints import actions as complaint_actions
 from bot.officers.api_tokens import issue as new_api_token
 from bot.areas.working_days import add_working_days, deadline
+from conversations.flows.complaint_code import grouped
 from tests.transcript import Phone
 from workers.sweep import release_held_messages
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 DAY_WIB = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # 10:00 WIB, a Wednesday
 NIGHT_WIB = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)  # 22:00 WIB
 
@@ -38,7 +38,7 @@ def _file(
 ) -> str:  # type: ignore[no-untyped-def]
     phone = Phone(client, number=number)
     phone.send(f"ADUAN {text}")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send(area).send("3").send("Pak Budi").send("5jt").send("1" if anonymous else "2")
     phone.expect("Terima kasih")
     return code
@@ -205,7 +205,7 @@ def test_status_changes_are_sent_to_the_complainant(
     assert response.status_code == 302
     run_jobs()
     sent = [m for m in twilio.notices if m["To"] == "+6281255556666"]
-    assert len(sent) == 1 and code in sent[0]["Body"] and "diverifikasi" in sent[0]["Body"]
+    assert len(sent) == 1 and grouped(code) in sent[0]["Body"] and "diverifikasi" in sent[0]["Body"]
 
     client.post(
         f"/complaints/{complaint_id}/status",
@@ -314,7 +314,7 @@ def test_naming_the_bkm_keeps_the_complaint_from_the_bkm(rt, client, officer_log
     kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
     phone = Phone(client, number="+6281200001111")
     phone.send("ADUAN dana dipotong")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("Sukamaju").send("3").send("Ketua BKM Sukamaju")
     with rt.db.session() as s:
         stored = s.scalar(select(Complaint).where(Complaint.code == code))
@@ -334,7 +334,7 @@ def test_officer_reply_goes_out_on_the_whatsapp_channel(rt, client, officer_logi
     kel = _kelurahan(rt, "Sukamaju", "Kota Bandung")
     wa = Phone(client, number="+6281288880000", whatsapp=True)
     wa.send("ADUAN lampu jalan mati")
-    code = CODE.search(wa.reply).group(1)
+    code = wa.complaint_code()
     wa.send("Sukamaju")
     officer_login("ppm_a", "ppm", kelurahan=kel)
     monkeypatch.setattr(complaint_actions, "clock", lambda: DAY_WIB)
@@ -478,7 +478,7 @@ def test_the_complaint_page_shows_the_whole_conversation_that_filed_it(
     phone = Phone(client, number="+6281255550001")
     phone.send("MENU")  # before: not part of it
     phone.send("ADUAN dana BLM dipotong ketua")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("Sukamaju RW 02").send("3").send("LEWATI").send("tidak tahu").send("1")
     closing = phone.reply
     assert "Terima kasih" in closing

@@ -59,7 +59,7 @@ def resident(rt, client):  # type: ignore[no-untyped-def]
     phone = Phone(client, number=LEADER)
     ksm_code = form_ksm(phone, rt)
     phone.send("ADUAN dana BLM dipotong, hubungi saya 0812-7777-0001")
-    code = re.search(r"Kode aduan: (\d{9})", phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("BATAL")
     phone.send("HAPUS DATA").expect("kami terima")
     return phone, ksm_code, code

@@ -5,7 +5,6 @@ those who may; never written to the logs in clear."""
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +14,6 @@ from bot.officers.api_tokens import issue as new_api_token
 from bot.privacy.pii_mask import mask
 from tests.transcript import Phone
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 TEXT = ("Dana BLM dipotong ketua. NIK saya 3273 0101 0101 0001, hubungi 0812-3456-7890 "
         "atau +62 813 1111 2222")
 CLEAR = ("3273 0101 0101 0001", "0812-3456-7890", "+62 813 1111 2222")
@@ -61,7 +59,7 @@ def _kelurahan(rt) -> Kelurahan:  # type: ignore[no-untyped-def]
 def _file(client, number: str, anonymous: bool) -> str:  # type: ignore[no-untyped-def]
     phone = Phone(client, number=number)
     phone.send(f"ADUAN {TEXT}")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("Sukamaju RW 02").send("3").send("Pak Budi 0857-1111-3333").send("5jt")
     phone.send("1" if anonymous else "2").expect("Terima kasih")
     return code

@@ -16,7 +16,6 @@ from bot.models import complaint as c
 from bot.privacy.retention import months_before
 from tests.transcript import Phone
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 NOW = datetime.now(timezone.utc)
 LONG_AGO = NOW - timedelta(days=26 * 31)
 RECENTLY = NOW - timedelta(days=40)
@@ -25,7 +24,7 @@ RECENTLY = NOW - timedelta(days=40)
 def _file(client, number: str, text: str, anonymous: bool) -> str:  # type: ignore[no-untyped-def]
     phone = Phone(client, number=number)
     phone.send(f"ADUAN {text}")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("Sukamaju RW 02").send("3").send("Pak Budi").send("5jt")
     phone.send("1" if anonymous else "2").expect("Terima kasih")
     return code

@@ -4,6 +4,7 @@ Twilio, and the replies go back through the gateway phone, plain GSM-7, one SMS 
 from __future__ import annotations
 
 from conversations.gsm import non_gsm7_chars, segments
+from conversations.flows.complaint_code import grouped
 from tests.ksm_helpers import LEADER, add_kelurahan, members_of, register
 from tests.test_smsgate import app, fake_smsgate, gateway, sms  # noqa: F401  (fixtures)
 from tests.transcript import Phone
@@ -56,7 +57,7 @@ def test_own_words_through_the_android_gateway(client, rt, run_jobs, gateway) ->
         complaint = session.scalars(select(Complaint)).one()
         assert complaint.anonymous is True and complaint.location_text is None
         assert session.scalars(select(Contact).where(Contact.phone == JOINER)).one().opted_out is False
-    assert any(f"Aduan {complaint.code}:" in reply for reply in replies), replies
+    assert any(f"Aduan {grouped(complaint.code)}:" in reply for reply in replies), replies
     assert any("dirahasiakan" in reply for reply in replies), replies
     for reply in replies:
         assert segments(reply) == 1 and not non_gsm7_chars(reply), reply

@@ -11,6 +11,7 @@ import time_machine
 from sqlalchemy import select
 
 from bot.models import Complaint
+from conversations.flows.complaint_code import grouped
 from tests.transcript import Phone
 
 AREA_QUESTION = "kelurahan/desa mana"
@@ -179,8 +180,8 @@ def test_cek_without_a_code_lists_the_numbers_own_complaints(rt, resident) -> No
     resident.send("cek").expect("baru diterima")  # one complaint: its status at once
     resident.send("ADUAN dana dipotong").send("BATAL")
     first, second = _codes(rt)
-    resident.send("cek").expect(f"1 {second}, 2 {first}")  # newest first
-    resident.send("2").expect(first, "baru diterima")
+    resident.send("cek").expect(f"1) {grouped(second)}, 2) {grouped(first)}")  # newest first
+    resident.send("2").expect(grouped(first), "baru diterima")
 
 
 def test_not_knowing_the_code_gets_help_not_the_same_prompt(rt, resident) -> None:  # type: ignore[no-untyped-def]

@@ -2,15 +2,14 @@
 resident reads back."""
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import select
 
 from bot.models import Complaint
+from conversations.flows.complaint_code import grouped
 from tests.ksm_helpers import add_kelurahan, other
 from tests.transcript import Phone
 
-CODE = re.compile(r"Kode aduan: (\d{9})")
 
 
 def _complaint(rt, code):  # type: ignore[no-untyped-def]
@@ -31,7 +30,7 @@ def test_aduan_with_text_in_the_middle_of_daftar_files_the_complaint(rt, phone: 
     phone.send("1").expect("Nama KSM")
     phone.send("ADUAN dana BLM dipotong ketua")
     phone.expect("LANJUT", "Kode aduan")  # the registration is parked, not lost
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     assert _complaint(rt, code).text == "dana BLM dipotong ketua"
 
     # CEK is a query: its answer, then the complaint's open question again.
@@ -150,11 +149,11 @@ def test_a_code_glued_to_cek_and_spaced_letters_are_read(rt, phone: Phone) -> No
     phone.send("a d u a n").expect("Tulis isi pengaduan")
     phone.send("BATAL")
     phone.send("A D U A N dana RW 05 tidak sampai").expect("Kode aduan")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     assert _complaint(rt, code).text == "dana RW 05 tidak sampai"
-    phone.send("BATAL").expect("tetap tercatat", code)
-    phone.send(f"cek{code}").expect(f"Aduan {code}", "baru diterima")
-    phone.send(f"CEK.{code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send("BATAL").expect("tetap tercatat", grouped(code))
+    phone.send(f"cek{code}").expect(f"Aduan {grouped(code)}", "baru diterima")
+    phone.send(f"CEK.{code}").expect(f"Aduan {grouped(code)}", "baru diterima")
     phone.send("b a t a l").expect("Tidak ada yang dibatalkan")
 
 
@@ -182,14 +181,14 @@ def test_a_complaint_without_a_keyword_is_offered_and_ya_files_it_as_sent(rt, ph
     assert segments(phone.reply) == 1 and len(phone.last) == 1
     assert _complaints(rt) == []
     phone.send("ya").expect("Kode aduan")
-    code = CODE.search(phone.reply).group(1)
+    code = phone.complaint_code()
     assert _complaint(rt, code).text == "Pak, saya mau lapor dana BLM dipotong"
 
     phone.send("BATAL")
     phone.send("sy mau lapor bantuan BLM disunat ketua").expect("YA")
     phone.send("tdk").expect("tidak dicatat")
     phone.send("bu mau melaporkan pungli di kantor kelurahan").expect("YA")
-    phone.send("CEK " + code).expect(code, "baru diterima")  # the offer lapses
+    phone.send("CEK " + code).expect(grouped(code), "baru diterima")  # the offer lapses
     assert len(_complaints(rt)) == 1
 
 
@@ -214,8 +213,8 @@ def test_greetings_get_a_short_polite_answer(phone: Phone) -> None:
 
 def test_batal_after_the_complaint_is_stored_says_it_stays_filed(rt, phone: Phone) -> None:
     phone.send("ADUAN dana BLM dipotong").expect("Kode aduan")
-    code = CODE.search(phone.reply).group(1)
-    phone.send("BATAL").expect(f"Aduan {code} tetap tercatat", "pertanyaan lanjutan")
+    code = phone.complaint_code()
+    phone.send("BATAL").expect(f"Aduan {grouped(code)} tetap tercatat", "pertanyaan lanjutan")
     phone.expect_not("Dibatalkan")
     assert _complaint(rt, code) is not None
     phone.send("ADUAN").expect("Tulis isi")
@@ -232,7 +231,7 @@ def test_a_single_choice_is_not_one_to_one(rt, phone: Phone) -> None:
 
 def test_tanya_before_any_announcement_is_filed_as_a_question(rt, phone: Phone) -> None:
     phone.send("TANYA kapan dana BLM tahap 2 cair?").expect("Belum ada pengumuman", "CEK")
-    code = re.search(r"Kode: (\d{9})", phone.reply).group(1)
+    code = phone.complaint_code()
     stored = _complaint(rt, code)
     assert (stored.text, stored.kind) == ("kapan dana BLM tahap 2 cair?", "question")
     phone.send("tanya").expect("Tulis pertanyaan")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.models import KsmMember, Meeting, Rsvp
 from bot.models import ksm as k
+from conversations.flows.complaint_code import grouped
 from tests.meeting_helpers import WIB, fast, make_ksm, say
 
 
@@ -102,7 +103,7 @@ def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
 
     resident = Phone(client, number="+6281299990001")
     resident.send("ADUAN dana BLM dipotong ketua")
-    code = re.search(r"Kode aduan: (\d{9})", resident.reply).group(1)
+    code = resident.complaint_code()
     resident.send("BATAL")
     resident.send("BERHENTI").expect("MULAI")
     with rt.db.session() as s:
@@ -125,15 +126,14 @@ def test_an_officer_reply_is_not_sent_to_a_resident_who_sent_berhenti(
 # 3. Guessing ---------------------------------------------------------------------------
 
 def test_the_filer_own_code_always_answers_only_misses_are_slowed(rt, phone) -> None:
-    import re
 
     phone.send("ADUAN jalan RW 03 rusak")
-    code = re.search(r"Kode aduan: (\d{9})", phone.reply).group(1)
+    code = phone.complaint_code()
     phone.send("BATAL")
     for typo in ("123456789", "987654321", "111111111", "222222222", "333333333"):
         phone.send(f"CEK {typo}").expect("tidak ada")
     phone.send(f"CEK {typo}").expect("Terlalu banyak")
-    phone.send(f"cek {code}").expect(f"Aduan {code}", "baru diterima")
+    phone.send(f"cek {code}").expect(f"Aduan {grouped(code)}", "baru diterima")
     phone.send("CEK 444444444").expect("Terlalu banyak")
 
 

@@ -109,6 +109,13 @@ class Phone:
             assert fragment.lower() not in self.reply.lower(), (fragment, self.reply)
         return self
 
+    def complaint_code(self) -> str:
+        """The complaint code the last reply gives (``Kode aduan: 904 294 976``, ``Kode: ...``,
+        English ``Code: ...``), as its nine digits: texts write it in groups (issue 24)."""
+        found = re.search(r"(?:Kode aduan|Kode|Code): (\d{3} \d{3} \d{3})\b", self.reply)
+        assert found, f"no complaint code in {self.reply!r}"
+        return found[1].replace(" ", "")
+
     def expect_match(self, pattern: str) -> re.Match[str]:
         found = re.search(pattern, self.reply)
         assert found, f"no {pattern!r} in {self.reply!r}"

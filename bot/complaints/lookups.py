@@ -71,9 +71,11 @@ class ComplaintLookups:
                 .outerjoin(Kelurahan, Kelurahan.id == Complaint.kelurahan_id)
                 .where(Complaint.id == row.merged_into_id)
             ).first() or row
-        local = row.updated_at.astimezone(zone(row.time_zone))
-        return {"status": row.status, "date": local.strftime("%d-%m-%Y"),
-                "response": row.public_response}
+        tz = zone(row.time_zone)
+        local = row.updated_at.astimezone(tz)
+        # The flow writes the day in words; the year only when it is not this one.
+        return {"status": row.status, "date": local.date(),
+                "year": local.year != datetime.now(tz).year, "response": row.public_response}
 
     def complaint_check_misses(self, within: timedelta = timedelta(hours=1)) -> int:
         """Wrong CEK codes this contact sent in the last hour."""

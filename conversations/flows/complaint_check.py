@@ -13,6 +13,7 @@ from typing import Any
 
 from conversations import lexicon
 from conversations.catalogue import render
+from conversations.dates_written import day_words
 from conversations.flow import Flow
 from conversations.flows import complaint_code
 from conversations.flows.code_misses import missed
@@ -82,7 +83,8 @@ class ComplaintCheckFlow(Flow):
         if not codes:
             return Outcome(replies=[Reply("complaint.check.ask_code")],
                            dialog=Dialog(self.name, "code", {}))
-        items = ", ".join(f"{n} {code}" for n, code in enumerate(codes, 1))
+        items = ", ".join(f"{n}) {complaint_code.grouped(code)}"
+                          for n, code in enumerate(codes, 1))
         return Outcome(replies=[Reply("complaint.check.pick", {"items": items})],
                        dialog=Dialog(self.name, "code", {"codes": codes}))
 
@@ -116,7 +118,9 @@ def looks_like_code(text: str) -> bool:
 def status_reply(language: str, code: str, found: dict[str, Any]) -> Reply:
     """The one-SMS status answer; the officer's last public response is cut to fit."""
     status = render(f"complaint.status.{found['status']}", language)
-    params = {"code": code, "status": status, "date": found["date"]}
+    # The day in words ("Selasa 8 Des"): "08-12-2026" is a run of digits for filters.
+    day = day_words(found["date"], language, year=bool(found.get("year")))
+    params = {"code": code, "status": status, "date": day}
     response = to_gsm7(" ".join((found.get("response") or "").split()))
     if not response:
         return Reply(

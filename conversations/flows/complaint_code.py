@@ -53,3 +53,15 @@ def new_code() -> str:
 def clean(text: str) -> str:
     """The digits a resident typed, without spaces, dots or dashes (``1234-5678 9``)."""
     return "".join(ch for ch in text if ch.isdigit())
+
+
+def grouped(code: str) -> str:
+    """``904 294 976`` for ``904294976``: a complaint code as texts write it, in three
+    groups of three. Nine digits in a row read like a one-time password to the content
+    filters some operators run on bulk SMS, and groups are easier to copy on a keypad;
+    residents may type it back either way (:func:`clean`). Anything that is not a
+    complaint code (a KSM code, "-") is returned as it is."""
+    digits = clean(code)
+    if len(digits) != CODE_LENGTH or digits != "".join(code.split()):
+        return code
+    return " ".join(digits[i:i + 3] for i in range(0, CODE_LENGTH, 3))

@@ -109,7 +109,7 @@ define({
     "complaint.check.pick": Text(
         id="Aduan Anda: {items}. Balas nomornya untuk melihat statusnya.",
         en="Your complaints: {items}. Reply its number to see its status.",
-        example={"items": "1 306334264, 2 899912441, 3 029967408, 4 552448726"},
+        example={"items": "1) 306 334 264, 2) 899 912 441, 3) 029 967 408, 4) 552 448 726"},
     ),
     "complaint.check.no_code": Text(
         id="Kode aduan ada di SMS balasan saat Anda mengadu. Jika tidak ada, ketik ADUAN "
@@ -128,8 +128,9 @@ define({
     "complaint.check.status": Text(
         id="Aduan {code}: {status} ({date}). {response}",
         en="Complaint {code}: {status} ({date}). {response}",
-        example={**_CODE, "status": "sedang ditindaklanjuti", "date": "27-11-2026",
-                 "response": "Tanggapan: " + "x" * 90},
+        example={**_CODE, "status": "sedang ditindaklanjuti", "date": "Minggu 27 Des 2026",
+                 # The response is cut to fit one SMS (complaint_check.status_reply).
+                 "response": "Tanggapan: " + "x" * 80},
     ),
     "complaint.check.no_response": Text(id="Belum ada tanggapan.", en="No response yet."),
     "complaint.check.response": Text(
