@@ -137,12 +137,12 @@ def test_merge_keeps_the_code_and_the_complainant_follows_the_other_status(
     to_a = [m["Body"] for m in twilio.notices if m["To"] == NUMBER_A]
     assert len(to_b) == 4 and len(to_a) == 3
     assert f"Aduan {grouped(codes['b'])} kini selesai" in to_b[-1] and "dikembalikan" in to_b[-1]
-    assert f"Aduan {codes['a']} kini selesai" in to_a[-1]
+    assert f"Aduan {grouped(codes['a'])} kini selesai" in to_a[-1]
     assert "aduan tempat aduan ini digabung kini berstatus Selesai" in client.get(
         f"/complaints/{b_id}").get_data(as_text=True)
 
     Phone(client, number=NUMBER_B).send(f"CEK {codes['b']}").expect(
-        codes["b"], "selesai", "dikembalikan")
+        grouped(codes["b"]), "selesai", "dikembalikan")
 
 
 def test_merge_is_scoped_checked_and_csrf_protected(

@@ -457,7 +457,7 @@ def test_overdue_first_pages_walk_every_open_complaint_once(rt, client, officer_
 
 
 def test_a_ppm_officer_hands_to_ppm_colleagues_first(rt, officer_login) -> None:  # type: ignore[no-untyped-def]
-    from bot.complaints.actions import colleagues
+    from bot.complaints.assignment import colleagues
     from bot.models import Officer
     from bot.officers.accounts import create_or_update
 

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.complaints import actions
+from bot.complaints import assignment
 from bot.complaints.digest import send_digests
 from bot.complaints.escalation import escalate_overdue
 from bot.complaints import officer_alerts
@@ -219,7 +220,7 @@ def test_an_overdue_complaint_is_told_once(app, rt, run_jobs, twilio, sukamaju) 
     complaint_id = _file(rt)
     with rt.db.session() as s:
         complaint, officer = s.get(Complaint, complaint_id), s.get(Officer, mine)
-        actions.take(s, complaint, officer, now=WED_10_WIB)
+        assignment.take(s, complaint, officer, now=WED_10_WIB)
         actions.change_status(s, complaint, officer, "verified", now=WED_10_WIB,
                               settings=rt.settings)
         actions.change_status(s, complaint, officer, "in_follow_up", now=WED_10_WIB,
@@ -243,7 +244,7 @@ def test_an_automatic_move_up_tells_the_assignee_and_the_level_above(
     _verified(rt, above)
     complaint_id = _file(rt)
     with rt.db.session() as s:
-        actions.take(s, s.get(Complaint, complaint_id), s.get(Officer, below), now=WED_10_WIB)
+        assignment.take(s, s.get(Complaint, complaint_id), s.get(Officer, below), now=WED_10_WIB)
         due = s.get(Complaint, complaint_id).due_at
     assert escalate_overdue(rt, due + timedelta(hours=1)) == 1
     assert escalate_overdue(rt, due + timedelta(hours=2)) == 0
@@ -268,7 +269,7 @@ def test_quiet_hours_of_the_officers_zone_hold_the_message_until_morning(
     twilio.reset()
     with rt.db.session() as s:
         complaint = s.scalar(select(Complaint))
-        queued = actions.assign(s, complaint, s.get(Officer, colleague), mine,
+        queued = assignment.assign(s, complaint, s.get(Officer, colleague), mine,
                                 settings=rt.settings)
     assert len(queued) == 1
     enqueue_sends(rt, queued)
@@ -294,7 +295,7 @@ def test_opting_out_stops_the_messages(app, rt, client, run_jobs, twilio, sukama
     run_jobs()  # the bot's answer to it
     twilio.reset()
     with rt.db.session() as s:
-        queued = actions.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
+        queued = assignment.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
                                 mine, settings=rt.settings)
     enqueue_sends(rt, queued)
     run_jobs()
@@ -306,7 +307,7 @@ def test_opting_out_stops_the_messages(app, rt, client, run_jobs, twilio, sukama
     me = _login(app, "ppm_suka")
     _post(me, "/notifikasi/pilihan", mode=notify.OFF, channel="sms")
     with rt.db.session() as s:
-        queued = actions.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
+        queued = assignment.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
                                 mine, settings=rt.settings)
     assert queued == []
 
@@ -321,7 +322,7 @@ def test_the_digest_comes_at_seven_local_once_a_day(app, rt, run_jobs, twilio, s
         complaint_id = _file(rt, yesterday)
         with rt.db.session() as s:
             # A digest officer hears nothing at once.
-            assert actions.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
+            assert assignment.assign(s, s.get(Complaint, complaint_id), s.get(Officer, colleague),
                                   mine, now=yesterday, settings=rt.settings) == []
     with rt.db.session() as s:
         s.query(Complaint).filter(Complaint.id == complaint_id).update(

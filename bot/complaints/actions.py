@@ -1,5 +1,5 @@
 """What officers do to a complaint: change its status, escalate it, mark that it names
-a BKM member, take it, reply. Every action is written to the audit trail and every
+a BKM member, place it, reply (who handles it: ``bot.complaints.assignment``). Every action is written to the audit trail and every
 change the complainant should know of becomes a message to them.
 
 Messages go through ``bot.complaints.notices`` (quiet hours: at send time).
@@ -22,7 +22,7 @@ from bot.complaints import officer_alerts
 from bot.complaints.bkm_roster import keep_from_bkm
 from bot.complaints.followers import tell_followers
 from bot.complaints.notices import notify, time_zone_of
-from bot.complaints.queue import ACT_ROLES, get_visible, in_area
+from bot.complaints.queue import ACT_ROLES, in_area
 from bot.complaints.events import record
 from bot.complaints.bkm_roster import flag_names_bkm_member
 from bot.complaints.intake import place, working_days_allowed
@@ -50,7 +50,7 @@ def _language(session: Session, complaint: Complaint) -> str:
     )
 
 
-def _check_role(officer: Officer) -> None:
+def check_role(officer: Officer) -> None:
     if officer.role not in ACT_ROLES:
         raise ActionError("Peran Anda hanya boleh melihat aduan.")
 
@@ -83,7 +83,7 @@ def change_status(
     Raises:
         ActionError: the transition is not allowed or the reason is missing.
     """
-    _check_role(officer)
+    check_role(officer)
     now = now or clock()
     allowed = c.TRANSITIONS.get(complaint.status, ())
     if new_status not in allowed:
@@ -180,7 +180,7 @@ def undo_batch(session: Session, officer: Officer, batch: str,
     Raises:
         ActionError: the change is older than the window, or not this officer's.
     """
-    _check_role(officer)
+    check_role(officer)
     now = now or clock()
     events = [e for e in session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.action == "status",
@@ -233,7 +233,7 @@ def escalate(
     """Pass the complaint one level up (kelurahan -> kota -> provinsi -> pusat); the
     officers of that level who chose to be told at once are (``settings``: the link's
     address)."""
-    _check_role(officer)
+    check_role(officer)
     now = now or clock()
     reason = _clean(reason, MAX_REASON)
     if not reason:
@@ -280,7 +280,7 @@ def mark_names_bkm_member(
     now: datetime | None = None,
 ) -> None:
     """The complaint names a BKM member: hide it from BKM officers and move it to kota."""
-    _check_role(officer)
+    check_role(officer)
     now = now or clock()
     reason = _clean(reason, MAX_REASON)
     if not reason:
@@ -296,7 +296,7 @@ def place_in(
     now: datetime | None = None,
 ) -> None:
     """Give a complaint without an area its kelurahan (one in the officer's area)."""
-    _check_role(officer)
+    check_role(officer)
     now = now or clock()
     if complaint.kelurahan_id is not None:
         raise ActionError("Aduan ini sudah punya wilayah.")
@@ -319,107 +319,6 @@ def place_in(
         now=now,
     )
     keep_from_bkm(session, complaint, now)  # now that its BKM is known
-
-
-def take(
-    session: Session, complaint: Complaint, officer: Officer, now: datetime | None = None
-) -> None:
-    """Assign the complaint to ``officer`` ("assigned to me").
-
-    An officer above the complaint's level takes it over: it moves up to their level,
-    so the level below stops handling it.
-    """
-    _check_role(officer)
-    now = now or clock()
-    before = {"assigned_officer_id": complaint.assigned_officer_id, "level": complaint.level}
-    note = None
-    if officer.level in roles.LEVELS and roles.LEVELS.index(officer.level) > roles.LEVELS.index(
-        complaint.level
-    ):
-        note = f"diambil alih oleh tingkat {LEVEL_NAMES[officer.level]}"
-        complaint.level = officer.level
-    complaint.assigned_officer_id = officer.id
-    complaint.updated_at = now
-    record(
-        session,
-        complaint.id,
-        "taken_over" if note else "assigned",
-        officer.id,
-        before,
-        {"assigned_officer_id": officer.id, "level": complaint.level},
-        note=note,
-        now=now,
-    )
-
-
-def colleagues(session: Session, officer: Officer, limit: int = 200) -> list[Officer]:
-    """Active officers who act on complaints in ``officer``'s own area at their level:
-    the people a complaint may be handed to. Admin may hand to any acting officer."""
-    query = select(Officer).where(Officer.active.is_(True), Officer.role.in_(ACT_ROLES))
-    if officer.role != roles.ADMIN:
-        query = query.where(
-            Officer.level == officer.level,
-            Officer.kelurahan_id.is_(officer.kelurahan_id)
-            if officer.kelurahan_id is None
-            else Officer.kelurahan_id == officer.kelurahan_id,
-            Officer.area_id.is_(None) if officer.area_id is None else Officer.area_id == officer.area_id,
-        )
-    # The officer's own role first (a PPM officer hands to PPM colleagues before BKM).
-    return list(session.scalars(query.order_by(Officer.role != officer.role, Officer.username)
-                                .limit(limit)))
-
-
-def colleagues_for(session: Session, officer: Officer, complaint: Complaint) -> list[Officer]:
-    """The colleagues who may take ``complaint``: each must be able to see it (a BKM
-    officer never gets a complaint that names a BKM member)."""
-    return [
-        x for x in colleagues(session, officer) if get_visible(session, x, complaint.id) is not None
-    ]
-
-
-def assign(
-    session: Session,
-    complaint: Complaint,
-    officer: Officer,
-    assignee_id: int | None,
-    now: datetime | None = None,
-    settings: Any = None,
-    tell: bool = True,
-) -> list[int]:
-    """Hand ``complaint`` to a colleague of the officer's area who may see it; they are
-    told at once if they chose so (``settings``: the link's address), unless ``tell`` is
-    False (the queue's bulk tool tells them once of all: ``officer_alerts.on_assigned_many``).
-
-    Returns:
-        Outbound message ids to enqueue after the caller commits.
-
-    Raises:
-        ActionError: the assignee is not such a colleague.
-    """
-    _check_role(officer)
-    now = now or clock()
-    if complaint.status in c.CLOSED:
-        raise ActionError("Aduan yang sudah ditutup tidak ditugaskan lagi.")
-    assignee = session.get(Officer, assignee_id) if assignee_id else None
-    if assignee is None or assignee.id not in {x.id for x in colleagues(session, officer)}:
-        raise ActionError("Pilih petugas di wilayah Anda.")
-    if get_visible(session, assignee, complaint.id) is None:
-        raise ActionError(f"{assignee.username} tidak boleh menangani aduan {complaint.code}.")
-    before = {"assigned_officer_id": complaint.assigned_officer_id}
-    complaint.assigned_officer_id = assignee.id
-    complaint.updated_at = now
-    record(
-        session,
-        complaint.id,
-        "assigned",
-        officer.id,
-        before,
-        {"assigned_officer_id": assignee.id},
-        now=now,
-    )
-    if not tell:
-        return []
-    return officer_alerts.on_assigned(session, complaint, assignee, officer, now, settings)
 
 
 def reply(

@@ -30,6 +30,7 @@ from bot.officers import api_tokens
 from bot.complaints import thread as complaint_thread
 from bot.complaints import export as complaint_export
 from bot.complaints import actions
+from bot.complaints import assignment
 from bot.complaints import audit
 from bot.complaints import escalation
 from bot.complaints import queue
@@ -66,7 +67,7 @@ def index():  # type: ignore[no-untyped-def]
         shown=partial(queue.text_for, current_user),
         can_act=current_user.role in queue.ACT_ROLES,
         colleagues=(
-            actions.colleagues(db, current_user) if current_user.role in queue.ACT_ROLES else []
+            assignment.colleagues(db, current_user) if current_user.role in queue.ACT_ROLES else []
         ),
         bulk_statuses=(c.VERIFIED, c.IN_FOLLOW_UP, c.RESOLVED, c.REJECTED, c.NOT_OUR_AUTHORITY),
         bulk_undo=_bulk_undo_offer(now),
@@ -169,7 +170,7 @@ def detail(complaint_id: int):  # type: ignore[no-untyped-def]
         can_reply=current_user.role in actions.REPLY_ROLES,
         can_escalate=complaint.level != roles.PUSAT and complaint.status not in c.CLOSED,
         colleagues=(
-            actions.colleagues_for(db, current_user, complaint)
+            assignment.colleagues_for(db, current_user, complaint)
             if current_user.role in queue.ACT_ROLES and complaint.status not in c.CLOSED
             else []
         ),
@@ -254,7 +255,7 @@ def place(complaint_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:complaint_id>/take")
 @require_role(*queue.ACT_ROLES)
 def take(complaint_id: int):  # type: ignore[no-untyped-def]
-    return _act(complaint_id, lambda db, x: actions.take(db, x, current_user))
+    return _act(complaint_id, lambda db, x: assignment.take(db, x, current_user))
 
 
 @bp.post("/<int:complaint_id>/assign")
@@ -263,7 +264,7 @@ def assign(complaint_id: int):  # type: ignore[no-untyped-def]
     raw = request.form.get("officer_id", "")
     return _act(
         complaint_id,
-        lambda db, x: actions.assign(db, x, current_user, int(raw) if raw.isdigit() else None,
+        lambda db, x: assignment.assign(db, x, current_user, int(raw) if raw.isdigit() else None,
                                      settings=get_runtime().settings),
     )
 
@@ -295,7 +296,7 @@ def bulk():  # type: ignore[no-untyped-def]
             continue  # not this officer's: say nothing about it
         try:
             if what == "assign":
-                actions.assign(db, complaint, current_user,
+                assignment.assign(db, complaint, current_user,
                                int(raw) if raw.isdigit() else None, tell=False)
                 assigned.append(complaint)
             else:
