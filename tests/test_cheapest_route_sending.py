@@ -53,8 +53,8 @@ def test_a_notice_takes_whatsapp_in_the_window_and_a_reply_stays_on_sms(
         assert session.get(Message, reply).channel == "sms"
 
 
-def test_a_broadcast_goes_by_template_where_it_is_cheaper_than_sms(
-        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:  # type: ignore[no-untyped-def]
+def test_a_broadcast_goes_by_template_where_it_is_cheaper_than_sms(  # type: ignore[no-untyped-def]
+        rt, client, officer_login, csrf_token, twilio, run_jobs) -> None:
     ann = published(rt, client, officer_login, csrf_token)
     now = datetime.now(UTC)
     cheap, = ann["ksms"][0]["members"][:1]

@@ -6,9 +6,10 @@ SMS vs WhatsApp, template or fallback, Twilio vs the gateway, and for a resident
 channels the cheapest of them), as it would be decided if the message left now; the
 WhatsApp window may close before it does, hence an estimate. The officer reads the
 split: "312 lewat WhatsApp, 1.688 lewat SMS, perkiraan biaya Rp 420.000"
-(:attr:`Estimate.split`), and each way out on its own line. Recipients are those the broadcast would reach: confirmed members of the
-kelurahan's KSMs, opted-out, invalid and simulated numbers excluded (they are skipped
-at send time); and the notices publishing queues for the leaders of KSMs not chosen,
+(:attr:`Estimate.split`), and each way out on its own line.
+
+Recipients are those the broadcast would reach: confirmed members of the kelurahan's
+KSMs, opted-out, invalid and simulated numbers excluded (they are skipped at send time); and the notices publishing queues for the leaders of KSMs not chosen,
 each in its leader's language on the channel ``ksm.notice_channel`` gives it, priced by
 the route ``bot.channels`` would give a queued notice (the notice kind's template).
 
@@ -334,7 +335,8 @@ def remaining_finish(session: Session, broadcast_ids: Sequence[int], pace: Pace,
                      now: datetime) -> tuple[datetime | None, str]:
     """When what is still open of ``broadcast_ids`` should have left (the progress
     page): its SMS rows by ``SMS_PROVIDER`` (gateway or Twilio), its WhatsApp rows at
-    WhatsApp's rate (those whose window closed and fall back to SMS are not told apart)."""
+    WhatsApp's rate (those whose window closed and fall back to SMS, or whose SMS was
+    cheaper, are not told apart: the row's channel is the one it was queued for)."""
     if not broadcast_ids:
         return None, ""
     rows = session.execute(
