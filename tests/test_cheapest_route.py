@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.channels import (SMS_FALLBACK, SMSGATE, TEMPLATE, TEXT, TWILIO, Prices, Reach,
-                          choose_route, keeps_channel, last_channel, route_cost)
+from bot.channels import (KEEP_CHANNEL_KINDS, SMS_FALLBACK, SMSGATE, TEMPLATE, TEXT, TWILIO,
+                          Prices, Reach, choose_route, keeps_channel, last_channel, route_cost)
+from bot.officers.notify import ALERT_KIND
+from bot.officers.phone_verification import CODE_KIND
 from bot.settings import Settings
 from conversations.gsm import segments
 
@@ -151,3 +153,7 @@ def test_the_prices_are_the_settings() -> None:
                         whatsapp_price_per_message=90.0, whatsapp_template_price=450.0)
     assert Prices.of(settings) == Prices(whatsapp_session=90.0, whatsapp_template=450.0,
                                          sms_gateway=175.0, sms_twilio=400.0)
+
+
+def test_the_kinds_that_keep_their_channel_are_the_ones_queued() -> None:
+    assert {ALERT_KIND, CODE_KIND, "reply", "officer_reply"} == set(KEEP_CHANNEL_KINDS)
