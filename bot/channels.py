@@ -19,16 +19,28 @@ A phone that stopped pinging or keeps failing is offline: a message recorded for
 else to any online phone; with none online it stays on its phone, where the gateway
 holds it until the phone is back. The choice is made at claim time by the send jobs,
 so their claims and leases keep each message to one send.
+
+The cheapest way (issue 24): a resident who wrote both by SMS and by WhatsApp can be
+reached either way. An unprompted message to them (a notice, a reminder, a broadcast)
+goes the cheaper way at the prices of the settings (:class:`Prices`): WhatsApp text
+inside the window or SMS; outside it the kind's approved template or SMS, an SMS
+costing its segments (GSM-7 160/153, UCS-2 70/67) times its provider's price. A tie
+goes to the channel the resident wrote on last (:func:`last_channel`), else stays on
+the channel it was queued for. A reply stays on the channel the resident wrote on (no
+WhatsApp answer to an SMS just sent), and a message to an officer on the channel the
+officer chose (:data:`KEEP_CHANNEL_KINDS`); WhatsApp that cannot reach (outside the
+window, no template) still falls back to SMS.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.models.gateway import FAILURE_LIMIT, PING_TIMEOUT
+from conversations.gsm import segments
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 
@@ -38,6 +50,13 @@ SMSGATE = "smsgate"
 TEXT = "text"
 TEMPLATE = "template"
 SMS_FALLBACK = "sms"
+
+# Message kinds that keep the channel they were queued for, whatever the prices: replies
+# to what a resident just wrote (Message.kind "reply"; an officer's answer to a
+# complaint, bot.complaints.actions), an officer's phone code and alerts
+# (bot.officers.phone_verification.CODE_KIND, bot.officers.notify.ALERT_KIND: the
+# channel the officer chose and verified).
+KEEP_CHANNEL_KINDS = frozenset({"reply", "officer_reply", "officer_code", "officer_alert"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,72 @@ class Route:
     provider: str = TWILIO
     device_id: str | None = None
     sim: int | None = None  # the phone's SIM slot (bot.gateway_caps); None: its default
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Estimated Rupiah per message (WhatsApp) or per SMS segment, from the settings."""
+
+    whatsapp_session: float  # a WhatsApp text inside the 24-hour window
+    whatsapp_template: float  # an approved template outside it
+    sms_gateway: float  # an SMS segment from a gateway phone's SIM
+    sms_twilio: float  # an SMS segment through Twilio
+
+    @classmethod
+    def of(cls, settings: Any) -> Prices:
+        return cls(whatsapp_session=settings.whatsapp_price_per_message,
+                   whatsapp_template=settings.whatsapp_template_price,
+                   sms_gateway=settings.smsgate_price_per_segment,
+                   sms_twilio=settings.sms_price_per_segment)
+
+
+def route_cost(route: Route, prices: Prices) -> float:
+    """What sending one message along ``route`` is estimated to cost."""
+    if route.channel == "sms":
+        per_segment = prices.sms_gateway if route.provider == SMSGATE else prices.sms_twilio
+        return segments(route.body) * per_segment
+    return prices.whatsapp_template if route.via == TEMPLATE else prices.whatsapp_session
+
+
+def last_channel(last_whatsapp_at: datetime | None, last_seen_at: datetime | None) -> str | None:
+    """The channel the resident wrote on last, None if they never wrote.
+
+    Receiving stamps ``last_seen_at`` on every message and ``last_whatsapp_at`` with the
+    same instant on a WhatsApp one (``bot.inbound_store``), so the last message was
+    WhatsApp when the two agree. The contact row is rewritten at most every
+    ``TOUCH_EVERY`` (10 minutes) unless something changed, so a switch of channel within
+    those minutes may not show: only a tie between two prices rests on this.
+    """
+    if last_seen_at is None:
+        return None
+    if last_whatsapp_at is not None and last_whatsapp_at >= last_seen_at:
+        return "whatsapp"
+    return "sms"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The channels a resident wrote on, and the one they wrote on last."""
+
+    uses_sms: bool
+    uses_whatsapp: bool
+    last_channel: str | None = None
+
+    @classmethod
+    def of(cls, uses_sms: bool, uses_whatsapp: bool, last_whatsapp_at: datetime | None,
+           last_seen_at: datetime | None) -> Reach:
+        return cls(bool(uses_sms), bool(uses_whatsapp),
+                   last_channel(last_whatsapp_at, last_seen_at))
+
+    @property
+    def both(self) -> bool:
+        return self.uses_sms and self.uses_whatsapp
+
+
+def keeps_channel(kind: str | None) -> bool:
+    """Whether a message of ``kind`` keeps the channel it was queued for (a reply, an
+    officer's message) rather than going the cheapest way."""
+    return kind in KEEP_CHANNEL_KINDS
 
 
 @dataclass(frozen=True)
@@ -150,6 +235,9 @@ def choose_route(
     content_sid: str | None = None,
     content_variables: Mapping[str, Any] | None = None,
     sms: tuple[str, str | None] = (TWILIO, None),
+    kind: str | None = None,
+    reach: Reach | None = None,
+    prices: Prices | None = None,
 ) -> Route:
     """Pick the route for a message queued for ``channel``.
 
@@ -158,13 +246,38 @@ def choose_route(
         content_sid: the approved template for this message kind, if any.
         content_variables: the template's variables (default ``{"1": body_sms}``).
         sms: the provider and gateway phone if it goes by SMS (:func:`sms_provider`).
+        kind: the message's kind (``Message.kind``, ``Broadcast.kind``).
+        reach: the resident's channels (:meth:`Reach.of`); with ``prices``, a resident
+            on both gets an unprompted message the cheapest way (:func:`cheapest`).
+        prices: :meth:`Prices.of` the settings.
     """
+    sms_route = Route("sms", TEXT if channel != "whatsapp" else SMS_FALLBACK, body_sms,
+                      provider=sms[0], device_id=sms[1])
+    whatsapp = whatsapp_route(last_whatsapp_at, now, body_sms, body_whatsapp, content_sid,
+                              content_variables)
+    if reach is not None and prices is not None and reach.both and not keeps_channel(kind):
+        preferred = reach.last_channel or channel
+        options = [replace(sms_route, via=TEXT)] + ([whatsapp] if whatsapp else [])
+        return cheapest(options, prices, preferred)
     if channel != "whatsapp":
-        return Route("sms", TEXT, body_sms, provider=sms[0], device_id=sms[1])
+        return sms_route
+    return whatsapp or sms_route
+
+
+def whatsapp_route(last_whatsapp_at: datetime | None, now: datetime, body_sms: str,
+                   body_whatsapp: str | None = None, content_sid: str | None = None,
+                   content_variables: Mapping[str, Any] | None = None) -> Route | None:
+    """How WhatsApp may carry the message at ``now``: text inside the window, else the
+    approved template; None when it cannot (outside the window, no template)."""
     if in_whatsapp_window(last_whatsapp_at, now):
         return Route("whatsapp", TEXT, body_whatsapp or body_sms)
     if content_sid:
         variables = dict(content_variables) if content_variables else {"1": body_sms}
         return Route("whatsapp", TEMPLATE, body_whatsapp or body_sms, content_sid,
                      json.dumps(variables, ensure_ascii=False))
-    return Route("sms", SMS_FALLBACK, body_sms, provider=sms[0], device_id=sms[1])
+    return None
+
+
+def cheapest(options: Sequence[Route], prices: Prices, preferred: str) -> Route:
+    """The cheapest of ``options``; of equal ones, the one on the ``preferred`` channel."""
+    return min(options, key=lambda r: (route_cost(r, prices), r.channel != preferred))

@@ -65,10 +65,20 @@ class Settings:
     reply_useful_hours: int = 6
     notice_useful_days: int = 3
     announcement_useful_days: int = 14
-    # Estimated prices (Rupiah) for the announcement's confirmation, by the provider
-    # that carries each message (bot.channels decides): an SMS segment through
-    # Twilio, an SMS segment from a gateway phone's SIM (the operator's tariff), a
-    # WhatsApp text inside the 24-hour window, a WhatsApp template outside it.
+    # Estimated prices (Rupiah): bot.channels sends an unprompted message to a resident on
+    # both SMS and WhatsApp the cheaper way by them, and the announcement's confirmation
+    # counts its cost with them. Set them to what you pay; the defaults' grounds:
+    # - an SMS segment through Twilio: a placeholder; Twilio prices SMS to Indonesia per
+    #   operator on its pricing page (and has no two-way SMS there).
+    # - an SMS segment from a gateway phone's SIM: the operator's tariff, Rp 150-350 a
+    #   message by package; 150 is a bulk SMS package's.
+    # - a WhatsApp text inside the 24-hour window: Meta charges nothing for it (service
+    #   messages free since November 2024; per-message pricing since July 2025), Twilio
+    #   USD 0.005 a message: about Rp 85.
+    # - a template outside it: Meta's utility rate for Indonesia, about USD 0.02 (its rate
+    #   card; marketing about USD 0.041), plus Twilio's USD 0.005: about Rp 410; 500 leaves
+    #   room for the exchange rate. Service messages are reported to become chargeable
+    #   from October 2026 (not confirmed on Meta's own page): raise the first then.
     sms_price_per_segment: float = 350.0
     smsgate_price_per_segment: float = 150.0
     whatsapp_price_per_message: float = 100.0

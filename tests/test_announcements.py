@@ -203,11 +203,12 @@ def test_the_estimate_counts_sms_by_the_provider_that_carries_them(
     ann = published(rt, client, officer_login, csrf_token, members=(4, 3))
     now = datetime.now(UTC)
     recent, old = ann["ksms"][0]["members"][:2]
-    with rt.db.session() as session:
+    with rt.db.session() as session:  # WhatsApp only (on both, the price decides:
+        # tests/test_cheapest_route_sending.py)
         session.execute(update(Contact).where(Contact.phone == recent).values(
-            uses_whatsapp=True, last_whatsapp_at=now - timedelta(hours=2)))
+            uses_whatsapp=True, uses_sms=False, last_whatsapp_at=now - timedelta(hours=2)))
         session.execute(update(Contact).where(Contact.phone == old).values(
-            uses_whatsapp=True, last_whatsapp_at=now - timedelta(days=3)))
+            uses_whatsapp=True, uses_sms=False, last_whatsapp_at=now - timedelta(days=3)))
     rt.settings = replace(rt.settings, sms_provider="smsgate", smsgate_url="http://gateway.test",
                           smsgate_price_per_segment=150.0, whatsapp_price_per_message=100.0)
     page = client.get(ann["url"] + "/confirm").get_data(as_text=True)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from bot import clock
 from bot import gateway_devices, send_outcome
-from bot.channels import Phone, Route, choose_route, sms_provider
+from bot.channels import Phone, Prices, Route, choose_route, sms_provider
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.providers.registry import provider
@@ -114,7 +114,9 @@ class BatchSender:
                              sms=sms_provider(self.rt.settings, recipient.channel,
                                               phones=self._phones,
                                               kelurahan_id=recipient.kelurahan_id,
-                                              spread=recipient.send_id))
+                                              spread=recipient.send_id),
+                             kind=bc.kind, reach=recipient.reach,
+                             prices=Prices.of(self.rt.settings))
         pick = gateway_slots.with_slot(self.rt, self._phones, route, recipient.kelurahan_id,
                                        recipient.send_id, now, full=self._full)
         if pick.wait_until is not None:  # every SIM that may carry it is full today

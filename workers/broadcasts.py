@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.broadcasts import refresh_counts
+from bot.channels import Reach
 from bot.models import Broadcast, BroadcastSend, Contact
 from bot.models import broadcast as b
 from bot.runtime import current
@@ -76,6 +77,7 @@ class Recipient:
     last_whatsapp_at: datetime | None
     time_zone: str | None
     kelurahan_id: int | None = None
+    reach: Reach | None = None  # the channels the resident wrote on (bot.channels)
 
 
 def send_broadcast(broadcast_id: int, max_seconds: float = JOB_SECONDS) -> str:
@@ -154,7 +156,8 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
             select(Contact.id, Contact.phone, Contact.opted_out,
                    (Contact.invalid_number | Contact.simulated).label("invalid_number"),
                    Contact.last_whatsapp_at, resident_zone().label("time_zone"),
-                   Contact.kelurahan_id)
+                   Contact.kelurahan_id, Contact.uses_sms, Contact.uses_whatsapp,
+                   Contact.last_seen_at)
             .where(Contact.id.in_([row.contact_id for row in claimed]))
         )
     }
@@ -163,7 +166,9 @@ def claim_batch(session: Session, broadcast_id: int, token: str, now: datetime,
         c = contacts[row.contact_id]
         recipients.append(Recipient(row.id, row.contact_id, row.channel, c.phone, c.opted_out,
                                     c.invalid_number, c.last_whatsapp_at, c.time_zone,
-                                    c.kelurahan_id))
+                                    c.kelurahan_id,
+                                    Reach.of(c.uses_sms, c.uses_whatsapp, c.last_whatsapp_at,
+                                             c.last_seen_at)))
     return recipients
 
 

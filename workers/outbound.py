@@ -51,7 +51,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from bot import clock
 from bot import gateway_devices, send_outcome
-from bot.channels import choose_route, sms_provider
+from bot.channels import Prices, Reach, choose_route, sms_provider
 from bot.models import Contact, Message, privacy
 from bot.models import messaging as m
 from bot.providers.registry import provider
@@ -95,6 +95,7 @@ _MARK_EXPIRED = (update(TABLE)
                          updated_at=bindparam("now")))
 _CLAIMED_CONTACT = (select(Contact.phone, Contact.opted_out, Contact.invalid_number,
                            Contact.simulated, Contact.last_whatsapp_at, Contact.kelurahan_id,
+                           Contact.uses_sms, Contact.uses_whatsapp, Contact.last_seen_at,
                            resident_zone().label("time_zone"))
                     .where(Contact.id == bindparam("contact_id")))
 _MARK_SENDING = (update(TABLE)
@@ -304,12 +305,17 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
 
     # WhatsApp outside the 24-hour window: the kind's approved template, else SMS; a
     # reply by SMS goes back through the provider and phone the resident wrote to
-    # (another phone of its kelurahan if that one is offline).
+    # (another phone of its kelurahan if that one is offline); anything else to a
+    # resident on both channels goes the cheapest way (bot.channels).
     route = choose_route(row.channel, contact.last_whatsapp_at, now, row.body,
                          content_sid=rt.settings.whatsapp_templates.get(row.kind or ""),
                          sms=sms_provider(rt.settings, row.channel, row.provider,
                                           row.device_id, phones, contact.kelurahan_id,
-                                          message_id))
+                                          message_id),
+                         kind=row.kind,
+                         reach=Reach.of(contact.uses_sms, contact.uses_whatsapp,
+                                        contact.last_whatsapp_at, contact.last_seen_at),
+                         prices=Prices.of(rt.settings))
     # The phone's SIM with room today (a reply is counted, never held: bot.gateway_caps).
     pick = gateway_slots.with_slot(rt, phones, route, contact.kelurahan_id, message_id, now,
                                    route.device_id if row.kind in PROMPTED_KINDS else None)

@@ -2,11 +2,14 @@
 SMS segments, at what estimated price.
 
 Each recipient's route is asked of ``bot.channels`` (the one place that decides
-SMS vs WhatsApp, template or fallback, Twilio vs the gateway), as it would be decided
-if the message left now; the WhatsApp window may close before it does, hence an
-estimate. Recipients are those the broadcast would reach: confirmed members of the
-kelurahan's KSMs, opted-out, invalid and simulated numbers excluded (they are skipped
-at send time); and the notices publishing queues for the leaders of KSMs not chosen,
+SMS vs WhatsApp, template or fallback, Twilio vs the gateway, and for a resident on both
+channels the cheapest of them), as it would be decided if the message left now; the
+WhatsApp window may close before it does, hence an estimate. The officer reads the
+split: "312 lewat WhatsApp, 1.688 lewat SMS, perkiraan biaya Rp 420.000"
+(:attr:`Estimate.split`), and each way out on its own line.
+
+Recipients are those the broadcast would reach: confirmed members of the kelurahan's
+KSMs, opted-out, invalid and simulated numbers excluded (they are skipped at send time); and the notices publishing queues for the leaders of KSMs not chosen,
 each in its leader's language on the channel ``ksm.notice_channel`` gives it, priced by
 the route ``bot.channels`` would give a queued notice (the notice kind's template).
 
@@ -29,13 +32,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import gateway_caps, gateway_devices
-from bot.channels import SMSGATE, TEMPLATE, Route, choose_route, phone_order, sms_provider
+from bot.channels import (SMSGATE, TEMPLATE, Prices, Reach, Route, choose_route, phone_order,
+                          route_cost, sms_provider)
 from bot.models import BroadcastSend, Contact
 from bot.models import broadcast as b
+from bot.officers.labels import thousands
 from bot.quiet_hours import quiet_from, quiet_until
 from bot.ksm.registration import NOTICE, notice_channel
 from conversations.catalogue import LANGUAGES, render
@@ -47,6 +52,8 @@ SMS_VIA_GATEWAY = "SMS lewat ponsel gateway (SIM lokal)"
 SMS_VIA_TWILIO = "SMS lewat Twilio"
 WHATSAPP_TEXT = "WhatsApp (dalam 24 jam sejak pesan terakhir warga)"
 WHATSAPP_TEMPLATE = "WhatsApp template (di luar 24 jam)"
+WHATSAPP_LINES = (WHATSAPP_TEXT, WHATSAPP_TEMPLATE)
+LINE_ORDER = (SMS_VIA_GATEWAY, SMS_VIA_TWILIO) + WHATSAPP_LINES  # as the table shows them
 
 
 @dataclass
@@ -109,20 +116,32 @@ class Estimate:
     def cost(self) -> float:
         return sum(line.cost for line in self.lines.values())
 
+    @property
+    def by_whatsapp(self) -> int:
+        """Messages WhatsApp carries (text in the window and templates)."""
+        return sum(self.lines[x].messages for x in WHATSAPP_LINES if x in self.lines)
+
+    @property
+    def by_sms(self) -> int:
+        """Messages that go by SMS (gateway phones and Twilio)."""
+        return self.messages - self.by_whatsapp
+
+    @property
+    def split(self) -> str:
+        """"312 lewat WhatsApp, 1.688 lewat SMS, perkiraan biaya Rp 420.000"."""
+        return (f"{thousands(self.by_whatsapp)} lewat WhatsApp, {thousands(self.by_sms)} "
+                f"lewat SMS, perkiraan biaya Rp {thousands(self.cost)}")
+
     def price(self, route: Route, messages: int, settings: Any) -> None:
-        """Add ``messages`` that take ``route``."""
+        """Add ``messages`` that take ``route``, at the settings' prices
+        (``bot.channels.route_cost``, the prices routing chose by)."""
+        cost = messages * route_cost(route, Prices.of(settings))
         if route.channel == "sms":
-            units = segments(route.body)
-            if route.provider == SMSGATE:
-                self.add(SMS_VIA_GATEWAY, messages, messages * units,
-                         messages * units * settings.smsgate_price_per_segment)
-            else:
-                self.add(SMS_VIA_TWILIO, messages, messages * units,
-                         messages * units * settings.sms_price_per_segment)
-        elif route.via == TEMPLATE:
-            self.add(WHATSAPP_TEMPLATE, messages, 0, messages * settings.whatsapp_template_price)
+            label = SMS_VIA_GATEWAY if route.provider == SMSGATE else SMS_VIA_TWILIO
+            self.add(label, messages, messages * segments(route.body), cost)
         else:
-            self.add(WHATSAPP_TEXT, messages, 0, messages * settings.whatsapp_price_per_message)
+            self.add(WHATSAPP_TEMPLATE if route.via == TEMPLATE else WHATSAPP_TEXT,
+                     messages, 0, cost)
 
 
 def _sendable() -> Any:
@@ -134,7 +153,7 @@ def _sendable() -> Any:
 def estimate(session: Session, recipients: Any, bodies: Mapping[str, tuple[str, str]],
              settings: Any, now: datetime, content_sid: str | None = None,
              notices: Sequence[tuple[int, str, Mapping[str, Any]]] = (),
-             pace: Pace | None = None) -> Estimate:
+             pace: Pace | None = None, kind: str | None = None) -> Estimate:
     """Count the recipients and notices by route and price them.
 
     Args:
@@ -145,25 +164,36 @@ def estimate(session: Session, recipients: Any, bodies: Mapping[str, tuple[str, 
         notices: the single messages publishing queues, as ``ksm.notify`` takes them:
             (contact id, catalogue key, parameters).
         pace: the phones and zone (:func:`pace_of`), to say when sending would finish.
+        kind: the broadcast's kind (``announcements.KIND``).
     """
     ids = recipients.subquery()
+    # When they last wrote matters only to a resident on both channels (a tie of prices):
+    # grouped by it for those alone, the others stay a few groups.
+    seen = case((Contact.uses_sms & Contact.uses_whatsapp, Contact.last_seen_at))
     groups = session.execute(
-        select(Contact.language, Contact.uses_whatsapp, Contact.last_whatsapp_at,
-               func.count(func.distinct(Contact.id)))
+        select(Contact.language, Contact.uses_sms, Contact.uses_whatsapp,
+               Contact.last_whatsapp_at, seen, func.count(func.distinct(Contact.id)))
         .join(ids, ids.c[0] == Contact.id)
         .where(*_sendable())
-        .group_by(Contact.language, Contact.uses_whatsapp, Contact.last_whatsapp_at)).all()
+        .group_by(Contact.language, Contact.uses_sms, Contact.uses_whatsapp,
+                  Contact.last_whatsapp_at, seen)).all()
     result = Estimate()
-    for language, uses_whatsapp, last_whatsapp_at, people in groups:
+    prices = Prices.of(settings)
+    for language, uses_sms, uses_whatsapp, last_whatsapp_at, last_seen_at, people in groups:
         # As bot.messaging.notices.broadcast_text: an unknown language reads Indonesian,
         # and WhatsApp users are queued for WhatsApp (announcements have its text).
         body_sms, body_whatsapp = bodies[language if language in LANGUAGES else "id"]
         channel = "whatsapp" if uses_whatsapp else "sms"
         route = choose_route(channel, last_whatsapp_at, now, body_sms, body_whatsapp,
-                             content_sid, sms=sms_provider(settings, channel))
+                             content_sid, sms=sms_provider(settings, channel), kind=kind,
+                             reach=Reach.of(uses_sms, uses_whatsapp, last_whatsapp_at,
+                                            last_seen_at),
+                             prices=prices)
         result.price(route, people, settings)
         result.members += people
     _price_notices(session, result, notices, settings, now)
+    # The database returns the groups in any order: the table's rows keep one.
+    result.lines = {label: result.lines[label] for label in LINE_ORDER if label in result.lines}
     if pace is not None:
         result.finish, result.finish_text = when_done(
             {label: line.messages for label, line in result.lines.items()}, pace, now)
@@ -177,7 +207,7 @@ def _price_notices(session: Session, result: Estimate,
         return
     contacts = {row.id: row for row in session.execute(
         select(Contact.id, Contact.language, Contact.uses_whatsapp, Contact.uses_sms,
-               Contact.last_whatsapp_at)
+               Contact.last_whatsapp_at, Contact.last_seen_at)
         .where(Contact.id.in_({contact_id for contact_id, _, _ in notices}), *_sendable()))}
     for contact_id, key, params in notices:
         contact = contacts.get(contact_id)
@@ -188,7 +218,10 @@ def _price_notices(session: Session, result: Estimate,
         route = choose_route(channel, contact.last_whatsapp_at, now,
                              render(key, contact.language, **params),
                              content_sid=settings.whatsapp_templates.get(NOTICE),
-                             sms=sms_provider(settings, channel))
+                             sms=sms_provider(settings, channel), kind=NOTICE,
+                             reach=Reach.of(contact.uses_sms, contact.uses_whatsapp,
+                                            contact.last_whatsapp_at, contact.last_seen_at),
+                             prices=Prices.of(settings))
         result.price(route, 1, settings)
         result.leaders += 1
 
@@ -302,7 +335,8 @@ def remaining_finish(session: Session, broadcast_ids: Sequence[int], pace: Pace,
                      now: datetime) -> tuple[datetime | None, str]:
     """When what is still open of ``broadcast_ids`` should have left (the progress
     page): its SMS rows by ``SMS_PROVIDER`` (gateway or Twilio), its WhatsApp rows at
-    WhatsApp's rate (those whose window closed and fall back to SMS are not told apart)."""
+    WhatsApp's rate (those whose window closed and fall back to SMS, or whose SMS was
+    cheaper, are not told apart: the row's channel is the one it was queued for)."""
     if not broadcast_ids:
         return None, ""
     rows = session.execute(

@@ -192,7 +192,7 @@ def preview(session: Session, announcement: Announcement, settings: Any,
         "estimate": estimate(session, recipients(announcement.kelurahan_id), texts, settings,
                              now, content_sid=settings.whatsapp_templates.get(KIND),
                              notices=not_chosen_notices(session, announcement),
-                             pace=pace),
+                             pace=pace, kind=KIND),
     }
 
 
