@@ -26,9 +26,10 @@ def record_status(rt: Runtime, provider_name: str, external_id: str, status: str
     Statuses only move forward (a late ``sent`` never overwrites ``delivered``);
     a failure is always recorded, with its error code and what it means for the contact
     (the provider's ``error_outcome``). A gateway phone's report also says which phone
-    and SIM slot carried a message (``device_id``, ``sim``): kept on the message where
-    it was not known, for the phones' delivery figures (``bot.gateway_health``); a
-    report without a slot (the default SIM) keeps the one an earlier report named.
+    and SIM slot carried a message (``device_id``, ``sim``): kept on the message or
+    broadcast row where it was not known, for the phones' delivery figures
+    (``bot.gateway_health``); a report without a slot (the default SIM) keeps the one
+    the row has (chosen at send time, or named by an earlier report).
     """
     status = status.lower()
     now = clock.now(rt)
@@ -52,13 +53,14 @@ def _advance(session: Session, table: Table, ranks: Mapping[str, int], expires: 
              now: datetime, carrier: Mapping[str, Any]) -> bool:
     """Move the row of ``table`` with ``external_id`` to ``status`` if that is forward; False when
     there is no such row. A status without a rank (failed, skipped...) never moves on.
-    ``carrier``'s values fill the row's columns of those names that are empty or differ
-    (a table without them, broadcast sends, keeps none).
+    ``carrier``'s values (``device_id``, ``sim``: columns of both tables) fill the row's
+    columns of those names that are empty or differ; the phone written at send time
+    stays, the SIM a report names wins (it names the slot that sent).
 
     A failure reported once the message is past its use (``expires``) is its expiry:
     the gateway, told ``validUntil``, drops what it held for a phone that came back too
     late. It is recorded ``expired`` and says nothing about the number."""
-    known = [name for name, value in carrier.items() if value is not None and name in table.c]
+    known = [name for name, value in carrier.items() if value is not None]
     row: Any = session.execute(
         select(table.c.id, table.c.status, table.c.contact_id, expires.label("expires_at"),
                *(table.c[n] for n in known))

@@ -1,8 +1,10 @@
 """How each gateway phone delivers, and which phones are in trouble.
 
-Counted from the messages themselves (``Message.device_id``, ``Message.sim``: the phone
-and SIM slot the gateway's reports named), per phone, per SIM and per message kind,
-over the last day and the last week: sent (handed to the phone), delivered, failed,
+Counted from the messages themselves and from the broadcasts' send rows, one per
+recipient of an announcement (``device_id``, ``sim`` on both: the phone and SIM slot
+it left from, as the gateway's reports named them), per phone, per SIM and per kind
+(a message's kind, a broadcast's: ``announcement``...), over the last day and the last
+week: sent (handed to the phone), delivered, failed,
 expired, and the share delivered, ``delivered / (delivered + failed + unreported)``,
 where *unreported* is an SMS still ``sent`` after GATEWAY_REPORT_GRACE_MINUTES: a
 report that does not come is as bad a sign as a failure. Expired messages never reached
@@ -21,7 +23,6 @@ A phone is flagged (:data:`PROBLEMS`) when
   week's, over at least GATEWAY_DROP_MIN_MESSAGES SMS in the day.
 
 Read by the admin jobs page and by ``bot.gateway_alerts`` (the sweep tells admins).
-Broadcast sends are not messages and carry no phone: they are not in these figures.
 """
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 
 from bot.channels import phone_online
-from bot.models import GatewayDevice, Kelurahan, Message
+from bot.models import Broadcast, BroadcastSend, GatewayDevice, Kelurahan, Message
 from bot.models import messaging as m
 
 DAY = timedelta(hours=24)
@@ -215,23 +216,39 @@ def _phones(session: Any, now: datetime) -> list[PhoneHealth]:
 
 
 def _grouped(session: Any, now: datetime, settings: Any) -> list[Any]:
-    """The gateway's outbound messages of the week, counted by phone, SIM, kind, status
-    and whether each was sent within the day, before the grace, before the silence."""
-    table = Message.__table__
-    at = func.coalesce(table.c.sent_at, table.c.created_at)
+    """The gateway's outbound messages and broadcast rows of the week, counted by phone,
+    SIM, kind, status and whether each was sent within the day, before the grace, before
+    the silence: one statement, the two tables' rows side by side (UNION ALL)."""
     grace = now - timedelta(minutes=settings.gateway_report_grace_minutes)
     silent = now - timedelta(hours=settings.gateway_silent_hours)
-    each = select(
-        table.c.device_id, table.c.sim, table.c.kind, table.c.status,
-        case((at >= now - DAY, 1), else_=0).label("recent"),
-        case((at < grace, 1), else_=0).label("stale"),
-        case((at < silent, 1), else_=0).label("silent"),
-        at.label("at"), table.c.updated_at,
+
+    def timed(at: Any) -> tuple[Any, ...]:
+        return (case((at >= now - DAY, 1), else_=0).label("recent"),
+                case((at < grace, 1), else_=0).label("stale"),
+                case((at < silent, 1), else_=0).label("silent"),
+                at.label("at"))
+
+    table = Message.__table__
+    at = func.coalesce(table.c.sent_at, table.c.created_at)
+    messages = select(
+        table.c.device_id, table.c.sim, table.c.kind, table.c.status, *timed(at),
+        table.c.updated_at,
     ).where(
         table.c.direction == m.OUT, table.c.provider == m.SMSGATE,
         table.c.device_id.is_not(None), table.c.status.in_(COUNTED),
         table.c.created_at >= now - WEEK - CREATED_SLACK, at >= now - WEEK,
-    ).subquery()
+    )
+    # A broadcast row has a phone only once the gateway took it (sent_at written in the
+    # same statement), so sent_at alone dates it; its partial index holds those rows.
+    sends = BroadcastSend.__table__
+    broadcasts = select(
+        sends.c.device_id, sends.c.sim, Broadcast.kind, sends.c.status,
+        *timed(sends.c.sent_at), sends.c.updated_at,
+    ).join_from(sends, Broadcast, Broadcast.id == sends.c.broadcast_id).where(
+        sends.c.device_id.is_not(None), sends.c.status.in_(COUNTED),
+        sends.c.sent_at >= now - WEEK,
+    )
+    each = union_all(messages, broadcasts).subquery()
     keys = (each.c.device_id, each.c.sim, each.c.kind, each.c.status, each.c.recent,
             each.c.stale, each.c.silent)
     return list(session.execute(

@@ -260,3 +260,51 @@ def test_word_search_uses_the_trigram_index_within_the_scope(
         for search in searches:
             # Index pages, not the table (a scan reads all of it, ~1,100 pages).
             assert pages_read(conn, *search) < table[0] / 2
+
+
+# A year of announcements through ten gateway phones: 300 broadcasts, one a day, to
+# 1,000 residents each (300,000 send rows; a week holds 7,000 of them).
+ANNOUNCED = """
+INSERT INTO contact (phone, language, uses_sms, uses_whatsapp, opted_out, invalid_number,
+                     created_at)
+SELECT '+6281500' || lpad(n::text, 6, '0'), 'id', true, false, false, false, now()
+FROM generate_series(1, 1000) AS n;
+INSERT INTO broadcast (kind, body_sms, status, queued_count, sent_count, delivered_count,
+                       failed_count, skipped_count, created_at)
+SELECT 'announcement', 'Pengumuman', 'done', 0, 1000, 1000, 0, 0, now() - interval '1 day' * n
+FROM generate_series(0, 299) AS n;
+INSERT INTO broadcast_send (broadcast_id, contact_id, channel, status, attempts, sent_at,
+                            updated_at, external_id, device_id, sim)
+SELECT b.id, c.id, 'sms', CASE WHEN c.id % 20 = 0 THEN 'failed' ELSE 'delivered' END, 1,
+       b.created_at + interval '1 second' * (c.id % 1000),
+       b.created_at + interval '1 second' * (c.id % 1000) + interval '1 minute',
+       'gw:' || b.id || '-' || c.id, 'dev-' || (c.id % 10), 1 + c.id % 2
+FROM broadcast AS b, contact AS c;
+ANALYZE contact, broadcast, broadcast_send;
+"""
+
+
+def test_each_phones_figures_read_the_week_not_the_year_of_announcements(
+    rt, database_url
+) -> None:  # type: ignore[no-untyped-def]
+    """The phones' delivery figures (admin jobs page; the sweep every five minutes)
+    count the week's broadcast rows a phone carried through their partial index; the
+    months of announcements before it are not read."""
+    from bot import clock
+    from bot.gateway_health import fleet
+
+    url = libpq_url(database_url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(at_test_clock(ANNOUNCED))
+        (table_pages,) = conn.execute(
+            "SELECT relpages FROM pg_class WHERE relname = 'broadcast_send'").fetchone()
+    with statements_run(rt) as ran:
+        with rt.db.session() as session:
+            fleet(session, clock.now(rt), rt.settings)
+    [(statement, parameters)] = [(s, p) for s, p in ran if "broadcast_send" in s]
+    with psycopg.connect(url) as conn:
+        plan = str(conn.execute("EXPLAIN (FORMAT JSON) " + statement, parameters).fetchone())
+        pages = pages_read(conn, statement, parameters)
+    assert "ix_broadcast_send_phone" in plan, plan
+    # ~3,700 pages of rows; the week's 7,000 rows and their index entries a few hundred.
+    assert pages < table_pages / 4, (pages, table_pages)

@@ -163,9 +163,11 @@ class BatchSender:
             self._provider_error(conn, key, route, recipient, started.attempts, error)
             return
         stamp = clock.now(self.rt)
+        # The phone and SIM it left from, as a single message keeps them: each phone's
+        # delivery figures count it (bot.gateway_health); reports fill what is None.
         self._later.append(update(TABLE).where(self._mine(recipient.send_id, b.IN_FLIGHT)).values(
             status=b.SENT, external_id=external_id, sent_at=stamp, error_code=None,
-            updated_at=stamp))
+            updated_at=stamp, device_id=route.device_id, sim=route.sim))
         self.outcomes["sent"] += 1
 
     def _expire(self, claimed: Any) -> None:

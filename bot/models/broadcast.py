@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JsonType, UtcDateTime, utcnow
@@ -105,6 +114,14 @@ class BroadcastSend(Base):
             postgresql_where=text("status IN ('claimed', 'sending')"),
             sqlite_where=text("status IN ('claimed', 'sending')"),
         ),
+        # Each gateway phone's figures read the week's rows a phone carried
+        # (bot.gateway_health), not the months of history behind them.
+        Index(
+            "ix_broadcast_send_phone",
+            "sent_at",
+            postgresql_where=text("device_id IS NOT NULL"),
+            sqlite_where=text("device_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,3 +139,8 @@ class BroadcastSend(Base):
     error_code: Mapped[int | None] = mapped_column(Integer)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The gateway phone that carried it and its SIM slot, as on ``Message``: written
+    # when the gateway takes the row (the SIM when routing chose one), filled or
+    # corrected by its reports (``bot.delivery``); NULL for Twilio and WhatsApp.
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    sim: Mapped[int | None] = mapped_column(SmallInteger)
