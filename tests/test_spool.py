@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import pytest
 from sqlalchemy import select
 
+from conversations.flows.complaint_code import grouped
 from bot.models import Complaint, Message
 from tests.conftest import SERVER_DB, SERVER_REDIS, app_config
 from tests.fault_services import RedisServer, TcpProxy
@@ -80,7 +81,7 @@ def _spool_down_and_back(app: Any, proxy: TcpProxy, run_jobs: Any, twilio: Any) 
         assert complaint.text.startswith("dana BLM dipotong")
     bodies = [r["Body"] for r in twilio.messages if r["To"] == phone.number]
     assert len(bodies) >= 3, bodies
-    assert complaint.code in bodies[0]  # the complaint, filed first
+    assert grouped(complaint.code) in bodies[0]  # the complaint, filed first (its code as sent)
     assert any("1 DAFTAR" in body for body in bodies[1:]), bodies  # then the menu
     # Nothing doubled by a second replay.
     assert spool_of(rt).replay() == 0
