@@ -46,7 +46,7 @@ class Pair:
     """One labelled pair as the detector reads it: normalised words, points, veto."""
 
     def __init__(self, text_a: str, text_b: str, same: bool) -> None:
-        (a, self.words_a), (b, self.words_b) = incident_match._reading(text_a), incident_match._reading(text_b)
+        (a, self.words_a, _), (b, self.words_b, _) = incident_match._reading(text_a), incident_match._reading(text_b)
         agreed, conflicts = incident_match._facts(a, b)
         self.points = min(incident_match.MAX_AGREEMENT,
                           sum(incident_match.AGREEMENT_POINTS[name] for name, _ in agreed))

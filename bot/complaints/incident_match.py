@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.complaints import incident_slots, incident_vocabulary
+from bot.complaints import incident_contrast, incident_slots, incident_vocabulary
 from bot.complaints.incident_slots import Slots
 
 # Words that say nothing about which incident it is. The words of state and negation
@@ -89,9 +89,12 @@ def text_similarity(a: str, b: str) -> float:
 
 def compare(text_a: str, text_b: str) -> Verdict:
     """Whether ``text_a`` and ``text_b`` tell one incident (symmetric)."""
-    (a, norm_a), (b, norm_b) = _reading(text_a), _reading(text_b)
+    (a, norm_a, aligned_a), (b, norm_b, aligned_b) = _reading(text_a), _reading(text_b)
     text = text_similarity(norm_a, norm_b)
     agreed, conflicts = _facts(a, b)
+    if not conflicts:  # the word two near-copies differ by (incident_contrast)
+        conflicts = [f"beda: {mine} / {theirs}" for mine, theirs
+                     in incident_contrast.swaps(aligned_a, aligned_b, STOPWORDS)]
     points = min(MAX_AGREEMENT, sum(AGREEMENT_POINTS[name] for name, _ in agreed))
     score = min(100.0, TEXT_WEIGHT * text + points)
     reasons = [shown for _, shown in agreed]
@@ -106,14 +109,16 @@ _WHO = incident_slots.ROLES | incident_slots.TITLES
 
 
 @lru_cache(maxsize=1024)
-def _reading(text: str) -> tuple[Slots, str]:
-    """A text's facts and its normalised words, once per text: a complaint page compares
-    one text with up to ``MAX_CANDIDATES`` others. The facts are not to be changed."""
+def _reading(text: str) -> tuple[Slots, str, incident_contrast.Aligned]:
+    """A text's facts, its normalised words and its words as aligned
+    (:func:`incident_contrast.canonical`), once per text: a complaint page compares one
+    text with up to ``MAX_CANDIDATES`` others. None of them is to be changed."""
     found = incident_slots.read(text or "")
     # Who is named is a fact of its own (a person, a KSM, a title or role): left in the
     # words, "Pak Joko ketua KSM Sinar" would make any two deeds of his read alike.
     named = _WHO | set(found.person) | found.ksm
-    return found, " ".join(_stem(w) for w in found.words if w not in STOPWORDS and w not in named)
+    return (found, " ".join(_stem(w) for w in found.words if w not in STOPWORDS and w not in named),
+            incident_contrast.canonical(found.words))
 
 
 def _facts(a: Slots, b: Slots) -> tuple[list[tuple[str, str]], list[str]]:
