@@ -8,8 +8,8 @@ then by their words, both read through the residents' lexicon
 bounded set (same kelurahan, open, filed within ``WINDOW_DAYS`` of each other, at most
 ``MAX_CANDIDATES``), and always inside the officer's scope: nothing the officer may not
 see is suggested. The threshold is measured on bench/data/duplicates-tune.csv,
-duplicates-tune2.csv and tests/data/duplicate_pairs.csv, and checked once on a held-out set
-(bench/duplicates.py, bench/RESULTS-duplicates.md).
+duplicates-tune2.csv, duplicates-tune3.csv and tests/data/duplicate_pairs.csv, and checked
+once per round on the held-out sets (bench/duplicates.py, bench/RESULTS-duplicates.md).
 """
 
 from __future__ import annotations
