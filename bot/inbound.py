@@ -68,9 +68,17 @@ def spool_of(rt: Runtime) -> Spool:
 def _store_and_queue(rt: Runtime, message: InboundMessage, now: datetime) -> None:
     for attempt in (1, 2):
         try:
-            # A connection, not an ORM session: receiving is Core statements only.
-            with rt.db.engine.begin() as conn:
-                contact_id, waiting = store.store_received(conn, message, now)
+            # Connections, not an ORM session: receiving is Core statements only. On
+            # PostgreSQL a new message is one statement in autocommit (one round trip);
+            # a retry, or a new resident's first two messages at once, takes the steps
+            # in a transaction.
+            contact_id = None
+            if not rt.db.is_sqlite:
+                with rt.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    contact_id, waiting = store.store_new(conn, message, now), True
+            if contact_id is None:
+                with rt.db.engine.begin() as conn:
+                    contact_id, waiting = store.store_received(conn, message, now)
             break
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;

@@ -175,6 +175,19 @@ _UPDATE_SESSION = update(_session).where(_session.c.id == bindparam("session_id"
 _INSERT_SESSION = insert(_session)
 
 
+def store_new(conn: Connection, message: InboundMessage, now: datetime) -> int | None:
+    """PostgreSQL: the contact's upsert and ``message`` stored as received in one
+    statement, which needs no transaction around it (the webhook runs it in
+    autocommit: no BEGIN and COMMIT round trips). The contact's id, or None when the
+    statement stored nothing: a retry, or a new resident's first two messages at once;
+    :func:`store_received` then settles it in a transaction."""
+    row = conn.execute(_RECEIVE_PG, {
+        **{"c_" + k: v for k, v in contact_values(message, now).items()},
+        **{"m_" + k: v for k, v in message_values(0, message, now, m.RECEIVED).items()},
+        "touch_before": now - TOUCH_EVERY}).first()
+    return None if row is None else row.contact_id
+
+
 def store_received(conn: Connection, message: InboundMessage, now: datetime) -> tuple[int, bool]:
     """Create or lock the contact and store ``message`` as received, unless its
     ``external_id`` is stored already (a retried webhook, a replayed spool entry).
@@ -184,13 +197,8 @@ def store_received(conn: Connection, message: InboundMessage, now: datetime) -> 
         stored before whose handling has not run yet).
     """
     dialect = conn.dialect.name
-    if dialect == "postgresql":
-        row = conn.execute(_RECEIVE_PG, {
-            **{"c_" + k: v for k, v in contact_values(message, now).items()},
-            **{"m_" + k: v for k, v in message_values(0, message, now, m.RECEIVED).items()},
-            "touch_before": now - TOUCH_EVERY}).first()
-        if row is not None:
-            return row.contact_id, True
+    if dialect == "postgresql" and (contact_id := store_new(conn, message, now)) is not None:
+        return contact_id, True
     conn.execute(_UPSERT_CONTACT[dialect],
                  {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
     contact_id = conn.execute(_CONTACT_ID_BY_PHONE, {"phone": message.phone}).scalar_one()
