@@ -23,6 +23,9 @@ from typing import Any, Callable, Protocol, Sequence
 
 log = logging.getLogger(__name__)
 
+# rq and redis are imported inside RqJobQueue and _JobRecord only: the embedded default
+# (no REDIS_URL) runs its jobs in this process without loading either.
+
 QUEUE_NAME = "ksm-bot"
 
 
