@@ -60,6 +60,9 @@ def init_app(app: Flask) -> None:
 
 
 def _require_enrolment():  # type: ignore[no-untyped-def]
+    # No cookie, no officer (every webhook): the session is not even opened.
+    if "HTTP_COOKIE" not in request.environ:
+        return None
     if "_user_id" not in session or request.endpoint in _UNENROLLED_ENDPOINTS:
         return None
     if (current_user.is_authenticated and second_factor.required(current_user)
