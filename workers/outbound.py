@@ -276,32 +276,33 @@ def claim(rt: Any, message_id: int, now: datetime) -> Claim | str:
         ``"skipped"`` (opted out, invalid number, simulated), ``"held"`` (quiet hours)
         or ``"capped until ..."`` (every SIM that may carry it is at its daily cap).
     """
-    with rt.db.session() as session:
-        row = session.execute(_CLAIM, {"message_id": message_id, "now": now}).first()
+    # Core statements only: a connection, not an ORM session (a worker claims every reply).
+    with rt.db.engine.begin() as conn:
+        row = conn.execute(_CLAIM, {"message_id": message_id, "now": now}).first()
         if row is None:
-            status = session.scalar(select(TABLE.c.status).where(TABLE.c.id == message_id))
+            status = conn.scalar(select(TABLE.c.status).where(TABLE.c.id == message_id))
             return "not due" if status == m.QUEUED else "not queued"
-        contact = session.execute(_CLAIMED_CONTACT, {"contact_id": row.contact_id}).one()
+        contact = conn.execute(_CLAIMED_CONTACT, {"contact_id": row.contact_id}).one()
         mine = (TABLE.c.id == message_id, TABLE.c.status == m.CLAIMED)
         if is_past(row.expires_at, now):
-            session.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
+            conn.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
             return "expired"
         # A simulated contact is played in the dashboard; its number may be anyone's.
         if (contact.invalid_number or contact.simulated
                 or (contact.opted_out and row.kind not in ASKED_KINDS)):
-            session.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
+            conn.execute(update(TABLE).where(*mine).values(status=m.SKIPPED, claimed_at=None))
             return "skipped"
         hold = None if row.kind in PROMPTED_KINDS else held_until(rt.settings, now,
                                                                     contact.time_zone)
         if is_past(row.expires_at, hold):
             # Released at 06:00 it would already be stale: it expires now, not then.
-            session.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
+            conn.execute(_MARK_EXPIRED, {"message_id": message_id, "now": now})
             return "expired"
         if hold is not None:
             # The sweep queues it again once it is 06:00 for this contact.
-            session.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
+            conn.execute(update(TABLE).where(*mine).values(status=m.HELD, claimed_at=None))
             return "held"
-        phones = gateway_devices.phones(session, now) if rt.settings.smsgate_url else []
+        phones = gateway_devices.phones(conn, now) if rt.settings.smsgate_url else []
 
     # WhatsApp outside the 24-hour window: the kind's approved template, else SMS; a
     # reply by SMS goes back through the provider and phone the resident wrote to
@@ -350,8 +351,8 @@ def start_provider_call(rt: Any, claimed: Claim) -> ProviderCall | None:
     key, per_second = _rate_key(rt, claimed.outgoing)
     acquire(limiter_for(rt), key, per_second, jitter_for(rt.settings, key))
     stamp = clock.now(rt)
-    with rt.db.session() as session:
-        attempts = session.execute(_MARK_SENDING, {
+    with rt.db.engine.begin() as conn:
+        attempts = conn.execute(_MARK_SENDING, {
             "message_id": claimed.message_id, "claimed": claimed.claimed_at, "stamp": stamp,
         }).scalar()
     if attempts is None:
@@ -372,8 +373,8 @@ def call_provider(rt: Any, call: ProviderCall) -> str:
             limiter_for(rt).slow_down(_rate_key(rt, claimed.outgoing)[0])
         return _failed(rt, call, error, carrier.error_outcome(error.code, error.http_status))
     stamp = clock.now(rt)
-    with rt.db.session() as session:
-        session.execute(_MARK_SENT, {
+    with rt.db.engine.begin() as conn:
+        conn.execute(_MARK_SENT, {
             "message_id": claimed.message_id, "in_flight_since": call.started_at,
             "new_external_id": external_id, "stamp": stamp,
             "new_channel": claimed.outgoing.channel, "new_provider": claimed.outgoing.provider,
