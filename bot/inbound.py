@@ -75,10 +75,12 @@ def _store_and_queue(rt: Runtime, message: InboundMessage, now: datetime) -> Non
             contact_id = None
             if not rt.db.is_sqlite:
                 with rt.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    contact_id, waiting = store.store_new(conn, message, now), True
+                    contact_id = store.store_new(conn, message, now)
             if contact_id is None:
                 with rt.db.engine.begin() as conn:
-                    contact_id, waiting = store.store_received(conn, message, now)
+                    contact_id, waiting = store.store_in_steps(conn, message, now)
+            else:
+                waiting = True
             break
         except DBAPIError as exc:
             # A connection the server dropped while it sat in the pool shows up here;

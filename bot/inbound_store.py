@@ -196,9 +196,15 @@ def store_received(conn: Connection, message: InboundMessage, now: datetime) -> 
         (the contact's id; whether the message waits to be handled: the new one, or one
         stored before whose handling has not run yet).
     """
-    dialect = conn.dialect.name
-    if dialect == "postgresql" and (contact_id := store_new(conn, message, now)) is not None:
+    if conn.dialect.name == "postgresql" and (contact_id := store_new(conn, message, now)) is not None:
         return contact_id, True
+    return store_in_steps(conn, message, now)
+
+
+def store_in_steps(conn: Connection, message: InboundMessage, now: datetime) -> tuple[int, bool]:
+    """:func:`store_received` one statement at a time (in a transaction): on SQLite, and
+    on PostgreSQL when :func:`store_new` stored nothing."""
+    dialect = conn.dialect.name
     conn.execute(_UPSERT_CONTACT[dialect],
                  {**contact_values(message, now), "touch_before": now - TOUCH_EVERY})
     contact_id = conn.execute(_CONTACT_ID_BY_PHONE, {"phone": message.phone}).scalar_one()
