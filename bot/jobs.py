@@ -87,16 +87,12 @@ class RqJobQueue:
 
     def enqueue(self, func, *args, job_id=None, retry=None, delay=None):  # type: ignore[no-untyped-def]
         from redis.exceptions import RedisError
-        from rq import Retry
 
         if self.paused:
             raise JobQueuePaused(f"Redis failed less than {self.pause_after_failure:g} s ago; not trying")
         try:
             if delay:
-                options: dict[str, Any] = {"job_id": job_id, **_KEPT}
-                if retry is not None:
-                    options["retry"] = Retry(max=retry.max, interval=list(retry.intervals))
-                self.queue.enqueue_in(delay, func, *args, **options)
+                self.queue.enqueue_in(delay, func, *args, job_id=job_id, **_rq_options(retry))
             else:
                 job_id, fields = self._record(func, retry).fill(job_id, args)
                 # One round trip: the queue's name, the job's hash and its push.
@@ -110,7 +106,6 @@ class RqJobQueue:
                 self._paused_until = time.monotonic() + self.pause_after_failure
             raise
 
-
     def _record(self, func: Callable[..., Any] | str, retry: RetryPolicy | None) -> _JobRecord:
         key = (func, None if retry is None else (retry.max, tuple(retry.intervals)))
         record = self._records.get(key)
@@ -119,11 +114,20 @@ class RqJobQueue:
         return record
 
 
-# What RQ keeps of a job after it ran: its result an hour, its failure a week.
-_KEPT = {"result_ttl": 3600, "failure_ttl": 7 * 86400}
 _JOB_KEY = "rq:job:"
 # The fields of a job's hash that differ from one job of a function to the next.
-_PER_JOB = ("created_at", "enqueued_at", "data", "description", "status")
+_PER_JOB = ("created_at", "enqueued_at", "data", "description")
+
+
+def _rq_options(retry: RetryPolicy | None) -> dict[str, Any]:
+    """RQ's options for every job: its result kept an hour, its failure a week, and
+    ``retry`` as RQ's Retry."""
+    from rq import Retry
+
+    options: dict[str, Any] = {"result_ttl": 3600, "failure_ttl": 7 * 86400}
+    if retry is not None:
+        options["retry"] = Retry(max=retry.max, interval=list(retry.intervals))
+    return options
 
 
 class _JobRecord:
@@ -137,18 +141,12 @@ class _JobRecord:
     """
 
     def __init__(self, queue: Any, func: Callable[..., Any] | str, retry: RetryPolicy | None) -> None:
-        from rq import Retry
-
-        options: dict[str, Any] = dict(_KEPT)
-        if retry is not None:
-            options["retry"] = Retry(max=retry.max, interval=list(retry.intervals))
-        job = queue.create_job(func, args=(), **options)
+        job = queue.create_job(func, args=(), **_rq_options(retry))
         queue._prepare_for_queue(job)  # origin, timeout, status: as RQ's enqueue sets them
         self.func_name = job.func_name
         self.dumps = job.serializer.dumps
         self.fields = {k: v for k, v in job.to_dict().items()
                        if v not in ("", None) and k not in _PER_JOB}
-        self.fields["status"] = "queued"
 
     def fill(self, job_id: str | None, args: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
         from rq.utils import get_call_string, utcformat
