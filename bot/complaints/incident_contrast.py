@@ -91,10 +91,15 @@ def swaps(a: Aligned, b: Aligned, function_words: frozenset[str]) -> list[tuple[
 def _spelt_alike(a: str, b: str) -> bool:
     if a == b:
         return True
-    if a[:1].isdigit() or b[:1].isdigit() or a.startswith("rp") and a[2:].isdigit():
+    if _number(a) or _number(b):
         return False  # 2008 and 2009, Rp 50.000 and Rp 60.000
     ta, tb = _trigrams(a), _trigrams(b)
     return 2 * len(ta & tb) / (len(ta) + len(tb)) >= SAME_WORD
+
+
+def _number(word: str) -> bool:
+    """A count, year or amount as ``incident_slots.words`` writes it (``2008``, ``rp50000``)."""
+    return word[:1].isdigit() or (word.startswith("rp") and word[2:].isdigit())
 
 
 def _trigrams(word: str) -> set[str]:
