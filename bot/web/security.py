@@ -42,9 +42,9 @@ def init_headers(app: Flask, production: bool) -> None:
     # Officers' pages and exports carry residents' names and numbers: no browser on a
     # shared phone or proxy keeps them (Cache-Control: no-store). Public pages and static
     # files say their own.
-    headers = [(name.lower(), name, value) for name, value in dict(
-        HEADERS, **({"Strict-Transport-Security": HSTS} if production else {}),
-        **{"Cache-Control": "no-store"}).items()]
+    wanted = {**HEADERS, **({"Strict-Transport-Security": HSTS} if production else {}),
+              "Cache-Control": "no-store"}
+    headers = [(name.lower(), name, value) for name, value in wanted.items()]
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
