@@ -213,28 +213,16 @@ def test_a_phone_number_or_nik_is_no_fact_of_the_incident() -> None:
     assert found.house == set() and found.money == set() and found.rt == {3}
 
 
-def test_the_second_tuning_set_keeps_its_precision_and_recall() -> None:
-    pairs = load(TUNE2)
-    assert len(pairs) >= 220
+@pytest.mark.parametrize(("pairs_file", "size", "min_precision", "min_recall"), [
+    (TUNE, 140, MIN_PRECISION, MIN_RECALL),
+    (TUNE2, 220, MIN_PRECISION_TUNE2, MIN_RECALL_TUNE2),
+    (TUNE3, 240, MIN_PRECISION_TUNE3, MIN_RECALL_TUNE3),
+], ids=["tune", "tune2", "tune3"])
+def test_each_tuning_set_keeps_its_precision_and_recall(
+        pairs_file: Path, size: int, min_precision: float, min_recall: float) -> None:
+    pairs = load(pairs_file)
+    assert len(pairs) >= size
     scored = [(similarity(a, b), same) for a, b, same in pairs]
     precision, recall, _, _ = measure(scored, THRESHOLD)
-    assert precision >= MIN_PRECISION_TUNE2, precision
-    assert recall >= MIN_RECALL_TUNE2, recall
-
-
-def test_the_third_tuning_set_keeps_its_precision_and_recall() -> None:
-    pairs = load(TUNE3)
-    assert len(pairs) >= 240
-    scored = [(similarity(a, b), same) for a, b, same in pairs]
-    precision, recall, _, _ = measure(scored, THRESHOLD)
-    assert precision >= MIN_PRECISION_TUNE3, precision
-    assert recall >= MIN_RECALL_TUNE3, recall
-
-
-def test_the_tuning_set_keeps_its_precision_and_recall() -> None:
-    pairs = load(TUNE)
-    assert len(pairs) >= 140
-    scored = [(similarity(a, b), same) for a, b, same in pairs]
-    precision, recall, _, _ = measure(scored, THRESHOLD)
-    assert precision >= MIN_PRECISION, precision
-    assert recall >= MIN_RECALL, recall
+    assert precision >= min_precision, precision
+    assert recall >= min_recall, recall
