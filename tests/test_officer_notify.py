@@ -193,13 +193,19 @@ def _verified(rt: Any, officer_id: int, phone: str = OFFICER_PHONE, channel: str
         notify.choose(s, officer, mode, channel)
 
 
-def test_an_escalation_tells_the_level_above_and_not_the_officer_who_escalated(
-        app, rt, run_jobs, twilio, sukamaju) -> None:
+def _kelurahan_and_kota_officers_and_a_complaint(rt, sukamaju):  # type: ignore[no-untyped-def]
+    """A kelurahan officer (notified at +6281234567002) and the kota's (at
+    OFFICER_PHONE), both verified, and a complaint filed in their kelurahan."""
     below = _officer(rt, "ppm_suka", sukamaju)
     above = _officer(rt, "ppm_bdg", kota="Kota Bandung", provinsi="Jawa Barat")
     _verified(rt, below, "+6281234567002")
     _verified(rt, above)
-    complaint_id = _file(rt)
+    return below, above, _file(rt)
+
+
+def test_an_escalation_tells_the_level_above_and_not_the_officer_who_escalated(
+        app, rt, run_jobs, twilio, sukamaju) -> None:
+    below, above, complaint_id = _kelurahan_and_kota_officers_and_a_complaint(rt, sukamaju)
     with rt.db.session() as s:
         queued = actions.escalate(s, s.get(Complaint, complaint_id), s.get(Officer, below),
                                   "perlu kota", settings=rt.settings)
@@ -238,11 +244,7 @@ def test_an_overdue_complaint_is_told_once(app, rt, run_jobs, twilio, sukamaju) 
 
 def test_an_automatic_move_up_tells_the_assignee_and_the_level_above(
         app, rt, run_jobs, twilio, sukamaju) -> None:
-    below = _officer(rt, "ppm_suka", sukamaju)
-    above = _officer(rt, "ppm_bdg", kota="Kota Bandung", provinsi="Jawa Barat")
-    _verified(rt, below, "+6281234567002")
-    _verified(rt, above)
-    complaint_id = _file(rt)
+    below, above, complaint_id = _kelurahan_and_kota_officers_and_a_complaint(rt, sukamaju)
     with rt.db.session() as s:
         assignment.take(s, s.get(Complaint, complaint_id), s.get(Officer, below), now=WED_10_WIB)
         due = s.get(Complaint, complaint_id).due_at
